@@ -1,0 +1,23 @@
+/**
+ * The HTTP API of a hosting region: which function serves which route. The API stack creates one
+ * Lambda function per entry of `apiFunctions` and one API Gateway route per entry of `apiRoutes`; the
+ * local runtime routes requests with the same table to the same handler modules.
+ */
+export const apiFunctions = {
+  health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API' },
+  account: { entry: 'lambdas/api/account.ts', description: 'The calling account' },
+} as const;
+
+export type ApiFunctionName = keyof typeof apiFunctions;
+
+export interface ApiRoute {
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  /** API Gateway path syntax, e.g. /api/v2/tickets/{id}. */
+  readonly path: string;
+  readonly function: ApiFunctionName;
+}
+
+export const apiRoutes: readonly ApiRoute[] = [
+  { method: 'GET', path: '/api/v2/health', function: 'health' },
+  { method: 'GET', path: '/api/v2/account', function: 'account' },
+];

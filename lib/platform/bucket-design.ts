@@ -1,0 +1,90 @@
+import {
+  eeaRegionKey,
+  type HostingRegionKey,
+  recordingStagingRegionKey,
+  regionsAllowingCategory,
+  retention,
+} from '#lib/residency/index';
+
+/**
+ * Every S3 bucket of a hosting region, described once and read by the CDK construct and the local
+ * bootstrap. `expireAfterDays` is when current objects are deleted; versioned buckets also delete
+ * noncurrent versions `retention.noncurrentVersionDays` after they stop being current, so a promise
+ * of "deleted after N days" is kept for every version.
+ */
+export const bucketKinds = [
+  'attachments',
+  'recordings',
+  'recording-staging',
+  'logs',
+  'trash',
+  'exports',
+  'eea-log-copies',
+] as const;
+export type BucketKind = (typeof bucketKinds)[number];
+
+export interface BucketDesign {
+  readonly kind: BucketKind;
+  readonly purpose: string;
+  /** Keep old versions so an overwrite or delete cannot lose data. */
+  readonly versioned: boolean;
+  /** Days after which current objects expire; undefined keeps them until the platform deletes them. */
+  readonly expireAfterDays?: number;
+  /** The hosting regions that have this bucket. */
+  readonly regions: readonly HostingRegionKey[];
+}
+
+const everyRegion: readonly HostingRegionKey[] = ['us', 'eea', 'in', 'au'];
+
+export const bucketDesigns: readonly BucketDesign[] = [
+  {
+    kind: 'attachments',
+    purpose: 'ticket and conversation attachments and inline images',
+    versioned: true,
+    regions: everyRegion,
+  },
+  {
+    kind: 'recordings',
+    purpose: 'call recordings at rest in the home region',
+    versioned: true,
+    regions: regionsAllowingCategory('call_recordings'),
+  },
+  {
+    kind: 'recording-staging',
+    purpose: 'US-made recordings of EEA accounts during the 10-minute hold; never expired unmoved',
+    versioned: true,
+    regions: [recordingStagingRegionKey],
+  },
+  {
+    kind: 'logs',
+    purpose: 'log archive: application, access (CloudTrail data events) and audit logs',
+    versioned: true,
+    expireAfterDays: retention.logDays,
+    regions: everyRegion,
+  },
+  {
+    kind: 'trash',
+    purpose: 'soft-deleted objects, restorable until purged',
+    versioned: false,
+    expireAfterDays: retention.trashDays,
+    regions: everyRegion,
+  },
+  {
+    kind: 'exports',
+    purpose: 'data-subject export bundles behind presigned URLs',
+    versioned: false,
+    expireAfterDays: retention.exportDays,
+    regions: everyRegion,
+  },
+  {
+    kind: 'eea-log-copies',
+    purpose: 'copies of US and India helpdesk and service-desk logs, deleted after 30 days',
+    versioned: false,
+    expireAfterDays: retention.eeaLogCopyDays,
+    regions: [eeaRegionKey],
+  },
+];
+
+export function bucketsIn(region: HostingRegionKey): BucketDesign[] {
+  return bucketDesigns.filter((design) => design.regions.includes(region));
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { hostingRegionKeys } from '#lib/residency/index';
+
+/**
+ * The environment every platform function receives. The CDK function construct fills it from the
+ * region's resources; the local runtime fills it from the emulators; handlers parse it at cold start,
+ * so a missing or wrong setting fails loudly before the first request.
+ */
+export const functionEnvironmentSchema = z.object({
+  HOME_REGION: z.enum(hostingRegionKeys),
+  TABLE_NAME: z.string().min(3),
+  ATTACHMENTS_BUCKET: z.string().min(3),
+  TRASH_BUCKET: z.string().min(3),
+  EXPORTS_BUCKET: z.string().min(3),
+  /** Absent in regions without call recordings (India, Australia). */
+  RECORDINGS_BUCKET: z.string().min(3).optional(),
+  POWERTOOLS_SERVICE_NAME: z.string().min(1),
+});
+
+export type FunctionEnvironment = z.infer<typeof functionEnvironmentSchema>;
+
+/** Parses the environment, naming every missing or invalid variable (never their values). */
+export function parseFunctionEnvironment(env: NodeJS.ProcessEnv = process.env): FunctionEnvironment {
+  const result = functionEnvironmentSchema.safeParse(env);
+  if (!result.success) {
+    const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+    throw new Error(`Invalid function environment: ${names}`);
+  }
+  return result.data;
+}

@@ -1,0 +1,24 @@
+import type { HostingRegionKey } from '#lib/residency/index';
+
+/** Prefix of every stack and resource name; one deployment per AWS account. */
+export const platformPrefix = 'Helpdesk';
+const lowerPrefix = 'helpdesk';
+
+export const stackNames = (region: HostingRegionKey) => ({
+  data: `${platformPrefix}-${region}-Data`,
+  api: `${platformPrefix}-${region}-Api`,
+});
+
+/**
+ * Physical names derived from the hosting region (and, for globally unique bucket names, the AWS
+ * account). Another region's stack can name these resources without cross-stack exports.
+ */
+export const tableName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-records`;
+
+export const bucketName = (region: HostingRegionKey, kind: string, awsAccountId: string) =>
+  `${lowerPrefix}-${region}-${kind}-${awsAccountId}`;
+
+export const keyAlias = (region: HostingRegionKey, purpose: 'data' | 'logs') =>
+  `alias/${lowerPrefix}-${region}-${purpose}`;
+
+export const backupVaultName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-vault`;

@@ -1,0 +1,3 @@
+export * from './products.ts';
+export * from './regions.ts';
+export * from './retention.ts';

@@ -1,0 +1,32 @@
+import type { HostingRegionKey } from './regions.ts';
+
+/** Every retention number the platform promises (brief: "Rules the platform must keep"). */
+export const retention = {
+  /** Logs of every product are kept for one year in their hosting region. */
+  logDays: 365,
+  /** Log groups keep exactly one year too (CloudWatch's ONE_YEAR is 365 days). */
+  logGroupDays: 365,
+  /** Helpdesk and service-desk logs of US and India are copied to the EEA and deleted there after 30 days. */
+  eeaLogCopyDays: 30,
+  /** Deleted data stays recoverable for 60 days, then is purged. */
+  trashDays: 60,
+  /** Export bundles are offered for at most 7 days (presigned URL lifetime); the objects go a day later. */
+  exportDays: 8,
+  /** A US-made recording of an EEA account is held in the US for 10 minutes before it moves. */
+  recordingHoldSeconds: 600,
+  /** Old object versions of buckets that hold data: gone one day after they stop being current. */
+  noncurrentVersionDays: 1,
+  /** Daily backups stay in the region's vault this long. */
+  backupDays: 35,
+  /** GDPR Art. 12(3): one month to answer a data subject's request. */
+  subjectRequestMonths: 1,
+} as const;
+
+/** Hosting regions whose helpdesk and service-desk logs are also kept in the EEA (for 30 days). */
+export const regionsCopyingLogsToEea: readonly HostingRegionKey[] = ['us', 'in'];
+
+/** The hosting region that receives those log copies and the transferred call recordings. */
+export const eeaRegionKey: HostingRegionKey = 'eea';
+
+/** Where US-made recordings are staged before they move (the telephony runs in the US). */
+export const recordingStagingRegionKey: HostingRegionKey = 'us';

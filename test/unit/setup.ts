@@ -1,0 +1,2 @@
+// Registers aws-sdk-client-mock's matchers (toHaveReceivedCommandWith, ...) once for every unit test.
+import 'aws-sdk-client-mock-vitest/extend';
