@@ -1,0 +1,8 @@
+/**
+ * Primary keys of the items the platform stores (see README, "Access patterns"). Every record of an
+ * account lives under a key that starts with the account id, so no query can reach another account.
+ */
+export const accountKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' });
+
+/** API keys are found by the hash of the secret; the secret itself is never stored. */
+export const apiKeyKey = (apiKeyHash: string) => ({ pk: `APIKEY#${apiKeyHash}`, sk: 'APIKEY' });

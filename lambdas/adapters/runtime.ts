@@ -1,0 +1,31 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { AccountStore } from '#domain/account';
+import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
+import { createAwsClients } from './aws-clients.ts';
+import { DynamoAccountStore } from './dynamo-account-store.ts';
+
+/** Everything a handler needs, made once per container from the function's environment. */
+export interface Runtime {
+  readonly env: FunctionEnvironment;
+  readonly logger: Logger;
+  readonly accounts: AccountStore;
+}
+
+let runtime: Runtime | undefined;
+
+export function getRuntime(): Runtime {
+  if (!runtime) {
+    const env = parseFunctionEnvironment();
+    const clients = createAwsClients();
+    runtime = {
+      env,
+      // Logs carry ids and outcomes only; handlers never log request bodies, query strings or headers.
+      logger: new Logger({
+        serviceName: env.POWERTOOLS_SERVICE_NAME,
+        persistentKeys: { region: env.HOME_REGION },
+      }),
+      accounts: new DynamoAccountStore(clients.dynamo, env.TABLE_NAME),
+    };
+  }
+  return runtime;
+}

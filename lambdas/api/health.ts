@@ -1,0 +1,22 @@
+import { getRuntime } from '#adapters/runtime';
+import { type ApiDependencies, lazyHandler, publicApi } from '#http/api-handler';
+import { jsonResponse } from '#http/responses';
+import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
+
+/** GET /api/v2/health: liveness of a region's API; no credentials, no data. */
+export function createHealthHandler(deps: Pick<ApiDependencies, 'logger' | 'homeRegion'>) {
+  const region = hostingRegion(deps.homeRegion as HostingRegionKey);
+  return publicApi(deps, async () =>
+    jsonResponse(200, {
+      status: 'ok',
+      region: region.key,
+      region_name: region.name,
+      aws_region: region.awsRegion,
+    }),
+  );
+}
+
+export const handler = lazyHandler(() => {
+  const runtime = getRuntime();
+  return createHealthHandler({ logger: runtime.logger, homeRegion: runtime.env.HOME_REGION });
+});

@@ -1,0 +1,55 @@
+import {
+  type HostingRegionKey,
+  hostingRegion,
+  type ProductKey,
+  productsAvailableIn,
+} from '#lib/residency/index';
+
+export const roles = ['account_admin', 'admin', 'supervisor', 'agent'] as const;
+export type Role = (typeof roles)[number];
+
+export interface Account {
+  readonly id: string;
+  readonly name: string;
+  readonly homeRegion: HostingRegionKey;
+  readonly products: readonly ProductKey[];
+  readonly createdAt: string;
+}
+
+/** Who is calling: resolved from credentials only, never from the request body. */
+export interface Principal {
+  readonly accountId: string;
+  readonly agentId: string;
+  readonly role: Role;
+}
+
+export interface AccountStore {
+  /** The principal an API key (by its SHA-256 hash) belongs to, or undefined. */
+  findPrincipalByApiKeyHash(apiKeyHash: string): Promise<Principal | undefined>;
+  getAccount(accountId: string): Promise<Account | undefined>;
+  /** Creates the account and its first API key together, or neither. */
+  createAccount(account: Account, apiKeyHash: string, owner: Principal): Promise<void>;
+}
+
+/** Products an account in `homeRegion` may hold: a product the region cannot host is refused. */
+export function checkProductsAllowed(
+  homeRegion: HostingRegionKey,
+  products: readonly ProductKey[],
+): string[] {
+  const available = productsAvailableIn(homeRegion);
+  return products.filter((product) => !available.includes(product));
+}
+
+/** The account as `GET /api/v2/account` shows it (Freshdesk-style snake_case). */
+export function accountView(account: Account) {
+  const region = hostingRegion(account.homeRegion);
+  return {
+    account_id: account.id,
+    account_name: account.name,
+    home_region: region.key,
+    home_region_name: region.name,
+    aws_region: region.awsRegion,
+    products: [...account.products],
+    created_at: account.createdAt,
+  };
+}

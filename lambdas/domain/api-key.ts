@@ -1,0 +1,34 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { type HostingRegionKey, isHostingRegionKey } from '#lib/residency/index';
+
+/**
+ * API keys are opaque secrets prefixed with their account's home region (`eea_…`), so any region can
+ * tell a caller where its account lives without a cross-region lookup. Only the SHA-256 hash is stored.
+ */
+export function generateApiKey(homeRegion: HostingRegionKey): string {
+  return `${homeRegion}_${randomBytes(24).toString('base64url')}`;
+}
+
+export function hashApiKey(apiKey: string): string {
+  return createHash('sha256').update(apiKey, 'utf8').digest('hex');
+}
+
+/** The home region named by a key's prefix, if it has one. */
+export function apiKeyRegion(apiKey: string): HostingRegionKey | undefined {
+  const prefix = apiKey.split('_', 1)[0];
+  return isHostingRegionKey(prefix) ? prefix : undefined;
+}
+
+/**
+ * Reads the API key from an HTTP Basic `Authorization` header as Freshdesk v2 clients send it
+ * (`apikey:X`; the password is ignored). Returns undefined when absent or malformed.
+ */
+export function apiKeyFromBasicAuth(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const match = /^Basic\s+([A-Za-z0-9+/=_-]+)\s*$/i.exec(header);
+  if (!match?.[1]) return undefined;
+  const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+  const separator = decoded.indexOf(':');
+  const key = separator === -1 ? decoded : decoded.slice(0, separator);
+  return key.length >= 8 && key.length <= 200 ? key : undefined;
+}

@@ -1,0 +1,72 @@
+/**
+ * Named errors of the domain. Each carries a stable machine code; the HTTP layer maps each class to
+ * one status (lambdas/http/error-responder.ts). Messages never contain personal data or field values.
+ */
+export interface FieldError {
+  readonly field: string;
+  readonly message: string;
+  readonly code: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'DomainError';
+  }
+}
+
+export class AuthenticationError extends DomainError {
+  constructor(message = 'You have to be logged in to perform this action.') {
+    super(message, 'invalid_credentials');
+    this.name = 'AuthenticationError';
+  }
+}
+
+export class AccessDeniedError extends DomainError {
+  constructor(message = 'You are not authorized to perform this action.') {
+    super(message, 'access_denied');
+    this.name = 'AccessDeniedError';
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message = 'The requested resource could not be found.') {
+    super(message, 'not_found');
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(
+    readonly errors: readonly FieldError[],
+    message = 'Validation failed',
+  ) {
+    super(message, 'invalid_value');
+    this.name = 'ValidationError';
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(message, 'conflict');
+    this.name = 'ConflictError';
+  }
+}
+
+/** The account is homed in another hosting region; nothing was read or written here. */
+export class WrongRegionError extends DomainError {
+  constructor(
+    readonly homeRegion: string,
+    readonly homeRegionName: string,
+  ) {
+    super(
+      `This account's data is hosted in the ${homeRegionName} region (${homeRegion}); send the request to that region's API.`,
+      'wrong_region',
+    );
+    this.name = 'WrongRegionError';
+  }
+}

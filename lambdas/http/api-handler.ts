@@ -1,0 +1,52 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { AccountStore, Principal } from '#domain/account';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { type AuthenticatedContext, apiKeyAuth } from './api-key-auth.ts';
+import { errorResponder } from './error-responder.ts';
+import type { HttpResponse } from './responses.ts';
+
+export interface ApiDependencies {
+  readonly logger: Logger;
+  readonly accounts: AccountStore;
+  readonly homeRegion: HostingRegionKey;
+}
+
+export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
+
+/** An API route that needs no caller identity (health). */
+export function publicApi(
+  deps: Pick<ApiDependencies, 'logger'>,
+  serve: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
+): ApiHandler {
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(errorResponder(deps.logger))
+    .handler(serve);
+}
+
+/** An API route for an authenticated caller: logging, the error format and API-key auth around `serve`. */
+export function authenticatedApi(
+  deps: ApiDependencies,
+  serve: (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>,
+): ApiHandler {
+  return middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(errorResponder(deps.logger))
+    .use(apiKeyAuth(deps.accounts, deps.homeRegion))
+    .handler(async (event, context) => {
+      deps.logger.appendKeys({ accountId: context.principal.accountId });
+      return serve(event, context.principal);
+    }) as unknown as ApiHandler;
+}
+
+/** Builds the real handler on first invocation, so importing a handler module has no side effects. */
+export function lazyHandler(build: () => ApiHandler): ApiHandler {
+  let built: ApiHandler | undefined;
+  return (event, context) => {
+    built ??= build();
+    return built(event, context);
+  };
+}

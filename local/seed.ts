@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountStore } from '#adapters/dynamo-account-store';
+import { generateApiKey, hashApiKey } from '#domain/api-key';
+import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
+import { localCredentials, localSigningRegion } from './local-credentials.ts';
+import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
+
+export interface SeededAccount {
+  readonly accountId: string;
+  readonly apiKey: string;
+  readonly agentId: string;
+}
+
+/** Seeds one demo account homed in `region`, with an account-admin API key, through the real store. */
+export async function seedDemoAccount(
+  region: HostingRegionKey,
+  endpoints: EmulatorEndpoints,
+): Promise<SeededAccount> {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: endpoints.dynamodb,
+      region: localSigningRegion,
+      credentials: localCredentials,
+    }),
+  );
+  try {
+    const store = new DynamoAccountStore(client, localResourceNames(region).table);
+    const accountId = randomUUID();
+    const agentId = randomUUID();
+    const apiKey = generateApiKey(region);
+    await store.createAccount(
+      {
+        id: accountId,
+        name: `Demo ${hostingRegions[region].name}`,
+        homeRegion: region,
+        products: productsAvailableIn(region),
+        createdAt: new Date().toISOString(),
+      },
+      hashApiKey(apiKey),
+      { accountId, agentId, role: 'account_admin' },
+    );
+    return { accountId, apiKey, agentId };
+  } finally {
+    client.destroy();
+  }
+}

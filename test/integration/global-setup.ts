@@ -1,0 +1,22 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { type LocalEndpoints, startLocalPlatform } from '../../local/platform.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    localPlatform: LocalEndpoints;
+  }
+}
+
+/** Starts the local platform once per test run, on free loopback ports, in a throwaway state dir. */
+export default async function setup(project: TestProject) {
+  const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-it-'));
+  const platform = await startLocalPlatform({ stateDir });
+  project.provide('localPlatform', platform.endpoints);
+  return async () => {
+    await platform.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
+}

@@ -1,0 +1,122 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { createAccountHandler } from '../../lambdas/api/account.ts';
+import { hashApiKey } from '../../lambdas/domain/api-key.ts';
+
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
+const dynamo = mockClient(documentClient);
+afterEach(() => dynamo.reset());
+
+const apiKey = 'eea_unit-test-key-123';
+const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
+const handler = createAccountHandler({
+  logger,
+  accounts: new DynamoAccountStore(documentClient, 'helpdesk-eea-records'),
+  homeRegion: 'eea',
+});
+const context = { awsRequestId: 'req-1', functionName: 'account' } as Context;
+const event = (authorization?: string) =>
+  ({
+    headers: authorization ? { authorization } : {},
+    requestContext: {},
+  }) as unknown as APIGatewayProxyEventV2;
+const withKey = (key: string) => event(`Basic ${Buffer.from(`${key}:X`).toString('base64')}`);
+
+function givenKeyOfAccount(homeRegion: string) {
+  dynamo
+    .on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' } })
+    .resolves({ Item: { account_id: 'acc-1', agent_id: 'agent-1', role: 'account_admin' } })
+    .on(GetCommand, { Key: { pk: 'ACCOUNT#acc-1', sk: 'PROFILE' } })
+    .resolves({
+      Item: {
+        account_id: 'acc-1',
+        name: 'Acme',
+        home_region: homeRegion,
+        products: ['helpdesk'],
+        created_at: '2026-01-01T00:00:00.000Z',
+      },
+    });
+}
+
+describe('GET /api/v2/account handler', () => {
+  it('answers the account found through the hashed API key', async () => {
+    // Prepare
+    givenKeyOfAccount('eea');
+
+    // Act
+    const response = await handler(withKey(apiKey), context);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(String(response.body))).toEqual({
+      account_id: 'acc-1',
+      account_name: 'Acme',
+      home_region: 'eea',
+      home_region_name: 'European Economic Area',
+      aws_region: 'eu-central-1',
+      products: ['helpdesk'],
+      created_at: '2026-01-01T00:00:00.000Z',
+    });
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      TableName: 'helpdesk-eea-records',
+      Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' },
+    });
+  });
+
+  it('answers 401 without reading anything when the header is missing', async () => {
+    const response = await handler(event(), context);
+
+    expect(response.statusCode).toBe(401);
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('answers 401 for a key nobody holds', async () => {
+    dynamo.on(GetCommand).resolves({});
+
+    const response = await handler(withKey(apiKey), context);
+
+    expect(response.statusCode).toBe(401);
+    expect(JSON.parse(String(response.body)).code).toBe('invalid_credentials');
+  });
+
+  it('answers 421 for a key of another region without reading the table', async () => {
+    const response = await handler(withKey('us_some-other-region-key'), context);
+
+    expect(response.statusCode).toBe(421);
+    expect(JSON.parse(String(response.body))).toMatchObject({ code: 'wrong_region', home_region: 'us' });
+    expect(dynamo).not.toHaveReceivedCommand(GetCommand);
+  });
+
+  it('answers 421 when the stored account is homed elsewhere', async () => {
+    givenKeyOfAccount('au');
+
+    const response = await handler(withKey(apiKey), context);
+
+    expect(response.statusCode).toBe(421);
+    expect(JSON.parse(String(response.body)).home_region).toBe('au');
+  });
+
+  it('answers 503 with Retry-After when DynamoDB throttles', async () => {
+    dynamo.on(GetCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    const response = await handler(withKey(apiKey), context);
+
+    expect(response.statusCode).toBe(503);
+    expect(response.headers?.['retry-after']).toBe('1');
+  });
+
+  it('answers an unexpected fault with a 500 that reveals nothing of the cause', async () => {
+    dynamo.on(GetCommand).rejects(new Error('secret detail: person@example.com'));
+
+    const response = await handler(withKey(apiKey), context);
+
+    expect(response.statusCode).toBe(500);
+    expect(response.body).not.toContain('person@example.com');
+    expect(JSON.parse(String(response.body))).toMatchObject({ code: 'internal_error', request_id: 'req-1' });
+  });
+});
