@@ -1,0 +1,355 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { collectionShards } from '#lib/platform/table-design';
+import { ConflictError } from '#domain/errors';
+import type { RecordPage, RecordStore } from '#domain/records/record-store';
+import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from '#domain/records/record';
+import {
+  RECORD_SK,
+  UNIQUE_SK,
+  auditSk,
+  collectionPk,
+  collectionSk,
+  parentPk,
+  recordPk,
+  shardOf,
+  subjectLinkSk,
+  subjectPk,
+  uniquePk,
+} from './record-keys.ts';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+interface RecordItem {
+  pk: string;
+  sk: string;
+  item_type: 'record';
+  account_id: string;
+  record_type: RecordType;
+  record_id: number;
+  version: number;
+  created_at: string;
+  updated_at: string;
+  deleted_at?: string;
+  fields: Record<string, unknown>;
+  subjects: SubjectRef[];
+  parent_key?: string;
+  unique_values?: Record<string, string>;
+  gsi1pk: string;
+  gsi1sk: string;
+  gsi2pk?: string;
+  gsi2sk?: string;
+}
+
+export class DynamoRecordStore implements RecordStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: recordPk(accountId, ref), sk: RECORD_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? fromItem<F>(Item as RecordItem) : undefined;
+  }
+
+  async create(record: StoredRecord, audit: AuditEntry): Promise<void> {
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...this.claimUniqueValues(record, {}),
+      ...record.subjects.map((subject) => this.putLink(record, subject)),
+      this.putAudit(record, audit),
+    ];
+    await this.transact(items, 'A record with this id or a unique value already exists.');
+  }
+
+  async replace(previous: StoredRecord, next: StoredRecord, audit: AuditEntry): Promise<void> {
+    const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
+    const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
+    // Unique values are claimed only while the record is live: a soft-deleted contact frees its e-mail.
+    const previousUnique = previous.deletedAt ? {} : (previous.uniqueValues ?? {});
+    const nextUnique = next.deletedAt ? {} : (next.uniqueValues ?? {});
+    const items: TransactItem[] = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: toItem(next),
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': previous.version },
+        },
+      },
+      ...this.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
+      ...this.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
+      ...next.subjects
+        .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
+        .map((s) => this.putLink(next, s)),
+      ...previous.subjects
+        .filter((s) => !nextKeys.has(`${s.kind}#${s.id}`))
+        .map((s) => ({
+          Delete: {
+            TableName: this.tableName,
+            Key: { pk: subjectPk(previous.accountId, s), sk: subjectLinkSk(previous.ref) },
+          },
+        })),
+      this.putAudit(next, audit),
+    ];
+    await this.transact(
+      items,
+      'The record was changed by someone else, or a unique value is taken. Read it again.',
+    );
+  }
+
+  async findByUniqueValue(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    value: string,
+  ): Promise<number | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: uniquePk(accountId, type, name, value), sk: UNIQUE_SK },
+      }),
+    );
+    return Item ? (Item.record_id as number) : undefined;
+  }
+
+  async list<F extends object>(
+    accountId: string,
+    type: RecordType,
+    options: { page: number; perPage: number; updatedSince?: string; deleted?: boolean },
+  ): Promise<RecordPage<F>> {
+    const wanted = options.page * options.perPage + 1;
+    // Each shard holds a slice of the collection; the newest `wanted` of each, merged, hold the page.
+    const shards = await Promise.all(
+      Array.from({ length: collectionShards }, (_, shard) =>
+        this.queryNewest(
+          'gsi1',
+          'gsi1pk',
+          collectionPk(accountId, type, shard, options.deleted),
+          wanted,
+          options.updatedSince ? { name: 'gsi1sk', from: options.updatedSince } : undefined,
+        ),
+      ),
+    );
+    const merged = shards.flat().sort((a, b) => (a.gsi1sk < b.gsi1sk ? 1 : a.gsi1sk > b.gsi1sk ? -1 : 0));
+    return slicePage<F>(merged, options);
+  }
+
+  async listByParent<F extends object>(
+    accountId: string,
+    parentKey: string,
+    options: { page: number; perPage: number },
+  ): Promise<RecordPage<F>> {
+    const items = await this.queryNewest(
+      'gsi2',
+      'gsi2pk',
+      parentPk(accountId, parentKey),
+      options.page * options.perPage + 1,
+    );
+    return slicePage<F>(
+      items.filter((item) => !item.deleted_at),
+      options,
+    );
+  }
+
+  async auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :audit)',
+        ExpressionAttributeValues: { ':pk': recordPk(accountId, ref), ':audit': 'AUDIT#' },
+        ScanIndexForward: false,
+        Limit: limit,
+      }),
+    );
+    return Items.map((item) => ({
+      at: item.at,
+      actor: item.actor,
+      operation: item.operation,
+      record: { type: item.record_type, id: item.record_id },
+      changedFields: item.changed_fields ?? [],
+    }));
+  }
+
+  private async queryNewest(
+    index: string,
+    keyName: string,
+    keyValue: string,
+    limit: number,
+    range?: { name: string; from: string },
+  ): Promise<RecordItem[]> {
+    const items: RecordItem[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: index,
+          KeyConditionExpression: range
+            ? `${keyName} = :key AND ${range.name} >= :from`
+            : `${keyName} = :key`,
+          ExpressionAttributeValues: range ? { ':key': keyValue, ':from': range.from } : { ':key': keyValue },
+          ScanIndexForward: false,
+          Limit: limit - items.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...((page.Items ?? []) as RecordItem[]));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < limit);
+    return items;
+  }
+
+  private claimUniqueValues(
+    record: StoredRecord,
+    alreadyHeld: Readonly<Record<string, string>>,
+  ): TransactItem[] {
+    return Object.entries(record.uniqueValues ?? {})
+      .filter(([name, value]) => alreadyHeld[name] !== value)
+      .map(([name, value]) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: uniquePk(record.accountId, record.ref.type, name, value),
+            sk: UNIQUE_SK,
+            item_type: 'unique',
+            record_id: record.ref.id,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      }));
+  }
+
+  private releaseUniqueValues(
+    record: StoredRecord,
+    stillHeld: Readonly<Record<string, string>>,
+  ): TransactItem[] {
+    return Object.entries(record.uniqueValues ?? {})
+      .filter(([name, value]) => stillHeld[name] !== value)
+      .map(([name, value]) => ({
+        Delete: {
+          TableName: this.tableName,
+          Key: { pk: uniquePk(record.accountId, record.ref.type, name, value), sk: UNIQUE_SK },
+        },
+      }));
+  }
+
+  private putLink(record: StoredRecord, subject: SubjectRef): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: subjectPk(record.accountId, subject),
+          sk: subjectLinkSk(record.ref),
+          item_type: 'subject_link',
+          record_type: record.ref.type,
+          record_id: record.ref.id,
+        },
+      },
+    };
+  }
+
+  private putAudit(record: StoredRecord, audit: AuditEntry): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: recordPk(record.accountId, record.ref),
+          sk: auditSk(audit.at, audit.operation, record.version),
+          item_type: 'audit',
+          at: audit.at,
+          actor: audit.actor,
+          operation: audit.operation,
+          record_type: audit.record.type,
+          record_id: audit.record.id,
+          changed_fields: [...audit.changedFields],
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
+  }
+
+  private async transact(items: TransactItem[], conflictMessage: string): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+        throw new ConflictError(conflictMessage);
+      }
+      throw error;
+    }
+  }
+}
+
+function toItem(record: StoredRecord): RecordItem {
+  const shard = shardOf(record.ref.id);
+  return {
+    pk: recordPk(record.accountId, record.ref),
+    sk: RECORD_SK,
+    item_type: 'record',
+    account_id: record.accountId,
+    record_type: record.ref.type,
+    record_id: record.ref.id,
+    version: record.version,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+    deleted_at: record.deletedAt,
+    fields: record.fields as Record<string, unknown>,
+    subjects: [...record.subjects],
+    parent_key: record.parent?.key,
+    unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
+    gsi1pk: collectionPk(record.accountId, record.ref.type, shard, Boolean(record.deletedAt)),
+    gsi1sk: collectionSk(record.updatedAt, record.ref.id),
+    ...(record.parent
+      ? {
+          gsi2pk: parentPk(record.accountId, record.parent.key),
+          gsi2sk: collectionSk(record.createdAt, record.ref.id),
+        }
+      : {}),
+  };
+}
+
+function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
+  return {
+    accountId: item.account_id,
+    ref: { type: item.record_type, id: item.record_id },
+    version: item.version,
+    createdAt: item.created_at,
+    updatedAt: item.updated_at,
+    deletedAt: item.deleted_at,
+    fields: item.fields as F,
+    subjects: item.subjects ?? [],
+    parent: item.parent_key ? { key: item.parent_key } : undefined,
+    uniqueValues: item.unique_values,
+  };
+}
+
+function slicePage<F extends object>(
+  items: RecordItem[],
+  options: { page: number; perPage: number },
+): RecordPage<F> {
+  const start = (options.page - 1) * options.perPage;
+  return {
+    records: items.slice(start, start + options.perPage).map((item) => fromItem<F>(item)),
+    hasMore: items.length > start + options.perPage,
+  };
+}

@@ -1,0 +1,33 @@
+import { createHash } from 'node:crypto';
+import { collectionShards } from '#lib/platform/table-design';
+import type { RecordRef, RecordType, SubjectRef } from '#domain/records/record';
+
+/**
+ * Keys of record items (README, "Access patterns"). Every key starts with the account id, so a query
+ * built from a caller's credentials cannot reach another account's items.
+ */
+export const recordPk = (accountId: string, ref: RecordRef) => `A#${accountId}#${ref.type}#${ref.id}`;
+export const RECORD_SK = 'RECORD';
+
+/** Which of the collection's write shards a record belongs to: stable, spread evenly by id. */
+export const shardOf = (id: number) => id % collectionShards;
+
+export const collectionPk = (accountId: string, type: RecordType, shard: number, deleted = false) =>
+  `A#${accountId}#${type}${deleted ? '~deleted' : ''}#${shard}`;
+
+/** Sort key of a record in its collection: update time, then id, so equal times still order stably. */
+export const collectionSk = (updatedAt: string, id: number) => `${updatedAt}#${String(id).padStart(16, '0')}`;
+
+export const parentPk = (accountId: string, parentKey: string) => `A#${accountId}#PARENT#${parentKey}`;
+
+/** Unique values are stored hashed: the key reveals no e-mail address. */
+export const uniquePk = (accountId: string, type: RecordType, name: string, value: string) =>
+  `A#${accountId}#UNIQUE#${type}#${name}#${createHash('sha256').update(value).digest('hex')}`;
+export const UNIQUE_SK = 'UNIQUE';
+
+export const subjectPk = (accountId: string, subject: SubjectRef) =>
+  `A#${accountId}#SUBJECT#${subject.kind}#${subject.id}`;
+export const subjectLinkSk = (ref: RecordRef) => `LINK#${ref.type}#${ref.id}`;
+
+export const auditSk = (at: string, operation: string, version: number) =>
+  `AUDIT#${at}#${String(version).padStart(8, '0')}#${operation}`;

@@ -1,0 +1,39 @@
+import type { AuditEntry, RecordRef, RecordType, StoredRecord } from './record.ts';
+
+export interface RecordPage<F extends object> {
+  readonly records: StoredRecord<F>[];
+  readonly hasMore: boolean;
+}
+
+/**
+ * Persistence of records. Every write stores the record, its audit entry, its subject links and its
+ * uniqueness claims in one transaction: all of them or none.
+ */
+export interface RecordStore {
+  get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined>;
+  /** Creates a new record; fails with ConflictError if the id or a unique value is taken. */
+  create(record: StoredRecord, audit: AuditEntry): Promise<void>;
+  /** Replaces `previous` by `next` if `previous` is still the stored version; else ConflictError. */
+  replace(previous: StoredRecord, next: StoredRecord, audit: AuditEntry): Promise<void>;
+  /** The id of the live record holding a unique value (e.g. the contact with an e-mail), if any. */
+  findByUniqueValue(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    value: string,
+  ): Promise<number | undefined>;
+  /** Live records of a type, most recently updated first, optionally only those updated since. */
+  list<F extends object>(
+    accountId: string,
+    type: RecordType,
+    options: { page: number; perPage: number; updatedSince?: string; deleted?: boolean },
+  ): Promise<RecordPage<F>>;
+  /** Live records listed under a parent key (e.g. tickets of a requester), newest first. */
+  listByParent<F extends object>(
+    accountId: string,
+    parentKey: string,
+    options: { page: number; perPage: number },
+  ): Promise<RecordPage<F>>;
+  /** Audit entries of one record, newest first. */
+  auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]>;
+}

@@ -1,0 +1,67 @@
+/**
+ * The shape every stored helpdesk record shares, whatever its type. Field values live in `fields`
+ * (Freshdesk v2 snake_case); the envelope carries what the platform needs: version, timestamps,
+ * soft deletion, and the people whose personal data the record holds.
+ */
+export const recordTypes = ['contact', 'agent', 'company', 'group', 'ticket', 'conversation'] as const;
+export type RecordType = (typeof recordTypes)[number];
+
+export interface RecordRef {
+  readonly type: RecordType;
+  readonly id: number;
+}
+
+/** A data subject: the person erasure and export look records up by. */
+export interface SubjectRef {
+  readonly kind: 'contact' | 'agent';
+  readonly id: number;
+}
+
+export interface StoredRecord<F extends object = Record<string, unknown>> {
+  readonly accountId: string;
+  readonly ref: RecordRef;
+  /** Increases by one with every change; updates are conditional on it (ETag). */
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Set while the record is soft-deleted (in the trash, restorable). */
+  readonly deletedAt?: string;
+  readonly fields: F;
+  /** Every person whose data this record holds. */
+  readonly subjects: readonly SubjectRef[];
+  /** A parent the record is listed under (e.g. a ticket under its requester). */
+  readonly parent?: { readonly key: string };
+  /** Values that must be unique per account and type (e.g. a contact's e-mail), already normalised. */
+  readonly uniqueValues?: Readonly<Record<string, string>>;
+}
+
+export type AuditOperation = 'create' | 'update' | 'delete' | 'restore';
+
+/** Who made a change: ids only, never names or e-mail addresses. */
+export interface Actor {
+  readonly type: 'agent' | 'contact' | 'system';
+  readonly id: string;
+}
+
+/** One audit entry: who, when, which record, which operation, which field names. Never values. */
+export interface AuditEntry {
+  readonly at: string;
+  readonly actor: Actor;
+  readonly operation: AuditOperation;
+  readonly record: RecordRef;
+  readonly changedFields: readonly string[];
+}
+
+/** Names of the fields whose values differ between two versions (top level, sorted). */
+export function changedFieldNames(before: object, after: object): string[] {
+  const names = new Set([...Object.keys(before), ...Object.keys(after)]);
+  const differs = (name: string) =>
+    JSON.stringify((before as Record<string, unknown>)[name]) !==
+    JSON.stringify((after as Record<string, unknown>)[name]);
+  return [...names].filter(differs).sort();
+}
+
+/** Strong ETag of a record version, as API clients send it back in If-Match. */
+export function etagOf(record: Pick<StoredRecord, 'ref' | 'version'>): string {
+  return `"${record.ref.type}-${record.ref.id}-v${record.version}"`;
+}

@@ -1,0 +1,160 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { ConflictError } from '../../lambdas/domain/errors.ts';
+import type { AuditEntry, StoredRecord } from '../../lambdas/domain/records/record.ts';
+import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
+
+const platform = inject('localPlatform');
+const tableName = platform.regions.eea.table;
+const client = DynamoDBDocumentClient.from(
+  new DynamoDBClient({
+    endpoint: platform.emulators.dynamodb,
+    region: localSigningRegion,
+    credentials: localCredentials,
+  }),
+);
+const store = new DynamoRecordStore(client, tableName);
+afterAll(() => client.destroy());
+
+const actor = { type: 'agent', id: 'agent-1' } as const;
+let nextId = 1000;
+
+function contact(accountId: string, email: string, at = '2026-01-01T00:00:00.000Z'): StoredRecord {
+  const id = nextId++;
+  return {
+    accountId,
+    ref: { type: 'contact', id },
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    fields: { name: 'Marker Person', email },
+    subjects: [{ kind: 'contact', id }],
+    uniqueValues: { email },
+  };
+}
+const audit = (
+  record: StoredRecord,
+  operation: AuditEntry['operation'],
+  changedFields: string[] = [],
+): AuditEntry => ({
+  at: record.updatedAt,
+  actor,
+  operation,
+  record: record.ref,
+  changedFields,
+});
+async function itemsUnder(pk: string) {
+  const { Items = [] } = await client.send(
+    new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+    }),
+  );
+  return Items;
+}
+
+describe('DynamoRecordStore on DynamoDB Local', () => {
+  it('stores a record with its audit entry and subject link in one write', async () => {
+    // Prepare
+    const accountId = randomUUID();
+    const record = contact(accountId, 'a@example.test');
+
+    // Act
+    await store.create(record, audit(record, 'create', ['email', 'name']));
+
+    // Assess
+    expect(await store.get(accountId, record.ref)).toEqual(record);
+    expect(await store.auditTrail(accountId, record.ref, 10)).toEqual([
+      audit(record, 'create', ['email', 'name']),
+    ]);
+    expect(await itemsUnder(`A#${accountId}#SUBJECT#contact#${record.ref.id}`)).toHaveLength(1);
+    expect(await store.findByUniqueValue(accountId, 'contact', 'email', 'a@example.test')).toBe(
+      record.ref.id,
+    );
+  });
+
+  it('refuses a second contact with the same e-mail and writes nothing of it', async () => {
+    const accountId = randomUUID();
+    const first = contact(accountId, 'same@example.test');
+    const second = contact(accountId, 'same@example.test');
+    await store.create(first, audit(first, 'create'));
+
+    await expect(store.create(second, audit(second, 'create'))).rejects.toBeInstanceOf(ConflictError);
+
+    expect(await store.get(accountId, second.ref)).toBeUndefined();
+    expect(await itemsUnder(`A#${accountId}#contact#${second.ref.id}`)).toEqual([]);
+    expect(await itemsUnder(`A#${accountId}#SUBJECT#contact#${second.ref.id}`)).toEqual([]);
+  });
+
+  it('refuses an update based on a stale version, so no update is lost', async () => {
+    const accountId = randomUUID();
+    const original = contact(accountId, 'v@example.test');
+    await store.create(original, audit(original, 'create'));
+    const first = { ...original, version: 2, fields: { ...original.fields, name: 'First' } };
+    const second = { ...original, version: 2, fields: { ...original.fields, name: 'Second' } };
+    await store.replace(original, first, audit(first, 'update', ['name']));
+
+    await expect(store.replace(original, second, audit(second, 'update', ['name']))).rejects.toBeInstanceOf(
+      ConflictError,
+    );
+
+    expect((await store.get(accountId, original.ref))?.fields).toMatchObject({ name: 'First' });
+    expect(await store.auditTrail(accountId, original.ref, 10)).toHaveLength(2);
+  });
+
+  it('frees a soft-deleted contact e-mail and hides it from the live list', async () => {
+    const accountId = randomUUID();
+    const original = contact(accountId, 'gone@example.test');
+    await store.create(original, audit(original, 'create'));
+    const deleted = {
+      ...original,
+      version: 2,
+      deletedAt: '2026-01-02T00:00:00.000Z',
+      updatedAt: '2026-01-02T00:00:00.000Z',
+    };
+
+    await store.replace(original, deleted, audit(deleted, 'delete'));
+
+    expect(await store.findByUniqueValue(accountId, 'contact', 'email', 'gone@example.test')).toBeUndefined();
+    expect((await store.list(accountId, 'contact', { page: 1, perPage: 10 })).records).toEqual([]);
+    expect(
+      (await store.list(accountId, 'contact', { page: 1, perPage: 10, deleted: true })).records,
+    ).toHaveLength(1);
+  });
+
+  it('lists a collection spread over shards newest first, page by page, and from a point in time', async () => {
+    const accountId = randomUUID();
+    const records = Array.from({ length: 12 }, (_, i) =>
+      contact(accountId, `p${i}@example.test`, `2026-02-${String(i + 1).padStart(2, '0')}T00:00:00.000Z`),
+    );
+    for (const record of records) await store.create(record, audit(record, 'create'));
+
+    const first = await store.list(accountId, 'contact', { page: 1, perPage: 5 });
+    const third = await store.list(accountId, 'contact', { page: 3, perPage: 5 });
+    const recent = await store.list(accountId, 'contact', {
+      page: 1,
+      perPage: 100,
+      updatedSince: '2026-02-10T00:00:00.000Z',
+    });
+
+    expect(first.records.map((r) => r.ref.id)).toEqual(
+      records
+        .slice(7)
+        .reverse()
+        .map((r) => r.ref.id),
+    );
+    expect(first.hasMore).toBe(true);
+    expect(third.records.map((r) => r.ref.id)).toEqual(
+      records
+        .slice(0, 2)
+        .reverse()
+        .map((r) => r.ref.id),
+    );
+    expect(third.hasMore).toBe(false);
+    expect(recent.records).toHaveLength(3);
+  });
+});
