@@ -1,14 +1,20 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AccountStore } from '#domain/account';
+import type { RecordStore } from '#domain/records/record-store';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
+import { DynamoRecordStore } from './dynamo-record-store.ts';
+import { newRecordId } from './record-ids.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
 export interface Runtime {
   readonly env: FunctionEnvironment;
   readonly logger: Logger;
   readonly accounts: AccountStore;
+  readonly records: RecordStore;
+  readonly now: () => Date;
+  readonly newId: () => number;
 }
 
 let runtime: Runtime | undefined;
@@ -25,6 +31,9 @@ export function getRuntime(): Runtime {
         persistentKeys: { region: env.HOME_REGION },
       }),
       accounts: new DynamoAccountStore(clients.dynamo, env.TABLE_NAME),
+      records: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),
+      now: () => new Date(),
+      newId: newRecordId,
     };
   }
   return runtime;

@@ -6,6 +6,7 @@
 export const apiFunctions = {
   health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API' },
   account: { entry: 'lambdas/api/account.ts', description: 'The calling account' },
+  contacts: { entry: 'lambdas/api/contacts.ts', description: 'Contacts (requesters)' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -20,4 +21,10 @@ export interface ApiRoute {
 export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/health', function: 'health' },
   { method: 'GET', path: '/api/v2/account', function: 'account' },
+  { method: 'POST', path: '/api/v2/contacts', function: 'contacts' },
+  { method: 'GET', path: '/api/v2/contacts', function: 'contacts' },
+  { method: 'GET', path: '/api/v2/contacts/{id}', function: 'contacts' },
+  { method: 'PUT', path: '/api/v2/contacts/{id}', function: 'contacts' },
+  { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
+  { method: 'PUT', path: '/api/v2/contacts/{id}/restore', function: 'contacts' },
 ];

@@ -1,0 +1,108 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import { type FieldError, NotFoundError, ValidationError } from '#domain/errors';
+
+/** Largest JSON body the API accepts (attachments come through presigned uploads, not JSON). */
+export const maxJsonBodyBytes = 256 * 1024;
+
+/** Maps zod issues to Freshdesk v2 field errors (`missing_field`, `invalid_field`, `datatype_mismatch`, …). */
+export function fieldErrors(error: z.ZodError, input: unknown, prefix = ''): FieldError[] {
+  return error.issues.flatMap((issue): FieldError[] => {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        field: [path, key].filter(Boolean).join('.'),
+        message: 'Unexpected/invalid field in request',
+        code: 'invalid_field',
+      }));
+    }
+    if (issue.code === 'invalid_type' && valueAt(input, issue.path) === undefined) {
+      return [{ field: path, message: 'It should be specified', code: 'missing_field' }];
+    }
+    if (issue.code === 'invalid_type') {
+      return [{ field: path, message: `It should be a/an ${issue.expected}`, code: 'datatype_mismatch' }];
+    }
+    return [{ field: path, message: issue.message, code: 'invalid_value' }];
+  });
+}
+
+/** The value at `path` inside `input` (zod 4 issues do not carry their input). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const key of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[key];
+  }
+  return value;
+}
+
+/** The JSON body of a write, validated; every problem is a 400 naming the field, never a 500. */
+export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+  const raw =
+    event.isBase64Encoded && event.body
+      ? Buffer.from(event.body, 'base64').toString('utf8')
+      : (event.body ?? '');
+  if (Buffer.byteLength(raw) > maxJsonBodyBytes) {
+    throw new ValidationError([
+      { field: 'body', message: `The body must be at most ${maxJsonBodyBytes} bytes`, code: 'invalid_size' },
+    ]);
+  }
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^application\/json\b/i.test(contentType)) {
+    throw new ValidationError([
+      {
+        field: 'content-type',
+        message: 'Content-Type header should be application/json',
+        code: 'invalid_content_type',
+      },
+    ]);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw new ValidationError([
+      { field: 'body', message: 'The request body is not valid JSON', code: 'invalid_json' },
+    ]);
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) throw new ValidationError(fieldErrors(result.error, json));
+  return result.data;
+}
+
+/** Query parameters, validated the same way. */
+export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
+  const query = event.queryStringParameters ?? {};
+  const result = schema.safeParse(query);
+  if (!result.success) throw new ValidationError(fieldErrors(result.error, query));
+  return result.data;
+}
+
+/** A numeric record id from the path; anything else cannot name a record, so it is a 404. */
+export function pathId(event: APIGatewayProxyEventV2, name = 'id'): number {
+  const raw = event.pathParameters?.[name] ?? '';
+  if (!/^[1-9][0-9]{0,15}$/.test(raw) || !Number.isSafeInteger(Number(raw))) throw new NotFoundError();
+  return Number(raw);
+}
+
+/** Freshdesk v2 pagination: `page` from 1, `per_page` up to 100 (default 30). */
+export const paginationSchema = {
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  per_page: z.coerce.number().int().min(1).max(100).default(30),
+};
+
+/** The `link` header pointing at the next page, as Freshdesk v2 sends it. */
+export function nextPageLink(
+  event: APIGatewayProxyEventV2,
+  page: number,
+  perPage: number,
+): Record<string, string> {
+  const query = new URLSearchParams(event.rawQueryString ?? '');
+  query.set('page', String(page + 1));
+  query.set('per_page', String(perPage));
+  const host = event.headers?.host ?? event.requestContext?.domainName ?? 'localhost';
+  const scheme =
+    event.headers?.['x-forwarded-proto'] ??
+    (host.startsWith('127.0.0.1') || host.startsWith('localhost') ? 'http' : 'https');
+  return { link: `<${scheme}://${host}${event.rawPath}?${query.toString()}>; rel="next"` };
+}
