@@ -180,13 +180,35 @@ export class DynamoRecordStore implements RecordStore {
         Limit: limit,
       }),
     );
-    return Items.map((item) => ({
-      at: item.at,
-      actor: item.actor,
-      operation: item.operation,
-      record: { type: item.record_type, id: item.record_id },
-      changedFields: item.changed_fields ?? [],
-    }));
+    return Items.map(auditFromItem);
+  }
+
+  async auditBetween(accountId: string, from: string, to: string, limit: number): Promise<AuditEntry[]> {
+    const shards = await Promise.all(
+      Array.from({ length: collectionShards }, async (_, shard) => {
+        const { Items = [] } = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            IndexName: 'gsi1',
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+            // '~' sorts after every character of the id suffix, so entries at `to` itself are included.
+            ExpressionAttributeValues: {
+              ':pk': collectionPk(accountId, 'audit', shard),
+              ':from': from,
+              ':to': `${to}~`,
+            },
+            ScanIndexForward: false,
+            Limit: limit,
+          }),
+        );
+        return Items;
+      }),
+    );
+    return shards
+      .flat()
+      .sort((a, b) => (a.gsi1sk < b.gsi1sk ? 1 : a.gsi1sk > b.gsi1sk ? -1 : 0))
+      .slice(0, limit)
+      .map(auditFromItem);
   }
 
   private async queryNewest(
@@ -281,6 +303,9 @@ export class DynamoRecordStore implements RecordStore {
           record_type: audit.record.type,
           record_id: audit.record.id,
           changed_fields: [...audit.changedFields],
+          // The account-wide audit log by time: sharded like every collection.
+          gsi1pk: collectionPk(record.accountId, 'audit', shardOf(record.ref.id)),
+          gsi1sk: `${audit.at}#${record.ref.type}#${record.ref.id}#${record.version}`,
         },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
@@ -298,6 +323,16 @@ export class DynamoRecordStore implements RecordStore {
       throw error;
     }
   }
+}
+
+function auditFromItem(item: Record<string, unknown>): AuditEntry {
+  return {
+    at: item.at as string,
+    actor: item.actor as AuditEntry['actor'],
+    operation: item.operation as AuditEntry['operation'],
+    record: { type: item.record_type as RecordType, id: item.record_id as number },
+    changedFields: (item.changed_fields as string[] | undefined) ?? [],
+  };
 }
 
 function toItem(record: StoredRecord): RecordItem {

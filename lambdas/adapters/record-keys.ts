@@ -12,7 +12,7 @@ export const RECORD_SK = 'RECORD';
 /** Which of the collection's write shards a record belongs to: stable, spread evenly by id. */
 export const shardOf = (id: number) => id % collectionShards;
 
-export const collectionPk = (accountId: string, type: RecordType, shard: number, deleted = false) =>
+export const collectionPk = (accountId: string, type: RecordType | 'audit', shard: number, deleted = false) =>
   `A#${accountId}#${type}${deleted ? '~deleted' : ''}#${shard}`;
 
 /** Sort key of a record in its collection: update time, then id, so equal times still order stably. */

@@ -7,6 +7,7 @@ export const apiFunctions = {
   health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API' },
   account: { entry: 'lambdas/api/account.ts', description: 'The calling account' },
   contacts: { entry: 'lambdas/api/contacts.ts', description: 'Contacts (requesters)' },
+  auditLog: { entry: 'lambdas/api/audit-log.ts', description: 'Audit log of record changes' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -27,4 +28,5 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'PUT', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'PUT', path: '/api/v2/contacts/{id}/restore', function: 'contacts' },
+  { method: 'GET', path: '/api/v2/audit_log', function: 'auditLog' },
 ];

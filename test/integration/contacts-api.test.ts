@@ -191,3 +191,43 @@ describe('contacts API', () => {
     expect((await call('GET', '/api/v2/contacts/99999999999999999999')).status).toBe(404);
   });
 });
+
+describe('audit log API', () => {
+  it('shows a record its changes newest first, readable and without values', async () => {
+    const created = await call('POST', '/api/v2/contacts', { name: 'Audited Marker', email: uniqueEmail() });
+    await call('PUT', `/api/v2/contacts/${created.body.id}`, { job_title: 'Marker Title' });
+
+    const log = await call('GET', `/api/v2/audit_log?record_type=contact&record_id=${created.body.id}`);
+
+    expect(log.status).toBe(200);
+    expect(log.body.map((e: { operation: string }) => e.operation)).toEqual(['update', 'create']);
+    expect(log.body[0].summary).toMatch(
+      new RegExp(`^agent \\S+ updated contact ${created.body.id}: job_title$`),
+    );
+    expect(JSON.stringify(log.body)).not.toContain('Marker');
+  });
+
+  it('lists the account changes in a time range across shards', async () => {
+    const since = new Date().toISOString();
+    const ids: number[] = [];
+    for (let i = 0; i < 4; i++)
+      ids.push((await call('POST', '/api/v2/contacts', { name: 'T', email: uniqueEmail() })).body.id);
+
+    const log = await call('GET', `/api/v2/audit_log?since=${since}`);
+
+    expect(log.body.map((e: { record_id: number }) => e.record_id).sort()).toEqual([...ids].sort());
+  });
+
+  it('needs a record or a time range, and never shows another account', async () => {
+    expect((await call('GET', '/api/v2/audit_log')).status).toBe(400);
+    const created = await call('POST', '/api/v2/contacts', { name: 'Private', email: uniqueEmail() });
+    const other = await call(
+      'GET',
+      `/api/v2/audit_log?record_type=contact&record_id=${created.body.id}`,
+      undefined,
+      {},
+      otherAccountKey,
+    );
+    expect(other.body).toEqual([]);
+  });
+});

@@ -36,4 +36,6 @@ export interface RecordStore {
   ): Promise<RecordPage<F>>;
   /** Audit entries of one record, newest first. */
   auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]>;
+  /** Audit entries of the whole account between two instants (inclusive), newest first. */
+  auditBetween(accountId: string, from: string, to: string, limit: number): Promise<AuditEntry[]>;
 }
