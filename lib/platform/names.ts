@@ -22,3 +22,10 @@ export const keyAlias = (region: HostingRegionKey, purpose: 'data' | 'logs') =>
   `alias/${lowerPrefix}-${region}-${purpose}`;
 
 export const backupVaultName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-vault`;
+
+/** The CloudTrail trail that records S3 data events of a hosting region's buckets into its logs bucket. */
+export const trailName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-data-events`;
+
+export const backupPlanName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-daily`;
+
+export const httpApiName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-api`;

@@ -1,0 +1,47 @@
+import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { platformPrefix, stackNames } from '#lib/platform/names';
+import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
+import { ApiStack } from '#lib/stacks/api-stack';
+import { DataStack } from '#lib/stacks/data-stack';
+
+export interface BuildAppOptions {
+  /** The AWS account to deploy to; unset keeps the stacks account-agnostic (`AWS::AccountId`). */
+  readonly account?: string;
+}
+
+export interface RegionStacks {
+  readonly data: DataStack;
+  readonly api: ApiStack;
+}
+
+export type PlatformStacks = Readonly<Record<HostingRegionKey, RegionStacks>>;
+
+/**
+ * The whole platform: a data and an API stack per hosting region of the residency catalogue, each pinned
+ * to the catalogue's AWS region, checked by cdk-nag's AWS Solutions rules at synthesis.
+ */
+export function buildApp(app: App, options: BuildAppOptions = {}): PlatformStacks {
+  // Acknowledged findings are also written into the templates' Metadata (`cdk_nag`) for auditors.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { writeSuppressionsToCloudFormation: true }));
+  Tags.of(app).add('platform', platformPrefix);
+
+  const stacks = {} as Record<HostingRegionKey, RegionStacks>;
+  for (const region of hostingRegionKeys) {
+    const env = { account: options.account, region: hostingRegions[region].awsRegion };
+    const names = stackNames(region);
+    const data = new DataStack(app, names.data, {
+      region,
+      env,
+      description: `Helpdesk ${hostingRegions[region].name}: keys, records table, buckets, trail, backups (stateful)`,
+    });
+    const api = new ApiStack(app, names.api, {
+      region,
+      data,
+      env,
+      description: `Helpdesk ${hostingRegions[region].name}: regional HTTP API (stateless)`,
+    });
+    stacks[region] = { data, api };
+  }
+  return stacks;
+}

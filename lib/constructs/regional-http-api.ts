@@ -1,0 +1,168 @@
+import { Stack } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  type HttpStage,
+  LogGroupLogDestination,
+  PayloadFormatVersion,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
+import { httpApiName } from '#lib/platform/names';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { acknowledgeNagRule } from './nag-acknowledgements.ts';
+import { PlatformFunction } from './platform-function.ts';
+import { PlatformLogGroup } from './platform-log-group.ts';
+import type { RecordsTable } from './records-table.ts';
+import type { SecureBucket } from './secure-bucket.ts';
+
+/** The region's data the API functions read and write. */
+export interface RegionalDataAccess {
+  readonly table: RecordsTable;
+  readonly attachments: SecureBucket;
+  readonly trash: SecureBucket;
+  readonly exports: SecureBucket;
+  /** Only in regions that store call recordings (US, EEA). */
+  readonly recordings?: SecureBucket;
+  /** Encrypts the table and the buckets. */
+  readonly dataKey: IKey;
+}
+
+export interface RegionalHttpApiProps {
+  readonly region: HostingRegionKey;
+  readonly data: RegionalDataAccess;
+  readonly logsKey: IKey;
+  /** Default stage throttling. @default 100 requests/s steady, bursts of 200 */
+  readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
+}
+
+/** One JSON line per request; ids, route and outcome only (no headers, query strings or bodies). */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    routeKey: '$context.routeKey',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+  }),
+);
+
+const authenticationInHandlers =
+  'Clients authenticate with a Freshdesk-compatible API key over HTTP Basic, verified inside each handler against the region table; API Gateway authorizers (IAM, Cognito) cannot check those keys.';
+
+/**
+ * The HTTP API of a hosting region (API Gateway HTTP API, payload format 2.0): one `PlatformFunction` per
+ * entry of `apiFunctions`, one route per entry of `apiRoutes`, a `$default` stage with JSON access logs in
+ * a one-year encrypted log group and default throttling. Every function may read and write the region's
+ * records and objects, and use the data key only through DynamoDB and S3 of this region.
+ */
+export class RegionalHttpApi extends Construct {
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly functions: Readonly<Record<ApiFunctionName, PlatformFunction>>;
+
+  constructor(scope: Construct, id: string, props: RegionalHttpApiProps) {
+    super(scope, id);
+    const { data, region } = props;
+    const stack = Stack.of(this);
+
+    this.api = new HttpApi(this, 'HttpApi', {
+      apiName: httpApiName(region),
+      description: `Helpdesk ${region} regional API`,
+      createDefaultStage: false,
+    });
+    const accessLogs = new PlatformLogGroup(this, 'AccessLogs', { encryptionKey: props.logsKey });
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: props.throttle ?? { rateLimit: 100, burstLimit: 200 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs.logGroup),
+        format: accessLogFormat,
+      },
+    });
+
+    const functions = {} as Record<ApiFunctionName, PlatformFunction>;
+    for (const [name, spec] of Object.entries(apiFunctions) as [
+      ApiFunctionName,
+      (typeof apiFunctions)[ApiFunctionName],
+    ][]) {
+      const fn = new PlatformFunction(this, pascalCase(name), {
+        entry: spec.entry,
+        description: `Helpdesk ${region}: ${spec.description}`,
+        logsKey: props.logsKey,
+        environment: {
+          HOME_REGION: region,
+          TABLE_NAME: data.table.tableName,
+          ATTACHMENTS_BUCKET: data.attachments.bucketName,
+          TRASH_BUCKET: data.trash.bucketName,
+          EXPORTS_BUCKET: data.exports.bucketName,
+          RECORDINGS_BUCKET: data.recordings?.bucketName,
+          POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
+        },
+      });
+      data.table.grantRecordAccess(fn.role);
+      for (const bucket of [data.attachments, data.trash, data.exports, data.recordings]) {
+        bucket?.grantObjectReadWrite(fn.role);
+      }
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'DataKeyViaRegionalDynamoDbAndS3',
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+          resources: [data.dataKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': [
+                `dynamodb.${stack.region}.amazonaws.com`,
+                `s3.${stack.region}.amazonaws.com`,
+              ],
+            },
+          },
+        }),
+      );
+      functions[name] = fn;
+    }
+    this.functions = functions;
+
+    const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
+    for (const route of apiRoutes) {
+      let integration = integrations.get(route.function);
+      if (!integration) {
+        integration = new HttpLambdaIntegration(
+          `${pascalCase(route.function)}Integration`,
+          functions[route.function].function,
+          {
+            payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+          },
+        );
+        integrations.set(route.function, integration);
+      }
+      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+    }
+
+    acknowledgeNagRule(this.api, 'AwsSolutions-APIG4', authenticationInHandlers);
+    acknowledgeNagRule(this.api, 'AwsSolutions-COG4', authenticationInHandlers);
+  }
+
+  /** The API's base URL. */
+  get url(): string {
+    return this.stage.url;
+  }
+}
+
+function pascalCase(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]?.toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,109 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type LifecycleRule,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import type { BucketDesign } from '#lib/platform/bucket-design';
+import { bucketName } from '#lib/platform/names';
+import { type HostingRegionKey, retention } from '#lib/residency/index';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+
+export interface SecureBucketProps {
+  readonly region: HostingRegionKey;
+  readonly design: BucketDesign;
+  readonly encryptionKey: IKey;
+}
+
+/** Days after which an unfinished multipart upload is aborted and its parts deleted. */
+export const abortIncompleteUploadDays = 1;
+
+/** The lifecycle rules that keep a bucket's retention promise for every object version. */
+export function lifecycleRulesFor(design: BucketDesign): LifecycleRule[] {
+  const rules: LifecycleRule[] = [
+    {
+      id: 'abort-incomplete-uploads',
+      abortIncompleteMultipartUploadAfter: Duration.days(abortIncompleteUploadDays),
+    },
+  ];
+  if (design.expireAfterDays !== undefined) {
+    rules.push({ id: 'expire-current', expiration: Duration.days(design.expireAfterDays) });
+  }
+  if (design.versioned) {
+    // S3 rejects ExpiredObjectDeleteMarker next to Expiration days in one rule, hence a rule of its own.
+    rules.push({
+      id: 'expire-noncurrent',
+      noncurrentVersionExpiration: Duration.days(retention.noncurrentVersionDays),
+      expiredObjectDeleteMarker: true,
+    });
+  }
+  return rules;
+}
+
+/**
+ * An S3 bucket of a hosting region, from its `BucketDesign`: deterministic name, no public access,
+ * TLS-only, SSE-KMS with the region's data key and S3 Bucket Keys, versioning and lifecycle as designed,
+ * retained with its stack (never auto-emptied).
+ */
+export class SecureBucket extends Construct {
+  readonly bucket: Bucket;
+  readonly design: BucketDesign;
+  /** The deterministic physical name; other stacks of the region use it without an export. */
+  readonly bucketName: string;
+
+  constructor(scope: Construct, id: string, props: SecureBucketProps) {
+    super(scope, id);
+    this.design = props.design;
+    this.bucketName = bucketName(props.region, props.design.kind, Stack.of(this).account);
+
+    this.bucket = new Bucket(this, 'Bucket', {
+      bucketName: this.bucketName,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      encryption: BucketEncryption.KMS,
+      encryptionKey: props.encryptionKey,
+      bucketKeyEnabled: true,
+      versioned: props.design.versioned,
+      lifecycleRules: lifecycleRulesFor(props.design),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+  }
+
+  /**
+   * Lets `role` read, write and delete objects (every version) and list the bucket. ARNs come from the
+   * deterministic name in the role's stack. The caller must also grant use of the data key (via S3).
+   */
+  grantObjectReadWrite(role: Role): void {
+    const stack = Stack.of(role);
+    const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: this.bucketName });
+    const objectsArn = `${bucketArn}/*`;
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: [
+          's3:GetObject',
+          's3:GetObjectVersion',
+          's3:PutObject',
+          's3:DeleteObject',
+          's3:DeleteObjectVersion',
+          's3:AbortMultipartUpload',
+        ],
+        resources: [objectsArn],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucketArn] }),
+    );
+    acknowledgeNagRule(
+      role,
+      `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objectsArn)}]`,
+      `Object keys are created at run time; the wildcard only spans objects of the ${this.design.kind} bucket.`,
+    );
+  }
+}

@@ -1,0 +1,86 @@
+import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { DataEventsTrail } from '#lib/constructs/data-events-trail';
+import { RecordsTable } from '#lib/constructs/records-table';
+import { RegionBackup } from '#lib/constructs/region-backup';
+import { RegionKeys } from '#lib/constructs/region-keys';
+import { SecureBucket } from '#lib/constructs/secure-bucket';
+import { type BucketKind, bucketsIn } from '#lib/platform/bucket-design';
+import type { HostingRegionKey } from '#lib/residency/index';
+
+export interface DataStackProps extends StackProps {
+  readonly region: HostingRegionKey;
+}
+
+/**
+ * Buckets the daily backup covers. Not `logs` (an archived log must be gone after its year, not live on
+ * in a recovery point) and not `recording-staging` (a staged recording must leave the US after its hold,
+ * no copy stays behind). Unversioned buckets (trash, exports, log copies) are short-lived by design.
+ */
+const backedUpBuckets: readonly BucketKind[] = ['attachments', 'recordings'];
+
+/**
+ * The stateful half of a hosting region: keys, the records table, the buckets of `bucketsIn(region)`,
+ * the data-events trail and the backup plan. Changes rarely, protected against termination.
+ */
+export class DataStack extends Stack {
+  readonly hostingRegion: HostingRegionKey;
+  readonly keys: RegionKeys;
+  readonly table: RecordsTable;
+  readonly buckets: ReadonlyMap<BucketKind, SecureBucket>;
+  readonly trail: DataEventsTrail;
+  readonly backup: RegionBackup;
+
+  constructor(scope: Construct, id: string, props: DataStackProps) {
+    super(scope, id, { terminationProtection: true, ...props });
+    const { region } = props;
+    this.hostingRegion = region;
+    Tags.of(this).add('hosting-region', region);
+    Tags.of(this).add('stack-kind', 'data');
+
+    this.keys = new RegionKeys(this, 'Keys', { region });
+    this.table = new RecordsTable(this, 'Records', { region, encryptionKey: this.keys.data });
+
+    const buckets = new Map<BucketKind, SecureBucket>();
+    for (const design of bucketsIn(region)) {
+      buckets.set(
+        design.kind,
+        new SecureBucket(this, `${pascalCase(design.kind)}Bucket`, {
+          region,
+          design,
+          encryptionKey: this.keys.data,
+        }),
+      );
+    }
+    this.buckets = buckets;
+
+    const logs = this.bucket('logs');
+    this.trail = new DataEventsTrail(this, 'DataEventsTrail', {
+      region,
+      destination: logs,
+      buckets: [...buckets.values()].filter((bucket) => bucket !== logs),
+      encryptionKey: this.keys.logs,
+    });
+
+    this.backup = new RegionBackup(this, 'Backup', {
+      region,
+      encryptionKey: this.keys.data,
+      table: this.table,
+      buckets: backedUpBuckets.flatMap((kind) => buckets.get(kind) ?? []),
+    });
+  }
+
+  /** The region's bucket of `kind`; throws if this hosting region has none. */
+  bucket(kind: BucketKind): SecureBucket {
+    const bucket = this.buckets.get(kind);
+    if (!bucket) throw new Error(`Hosting region ${this.hostingRegion} has no ${kind} bucket`);
+    return bucket;
+  }
+}
+
+function pascalCase(name: string): string {
+  return name
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
