@@ -1,22 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
-import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
 
 const platform = inject('localPlatform');
 const { url, apiKey, accountId, table } = platform.regions.eea;
-const client = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    endpoint: platform.emulators.dynamodb,
-    region: localSigningRegion,
-    credentials: localCredentials,
-  }),
-);
+const client = emulatorDocumentClient(platform);
 const records = new DynamoRecordStore(client, table);
 let otherAccountKey = '';
 

@@ -1,21 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { ConflictError } from '../../lambdas/domain/errors.ts';
 import type { AuditEntry, StoredRecord } from '../../lambdas/domain/records/record.ts';
-import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
 
 const platform = inject('localPlatform');
 const tableName = platform.regions.eea.table;
-const client = DynamoDBDocumentClient.from(
-  new DynamoDBClient({
-    endpoint: platform.emulators.dynamodb,
-    region: localSigningRegion,
-    credentials: localCredentials,
-  }),
-);
+const client = emulatorDocumentClient(platform);
 const store = new DynamoRecordStore(client, tableName);
 afterAll(() => client.destroy());
 
