@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamo-account-store';
+import { newRecordId } from '#adapters/record-ids';
 import { generateApiKey, hashApiKey } from '#domain/api-key';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
 import { localCredentials, localSigningRegion } from './local-credentials.ts';
@@ -10,7 +11,7 @@ import { type EmulatorEndpoints, localResourceNames } from './local-environment.
 export interface SeededAccount {
   readonly accountId: string;
   readonly apiKey: string;
-  readonly agentId: string;
+  readonly agentId: number;
 }
 
 /** Seeds one demo account homed in `region`, with an account-admin API key, through the real store. */
@@ -28,7 +29,7 @@ export async function seedDemoAccount(
   try {
     const store = new DynamoAccountStore(client, localResourceNames(region).table);
     const accountId = randomUUID();
-    const agentId = randomUUID();
+    const agentId = newRecordId();
     const apiKey = generateApiKey(region);
     await store.createAccount(
       {

@@ -12,7 +12,7 @@ interface AccountItem {
 
 interface ApiKeyItem {
   account_id: string;
-  agent_id: string;
+  agent_id: number;
   role: Principal['role'];
 }
 

@@ -4,6 +4,7 @@ import {
   GetCommand,
   QueryCommand,
   TransactWriteCommand,
+  UpdateCommand,
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { collectionShards } from '#lib/platform/table-design';
@@ -45,6 +46,9 @@ interface RecordItem {
   gsi1sk: string;
   gsi2pk?: string;
   gsi2sk?: string;
+  gsi3pk?: string;
+  gsi3sk?: string;
+  secondary_parent_key?: string;
 }
 
 export class DynamoRecordStore implements RecordStore {
@@ -64,8 +68,14 @@ export class DynamoRecordStore implements RecordStore {
     return Item ? fromItem<F>(Item as RecordItem) : undefined;
   }
 
-  async create(record: StoredRecord, audit: AuditEntry): Promise<void> {
-    const items: TransactItem[] = [
+  async create(record: StoredRecord<object>, audit: AuditEntry): Promise<void> {
+    await this.createTogether([{ record, audit }]);
+  }
+
+  async createTogether(
+    entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>,
+  ): Promise<void> {
+    const items: TransactItem[] = entries.flatMap(({ record, audit }) => [
       {
         Put: {
           TableName: this.tableName,
@@ -76,11 +86,28 @@ export class DynamoRecordStore implements RecordStore {
       ...this.claimUniqueValues(record, {}),
       ...record.subjects.map((subject) => this.putLink(record, subject)),
       this.putAudit(record, audit),
-    ];
+    ]);
     await this.transact(items, 'A record with this id or a unique value already exists.');
   }
 
-  async replace(previous: StoredRecord, next: StoredRecord, audit: AuditEntry): Promise<void> {
+  async nextSequence(accountId: string, name: string): Promise<number> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: `A#${accountId}#SEQUENCE#${name}`, sk: 'SEQUENCE' },
+        UpdateExpression: 'ADD next_value :one SET item_type = :type',
+        ExpressionAttributeValues: { ':one': 1, ':type': 'sequence' },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Attributes?.next_value as number;
+  }
+
+  async replace(
+    previous: StoredRecord<object>,
+    next: StoredRecord<object>,
+    audit: AuditEntry,
+  ): Promise<void> {
     const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
     const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
     // Unique values are claimed only while the record is live: a soft-deleted contact frees its e-mail.
@@ -156,13 +183,15 @@ export class DynamoRecordStore implements RecordStore {
   async listByParent<F extends object>(
     accountId: string,
     parentKey: string,
-    options: { page: number; perPage: number },
+    options: { page: number; perPage: number; oldestFirst?: boolean; secondary?: boolean },
   ): Promise<RecordPage<F>> {
     const items = await this.queryNewest(
-      'gsi2',
-      'gsi2pk',
+      options.secondary ? 'gsi3' : 'gsi2',
+      options.secondary ? 'gsi3pk' : 'gsi2pk',
       parentPk(accountId, parentKey),
       options.page * options.perPage + 1,
+      undefined,
+      options.oldestFirst,
     );
     return slicePage<F>(
       items.filter((item) => !item.deleted_at),
@@ -217,6 +246,7 @@ export class DynamoRecordStore implements RecordStore {
     keyValue: string,
     limit: number,
     range?: { name: string; from: string },
+    oldestFirst = false,
   ): Promise<RecordItem[]> {
     const items: RecordItem[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -229,7 +259,7 @@ export class DynamoRecordStore implements RecordStore {
             ? `${keyName} = :key AND ${range.name} >= :from`
             : `${keyName} = :key`,
           ExpressionAttributeValues: range ? { ':key': keyValue, ':from': range.from } : { ':key': keyValue },
-          ScanIndexForward: false,
+          ScanIndexForward: oldestFirst,
           Limit: limit - items.length,
           ExclusiveStartKey: startKey,
         }),
@@ -241,7 +271,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   private claimUniqueValues(
-    record: StoredRecord,
+    record: StoredRecord<object>,
     alreadyHeld: Readonly<Record<string, string>>,
   ): TransactItem[] {
     return Object.entries(record.uniqueValues ?? {})
@@ -261,7 +291,7 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   private releaseUniqueValues(
-    record: StoredRecord,
+    record: StoredRecord<object>,
     stillHeld: Readonly<Record<string, string>>,
   ): TransactItem[] {
     return Object.entries(record.uniqueValues ?? {})
@@ -274,7 +304,7 @@ export class DynamoRecordStore implements RecordStore {
       }));
   }
 
-  private putLink(record: StoredRecord, subject: SubjectRef): TransactItem {
+  private putLink(record: StoredRecord<object>, subject: SubjectRef): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -289,7 +319,7 @@ export class DynamoRecordStore implements RecordStore {
     };
   }
 
-  private putAudit(record: StoredRecord, audit: AuditEntry): TransactItem {
+  private putAudit(record: StoredRecord<object>, audit: AuditEntry): TransactItem {
     return {
       Put: {
         TableName: this.tableName,
@@ -335,7 +365,7 @@ function auditFromItem(item: Record<string, unknown>): AuditEntry {
   };
 }
 
-function toItem(record: StoredRecord): RecordItem {
+function toItem(record: StoredRecord<object>): RecordItem {
   const shard = shardOf(record.ref.id);
   return {
     pk: recordPk(record.accountId, record.ref),
@@ -351,6 +381,7 @@ function toItem(record: StoredRecord): RecordItem {
     fields: record.fields as Record<string, unknown>,
     subjects: [...record.subjects],
     parent_key: record.parent?.key,
+    secondary_parent_key: record.secondaryParent?.key,
     unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
     gsi1pk: collectionPk(record.accountId, record.ref.type, shard, Boolean(record.deletedAt)),
     gsi1sk: collectionSk(record.updatedAt, record.ref.id),
@@ -358,6 +389,12 @@ function toItem(record: StoredRecord): RecordItem {
       ? {
           gsi2pk: parentPk(record.accountId, record.parent.key),
           gsi2sk: collectionSk(record.createdAt, record.ref.id),
+        }
+      : {}),
+    ...(record.secondaryParent
+      ? {
+          gsi3pk: parentPk(record.accountId, record.secondaryParent.key),
+          gsi3sk: collectionSk(record.createdAt, record.ref.id),
         }
       : {}),
   };
@@ -374,6 +411,7 @@ function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
     fields: item.fields as F,
     subjects: item.subjects ?? [],
     parent: item.parent_key ? { key: item.parent_key } : undefined,
+    secondaryParent: item.secondary_parent_key ? { key: item.secondary_parent_key } : undefined,
     uniqueValues: item.unique_values,
   };
 }

@@ -19,7 +19,8 @@ export interface Account {
 /** Who is calling: resolved from credentials only, never from the request body. */
 export interface Principal {
   readonly accountId: string;
-  readonly agentId: string;
+  /** Numeric, as Freshdesk v2 agent ids are. */
+  readonly agentId: number;
   readonly role: Role;
 }
 

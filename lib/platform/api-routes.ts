@@ -8,6 +8,7 @@ export const apiFunctions = {
   account: { entry: 'lambdas/api/account.ts', description: 'The calling account' },
   contacts: { entry: 'lambdas/api/contacts.ts', description: 'Contacts (requesters)' },
   auditLog: { entry: 'lambdas/api/audit-log.ts', description: 'Audit log of record changes' },
+  tickets: { entry: 'lambdas/api/tickets.ts', description: 'Tickets and their conversations' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -29,4 +30,15 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'PUT', path: '/api/v2/contacts/{id}/restore', function: 'contacts' },
   { method: 'GET', path: '/api/v2/audit_log', function: 'auditLog' },
+  { method: 'POST', path: '/api/v2/tickets', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/tickets', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/tickets/{id}', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/tickets/{id}', function: 'tickets' },
+  { method: 'DELETE', path: '/api/v2/tickets/{id}', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/tickets/{id}/restore', function: 'tickets' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/reply', function: 'tickets' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/notes', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/tickets/{id}/conversations', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/conversations/{id}', function: 'tickets' },
+  { method: 'DELETE', path: '/api/v2/conversations/{id}', function: 'tickets' },
 ];

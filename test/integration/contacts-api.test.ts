@@ -25,7 +25,7 @@ beforeAll(async () => {
       createdAt: new Date().toISOString(),
     },
     hashApiKey(otherAccountKey),
-    { accountId: otherId, agentId: 'other-admin', role: 'account_admin' },
+    { accountId: otherId, agentId: 424242, role: 'account_admin' },
   );
 });
 afterAll(() => client.destroy());

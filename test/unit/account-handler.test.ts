@@ -30,7 +30,7 @@ const withKey = (key: string) => event(`Basic ${Buffer.from(`${key}:X`).toString
 function givenKeyOfAccount(homeRegion: string) {
   dynamo
     .on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' } })
-    .resolves({ Item: { account_id: 'acc-1', agent_id: 'agent-1', role: 'account_admin' } })
+    .resolves({ Item: { account_id: 'acc-1', agent_id: 7, role: 'account_admin' } })
     .on(GetCommand, { Key: { pk: 'ACCOUNT#acc-1', sk: 'PROFILE' } })
     .resolves({
       Item: {

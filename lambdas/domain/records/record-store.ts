@@ -12,9 +12,13 @@ export interface RecordPage<F extends object> {
 export interface RecordStore {
   get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined>;
   /** Creates a new record; fails with ConflictError if the id or a unique value is taken. */
-  create(record: StoredRecord, audit: AuditEntry): Promise<void>;
+  create(record: StoredRecord<object>, audit: AuditEntry): Promise<void>;
+  /** Creates several records in one transaction (e.g. a ticket and its new requester): all or none. */
+  createTogether(entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>): Promise<void>;
+  /** The next number of a per-account sequence (Freshdesk's ticket ids count 1, 2, 3, … per account). */
+  nextSequence(accountId: string, name: string): Promise<number>;
   /** Replaces `previous` by `next` if `previous` is still the stored version; else ConflictError. */
-  replace(previous: StoredRecord, next: StoredRecord, audit: AuditEntry): Promise<void>;
+  replace(previous: StoredRecord<object>, next: StoredRecord<object>, audit: AuditEntry): Promise<void>;
   /** The id of the live record holding a unique value (e.g. the contact with an e-mail), if any. */
   findByUniqueValue(
     accountId: string,
@@ -28,11 +32,11 @@ export interface RecordStore {
     type: RecordType,
     options: { page: number; perPage: number; updatedSince?: string; deleted?: boolean },
   ): Promise<RecordPage<F>>;
-  /** Live records listed under a parent key (e.g. tickets of a requester), newest first. */
+  /** Live records listed under a parent key (e.g. tickets of a requester), newest first; `secondary` for secondary parents. */
   listByParent<F extends object>(
     accountId: string,
     parentKey: string,
-    options: { page: number; perPage: number },
+    options: { page: number; perPage: number; oldestFirst?: boolean; secondary?: boolean },
   ): Promise<RecordPage<F>>;
   /** Audit entries of one record, newest first. */
   auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]>;

@@ -1,0 +1,128 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import { NotFoundError } from '#domain/errors';
+import { etagOf } from '#domain/records/record';
+import {
+  ConversationService,
+  conversationView,
+  noteSchema,
+  replySchema,
+  updateConversationSchema,
+} from '#domain/tickets/conversation-service';
+import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { TicketService, ticketView } from '#domain/tickets/ticket-service';
+import { getRuntime } from '#adapters/runtime';
+import { type ApiDependencies, authenticatedApi, lazyHandler } from '#http/api-handler';
+import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { type HttpResponse, jsonResponse } from '#http/responses';
+
+const listQuerySchema = z
+  .object({
+    ...paginationSchema,
+    requester_id: z.coerce.number().int().positive().optional(),
+    email: z.string().max(254).optional(),
+    company_id: z.coerce.number().int().positive().optional(),
+    updated_since: z.iso.datetime({ offset: true }).optional(),
+    filter: z.enum(['deleted']).optional(),
+  })
+  .strict();
+const pageQuerySchema = z.object(paginationSchema).strict();
+
+type Route = (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>;
+
+/** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
+export function createTicketsHandler(
+  deps: ApiDependencies & { tickets: TicketService; conversations: ConversationService },
+) {
+  const page = <T>(
+    event: APIGatewayProxyEventV2,
+    query: { page: number; per_page: number },
+    result: { records: T[]; hasMore: boolean },
+    view: (record: T) => unknown,
+  ) =>
+    jsonResponse(
+      200,
+      result.records.map(view),
+      result.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+    );
+  const routes: Record<string, Route> = {
+    'POST /api/v2/tickets': async (event, principal) => {
+      const record = await deps.tickets.create(principal, parseJsonBody(event, createTicketSchema));
+      return jsonResponse(201, ticketView(record), {
+        etag: etagOf(record),
+        location: `/api/v2/tickets/${record.ref.id}`,
+      });
+    },
+    'GET /api/v2/tickets': async (event, principal) => {
+      const query = parseQuery(event, listQuerySchema);
+      return page(event, query, await deps.tickets.list(principal, query), ticketView);
+    },
+    'GET /api/v2/tickets/{id}': async (event, principal) => {
+      const record = await deps.tickets.get(principal, pathId(event));
+      return jsonResponse(200, ticketView(record), { etag: etagOf(record) });
+    },
+    'PUT /api/v2/tickets/{id}': async (event, principal) => {
+      const id = pathId(event);
+      const changes = parseJsonBody(event, updateTicketSchema);
+      const record = await deps.tickets.update(principal, id, changes, event.headers?.['if-match']);
+      return jsonResponse(200, ticketView(record), { etag: etagOf(record) });
+    },
+    'DELETE /api/v2/tickets/{id}': async (event, principal) => {
+      await deps.tickets.softDelete(principal, pathId(event));
+      return { statusCode: 204, body: '' };
+    },
+    'PUT /api/v2/tickets/{id}/restore': async (event, principal) => {
+      await deps.tickets.restore(principal, pathId(event));
+      return { statusCode: 204, body: '' };
+    },
+    'POST /api/v2/tickets/{id}/reply': async (event, principal) => {
+      const id = pathId(event);
+      const record = await deps.conversations.add(principal, id, 'reply', parseJsonBody(event, replySchema));
+      return jsonResponse(201, conversationView(record));
+    },
+    'POST /api/v2/tickets/{id}/notes': async (event, principal) => {
+      const id = pathId(event);
+      const record = await deps.conversations.add(principal, id, 'note', parseJsonBody(event, noteSchema));
+      return jsonResponse(201, conversationView(record));
+    },
+    'GET /api/v2/tickets/{id}/conversations': async (event, principal) => {
+      const id = pathId(event);
+      const query = parseQuery(event, pageQuerySchema);
+      const result = await deps.conversations.list(principal, id, {
+        page: query.page,
+        perPage: query.per_page,
+      });
+      return page(event, query, result, conversationView);
+    },
+    'PUT /api/v2/conversations/{id}': async (event, principal) => {
+      const id = pathId(event);
+      const record = await deps.conversations.update(
+        principal,
+        id,
+        parseJsonBody(event, updateConversationSchema),
+      );
+      return jsonResponse(200, conversationView(record));
+    },
+    'DELETE /api/v2/conversations/{id}': async (event, principal) => {
+      await deps.conversations.softDelete(principal, pathId(event));
+      return { statusCode: 204, body: '' };
+    },
+  };
+  return authenticatedApi(deps, async (event, principal) => {
+    const route = routes[event.routeKey];
+    if (!route) throw new NotFoundError();
+    return route(event, principal);
+  });
+}
+
+export const handler = lazyHandler(() => {
+  const runtime = getRuntime();
+  const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
+  return createTicketsHandler({
+    ...runtime,
+    homeRegion: runtime.env.HOME_REGION,
+    tickets: new TicketService(services),
+    conversations: new ConversationService(services),
+  });
+});

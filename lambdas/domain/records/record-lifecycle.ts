@@ -1,0 +1,136 @@
+import type { Principal } from '#domain/account';
+import { ConflictError, NotFoundError } from '#domain/errors';
+import type { RecordStore } from './record-store.ts';
+import {
+  type Actor,
+  type AuditOperation,
+  changedFieldNames,
+  etagOf,
+  type RecordRef,
+  type StoredRecord,
+} from './record.ts';
+
+export interface LifecycleDependencies {
+  readonly store: RecordStore;
+  readonly now: () => Date;
+}
+
+/** The actor of an API call: the calling agent, by id only. */
+export const actorOf = (principal: Principal): Actor => ({ type: 'agent', id: String(principal.agentId) });
+
+/**
+ * The changes every record type goes through the same way: read within the caller's account, update
+ * conditional on the version read, soft delete, restore. Each writes its audit entry with the change.
+ */
+export class RecordLifecycle<F extends object> {
+  constructor(
+    private readonly deps: LifecycleDependencies,
+    /** Recomputes what derives from the fields: subjects, parent listing, unique values. */
+    private readonly derive: (record: StoredRecord<F>) => StoredRecord<F>,
+    private readonly conflictMessage: string,
+  ) {}
+
+  /** A record of the caller's account; another account's id is simply not found. */
+  async get(principal: Principal, ref: RecordRef): Promise<StoredRecord<F>> {
+    const record = await this.deps.store.get<F>(principal.accountId, ref);
+    if (!record) throw new NotFoundError();
+    return record;
+  }
+
+  async getLive(principal: Principal, ref: RecordRef): Promise<StoredRecord<F>> {
+    const record = await this.get(principal, ref);
+    if (record.deletedAt) throw new NotFoundError();
+    return record;
+  }
+
+  async create(
+    principal: Principal,
+    record: StoredRecord<F>,
+    changedFields: readonly string[],
+  ): Promise<StoredRecord<F>> {
+    const derived = this.derive(record);
+    await this.translateConflicts(() =>
+      this.deps.store.create(derived, this.audit(principal, 'create', derived, changedFields)),
+    );
+    return derived;
+  }
+
+  async update(
+    principal: Principal,
+    ref: RecordRef,
+    changes: Partial<F>,
+    ifMatch?: string,
+  ): Promise<StoredRecord<F>> {
+    const previous = await this.getLive(principal, ref);
+    if (ifMatch && ifMatch !== etagOf(previous)) {
+      throw new ConflictError(
+        `The ${ref.type} changed since you read it (ETag mismatch). Read it again and retry.`,
+      );
+    }
+    const fields = { ...previous.fields, ...changes };
+    const changedFields = changedFieldNames(previous.fields, fields);
+    if (changedFields.length === 0) return previous;
+    const next = this.derive({
+      ...previous,
+      version: previous.version + 1,
+      updatedAt: this.laterThan(previous),
+      fields,
+    });
+    await this.translateConflicts(() =>
+      this.deps.store.replace(previous, next, this.audit(principal, 'update', next, changedFields)),
+    );
+    return next;
+  }
+
+  /** Hidden from lists, unique values freed, restorable until purged. */
+  async softDelete(principal: Principal, ref: RecordRef): Promise<void> {
+    const previous = await this.getLive(principal, ref);
+    const at = this.laterThan(previous);
+    const next = { ...previous, version: previous.version + 1, updatedAt: at, deletedAt: at };
+    await this.translateConflicts(() =>
+      this.deps.store.replace(previous, next, this.audit(principal, 'delete', next, [])),
+    );
+  }
+
+  /** Brings a soft-deleted record back; a live record is left as it is. */
+  async restore(principal: Principal, ref: RecordRef): Promise<void> {
+    const previous = await this.get(principal, ref);
+    if (!previous.deletedAt) return;
+    const { deletedAt: _deleted, ...live } = previous;
+    const next = { ...live, version: previous.version + 1, updatedAt: this.laterThan(previous) };
+    await this.translateConflicts(() =>
+      this.deps.store.replace(previous, next, this.audit(principal, 'restore', next, [])),
+    );
+  }
+
+  audit(
+    principal: Principal,
+    operation: AuditOperation,
+    record: StoredRecord<F>,
+    changedFields: readonly string[],
+  ) {
+    return {
+      at: record.updatedAt,
+      actor: actorOf(principal),
+      operation,
+      record: record.ref,
+      changedFields: [...changedFields].sort(),
+    };
+  }
+
+  /** A timestamp strictly after the record's last change, so versions order by time within a millisecond. */
+  private laterThan(previous: StoredRecord<F>): string {
+    const now = this.deps.now();
+    const floor = new Date(Date.parse(previous.updatedAt) + 1);
+    return (now > floor ? now : floor).toISOString();
+  }
+
+  private async translateConflicts(action: () => Promise<void>): Promise<void> {
+    try {
+      await action();
+    } catch (error) {
+      if (error instanceof ConflictError) throw new ConflictError(this.conflictMessage);
+      throw error;
+    }
+  }
+}

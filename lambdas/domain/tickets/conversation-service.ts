@@ -1,0 +1,152 @@
+import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import type { TicketFields } from './ticket-schema.ts';
+
+const email = z.string().trim().max(254).email('It should be a valid email address');
+const body = z.string().min(1, 'It should not be blank').max(100_000);
+const userId = z.number().int().positive();
+
+/** POST /tickets/{id}/reply, Freshdesk v2 fields. */
+export const replySchema = z
+  .object({
+    body,
+    from_email: email.optional(),
+    user_id: userId.optional(),
+    cc_emails: z.array(email).max(50).optional(),
+    bcc_emails: z.array(email).max(50).optional(),
+  })
+  .strict();
+
+/** POST /tickets/{id}/notes, Freshdesk v2 fields; notes are private unless said otherwise. */
+export const noteSchema = z
+  .object({
+    body,
+    incoming: z.boolean().optional(),
+    private: z.boolean().optional(),
+    user_id: userId.optional(),
+    notify_emails: z.array(email).max(50).optional(),
+  })
+  .strict();
+
+export const updateConversationSchema = z.object({ body }).strict();
+
+export interface ConversationFields {
+  body: string;
+  /** 0 reply, 2 note (Freshdesk v2 `source`). */
+  source: 0 | 2;
+  private: boolean;
+  incoming: boolean;
+  user_id: number;
+  /** Whether `user_id` is a contact (an incoming message) or an agent. */
+  author_kind: 'contact' | 'agent';
+  ticket_id: number;
+  requester_id: number;
+  from_email: string | null;
+  cc_emails: string[];
+  bcc_emails: string[];
+  notify_emails: string[];
+}
+
+export type StoredConversation = StoredRecord<ConversationFields>;
+
+const conversationRef = (id: number): RecordRef => ({ type: 'conversation', id });
+export const ticketConversationsKey = (ticketId: number) => `ticket#${ticketId}#conversation`;
+
+/** A conversation holds its author's and its ticket requester's data, and is listed under its ticket. */
+export function deriveConversation(record: StoredConversation): StoredConversation {
+  const { fields } = record;
+  const subjects: SubjectRef[] = [{ kind: 'contact', id: fields.requester_id }];
+  if (!(fields.author_kind === 'contact' && fields.user_id === fields.requester_id)) {
+    subjects.push({ kind: fields.author_kind, id: fields.user_id });
+  }
+  return { ...record, subjects, parent: { key: ticketConversationsKey(fields.ticket_id) } };
+}
+
+/** Replies and notes on tickets: add, list in order, edit, delete. */
+export class ConversationService {
+  private readonly lifecycle: RecordLifecycle<ConversationFields>;
+  private readonly tickets: RecordLifecycle<TicketFields>;
+
+  constructor(private readonly deps: ContactServiceDependencies) {
+    this.lifecycle = new RecordLifecycle(
+      deps,
+      deriveConversation,
+      'The conversation changed since you read it.',
+    );
+    this.tickets = new RecordLifecycle(deps, (record) => record, 'The ticket changed since you read it.');
+  }
+
+  async add(
+    principal: Principal,
+    ticketId: number,
+    kind: 'reply' | 'note',
+    input: z.infer<typeof replySchema> & z.infer<typeof noteSchema>,
+  ): Promise<StoredConversation> {
+    const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
+    const authorId = input.user_id ?? principal.agentId;
+    const authorIsContact =
+      input.user_id !== undefined &&
+      Boolean(await this.deps.store.get(principal.accountId, { type: 'contact', id: input.user_id }));
+    const at = this.deps.now().toISOString();
+    const record: StoredConversation = {
+      accountId: principal.accountId,
+      ref: conversationRef(this.deps.newId()),
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      fields: {
+        body: input.body,
+        source: kind === 'reply' ? 0 : 2,
+        private: kind === 'note' ? (input.private ?? true) : false,
+        incoming: input.incoming ?? false,
+        user_id: authorId,
+        author_kind: authorIsContact ? 'contact' : 'agent',
+        ticket_id: ticket.ref.id,
+        requester_id: ticket.fields.requester_id,
+        from_email: input.from_email ?? null,
+        cc_emails: input.cc_emails ?? [],
+        bcc_emails: input.bcc_emails ?? [],
+        notify_emails: input.notify_emails ?? [],
+      },
+      subjects: [],
+    };
+    return this.lifecycle.create(principal, record, Object.keys(input));
+  }
+
+  async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
+    await this.tickets.get(principal, { type: 'ticket', id: ticketId });
+    return this.deps.store.listByParent<ConversationFields>(
+      principal.accountId,
+      ticketConversationsKey(ticketId),
+      {
+        ...paging,
+        oldestFirst: true,
+      },
+    );
+  }
+
+  update(principal: Principal, id: number, changes: { body: string }): Promise<StoredConversation> {
+    return this.lifecycle.update(principal, conversationRef(id), changes);
+  }
+
+  softDelete(principal: Principal, id: number): Promise<void> {
+    return this.lifecycle.softDelete(principal, conversationRef(id));
+  }
+}
+
+/** A conversation as Freshdesk v2 shows it. */
+export function conversationView(record: StoredConversation) {
+  const { author_kind: _kind, requester_id: _requester, ...fields } = record.fields;
+  return {
+    id: record.ref.id,
+    ...fields,
+    body_text: fields.body.replace(/<[^>]*>/g, ''),
+    to_emails: [],
+    attachments: [],
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}

@@ -1,0 +1,192 @@
+import type { Principal } from '#domain/account';
+import {
+  type ContactServiceDependencies,
+  ContactService,
+  newContact,
+} from '#domain/contacts/contact-service';
+import { ValidationError } from '#domain/errors';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
+
+export type StoredTicket = StoredRecord<TicketFields>;
+
+export interface TicketFilters {
+  readonly requester_id?: number;
+  readonly email?: string;
+  readonly company_id?: number;
+  readonly updated_since?: string;
+  readonly filter?: 'deleted';
+  readonly page: number;
+  readonly per_page: number;
+}
+
+const ticketRef = (id: number): RecordRef => ({ type: 'ticket', id });
+export const requesterParentKey = (contactId: number) => `requester#${contactId}#ticket`;
+const companyParentKey = (companyId: number) => `company#${companyId}#ticket`;
+
+/**
+ * What a ticket's fields imply: it holds its requester's data (and names its responder), and it is
+ * listed under its requester and, when it has one, its company.
+ */
+export function deriveTicket(record: StoredTicket): StoredTicket {
+  const { fields } = record;
+  const subjects: SubjectRef[] = [{ kind: 'contact', id: fields.requester_id }];
+  if (fields.responder_id) subjects.push({ kind: 'agent', id: fields.responder_id });
+  return {
+    ...record,
+    subjects,
+    parent: { key: requesterParentKey(fields.requester_id) },
+    secondaryParent: fields.company_id ? { key: companyParentKey(fields.company_id) } : undefined,
+  };
+}
+
+/** Tickets: create (with a new requester for an unknown e-mail), view, update, soft delete, restore, list. */
+export class TicketService {
+  private readonly lifecycle: RecordLifecycle<TicketFields>;
+  private readonly contacts: ContactService;
+
+  constructor(private readonly deps: ContactServiceDependencies) {
+    this.lifecycle = new RecordLifecycle(
+      deps,
+      deriveTicket,
+      'The ticket changed since you read it. Read it again and retry.',
+    );
+    this.contacts = new ContactService(deps);
+  }
+
+  async create(principal: Principal, input: CreateTicketInput): Promise<StoredTicket> {
+    const { email: _email, name: _name, ...ticketInput } = input;
+    const at = this.deps.now().toISOString();
+    const requester = await this.resolveRequester(principal, input, at);
+    const id = await this.deps.store.nextSequence(principal.accountId, 'ticket');
+    const ticket = deriveTicket({
+      accountId: principal.accountId,
+      ref: ticketRef(id),
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      fields: { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields,
+      subjects: [],
+    });
+    const ticketAudit = this.lifecycle.audit(principal, 'create', ticket, Object.keys(input));
+    if (requester.created) {
+      // The new requester and the ticket are stored together or not at all.
+      const contactAudit = {
+        ...ticketAudit,
+        record: requester.created.ref,
+        changedFields: ['email', 'name'],
+      };
+      await this.deps.store.createTogether([
+        { record: requester.created, audit: contactAudit },
+        { record: ticket, audit: ticketAudit },
+      ]);
+    } else {
+      await this.deps.store.create(ticket, ticketAudit);
+    }
+    return ticket;
+  }
+
+  get(principal: Principal, id: number): Promise<StoredTicket> {
+    return this.lifecycle.get(principal, ticketRef(id));
+  }
+
+  async update(
+    principal: Principal,
+    id: number,
+    changes: Partial<TicketFields>,
+    ifMatch?: string,
+  ): Promise<StoredTicket> {
+    if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
+    return this.lifecycle.update(principal, ticketRef(id), changes, ifMatch);
+  }
+
+  softDelete(principal: Principal, id: number): Promise<void> {
+    return this.lifecycle.softDelete(principal, ticketRef(id));
+  }
+
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.lifecycle.restore(principal, ticketRef(id));
+  }
+
+  async list(
+    principal: Principal,
+    filters: TicketFilters,
+  ): Promise<{ records: StoredTicket[]; hasMore: boolean }> {
+    const paging = { page: filters.page, perPage: filters.per_page };
+    if (filters.email) {
+      const contact = await this.contacts.findByEmail(principal, filters.email);
+      if (!contact) return { records: [], hasMore: false };
+      return this.deps.store.listByParent<TicketFields>(
+        principal.accountId,
+        requesterParentKey(contact.ref.id),
+        paging,
+      );
+    }
+    if (filters.requester_id) {
+      return this.deps.store.listByParent<TicketFields>(
+        principal.accountId,
+        requesterParentKey(filters.requester_id),
+        paging,
+      );
+    }
+    if (filters.company_id) {
+      return this.deps.store.listByParent<TicketFields>(
+        principal.accountId,
+        companyParentKey(filters.company_id),
+        {
+          ...paging,
+          secondary: true,
+        },
+      );
+    }
+    return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+      ...paging,
+      updatedSince: filters.updated_since,
+      deleted: filters.filter === 'deleted',
+    });
+  }
+
+  private async resolveRequester(principal: Principal, input: CreateTicketInput, at: string) {
+    if (input.requester_id !== undefined) {
+      await this.requireLiveContact(principal, input.requester_id);
+      return { id: input.requester_id, created: undefined };
+    }
+    const email = input.email as string;
+    const existing = await this.contacts.findByEmail(principal, email);
+    if (existing) return { id: existing.ref.id, created: undefined };
+    const created = newContact(principal.accountId, this.deps.newId(), at, {
+      name: input.name ?? email,
+      email,
+    });
+    return { id: created.ref.id, created };
+  }
+
+  private async requireLiveContact(principal: Principal, contactId: number): Promise<void> {
+    const contact = await this.deps.store.get(principal.accountId, { type: 'contact', id: contactId });
+    if (!contact || contact.deletedAt) {
+      throw new ValidationError([
+        {
+          field: 'requester_id',
+          message: 'There is no contact matching the given requester_id',
+          code: 'invalid_value',
+        },
+      ]);
+    }
+  }
+}
+
+/** A ticket as Freshdesk v2 shows it. */
+export function ticketView(record: StoredTicket) {
+  return {
+    id: record.ref.id,
+    ...record.fields,
+    description_text: record.fields.description.replace(/<[^>]*>/g, ''),
+    attachments: [],
+    is_escalated: false,
+    spam: false,
+    deleted: Boolean(record.deletedAt),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
