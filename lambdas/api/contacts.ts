@@ -1,14 +1,12 @@
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import type { Principal } from '#domain/account';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
 import { ContactService, contactView } from '#domain/contacts/contact-service';
-import { NotFoundError } from '#domain/errors';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
-import { type ApiDependencies, authenticatedApi, lazyHandler } from '#http/api-handler';
+import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { type HttpResponse, jsonResponse } from '#http/responses';
+import { jsonResponse, noContent } from '#http/responses';
+import { type RouteHandler, routedApi } from '#http/routed-api';
 
 const listQuerySchema = z
   .object({
@@ -22,10 +20,7 @@ const listQuerySchema = z
 
 /** /api/v2/contacts: thin routing over ContactService. */
 export function createContactsHandler(deps: ApiDependencies & { contacts: ContactService }) {
-  const routes: Record<
-    string,
-    (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>
-  > = {
+  const routes: Record<string, RouteHandler> = {
     'POST /api/v2/contacts': async (event, principal) => {
       const record = await deps.contacts.create(principal, parseJsonBody(event, createContactSchema));
       return jsonResponse(201, contactView(record), {
@@ -58,18 +53,14 @@ export function createContactsHandler(deps: ApiDependencies & { contacts: Contac
     },
     'DELETE /api/v2/contacts/{id}': async (event, principal) => {
       await deps.contacts.softDelete(principal, pathId(event));
-      return { statusCode: 204, body: '' };
+      return noContent();
     },
     'PUT /api/v2/contacts/{id}/restore': async (event, principal) => {
       await deps.contacts.restore(principal, pathId(event));
-      return { statusCode: 204, body: '' };
+      return noContent();
     },
   };
-  return authenticatedApi(deps, async (event, principal) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new NotFoundError();
-    return route(event, principal);
-  });
+  return routedApi(deps, routes);
 }
 
 export const handler = lazyHandler(() => {

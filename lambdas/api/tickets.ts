@@ -1,7 +1,5 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
-import type { Principal } from '#domain/account';
-import { NotFoundError } from '#domain/errors';
 import { etagOf } from '#domain/records/record';
 import {
   ConversationService,
@@ -13,9 +11,10 @@ import {
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
 import { TicketService, ticketView } from '#domain/tickets/ticket-service';
 import { getRuntime } from '#adapters/runtime';
-import { type ApiDependencies, authenticatedApi, lazyHandler } from '#http/api-handler';
+import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { type HttpResponse, jsonResponse } from '#http/responses';
+import { jsonResponse, noContent } from '#http/responses';
+import { type RouteHandler, routedApi } from '#http/routed-api';
 
 const listQuerySchema = z
   .object({
@@ -28,8 +27,6 @@ const listQuerySchema = z
   })
   .strict();
 const pageQuerySchema = z.object(paginationSchema).strict();
-
-type Route = (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>;
 
 /** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
 export function createTicketsHandler(
@@ -46,7 +43,7 @@ export function createTicketsHandler(
       result.records.map(view),
       result.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
     );
-  const routes: Record<string, Route> = {
+  const routes: Record<string, RouteHandler> = {
     'POST /api/v2/tickets': async (event, principal) => {
       const record = await deps.tickets.create(principal, parseJsonBody(event, createTicketSchema));
       return jsonResponse(201, ticketView(record), {
@@ -70,11 +67,11 @@ export function createTicketsHandler(
     },
     'DELETE /api/v2/tickets/{id}': async (event, principal) => {
       await deps.tickets.softDelete(principal, pathId(event));
-      return { statusCode: 204, body: '' };
+      return noContent();
     },
     'PUT /api/v2/tickets/{id}/restore': async (event, principal) => {
       await deps.tickets.restore(principal, pathId(event));
-      return { statusCode: 204, body: '' };
+      return noContent();
     },
     'POST /api/v2/tickets/{id}/reply': async (event, principal) => {
       const id = pathId(event);
@@ -106,14 +103,10 @@ export function createTicketsHandler(
     },
     'DELETE /api/v2/conversations/{id}': async (event, principal) => {
       await deps.conversations.softDelete(principal, pathId(event));
-      return { statusCode: 204, body: '' };
+      return noContent();
     },
   };
-  return authenticatedApi(deps, async (event, principal) => {
-    const route = routes[event.routeKey];
-    if (!route) throw new NotFoundError();
-    return route(event, principal);
-  });
+  return routedApi(deps, routes);
 }
 
 export const handler = lazyHandler(() => {

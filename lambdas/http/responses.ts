@@ -13,3 +13,6 @@ export function jsonResponse(
     body: JSON.stringify(body),
   };
 }
+
+/** 204 No Content, as Freshdesk v2 answers deletes and restores. */
+export const noContent = (): HttpResponse => ({ statusCode: 204, body: '' });
