@@ -6,6 +6,7 @@ import type { AccountStore, Principal } from '#domain/account';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { type AuthenticatedContext, apiKeyAuth } from './api-key-auth.ts';
 import { errorResponder } from './error-responder.ts';
+import { requestLog } from './request-log.ts';
 import type { HttpResponse } from './responses.ts';
 
 export interface ApiDependencies {
@@ -23,6 +24,7 @@ export function publicApi(
 ): ApiHandler {
   return middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(requestLog(deps.logger))
     .use(errorResponder(deps.logger))
     .handler(serve);
 }
@@ -34,6 +36,7 @@ export function authenticatedApi(
 ): ApiHandler {
   return middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    .use(requestLog(deps.logger))
     .use(errorResponder(deps.logger))
     .use(apiKeyAuth(deps.accounts, deps.homeRegion))
     .handler(async (event, context) => {
