@@ -8,7 +8,7 @@ import { type ApiDependencies, authenticatedApi, lazyHandler } from '#http/api-h
 import { parseQuery } from '#http/request';
 import { jsonResponse } from '#http/responses';
 
-const querySchema = z
+export const auditLogQuerySchema = z
   .object({
     record_type: z.enum(recordTypes).optional(),
     record_id: z.coerce.number().int().positive().optional(),
@@ -30,7 +30,7 @@ const querySchema = z
 export function createAuditLogHandler(deps: ApiDependencies & { records: RecordStore; now: () => Date }) {
   return authenticatedApi(deps, async (event, principal) => {
     if (principal.role !== 'account_admin' && principal.role !== 'admin') throw new AccessDeniedError();
-    const query = parseQuery(event, querySchema);
+    const query = parseQuery(event, auditLogQuerySchema);
     const entries =
       query.record_type && query.record_id
         ? await deps.records.auditTrail(

@@ -8,7 +8,7 @@ import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } fro
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
-const listQuerySchema = z
+export const contactListQuerySchema = z
   .object({
     ...paginationSchema,
     email: z.string().max(254).optional(),
@@ -29,7 +29,7 @@ export function createContactsHandler(deps: ApiDependencies & { contacts: Contac
       });
     },
     'GET /api/v2/contacts': async (event, principal) => {
-      const query = parseQuery(event, listQuerySchema);
+      const query = parseQuery(event, contactListQuerySchema);
       const page = await deps.contacts.list(principal, query);
       return jsonResponse(
         200,

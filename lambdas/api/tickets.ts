@@ -16,7 +16,7 @@ import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } fro
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
-const listQuerySchema = z
+export const ticketListQuerySchema = z
   .object({
     ...paginationSchema,
     requester_id: z.coerce.number().int().positive().optional(),
@@ -26,7 +26,7 @@ const listQuerySchema = z
     filter: z.enum(['deleted']).optional(),
   })
   .strict();
-const pageQuerySchema = z.object(paginationSchema).strict();
+export const conversationPageQuerySchema = z.object(paginationSchema).strict();
 
 /** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
 export function createTicketsHandler(
@@ -52,7 +52,7 @@ export function createTicketsHandler(
       });
     },
     'GET /api/v2/tickets': async (event, principal) => {
-      const query = parseQuery(event, listQuerySchema);
+      const query = parseQuery(event, ticketListQuerySchema);
       return page(event, query, await deps.tickets.list(principal, query), ticketView);
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
@@ -85,7 +85,7 @@ export function createTicketsHandler(
     },
     'GET /api/v2/tickets/{id}/conversations': async (event, principal) => {
       const id = pathId(event);
-      const query = parseQuery(event, pageQuerySchema);
+      const query = parseQuery(event, conversationPageQuerySchema);
       const result = await deps.conversations.list(principal, id, {
         page: query.page,
         perPage: query.per_page,

@@ -5,6 +5,7 @@
  */
 export const apiFunctions = {
   health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API' },
+  openapi: { entry: 'lambdas/api/openapi.ts', description: 'The OpenAPI document' },
   account: { entry: 'lambdas/api/account.ts', description: 'The calling account' },
   contacts: { entry: 'lambdas/api/contacts.ts', description: 'Contacts (requesters)' },
   auditLog: { entry: 'lambdas/api/audit-log.ts', description: 'Audit log of record changes' },
@@ -22,6 +23,7 @@ export interface ApiRoute {
 
 export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/health', function: 'health' },
+  { method: 'GET', path: '/api/v2/openapi.json', function: 'openapi' },
   { method: 'GET', path: '/api/v2/account', function: 'account' },
   { method: 'POST', path: '/api/v2/contacts', function: 'contacts' },
   { method: 'GET', path: '/api/v2/contacts', function: 'contacts' },

@@ -73,3 +73,13 @@ describe('GET /api/v2/health', () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe('GET /api/v2/openapi.json', () => {
+  it('serves the OpenAPI document without credentials', async () => {
+    const response = await getJson(`${platform.regions.in.url}/api/v2/openapi.json`);
+
+    expect(response.status).toBe(200);
+    expect(response.body.openapi).toBe('3.1.0');
+    expect(Object.keys(response.body.paths)).toContain('/api/v2/tickets/{id}/conversations');
+  });
+});

@@ -1,0 +1,189 @@
+import { z } from 'zod';
+import { apiRoutes } from '#lib/platform/api-routes';
+import { hostingRegions } from '#lib/residency/index';
+import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
+import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
+import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { auditLogQuerySchema } from './audit-log.ts';
+import { contactListQuerySchema } from './contacts.ts';
+import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
+
+interface Operation {
+  readonly summary: string;
+  readonly body?: z.ZodType;
+  readonly query?: z.ZodObject | z.ZodType;
+  readonly success: 200 | 201 | 204;
+  readonly auth?: false;
+}
+
+/** Every route of `apiRoutes`, described; a route missing here fails the OpenAPI test. */
+export const operations: Readonly<Record<string, Operation>> = {
+  'GET /api/v2/health': { summary: 'Liveness of the regional API', success: 200, auth: false },
+  'GET /api/v2/openapi.json': { summary: 'This OpenAPI document', success: 200, auth: false },
+  'GET /api/v2/account': { summary: 'The calling account: id, name, home region, products', success: 200 },
+  'POST /api/v2/contacts': { summary: 'Create a contact', body: createContactSchema, success: 201 },
+  'GET /api/v2/contacts': {
+    summary: 'List contacts, most recently updated first',
+    query: contactListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/contacts/{id}': { summary: 'View a contact (ETag)', success: 200 },
+  'PUT /api/v2/contacts/{id}': {
+    summary: 'Update a contact (If-Match)',
+    body: updateContactSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/contacts/{id}': { summary: 'Soft-delete a contact', success: 204 },
+  'PUT /api/v2/contacts/{id}/restore': { summary: 'Restore a soft-deleted contact', success: 204 },
+  'GET /api/v2/audit_log': {
+    summary: 'Audit entries of a record or a time range, newest first (admins)',
+    query: auditLogQuerySchema,
+    success: 200,
+  },
+  'POST /api/v2/tickets': {
+    summary: 'Create a ticket (requester by id or e-mail)',
+    body: createTicketSchema,
+    success: 201,
+  },
+  'GET /api/v2/tickets': { summary: 'List tickets', query: ticketListQuerySchema, success: 200 },
+  'GET /api/v2/tickets/{id}': { summary: 'View a ticket (ETag)', success: 200 },
+  'PUT /api/v2/tickets/{id}': {
+    summary: 'Update a ticket (If-Match)',
+    body: updateTicketSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/tickets/{id}': { summary: 'Soft-delete a ticket', success: 204 },
+  'PUT /api/v2/tickets/{id}/restore': { summary: 'Restore a soft-deleted ticket', success: 204 },
+  'POST /api/v2/tickets/{id}/reply': { summary: 'Reply to a ticket', body: replySchema, success: 201 },
+  'POST /api/v2/tickets/{id}/notes': { summary: 'Add a note to a ticket', body: noteSchema, success: 201 },
+  'GET /api/v2/tickets/{id}/conversations': {
+    summary: "A ticket's conversations, oldest first",
+    query: conversationPageQuerySchema,
+    success: 200,
+  },
+  'PUT /api/v2/conversations/{id}': {
+    summary: 'Edit a conversation',
+    body: updateConversationSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/conversations/{id}': { summary: 'Delete a conversation', success: 204 },
+};
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+function queryParameters(schema: z.ZodType | undefined) {
+  if (!schema) return [];
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, object>;
+  };
+  return Object.entries(json.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: 'query',
+    required: false,
+    schema: property,
+  }));
+}
+
+/** The OpenAPI 3.1 document of a region's API, generated from the route table and the zod schemas. */
+export function buildOpenApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of apiRoutes) {
+    const key = `${route.method} ${route.path}`;
+    const operation = operations[key];
+    if (!operation) throw new Error(`Route ${key} is not described in the OpenAPI operations`);
+    const pathParameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
+      name,
+      in: 'path',
+      required: true,
+      schema: { type: 'integer', minimum: 1 },
+    }));
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = {
+      summary: operation.summary,
+      operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
+      ...(operation.auth === false ? { security: [] } : {}),
+      parameters: [...pathParameters, ...queryParameters(operation.query)],
+      ...(operation.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: z.toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }),
+                },
+              },
+            },
+          }
+        : {}),
+      responses: {
+        [operation.success]: { description: operation.success === 204 ? 'No content' : 'Success' },
+        ...(operation.body || operation.query
+          ? { 400: errorResponse('Validation failed; `errors[]` names each field') }
+          : {}),
+        ...(operation.auth === false
+          ? {}
+          : {
+              401: errorResponse('Missing or unknown API key'),
+              403: errorResponse('The role may not do this'),
+              404: errorResponse('No such record in the calling account'),
+              409: errorResponse('Changed since read (If-Match), or a unique value is taken'),
+              421: errorResponse('The account is hosted in another region; `home_region` names it'),
+            }),
+        503: errorResponse('Throttled; retry after `Retry-After` seconds'),
+      },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Helpdesk data platform API',
+      version: '2',
+      description:
+        'Freshdesk API v2 wire format, one API per hosting region. Authenticate with an API key over HTTP Basic auth (key as user name, any password).',
+    },
+    servers: Object.values(hostingRegions).map((region) => ({
+      url: `https://{api-id}.execute-api.${region.awsRegion}.amazonaws.com`,
+      description: region.name,
+      variables: { 'api-id': { default: 'api-id' } },
+    })),
+    security: [{ apiKey: [] }],
+    components: {
+      securitySchemes: {
+        apiKey: {
+          type: 'http',
+          scheme: 'basic',
+          description: 'API key as user name; the password is ignored',
+        },
+      },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['description', 'errors'],
+          properties: {
+            description: { type: 'string' },
+            errors: {
+              type: 'array',
+              items: {
+                type: 'object',
+                required: ['message', 'code'],
+                properties: {
+                  field: { type: 'string' },
+                  message: { type: 'string' },
+                  code: { type: 'string' },
+                },
+              },
+            },
+            code: { type: 'string' },
+            message: { type: 'string' },
+            home_region: { type: 'string' },
+            request_id: { type: 'string' },
+          },
+        },
+      },
+    },
+    paths,
+  };
+}
