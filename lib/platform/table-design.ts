@@ -32,7 +32,7 @@ export const tableDesign = {
       name: 'gsi3',
       partitionKey: 'gsi3pk',
       sortKey: 'gsi3sk',
-      purpose: 'unique lookups (contact by e-mail hash, phone, external id)',
+      purpose: 'second parent of a record (tickets by company)',
     },
   ] satisfies IndexDesign[],
 } as const;
