@@ -14,6 +14,7 @@ interface ApiKeyItem {
   account_id: string;
   agent_id: number;
   role: Principal['role'];
+  rate_limit_per_minute?: number;
 }
 
 export class DynamoAccountStore implements AccountStore {
@@ -28,7 +29,12 @@ export class DynamoAccountStore implements AccountStore {
     );
     if (!Item) return undefined;
     const item = Item as ApiKeyItem;
-    return { accountId: item.account_id, agentId: item.agent_id, role: item.role };
+    return {
+      accountId: item.account_id,
+      agentId: item.agent_id,
+      role: item.role,
+      rateLimitPerMinute: item.rate_limit_per_minute,
+    };
   }
 
   async getAccount(accountId: string): Promise<Account | undefined> {
@@ -54,7 +60,12 @@ export class DynamoAccountStore implements AccountStore {
       products: account.products,
       created_at: account.createdAt,
     };
-    const keyItem: ApiKeyItem = { account_id: owner.accountId, agent_id: owner.agentId, role: owner.role };
+    const keyItem: ApiKeyItem = {
+      account_id: owner.accountId,
+      agent_id: owner.agentId,
+      role: owner.role,
+      rate_limit_per_minute: owner.rateLimitPerMinute,
+    };
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [

@@ -1,10 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
+import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
+import { DynamoRateLimiter } from './dynamo-rate-limiter.ts';
 import { newRecordId } from './record-ids.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
@@ -15,6 +17,7 @@ export interface Runtime {
   readonly records: RecordStore;
   readonly now: () => Date;
   readonly newId: () => number;
+  readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
 let runtime: Runtime | undefined;
@@ -34,6 +37,11 @@ export function getRuntime(): Runtime {
       records: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),
       now: () => new Date(),
       newId: newRecordId,
+      rateLimit: {
+        limiter: new DynamoRateLimiter(clients.dynamo, env.TABLE_NAME),
+        perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),
+        now: () => new Date(),
+      },
     };
   }
   return runtime;

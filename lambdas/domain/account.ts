@@ -22,6 +22,8 @@ export interface Principal {
   /** Numeric, as Freshdesk v2 agent ids are. */
   readonly agentId: number;
   readonly role: Role;
+  /** The account's own request budget per minute, if it has one. */
+  readonly rateLimitPerMinute?: number;
 }
 
 export interface AccountStore {

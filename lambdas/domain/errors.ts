@@ -57,6 +57,20 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** The account used up its request budget for the current minute. */
+export class RateLimitedError extends DomainError {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly limit: number,
+  ) {
+    super(
+      `You have exceeded the limit of ${limit} requests per minute. Retry after ${retryAfterSeconds} seconds.`,
+      'rate_limited',
+    );
+    this.name = 'RateLimitedError';
+  }
+}
+
 /** The account is homed in another hosting region; nothing was read or written here. */
 export class WrongRegionError extends DomainError {
   constructor(

@@ -3,9 +3,11 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { AccountStore, Principal } from '#domain/account';
+import type { RateLimiter } from '#domain/rate-limit';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { type AuthenticatedContext, apiKeyAuth } from './api-key-auth.ts';
 import { errorResponder } from './error-responder.ts';
+import { rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
 import type { HttpResponse } from './responses.ts';
 
@@ -13,6 +15,12 @@ export interface ApiDependencies {
   readonly logger: Logger;
   readonly accounts: AccountStore;
   readonly homeRegion: HostingRegionKey;
+  /** Per-account request budget; without one (unit tests) nothing is counted. */
+  readonly rateLimit?: {
+    readonly limiter: RateLimiter;
+    readonly perMinute: number;
+    readonly now: () => Date;
+  };
 }
 
 export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResponse>;
@@ -34,15 +42,17 @@ export function authenticatedApi(
   deps: ApiDependencies,
   serve: (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>,
 ): ApiHandler {
-  return middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
+  const api = middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(requestLog(deps.logger))
     .use(errorResponder(deps.logger))
-    .use(apiKeyAuth(deps.accounts, deps.homeRegion))
-    .handler(async (event, context) => {
-      deps.logger.appendKeys({ accountId: context.principal.accountId });
-      return serve(event, context.principal);
-    }) as unknown as ApiHandler;
+    .use(apiKeyAuth(deps.accounts, deps.homeRegion));
+  if (deps.rateLimit)
+    api.use(rateLimit(deps.rateLimit.limiter, deps.rateLimit.perMinute, deps.rateLimit.now));
+  return api.handler(async (event, context) => {
+    deps.logger.appendKeys({ accountId: context.principal.accountId });
+    return serve(event, context.principal);
+  }) as unknown as ApiHandler;
 }
 
 /** Builds the real handler on first invocation, so importing a handler module has no side effects. */

@@ -5,6 +5,7 @@ import {
   AuthenticationError,
   ConflictError,
   DomainError,
+  RateLimitedError,
   NotFoundError,
   ValidationError,
   WrongRegionError,
@@ -19,6 +20,7 @@ const statusByError: ReadonlyArray<[new (...args: never[]) => DomainError, numbe
   [NotFoundError, 404],
   [ConflictError, 409],
   [WrongRegionError, 421],
+  [RateLimitedError, 429],
 ];
 
 const throttlingErrorNames = new Set([
@@ -48,7 +50,15 @@ export function errorResponse(error: unknown, requestId?: string): HttpResponse 
         message: error.message,
         ...extra,
       },
-      status === 401 ? { 'www-authenticate': 'Basic realm="helpdesk"' } : {},
+      status === 401
+        ? { 'www-authenticate': 'Basic realm="helpdesk"' }
+        : error instanceof RateLimitedError
+          ? {
+              'retry-after': String(error.retryAfterSeconds),
+              'x-ratelimit-total': String(error.limit),
+              'x-ratelimit-remaining': '0',
+            }
+          : {},
     );
   }
   if (error instanceof Error && throttlingErrorNames.has(error.name)) {

@@ -15,6 +15,11 @@ export const functionEnvironmentSchema = z.object({
   /** Absent in regions without call recordings (India, Australia). */
   RECORDINGS_BUCKET: z.string().min(3).optional(),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  /** Requests per minute an account may make to this region's API unless its key says otherwise. */
+  RATE_LIMIT_PER_MINUTE: z
+    .string()
+    .regex(/^[1-9][0-9]{0,6}$/)
+    .optional(),
 });
 
 export type FunctionEnvironment = z.infer<typeof functionEnvironmentSchema>;

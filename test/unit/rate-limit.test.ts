@@ -1,0 +1,80 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createAccountHandler } from '../../lambdas/api/account.ts';
+import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { DynamoRateLimiter } from '../../lambdas/adapters/dynamo-rate-limiter.ts';
+import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
+
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
+const dynamo = mockClient(documentClient);
+afterEach(() => dynamo.reset());
+
+const now = new Date('2026-11-23T10:00:45.200Z');
+const handler = createAccountHandler({
+  logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+  accounts: new DynamoAccountStore(documentClient, 'table'),
+  homeRegion: 'eea',
+  rateLimit: { limiter: new DynamoRateLimiter(documentClient, 'table'), perMinute: 50, now: () => now },
+});
+const event = {
+  headers: { authorization: `Basic ${Buffer.from('eea_rate-limit-key:X').toString('base64')}` },
+  requestContext: {},
+} as unknown as APIGatewayProxyEventV2;
+const context = { awsRequestId: 'r' } as Context;
+
+function givenAccount(keyLimit?: number) {
+  dynamo
+    .on(GetCommand)
+    .callsFake((input) =>
+      input.Key.sk === 'APIKEY'
+        ? { Item: { account_id: 'a', agent_id: 1, role: 'admin', rate_limit_per_minute: keyLimit } }
+        : { Item: { account_id: 'a', name: 'A', home_region: 'eea', products: [], created_at: 'x' } },
+    );
+}
+
+describe('per-account rate limit', () => {
+  it('names the minute window and the seconds left in it', () => {
+    expect(minuteWindow(now)).toMatchObject({ name: '2026-11-23T10:00', resetsInSeconds: 15 });
+  });
+
+  it('counts the request in the account minute window and tells the client its budget', async () => {
+    // Prepare
+    givenAccount();
+    dynamo.on(UpdateCommand).resolves({ Attributes: { used: 12 } });
+
+    // Act
+    const response = await handler(event, context);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(response.headers).toMatchObject({ 'x-ratelimit-total': '50', 'x-ratelimit-remaining': '38' });
+    expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
+      Key: { pk: 'A#a#RATE#2026-11-23T10:00', sk: 'RATE' },
+      ExpressionAttributeValues: expect.objectContaining({ ':limit': 50 }),
+    });
+  });
+
+  it('uses the budget on the account key over the deployment default', async () => {
+    givenAccount(5);
+    dynamo.on(UpdateCommand).resolves({ Attributes: { used: 1 } });
+
+    const response = await handler(event, context);
+
+    expect(response.headers).toMatchObject({ 'x-ratelimit-total': '5', 'x-ratelimit-remaining': '4' });
+  });
+
+  it('answers 429 with Retry-After until the window ends once the budget is spent', async () => {
+    givenAccount();
+    dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+
+    const response = await handler(event, context);
+
+    expect(response.statusCode).toBe(429);
+    expect(response.headers).toMatchObject({ 'retry-after': '15' });
+    expect(JSON.parse(String(response.body)).code).toBe('rate_limited');
+  });
+});
