@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+// The npm wrapper of the public Freshdesk v2 API, unchanged: only its base URL points at our API.
+import Freshdesk from 'freshdesk-api';
+import { describe, expect, inject, it } from 'vitest';
+
+const platform = inject('localPlatform');
+const { url, apiKey } = platform.regions.eea;
+
+type Callback = (error: unknown, data: unknown) => void;
+const client = new Freshdesk(url, apiKey) as unknown as Record<string, (...args: unknown[]) => void>;
+
+/** The wrapper is callback-based; each call resolves with the response body it hands back. */
+function call<T>(method: string, ...args: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const callback: Callback = (error, data) => (error ? reject(error) : resolve(data as T));
+    client[method]?.(...args, callback);
+  });
+}
+
+interface Ticket {
+  id: number;
+  subject: string;
+  requester_id: number;
+  status: number;
+}
+
+describe('an existing Freshdesk v2 client library (freshdesk-api) against the local API', () => {
+  it('manages contacts', async () => {
+    const email = `lib-${randomUUID()}@example.test`;
+
+    const created = await call<{ id: number; email: string }>('createContact', {
+      name: 'Library Contact',
+      email,
+    });
+    const fetched = await call<{ name: string }>('getContact', created.id);
+    const updated = await call<{ job_title: string }>('updateContact', created.id, { job_title: 'Tester' });
+    const listed = await call<{ id: number }[]>('listAllContacts', { email });
+    await call('deleteContact', created.id);
+
+    expect(created.email).toBe(email);
+    expect(fetched.name).toBe('Library Contact');
+    expect(updated.job_title).toBe('Tester');
+    expect(listed.map((contact) => contact.id)).toEqual([created.id]);
+    expect(await call<unknown[]>('listAllContacts', { email })).toEqual([]);
+  });
+
+  it('manages tickets and their conversations', async () => {
+    const email = `lib-${randomUUID()}@example.test`;
+
+    const ticket = await call<Ticket>('createTicket', {
+      subject: 'Via the client library',
+      description: 'Hello',
+      email,
+      status: 2,
+      priority: 3,
+    });
+    await call('createReply', ticket.id, { body: 'Reply' });
+    await call('createNote', ticket.id, { body: 'Note', private: true });
+    const conversations = await call<{ body: string }[]>('listAllConversations', ticket.id);
+    const updated = await call<Ticket>('updateTicket', ticket.id, { status: 4 });
+    const byRequester = await call<Ticket[]>('listAllTickets', { requester_id: ticket.requester_id });
+    await call('deleteTicket', ticket.id);
+    await call('restoreTicket', ticket.id);
+    const restored = await call<Ticket>('getTicket', ticket.id);
+
+    expect(conversations.map((conversation) => conversation.body)).toEqual(['Reply', 'Note']);
+    expect(updated.status).toBe(4);
+    expect(byRequester.map((t) => t.id)).toEqual([ticket.id]);
+    expect(restored).toMatchObject({ id: ticket.id, subject: 'Via the client library' });
+  });
+
+  it('surfaces our validation errors as the library reports Freshdesk errors', async () => {
+    const failure = await call('createContact', { name: 'No identifier' }).catch((error: unknown) => error);
+
+    expect(failure).toMatchObject({
+      name: 'FreshdeskError',
+      message: 'Validation failed',
+      status: 400,
+      data: { errors: [expect.objectContaining({ field: 'email', code: 'invalid_value' })] },
+    });
+  });
+});
