@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamo-account-store';
+import { DynamoRecordStore } from '#adapters/dynamo-record-store';
+import { newAgent } from '#domain/agents/agent-service';
 import { newRecordId } from '#adapters/record-ids';
 import { generateApiKey, hashApiKey } from '#domain/api-key';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
@@ -42,6 +44,19 @@ export async function seedDemoAccount(
       hashApiKey(apiKey),
       { accountId, agentId, role: 'account_admin' },
     );
+    // The owner is also an agent of the account, so /agents/me and the audit trail name a real agent.
+    const owner = newAgent(accountId, agentId, new Date().toISOString(), {
+      name: 'Demo Admin',
+      email: `admin@${region}.demo.invalid`,
+      role: 'account_admin',
+    });
+    await new DynamoRecordStore(client, localResourceNames(region).table).create(owner, {
+      at: owner.createdAt,
+      actor: { type: 'system', id: 'seed' },
+      operation: 'create',
+      record: owner.ref,
+      changedFields: ['email', 'name', 'role'],
+    });
     return { accountId, apiKey, agentId };
   } finally {
     client.destroy();

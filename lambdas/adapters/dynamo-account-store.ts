@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountStore, Principal } from '#domain/account';
 import { accountKey, apiKeyKey } from './keys.ts';
 
@@ -84,6 +89,22 @@ export class DynamoAccountStore implements AccountStore {
             },
           },
         ],
+      }),
+    );
+  }
+
+  async addApiKey(apiKeyHash: string, holder: Principal): Promise<void> {
+    const keyItem: ApiKeyItem = {
+      account_id: holder.accountId,
+      agent_id: holder.agentId,
+      role: holder.role,
+      rate_limit_per_minute: holder.rateLimitPerMinute,
+    };
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: { ...apiKeyKey(apiKeyHash), type: 'api_key', ...keyItem, created_at: new Date().toISOString() },
+        ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }

@@ -4,6 +4,8 @@ import { hostingRegions } from '#lib/residency/index';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
 import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { updateAgentSchema } from '#domain/agents/agent-service';
+import { agentListQuerySchema } from './agents.ts';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactListQuerySchema } from './contacts.ts';
 import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
@@ -67,6 +69,14 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/conversations/{id}': { summary: 'Delete a conversation', success: 204 },
+  'GET /api/v2/agents/me': { summary: 'The calling agent', success: 200 },
+  'GET /api/v2/agents': { summary: 'List agents', query: agentListQuerySchema, success: 200 },
+  'GET /api/v2/agents/{id}': { summary: 'View an agent (ETag)', success: 200 },
+  'PUT /api/v2/agents/{id}': {
+    summary: 'Update an agent (admins: anyone; agents: own profile, not role or scope)',
+    body: updateAgentSchema,
+    success: 200,
+  },
 };
 
 const errorResponse = (description: string) => ({

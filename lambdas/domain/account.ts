@@ -32,6 +32,8 @@ export interface AccountStore {
   getAccount(accountId: string): Promise<Account | undefined>;
   /** Creates the account and its first API key together, or neither. */
   createAccount(account: Account, apiKeyHash: string, owner: Principal): Promise<void>;
+  /** Issues another API key of an existing account to one of its agents. */
+  addApiKey(apiKeyHash: string, holder: Principal): Promise<void>;
 }
 
 /** Products an account in `homeRegion` may hold: a product the region cannot host is refused. */

@@ -10,6 +10,7 @@ export const apiFunctions = {
   contacts: { entry: 'lambdas/api/contacts.ts', description: 'Contacts (requesters)' },
   auditLog: { entry: 'lambdas/api/audit-log.ts', description: 'Audit log of record changes' },
   tickets: { entry: 'lambdas/api/tickets.ts', description: 'Tickets and their conversations' },
+  agents: { entry: 'lambdas/api/agents.ts', description: 'Agents' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -43,4 +44,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/tickets/{id}/conversations', function: 'tickets' },
   { method: 'PUT', path: '/api/v2/conversations/{id}', function: 'tickets' },
   { method: 'DELETE', path: '/api/v2/conversations/{id}', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/agents/me', function: 'agents' },
+  { method: 'GET', path: '/api/v2/agents', function: 'agents' },
+  { method: 'GET', path: '/api/v2/agents/{id}', function: 'agents' },
+  { method: 'PUT', path: '/api/v2/agents/{id}', function: 'agents' },
 ];

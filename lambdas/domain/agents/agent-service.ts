@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { Principal, Role } from '#domain/account';
+import { roles } from '#domain/account';
+import { AccessDeniedError } from '#domain/errors';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordStore } from '#domain/records/record-store';
+import type { RecordRef, StoredRecord } from '#domain/records/record';
+
+/** Freshdesk v2 ticket scopes: 1 global, 2 group, 3 restricted (own tickets only). */
+export const ticketScopes = [1, 2, 3] as const;
+
+/** Role ids as `role_ids` shows them (read-only roles of the platform). */
+export const roleIds: Readonly<Record<Role, number>> = {
+  account_admin: 1,
+  admin: 2,
+  supervisor: 3,
+  agent: 4,
+};
+
+const text = (max: number) => z.string().trim().max(max);
+
+/** Agent fields a client may change, Freshdesk v2 names. */
+export const updateAgentSchema = z
+  .object({
+    name: text(255).min(1),
+    email: z.string().trim().max(254).email('It should be a valid email address'),
+    phone: text(255).nullable(),
+    mobile: text(255).nullable(),
+    job_title: text(255).nullable(),
+    language: text(10),
+    time_zone: text(64),
+    signature: z.string().max(10_000).nullable(),
+    occasional: z.boolean(),
+    ticket_scope: z.union(
+      ticketScopes.map((scope) => z.literal(scope)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>],
+    ),
+    role: z.enum(roles),
+    group_ids: z.array(z.number().int().positive()).max(100),
+  })
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'The request contains no field to update',
+    path: ['body'],
+  });
+
+export type AgentFields = Required<z.infer<typeof updateAgentSchema>>;
+export type StoredAgent = StoredRecord<AgentFields>;
+
+/** Fields only an administrator may change, even on their own profile. */
+const adminOnlyFields: readonly (keyof AgentFields)[] = ['role', 'ticket_scope', 'group_ids', 'occasional'];
+const isAdmin = (principal: Principal) => principal.role === 'account_admin' || principal.role === 'admin';
+const agentRef = (id: number): RecordRef => ({ type: 'agent', id });
+
+/** An agent is the subject of their own profile. */
+export const deriveAgent = (record: StoredAgent): StoredAgent => ({
+  ...record,
+  subjects: [{ kind: 'agent', id: record.ref.id }],
+});
+
+export function newAgent(
+  accountId: string,
+  id: number,
+  at: string,
+  fields: Pick<AgentFields, 'name' | 'email' | 'role'>,
+): StoredAgent {
+  return deriveAgent({
+    accountId,
+    ref: agentRef(id),
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    fields: {
+      phone: null,
+      mobile: null,
+      job_title: null,
+      language: 'en',
+      time_zone: 'UTC',
+      signature: null,
+      occasional: false,
+      ticket_scope: 1,
+      group_ids: [],
+      ...fields,
+    },
+    subjects: [],
+  });
+}
+
+/** Agents: view, list, update (admins: anyone; agents: their own profile, not their role or scope). */
+export class AgentService {
+  private readonly lifecycle: RecordLifecycle<AgentFields>;
+
+  constructor(private readonly deps: { store: RecordStore; now: () => Date }) {
+    this.lifecycle = new RecordLifecycle(deps, deriveAgent, 'The agent changed since you read it.');
+  }
+
+  get(principal: Principal, id: number): Promise<StoredAgent> {
+    return this.lifecycle.getLive(principal, agentRef(id));
+  }
+
+  list(principal: Principal, paging: { page: number; perPage: number }) {
+    return this.deps.store.list<AgentFields>(principal.accountId, 'agent', paging);
+  }
+
+  update(
+    principal: Principal,
+    id: number,
+    changes: Partial<AgentFields>,
+    ifMatch?: string,
+  ): Promise<StoredAgent> {
+    if (!isAdmin(principal)) {
+      if (id !== principal.agentId) throw new AccessDeniedError('Agents may edit only their own profile.');
+      const forbidden = adminOnlyFields.filter((field) => field in changes);
+      if (forbidden.length)
+        throw new AccessDeniedError(`Only an administrator may change: ${forbidden.join(', ')}.`);
+    }
+    return this.lifecycle.update(principal, agentRef(id), changes, ifMatch);
+  }
+}
+
+/** An agent as Freshdesk v2 shows it: agent settings on top, the person under `contact`. */
+export function agentView(record: StoredAgent) {
+  const { name, email, phone, mobile, job_title, language, time_zone, role, ...agent } = record.fields;
+  return {
+    id: record.ref.id,
+    available: true,
+    occasional: agent.occasional,
+    signature: agent.signature,
+    ticket_scope: agent.ticket_scope,
+    group_ids: agent.group_ids,
+    role_ids: [roleIds[role]],
+    type: 'support_agent',
+    contact: { active: true, name, email, phone, mobile, job_title, language, time_zone },
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}

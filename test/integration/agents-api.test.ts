@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { newAgent } from '../../lambdas/domain/agents/agent-service.ts';
+import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
+import { basicAuth } from './http-client.ts';
+
+const platform = inject('localPlatform');
+const { url, table } = platform.regions.in;
+const client = emulatorDocumentClient(platform);
+const accountId = randomUUID();
+const admin = { id: 101, key: generateApiKey('in') };
+const agent = { id: 102, key: generateApiKey('in') };
+
+beforeAll(async () => {
+  const accounts = new DynamoAccountStore(client, table);
+  const records = new DynamoRecordStore(client, table);
+  const at = new Date().toISOString();
+  await accounts.createAccount(
+    { id: accountId, name: 'Agents test', homeRegion: 'in', products: ['helpdesk'], createdAt: at },
+    hashApiKey(admin.key),
+    { accountId, agentId: admin.id, role: 'admin' },
+  );
+  await accounts.addApiKey(hashApiKey(agent.key), { accountId, agentId: agent.id, role: 'agent' });
+  for (const [id, role] of [
+    [admin.id, 'admin'],
+    [agent.id, 'agent'],
+  ] as const) {
+    const record = newAgent(accountId, id, at, { name: `Agent ${id}`, email: `a${id}@example.test`, role });
+    await records.create(record, {
+      at,
+      actor: { type: 'system', id: 'test' },
+      operation: 'create',
+      record: record.ref,
+      changedFields: [],
+    });
+  }
+});
+afterAll(() => client.destroy());
+
+interface AgentJson {
+  id: number;
+  ticket_scope: number;
+  role_ids: number[];
+  contact: { name: string; job_title: string | null };
+}
+
+async function call<T = AgentJson>(method: string, path: string, key: string, body?: unknown) {
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: basicAuth(key), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+describe('agents API', () => {
+  it('shows the calling agent as Freshdesk v2 does', async () => {
+    const me = await call('GET', '/api/v2/agents/me', agent.key);
+
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      id: agent.id,
+      ticket_scope: 1,
+      role_ids: [4],
+      contact: { name: 'Agent 102' },
+    });
+  });
+
+  it('lists the account agents', async () => {
+    const listed = await call<AgentJson[]>('GET', '/api/v2/agents', admin.key);
+
+    expect(listed.body.map((a) => a.id).sort()).toEqual([admin.id, agent.id]);
+  });
+
+  it('lets an agent correct their own profile but not their scope, nor anyone else', async () => {
+    const own = await call('PUT', `/api/v2/agents/${agent.id}`, agent.key, { job_title: 'Support' });
+    const scope = await call('PUT', `/api/v2/agents/${agent.id}`, agent.key, { ticket_scope: 3 });
+    const other = await call('PUT', `/api/v2/agents/${admin.id}`, agent.key, { job_title: 'Boss' });
+
+    expect(own.body.contact.job_title).toBe('Support');
+    expect(scope.status).toBe(403);
+    expect(other.status).toBe(403);
+    expect((await call('GET', `/api/v2/agents/${admin.id}`, admin.key)).body.contact.job_title).toBeNull();
+  });
+
+  it('lets an admin change an agent scope', async () => {
+    const changed = await call('PUT', `/api/v2/agents/${agent.id}`, admin.key, { ticket_scope: 3 });
+
+    expect(changed.body.ticket_scope).toBe(3);
+  });
+
+  it('shows the seeded demo admin of every region as its agent', async () => {
+    const { url: demoUrl, apiKey } = platform.regions.eea;
+    const response = await fetch(`${demoUrl}/api/v2/agents/me`, {
+      headers: { authorization: basicAuth(apiKey) },
+    });
+
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as AgentJson).role_ids).toEqual([1]);
+  });
+});
