@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
@@ -47,12 +48,25 @@ export function compileRoutes(routes: readonly ApiRoute[]): (
       const match = pattern.exec(path);
       if (!match) continue;
       const pathParameters = Object.fromEntries(
-        parameterNames.map((name, index) => [name, decodeURIComponent(match[index + 1] ?? '')]),
+        parameterNames.map((name, index) => [name, decodePathParameter(match[index + 1] ?? '')]),
       );
       return { route, pathParameters };
     }
     return undefined;
   };
+}
+
+/**
+ * A path parameter's value, percent-decoded. A segment that is not valid percent-encoding (`%zz`, or
+ * `%FF`, which is no UTF-8) is passed on as sent: decodeURIComponent throws on it, and a throw here was
+ * answered 500 for what is a client's malformed request. The function then refuses the value (404).
+ */
+function decodePathParameter(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Reads a request body, refusing bodies larger than API Gateway would accept. */
@@ -85,7 +99,9 @@ export function toApiGatewayEvent(
       name in queryStringParameters ? `${queryStringParameters[name]},${value}` : value;
   }
   const contentType = headers['content-type'] ?? '';
-  const isText = body.length === 0 || textContentTypes.test(contentType);
+  // Bytes that are not UTF-8 go base64-encoded even under a text content type: decoding them to a string
+  // replaced them with U+FFFD, so a function stored data the client never sent instead of refusing it.
+  const isText = body.length === 0 || (textContentTypes.test(contentType) && isUtf8(body));
   const now = new Date();
   const requestId = randomUUID();
   const routeKey = `${route.method} ${route.path}`;

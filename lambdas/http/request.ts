@@ -5,13 +5,18 @@ import { type FieldError, NotFoundError, ValidationError } from '#domain/errors'
 /** Largest JSON body the API accepts (attachments come through presigned uploads, not JSON). */
 export const maxJsonBodyBytes = 256 * 1024;
 
-/** Maps zod issues to Freshdesk v2 field errors (`missing_field`, `invalid_field`, `datatype_mismatch`, …). */
-export function fieldErrors(error: z.ZodError, input: unknown, prefix = ''): FieldError[] {
+/**
+ * Maps zod issues to Freshdesk v2 field errors (`missing_field`, `invalid_field`, `datatype_mismatch`, …).
+ * An issue about the input as a whole (a JSON body that is an array, a query parameter named '') has
+ * no path: it is reported on `root`, so every validation error names a field.
+ */
+export function fieldErrors(error: z.ZodError, input: unknown, prefix = '', root = 'body'): FieldError[] {
   return error.issues.flatMap((issue): FieldError[] => {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const at = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    const path = at || root;
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        field: [path, key].filter(Boolean).join('.'),
+        field: [at, key].filter(Boolean).join('.') || root,
         message: 'Unexpected/invalid field in request',
         code: 'invalid_field',
       }));
@@ -38,17 +43,16 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
 
 /** The JSON body of a write, validated; every problem is a 400 naming the field, never a 500. */
 export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
-  const raw =
-    event.isBase64Encoded && event.body
-      ? Buffer.from(event.body, 'base64').toString('utf8')
-      : (event.body ?? '');
-  if (Buffer.byteLength(raw) > maxJsonBodyBytes) {
+  const bytes = event.isBase64Encoded && event.body ? Buffer.from(event.body, 'base64') : undefined;
+  if ((bytes?.length ?? Buffer.byteLength(event.body ?? '')) > maxJsonBodyBytes) {
     throw new ValidationError([
       { field: 'body', message: `The body must be at most ${maxJsonBodyBytes} bytes`, code: 'invalid_size' },
     ]);
   }
   const contentType = event.headers?.['content-type'] ?? '';
-  if (!/^application\/json\b/i.test(contentType)) {
+  // The media type must be exactly application/json (parameters such as charset may follow): `\b`
+  // also let through application/json-patch+json, "application/json garbage" and comma-joined types.
+  if (!/^application\/json\s*(;|$)/i.test(contentType)) {
     throw new ValidationError([
       {
         field: 'content-type',
@@ -59,7 +63,10 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2
   }
   let json: unknown;
   try {
-    json = JSON.parse(raw);
+    // JSON text is UTF-8 (RFC 8259); a lenient decode would replace invalid bytes with U+FFFD and store
+    // data the client never sent. ignoreBOM keeps a BOM in the text, so it is refused as for text bodies.
+    const raw = bytes ? new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes) : event.body;
+    json = JSON.parse(raw ?? '');
   } catch {
     throw new ValidationError([
       { field: 'body', message: 'The request body is not valid JSON', code: 'invalid_json' },
@@ -74,7 +81,7 @@ export function parseJsonBody<S extends z.ZodType>(event: APIGatewayProxyEventV2
 export function parseQuery<S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> {
   const query = event.queryStringParameters ?? {};
   const result = schema.safeParse(query);
-  if (!result.success) throw new ValidationError(fieldErrors(result.error, query));
+  if (!result.success) throw new ValidationError(fieldErrors(result.error, query, '', 'query'));
   return result.data;
 }
 

@@ -1,0 +1,288 @@
+import { randomUUID } from 'node:crypto';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { type ApiRoute, apiRoutes } from '../../lib/platform/api-routes.ts';
+import { hostingRegionKeys } from '../../lib/residency/index.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
+import { basicAuth } from './http-client.ts';
+import {
+  type RequestSpec,
+  buildRequest,
+  extraHeadersArb,
+  fillPath,
+  idSegmentArb,
+  invalidAuthArb,
+  jsonContentTypes,
+  malformedRequestArb,
+  nearJsonContentTypes,
+  parameterCount,
+  validAuthArb,
+  wellFormedContactArb,
+} from './malformed-input.arbitraries.ts';
+import { type Expectation, contractOf, expectationFor } from './malformed-input.oracle.ts';
+import { type RawResponse, accountItems, closeRawAgent, sendRaw } from './raw-http.ts';
+
+/**
+ * Property-based tests: malformed bodies, path parameters, query strings and headers sent to every
+ * route of the table (routes added later are covered without touching this file) get only documented
+ * answers, never a 5xx, always the documented error body, and nothing is written when a request is
+ * refused. What answer a request may get is decided by malformed-input.oracle.ts, from the documented
+ * contract; the generators are in malformed-input.arbitraries.ts.
+ */
+const platform = inject('localPlatform');
+const { url, table } = platform.regions.eea;
+const client = emulatorDocumentClient(platform);
+const seed = 20261123;
+/**
+ * Each route's property gets its own fixed seed, derived from 20261123 and the route (not its place in
+ * the table), so routes do not all replay one sequence and adding a route changes no other route's runs.
+ */
+const routeSeed = (route: ApiRoute) =>
+  seed +
+  ([...`${route.method} ${route.path}`].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % 1_000_000);
+/** About 900 malformed requests spread over the routes (~20 s on two cores), at least 20 per route. */
+const runsPerRoute = Math.max(20, Math.round(900 / apiRoutes.length));
+
+// A dedicated admin account, so that only these tests write to the items compared before and after.
+const apiKey = generateApiKey('eea');
+const accountId = randomUUID();
+const existingIds: number[] = [];
+let itemsNow: Record<string, unknown>[] = [];
+
+beforeAll(async () => {
+  await new DynamoAccountStore(client, table).createAccount(
+    {
+      id: accountId,
+      name: 'Malformed input',
+      homeRegion: 'eea',
+      products: ['helpdesk'],
+      createdAt: new Date().toISOString(),
+    },
+    hashApiKey(apiKey),
+    // A budget well above the ~1,100 requests of this file, so no answer is a 429.
+    { accountId, agentId: 424_242, role: 'account_admin', rateLimitPerMinute: 100_000 },
+  );
+  for (const name of ['Ada', 'Grace', 'Edsger']) {
+    const response = await sendRaw(url, {
+      method: 'POST',
+      path: '/api/v2/contacts',
+      headers: { authorization: basicAuth(apiKey), 'content-type': 'application/json' },
+      body: Buffer.from(JSON.stringify({ name, email: `${name.toLowerCase()}@fuzz.example.test` })),
+    });
+    expect(response.status).toBe(201);
+    existingIds.push((JSON.parse(response.text) as { id: number }).id);
+  }
+  itemsNow = await dataItems();
+});
+afterAll(() => {
+  closeRawAgent();
+  client.destroy();
+});
+
+/**
+ * The account's items but its request counters: every authenticated request spends one request of
+ * the minute's budget, refused or not (Freshdesk counts every call), and that is no data written.
+ */
+async function dataItems(): Promise<Record<string, unknown>[]> {
+  const items = await accountItems(client, table, accountId);
+  return items.filter((item) => item.item_type !== 'rate_window');
+}
+
+const gatewayMessages: Record<number, string> = { 404: 'Not Found', 413: 'Request Entity Too Large' };
+
+/** The documented error body: Freshdesk v2's `{description, errors:[{field?, message, code}]}`. */
+function assessErrorBody(response: RawResponse, context: string): void {
+  expect(String(response.headers['content-type']), context).toMatch(/^application\/json/);
+  const body = JSON.parse(response.text) as Record<string, unknown>;
+  expect(body, context).toEqual(
+    expect.objectContaining({ description: expect.any(String), errors: expect.any(Array) }),
+  );
+  const errors = body.errors as unknown[];
+  expect(errors.length, context).toBeGreaterThan(0);
+  for (const error of errors) {
+    expect(error, context).toEqual(
+      expect.objectContaining({ message: expect.any(String), code: expect.any(String) }),
+    );
+    // A validation error names the field it is about.
+    if (response.status === 400) {
+      expect((error as { field?: unknown }).field, context).toEqual(expect.stringMatching(/./));
+    }
+  }
+  if (response.status !== 400) {
+    const [first] = errors as { code: string; message: string }[];
+    expect({ code: body.code, message: body.message }, context).toEqual({
+      code: first?.code,
+      message: first?.message,
+    });
+  }
+  if (response.status === 401) expect(response.headers['www-authenticate'], context).toMatch(/^Basic /);
+  if (response.status === 421) {
+    expect(
+      hostingRegionKeys.filter((region) => region !== 'eea'),
+      context,
+    ).toContain(body.home_region);
+  }
+}
+
+function assessAnswer(response: RawResponse, expectation: Expectation, context: string): void {
+  expect(response.status, context).toBeLessThan(500);
+  if (expectation.kind === 'gateway') {
+    expect(expectation.statuses, context).toContain(response.status);
+    expect(JSON.parse(response.text), context).toEqual({ message: gatewayMessages[response.status] });
+    return;
+  }
+  expect(expectation.allowed, context).toContain(response.status);
+  if (response.status >= 400) assessErrorBody(response, context);
+}
+
+/** Sends one generated request, checks the answer against the oracle and the items against before. */
+async function exchange(spec: RequestSpec): Promise<void> {
+  // Prepare
+  const { raw, sent } = buildRequest(spec);
+  const expectation = expectationFor(apiRoutes, sent, new Set(existingIds));
+
+  // Act
+  const response = await sendRaw(url, raw);
+
+  // Assess
+  const before = itemsNow;
+  itemsNow = await dataItems();
+  const context = [
+    `${raw.method} ${raw.path.slice(0, 300)} (body ${raw.body?.length ?? 0} bytes)`,
+    `answered ${response.status} ${response.text.slice(0, 400)}`,
+    `expected ${JSON.stringify(expectation).slice(0, 600)}`,
+  ].join('\n');
+  assessAnswer(response, expectation, context);
+  if (response.status >= 400 || raw.method === 'GET') {
+    expect(itemsNow, `${context}\nno item may change`).toEqual(before);
+  }
+}
+
+/** A plain request to `route` (its ids all `id`, valid credentials), with some fields overridden. */
+function requestTo(route: ApiRoute, id: number, overrides: Partial<RequestSpec>): RequestSpec {
+  return {
+    route: `${route.method} ${route.path}`,
+    method: route.method,
+    path: fillPath(route, Array<string>(parameterCount(route)).fill(String(id))),
+    query: { pairs: [], raw: undefined, bareQuestionMark: false },
+    body: { kind: 'none' },
+    contentType: undefined,
+    authorization: basicAuth(apiKey),
+    auth: 'valid',
+    ifMatch: undefined,
+    host: undefined,
+    headers: {},
+    ...overrides,
+  };
+}
+
+describe('malformed input, property-based', () => {
+  it.each(apiRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: malformed ids, queries, bodies and headers get documented answers and write nothing',
+    async (_name, route) => {
+      // Prepare, Act and Assess: each run is one exchange.
+      await fc.assert(fc.asyncProperty(malformedRequestArb(route, apiKey, existingIds), exchange), {
+        seed: routeSeed(route),
+        numRuns: runsPerRoute,
+      });
+    },
+    120_000,
+  );
+
+  it('random Authorization headers never get past authentication, on any route', async () => {
+    // Prepare
+    const requestArb = fc
+      .tuple(
+        fc.constantFrom(...apiRoutes),
+        invalidAuthArb(apiKey),
+        fc.constantFrom(...existingIds),
+        extraHeadersArb,
+      )
+      .map(([route, { header, auth }, id, headers]) =>
+        requestTo(route, id, {
+          // A well-formed contact, so only the credentials stand between the request and a write.
+          body: { kind: 'json', value: { name: 'Intruder', email: `intruder-${id}@fuzz.example.test` } },
+          contentType: 'application/json',
+          authorization: header,
+          auth,
+          headers,
+        }),
+      );
+
+    // Act and Assess
+    await fc.assert(fc.asyncProperty(requestArb, exchange), { seed, numRuns: 100 });
+  }, 120_000);
+
+  it('a well-formed contact is read only under the application/json media type', async () => {
+    // Prepare: the routes that read contacts, with content types that are (nearly) application/json
+    const bodyRoutes = apiRoutes.filter((route) =>
+      ['contact-create', 'contact-update'].includes(contractOf(route).body),
+    );
+    const requestArb = fc
+      .tuple(
+        fc.constantFrom(...bodyRoutes),
+        fc.oneof(fc.constantFrom(...nearJsonContentTypes), fc.constantFrom(...jsonContentTypes)),
+        wellFormedContactArb,
+        fc.constantFrom(...existingIds),
+      )
+      .map(([route, contentType, contact, id]) =>
+        requestTo(route, id, { body: { kind: 'json', value: contact }, contentType }),
+      );
+
+    // Act and Assess
+    await fc.assert(fc.asyncProperty(requestArb, exchange), { seed, numRuns: 40 });
+  }, 120_000);
+
+  it('paths and methods near every route: API Gateway 404 where nothing routes, else documented answers', async () => {
+    // Prepare
+    const mutations = [
+      (path: string) => `${path}/`,
+      (path: string) => `${path}/extra`,
+      (path: string) => `${path}.json`,
+      (path: string) => path.toUpperCase(),
+      (path: string) => path.replace('/api/v2', '/api/v1'),
+      (path: string) => path.replace('/api/v2', '/api//v2'),
+      (path: string) => path.replace('/api/v2/', '/api/v2/%2e%2e/'),
+      (path: string) => `${path}/%2e%2e/%2e%2e/account`,
+      (path: string) => path.slice(0, path.lastIndexOf('/')),
+      (path: string) => path,
+    ];
+    const requestArb = fc
+      .tuple(
+        fc.constantFrom(...apiRoutes),
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH'),
+        fc.nat({ max: mutations.length - 1 }),
+        fc.array(idSegmentArb(existingIds), { minLength: 2, maxLength: 2 }),
+        validAuthArb(apiKey),
+      )
+      .map(([route, method, mutation, segments, authorization]) =>
+        requestTo(route, 1, { method, path: mutations[mutation]!(fillPath(route, segments)), authorization }),
+      );
+
+    // Act and Assess
+    await fc.assert(fc.asyncProperty(requestArb, exchange), { seed, numRuns: 60 });
+  }, 120_000);
+
+  it('bodies over 256 KiB are refused with 400 where a body is read; over 10 MB API Gateway answers 413', async () => {
+    // Prepare
+    const readingRoutes = apiRoutes.filter(
+      (route) => !['ignored', 'unknown'].includes(contractOf(route).body),
+    );
+    const requestArb = fc
+      .oneof(
+        fc.tuple(fc.constantFrom(...readingRoutes), fc.constant(256 * 1024 + 1)),
+        fc.tuple(fc.constantFrom(...apiRoutes), fc.constant(10 * 1024 * 1024 + 1)),
+      )
+      .map(([route, bytes]) =>
+        requestTo(route, existingIds[0]!, {
+          body: { kind: 'oversize', bytes },
+          contentType: 'application/json',
+        }),
+      );
+
+    // Act and Assess: few runs, each large body is 10 MB on the wire.
+    await fc.assert(fc.asyncProperty(requestArb, exchange), { seed, numRuns: 6 });
+  }, 120_000);
+});
