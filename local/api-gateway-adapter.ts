@@ -42,6 +42,13 @@ export function compileRoutes(routes: readonly ApiRoute[]): (
       .join('/');
     return { route, pattern: new RegExp(`^${source}$`), parameterNames };
   });
+  // API Gateway picks the most specific route: literal segments beat `{param}`, which beats `{proxy+}`.
+  const specificity = (route: ApiRoute) =>
+    route.path
+      .split('/')
+      .map((segment) => (segment.endsWith('+}') ? '2' : segment.startsWith('{') ? '1' : '0'))
+      .join('');
+  compiled.sort((a, b) => specificity(a.route).localeCompare(specificity(b.route)));
   return (method, path) => {
     for (const { route, pattern, parameterNames } of compiled) {
       if (route.method !== method) continue;
