@@ -3,22 +3,28 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { hashApiKey } from '../../lambdas/domain/api-key.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
+let handler: ReturnType<typeof createAccountHandler>;
+beforeEach(() => {
+  handler = makeHandler();
+});
 afterEach(() => dynamo.reset());
 
 const apiKey = 'eea_unit-test-key-123';
 const logger = new Logger({ serviceName: 'test', logLevel: 'SILENT' });
-const handler = createAccountHandler({
-  logger,
-  accounts: new DynamoAccountStore(documentClient, 'helpdesk-eea-records'),
-  homeRegion: 'eea',
-});
+/** A fresh handler per test, as a new container: nothing cached from another test. */
+const makeHandler = () =>
+  createAccountHandler({
+    logger,
+    accounts: new DynamoAccountStore(documentClient, 'helpdesk-eea-records'),
+    homeRegion: 'eea',
+  });
 const context = { awsRequestId: 'req-1', functionName: 'account' } as Context;
 const event = (authorization?: string) =>
   ({

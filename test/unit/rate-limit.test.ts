@@ -3,7 +3,7 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoRateLimiter } from '../../lambdas/adapters/dynamo-rate-limiter.ts';
@@ -11,15 +11,21 @@ import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
+let handler: ReturnType<typeof createAccountHandler>;
+beforeEach(() => {
+  handler = makeHandler();
+});
 afterEach(() => dynamo.reset());
 
 const now = new Date('2026-11-23T10:00:45.200Z');
-const handler = createAccountHandler({
-  logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-  accounts: new DynamoAccountStore(documentClient, 'table'),
-  homeRegion: 'eea',
-  rateLimit: { limiter: new DynamoRateLimiter(documentClient, 'table'), perMinute: 50, now: () => now },
-});
+/** A fresh handler per test, as a new container: nothing cached from another test. */
+const makeHandler = () =>
+  createAccountHandler({
+    logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+    accounts: new DynamoAccountStore(documentClient, 'table'),
+    homeRegion: 'eea',
+    rateLimit: { limiter: new DynamoRateLimiter(documentClient, 'table'), perMinute: 50, now: () => now },
+  });
 const event = {
   headers: { authorization: `Basic ${Buffer.from('eea_rate-limit-key:X').toString('base64')}` },
   requestContext: {},
@@ -76,5 +82,19 @@ describe('per-account rate limit', () => {
     expect(response.statusCode).toBe(429);
     expect(response.headers).toMatchObject({ 'retry-after': '15' });
     expect(JSON.parse(String(response.body)).code).toBe('rate_limited');
+  });
+
+  it('also refuses an over-budget read, counted while the read ran', async () => {
+    givenAccount();
+    dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    const getEvent = {
+      ...event,
+      requestContext: { http: { method: 'GET' } },
+    } as unknown as APIGatewayProxyEventV2;
+
+    const response = await handler(getEvent, context);
+
+    expect(response.statusCode).toBe(429);
+    expect(response.headers).toMatchObject({ 'retry-after': '15', 'x-ratelimit-remaining': '0' });
   });
 });

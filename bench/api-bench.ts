@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { recordPk, RECORD_SK, parentPk } from '../lambdas/adapters/record-keys.ts';
+import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
+import { startLocalPlatform } from '../local/platform.ts';
+import { measure, printComparison } from './measure.ts';
+
+/**
+ * API latency on the local stack (issue: p50 of a read within 2x of the raw DynamoDB round trip), each
+ * operation beside the raw DynamoDB call for the same keys, all measured in this run.
+ */
+export async function runApiBench(): Promise<void> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
+  const platform = await startLocalPlatform({ stateDir });
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: platform.endpoints.emulators.dynamodb,
+      region: localSigningRegion,
+      credentials: localCredentials,
+    }),
+  );
+  try {
+    const { url, apiKey, accountId, table } = platform.endpoints.regions.eea;
+    const authorization = `Basic ${Buffer.from(`${apiKey}:X`).toString('base64')}`;
+    const api = async (
+      method: string,
+      path: string,
+      body?: unknown,
+    ): Promise<{ id: number; requester_id: number }> => {
+      const response = await fetch(`${url}${path}`, {
+        method,
+        headers: { authorization, ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
+      const json = (await response.json()) as { id: number; requester_id: number };
+      if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+      return json;
+    };
+
+    // Prepare: one requester with 100 tickets.
+    const email = `bench-${randomUUID()}@example.test`;
+    const first = await api('POST', '/api/v2/tickets', { subject: 'Bench', description: 'x', email });
+    const requesterId = first.requester_id as number;
+    const ticketIds = [first.id as number];
+    for (let i = 1; i < 100; i++)
+      ticketIds.push(
+        (
+          await api('POST', '/api/v2/tickets', {
+            subject: 'Bench',
+            description: 'x',
+            requester_id: requesterId,
+          })
+        ).id,
+      );
+    const ticketKey = (i: number) => ({
+      pk: recordPk(accountId, { type: 'ticket', id: ticketIds[i % ticketIds.length]! }),
+      sk: RECORD_SK,
+    });
+
+    console.log(
+      `API latency on the local stack (EEA region, ${ticketIds.length} tickets of one requester; sequential requests)\n`,
+    );
+    const read = await measure('API  GET /tickets/{id}', 300, (i) =>
+      api('GET', `/api/v2/tickets/${ticketIds[i % 100]}`),
+    );
+    const rawRead = await measure('raw  GetItem (same ticket key)', 300, (i) =>
+      dynamo.send(new GetCommand({ TableName: table, Key: ticketKey(i), ConsistentRead: true })),
+    );
+    const list = await measure('API  GET /tickets?requester_id=…&per_page=100', 60, () =>
+      api('GET', `/api/v2/tickets?requester_id=${requesterId}&per_page=100`),
+    );
+    const rawList = await measure('raw  Query gsi2, Limit 101 (same index key)', 60, () =>
+      dynamo.send(
+        new QueryCommand({
+          TableName: table,
+          IndexName: 'gsi2',
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': parentPk(accountId, `requester#${requesterId}#ticket`) },
+          ScanIndexForward: false,
+          Limit: 101,
+        }),
+      ),
+    );
+    const write = await measure('API  POST /tickets + POST /tickets/{id}/reply', 100, async () => {
+      const ticket = await api('POST', '/api/v2/tickets', {
+        subject: 'Bench write',
+        description: 'x',
+        requester_id: requesterId,
+      });
+      await api('POST', `/api/v2/tickets/${ticket.id}/reply`, { body: 'reply' });
+    });
+    const rawWrite = await measure('raw  2 × PutItem (ticket and reply items)', 100, async (i) => {
+      await dynamo.send(
+        new PutCommand({ TableName: table, Item: { pk: `BENCH#${i}`, sk: 'T', body: 'x'.repeat(600) } }),
+      );
+      await dynamo.send(
+        new PutCommand({ TableName: table, Item: { pk: `BENCH#${i}`, sk: 'C', body: 'x'.repeat(300) } }),
+      );
+    });
+    printComparison([
+      { api: read, raw: rawRead, target: 2 },
+      { api: list, raw: rawList },
+      { api: write, raw: rawWrite },
+    ]);
+  } finally {
+    dynamo.destroy();
+    await platform.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,4 @@
+import { runApiBench } from './api-bench.ts';
+
+/** `npm run bench`: every benchmark of the platform, each with its baseline measured in the same run. */
+await runApiBench();
