@@ -65,12 +65,6 @@ export class DynamoAccountStore implements AccountStore {
       products: account.products,
       created_at: account.createdAt,
     };
-    const keyItem: ApiKeyItem = {
-      account_id: owner.accountId,
-      agent_id: owner.agentId,
-      role: owner.role,
-      rate_limit_per_minute: owner.rateLimitPerMinute,
-    };
     await this.client.send(
       new TransactWriteCommand({
         TransactItems: [
@@ -84,7 +78,7 @@ export class DynamoAccountStore implements AccountStore {
           {
             Put: {
               TableName: this.tableName,
-              Item: { ...apiKeyKey(apiKeyHash), type: 'api_key', ...keyItem, created_at: account.createdAt },
+              Item: apiKeyItem(apiKeyHash, owner, account.createdAt),
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -94,18 +88,23 @@ export class DynamoAccountStore implements AccountStore {
   }
 
   async addApiKey(apiKeyHash: string, holder: Principal): Promise<void> {
-    const keyItem: ApiKeyItem = {
-      account_id: holder.accountId,
-      agent_id: holder.agentId,
-      role: holder.role,
-      rate_limit_per_minute: holder.rateLimitPerMinute,
-    };
     await this.client.send(
       new PutCommand({
         TableName: this.tableName,
-        Item: { ...apiKeyKey(apiKeyHash), type: 'api_key', ...keyItem, created_at: new Date().toISOString() },
+        Item: apiKeyItem(apiKeyHash, holder, new Date().toISOString()),
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
   }
+}
+
+/** The stored form of an API key: its hash as the key, the holder's ids and role, never the secret. */
+function apiKeyItem(apiKeyHash: string, holder: Principal, createdAt: string) {
+  const item: ApiKeyItem = {
+    account_id: holder.accountId,
+    agent_id: holder.agentId,
+    role: holder.role,
+    rate_limit_per_minute: holder.rateLimitPerMinute,
+  };
+  return { ...apiKeyKey(apiKeyHash), type: 'api_key', ...item, created_at: createdAt };
 }
