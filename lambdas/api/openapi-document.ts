@@ -5,7 +5,9 @@ import { createContactSchema, updateContactSchema } from '#domain/contacts/conta
 import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
 import { updateAgentSchema } from '#domain/agents/agent-service';
+import { createCompanySchema, updateCompanySchema } from '#domain/companies/company-service';
 import { agentListQuerySchema } from './agents.ts';
+import { companyListQuerySchema } from './companies.ts';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactListQuerySchema } from './contacts.ts';
 import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
@@ -77,6 +79,19 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: updateAgentSchema,
     success: 200,
   },
+  'POST /api/v2/companies': {
+    summary: 'Create a company (names unique per account)',
+    body: createCompanySchema,
+    success: 201,
+  },
+  'GET /api/v2/companies': { summary: 'List companies', query: companyListQuerySchema, success: 200 },
+  'GET /api/v2/companies/{id}': { summary: 'View a company (ETag)', success: 200 },
+  'PUT /api/v2/companies/{id}': {
+    summary: 'Update a company (If-Match)',
+    body: updateCompanySchema,
+    success: 200,
+  },
+  'DELETE /api/v2/companies/{id}': { summary: 'Delete a company (its contacts stay)', success: 204 },
 };
 
 const errorResponse = (description: string) => ({

@@ -11,6 +11,7 @@ export const apiFunctions = {
   auditLog: { entry: 'lambdas/api/audit-log.ts', description: 'Audit log of record changes' },
   tickets: { entry: 'lambdas/api/tickets.ts', description: 'Tickets and their conversations' },
   agents: { entry: 'lambdas/api/agents.ts', description: 'Agents' },
+  companies: { entry: 'lambdas/api/companies.ts', description: 'Companies' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -48,4 +49,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/agents', function: 'agents' },
   { method: 'GET', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'PUT', path: '/api/v2/agents/{id}', function: 'agents' },
+  { method: 'POST', path: '/api/v2/companies', function: 'companies' },
+  { method: 'GET', path: '/api/v2/companies', function: 'companies' },
+  { method: 'GET', path: '/api/v2/companies/{id}', function: 'companies' },
+  { method: 'PUT', path: '/api/v2/companies/{id}', function: 'companies' },
+  { method: 'DELETE', path: '/api/v2/companies/{id}', function: 'companies' },
 ];

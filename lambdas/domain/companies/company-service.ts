@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordStore } from '#domain/records/record-store';
+import type { RecordRef, StoredRecord } from '#domain/records/record';
+
+const text = (max: number) => z.string().trim().max(max);
+
+/** Company fields, Freshdesk API v2 names. A company is an organisation: it holds no person's data. */
+export const companyFieldsSchema = z
+  .object({
+    name: text(255).min(1, 'It should not be blank'),
+    description: z.string().max(10_000).nullable(),
+    note: z.string().max(10_000).nullable(),
+    domains: z.array(text(255).min(1)).max(50),
+    health_score: text(64).nullable(),
+    account_tier: text(64).nullable(),
+    renewal_date: z.iso.date().nullable(),
+    industry: text(255).nullable(),
+    custom_fields: z.record(
+      z.string().max(64),
+      z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]),
+    ),
+  })
+  .strict();
+
+export type CompanyFields = z.infer<typeof companyFieldsSchema>;
+export const createCompanySchema = companyFieldsSchema.partial().required({ name: true }).strict();
+export const updateCompanySchema = companyFieldsSchema
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'The request contains no field to update',
+    path: ['body'],
+  });
+
+const defaults: Omit<CompanyFields, 'name'> = {
+  description: null,
+  note: null,
+  domains: [],
+  health_score: null,
+  account_tier: null,
+  renewal_date: null,
+  industry: null,
+  custom_fields: {},
+};
+
+const companyRef = (id: number): RecordRef => ({ type: 'company', id });
+export type StoredCompany = StoredRecord<CompanyFields>;
+
+/** Company names are unique per account, compared without case. */
+const deriveCompany = (record: StoredCompany): StoredCompany => ({
+  ...record,
+  subjects: [],
+  uniqueValues: { name: record.fields.name.trim().toLowerCase() },
+});
+
+/** Companies: create, view, update, soft delete, list (contacts keep their company_id). */
+export class CompanyService {
+  private readonly lifecycle: RecordLifecycle<CompanyFields>;
+
+  constructor(private readonly deps: { store: RecordStore; now: () => Date; newId: () => number }) {
+    this.lifecycle = new RecordLifecycle(
+      deps,
+      deriveCompany,
+      'A company of that name exists, or it changed since you read it.',
+    );
+  }
+
+  create(principal: Principal, input: Partial<CompanyFields> & { name: string }): Promise<StoredCompany> {
+    const at = this.deps.now().toISOString();
+    const record: StoredCompany = {
+      accountId: principal.accountId,
+      ref: companyRef(this.deps.newId()),
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      fields: { ...defaults, ...input },
+      subjects: [],
+    };
+    return this.lifecycle.create(principal, record, Object.keys(input));
+  }
+
+  get = (principal: Principal, id: number) => this.lifecycle.getLive(principal, companyRef(id));
+  update = (principal: Principal, id: number, changes: Partial<CompanyFields>, ifMatch?: string) =>
+    this.lifecycle.update(principal, companyRef(id), changes, ifMatch);
+  softDelete = (principal: Principal, id: number) => this.lifecycle.softDelete(principal, companyRef(id));
+  list = (principal: Principal, paging: { page: number; perPage: number }) =>
+    this.deps.store.list<CompanyFields>(principal.accountId, 'company', paging);
+}
+
+export function companyView(record: StoredCompany) {
+  return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
+}
