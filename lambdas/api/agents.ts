@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { AgentService, agentView, updateAgentSchema } from '#domain/agents/agent-service';
+import { roleViews } from '#domain/agents/roles';
+import { NotFoundError } from '#domain/errors';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -9,7 +11,7 @@ import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const agentListQuerySchema = z.object(paginationSchema).strict();
 
-/** /api/v2/agents: thin routing over AgentService. */
+/** /api/v2/agents and the read-only /api/v2/roles: thin routing over AgentService. */
 export function createAgentsHandler(deps: ApiDependencies & { agents: AgentService }) {
   const routes: Record<string, RouteHandler> = {
     'GET /api/v2/agents/me': async (_event, principal) => {
@@ -38,6 +40,13 @@ export function createAgentsHandler(deps: ApiDependencies & { agents: AgentServi
         event.headers?.['if-match'],
       );
       return jsonResponse(200, agentView(record), { etag: etagOf(record) });
+    },
+    'GET /api/v2/roles': async () => jsonResponse(200, roleViews),
+    'GET /api/v2/roles/{id}': async (event) => {
+      const id = pathId(event);
+      const role = roleViews.find((view) => view.id === id);
+      if (!role) throw new NotFoundError();
+      return jsonResponse(200, role);
     },
   };
   return routedApi(deps, routes);

@@ -79,6 +79,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: updateAgentSchema,
     success: 200,
   },
+  'GET /api/v2/roles': { summary: 'The fixed roles (read-only)', success: 200 },
+  'GET /api/v2/roles/{id}': { summary: 'One role', success: 200 },
   'POST /api/v2/companies': {
     summary: 'Create a company (names unique per account)',
     body: createCompanySchema,

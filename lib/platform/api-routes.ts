@@ -49,6 +49,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/agents', function: 'agents' },
   { method: 'GET', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'PUT', path: '/api/v2/agents/{id}', function: 'agents' },
+  { method: 'GET', path: '/api/v2/roles', function: 'agents' },
+  { method: 'GET', path: '/api/v2/roles/{id}', function: 'agents' },
   { method: 'POST', path: '/api/v2/companies', function: 'companies' },
   { method: 'GET', path: '/api/v2/companies', function: 'companies' },
   { method: 'GET', path: '/api/v2/companies/{id}', function: 'companies' },

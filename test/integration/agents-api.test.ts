@@ -102,3 +102,15 @@ describe('agents API', () => {
     expect(((await response.json()) as AgentJson).role_ids).toEqual([1]);
   });
 });
+
+describe('roles API', () => {
+  it('lists the four fixed roles and shows one, read-only', async () => {
+    const listed = await call<{ id: number; name: string }[]>('GET', '/api/v2/roles', agent.key);
+    const one = await call<{ name: string }>('GET', '/api/v2/roles/2', agent.key);
+    const missing = await call('GET', '/api/v2/roles/9', agent.key);
+
+    expect(listed.body.map((role) => role.name)).toEqual(['Account Admin', 'Admin', 'Supervisor', 'Agent']);
+    expect(one.body.name).toBe('Admin');
+    expect(missing.status).toBe(404);
+  });
+});

@@ -1,0 +1,22 @@
+import type { Role } from '#domain/account';
+import { roleIds } from './agent-service.ts';
+
+const descriptions: Readonly<Record<Role, string>> = {
+  account_admin: 'Everything an admin can do, plus billing, data-subject requests and account deletion',
+  admin: 'Configures the helpdesk, manages agents, verifies data-subject requests, reads the audit log',
+  supervisor: 'Works every ticket of their groups and watches the agents in them',
+  agent: 'Works tickets within their ticket scope',
+};
+
+/** The platform's fixed roles as Freshdesk v2's read-only roles API shows them. */
+export const roleViews = (Object.keys(roleIds) as Role[]).map((role) => ({
+  id: roleIds[role],
+  name: role
+    .split('_')
+    .map((word) => word[0]?.toUpperCase() + word.slice(1))
+    .join(' '),
+  description: descriptions[role],
+  default: true,
+  created_at: '2026-01-01T00:00:00Z',
+  updated_at: '2026-01-01T00:00:00Z',
+}));
