@@ -8,6 +8,8 @@ import { updateAgentSchema } from '#domain/agents/agent-service';
 import { createCompanySchema, updateCompanySchema } from '#domain/companies/company-service';
 import { agentListQuerySchema } from './agents.ts';
 import { companyListQuerySchema } from './companies.ts';
+import { groupListQuerySchema } from './groups.ts';
+import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactListQuerySchema } from './contacts.ts';
 import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
@@ -79,6 +81,19 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: updateAgentSchema,
     success: 200,
   },
+  'POST /api/v2/groups': {
+    summary: 'Create a group (admins; names unique per account)',
+    body: createGroupSchema,
+    success: 201,
+  },
+  'GET /api/v2/groups': { summary: 'List groups', query: groupListQuerySchema, success: 200 },
+  'GET /api/v2/groups/{id}': { summary: 'View a group (ETag)', success: 200 },
+  'PUT /api/v2/groups/{id}': {
+    summary: 'Update a group (admins; If-Match)',
+    body: updateGroupSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/groups/{id}': { summary: 'Delete a group (admins)', success: 204 },
   'GET /api/v2/roles': { summary: 'The fixed roles (read-only)', success: 200 },
   'GET /api/v2/roles/{id}': { summary: 'One role', success: 200 },
   'POST /api/v2/companies': {

@@ -12,6 +12,7 @@ export const apiFunctions = {
   tickets: { entry: 'lambdas/api/tickets.ts', description: 'Tickets and their conversations' },
   agents: { entry: 'lambdas/api/agents.ts', description: 'Agents' },
   companies: { entry: 'lambdas/api/companies.ts', description: 'Companies' },
+  groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -56,4 +57,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/companies/{id}', function: 'companies' },
   { method: 'PUT', path: '/api/v2/companies/{id}', function: 'companies' },
   { method: 'DELETE', path: '/api/v2/companies/{id}', function: 'companies' },
+  { method: 'POST', path: '/api/v2/groups', function: 'groups' },
+  { method: 'GET', path: '/api/v2/groups', function: 'groups' },
+  { method: 'GET', path: '/api/v2/groups/{id}', function: 'groups' },
+  { method: 'PUT', path: '/api/v2/groups/{id}', function: 'groups' },
+  { method: 'DELETE', path: '/api/v2/groups/{id}', function: 'groups' },
 ];

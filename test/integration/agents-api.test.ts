@@ -53,7 +53,8 @@ async function call<T = AgentJson>(method: string, path: string, key: string, bo
     headers: { authorization: basicAuth(key), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
   });
-  return { status: response.status, body: (await response.json()) as T };
+  const text = await response.text();
+  return { status: response.status, body: (text ? JSON.parse(text) : undefined) as T };
 }
 
 describe('agents API', () => {
@@ -112,5 +113,30 @@ describe('roles API', () => {
     expect(listed.body.map((role) => role.name)).toEqual(['Account Admin', 'Admin', 'Supervisor', 'Agent']);
     expect(one.body.name).toBe('Admin');
     expect(missing.status).toBe(404);
+  });
+});
+
+describe('groups API', () => {
+  it('lets admins manage groups, agents read them, and keeps names unique', async () => {
+    const name = `Tier 1 ${randomUUID()}`;
+
+    const created = await call<{ id: number; agent_ids: number[] }>('POST', '/api/v2/groups', admin.key, {
+      name,
+      agent_ids: [agent.id],
+    });
+    const duplicate = await call('POST', '/api/v2/groups', admin.key, { name: name.toLowerCase() });
+    const byAgent = await call('POST', '/api/v2/groups', agent.key, { name: `Agents own ${randomUUID()}` });
+    const readByAgent = await call<{ agent_ids: number[] }>(
+      'GET',
+      `/api/v2/groups/${created.body.id}`,
+      agent.key,
+    );
+    const deletedByAgent = await call('DELETE', `/api/v2/groups/${created.body.id}`, agent.key);
+
+    expect(created.status).toBe(201);
+    expect(duplicate.status).toBe(409);
+    expect(byAgent.status).toBe(403);
+    expect(readByAgent.body.agent_ids).toEqual([agent.id]);
+    expect(deletedByAgent.status).toBe(403);
   });
 });
