@@ -5,54 +5,27 @@ import {
   createCompanySchema,
   updateCompanySchema,
 } from '#domain/companies/company-service';
-import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { jsonResponse, noContent } from '#http/responses';
-import { type RouteHandler, routedApi } from '#http/routed-api';
+import { crudRoutes } from '#http/crud-routes';
+import { paginationSchema } from '#http/request';
+import { routedApi } from '#http/routed-api';
 
 export const companyListQuerySchema = z.object(paginationSchema).strict();
 
-/** /api/v2/companies: thin routing over CompanyService. */
+/** /api/v2/companies: the five Freshdesk v2 operations over CompanyService. */
 export function createCompaniesHandler(deps: ApiDependencies & { companies: CompanyService }) {
-  const routes: Record<string, RouteHandler> = {
-    'POST /api/v2/companies': async (event, principal) => {
-      const record = await deps.companies.create(principal, parseJsonBody(event, createCompanySchema));
-      return jsonResponse(201, companyView(record), {
-        etag: etagOf(record),
-        location: `/api/v2/companies/${record.ref.id}`,
-      });
-    },
-    'GET /api/v2/companies': async (event, principal) => {
-      const query = parseQuery(event, companyListQuerySchema);
-      const page = await deps.companies.list(principal, { page: query.page, perPage: query.per_page });
-      return jsonResponse(
-        200,
-        page.records.map(companyView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
-    },
-    'GET /api/v2/companies/{id}': async (event, principal) => {
-      const record = await deps.companies.get(principal, pathId(event));
-      return jsonResponse(200, companyView(record), { etag: etagOf(record) });
-    },
-    'PUT /api/v2/companies/{id}': async (event, principal) => {
-      const id = pathId(event);
-      const record = await deps.companies.update(
-        principal,
-        id,
-        parseJsonBody(event, updateCompanySchema),
-        event.headers?.['if-match'],
-      );
-      return jsonResponse(200, companyView(record), { etag: etagOf(record) });
-    },
-    'DELETE /api/v2/companies/{id}': async (event, principal) => {
-      await deps.companies.softDelete(principal, pathId(event));
-      return noContent();
-    },
-  };
-  return routedApi(deps, routes);
+  return routedApi(
+    deps,
+    crudRoutes({
+      path: '/api/v2/companies',
+      service: deps.companies,
+      view: companyView,
+      createSchema: createCompanySchema,
+      updateSchema: updateCompanySchema,
+      listQuerySchema: companyListQuerySchema,
+    }),
+  );
 }
 
 export const handler = lazyHandler(() => {

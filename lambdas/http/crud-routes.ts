@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+import type { Principal } from '#domain/account';
+import { etagOf, type StoredRecord } from '#domain/records/record';
+import { nextPageLink, parseJsonBody, parseQuery, pathId } from './request.ts';
+import { jsonResponse, noContent } from './responses.ts';
+import type { RouteHandler } from './routed-api.ts';
+
+/** What a plain resource service offers: the five Freshdesk v2 operations. */
+export interface CrudService<R extends StoredRecord<object>, C, U> {
+  create(principal: Principal, input: C): Promise<R>;
+  get(principal: Principal, id: number): Promise<R>;
+  update(principal: Principal, id: number, changes: U, ifMatch?: string): Promise<R>;
+  softDelete(principal: Principal, id: number): Promise<void>;
+  list(
+    principal: Principal,
+    paging: { page: number; perPage: number },
+  ): Promise<{ records: R[]; hasMore: boolean }>;
+}
+
+/** The create/list/view/update/delete routes of a resource at `path` (e.g. /api/v2/groups). */
+export function crudRoutes<R extends StoredRecord<object>, C, U>(options: {
+  readonly path: string;
+  readonly service: CrudService<R, C, U>;
+  readonly view: (record: R) => unknown;
+  readonly createSchema: z.ZodType<C>;
+  readonly updateSchema: z.ZodType<U>;
+  readonly listQuerySchema: z.ZodType<{ page: number; per_page: number }>;
+}): Record<string, RouteHandler> {
+  const { path, service, view } = options;
+  return {
+    [`POST ${path}`]: async (event, principal) => {
+      const record = await service.create(principal, parseJsonBody(event, options.createSchema));
+      return jsonResponse(201, view(record), { etag: etagOf(record), location: `${path}/${record.ref.id}` });
+    },
+    [`GET ${path}`]: async (event, principal) => {
+      const query = parseQuery(event, options.listQuerySchema);
+      const page = await service.list(principal, { page: query.page, perPage: query.per_page });
+      return jsonResponse(
+        200,
+        page.records.map(view),
+        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+      );
+    },
+    [`GET ${path}/{id}`]: async (event, principal) => {
+      const record = await service.get(principal, pathId(event));
+      return jsonResponse(200, view(record), { etag: etagOf(record) });
+    },
+    [`PUT ${path}/{id}`]: async (event, principal) => {
+      const id = pathId(event);
+      const record = await service.update(
+        principal,
+        id,
+        parseJsonBody(event, options.updateSchema),
+        event.headers?.['if-match'],
+      );
+      return jsonResponse(200, view(record), { etag: etagOf(record) });
+    },
+    [`DELETE ${path}/{id}`]: async (event, principal) => {
+      await service.softDelete(principal, pathId(event));
+      return noContent();
+    },
+  };
+}
