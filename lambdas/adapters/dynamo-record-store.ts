@@ -183,14 +183,22 @@ export class DynamoRecordStore implements RecordStore {
   async listByParent<F extends object>(
     accountId: string,
     parentKey: string,
-    options: { page: number; perPage: number; oldestFirst?: boolean; secondary?: boolean },
+    options: {
+      page: number;
+      perPage: number;
+      oldestFirst?: boolean;
+      secondary?: boolean;
+      createdSince?: string;
+    },
   ): Promise<RecordPage<F>> {
     const items = await this.queryNewest(
       options.secondary ? 'gsi3' : 'gsi2',
       options.secondary ? 'gsi3pk' : 'gsi2pk',
       parentPk(accountId, parentKey),
       options.page * options.perPage + 1,
-      undefined,
+      options.createdSince
+        ? { name: options.secondary ? 'gsi3sk' : 'gsi2sk', from: options.createdSince }
+        : undefined,
       options.oldestFirst,
     );
     return slicePage<F>(

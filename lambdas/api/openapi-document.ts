@@ -9,6 +9,8 @@ import { createCompanySchema, updateCompanySchema } from '#domain/companies/comp
 import { agentListQuerySchema } from './agents.ts';
 import { companyListQuerySchema } from './companies.ts';
 import { groupListQuerySchema } from './groups.ts';
+import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-ratings.ts';
+import { createRatingSchema } from '#domain/satisfaction/rating-service';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactListQuerySchema } from './contacts.ts';
@@ -79,6 +81,21 @@ export const operations: Readonly<Record<string, Operation>> = {
   'PUT /api/v2/agents/{id}': {
     summary: 'Update an agent (admins: anyone; agents: own profile, not role or scope)',
     body: updateAgentSchema,
+    success: 200,
+  },
+  'POST /api/v2/tickets/{id}/satisfaction_ratings': {
+    summary: "Rate a ticket (the requester's rating)",
+    body: createRatingSchema,
+    success: 201,
+  },
+  'GET /api/v2/tickets/{id}/satisfaction_ratings': {
+    summary: "A ticket's ratings",
+    query: ticketRatingsQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/surveys/satisfaction_ratings': {
+    summary: 'All ratings, newest first; by user_id, created_since',
+    query: ratingListQuerySchema,
     success: 200,
   },
   'POST /api/v2/groups': {

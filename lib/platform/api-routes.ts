@@ -13,6 +13,7 @@ export const apiFunctions = {
   agents: { entry: 'lambdas/api/agents.ts', description: 'Agents' },
   companies: { entry: 'lambdas/api/companies.ts', description: 'Companies' },
   groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents' },
+  satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -57,6 +58,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/companies/{id}', function: 'companies' },
   { method: 'PUT', path: '/api/v2/companies/{id}', function: 'companies' },
   { method: 'DELETE', path: '/api/v2/companies/{id}', function: 'companies' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'GET', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'GET', path: '/api/v2/surveys/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'POST', path: '/api/v2/groups', function: 'groups' },
   { method: 'GET', path: '/api/v2/groups', function: 'groups' },
   { method: 'GET', path: '/api/v2/groups/{id}', function: 'groups' },

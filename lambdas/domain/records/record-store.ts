@@ -36,7 +36,13 @@ export interface RecordStore {
   listByParent<F extends object>(
     accountId: string,
     parentKey: string,
-    options: { page: number; perPage: number; oldestFirst?: boolean; secondary?: boolean },
+    options: {
+      page: number;
+      perPage: number;
+      oldestFirst?: boolean;
+      secondary?: boolean;
+      createdSince?: string;
+    },
   ): Promise<RecordPage<F>>;
   /** Audit entries of one record, newest first. */
   auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]>;

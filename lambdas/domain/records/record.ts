@@ -3,7 +3,16 @@
  * (Freshdesk v2 snake_case); the envelope carries what the platform needs: version, timestamps,
  * soft deletion, and the people whose personal data the record holds.
  */
-export const recordTypes = ['contact', 'agent', 'company', 'group', 'ticket', 'conversation'] as const;
+export const recordTypes = [
+  'contact',
+  'agent',
+  'company',
+  'group',
+  'ticket',
+  'conversation',
+  'satisfaction_rating',
+  'huddle',
+] as const;
 export type RecordType = (typeof recordTypes)[number];
 
 export interface RecordRef {
