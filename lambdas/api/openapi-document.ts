@@ -3,6 +3,7 @@ import { apiRoutes } from '#lib/platform/api-routes';
 import { hostingRegions } from '#lib/residency/index';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
 import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
+import { huddleMessageSchema } from '#domain/tickets/huddle-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
 import { updateAgentSchema } from '#domain/agents/agent-service';
 import { createCompanySchema, updateCompanySchema } from '#domain/companies/company-service';
@@ -75,6 +76,17 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/conversations/{id}': { summary: 'Delete a conversation', success: 204 },
+  'POST /api/v2/tickets/{id}/huddle': {
+    summary: "Post to the ticket's team huddle (agents' internal discussion)",
+    body: huddleMessageSchema,
+    success: 201,
+  },
+  'GET /api/v2/tickets/{id}/huddle': {
+    summary: "The ticket's team huddle, oldest first",
+    query: conversationPageQuerySchema,
+    success: 200,
+  },
+  'DELETE /api/v2/huddle_messages/{id}': { summary: 'Delete a huddle message', success: 204 },
   'GET /api/v2/agents/me': { summary: 'The calling agent', success: 200 },
   'GET /api/v2/agents': { summary: 'List agents', query: agentListQuerySchema, success: 200 },
   'GET /api/v2/agents/{id}': { summary: 'View an agent (ETag)', success: 200 },

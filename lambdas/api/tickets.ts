@@ -8,6 +8,7 @@ import {
   replySchema,
   updateConversationSchema,
 } from '#domain/tickets/conversation-service';
+import { HuddleService, huddleMessageSchema, huddleView } from '#domain/tickets/huddle-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
 import { TicketService, ticketView } from '#domain/tickets/ticket-service';
 import { getRuntime } from '#adapters/runtime';
@@ -30,7 +31,11 @@ export const conversationPageQuerySchema = z.object(paginationSchema).strict();
 
 /** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
 export function createTicketsHandler(
-  deps: ApiDependencies & { tickets: TicketService; conversations: ConversationService },
+  deps: ApiDependencies & {
+    tickets: TicketService;
+    conversations: ConversationService;
+    huddles: HuddleService;
+  },
 ) {
   const page = <T>(
     event: APIGatewayProxyEventV2,
@@ -101,6 +106,21 @@ export function createTicketsHandler(
       );
       return jsonResponse(200, conversationView(record));
     },
+    'POST /api/v2/tickets/{id}/huddle': async (event, principal) => {
+      const id = pathId(event);
+      const record = await deps.huddles.post(principal, id, parseJsonBody(event, huddleMessageSchema));
+      return jsonResponse(201, huddleView(record));
+    },
+    'GET /api/v2/tickets/{id}/huddle': async (event, principal) => {
+      const id = pathId(event);
+      const query = parseQuery(event, conversationPageQuerySchema);
+      const result = await deps.huddles.list(principal, id, { page: query.page, perPage: query.per_page });
+      return page(event, query, result, huddleView);
+    },
+    'DELETE /api/v2/huddle_messages/{id}': async (event, principal) => {
+      await deps.huddles.softDelete(principal, pathId(event));
+      return noContent();
+    },
     'DELETE /api/v2/conversations/{id}': async (event, principal) => {
       await deps.conversations.softDelete(principal, pathId(event));
       return noContent();
@@ -117,5 +137,6 @@ export const handler = lazyHandler(() => {
     homeRegion: runtime.env.HOME_REGION,
     tickets: new TicketService(services),
     conversations: new ConversationService(services),
+    huddles: new HuddleService(services),
   });
 });

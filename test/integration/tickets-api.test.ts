@@ -200,4 +200,27 @@ describe('tickets API', () => {
     ).toBe(404);
     expect((await call('GET', `/api/v2/tickets/${ticket.body.id}/conversations`)).body[0].body).toBe('mine');
   });
+
+  it("keeps a ticket's team huddle in order, by its authors, and only for its own account", async () => {
+    const ticket = await call('POST', '/api/v2/tickets', newTicket());
+    const first = await call('POST', `/api/v2/tickets/${ticket.body.id}/huddle`, { body: 'Who takes this?' });
+    const second = await call('POST', `/api/v2/tickets/${ticket.body.id}/huddle`, { body: 'I do' });
+
+    const huddle = await call('GET', `/api/v2/tickets/${ticket.body.id}/huddle`);
+
+    expect(huddle.body.map((m: { id: number; agent_id: number }) => [m.id, m.agent_id])).toEqual([
+      [first.body.id, account.agentId],
+      [second.body.id, account.agentId],
+    ]);
+    expect((await call('GET', `/api/v2/tickets/${ticket.body.id}/huddle`, undefined, other.key)).status).toBe(
+      404,
+    );
+    expect(
+      (await call('DELETE', `/api/v2/huddle_messages/${first.body.id}`, undefined, other.key)).status,
+    ).toBe(404);
+    expect((await call('DELETE', `/api/v2/huddle_messages/${first.body.id}`)).status).toBe(204);
+    expect(
+      (await call('GET', `/api/v2/tickets/${ticket.body.id}/huddle`)).body.map((m: { id: number }) => m.id),
+    ).toEqual([second.body.id]);
+  });
 });

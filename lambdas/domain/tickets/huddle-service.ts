@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordRef, StoredRecord } from '#domain/records/record';
+import type { TicketFields } from './ticket-schema.ts';
+
+/** A message in a ticket's team huddle: agents discussing the ticket among themselves. */
+export const huddleMessageSchema = z
+  .object({ body: z.string().min(1, 'It should not be blank').max(100_000) })
+  .strict();
+
+export interface HuddleFields {
+  body: string;
+  ticket_id: number;
+  requester_id: number;
+  agent_id: number;
+}
+
+export type StoredHuddleMessage = StoredRecord<HuddleFields>;
+const huddleRef = (id: number): RecordRef => ({ type: 'huddle', id });
+const ticketHuddleKey = (ticketId: number) => `ticket#${ticketId}#huddle`;
+
+/** A huddle message is its author's contribution and is about the ticket's requester. */
+const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
+  ...record,
+  subjects: [
+    { kind: 'contact', id: record.fields.requester_id },
+    { kind: 'agent', id: record.fields.agent_id },
+  ],
+  parent: { key: ticketHuddleKey(record.fields.ticket_id) },
+});
+
+/** Team huddles (brief, seed 002): internal discussions linked to a ticket. */
+export class HuddleService {
+  private readonly lifecycle: RecordLifecycle<HuddleFields>;
+  private readonly tickets: RecordLifecycle<TicketFields>;
+
+  constructor(private readonly deps: ContactServiceDependencies) {
+    this.lifecycle = new RecordLifecycle(deps, deriveHuddle, 'The huddle message changed since you read it.');
+    this.tickets = new RecordLifecycle(deps, (record) => record, 'The ticket changed since you read it.');
+  }
+
+  async post(principal: Principal, ticketId: number, input: { body: string }): Promise<StoredHuddleMessage> {
+    const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
+    const at = this.deps.now().toISOString();
+    return this.lifecycle.create(
+      principal,
+      {
+        accountId: principal.accountId,
+        ref: huddleRef(this.deps.newId()),
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        fields: {
+          body: input.body,
+          ticket_id: ticket.ref.id,
+          requester_id: ticket.fields.requester_id,
+          agent_id: principal.agentId,
+        },
+        subjects: [],
+      },
+      ['body'],
+    );
+  }
+
+  async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
+    await this.tickets.get(principal, { type: 'ticket', id: ticketId });
+    return this.deps.store.listByParent<HuddleFields>(principal.accountId, ticketHuddleKey(ticketId), {
+      ...paging,
+      oldestFirst: true,
+    });
+  }
+
+  softDelete(principal: Principal, id: number): Promise<void> {
+    return this.lifecycle.softDelete(principal, huddleRef(id));
+  }
+}
+
+export function huddleView(record: StoredHuddleMessage) {
+  const { requester_id: _requester, ...fields } = record.fields;
+  return { id: record.ref.id, ...fields, created_at: record.createdAt, updated_at: record.updatedAt };
+}
