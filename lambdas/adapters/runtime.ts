@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
+import type { ObjectStore } from '#domain/object-store';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
@@ -8,6 +9,7 @@ import { DynamoAccountStore } from './dynamo-account-store.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoRateLimiter } from './dynamo-rate-limiter.ts';
 import { newRecordId } from './record-ids.ts';
+import { S3ObjectStore } from './s3-object-store.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
 export interface Runtime {
@@ -17,6 +19,7 @@ export interface Runtime {
   readonly records: RecordStore;
   readonly now: () => Date;
   readonly newId: () => number;
+  readonly objects: ObjectStore;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -37,6 +40,7 @@ export function getRuntime(): Runtime {
       records: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),
       now: () => new Date(),
       newId: newRecordId,
+      objects: new S3ObjectStore(clients.s3),
       rateLimit: {
         limiter: new DynamoRateLimiter(clients.dynamo, env.TABLE_NAME),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),

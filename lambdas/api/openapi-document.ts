@@ -10,6 +10,8 @@ import { createCompanySchema, updateCompanySchema } from '#domain/companies/comp
 import { agentListQuerySchema } from './agents.ts';
 import { companyListQuerySchema } from './companies.ts';
 import { groupListQuerySchema } from './groups.ts';
+import { callListQuerySchema } from './calls.ts';
+import { createCallSchema } from '#domain/calls/call-service';
 import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-ratings.ts';
 import { createRatingSchema } from '#domain/satisfaction/rating-service';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
@@ -108,6 +110,16 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/surveys/satisfaction_ratings': {
     summary: 'All ratings, newest first; by user_id, created_since',
     query: ratingListQuerySchema,
+    success: 200,
+  },
+  'POST /api/v2/calls': {
+    summary: 'Record a call; answers a presigned upload URL for its recording (US and EEA accounts only)',
+    body: createCallSchema,
+    success: 201,
+  },
+  'GET /api/v2/calls': { summary: 'List calls; filter contact_id', query: callListQuerySchema, success: 200 },
+  'GET /api/v2/calls/{id}': {
+    summary: 'A call and where its recording is, with a download URL once uploaded',
     success: 200,
   },
   'POST /api/v2/groups': {

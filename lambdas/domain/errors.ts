@@ -57,6 +57,21 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** The residency matrix does not allow this data category in the account's home region. */
+export class CategoryNotAllowedError extends DomainError {
+  constructor(
+    readonly category: string,
+    readonly regionName: string,
+    allowedIn: string,
+  ) {
+    super(
+      `Residency rule: ${category.replaceAll('_', ' ')} are not hosted in ${regionName}; this product keeps them in ${allowedIn} only. Nothing was stored.`,
+      'category_not_allowed',
+    );
+    this.name = 'CategoryNotAllowedError';
+  }
+}
+
 /** The account used up its request budget for the current minute. */
 export class RateLimitedError extends DomainError {
   constructor(

@@ -3,6 +3,7 @@ import type middy from '@middy/core';
 import {
   AccessDeniedError,
   AuthenticationError,
+  CategoryNotAllowedError,
   ConflictError,
   DomainError,
   RateLimitedError,
@@ -17,6 +18,7 @@ const statusByError: ReadonlyArray<[new (...args: never[]) => DomainError, numbe
   [ValidationError, 400],
   [AuthenticationError, 401],
   [AccessDeniedError, 403],
+  [CategoryNotAllowedError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],
   [WrongRegionError, 421],

@@ -13,6 +13,7 @@ export const apiFunctions = {
   agents: { entry: 'lambdas/api/agents.ts', description: 'Agents' },
   companies: { entry: 'lambdas/api/companies.ts', description: 'Companies' },
   groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents' },
+  calls: { entry: 'lambdas/api/calls.ts', description: 'Call records and recordings' },
   satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
 } as const;
 
@@ -64,6 +65,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/surveys/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'POST', path: '/api/v2/calls', function: 'calls' },
+  { method: 'GET', path: '/api/v2/calls', function: 'calls' },
+  { method: 'GET', path: '/api/v2/calls/{id}', function: 'calls' },
   { method: 'POST', path: '/api/v2/groups', function: 'groups' },
   { method: 'GET', path: '/api/v2/groups', function: 'groups' },
   { method: 'GET', path: '/api/v2/groups/{id}', function: 'groups' },

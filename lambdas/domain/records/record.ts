@@ -12,6 +12,7 @@ export const recordTypes = [
   'conversation',
   'satisfaction_rating',
   'huddle',
+  'call',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import { CallService, callView, createCallSchema, recordingUrlSeconds } from '#domain/calls/call-service';
+import { getRuntime } from '#adapters/runtime';
+import { type ApiDependencies, lazyHandler } from '#http/api-handler';
+import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { jsonResponse } from '#http/responses';
+import { type RouteHandler, routedApi } from '#http/routed-api';
+
+export const callListQuerySchema = z
+  .object({ ...paginationSchema, contact_id: z.coerce.number().int().positive().optional() })
+  .strict();
+
+/** /api/v2/calls (our addition): call records and presigned recording transfer. */
+export function createCallsHandler(deps: ApiDependencies & { calls: CallService; now: () => Date }) {
+  const expiresAt = () => new Date(deps.now().getTime() + recordingUrlSeconds * 1000).toISOString();
+  const routes: Record<string, RouteHandler> = {
+    'POST /api/v2/calls': async (event, principal) => {
+      const { record, uploadUrl } = await deps.calls.create(
+        principal,
+        parseJsonBody(event, createCallSchema),
+      );
+      return jsonResponse(
+        201,
+        {
+          ...callView(record),
+          recording: { location: null, upload_url: uploadUrl, upload_expires_at: expiresAt() },
+        },
+        { location: `/api/v2/calls/${record.ref.id}` },
+      );
+    },
+    'GET /api/v2/calls': async (event, principal) => {
+      const query = parseQuery(event, callListQuerySchema);
+      const page = await deps.calls.list(principal, { ...query, perPage: query.per_page });
+      return jsonResponse(
+        200,
+        page.records.map(callView),
+        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+      );
+    },
+    'GET /api/v2/calls/{id}': async (event, principal) => {
+      const { record, location, downloadUrl } = await deps.calls.get(principal, pathId(event));
+      return jsonResponse(200, {
+        ...callView(record),
+        recording: downloadUrl
+          ? { location, download_url: downloadUrl, download_expires_at: expiresAt() }
+          : { location },
+      });
+    },
+  };
+  return routedApi(deps, routes);
+}
+
+export const handler = lazyHandler(() => {
+  const runtime = getRuntime();
+  return createCallsHandler({
+    ...runtime,
+    homeRegion: runtime.env.HOME_REGION,
+    calls: new CallService({
+      store: runtime.records,
+      now: runtime.now,
+      newId: runtime.newId,
+      homeRegion: runtime.env.HOME_REGION,
+      objects: runtime.objects,
+      recordingsBucket: runtime.env.RECORDINGS_BUCKET,
+    }),
+  });
+});

@@ -1,0 +1,8 @@
+/** Objects in the region's buckets, reached through short-lived presigned URLs. */
+export interface ObjectStore {
+  /** A URL the client PUTs the object's bytes to, valid for `expiresInSeconds`. */
+  presignUpload(bucket: string, key: string, contentType: string, expiresInSeconds: number): Promise<string>;
+  /** A URL the client GETs the object from, valid for `expiresInSeconds`. */
+  presignDownload(bucket: string, key: string, expiresInSeconds: number): Promise<string>;
+  exists(bucket: string, key: string): Promise<boolean>;
+}

@@ -1,0 +1,83 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { basicAuth } from './http-client.ts';
+
+const platform = inject('localPlatform');
+
+async function call(region: 'us' | 'eea' | 'in' | 'au', method: string, path: string, body?: unknown) {
+  const { url, apiKey } = platform.regions[region];
+  const response = await fetch(`${url}${path}`, {
+    method,
+    headers: { authorization: basicAuth(apiKey), ...(body ? { 'content-type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const newCall = (extra: Record<string, unknown> = {}) => ({
+  direction: 'incoming',
+  started_at: '2026-11-23T10:00:00Z',
+  duration_seconds: 42,
+  ...extra,
+});
+
+describe('calls API', () => {
+  it('takes a US call record and its recording through presigned URLs, keeping the key free of personal data', async () => {
+    // Prepare
+    const contact = await call('us', 'POST', '/api/v2/contacts', {
+      name: 'Caller',
+      email: `c-${randomUUID()}@example.test`,
+    });
+    const recording = randomBytes(64 * 1024);
+
+    // Act
+    const created = await call(
+      'us',
+      'POST',
+      '/api/v2/calls',
+      newCall({ contact_id: contact.body.id, phone_number: '+15550100' }),
+    );
+    const before = await call('us', 'GET', `/api/v2/calls/${created.body.id}`);
+    const upload = await fetch(created.body.recording.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'audio/mpeg' },
+      body: recording,
+    });
+    const after = await call('us', 'GET', `/api/v2/calls/${created.body.id}`);
+    const downloaded = Buffer.from(await (await fetch(after.body.recording.download_url)).arrayBuffer());
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body.recording.upload_url).not.toContain('example.test');
+    expect(created.body.recording.upload_url).not.toContain('15550100');
+    expect(before.body.recording).toEqual({ location: null });
+    expect(upload.status).toBe(200);
+    expect(after.body.recording.location).toBe('us');
+    expect(downloaded.equals(recording)).toBe(true);
+    const byContact = await call('us', 'GET', `/api/v2/calls?contact_id=${contact.body.id}`);
+    expect(byContact.body.map((c: { id: number }) => c.id)).toEqual([created.body.id]);
+  });
+
+  it.each(['in', 'au'] as const)(
+    'refuses call records for %s accounts, naming the residency rule, and stores nothing',
+    async (region) => {
+      const refused = await call(region, 'POST', '/api/v2/calls', newCall());
+
+      expect(refused.status).toBe(403);
+      expect(refused.body.code).toBe('category_not_allowed');
+      expect(refused.body.message).toMatch(
+        /Residency rule: call recordings are not hosted in (India|Australia)/,
+      );
+      expect((await call(region, 'GET', '/api/v2/calls')).status).toBe(403);
+    },
+  );
+
+  it('refuses an unknown contact and malformed call records with 400', async () => {
+    expect(
+      (await call('eea', 'POST', '/api/v2/calls', newCall({ contact_id: 987654321 }))).body.errors[0].field,
+    ).toBe('contact_id');
+    expect((await call('eea', 'POST', '/api/v2/calls', newCall({ duration_seconds: -1 }))).status).toBe(400);
+    expect((await call('eea', 'POST', '/api/v2/calls', newCall({ direction: 'sideways' }))).status).toBe(400);
+  });
+});
