@@ -11,6 +11,8 @@ import { agentListQuerySchema } from './agents.ts';
 import { companyListQuerySchema } from './companies.ts';
 import { groupListQuerySchema } from './groups.ts';
 import { callListQuerySchema } from './calls.ts';
+import { chatListQuerySchema, chatMessagesQuerySchema } from './chats.ts';
+import { chatMessageSchema, createChatSchema } from '#domain/chats/chat-service';
 import { createCallSchema } from '#domain/calls/call-service';
 import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-ratings.ts';
 import { createRatingSchema } from '#domain/satisfaction/rating-service';
@@ -120,6 +122,23 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/calls': { summary: 'List calls; filter contact_id', query: callListQuerySchema, success: 200 },
   'GET /api/v2/calls/{id}': {
     summary: 'A call and where its recording is, with a download URL once uploaded',
+    success: 200,
+  },
+  'POST /api/v2/chats': {
+    summary: 'Start a chat conversation (US and EEA accounts only)',
+    body: createChatSchema,
+    success: 201,
+  },
+  'GET /api/v2/chats': { summary: 'List chats; filter contact_id', query: chatListQuerySchema, success: 200 },
+  'GET /api/v2/chats/{id}': { summary: 'One chat', success: 200 },
+  'POST /api/v2/chats/{id}/messages': {
+    summary: 'Add a message from the contact or an agent',
+    body: chatMessageSchema,
+    success: 201,
+  },
+  'GET /api/v2/chats/{id}/messages': {
+    summary: "A chat's messages, oldest first",
+    query: chatMessagesQuerySchema,
     success: 200,
   },
   'POST /api/v2/groups': {

@@ -14,6 +14,7 @@ export const apiFunctions = {
   companies: { entry: 'lambdas/api/companies.ts', description: 'Companies' },
   groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents' },
   calls: { entry: 'lambdas/api/calls.ts', description: 'Call records and recordings' },
+  chats: { entry: 'lambdas/api/chats.ts', description: 'Chat conversations and messages' },
   satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
 } as const;
 
@@ -68,6 +69,11 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls/{id}', function: 'calls' },
+  { method: 'POST', path: '/api/v2/chats', function: 'chats' },
+  { method: 'GET', path: '/api/v2/chats', function: 'chats' },
+  { method: 'GET', path: '/api/v2/chats/{id}', function: 'chats' },
+  { method: 'POST', path: '/api/v2/chats/{id}/messages', function: 'chats' },
+  { method: 'GET', path: '/api/v2/chats/{id}/messages', function: 'chats' },
   { method: 'POST', path: '/api/v2/groups', function: 'groups' },
   { method: 'GET', path: '/api/v2/groups', function: 'groups' },
   { method: 'GET', path: '/api/v2/groups/{id}', function: 'groups' },

@@ -1,16 +1,12 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { CategoryNotAllowedError, ValidationError } from '#domain/errors';
+import { ValidationError } from '#domain/errors';
+import { requireCategoryHosted } from '#domain/residency-rules';
 import type { ObjectStore } from '#domain/object-store';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
-import {
-  type HostingRegionKey,
-  hostingRegion,
-  isCategoryAllowed,
-  productCatalogue,
-} from '#lib/residency/index';
+import type { HostingRegionKey } from '#lib/residency/index';
 
 /** Presigned URLs for recordings live this long. */
 export const recordingUrlSeconds = 3600;
@@ -139,19 +135,9 @@ export class CallService {
   }
 
   private requireRecordingsHosted(): string {
-    if (
-      !isCategoryAllowed('helpdesk', 'call_recordings', this.deps.homeRegion) ||
-      !this.deps.recordingsBucket
-    ) {
-      const allowedIn = productCatalogue.helpdesk.categories.call_recordings
-        .map((key) => hostingRegion(key).name)
-        .join(' and the ');
-      throw new CategoryNotAllowedError(
-        'call_recordings',
-        hostingRegion(this.deps.homeRegion).name,
-        `the ${allowedIn}`,
-      );
-    }
+    requireCategoryHosted('call_recordings', this.deps.homeRegion);
+    if (!this.deps.recordingsBucket)
+      throw new Error('RECORDINGS_BUCKET is not set where recordings are hosted');
     return this.deps.recordingsBucket;
   }
 }

@@ -13,6 +13,8 @@ export const recordTypes = [
   'satisfaction_rating',
   'huddle',
   'call',
+  'chat',
+  'chat_message',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

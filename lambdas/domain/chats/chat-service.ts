@@ -1,0 +1,186 @@
+import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import { ValidationError } from '#domain/errors';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { requireCategoryHosted } from '#domain/residency-rules';
+import type { HostingRegionKey } from '#lib/residency/index';
+
+export const createChatSchema = z
+  .object({
+    contact_id: z.number().int().positive().optional(),
+    agent_id: z.number().int().positive().optional(),
+    channel: z.enum(['web', 'mobile', 'social']).default('web'),
+    started_at: z.iso.datetime({ offset: true }),
+  })
+  .strict();
+
+export const chatMessageSchema = z
+  .object({
+    body: z.string().min(1, 'It should not be blank').max(10_000),
+    actor_type: z.enum(['contact', 'agent']),
+    actor_id: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export interface ChatFields {
+  contact_id: number | null;
+  agent_id: number | null;
+  channel: 'web' | 'mobile' | 'social';
+  started_at: string;
+}
+
+export interface ChatMessageFields {
+  chat_id: number;
+  contact_id: number | null;
+  actor_type: 'contact' | 'agent';
+  actor_id: number;
+  body: string;
+}
+
+export type StoredChat = StoredRecord<ChatFields>;
+export type StoredChatMessage = StoredRecord<ChatMessageFields>;
+const chatRef = (id: number): RecordRef => ({ type: 'chat', id });
+const messagesKey = (chatId: number) => `chat#${chatId}#message`;
+
+const deriveChat = (record: StoredChat): StoredChat => {
+  const subjects: SubjectRef[] = [];
+  if (record.fields.contact_id) subjects.push({ kind: 'contact', id: record.fields.contact_id });
+  if (record.fields.agent_id) subjects.push({ kind: 'agent', id: record.fields.agent_id });
+  return {
+    ...record,
+    subjects,
+    parent: record.fields.contact_id ? { key: `contact#${record.fields.contact_id}#chat` } : undefined,
+  };
+};
+
+/** A message holds its author's words and belongs to the chat's contact. */
+const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
+  const { fields } = record;
+  const subjects: SubjectRef[] = [{ kind: fields.actor_type, id: fields.actor_id }];
+  if (fields.contact_id && !(fields.actor_type === 'contact' && fields.actor_id === fields.contact_id)) {
+    subjects.push({ kind: 'contact', id: fields.contact_id });
+  }
+  return { ...record, subjects, parent: { key: messagesKey(fields.chat_id) } };
+};
+
+/** Chat conversations and their messages: only where the residency matrix hosts chat messages. */
+export class ChatService {
+  private readonly chats: RecordLifecycle<ChatFields>;
+  private readonly messages: RecordLifecycle<ChatMessageFields>;
+
+  constructor(private readonly deps: ContactServiceDependencies & { homeRegion: HostingRegionKey }) {
+    this.chats = new RecordLifecycle(deps, deriveChat, 'The chat changed since you read it.');
+    this.messages = new RecordLifecycle(deps, deriveMessage, 'The message could not be saved.');
+  }
+
+  async create(principal: Principal, input: z.infer<typeof createChatSchema>): Promise<StoredChat> {
+    requireCategoryHosted('chat_messages', this.deps.homeRegion);
+    if (input.contact_id !== undefined) {
+      const contact = await this.deps.store.get(principal.accountId, {
+        type: 'contact',
+        id: input.contact_id,
+      });
+      if (!contact || contact.deletedAt) {
+        throw new ValidationError([
+          { field: 'contact_id', message: 'There is no contact with this id', code: 'invalid_value' },
+        ]);
+      }
+    }
+    const at = this.deps.now().toISOString();
+    return this.chats.create(
+      principal,
+      {
+        accountId: principal.accountId,
+        ref: chatRef(this.deps.newId()),
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        fields: {
+          contact_id: input.contact_id ?? null,
+          agent_id: input.agent_id ?? null,
+          channel: input.channel,
+          started_at: input.started_at,
+        },
+        subjects: [],
+      },
+      Object.keys(input),
+    );
+  }
+
+  get(principal: Principal, id: number): Promise<StoredChat> {
+    requireCategoryHosted('chat_messages', this.deps.homeRegion);
+    return this.chats.getLive(principal, chatRef(id));
+  }
+
+  list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {
+    requireCategoryHosted('chat_messages', this.deps.homeRegion);
+    const paging = { page: filters.page, perPage: filters.perPage };
+    return filters.contact_id
+      ? this.deps.store.listByParent<ChatFields>(
+          principal.accountId,
+          `contact#${filters.contact_id}#chat`,
+          paging,
+        )
+      : this.deps.store.list<ChatFields>(principal.accountId, 'chat', paging);
+  }
+
+  async addMessage(
+    principal: Principal,
+    chatId: number,
+    input: z.infer<typeof chatMessageSchema>,
+  ): Promise<StoredChatMessage> {
+    const chat = await this.get(principal, chatId);
+    const actorId =
+      input.actor_id ?? (input.actor_type === 'agent' ? principal.agentId : chat.fields.contact_id);
+    if (!actorId) {
+      throw new ValidationError([
+        {
+          field: 'actor_id',
+          message: 'It should be specified for a chat without a contact',
+          code: 'missing_field',
+        },
+      ]);
+    }
+    const at = this.deps.now().toISOString();
+    return this.messages.create(
+      principal,
+      {
+        accountId: principal.accountId,
+        ref: { type: 'chat_message', id: this.deps.newId() },
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        fields: {
+          chat_id: chat.ref.id,
+          contact_id: chat.fields.contact_id,
+          actor_type: input.actor_type,
+          actor_id: actorId,
+          body: input.body,
+        },
+        subjects: [],
+      },
+      Object.keys(input),
+    );
+  }
+
+  async listMessages(principal: Principal, chatId: number, paging: { page: number; perPage: number }) {
+    await this.get(principal, chatId);
+    return this.deps.store.listByParent<ChatMessageFields>(principal.accountId, messagesKey(chatId), {
+      ...paging,
+      oldestFirst: true,
+    });
+  }
+}
+
+export const chatView = (record: StoredChat) => ({
+  id: record.ref.id,
+  ...record.fields,
+  created_at: record.createdAt,
+  updated_at: record.updatedAt,
+});
+export const chatMessageView = (record: StoredChatMessage) => {
+  const { contact_id: _contact, ...fields } = record.fields;
+  return { id: record.ref.id, ...fields, created_at: record.createdAt };
+};
