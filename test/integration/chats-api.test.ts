@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
-import { basicAuth } from './http-client.ts';
+import { regionCaller } from './http-client.ts';
 
 const platform = inject('localPlatform');
 
-async function call(region: 'us' | 'eea' | 'in' | 'au', method: string, path: string, body?: unknown) {
-  const { url, apiKey } = platform.regions[region];
-  const response = await fetch(`${url}${path}`, {
-    method,
-    headers: { authorization: basicAuth(apiKey), ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
-}
+const call = regionCaller(platform);
 
 describe('chats API', () => {
   it('keeps an EEA chat and its messages in order, from the contact and an agent', async () => {

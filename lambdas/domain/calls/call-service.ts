@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { ValidationError } from '#domain/errors';
+import { requireLiveContact, withContactAndAgent } from '#domain/contacts/contact-reference';
 import { requireCategoryHosted } from '#domain/residency-rules';
 import type { ObjectStore } from '#domain/object-store';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
-import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
 
 /** Presigned URLs for recordings live this long. */
@@ -41,16 +41,7 @@ const callRef = (id: number): RecordRef => ({ type: 'call', id });
 export const recordingKey = (accountId: string, callId: number) =>
   `accounts/${accountId}/calls/${callId}/recording`;
 
-const deriveCall = (record: StoredCall): StoredCall => {
-  const subjects: SubjectRef[] = [];
-  if (record.fields.contact_id) subjects.push({ kind: 'contact', id: record.fields.contact_id });
-  if (record.fields.agent_id) subjects.push({ kind: 'agent', id: record.fields.agent_id });
-  return {
-    ...record,
-    subjects,
-    parent: record.fields.contact_id ? { key: `contact#${record.fields.contact_id}#call` } : undefined,
-  };
-};
+const deriveCall = withContactAndAgent<StoredCall>('call');
 
 export interface CallServiceDependencies extends ContactServiceDependencies {
   readonly homeRegion: HostingRegionKey;
@@ -70,15 +61,7 @@ export class CallService {
   async create(principal: Principal, input: z.infer<typeof createCallSchema>) {
     const bucket = this.requireRecordingsHosted();
     if (input.contact_id !== undefined) {
-      const contact = await this.deps.store.get(principal.accountId, {
-        type: 'contact',
-        id: input.contact_id,
-      });
-      if (!contact || contact.deletedAt) {
-        throw new ValidationError([
-          { field: 'contact_id', message: 'There is no contact with this id', code: 'invalid_value' },
-        ]);
-      }
+      await requireLiveContact(this.deps.store, principal.accountId, input.contact_id, 'contact_id');
     }
     const id = this.deps.newId();
     const at = this.deps.now().toISOString();

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import { requireLiveContact, withContactAndAgent } from '#domain/contacts/contact-reference';
 import { ValidationError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
@@ -44,16 +45,7 @@ export type StoredChatMessage = StoredRecord<ChatMessageFields>;
 const chatRef = (id: number): RecordRef => ({ type: 'chat', id });
 const messagesKey = (chatId: number) => `chat#${chatId}#message`;
 
-const deriveChat = (record: StoredChat): StoredChat => {
-  const subjects: SubjectRef[] = [];
-  if (record.fields.contact_id) subjects.push({ kind: 'contact', id: record.fields.contact_id });
-  if (record.fields.agent_id) subjects.push({ kind: 'agent', id: record.fields.agent_id });
-  return {
-    ...record,
-    subjects,
-    parent: record.fields.contact_id ? { key: `contact#${record.fields.contact_id}#chat` } : undefined,
-  };
-};
+const deriveChat = withContactAndAgent<StoredChat>('chat');
 
 /** A message holds its author's words and belongs to the chat's contact. */
 const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
@@ -78,15 +70,7 @@ export class ChatService {
   async create(principal: Principal, input: z.infer<typeof createChatSchema>): Promise<StoredChat> {
     requireCategoryHosted('chat_messages', this.deps.homeRegion);
     if (input.contact_id !== undefined) {
-      const contact = await this.deps.store.get(principal.accountId, {
-        type: 'contact',
-        id: input.contact_id,
-      });
-      if (!contact || contact.deletedAt) {
-        throw new ValidationError([
-          { field: 'contact_id', message: 'There is no contact with this id', code: 'invalid_value' },
-        ]);
-      }
+      await requireLiveContact(this.deps.store, principal.accountId, input.contact_id, 'contact_id');
     }
     const at = this.deps.now().toISOString();
     return this.chats.create(

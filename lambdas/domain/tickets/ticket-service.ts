@@ -4,7 +4,7 @@ import {
   ContactService,
   newContact,
 } from '#domain/contacts/contact-service';
-import { ValidationError } from '#domain/errors';
+import { requireLiveContact } from '#domain/contacts/contact-reference';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
@@ -162,17 +162,8 @@ export class TicketService {
     return { id: created.ref.id, created };
   }
 
-  private async requireLiveContact(principal: Principal, contactId: number): Promise<void> {
-    const contact = await this.deps.store.get(principal.accountId, { type: 'contact', id: contactId });
-    if (!contact || contact.deletedAt) {
-      throw new ValidationError([
-        {
-          field: 'requester_id',
-          message: 'There is no contact matching the given requester_id',
-          code: 'invalid_value',
-        },
-      ]);
-    }
+  private requireLiveContact(principal: Principal, contactId: number): Promise<void> {
+    return requireLiveContact(this.deps.store, principal.accountId, contactId, 'requester_id');
   }
 }
 
