@@ -1,9 +1,11 @@
 import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { platformPrefix, stackNames } from '#lib/platform/names';
+import { runsWorkflows } from '#lib/platform/workflow-regions';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 import { ApiStack } from '#lib/stacks/api-stack';
 import { DataStack } from '#lib/stacks/data-stack';
+import { WorkflowStack } from '#lib/stacks/workflow-stack';
 
 export interface BuildAppOptions {
   /** The AWS account to deploy to; unset keeps the stacks account-agnostic (`AWS::AccountId`). */
@@ -13,6 +15,8 @@ export interface BuildAppOptions {
 export interface RegionStacks {
   readonly data: DataStack;
   readonly api: ApiStack;
+  /** Only where the region runs workflows (today the US, for the recording transfer). */
+  readonly workflows?: WorkflowStack;
 }
 
 export type PlatformStacks = Readonly<Record<HostingRegionKey, RegionStacks>>;
@@ -41,7 +45,16 @@ export function buildApp(app: App, options: BuildAppOptions = {}): PlatformStack
       env,
       description: `Helpdesk ${hostingRegions[region].name}: regional HTTP API (stateless)`,
     });
-    stacks[region] = { data, api };
+    // A stack without resources cannot deploy, so regions without workflows get none (yet).
+    const workflows = runsWorkflows(region)
+      ? new WorkflowStack(app, names.workflows, {
+          region,
+          data,
+          env,
+          description: `Helpdesk ${hostingRegions[region].name}: Step Functions workflows (stateless)`,
+        })
+      : undefined;
+    stacks[region] = { data, api, workflows };
   }
   return stacks;
 }

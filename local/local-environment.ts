@@ -1,7 +1,13 @@
 import { bucketsIn } from '#lib/platform/bucket-design';
 import { type FunctionEnvironment, functionEnvironmentSchema } from '#lib/platform/function-environment';
-import { bucketName, tableName } from '#lib/platform/names';
-import { type HostingRegionKey, hostingRegions } from '#lib/residency/index';
+import { bucketName, keyAlias, tableName } from '#lib/platform/names';
+import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
+import {
+  eeaRegionKey,
+  type HostingRegionKey,
+  hostingRegions,
+  recordingStagingRegionFor,
+} from '#lib/residency/index';
 import { localAwsAccountId, localCredentials } from './local-credentials.ts';
 
 export interface EmulatorEndpoints {
@@ -28,6 +34,7 @@ export function localFunctionEnvironment(
   endpoints: EmulatorEndpoints,
 ): Record<string, string> {
   const names = localResourceNames(region);
+  const staging = recordingStagingRegionFor(region);
   const functionEnvironment: FunctionEnvironment = functionEnvironmentSchema.parse({
     HOME_REGION: region,
     TABLE_NAME: names.table,
@@ -35,12 +42,45 @@ export function localFunctionEnvironment(
     TRASH_BUCKET: names.buckets.trash,
     EXPORTS_BUCKET: names.buckets.exports,
     RECORDINGS_BUCKET: names.buckets.recordings,
+    RECORDING_STAGING_BUCKET: staging && localResourceNames(staging).buckets['recording-staging'],
+    RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
   });
+  return { ...definedOnly(functionEnvironment), ...localAwsEnvironment(region, endpoints) };
+}
+
+/**
+ * The environment of a region's workflow functions locally (the recording transfer in the staging
+ * region), validated by the schema the handlers parse, plus the emulator endpoints.
+ */
+export function localWorkflowEnvironment(
+  region: HostingRegionKey,
+  endpoints: EmulatorEndpoints,
+): Record<string, string> {
+  const names = localResourceNames(region);
+  const home = hostingRegions[eeaRegionKey].awsRegion;
+  const transfer = names.buckets['recording-staging']
+    ? recordingTransferEnvironmentSchema.parse({
+        STAGING_BUCKET: names.buckets['recording-staging'],
+        HOME_AWS_REGION: home,
+        HOME_RECORDINGS_BUCKET: localResourceNames(eeaRegionKey).buckets.recordings,
+        HOME_TABLE_NAME: tableName(eeaRegionKey),
+        HOME_DATA_KEY: `arn:aws:kms:${home}:${localAwsAccountId}:${keyAlias(eeaRegionKey, 'data')}`,
+        POWERTOOLS_SERVICE_NAME: 'helpdesk-recording-transfer',
+      })
+    : {};
+  return { ...definedOnly(transfer), HOSTING_REGION: region, ...localAwsEnvironment(region, endpoints) };
+}
+
+function definedOnly(environment: object): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}
+
+/** What every local function process has: its AWS region, the emulators' credentials and endpoints. */
+function localAwsEnvironment(region: HostingRegionKey, endpoints: EmulatorEndpoints): Record<string, string> {
   return {
-    ...(Object.fromEntries(
-      Object.entries(functionEnvironment).filter(([, value]) => value !== undefined),
-    ) as Record<string, string>),
     AWS_REGION: hostingRegions[region].awsRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,

@@ -6,7 +6,13 @@ import { bootstrapRegion } from './bootstrap.ts';
 import { startDynamoDbLocal, stopChild } from './emulators/dynamodb-local.ts';
 import type { RunningEmulator } from './emulators/emulator.ts';
 import { startS3Emulator } from './emulators/s3-emulator.ts';
-import { type EmulatorEndpoints, localFunctionEnvironment, localResourceNames } from './local-environment.ts';
+import {
+  type EmulatorEndpoints,
+  localFunctionEnvironment,
+  localResourceNames,
+  localWorkflowEnvironment,
+} from './local-environment.ts';
+import { runsWorkflows } from '#lib/platform/workflow-regions';
 import { seedDemoAccount } from './seed.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
@@ -25,6 +31,10 @@ export interface RegionEndpoint {
 export interface LocalEndpoints {
   readonly regions: Record<HostingRegionKey, RegionEndpoint>;
   readonly emulators: EmulatorEndpoints;
+  /** The local Step Functions endpoint of each region that runs workflows. */
+  readonly workflows: Partial<
+    Record<HostingRegionKey, { readonly url: string; readonly stateMachines: string[] }>
+  >;
 }
 
 export interface LocalPlatform {
@@ -36,6 +46,8 @@ export interface LocalPlatform {
 export interface LocalPlatformOptions {
   /** Where emulator data and API logs go (wiped emulator data at start). */
   readonly stateDir: string;
+  /** The recording hold in seconds (default: RECORDING_HOLD_SECONDS, else the deployed 600). */
+  readonly recordingHoldSeconds?: number;
 }
 
 /**
@@ -54,7 +66,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     await Promise.all(emulators.map((emulator) => emulator.stop()));
   };
   try {
-    const [dynamodb, s3] = await Promise.all([startDynamoDbLocal(), startS3Emulator(join(stateDir, 's3'))]);
+    const workflowServers: ChildProcess[] = [];
+    const forwardS3Event = (event: { Records: unknown[] }) => {
+      for (const server of workflowServers) server.send({ type: 's3-event', records: event.Records });
+    };
+    const [dynamodb, s3] = await Promise.all([
+      startDynamoDbLocal(),
+      startS3Emulator(join(stateDir, 's3'), forwardS3Event),
+    ]);
     started.emulators.push(dynamodb, s3);
     const emulators: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, s3: s3.endpoint };
     const regions = await Promise.all(
@@ -77,10 +96,25 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         return [region, endpoint] as const;
       }),
     );
+    const workflows = await Promise.all(
+      hostingRegionKeys.filter(runsWorkflows).map(async (region) => {
+        const logFile = join(logDir, `${region}-workflows.log`);
+        const hold = options.recordingHoldSeconds ?? process.env.RECORDING_HOLD_SECONDS;
+        const { child, ready } = startChild('workflows/workflow-server.ts', logFile, {
+          ...localWorkflowEnvironment(region, emulators),
+          ...(hold !== undefined && { RECORDING_HOLD_SECONDS: String(hold) }),
+        });
+        started.servers.push(child);
+        const message = await ready;
+        workflowServers.push(child);
+        return [region, { url: String(message.url), stateMachines: message.workflows as string[] }] as const;
+      }),
+    );
     return {
       endpoints: {
         regions: Object.fromEntries(regions) as Record<HostingRegionKey, RegionEndpoint>,
         emulators,
+        workflows: Object.fromEntries(workflows),
       },
       stop,
     };
@@ -90,36 +124,50 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
   }
 }
 
-function startRegionServer(
+async function startRegionServer(
   region: HostingRegionKey,
   emulators: EmulatorEndpoints,
   logFile: string,
 ): Promise<{ child: ChildProcess; port: number }> {
+  const { child, ready } = startChild(
+    'region-server.ts',
+    logFile,
+    localFunctionEnvironment(region, emulators),
+  );
+  const message = await ready;
+  return { child, port: Number(message.port) };
+}
+
+/**
+ * Starts a local process with only what the function would have on AWS (no developer credentials or
+ * profiles leak in); `ready` resolves with its "listening" message.
+ */
+function startChild(
+  module: string,
+  logFile: string,
+  environment: Record<string, string>,
+): { child: ChildProcess; ready: Promise<Record<string, unknown>> } {
   const log = openSync(logFile, 'w');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'local', 'region-server.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'local', module)], {
     cwd: repoRoot,
-    // Only what the function would have on AWS: no developer credentials or profiles leak in.
-    env: {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'production',
-      ...localFunctionEnvironment(region, emulators),
-    },
+    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'production', ...environment },
     stdio: ['ignore', log, log, 'ipc'],
   });
-  return new Promise((resolvePort, reject) => {
+  const ready = new Promise<Record<string, unknown>>((resolveReady, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`the ${region} API did not start within 60 s; see ${logFile}`)),
+      () => reject(new Error(`${module} did not start within 60 s; see ${logFile}`)),
       60_000,
     );
     child.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`the ${region} API exited with code ${code}; see ${logFile}`));
+      reject(new Error(`${module} exited with code ${code}; see ${logFile}`));
     });
-    child.on('message', (message: { type?: string; port?: number }) => {
-      if (message.type === 'listening' && message.port) {
+    child.on('message', (message: Record<string, unknown>) => {
+      if (message.type === 'listening') {
         clearTimeout(timer);
-        resolvePort({ child, port: message.port });
+        resolveReady(message);
       }
     });
   });
+  return { child, ready };
 }

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
@@ -10,21 +11,28 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 export interface AwsClients {
   readonly dynamo: DynamoDBDocumentClient;
   readonly s3: S3Client;
+  /** Step Functions of this region (locally `AWS_ENDPOINT_URL_SFN` points at the local runner). */
+  readonly sfn: SFNClient;
+  /** S3 of another AWS region (e.g. the US staging bucket seen from the EEA). */
+  readonly s3In: (awsRegion: string) => S3Client;
+  /** DynamoDB of another AWS region (e.g. the EEA table written by the US transfer workflow). */
+  readonly dynamoIn: (awsRegion: string) => DynamoDBDocumentClient;
 }
 
 export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClients {
   const s3Emulated = Boolean(env.AWS_ENDPOINT_URL_S3);
-  const dynamo = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
-    marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
-  });
-  const s3 = new S3Client(
-    s3Emulated
-      ? {
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED',
-          responseChecksumValidation: 'WHEN_REQUIRED',
-        }
-      : {},
-  );
-  return { dynamo, s3 };
+  const dynamoIn = (region?: string) =>
+    DynamoDBDocumentClient.from(new DynamoDBClient(region ? { region } : {}), {
+      marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
+    });
+  const s3In = (region?: string) =>
+    new S3Client({
+      ...(region && { region }),
+      ...(s3Emulated && {
+        forcePathStyle: true,
+        requestChecksumCalculation: 'WHEN_REQUIRED',
+        responseChecksumValidation: 'WHEN_REQUIRED',
+      }),
+    });
+  return { dynamo: dynamoIn(), s3: s3In(), sfn: new SFNClient({}), s3In, dynamoIn };
 }

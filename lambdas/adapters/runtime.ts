@@ -20,6 +20,8 @@ export interface Runtime {
   readonly now: () => Date;
   readonly newId: () => number;
   readonly objects: ObjectStore;
+  /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
+  readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -41,6 +43,13 @@ export function getRuntime(): Runtime {
       now: () => new Date(),
       newId: newRecordId,
       objects: new S3ObjectStore(clients.s3),
+      recordingStaging:
+        env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION
+          ? {
+              bucket: env.RECORDING_STAGING_BUCKET,
+              objects: new S3ObjectStore(clients.s3In(env.RECORDING_STAGING_REGION)),
+            }
+          : undefined,
       rateLimit: {
         limiter: new DynamoRateLimiter(clients.dynamo, env.TABLE_NAME),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),

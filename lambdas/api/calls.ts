@@ -39,11 +39,19 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
     },
     'GET /api/v2/calls/{id}': async (event, principal) => {
       const { record, location, downloadUrl } = await deps.calls.get(principal, pathId(event));
+      const transfer = record.fields.recording_transfer;
       return jsonResponse(200, {
         ...callView(record),
-        recording: downloadUrl
-          ? { location, download_url: downloadUrl, download_expires_at: expiresAt() }
-          : { location },
+        recording: {
+          location,
+          ...(transfer && {
+            size: transfer.size,
+            sha256: transfer.sha256,
+            transferred_at: transfer.copied_at,
+            staging_deleted_at: transfer.staging_deleted_at ?? null,
+          }),
+          ...(downloadUrl && { download_url: downloadUrl, download_expires_at: expiresAt() }),
+        },
       });
     },
   };
@@ -62,6 +70,7 @@ export const handler = lazyHandler(() => {
       homeRegion: runtime.env.HOME_REGION,
       objects: runtime.objects,
       recordingsBucket: runtime.env.RECORDINGS_BUCKET,
+      recordingStaging: runtime.recordingStaging,
     }),
   });
 });

@@ -115,13 +115,15 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'POST /api/v2/calls': {
-    summary: 'Record a call; answers a presigned upload URL for its recording (US and EEA accounts only)',
+    summary:
+      'Record a call; answers a presigned upload URL for its recording (US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold)',
     body: createCallSchema,
     success: 201,
   },
   'GET /api/v2/calls': { summary: 'List calls; filter contact_id', query: callListQuerySchema, success: 200 },
   'GET /api/v2/calls/{id}': {
-    summary: 'A call and where its recording is, with a download URL once uploaded',
+    summary:
+      'A call and where its recording is (recording.location: staging_us, eea, us or null), with a download URL once it is final at home',
     success: 200,
   },
   'POST /api/v2/chats': {

@@ -13,7 +13,8 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { type FunctionEnvironment, functionEnvironmentSchema } from '#lib/platform/function-environment';
+import type { z } from 'zod';
+import { functionEnvironmentSchema } from '#lib/platform/function-environment';
 import { acknowledgeNagRule } from './nag-acknowledgements.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
 
@@ -28,11 +29,15 @@ const esmRequireBanner =
   "import { createRequire as __platformCreateRequire } from 'node:module'; const require = __platformCreateRequire(import.meta.url);";
 
 export interface PlatformFunctionProps {
-  /** Handler module, relative to the repository root (e.g. `lambdas/api/health.ts`); exports `handler`. */
+  /** Handler module, relative to the repository root (e.g. `lambdas/api/health.ts`). */
   readonly entry: string;
+  /** The module's export that handles invocations. @default 'handler' */
+  readonly handler?: string;
   readonly description: string;
-  /** Validated against `functionEnvironmentSchema` at synth time. */
-  readonly environment: FunctionEnvironment;
+  /** Validated against `environmentSchema` at synth time. */
+  readonly environment: Readonly<Record<string, string | undefined>>;
+  /** The schema the handler parses its environment with. @default functionEnvironmentSchema (API) */
+  readonly environmentSchema?: z.ZodObject;
   /** The region's logs key, for the function's log group. */
   readonly logsKey: IKey;
   /** @default 10 seconds */
@@ -46,11 +51,14 @@ export interface PlatformFunctionProps {
  * unresolved CDK tokens (e.g. names containing `Aws.ACCOUNT_ID`) are only known at deploy time: for those
  * the shape (a string) is checked, not the content.
  */
-export function validateFunctionEnvironment(environment: FunctionEnvironment): Record<string, string> {
-  const result = functionEnvironmentSchema.safeParse(environment);
+export function validateFunctionEnvironment(
+  environment: Readonly<Record<string, string | undefined>>,
+  schema: z.ZodObject = functionEnvironmentSchema,
+): Record<string, string> {
+  const result = schema.safeParse(environment);
   if (!result.success) {
     const problems = result.error.issues.filter((issue) => {
-      const value: unknown = environment[issue.path[0] as keyof FunctionEnvironment];
+      const value: unknown = environment[String(issue.path[0])];
       return !(typeof value === 'string' && Token.isUnresolved(value));
     });
     if (problems.length > 0) {
@@ -71,12 +79,17 @@ export function validateFunctionEnvironment(environment: FunctionEnvironment): R
  */
 export class PlatformFunction extends Construct implements IGrantable {
   readonly function: NodejsFunction;
+  /** Where the code is (the local runtimes load the same module and export). */
+  readonly entry: string;
+  readonly handlerExport: string;
   readonly role: Role;
   readonly logGroup: PlatformLogGroup;
 
   constructor(scope: Construct, id: string, props: PlatformFunctionProps) {
     super(scope, id);
-    const environment = validateFunctionEnvironment(props.environment);
+    this.entry = props.entry;
+    this.handlerExport = props.handler ?? 'handler';
+    const environment = validateFunctionEnvironment(props.environment, props.environmentSchema);
 
     this.logGroup = new PlatformLogGroup(this, 'Logs', { encryptionKey: props.logsKey });
     this.role = new Role(this, 'Role', {
@@ -87,7 +100,7 @@ export class PlatformFunction extends Construct implements IGrantable {
 
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(repoRoot, props.entry),
-      handler: 'handler',
+      handler: props.handler ?? 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: join(repoRoot, 'package-lock.json'),
       description: props.description,

@@ -71,20 +71,30 @@ export class RecordsTable extends Construct {
    * must also grant use of the data key (via DynamoDB).
    */
   grantRecordAccess(role: Role): void {
-    const stack = Stack.of(role);
-    const tableArn = stack.formatArn({
-      service: 'dynamodb',
-      resource: 'table',
-      resourceName: this.tableName,
-    });
-    const indexesArn = `${tableArn}/index/*`;
-    role.addToPrincipalPolicy(
-      new PolicyStatement({ sid: 'RecordsTable', actions: recordActions, resources: [tableArn, indexesArn] }),
-    );
-    acknowledgeNagRule(
-      role,
-      `AwsSolutions-IAM5[Resource::${nagFindingFor(role, indexesArn)}]`,
-      `Queries run on the records table's own GSIs (${tableDesign.indexes.map((i) => i.name).join(', ')}); the wildcard only spans that table's indexes.`,
-    );
+    grantRecordTableAccess(role, this.tableName);
   }
+}
+
+/**
+ * Lets `role` read and write the records table named `tableName` and query its indexes, in the role's
+ * own AWS region or in `awsRegion` (e.g. the US transfer workflow writing the EEA table). The ARN is
+ * built from the deterministic name, so no cross-region reference is needed.
+ */
+export function grantRecordTableAccess(role: Role, tableName: string, awsRegion?: string): void {
+  const stack = Stack.of(role);
+  const tableArn = stack.formatArn({
+    service: 'dynamodb',
+    region: awsRegion,
+    resource: 'table',
+    resourceName: tableName,
+  });
+  const indexesArn = `${tableArn}/index/*`;
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ sid: 'RecordsTable', actions: recordActions, resources: [tableArn, indexesArn] }),
+  );
+  acknowledgeNagRule(
+    role,
+    `AwsSolutions-IAM5[Resource::${nagFindingFor(role, indexesArn)}]`,
+    `Queries run on the records table's own GSIs (${tableDesign.indexes.map((i) => i.name).join(', ')}); the wildcard only spans that table's indexes.`,
+  );
 }

@@ -8,13 +8,14 @@ import {
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import { httpApiName } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { acknowledgeNagRule } from './nag-acknowledgements.ts';
+import { grantKeyUseByAlias } from './key-grants.ts';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
 import type { RecordsTable } from './records-table.ts';
@@ -32,8 +33,16 @@ export interface RegionalDataAccess {
   readonly dataKey: IKey;
 }
 
+/** A bucket in another region where this region's recordings land first (EEA: the US staging bucket). */
+export interface RecordingStagingAccess {
+  readonly bucketName: string;
+  readonly awsRegion: string;
+  readonly dataKeyAlias: string;
+}
+
 export interface RegionalHttpApiProps {
   readonly region: HostingRegionKey;
+  readonly recordingStaging?: RecordingStagingAccess;
   readonly data: RegionalDataAccess;
   readonly logsKey: IKey;
   /** Default stage throttling. @default 100 requests/s steady, bursts of 200 */
@@ -107,9 +116,15 @@ export class RegionalHttpApi extends Construct {
           TRASH_BUCKET: data.trash.bucketName,
           EXPORTS_BUCKET: data.exports.bucketName,
           RECORDINGS_BUCKET: data.recordings?.bucketName,
+          ...(name === 'calls' &&
+            props.recordingStaging && {
+              RECORDING_STAGING_BUCKET: props.recordingStaging.bucketName,
+              RECORDING_STAGING_REGION: props.recordingStaging.awsRegion,
+            }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
         },
       });
+      if (name === 'calls' && props.recordingStaging) grantRecordingStaging(fn.role, props.recordingStaging);
       data.table.grantRecordAccess(fn.role);
       for (const bucket of [data.attachments, data.trash, data.exports, data.recordings]) {
         bucket?.grantObjectReadWrite(fn.role);
@@ -157,6 +172,31 @@ export class RegionalHttpApi extends Construct {
   get url(): string {
     return this.stage.url;
   }
+}
+
+/**
+ * The calls function presigns uploads into the staging bucket and checks whether a recording arrived
+ * there; it cannot read the bucket's listing or delete anything.
+ */
+function grantRecordingStaging(role: Role, staging: RecordingStagingAccess): void {
+  const stack = Stack.of(role);
+  const objects = `${stack.formatArn({ service: 's3', region: '', account: '', resource: staging.bucketName })}/*`;
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [objects] }),
+  );
+  acknowledgeNagRule(
+    role,
+    `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objects)}]`,
+    "Recording keys are made at run time; the wildcard spans the staging bucket's objects only.",
+  );
+  grantKeyUseByAlias(role, {
+    awsRegion: staging.awsRegion,
+    alias: staging.dataKeyAlias,
+    actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+    viaServices: ['s3'],
+    reason:
+      "Uploads into the staging bucket are encrypted with the staging region's data key, named by alias.",
+  });
 }
 
 function pascalCase(name: string): string {

@@ -72,8 +72,24 @@ export class SecureBucket extends Construct {
       bucketKeyEnabled: true,
       versioned: props.design.versioned,
       lifecycleRules: lifecycleRulesFor(props.design),
+      eventBridgeEnabled: props.design.emitsEvents ?? false,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    if (props.design.emitsEvents) this.acknowledgeNotificationsHandler();
+  }
+
+  /** CDK turns EventBridge delivery on through its own deploy-time handler, a stack singleton. */
+  private acknowledgeNotificationsHandler(): void {
+    const stack = Stack.of(this);
+    const handler = stack.node.children.find((child) =>
+      child.node.id.startsWith('BucketNotificationsHandler'),
+    );
+    if (!handler) return;
+    acknowledgeNagRule(
+      handler,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      "CDK's deploy-time bucket-notifications handler (turns on EventBridge events) uses the AWS basic execution policy.",
+    );
   }
 
   /**

@@ -32,6 +32,8 @@ export interface BucketDesign {
   readonly expireAfterDays?: number;
   /** The hosting regions that have this bucket. */
   readonly regions: readonly HostingRegionKey[];
+  /** Object events go to EventBridge (the staging bucket's arrivals start transfers). */
+  readonly emitsEvents?: boolean;
 }
 
 const everyRegion: readonly HostingRegionKey[] = ['us', 'eea', 'in', 'au'];
@@ -54,6 +56,7 @@ export const bucketDesigns: readonly BucketDesign[] = [
     purpose: 'US-made recordings of EEA accounts during the 10-minute hold; never expired unmoved',
     versioned: true,
     regions: [recordingStagingRegionKey],
+    emitsEvents: true,
   },
   {
     kind: 'logs',

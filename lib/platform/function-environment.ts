@@ -14,6 +14,13 @@ export const functionEnvironmentSchema = z.object({
   EXPORTS_BUCKET: z.string().min(3),
   /** Absent in regions without call recordings (India, Australia). */
   RECORDINGS_BUCKET: z.string().min(3).optional(),
+  /** Where this region's call recordings are staged first (EEA: the US staging bucket), if anywhere. */
+  RECORDING_STAGING_BUCKET: z.string().min(3).optional(),
+  /** The AWS region of that staging bucket (e.g. us-east-1). */
+  RECORDING_STAGING_REGION: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/)
+    .optional(),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
   /** Requests per minute an account may make to this region's API unless its key says otherwise. */
   RATE_LIMIT_PER_MINUTE: z

@@ -7,6 +7,7 @@ const lowerPrefix = 'helpdesk';
 export const stackNames = (region: HostingRegionKey) => ({
   data: `${platformPrefix}-${region}-Data`,
   api: `${platformPrefix}-${region}-Api`,
+  workflows: `${platformPrefix}-${region}-Workflows`,
 });
 
 /**

@@ -14,6 +14,8 @@ export const retention = {
   exportDays: 8,
   /** A US-made recording of an EEA account is held in the US for 10 minutes before it moves. */
   recordingHoldSeconds: 600,
+  /** A recording still staged after this long raises the operators' alarm. */
+  recordingStagingAlarmSeconds: 1800,
   /** Old object versions of buckets that hold data: gone one day after they stop being current. */
   noncurrentVersionDays: 1,
   /** Daily backups stay in the region's vault this long. */
@@ -30,3 +32,11 @@ export const eeaRegionKey: HostingRegionKey = 'eea';
 
 /** Where US-made recordings are staged before they move (the telephony runs in the US). */
 export const recordingStagingRegionKey: HostingRegionKey = 'us';
+
+/**
+ * Where a home region's call recordings land first, if not at home: EEA accounts' calls run on US
+ * telephony, so their recordings are staged in the US for the hold and then moved to the EEA.
+ */
+export function recordingStagingRegionFor(home: HostingRegionKey): HostingRegionKey | undefined {
+  return home === eeaRegionKey ? recordingStagingRegionKey : undefined;
+}

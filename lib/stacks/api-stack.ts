@@ -8,7 +8,8 @@ import {
 } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { RegionalHttpApi } from '#lib/constructs/regional-http-api';
-import type { HostingRegionKey } from '#lib/residency/index';
+import { bucketName, keyAlias } from '#lib/platform/names';
+import { type HostingRegionKey, hostingRegions, recordingStagingRegionFor } from '#lib/residency/index';
 import type { DataStack } from './data-stack.ts';
 
 export interface ApiStackProps extends StackProps {
@@ -31,8 +32,15 @@ export class ApiStack extends Stack {
     CrossStackReferences.of(this).consume(ReferenceStrength.STRONG);
     this.addStackDependency(data);
 
+    const stagingRegion = recordingStagingRegionFor(region);
     this.api = new RegionalHttpApi(this, 'Api', {
       region,
+      // EEA recordings upload into the US staging bucket (named, not imported: another region).
+      recordingStaging: stagingRegion && {
+        bucketName: bucketName(stagingRegion, 'recording-staging', this.account),
+        awsRegion: hostingRegions[stagingRegion].awsRegion,
+        dataKeyAlias: keyAlias(stagingRegion, 'data'),
+      },
       logsKey: data.keys.logs,
       data: {
         table: data.table,

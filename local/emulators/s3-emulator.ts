@@ -8,7 +8,11 @@ import type { RunningEmulator } from './emulator.ts';
  * `directory` (wiped at start: local data is ephemeral). It has no versioning; version handling is
  * proven with aws-sdk-client-mock in unit tests.
  */
-export async function startS3Emulator(directory: string): Promise<RunningEmulator> {
+export async function startS3Emulator(
+  directory: string,
+  /** Receives every S3 event notification (object created or removed), as S3 would send it. */
+  onEvent?: (event: { Records: unknown[] }) => void,
+): Promise<RunningEmulator> {
   await rm(directory, { recursive: true, force: true });
   await mkdir(directory, { recursive: true });
   const server = new S3rver({
@@ -18,6 +22,8 @@ export async function startS3Emulator(directory: string): Promise<RunningEmulato
     directory,
     allowMismatchedSignatures: true,
   });
+  // s3rver is an EventEmitter at run time; its type declarations leave that out.
+  if (onEvent) (server as unknown as NodeJS.EventEmitter).on('event', onEvent);
   const address = (await server.run()) as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${address.port}`,

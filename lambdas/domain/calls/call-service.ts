@@ -32,22 +32,38 @@ export type CallFields = Omit<
   agent_id: number | null;
   ticket_id: number | null;
   phone_number: string | null;
-  /** Object key of the recording: ids only, no personal data. */
+  /** Object key of the recording: ids only, no personal data (the same key in staging and at home). */
   recording_key: string;
+  /** Set by the recording-transfer workflow once the recording reached its home region from staging. */
+  recording_transfer?: RecordingTransferProof;
 };
+
+/** Where a recording is: staged in the US, at home in the EEA or the US, or not uploaded yet (null). */
+export type RecordingLocation = 'staging_us' | 'eea' | 'us' | null;
+
+/** What the transfer verified and when: size and SHA-256 of the home copy, never its content. */
+export interface RecordingTransferProof {
+  readonly size: number;
+  readonly sha256: string;
+  readonly copied_at: string;
+  /** When every version of the staged copy was deleted. */
+  readonly staging_deleted_at?: string;
+}
 
 export type StoredCall = StoredRecord<CallFields>;
 const callRef = (id: number): RecordRef => ({ type: 'call', id });
 export const recordingKey = (accountId: string, callId: number) =>
   `accounts/${accountId}/calls/${callId}/recording`;
 
-const deriveCall = withContactAndAgent<StoredCall>('call');
+export const deriveCall = withContactAndAgent<StoredCall>('call');
 
 export interface CallServiceDependencies extends ContactServiceDependencies {
   readonly homeRegion: HostingRegionKey;
   readonly objects: ObjectStore;
   /** The home region's recordings bucket; absent where recordings are not hosted. */
   readonly recordingsBucket?: string;
+  /** Where recordings of this home region are staged first (EEA: the US staging bucket), if anywhere. */
+  readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
 }
 
 /** Call records and their recordings: only where the residency matrix hosts call recordings. */
@@ -85,8 +101,9 @@ export class CallService {
       },
       Object.keys(input),
     );
-    const uploadUrl = await this.deps.objects.presignUpload(
-      bucket,
+    const target = this.deps.recordingStaging ?? { bucket, objects: this.deps.objects };
+    const uploadUrl = await target.objects.presignUpload(
+      target.bucket,
       record.fields.recording_key,
       record.fields.recording_content_type,
       recordingUrlSeconds,
@@ -94,15 +111,26 @@ export class CallService {
     return { record, uploadUrl };
   }
 
-  /** The call and where its recording is: in the home region once uploaded, with a download URL. */
+  /**
+   * The call and where its recording is. A download URL is offered only once the recording is final:
+   * at home, never while it is still staged in another region.
+   */
   async get(principal: Principal, id: number) {
     const bucket = this.requireRecordingsHosted();
     const record = await this.lifecycle.getLive(principal, callRef(id));
-    const uploaded = await this.deps.objects.exists(bucket, record.fields.recording_key);
-    const downloadUrl = uploaded
-      ? await this.deps.objects.presignDownload(bucket, record.fields.recording_key, recordingUrlSeconds)
+    const key = record.fields.recording_key;
+    const staging = this.deps.recordingStaging;
+    let location: RecordingLocation = null;
+    if (staging && !record.fields.recording_transfer) {
+      location = (await staging.objects.exists(staging.bucket, key)) ? 'staging_us' : null;
+    } else if (await this.deps.objects.exists(bucket, key)) {
+      location = this.deps.homeRegion === 'eea' ? 'eea' : 'us';
+    }
+    const final = location === 'eea' || location === 'us';
+    const downloadUrl = final
+      ? await this.deps.objects.presignDownload(bucket, key, recordingUrlSeconds)
       : undefined;
-    return { record, location: uploaded ? this.deps.homeRegion : null, downloadUrl };
+    return { record, location, downloadUrl };
   }
 
   list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {
@@ -126,6 +154,6 @@ export class CallService {
 }
 
 export function callView(record: StoredCall) {
-  const { recording_key: _key, ...fields } = record.fields;
+  const { recording_key: _key, recording_transfer: _transfer, ...fields } = record.fields;
   return { id: record.ref.id, ...fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -61,7 +61,19 @@ export class RecordLifecycle<F extends object> {
     changes: Partial<F>,
     ifMatch?: string,
   ): Promise<StoredRecord<F>> {
-    const previous = await this.getLive(principal, ref);
+    return this.updateAs(actorOf(principal), principal.accountId, ref, changes, ifMatch);
+  }
+
+  /** An update made by `actor` (e.g. a workflow acting as the system) rather than an API caller. */
+  async updateAs(
+    actor: Actor,
+    accountId: string,
+    ref: RecordRef,
+    changes: Partial<F>,
+    ifMatch?: string,
+  ): Promise<StoredRecord<F>> {
+    const previous = await this.deps.store.get<F>(accountId, ref);
+    if (!previous || previous.deletedAt) throw new NotFoundError();
     if (ifMatch && ifMatch !== etagOf(previous)) {
       throw new ConflictError(
         `The ${ref.type} changed since you read it (ETag mismatch). Read it again and retry.`,
@@ -76,9 +88,8 @@ export class RecordLifecycle<F extends object> {
       updatedAt: this.laterThan(previous),
       fields,
     });
-    await this.translateConflicts(() =>
-      this.deps.store.replace(previous, next, this.audit(principal, 'update', next, changedFields)),
-    );
+    const audit = { at: next.updatedAt, actor, operation: 'update' as const, record: ref, changedFields };
+    await this.translateConflicts(() => this.deps.store.replace(previous, next, audit));
     return next;
   }
 

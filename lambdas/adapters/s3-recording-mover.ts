@@ -1,0 +1,212 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CopyObjectCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  DeleteObjectsCommand,
+  GetBucketVersioningCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectVersionsCommand,
+  NoSuchKey,
+  NotFound,
+  type ObjectIdentifier,
+  type S3Client,
+  UploadPartCopyCommand,
+} from '@aws-sdk/client-s3';
+import type { ObjectFingerprint, RecordingMover, RecordingSide } from '#domain/calls/recording-mover';
+
+export interface BucketSide {
+  readonly client: S3Client;
+  readonly bucket: string;
+}
+
+export interface S3RecordingMoverOptions {
+  /** Objects up to this size copy in one CopyObject (S3's limit is 5 GiB); larger ones in parts. */
+  readonly singleCopyLimitBytes?: number;
+  readonly partSizeBytes?: number;
+}
+
+const gib = 1024 ** 3;
+
+/**
+ * Moves recordings between two buckets that may live in different AWS regions. Copies are server-side
+ * (CopyObject, or UploadPartCopy for large objects) through the home region's client, encrypted with
+ * the home key; fingerprints stream the bytes through SHA-256, so memory stays flat whatever the size.
+ */
+export class S3RecordingMover implements RecordingMover {
+  private readonly singleCopyLimit: number;
+  private readonly partSize: number;
+
+  constructor(
+    private readonly staging: BucketSide,
+    private readonly home: BucketSide & { readonly kmsKeyId?: string },
+    options: S3RecordingMoverOptions = {},
+  ) {
+    this.singleCopyLimit = options.singleCopyLimitBytes ?? 5 * gib;
+    this.partSize = options.partSizeBytes ?? 512 * 1024 ** 2;
+  }
+
+  async exists(side: RecordingSide, key: string): Promise<boolean> {
+    const { client, bucket } = this.sideOf(side);
+    try {
+      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return true;
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw error;
+    }
+  }
+
+  async copyToHome(key: string): Promise<void> {
+    const source = await this.staging.client.send(
+      new HeadObjectCommand({ Bucket: this.staging.bucket, Key: key }),
+    );
+    const size = source.ContentLength ?? 0;
+    // URL-encoded per segment: S3 accepts it, and the slashes stay readable for emulators too.
+    const copySource = `${this.staging.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    const encryption = this.home.kmsKeyId
+      ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.home.kmsKeyId, BucketKeyEnabled: true }
+      : {};
+    if (size <= this.singleCopyLimit) {
+      await this.home.client.send(
+        new CopyObjectCommand({
+          Bucket: this.home.bucket,
+          Key: key,
+          CopySource: copySource,
+          ContentType: source.ContentType,
+          MetadataDirective: 'REPLACE',
+          ...encryption,
+        }),
+      );
+      return;
+    }
+    await this.copyInParts(key, copySource, size, source.ContentType, encryption);
+  }
+
+  async fingerprint(side: RecordingSide, key: string): Promise<ObjectFingerprint | undefined> {
+    const { client, bucket } = this.sideOf(side);
+    let body: Readable;
+    try {
+      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      body = object.Body as Readable;
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of body) {
+      const bytes = chunk as Buffer;
+      size += bytes.length;
+      hash.update(bytes);
+    }
+    return { size, sha256: hash.digest('hex') };
+  }
+
+  async deleteStaged(key: string): Promise<number> {
+    const { client, bucket } = this.staging;
+    if (!(await this.isVersioned())) {
+      const existed = await this.exists('staging', key);
+      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+      return existed ? 1 : 0;
+    }
+    let deleted = 0;
+    let keyMarker: string | undefined;
+    let versionIdMarker: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectVersionsCommand({
+          Bucket: bucket,
+          Prefix: key,
+          KeyMarker: keyMarker,
+          VersionIdMarker: versionIdMarker,
+        }),
+      );
+      const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
+        .filter((version) => version.Key === key)
+        .map((version) => ({ Key: key, VersionId: version.VersionId }));
+      if (objects.length > 0) {
+        const result = await client.send(
+          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+        );
+        if (result.Errors?.length) {
+          throw new Error(`${result.Errors.length} staged versions could not be deleted; retry.`);
+        }
+        deleted += objects.length;
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+    } while (keyMarker);
+    return deleted;
+  }
+
+  /** A bucket that never had versioning enabled (or a store without versioning) has one copy per key. */
+  private async isVersioned(): Promise<boolean> {
+    try {
+      const versioning = await this.staging.client.send(
+        new GetBucketVersioningCommand({ Bucket: this.staging.bucket }),
+      );
+      return versioning.Status !== undefined;
+    } catch (error) {
+      if ((error as { name?: string }).name === 'NotImplemented') return false;
+      throw error;
+    }
+  }
+
+  private async copyInParts(
+    key: string,
+    copySource: string,
+    size: number,
+    contentType: string | undefined,
+    encryption: object,
+  ): Promise<void> {
+    const { client, bucket } = this.home;
+    const upload = await client.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ContentType: contentType, ...encryption }),
+    );
+    const uploadId = upload.UploadId;
+    try {
+      const parts: { ETag?: string; PartNumber: number }[] = [];
+      for (let start = 0, partNumber = 1; start < size; start += this.partSize, partNumber += 1) {
+        const end = Math.min(start + this.partSize, size) - 1;
+        const part = await client.send(
+          new UploadPartCopyCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            PartNumber: partNumber,
+            CopySource: copySource,
+            CopySourceRange: `bytes=${start}-${end}`,
+          }),
+        );
+        parts.push({ ETag: part.CopyPartResult?.ETag, PartNumber: partNumber });
+      }
+      await client.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: bucket,
+          Key: key,
+          UploadId: uploadId,
+          MultipartUpload: { Parts: parts },
+        }),
+      );
+    } catch (error) {
+      await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
+      throw error;
+    }
+  }
+
+  private sideOf(side: RecordingSide): BucketSide {
+    return side === 'staging' ? this.staging : this.home;
+  }
+}
+
+function isMissing(error: unknown): boolean {
+  const name = (error as { name?: string }).name;
+  return (
+    error instanceof NotFound || error instanceof NoSuchKey || name === 'NotFound' || name === 'NoSuchKey'
+  );
+}

@@ -1,0 +1,309 @@
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  Chain,
+  DefinitionBody,
+  Fail,
+  JsonPath,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  Wait,
+  WaitTime,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
+import { bucketName, keyAlias, tableName } from '#lib/platform/names';
+import { type HostingRegionKey, hostingRegions, retention } from '#lib/residency/index';
+import { grantKeyUseByAlias, keyAliasArn } from './key-grants.ts';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+import { PlatformFunction } from './platform-function.ts';
+import { PlatformLogGroup } from './platform-log-group.ts';
+import { grantRecordTableAccess } from './records-table.ts';
+
+export interface RecordingTransferWorkflowProps {
+  /** Where the recordings are staged (this stack's region, the US). */
+  readonly stagingRegion: HostingRegionKey;
+  /** Where they go (the EEA). */
+  readonly homeRegion: HostingRegionKey;
+  /** The staging bucket's deterministic name (in this region's data stack). */
+  readonly stagingBucketName: string;
+  /** This region's data key: the staging bucket is encrypted with it. */
+  readonly stagingDataKey: IKey;
+  readonly logsKey: IKey;
+}
+
+/** Errors that no retry can fix: the workflow stops at once, loudly, leaving the staged original. */
+const permanentErrors = [
+  'RecordingCopyNotVerified',
+  'StagedRecordingMissing',
+  'CallOfRecordingNotFound',
+  'NotARecordingKey',
+];
+
+/** Names of the workflow's states (operators see them in the console; the local runner uses the hold's). */
+export const transferStates = {
+  hold: 'HoldInStaging',
+  copy: 'CopyToHome',
+  verify: 'VerifyHomeCopy',
+  recordLocation: 'RecordLocation',
+  deleteStaged: 'DeleteStagedVersions',
+  audit: 'RecordStagingDeleted',
+} as const;
+
+const tasksEntry = 'lambdas/workflows/recording-transfer/transfer-tasks.ts';
+
+/**
+ * Moves recordings staged in this region to their home region after the residency hold: an S3 "Object
+ * Created" event (EventBridge) starts a Standard execution named after the recording, which waits
+ * `retention.recordingHoldSeconds`, copies the object home (encrypted with the home key), verifies size
+ * and SHA-256, records the location on the home call record, deletes every staged version and writes
+ * the last audit entry. Each task has its own role with only what its step needs.
+ */
+export class RecordingTransferWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly tasks: Readonly<
+    Record<'copy' | 'verify' | 'recordLocation' | 'deleteStaged' | 'audit', PlatformFunction>
+  >;
+  readonly starter: PlatformFunction;
+  readonly stagingWatch: PlatformFunction;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: RecordingTransferWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const home = hostingRegions[props.homeRegion].awsRegion;
+    const staging = hostingRegions[props.stagingRegion].awsRegion;
+    const homeBucket = bucketName(props.homeRegion, 'recordings', stack.account);
+    const homeKeyAlias = keyAlias(props.homeRegion, 'data');
+    const environment = {
+      STAGING_BUCKET: props.stagingBucketName,
+      HOME_AWS_REGION: home,
+      HOME_RECORDINGS_BUCKET: homeBucket,
+      HOME_TABLE_NAME: tableName(props.homeRegion),
+      HOME_DATA_KEY: keyAliasArn(stack, home, homeKeyAlias),
+      POWERTOOLS_SERVICE_NAME: 'helpdesk-recording-transfer',
+    };
+    const fn = (name: string, handler: string, description: string, extra: Record<string, string> = {}) =>
+      new PlatformFunction(this, name, {
+        entry: handler.includes('/') ? handler : tasksEntry,
+        handler: handler.includes('/') ? 'handler' : handler,
+        description: `Helpdesk recording transfer: ${description}`,
+        environment: { ...environment, ...extra },
+        environmentSchema: recordingTransferEnvironmentSchema,
+        logsKey: props.logsKey,
+        timeout: Duration.minutes(15),
+        memorySize: 256,
+      });
+    const objects = (bucket: string) =>
+      `${stack.formatArn({ service: 's3', region: '', account: '', resource: bucket })}/*`;
+    const stagingObjects = objects(props.stagingBucketName);
+    const homeObjects = objects(homeBucket);
+    const stagingBucketArn = stack.formatArn({
+      service: 's3',
+      region: '',
+      account: '',
+      resource: props.stagingBucketName,
+    });
+
+    const tasks = {
+      copy: fn('CopyToHomeTask', 'copyToHome', 'server-side copy to the home bucket'),
+      verify: fn('VerifyHomeCopyTask', 'verifyHomeCopy', 'size and SHA-256 of the home copy'),
+      recordLocation: fn('RecordLocationTask', 'recordLocation', 'location on the home call record'),
+      deleteStaged: fn('DeleteStagedTask', 'deleteStaged', 'delete every staged version'),
+      audit: fn('RecordStagingDeletedTask', 'recordStagingDeleted', 'last audit entry'),
+    };
+    this.tasks = tasks;
+    const stagingKeyUse = (role: Role, actions: string[]) =>
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions,
+          resources: [props.stagingDataKey.keyArn],
+          conditions: { StringEquals: { 'kms:ViaService': `s3.${staging}.amazonaws.com` } },
+        }),
+      );
+    const homeKeyUse = (role: Role, actions: string[], viaServices: string[], reason: string) =>
+      grantKeyUseByAlias(role, { awsRegion: home, alias: homeKeyAlias, actions, viaServices, reason });
+    const allow = (role: Role, actions: string[], resources: string[], reason?: string) => {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources }));
+      for (const resource of resources.filter((arn) => arn.endsWith('/*'))) {
+        acknowledgeNagRule(
+          role,
+          `AwsSolutions-IAM5[Resource::${nagFindingFor(role, resource)}]`,
+          reason ?? "Recording keys are made at run time; the wildcard spans one bucket's objects.",
+        );
+      }
+    };
+
+    // Copy: read the staged original, write (only) the home recordings bucket, encrypted with the home key.
+    allow(tasks.copy.role, ['s3:GetObject'], [stagingObjects]);
+    allow(tasks.copy.role, ['s3:PutObject', 's3:AbortMultipartUpload'], [homeObjects]);
+    stagingKeyUse(tasks.copy.role, ['kms:Decrypt']);
+    homeKeyUse(
+      tasks.copy.role,
+      ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+      ['s3'],
+      "The copy is encrypted with the home region's data key, named by alias (no cross-region import).",
+    );
+    // Verify: read both sides.
+    allow(tasks.verify.role, ['s3:GetObject'], [stagingObjects, homeObjects]);
+    stagingKeyUse(tasks.verify.role, ['kms:Decrypt']);
+    homeKeyUse(
+      tasks.verify.role,
+      ['kms:Decrypt'],
+      ['s3'],
+      'Reading the home copy back to verify it needs the home data key, named by alias.',
+    );
+    // Record location and the last audit entry: the home records table only.
+    for (const task of [tasks.recordLocation, tasks.audit]) {
+      grantRecordTableAccess(task.role, tableName(props.homeRegion), home);
+      homeKeyUse(
+        task.role,
+        ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        ['dynamodb'],
+        'The home records table is encrypted with the home data key, named by alias.',
+      );
+    }
+    // Delete: every version of staged objects, nothing else.
+    allow(
+      tasks.deleteStaged.role,
+      ['s3:GetObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+      [stagingObjects],
+    );
+    allow(
+      tasks.deleteStaged.role,
+      ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'],
+      [stagingBucketArn],
+    );
+
+    const logs = new PlatformLogGroup(this, 'ExecutionLogs', { encryptionKey: props.logsKey });
+    const invoke = (state: string, task: PlatformFunction, resultPath: string | undefined) =>
+      new LambdaInvoke(this, state, {
+        lambdaFunction: task.function,
+        payloadResponseOnly: true,
+        resultPath: resultPath ?? JsonPath.DISCARD,
+        retryOnServiceExceptions: false,
+      })
+        .addRetry({ errors: permanentErrors, maxAttempts: 0 })
+        .addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6 });
+    const failed = new Fail(this, 'TransferFailed', {
+      comment: 'The staged original is kept; the alarm on failed executions fires.',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    const steps = [
+      invoke(transferStates.copy, tasks.copy, undefined),
+      invoke(transferStates.verify, tasks.verify, '$.copy'),
+      invoke(transferStates.recordLocation, tasks.recordLocation, undefined),
+      invoke(transferStates.deleteStaged, tasks.deleteStaged, '$.deleted'),
+      invoke(transferStates.audit, tasks.audit, undefined),
+    ];
+    for (const step of steps) step.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    const hold = new Wait(this, transferStates.hold, {
+      time: WaitTime.duration(Duration.seconds(retention.recordingHoldSeconds)),
+      comment: 'Residency hold: the recording stays in staging for this long before it moves home.',
+    });
+    let chain = Chain.start(hold);
+    for (const step of steps) chain = chain.next(step);
+    chain.next(new Succeed(this, 'Transferred'));
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(chain),
+      comment: `Moves staged call recordings to ${props.homeRegion} after the hold; no copy stays in ${props.stagingRegion}.`,
+      timeout: Duration.hours(2),
+      tracingEnabled: true,
+      // Inputs and outputs carry ids only, but execution data stays out of logs by principle.
+      logs: { destination: logs.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+
+    const machineRole = this.stateMachine.role;
+    for (const task of Object.values(tasks)) {
+      acknowledgeNagRule(
+        machineRole,
+        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(task.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+        'CDK grants invoking the task function and its versions; the wildcard spans that one function only.',
+      );
+    }
+    acknowledgeNagRule(
+      machineRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery) support no resource-level permissions.',
+    );
+
+    this.starter = fn(
+      'StartTransfer',
+      'lambdas/workflows/recording-transfer/start-transfer.ts',
+      'start on arrival',
+      {
+        TRANSFER_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
+      },
+    );
+    this.stateMachine.grantStartExecution(this.starter.role);
+    new Rule(this, 'RecordingArrived', {
+      description: 'A recording arrived in the staging bucket: start its transfer.',
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: { bucket: { name: [props.stagingBucketName] } },
+      },
+      targets: [
+        new LambdaFunction(this.starter.function, { retryAttempts: 185, maxEventAge: Duration.hours(24) }),
+      ],
+    });
+
+    this.stagingWatch = fn(
+      'StagingWatch',
+      'lambdas/workflows/recording-transfer/staging-watch.ts',
+      'age of the oldest staged recording',
+      {
+        POWERTOOLS_METRICS_NAMESPACE: 'Helpdesk/RecordingTransfer',
+      },
+    );
+    allow(this.stagingWatch.role, ['s3:ListBucket'], [stagingBucketArn]);
+    new Rule(this, 'StagingWatchSchedule', {
+      description: 'Measure how long recordings wait in staging.',
+      schedule: Schedule.rate(Duration.minutes(5)),
+      targets: [new LambdaFunction(this.stagingWatch.function)],
+    });
+
+    const stuck = new Metric({
+      namespace: 'Helpdesk/RecordingTransfer',
+      metricName: 'OldestStagedRecordingAgeSeconds',
+      dimensionsMap: { service: environment.POWERTOOLS_SERVICE_NAME },
+      statistic: 'Maximum',
+      period: Duration.minutes(5),
+    });
+    this.alarms = [
+      ...(['Failed', 'TimedOut', 'Aborted'] as const).map(
+        (outcome) =>
+          new Alarm(this, `Executions${outcome}`, {
+            alarmDescription: `A recording transfer execution ${outcome.toLowerCase()}: the recording is still staged.`,
+            metric: this.stateMachine.metric(`Executions${outcome}`, {
+              statistic: 'Sum',
+              period: Duration.minutes(5),
+            }),
+            threshold: 1,
+            evaluationPeriods: 1,
+            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            treatMissingData: TreatMissingData.NOT_BREACHING,
+          }),
+      ),
+      new Alarm(this, 'RecordingStuckInStaging', {
+        alarmDescription:
+          'A recording has waited in staging for more than 30 minutes (or the watch stopped reporting).',
+        metric: stuck,
+        threshold: retention.recordingStagingAlarmSeconds,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    ];
+  }
+}
