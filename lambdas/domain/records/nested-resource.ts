@@ -17,7 +17,7 @@ export interface ParentResource<P extends object = object> {
 }
 
 /** How one level of a hierarchy (forum category > forum > topic > comment) behaves. */
-export interface NestedResourceSpec<F extends object, C, P extends object = object> {
+export interface NestedResourceSpec<F extends object, C extends object, P extends object = object> {
   readonly type: RecordType;
   /** The level above and the field holding its id; none for a top level. */
   readonly parent?: { readonly resource: ParentResource<P>; readonly field: keyof F & string };
@@ -43,10 +43,14 @@ const childrenKey = (parentType: RecordType, parentId: number, type: RecordType)
 /**
  * One level of a hierarchy of records, over RecordLifecycle. A record is reachable only while its
  * parent is (recursively up to the top): deleting a parent soft-deletes it alone, and everything under
- * it answers 404 from then on while its subject links stay for erasure and export; the trash purge
- * removes the descendants with the parent.
+ * it answers 404 from then on while its subject links stay for erasure and export; the trash purge (not
+ * built yet) is to remove the descendants with the parent.
  */
-export class NestedResource<F extends object, C, P extends object = object> implements ParentResource<F> {
+export class NestedResource<
+  F extends object,
+  C extends object,
+  P extends object = object,
+> implements ParentResource<F> {
   private readonly lifecycle: RecordLifecycle<F>;
 
   constructor(
@@ -87,7 +91,7 @@ export class NestedResource<F extends object, C, P extends object = object> impl
         fields: this.spec.build(input, { principal, parent }),
         subjects: [],
       },
-      Object.keys(input as object),
+      Object.keys(input),
     );
   }
 
