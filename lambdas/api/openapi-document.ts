@@ -20,6 +20,10 @@ import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-servi
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactListQuerySchema } from './contacts.ts';
 import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
+import * as discussion from '#domain/discussions/discussion-schemas';
+import * as solution from '#domain/solutions/solution-schemas';
+import { discussionListQuerySchema } from './discussions.ts';
+import { solutionListQuerySchema } from './solutions.ts';
 
 interface Operation {
   readonly summary: string;
@@ -171,7 +175,103 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/companies/{id}': { summary: 'Delete a company (its contacts stay)', success: 204 },
+  ...crudOperations({
+    path: '/api/v2/discussions/categories',
+    noun: 'forum category',
+    who: 'admins',
+    create: discussion.createForumCategorySchema,
+    update: discussion.updateForumCategorySchema,
+    query: discussionListQuerySchema,
+  }),
+  ...crudOperations({
+    path: '/api/v2/discussions/forums',
+    under: { path: '/api/v2/discussions/categories', collection: 'forums', noun: 'forum category' },
+    noun: 'forum',
+    who: 'admins',
+    create: discussion.createForumSchema,
+    update: discussion.updateForumSchema,
+    query: discussionListQuerySchema,
+  }),
+  ...crudOperations({
+    path: '/api/v2/discussions/topics',
+    under: { path: '/api/v2/discussions/forums', collection: 'topics', noun: 'forum' },
+    noun: 'topic',
+    who: 'its author or admins',
+    create: discussion.createTopicSchema,
+    update: discussion.updateTopicSchema,
+    query: discussionListQuerySchema,
+  }),
+  ...crudOperations({
+    path: '/api/v2/discussions/comments',
+    under: { path: '/api/v2/discussions/topics', collection: 'comments', noun: 'topic' },
+    noun: 'comment',
+    who: 'its author or admins',
+    create: discussion.createCommentSchema,
+    update: discussion.updateCommentSchema,
+    query: discussionListQuerySchema,
+  }),
+  ...crudOperations({
+    path: '/api/v2/solutions/categories',
+    noun: 'solution category',
+    who: 'admins',
+    create: solution.createSolutionCategorySchema,
+    update: solution.updateSolutionCategorySchema,
+    query: solutionListQuerySchema,
+  }),
+  ...crudOperations({
+    path: '/api/v2/solutions/folders',
+    under: { path: '/api/v2/solutions/categories', collection: 'folders', noun: 'solution category' },
+    noun: 'solution folder',
+    who: 'admins',
+    create: solution.createSolutionFolderSchema,
+    update: solution.updateSolutionFolderSchema,
+    query: solutionListQuerySchema,
+  }),
+  ...crudOperations({
+    path: '/api/v2/solutions/articles',
+    under: { path: '/api/v2/solutions/folders', collection: 'articles', noun: 'solution folder' },
+    noun: 'solution article',
+    who: 'any agent',
+    create: solution.createSolutionArticleSchema,
+    update: solution.updateSolutionArticleSchema,
+    query: solutionListQuerySchema,
+  }),
 };
+
+/** The five operations of a resource built with crudRoutes (lambdas/http/crud-routes.ts). */
+function crudOperations(resource: {
+  readonly path: string;
+  readonly under?: { readonly path: string; readonly collection: string; readonly noun: string };
+  readonly noun: string;
+  /** Who may change or delete a record. */
+  readonly who: string;
+  readonly create: z.ZodType;
+  readonly update: z.ZodType;
+  readonly query: z.ZodType;
+}): Record<string, Operation> {
+  const { path, under, noun, who } = resource;
+  const collection = under ? `${under.path}/{id}/${under.collection}` : path;
+  const where = under ? ` of a ${under.noun}` : '';
+  const plural = noun.endsWith('y') ? `${noun.slice(0, -1)}ies` : `${noun}s`;
+  return {
+    [`POST ${collection}`]: {
+      summary: `Create a ${noun}${under ? ` in a ${under.noun}` : ''}`,
+      body: resource.create,
+      success: 201,
+    },
+    [`GET ${collection}`]: { summary: `List the ${plural}${where}`, query: resource.query, success: 200 },
+    [`GET ${path}/{id}`]: { summary: `View a ${noun} (ETag)`, success: 200 },
+    [`PUT ${path}/{id}`]: {
+      summary: `Update a ${noun} (${who}; If-Match)`,
+      body: resource.update,
+      success: 200,
+    },
+    [`DELETE ${path}/{id}`]: {
+      summary: `Delete a ${noun} (${who}); what it holds answers 404 from then on`,
+      success: 204,
+    },
+  };
+}
 
 const errorResponse = (description: string) => ({
   description,

@@ -5,36 +5,50 @@ import { nextPageLink, parseJsonBody, parseQuery, pathId } from './request.ts';
 import { jsonResponse, noContent } from './responses.ts';
 import type { RouteHandler } from './routed-api.ts';
 
-/** What a plain resource service offers: the five Freshdesk v2 operations. */
+/**
+ * What a plain resource service offers: the five Freshdesk v2 operations. A resource listed under a
+ * parent (forums of a category) gets the parent's id from the path on create and list.
+ */
 export interface CrudService<R extends StoredRecord<object>, C, U> {
-  create(principal: Principal, input: C): Promise<R>;
+  create(principal: Principal, input: C, parentId?: number): Promise<R>;
   get(principal: Principal, id: number): Promise<R>;
   update(principal: Principal, id: number, changes: U, ifMatch?: string): Promise<R>;
   softDelete(principal: Principal, id: number): Promise<void>;
   list(
     principal: Principal,
     paging: { page: number; perPage: number },
+    parentId?: number,
   ): Promise<{ records: R[]; hasMore: boolean }>;
 }
 
-/** The create/list/view/update/delete routes of a resource at `path` (e.g. /api/v2/groups). */
+/**
+ * The create/list/view/update/delete routes of a resource at `path` (e.g. /api/v2/groups). With
+ * `under`, the collection lives under its parent as Freshdesk v2 nests it: create and list at
+ * `<under.path>/{id}/<under.collection>` (e.g. /api/v2/discussions/categories/{id}/forums), view,
+ * update and delete at `<path>/{id}` (e.g. /api/v2/discussions/forums/{id}).
+ */
 export function crudRoutes<R extends StoredRecord<object>, C, U>(options: {
   readonly path: string;
+  readonly under?: { readonly path: string; readonly collection: string };
   readonly service: CrudService<R, C, U>;
   readonly view: (record: R) => unknown;
   readonly createSchema: z.ZodType<C>;
   readonly updateSchema: z.ZodType<U>;
   readonly listQuerySchema: z.ZodType<{ page: number; per_page: number }>;
 }): Record<string, RouteHandler> {
-  const { path, service, view } = options;
+  const { path, under, service, view } = options;
+  const collection = under ? `${under.path}/{id}/${under.collection}` : path;
+  const parentOf = under ? pathId : () => undefined;
   return {
-    [`POST ${path}`]: async (event, principal) => {
-      const record = await service.create(principal, parseJsonBody(event, options.createSchema));
+    [`POST ${collection}`]: async (event, principal) => {
+      const parentId = parentOf(event);
+      const record = await service.create(principal, parseJsonBody(event, options.createSchema), parentId);
       return jsonResponse(201, view(record), { etag: etagOf(record), location: `${path}/${record.ref.id}` });
     },
-    [`GET ${path}`]: async (event, principal) => {
+    [`GET ${collection}`]: async (event, principal) => {
+      const parentId = parentOf(event);
       const query = parseQuery(event, options.listQuerySchema);
-      const page = await service.list(principal, { page: query.page, perPage: query.per_page });
+      const page = await service.list(principal, { page: query.page, perPage: query.per_page }, parentId);
       return jsonResponse(
         200,
         page.records.map(view),

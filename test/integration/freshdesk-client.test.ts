@@ -79,4 +79,27 @@ describe('an existing Freshdesk v2 client library (freshdesk-api) against the lo
       data: { errors: [expect.objectContaining({ field: 'email', code: 'invalid_value' })] },
     });
   });
+
+  it('manages the knowledge base: solution categories, folders and articles', async () => {
+    const category = await call<{ id: number }>('createSolutionCategory', { name: `Lib ${randomUUID()}` });
+    const folder = await call<{ id: number }>('createSolutionFolder', category.id, {
+      name: 'Guides',
+      visibility: 1,
+    });
+    const article = await call<{ id: number }>('createSolutionArticle', folder.id, {
+      title: 'First steps',
+      description: '<p>Start here.</p>',
+      status: 1,
+    });
+    const published = await call<{ status: number }>('updateSolutionArticle', article.id, { status: 2 });
+    const listed = await call<{ id: number }[]>('listAllSolutionFolderArticles', folder.id);
+    const folders = await call<{ id: number }[]>('listAllSolutionCategoryFolders', category.id);
+    await call('deleteSolutionArticle', article.id);
+    const missing = await call('getSolutionArticle', article.id).catch((error: unknown) => error);
+
+    expect(published.status).toBe(2);
+    expect(listed.map((a) => a.id)).toEqual([article.id]);
+    expect(folders.map((f) => f.id)).toEqual([folder.id]);
+    expect(missing).toMatchObject({ name: 'FreshdeskError', status: 404 });
+  });
 });

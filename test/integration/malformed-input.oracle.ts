@@ -270,6 +270,14 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   'GET /api/v2/tickets/{id}/conversations': ticketRoute('ignored', pageQuery, [200]),
   'PUT /api/v2/conversations/{id}': ticketRoute('json-object', 'ignored', [200]),
   'DELETE /api/v2/conversations/{id}': ticketRoute('ignored', 'ignored', [204]),
+  // README: discussions and solutions list pages of records (under a parent where the path names one).
+  'GET /api/v2/discussions/categories': ticketRoute('ignored', pageQuery, [200]),
+  'GET /api/v2/discussions/categories/{id}/forums': ticketRoute('ignored', pageQuery, [200]),
+  'GET /api/v2/discussions/forums/{id}/topics': ticketRoute('ignored', pageQuery, [200]),
+  'GET /api/v2/discussions/topics/{id}/comments': ticketRoute('ignored', pageQuery, [200]),
+  'GET /api/v2/solutions/categories': ticketRoute('ignored', pageQuery, [200]),
+  'GET /api/v2/solutions/categories/{id}/folders': ticketRoute('ignored', pageQuery, [200]),
+  'GET /api/v2/solutions/folders/{id}/articles': ticketRoute('ignored', pageQuery, [200]),
 };
 
 /**

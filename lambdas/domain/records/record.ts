@@ -15,6 +15,13 @@ export const recordTypes = [
   'call',
   'chat',
   'chat_message',
+  'forum_category',
+  'forum',
+  'topic',
+  'comment',
+  'solution_category',
+  'solution_folder',
+  'solution_article',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

@@ -1,0 +1,93 @@
+import type { z } from 'zod';
+import type { Principal } from '#domain/account';
+import { requireAdmin } from '#domain/agents/permissions';
+import { NestedResource, type NestedResourceDependencies } from '#domain/records/nested-resource';
+import type {
+  createSolutionArticleSchema,
+  createSolutionCategorySchema,
+  createSolutionFolderSchema,
+  solutionArticleFieldsSchema,
+  solutionCategoryFieldsSchema,
+  solutionFolderFieldsSchema,
+} from './solution-schemas.ts';
+
+export type SolutionCategoryFields = z.infer<typeof solutionCategoryFieldsSchema>;
+export type SolutionFolderFields = z.infer<typeof solutionFolderFieldsSchema> & { category_id: number };
+export type SolutionArticleFields = z.infer<typeof solutionArticleFieldsSchema> & {
+  /** The author: an agent, kept apart from the text so erasure can replace it by a placeholder. */
+  agent_id: number;
+  folder_id: number;
+  category_id: number;
+  thumbs_up: number;
+  thumbs_down: number;
+  hits: number;
+};
+
+const manageSolutions = (principal: Principal) =>
+  requireAdmin(principal, 'manage solution categories and folders');
+const anyAgent = () => undefined;
+const lower = (name: string) => name.trim().toLowerCase();
+
+/**
+ * Freshdesk v2 solutions (the knowledge base): categories > folders > articles. Administrators manage
+ * categories and folders; every agent writes, edits and deletes articles (a shared knowledge base).
+ * An article is linked to its author agent.
+ */
+export class SolutionService {
+  readonly categories: NestedResource<SolutionCategoryFields, z.infer<typeof createSolutionCategorySchema>>;
+  readonly folders: NestedResource<
+    SolutionFolderFields,
+    z.infer<typeof createSolutionFolderSchema>,
+    SolutionCategoryFields
+  >;
+  readonly articles: NestedResource<
+    SolutionArticleFields,
+    z.infer<typeof createSolutionArticleSchema>,
+    SolutionFolderFields
+  >;
+
+  constructor(deps: NestedResourceDependencies) {
+    this.categories = new NestedResource(deps, {
+      type: 'solution_category',
+      build: (input) => ({ description: null, visible_in_portals: [], ...input }),
+      uniqueValues: (fields) => ({ name: lower(fields.name) }),
+      mayCreate: manageSolutions,
+      mayChange: manageSolutions,
+      conflictMessage: 'A solution category of that name exists, or it changed since you read it.',
+    });
+    this.folders = new NestedResource(deps, {
+      type: 'solution_folder',
+      parent: { resource: this.categories, field: 'category_id' },
+      build: (input, { parent }) => ({
+        description: null,
+        company_ids: [],
+        ...input,
+        category_id: Number(parent?.ref.id),
+      }),
+      uniqueValues: (fields) => ({ name: `${fields.category_id}#${lower(fields.name)}` }),
+      mayCreate: manageSolutions,
+      mayChange: manageSolutions,
+      conflictMessage: 'A folder of that name exists in the category, or it changed since you read it.',
+    });
+    this.articles = new NestedResource(deps, {
+      type: 'solution_article',
+      parent: { resource: this.folders, field: 'folder_id' },
+      build: (input, { principal, parent }) => ({
+        type: 1,
+        tags: [],
+        seo_data: {},
+        ...input,
+        agent_id: principal.agentId,
+        folder_id: Number(parent?.ref.id),
+        category_id: Number(parent?.fields.category_id),
+        thumbs_up: 0,
+        thumbs_down: 0,
+        hits: 0,
+      }),
+      subjects: (fields) => [{ kind: 'agent', id: fields.agent_id }],
+      mayCreate: anyAgent,
+      mayChange: anyAgent,
+      conflictMessage: 'The article changed since you read it.',
+    });
+  }
+}
