@@ -16,6 +16,7 @@ export const apiFunctions = {
   calls: { entry: 'lambdas/api/calls.ts', description: 'Call records and recordings' },
   chats: { entry: 'lambdas/api/chats.ts', description: 'Chat conversations and messages' },
   satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
+  fields: { entry: 'lambdas/api/fields.ts', description: 'Contact fields and ticket fields' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -79,4 +80,17 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/groups/{id}', function: 'groups' },
   { method: 'PUT', path: '/api/v2/groups/{id}', function: 'groups' },
   { method: 'DELETE', path: '/api/v2/groups/{id}', function: 'groups' },
+  { method: 'PUT', path: '/api/v2/contacts/{id}/make_agent', function: 'contacts' },
+  { method: 'GET', path: '/api/v2/contact_fields', function: 'fields' },
+  { method: 'POST', path: '/api/v2/admin/contact_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/contact_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/contact_fields/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/admin/contact_fields/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/admin/contact_fields/{id}', function: 'fields' },
+  { method: 'GET', path: '/api/v2/ticket_fields', function: 'fields' },
+  { method: 'POST', path: '/api/v2/admin/ticket_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/ticket_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal, Role } from '#domain/account';
 import { roles } from '#domain/account';
 import { AccessDeniedError } from '#domain/errors';
+import { isAdmin } from './admin.ts';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -49,7 +50,6 @@ export type StoredAgent = StoredRecord<AgentFields>;
 
 /** Fields only an administrator may change, even on their own profile. */
 const adminOnlyFields: readonly (keyof AgentFields)[] = ['role', 'ticket_scope', 'group_ids', 'occasional'];
-const isAdmin = (principal: Principal) => principal.role === 'account_admin' || principal.role === 'admin';
 const agentRef = (id: number): RecordRef => ({ type: 'agent', id });
 
 /** An agent is the subject of their own profile. */
@@ -62,7 +62,7 @@ export function newAgent(
   accountId: string,
   id: number,
   at: string,
-  fields: Pick<AgentFields, 'name' | 'email' | 'role'>,
+  fields: Pick<AgentFields, 'name' | 'email' | 'role'> & Partial<AgentFields>,
 ): StoredAgent {
   return deriveAgent({
     accountId,

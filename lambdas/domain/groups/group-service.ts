@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
-import { AccessDeniedError } from '#domain/errors';
+import { requireAdmin } from '#domain/agents/admin';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -36,12 +36,6 @@ const deriveGroup = (record: StoredGroup): StoredGroup => ({
   uniqueValues: { name: record.fields.name.trim().toLowerCase() },
 });
 
-const requireAdmin = (principal: Principal) => {
-  if (principal.role !== 'account_admin' && principal.role !== 'admin') {
-    throw new AccessDeniedError('Only an administrator may change groups.');
-  }
-};
-
 /** Groups of agents: admins create, change and delete them; every agent may read them. */
 export class GroupService {
   private readonly lifecycle: RecordLifecycle<GroupFields>;
@@ -55,7 +49,7 @@ export class GroupService {
   }
 
   create(principal: Principal, input: Partial<GroupFields> & { name: string }): Promise<StoredGroup> {
-    requireAdmin(principal);
+    requireAdmin(principal, 'change groups');
     const at = this.deps.now().toISOString();
     const record: StoredGroup = {
       accountId: principal.accountId,
@@ -81,12 +75,12 @@ export class GroupService {
     this.deps.store.list<GroupFields>(principal.accountId, 'group', paging);
 
   update(principal: Principal, id: number, changes: Partial<GroupFields>, ifMatch?: string) {
-    requireAdmin(principal);
+    requireAdmin(principal, 'change groups');
     return this.lifecycle.update(principal, groupRef(id), changes, ifMatch);
   }
 
   softDelete(principal: Principal, id: number) {
-    requireAdmin(principal);
+    requireAdmin(principal, 'change groups');
     return this.lifecycle.softDelete(principal, groupRef(id));
   }
 }
