@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { collectionShards } from '#lib/platform/table-design';
 import { ConflictError } from '#domain/errors';
-import type { RecordPage, RecordStore } from '#domain/records/record-store';
+import type { RecordChange, RecordPage, RecordStore } from '#domain/records/record-store';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from '#domain/records/record';
 import {
   RECORD_SK,
@@ -17,6 +17,7 @@ import {
   auditSk,
   collectionPk,
   collectionSk,
+  lookupPk,
   parentPk,
   recordPk,
   shardOf,
@@ -42,8 +43,10 @@ interface RecordItem {
   subjects: SubjectRef[];
   parent_key?: string;
   unique_values?: Record<string, string>;
-  gsi1pk: string;
-  gsi1sk: string;
+  lookup_values?: Record<string, string>;
+  superseded_by?: RecordRef;
+  gsi1pk?: string;
+  gsi1sk?: string;
   gsi2pk?: string;
   gsi2sk?: string;
   gsi3pk?: string;
@@ -69,13 +72,31 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async create(record: StoredRecord<object>, audit: AuditEntry): Promise<void> {
-    await this.createTogether([{ record, audit }]);
+    await this.commit([{ create: record, audit }]);
   }
 
   async createTogether(
     entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>,
   ): Promise<void> {
-    const items: TransactItem[] = entries.flatMap(({ record, audit }) => [
+    await this.commit(entries.map(({ record, audit }) => ({ create: record, audit })));
+  }
+
+  async commit(changes: readonly RecordChange[]): Promise<void> {
+    const items = changes.flatMap((change) =>
+      'create' in change
+        ? this.createItems(change.create, change.audit)
+        : this.replaceItems(change.previous, change.next, change.audit),
+    );
+    await this.transact(
+      items,
+      changes.some((change) => 'previous' in change)
+        ? 'The record was changed by someone else, or a unique value is taken. Read it again.'
+        : 'A record with this id or a unique value already exists.',
+    );
+  }
+
+  private createItems(record: StoredRecord<object>, audit: AuditEntry): TransactItem[] {
+    return [
       {
         Put: {
           TableName: this.tableName,
@@ -84,10 +105,10 @@ export class DynamoRecordStore implements RecordStore {
         },
       },
       ...this.claimUniqueValues(record, {}),
+      ...this.putLookups(record, {}),
       ...record.subjects.map((subject) => this.putLink(record, subject)),
       this.putAudit(record, audit),
-    ]);
-    await this.transact(items, 'A record with this id or a unique value already exists.');
+    ];
   }
 
   async nextSequence(accountId: string, name: string): Promise<number> {
@@ -108,12 +129,22 @@ export class DynamoRecordStore implements RecordStore {
     next: StoredRecord<object>,
     audit: AuditEntry,
   ): Promise<void> {
+    await this.commit([{ previous, next, audit }]);
+  }
+
+  private replaceItems(
+    previous: StoredRecord<object>,
+    next: StoredRecord<object>,
+    audit: AuditEntry,
+  ): TransactItem[] {
     const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
     const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
-    // Unique values are claimed only while the record is live: a soft-deleted contact frees its e-mail.
+    // Unique and lookup values are held only while the record is live: a soft-deleted contact frees its e-mail.
     const previousUnique = previous.deletedAt ? {} : (previous.uniqueValues ?? {});
     const nextUnique = next.deletedAt ? {} : (next.uniqueValues ?? {});
-    const items: TransactItem[] = [
+    const previousLookups = liveLookups(previous);
+    const nextLookups = liveLookups(next);
+    return [
       {
         Put: {
           TableName: this.tableName,
@@ -124,6 +155,8 @@ export class DynamoRecordStore implements RecordStore {
       },
       ...this.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
       ...this.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
+      ...this.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
+      ...this.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
       ...next.subjects
         .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
         .map((s) => this.putLink(next, s)),
@@ -137,10 +170,6 @@ export class DynamoRecordStore implements RecordStore {
         })),
       this.putAudit(next, audit),
     ];
-    await this.transact(
-      items,
-      'The record was changed by someone else, or a unique value is taken. Read it again.',
-    );
   }
 
   async findByUniqueValue(
@@ -156,6 +185,44 @@ export class DynamoRecordStore implements RecordStore {
       }),
     );
     return Item ? (Item.record_id as number) : undefined;
+  }
+
+  async listByLookupValue<F extends object>(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    value: string,
+    paging: { page: number; perPage: number },
+  ): Promise<RecordPage<F>> {
+    const wanted = paging.page * paging.perPage + 1;
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': lookupPk(accountId, type, name, value) },
+          ScanIndexForward: false,
+          Limit: wanted - items.length,
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && items.length < wanted);
+    const start = (paging.page - 1) * paging.perPage;
+    const records = await Promise.all(
+      items
+        .slice(start, start + paging.perPage)
+        .map((item) => this.get<F>(accountId, { type, id: item.record_id as number })),
+    );
+    return {
+      // The lookup is written with the record, so each names a live record; the filter is a safeguard.
+      records: records.filter((r): r is StoredRecord<F> => Boolean(r && !r.deletedAt && !r.supersededBy)),
+      hasMore: items.length > start + paging.perPage,
+    };
   }
 
   async list<F extends object>(
@@ -176,7 +243,10 @@ export class DynamoRecordStore implements RecordStore {
         ),
       ),
     );
-    const merged = shards.flat().sort((a, b) => (a.gsi1sk < b.gsi1sk ? 1 : a.gsi1sk > b.gsi1sk ? -1 : 0));
+    const sortKey = (item: RecordItem) => item.gsi1sk ?? '';
+    const merged = shards
+      .flat()
+      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : sortKey(a) > sortKey(b) ? -1 : 0));
     return slicePage<F>(merged, options);
   }
 
@@ -312,6 +382,42 @@ export class DynamoRecordStore implements RecordStore {
       }));
   }
 
+  private putLookups(
+    record: StoredRecord<object>,
+    alreadyHeld: Readonly<Record<string, string>>,
+  ): TransactItem[] {
+    return Object.entries(record.lookupValues ?? {})
+      .filter(([name, value]) => alreadyHeld[name] !== value)
+      .map(([name, value]) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: lookupPk(record.accountId, record.ref.type, name, value),
+            sk: collectionSk(record.createdAt, record.ref.id),
+            item_type: 'lookup',
+            record_id: record.ref.id,
+          },
+        },
+      }));
+  }
+
+  private deleteLookups(
+    record: StoredRecord<object>,
+    stillHeld: Readonly<Record<string, string>>,
+  ): TransactItem[] {
+    return Object.entries(record.lookupValues ?? {})
+      .filter(([name, value]) => stillHeld[name] !== value)
+      .map(([name, value]) => ({
+        Delete: {
+          TableName: this.tableName,
+          Key: {
+            pk: lookupPk(record.accountId, record.ref.type, name, value),
+            sk: collectionSk(record.createdAt, record.ref.id),
+          },
+        },
+      }));
+  }
+
   private putLink(record: StoredRecord<object>, subject: SubjectRef): TransactItem {
     return {
       Put: {
@@ -363,6 +469,10 @@ export class DynamoRecordStore implements RecordStore {
   }
 }
 
+/** Lookup values a record holds: none while soft-deleted or superseded. */
+const liveLookups = (record: StoredRecord<object>) =>
+  record.deletedAt || record.supersededBy ? {} : (record.lookupValues ?? {});
+
 function auditFromItem(item: Record<string, unknown>): AuditEntry {
   return {
     at: item.at as string,
@@ -391,8 +501,15 @@ function toItem(record: StoredRecord<object>): RecordItem {
     parent_key: record.parent?.key,
     secondary_parent_key: record.secondaryParent?.key,
     unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
-    gsi1pk: collectionPk(record.accountId, record.ref.type, shard, Boolean(record.deletedAt)),
-    gsi1sk: collectionSk(record.updatedAt, record.ref.id),
+    lookup_values: record.lookupValues ? { ...record.lookupValues } : undefined,
+    superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
+    // A superseded record leaves its type's collection (gsi1 is sparse): it is no longer listed.
+    ...(record.supersededBy
+      ? {}
+      : {
+          gsi1pk: collectionPk(record.accountId, record.ref.type, shard, Boolean(record.deletedAt)),
+          gsi1sk: collectionSk(record.updatedAt, record.ref.id),
+        }),
     ...(record.parent
       ? {
           gsi2pk: parentPk(record.accountId, record.parent.key),
@@ -421,6 +538,8 @@ function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
     parent: item.parent_key ? { key: item.parent_key } : undefined,
     secondaryParent: item.secondary_parent_key ? { key: item.secondary_parent_key } : undefined,
     uniqueValues: item.unique_values,
+    lookupValues: item.lookup_values,
+    supersededBy: item.superseded_by,
   };
 }
 

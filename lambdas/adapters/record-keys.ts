@@ -20,10 +20,16 @@ export const collectionSk = (updatedAt: string, id: number) => `${updatedAt}#${S
 
 export const parentPk = (accountId: string, parentKey: string) => `A#${accountId}#PARENT#${parentKey}`;
 
+const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+
 /** Unique values are stored hashed: the key reveals no e-mail address. */
 export const uniquePk = (accountId: string, type: RecordType, name: string, value: string) =>
-  `A#${accountId}#UNIQUE#${type}#${name}#${createHash('sha256').update(value).digest('hex')}`;
+  `A#${accountId}#UNIQUE#${type}#${name}#${sha256(value)}`;
 export const UNIQUE_SK = 'UNIQUE';
+
+/** Lookup values (shared by several records, e.g. phone numbers) are stored hashed too. */
+export const lookupPk = (accountId: string, type: RecordType, name: string, value: string) =>
+  `A#${accountId}#LOOKUP#${type}#${name}#${sha256(value)}`;
 
 export const subjectPk = (accountId: string, subject: SubjectRef) =>
   `A#${accountId}#SUBJECT#${subject.kind}#${subject.id}`;

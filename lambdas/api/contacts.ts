@@ -1,4 +1,7 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import { agentView } from '#domain/agents/agent-service';
+import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
 import { ContactService, contactView } from '#domain/contacts/contact-service';
 import { etagOf } from '#domain/records/record';
@@ -12,44 +15,53 @@ export const contactListQuerySchema = z
   .object({
     ...paginationSchema,
     email: z.string().max(254).optional(),
+    phone: z.string().max(255).optional(),
+    mobile: z.string().max(255).optional(),
     company_id: z.coerce.number().int().positive().optional(),
     updated_since: z.iso.datetime({ offset: true }).optional(),
     state: z.enum(['deleted']).optional(),
   })
   .strict();
 
-/** /api/v2/contacts: thin routing over ContactService. */
-export function createContactsHandler(deps: ApiDependencies & { contacts: ContactService }) {
+/** A body is optional (v2 converts with defaults without one); one that is sent is validated. */
+const optionalJsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> =>
+  event.body ? parseJsonBody(event, schema) : schema.parse({});
+
+/** /api/v2/contacts: thin routing over ContactService; views hide the fields hidden from the caller. */
+export function createContactsHandler(
+  deps: ApiDependencies & { contacts: ContactService; conversion: ContactConversion },
+) {
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/contacts': async (event, principal) => {
-      const record = await deps.contacts.create(principal, parseJsonBody(event, createContactSchema));
-      return jsonResponse(201, contactView(record), {
+      const input = parseJsonBody(event, createContactSchema);
+      const form = await deps.contacts.form(principal);
+      const record = await deps.contacts.create(principal, input, form);
+      return jsonResponse(201, form.redact(contactView(record)), {
         etag: etagOf(record),
         location: `/api/v2/contacts/${record.ref.id}`,
       });
     },
     'GET /api/v2/contacts': async (event, principal) => {
       const query = parseQuery(event, contactListQuerySchema);
-      const page = await deps.contacts.list(principal, query);
+      const form = await deps.contacts.form(principal);
+      const page = await deps.contacts.list(principal, query, form);
       return jsonResponse(
         200,
-        page.records.map(contactView),
+        page.records.map((record) => form.redact(contactView(record))),
         page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
       );
     },
     'GET /api/v2/contacts/{id}': async (event, principal) => {
       const record = await deps.contacts.get(principal, pathId(event));
-      return jsonResponse(200, contactView(record), { etag: etagOf(record) });
+      const form = await deps.contacts.form(principal);
+      return jsonResponse(200, form.redact(contactView(record)), { etag: etagOf(record) });
     },
     'PUT /api/v2/contacts/{id}': async (event, principal) => {
       const id = pathId(event);
-      const record = await deps.contacts.update(
-        principal,
-        id,
-        parseJsonBody(event, updateContactSchema),
-        event.headers?.['if-match'],
-      );
-      return jsonResponse(200, contactView(record), { etag: etagOf(record) });
+      const changes = parseJsonBody(event, updateContactSchema);
+      const form = await deps.contacts.form(principal);
+      const record = await deps.contacts.update(principal, id, changes, form, event.headers?.['if-match']);
+      return jsonResponse(200, form.redact(contactView(record)), { etag: etagOf(record) });
     },
     'DELETE /api/v2/contacts/{id}': async (event, principal) => {
       await deps.contacts.softDelete(principal, pathId(event));
@@ -59,15 +71,22 @@ export function createContactsHandler(deps: ApiDependencies & { contacts: Contac
       await deps.contacts.restore(principal, pathId(event));
       return noContent();
     },
+    'PUT /api/v2/contacts/{id}/make_agent': async (event, principal) => {
+      const id = pathId(event);
+      const agent = await deps.conversion.makeAgent(principal, id, optionalJsonBody(event, makeAgentSchema));
+      return jsonResponse(200, agentView(agent), { etag: etagOf(agent) });
+    },
   };
   return routedApi(deps, routes);
 }
 
 export const handler = lazyHandler(() => {
   const runtime = getRuntime();
+  const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createContactsHandler({
     ...runtime,
     homeRegion: runtime.env.HOME_REGION,
-    contacts: new ContactService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
+    contacts: new ContactService(services),
+    conversion: new ContactConversion(services),
   });
 });

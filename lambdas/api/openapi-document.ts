@@ -24,6 +24,14 @@ import * as discussion from '#domain/discussions/discussion-schemas';
 import * as solution from '#domain/solutions/solution-schemas';
 import { discussionListQuerySchema } from './discussions.ts';
 import { solutionListQuerySchema } from './solutions.ts';
+import { makeAgentSchema } from '#domain/contacts/contact-conversion';
+import {
+  createContactFieldSchema,
+  createTicketFieldSchema,
+  updateContactFieldSchema,
+  updateTicketFieldSchema,
+} from '#domain/fields/field-definition';
+import { fieldListQuerySchema } from './fields.ts';
 
 interface Operation {
   readonly summary: string;
@@ -236,6 +244,62 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: solution.updateSolutionArticleSchema,
     query: solutionListQuerySchema,
   }),
+  'PUT /api/v2/contacts/{id}/make_agent': {
+    summary:
+      'Make a contact an agent (admins; optional body). The agent keeps the id; the contact is no longer listed or shown, its tickets stay',
+    body: makeAgentSchema,
+    success: 200,
+  },
+  'GET /api/v2/contact_fields': {
+    summary: 'All contact fields, built-in (`default: true`) and custom, in display order',
+    success: 200,
+  },
+  'POST /api/v2/admin/contact_fields': {
+    summary:
+      'Create a custom contact field (admins); its name comes from the label. `hidden_from_roles` (our addition) hides it from agents or supervisors',
+    body: createContactFieldSchema,
+    success: 201,
+  },
+  'GET /api/v2/admin/contact_fields': {
+    summary: 'Contact fields, for admins',
+    query: fieldListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/admin/contact_fields/{id}': { summary: 'One contact field (admins; ETag)', success: 200 },
+  'PUT /api/v2/admin/contact_fields/{id}': {
+    summary:
+      'Update a contact field (admins; If-Match). Any field but name and email can be hidden from roles with `hidden_from_roles`',
+    body: updateContactFieldSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/admin/contact_fields/{id}': {
+    summary: 'Delete a custom contact field (admins; built-in fields stay)',
+    success: 204,
+  },
+  'GET /api/v2/ticket_fields': {
+    summary: 'All ticket fields, built-in (`default: true`) and custom, in display order',
+    success: 200,
+  },
+  'POST /api/v2/admin/ticket_fields': {
+    summary: 'Create a custom ticket field (admins); its name is `cf_` and the label',
+    body: createTicketFieldSchema,
+    success: 201,
+  },
+  'GET /api/v2/admin/ticket_fields': {
+    summary: 'Ticket fields, for admins',
+    query: fieldListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/admin/ticket_fields/{id}': { summary: 'One ticket field (admins; ETag)', success: 200 },
+  'PUT /api/v2/admin/ticket_fields/{id}': {
+    summary: 'Update a ticket field (admins; If-Match)',
+    body: updateTicketFieldSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/admin/ticket_fields/{id}': {
+    summary: 'Delete a custom ticket field (admins; built-in fields stay)',
+    success: 204,
+  },
 };
 
 /** The five operations of a resource built with crudRoutes (lambdas/http/crud-routes.ts). */

@@ -27,7 +27,11 @@ export class AuthenticationError extends DomainError {
 }
 
 export class AccessDeniedError extends DomainError {
-  constructor(message = 'You are not authorized to perform this action.') {
+  constructor(
+    message = 'You are not authorized to perform this action.',
+    /** The field the caller may not read or write, when the refusal is about one. */
+    readonly field?: string,
+  ) {
     super(message, 'access_denied');
     this.name = 'AccessDeniedError';
   }

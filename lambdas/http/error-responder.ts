@@ -47,7 +47,13 @@ export function errorResponse(error: unknown, requestId?: string): HttpResponse 
       status,
       {
         description: error.message,
-        errors: [{ code: error.code, message: error.message }],
+        errors: [
+          {
+            ...(error instanceof AccessDeniedError && error.field ? { field: error.field } : {}),
+            code: error.code,
+            message: error.message,
+          },
+        ],
         code: error.code,
         message: error.message,
         ...extra,

@@ -18,6 +18,7 @@ export const apiFunctions = {
   satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
   discussions: { entry: 'lambdas/api/discussions.ts', description: 'Discussions: forums, topics, comments' },
   solutions: { entry: 'lambdas/api/solutions.ts', description: 'Solutions: the knowledge base' },
+  fields: { entry: 'lambdas/api/fields.ts', description: 'Contact fields and ticket fields' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -116,4 +117,17 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/solutions/articles/{id}', function: 'solutions' },
   { method: 'PUT', path: '/api/v2/solutions/articles/{id}', function: 'solutions' },
   { method: 'DELETE', path: '/api/v2/solutions/articles/{id}', function: 'solutions' },
+  { method: 'PUT', path: '/api/v2/contacts/{id}/make_agent', function: 'contacts' },
+  { method: 'GET', path: '/api/v2/contact_fields', function: 'fields' },
+  { method: 'POST', path: '/api/v2/admin/contact_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/contact_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/contact_fields/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/admin/contact_fields/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/admin/contact_fields/{id}', function: 'fields' },
+  { method: 'GET', path: '/api/v2/ticket_fields', function: 'fields' },
+  { method: 'POST', path: '/api/v2/admin/ticket_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/ticket_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
 ];

@@ -64,18 +64,37 @@ beforeAll(async () => {
     // A budget well above the ~1,100 requests of this file, so no answer is a 429.
     { accountId, agentId: 424_242, role: 'account_admin', rateLimitPerMinute: 100_000 },
   );
-  for (const name of ['Ada', 'Grace', 'Edsger']) {
-    const response = await sendRaw(url, {
-      method: 'POST',
-      path: '/api/v2/contacts',
-      headers: { authorization: basicAuth(apiKey), 'content-type': 'application/json' },
-      body: Buffer.from(JSON.stringify({ name, email: `${name.toLowerCase()}@fuzz.example.test` })),
-    });
-    expect(response.status).toBe(201);
-    existingIds.push((JSON.parse(response.text) as { id: number }).id);
-  }
+  for (const name of ['Ada', 'Grace', 'Edsger']) existingIds.push(await createContact(name));
   itemsNow = await dataItems();
 });
+
+async function createContact(name: string): Promise<number> {
+  const response = await sendRaw(url, {
+    method: 'POST',
+    path: '/api/v2/contacts',
+    headers: { authorization: basicAuth(apiKey), 'content-type': 'application/json' },
+    body: Buffer.from(
+      JSON.stringify({ name, email: `${name.toLowerCase()}-${randomUUID()}@fuzz.example.test` }),
+    ),
+  });
+  expect(response.status).toBe(201);
+  return (JSON.parse(response.text) as { id: number }).id;
+}
+
+/**
+ * A contact made an agent is no longer a contact (its id answers 404 on contact routes from now on):
+ * a new contact takes its place among the existing ones.
+ */
+async function replaceConvertedContact(expectation: Expectation, response: RawResponse): Promise<void> {
+  const converted =
+    expectation.kind === 'function' &&
+    expectation.route.path === '/api/v2/contacts/{id}/make_agent' &&
+    response.status === 200;
+  if (!converted) return;
+  const index = existingIds.indexOf((JSON.parse(response.text) as { id: number }).id);
+  existingIds.splice(index, 1, await createContact('Successor'));
+  itemsNow = await dataItems();
+}
 afterAll(() => {
   closeRawAgent();
   client.destroy();
@@ -158,6 +177,7 @@ async function exchange(spec: RequestSpec): Promise<void> {
   if (response.status >= 400 || raw.method === 'GET') {
     expect(itemsNow, `${context}\nno item may change`).toEqual(before);
   }
+  await replaceConvertedContact(expectation, response);
 }
 
 /** A plain request to `route` (its ids all `id`, valid credentials), with some fields overridden. */

@@ -62,7 +62,7 @@ export function newAgent(
   accountId: string,
   id: number,
   at: string,
-  fields: Pick<AgentFields, 'name' | 'email' | 'role'>,
+  fields: Pick<AgentFields, 'name' | 'email' | 'role'> & Partial<AgentFields>,
 ): StoredAgent {
   return deriveAgent({
     accountId,

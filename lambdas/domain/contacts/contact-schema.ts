@@ -3,6 +3,16 @@ import { z } from 'zod';
 /** Normalised e-mail: the contact's unique key within an account. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
 
+/**
+ * Normalised phone number, as the phone and mobile filters compare them: digits only, with a leading
+ * `+` kept (so "+49 30 1234-5" and "+493012345" match). Empty when the text holds no digit.
+ */
+export function normalisePhone(phone: string): string {
+  const trimmed = phone.trim();
+  const digits = trimmed.replace(/\D/g, '');
+  return digits && trimmed.startsWith('+') ? `+${digits}` : digits;
+}
+
 const text = (max: number) => z.string().trim().max(max);
 const email = z.string().trim().max(254).email('It should be a valid email address');
 

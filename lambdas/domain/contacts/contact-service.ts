@@ -1,8 +1,10 @@
 import type { Principal } from '#domain/account';
+import { FieldService } from '#domain/fields/field-service';
+import { Form, checkedChanges } from '#domain/fields/form';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
-import { type ContactFields, contactDefaults, normaliseEmail } from './contact-schema.ts';
+import { type ContactFields, contactDefaults, normaliseEmail, normalisePhone } from './contact-schema.ts';
 
 export interface ContactServiceDependencies {
   readonly store: RecordStore;
@@ -14,6 +16,8 @@ export type StoredContact = StoredRecord<ContactFields>;
 
 export interface ContactFilters {
   readonly email?: string;
+  readonly phone?: string;
+  readonly mobile?: string;
   readonly company_id?: number;
   readonly updated_since?: string;
   readonly state?: 'deleted';
@@ -21,16 +25,31 @@ export interface ContactFilters {
   readonly per_page: number;
 }
 
-const contactRef = (id: number): RecordRef => ({ type: 'contact', id });
+export const contactRef = (id: number): RecordRef => ({ type: 'contact', id });
 
-/** What a contact's fields imply: it is its own subject, listed under its company, unique by e-mail. */
+/** The phone numbers a contact is found by (hashed in the key, like the e-mail's claim). */
+function phoneLookups(fields: ContactFields): Record<string, string> | undefined {
+  const lookups = Object.fromEntries(
+    (['phone', 'mobile'] as const)
+      .map((name) => [name, normalisePhone(fields[name] ?? '')] as const)
+      .filter(([, value]) => value !== ''),
+  );
+  return Object.keys(lookups).length ? lookups : undefined;
+}
+
+/**
+ * What a contact's fields imply: it is its own subject, listed under its company, unique by e-mail,
+ * found by phone and mobile. A contact made an agent keeps its e-mail but is no longer listed or found.
+ */
 export function deriveContact(record: StoredContact): StoredContact {
   const { fields } = record;
+  const listed = !record.supersededBy;
   return {
     ...record,
     subjects: [{ kind: 'contact', id: record.ref.id }],
-    parent: fields.company_id ? { key: `company#${fields.company_id}#contact` } : undefined,
+    parent: listed && fields.company_id ? { key: `company#${fields.company_id}#contact` } : undefined,
     uniqueValues: fields.email ? { email: normaliseEmail(fields.email) } : undefined,
+    lookupValues: listed ? phoneLookups(fields) : undefined,
   };
 }
 
@@ -52,9 +71,13 @@ export function newContact(
   });
 }
 
-/** Contacts (requesters): create, view, update, soft delete, restore, list. */
+/**
+ * Contacts (requesters): create, view, update, soft delete, restore, list. Writes are checked against
+ * the account's contact fields as the caller's role sees them (`form`).
+ */
 export class ContactService {
   private readonly lifecycle: RecordLifecycle<ContactFields>;
+  private readonly fields: FieldService;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(
@@ -62,9 +85,20 @@ export class ContactService {
       deriveContact,
       'The contact could not be saved: its e-mail belongs to another contact, or it changed since you read it.',
     );
+    this.fields = new FieldService(deps, 'contact');
   }
 
-  create(principal: Principal, input: Partial<ContactFields> & { name: string }): Promise<StoredContact> {
+  /** The contact fields as the caller sees them: what to validate writes against and hide from views. */
+  async form(principal: Principal): Promise<Form> {
+    return new Form('contact', await this.fields.definitions(principal), principal.role);
+  }
+
+  create(
+    principal: Principal,
+    input: Partial<ContactFields> & { name: string },
+    form: Form,
+  ): Promise<StoredContact> {
+    form.checkWrite(input, { ...contactDefaults, ...input }, 'create');
     const record = newContact(principal.accountId, this.deps.newId(), this.deps.now().toISOString(), input);
     return this.lifecycle.create(principal, record, Object.keys(input));
   }
@@ -77,9 +111,10 @@ export class ContactService {
     principal: Principal,
     id: number,
     changes: Partial<ContactFields>,
+    form: Form,
     ifMatch?: string,
   ): Promise<StoredContact> {
-    return this.lifecycle.update(principal, contactRef(id), changes, ifMatch);
+    return this.lifecycle.update(principal, contactRef(id), checkedChanges(form, changes), ifMatch);
   }
 
   softDelete(principal: Principal, id: number): Promise<void> {
@@ -90,8 +125,15 @@ export class ContactService {
     return this.lifecycle.restore(principal, contactRef(id));
   }
 
-  /** The live contact holding an e-mail address, if any. */
-  async findByEmail(principal: Principal, email: string): Promise<StoredContact | undefined> {
+  /**
+   * The live contact holding an e-mail address, if any; with `includeAgents`, also a contact made an
+   * agent (the person keeps the address, e.g. to be a ticket's requester).
+   */
+  async findByEmail(
+    principal: Principal,
+    email: string,
+    options: { includeAgents?: boolean } = {},
+  ): Promise<StoredContact | undefined> {
     const id = await this.deps.store.findByUniqueValue(
       principal.accountId,
       'contact',
@@ -101,19 +143,36 @@ export class ContactService {
     const record = id
       ? await this.deps.store.get<ContactFields>(principal.accountId, contactRef(id))
       : undefined;
-    return record && !record.deletedAt ? record : undefined;
+    if (!record || record.deletedAt) return undefined;
+    return record.supersededBy && !options.includeAgents ? undefined : record;
   }
 
   async list(
     principal: Principal,
     filters: ContactFilters,
+    form: Form,
   ): Promise<{ records: StoredContact[]; hasMore: boolean }> {
     const paging = { page: filters.page, perPage: filters.per_page };
     if (filters.email) {
       const record = await this.findByEmail(principal, filters.email);
       return { records: record && filters.page === 1 ? [record] : [], hasMore: false };
     }
+    for (const name of ['phone', 'mobile'] as const) {
+      const value = filters[name];
+      if (value === undefined) continue;
+      form.requireVisible(name);
+      const normalised = normalisePhone(value);
+      if (!normalised) return { records: [], hasMore: false };
+      return this.deps.store.listByLookupValue<ContactFields>(
+        principal.accountId,
+        'contact',
+        name,
+        normalised,
+        paging,
+      );
+    }
     if (filters.company_id) {
+      form.requireVisible('company_id');
       return this.deps.store.listByParent<ContactFields>(
         principal.accountId,
         `company#${filters.company_id}#contact`,

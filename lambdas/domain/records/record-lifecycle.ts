@@ -1,6 +1,6 @@
 import type { Principal } from '#domain/account';
 import { ConflictError, NotFoundError } from '#domain/errors';
-import type { RecordStore } from './record-store.ts';
+import type { RecordChange, RecordStore } from './record-store.ts';
 import {
   type Actor,
   type AuditOperation,
@@ -30,10 +30,22 @@ export class RecordLifecycle<F extends object> {
     private readonly conflictMessage: string,
   ) {}
 
-  /** A record of the caller's account; another account's id is simply not found. */
+  /**
+   * A record of the caller's account; another account's id is simply not found, and so is a record
+   * that lives on as another (a contact made an agent).
+   */
   async get(principal: Principal, ref: RecordRef): Promise<StoredRecord<F>> {
-    const record = await this.deps.store.get<F>(principal.accountId, ref);
+    return this.read(principal.accountId, ref);
+  }
+
+  private async read(accountId: string, ref: RecordRef): Promise<StoredRecord<F>> {
+    const record = await this.deps.store.get<F>(accountId, ref);
     if (!record) throw new NotFoundError();
+    if (record.supersededBy) {
+      throw new NotFoundError(
+        `This ${ref.type} is now ${record.supersededBy.type} ${record.supersededBy.id}; read it there.`,
+      );
+    }
     return record;
   }
 
@@ -55,10 +67,14 @@ export class RecordLifecycle<F extends object> {
     return derived;
   }
 
+  /**
+   * Applies `changes` to the live record, conditional on the version read. `changes` may be computed
+   * from the version read (e.g. merging custom fields), so what it is based on is what gets replaced.
+   */
   async update(
     principal: Principal,
     ref: RecordRef,
-    changes: Partial<F>,
+    changes: Partial<F> | ((previous: StoredRecord<F>) => Partial<F> | Promise<Partial<F>>),
     ifMatch?: string,
   ): Promise<StoredRecord<F>> {
     return this.updateAs(actorOf(principal), principal.accountId, ref, changes, ifMatch);
@@ -69,17 +85,20 @@ export class RecordLifecycle<F extends object> {
     actor: Actor,
     accountId: string,
     ref: RecordRef,
-    changes: Partial<F>,
+    changes: Partial<F> | ((previous: StoredRecord<F>) => Partial<F> | Promise<Partial<F>>),
     ifMatch?: string,
   ): Promise<StoredRecord<F>> {
-    const previous = await this.deps.store.get<F>(accountId, ref);
-    if (!previous || previous.deletedAt) throw new NotFoundError();
+    const previous = await this.read(accountId, ref);
+    if (previous.deletedAt) throw new NotFoundError();
     if (ifMatch && ifMatch !== etagOf(previous)) {
       throw new ConflictError(
         `The ${ref.type} changed since you read it (ETag mismatch). Read it again and retry.`,
       );
     }
-    const fields = { ...previous.fields, ...changes };
+    const fields = {
+      ...previous.fields,
+      ...(typeof changes === 'function' ? await changes(previous) : changes),
+    };
     const changedFields = changedFieldNames(previous.fields, fields);
     if (changedFields.length === 0) return previous;
     const next = this.derive({
@@ -112,6 +131,24 @@ export class RecordLifecycle<F extends object> {
     await this.translateConflicts(() =>
       this.deps.store.replace(previous, next, this.audit(principal, 'restore', next, [])),
     );
+  }
+
+  /**
+   * The change that retires a live record in favour of another (a contact made an agent), for the
+   * caller to store in one transaction with that other record.
+   */
+  supersede(
+    principal: Principal,
+    previous: StoredRecord<F>,
+    by: RecordRef,
+  ): Extract<RecordChange, { next: unknown }> {
+    const next = this.derive({
+      ...previous,
+      version: previous.version + 1,
+      updatedAt: this.laterThan(previous),
+      supersededBy: by,
+    });
+    return { previous, next, audit: this.audit(principal, 'update', next, ['superseded_by']) };
   }
 
   audit(

@@ -1,5 +1,14 @@
 import type { AuditEntry, RecordRef, RecordType, StoredRecord } from './record.ts';
 
+/** One change of a transaction that stores several (see RecordStore.commit). */
+export type RecordChange =
+  | { readonly create: StoredRecord<object>; readonly audit: AuditEntry }
+  | {
+      readonly previous: StoredRecord<object>;
+      readonly next: StoredRecord<object>;
+      readonly audit: AuditEntry;
+    };
+
 export interface RecordPage<F extends object> {
   readonly records: StoredRecord<F>[];
   readonly hasMore: boolean;
@@ -15,6 +24,8 @@ export interface RecordStore {
   create(record: StoredRecord<object>, audit: AuditEntry): Promise<void>;
   /** Creates several records in one transaction (e.g. a ticket and its new requester): all or none. */
   createTogether(entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>): Promise<void>;
+  /** Creates and replaces several records in one transaction (e.g. a contact made an agent): all or none. */
+  commit(changes: readonly RecordChange[]): Promise<void>;
   /** The next number of a per-account sequence (Freshdesk's ticket ids count 1, 2, 3, … per account). */
   nextSequence(accountId: string, name: string): Promise<number>;
   /** Replaces `previous` by `next` if `previous` is still the stored version; else ConflictError. */
@@ -26,6 +37,14 @@ export interface RecordStore {
     name: string,
     value: string,
   ): Promise<number | undefined>;
+  /** Live records of a type sharing a lookup value (e.g. contacts with a phone number), newest first. */
+  listByLookupValue<F extends object>(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    value: string,
+    paging: { page: number; perPage: number },
+  ): Promise<RecordPage<F>>;
   /** Live records of a type, most recently updated first, optionally only those updated since. */
   list<F extends object>(
     accountId: string,

@@ -22,6 +22,8 @@ export const recordTypes = [
   'solution_category',
   'solution_folder',
   'solution_article',
+  'contact_field',
+  'ticket_field',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -54,6 +56,16 @@ export interface StoredRecord<F extends object = Record<string, unknown>> {
   readonly secondaryParent?: { readonly key: string };
   /** Values that must be unique per account and type (e.g. a contact's e-mail), already normalised. */
   readonly uniqueValues?: Readonly<Record<string, string>>;
+  /**
+   * Values the record can be looked up by that several records may share (e.g. a contact's phone),
+   * already normalised; stored hashed, held only while the record is live.
+   */
+  readonly lookupValues?: Readonly<Record<string, string>>;
+  /**
+   * Set once the record lives on as another record (a contact made an agent): it is kept for what
+   * refers to it and keeps its unique values, but it is no longer listed nor shown as its own type.
+   */
+  readonly supersededBy?: RecordRef;
 }
 
 export type AuditOperation = 'create' | 'update' | 'delete' | 'restore';

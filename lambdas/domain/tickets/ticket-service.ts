@@ -4,6 +4,8 @@ import {
   ContactService,
   newContact,
 } from '#domain/contacts/contact-service';
+import { FieldService } from '#domain/fields/field-service';
+import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
@@ -45,8 +47,10 @@ export function deriveTicket(record: StoredTicket): StoredTicket {
 export class TicketService {
   private readonly lifecycle: RecordLifecycle<TicketFields>;
   private readonly contacts: ContactService;
+  private readonly fields: FieldService;
 
   constructor(private readonly deps: ContactServiceDependencies) {
+    this.fields = new FieldService(deps, 'ticket');
     this.lifecycle = new RecordLifecycle(
       deps,
       deriveTicket,
@@ -58,7 +62,10 @@ export class TicketService {
   async create(principal: Principal, input: CreateTicketInput): Promise<StoredTicket> {
     const { email: _email, name: _name, ...ticketInput } = input;
     const at = this.deps.now().toISOString();
+    const form = await this.form(principal);
     const requester = await this.resolveRequester(principal, input, at);
+    const fields = { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields;
+    form.checkWrite(ticketInput, fields, 'create');
     const id = await this.deps.store.nextSequence(principal.accountId, 'ticket');
     const ticket = deriveTicket({
       accountId: principal.accountId,
@@ -66,7 +73,7 @@ export class TicketService {
       version: 1,
       createdAt: at,
       updatedAt: at,
-      fields: { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields,
+      fields,
       subjects: [],
     });
     const ticketAudit = this.lifecycle.audit(principal, 'create', ticket, Object.keys(input));
@@ -98,7 +105,8 @@ export class TicketService {
     ifMatch?: string,
   ): Promise<StoredTicket> {
     if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
-    return this.lifecycle.update(principal, ticketRef(id), changes, ifMatch);
+    const form = await this.form(principal);
+    return this.lifecycle.update(principal, ticketRef(id), checkedChanges(form, changes), ifMatch);
   }
 
   softDelete(principal: Principal, id: number): Promise<void> {
@@ -153,13 +161,18 @@ export class TicketService {
       return { id: input.requester_id, created: undefined };
     }
     const email = input.email as string;
-    const existing = await this.contacts.findByEmail(principal, email);
+    // A contact made an agent is still the person with that address: the ticket is theirs.
+    const existing = await this.contacts.findByEmail(principal, email, { includeAgents: true });
     if (existing) return { id: existing.ref.id, created: undefined };
     const created = newContact(principal.accountId, this.deps.newId(), at, {
       name: input.name ?? email,
       email,
     });
     return { id: created.ref.id, created };
+  }
+
+  private async form(principal: Principal): Promise<Form> {
+    return new Form('ticket', await this.fields.definitions(principal), principal.role);
   }
 
   private requireLiveContact(principal: Principal, contactId: number): Promise<void> {

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import {
+  type FieldKind,
+  createContactFieldSchema,
+  createTicketFieldSchema,
+  fieldView,
+  updateContactFieldSchema,
+  updateTicketFieldSchema,
+} from '#domain/fields/field-definition';
+import { FieldService } from '#domain/fields/field-service';
+import { getRuntime } from '#adapters/runtime';
+import { type ApiDependencies, lazyHandler } from '#http/api-handler';
+import { crudRoutes } from '#http/crud-routes';
+import { paginationSchema } from '#http/request';
+import { jsonResponse } from '#http/responses';
+import { type RouteHandler, routedApi } from '#http/routed-api';
+
+export const fieldListQuerySchema = z.object(paginationSchema).strict();
+
+const schemas = {
+  contact: { create: createContactFieldSchema, update: updateContactFieldSchema },
+  ticket: { create: createTicketFieldSchema, update: updateTicketFieldSchema },
+} as const;
+
+/** The routes of one form: everyone reads `/api/v2/<kind>_fields`; admins manage `/api/v2/admin/<kind>_fields`. */
+function formRoutes(kind: FieldKind, service: FieldService): Record<string, RouteHandler> {
+  const view = (record: Parameters<typeof fieldView>[1]) => fieldView(kind, record);
+  return {
+    [`GET /api/v2/${kind}_fields`]: async (_event, principal) =>
+      jsonResponse(200, (await service.definitions(principal)).map(view)),
+    ...crudRoutes({
+      path: `/api/v2/admin/${kind}_fields`,
+      service,
+      view,
+      createSchema: schemas[kind].create,
+      updateSchema: schemas[kind].update,
+      listQuerySchema: fieldListQuerySchema,
+    }),
+  };
+}
+
+/** Contact fields and ticket fields (custom field definitions, Freshdesk v2). */
+export function createFieldsHandler(
+  deps: ApiDependencies & { contactFields: FieldService; ticketFields: FieldService },
+) {
+  return routedApi(deps, {
+    ...formRoutes('contact', deps.contactFields),
+    ...formRoutes('ticket', deps.ticketFields),
+  });
+}
+
+export const handler = lazyHandler(() => {
+  const runtime = getRuntime();
+  const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
+  return createFieldsHandler({
+    ...runtime,
+    homeRegion: runtime.env.HOME_REGION,
+    contactFields: new FieldService(services, 'contact'),
+    ticketFields: new FieldService(services, 'ticket'),
+  });
+});

@@ -1,0 +1,95 @@
+import { z } from 'zod';
+import type { Principal, Role } from '#domain/account';
+import { requireAdmin } from '#domain/agents/permissions';
+import { type StoredAgent, newAgent, roleIds, ticketScopes } from '#domain/agents/agent-service';
+import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
+import { RecordLifecycle, actorOf } from '#domain/records/record-lifecycle';
+import type { RecordStore } from '#domain/records/record-store';
+import type { ContactFields } from './contact-schema.ts';
+import { contactRef, deriveContact } from './contact-service.ts';
+
+const conflictMessage =
+  'The contact changed while it was being made an agent, or an agent with its id exists. Read it again.';
+const roleById = new Map(Object.entries(roleIds).map(([role, id]) => [id, role as Role]));
+
+/** PUT /api/v2/contacts/{id}/make_agent: every property optional, as in v2 (no body: a full-time agent). */
+export const makeAgentSchema = z
+  .object({
+    occasional: z.boolean(),
+    signature: z.string().max(10_000).nullable(),
+    ticket_scope: z.union(
+      ticketScopes.map((scope) => z.literal(scope)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>],
+    ),
+    // The platform's agents hold one role each.
+    role_ids: z
+      .array(z.number().int())
+      .length(1, 'An agent holds exactly one role')
+      .refine((ids) => ids.every((id) => roleById.has(id)), {
+        message: `It should be one of these values: ${[...roleById.keys()].join(',')}`,
+      }),
+    group_ids: z.array(z.number().int().positive()).max(100),
+  })
+  .partial()
+  .strict();
+
+export type MakeAgentInput = z.infer<typeof makeAgentSchema>;
+
+/**
+ * Makes a contact an agent, as v2 does: the agent keeps the contact's id and personal fields, and the
+ * contact record stays (superseded by the agent) so its tickets keep pointing at the same person and
+ * its e-mail stays taken, but it is no longer a contact: not listed, not found by filters, 404 by id.
+ * Agent and superseded contact are written in one transaction, each with its audit entry.
+ */
+export class ContactConversion {
+  private readonly contacts: RecordLifecycle<ContactFields>;
+
+  constructor(private readonly deps: { store: RecordStore; now: () => Date }) {
+    this.contacts = new RecordLifecycle(deps, deriveContact, conflictMessage);
+  }
+
+  async makeAgent(principal: Principal, contactId: number, input: MakeAgentInput): Promise<StoredAgent> {
+    requireAdmin(principal, 'make a contact an agent');
+    const contact = await this.contacts.get(principal, contactRef(contactId));
+    if (contact.deletedAt)
+      throw new NotFoundError('The contact is deleted; restore it before making it an agent.');
+    const { name, email, phone, mobile, job_title, language, time_zone } = contact.fields;
+    if (!email) {
+      throw new ValidationError([
+        {
+          field: 'email',
+          message: 'Only a contact with an e-mail address can become an agent',
+          code: 'invalid_value',
+        },
+      ]);
+    }
+    const { role_ids, ...settings } = input;
+    const superseded = this.contacts.supersede(principal, contact, { type: 'agent', id: contactId });
+    const agent = newAgent(principal.accountId, contactId, superseded.next.updatedAt, {
+      name,
+      email,
+      phone,
+      mobile,
+      job_title,
+      language,
+      time_zone,
+      role: roleById.get(role_ids?.[0] ?? roleIds.agent) ?? 'agent',
+      ...settings,
+    });
+    const agentAudit = {
+      at: agent.createdAt,
+      actor: actorOf(principal),
+      operation: 'create' as const,
+      record: agent.ref,
+      changedFields: Object.keys(agent.fields).sort(),
+    };
+    try {
+      await this.deps.store.commit([superseded, { create: agent, audit: agentAudit }]);
+    } catch (error) {
+      if (error instanceof ConflictError) {
+        throw new ConflictError(conflictMessage);
+      }
+      throw error;
+    }
+    return agent;
+  }
+}

@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { StoredRecord } from '#domain/records/record';
+
+/** Contact fields and ticket fields: the two forms whose fields an admin defines (Freshdesk v2). */
+export type FieldKind = 'contact' | 'ticket';
+
+/** Types of custom fields, Freshdesk v2 names. */
+export const customFieldTypes = [
+  'custom_text',
+  'custom_paragraph',
+  'custom_checkbox',
+  'custom_number',
+  'custom_decimal',
+  'custom_date',
+  'custom_dropdown',
+] as const;
+export type CustomFieldType = (typeof customFieldTypes)[number];
+
+/** Roles a contact field can be hidden from (our addition); administrators always see every field. */
+export const hideableRoles = ['supervisor', 'agent'] as const;
+export type HideableRole = (typeof hideableRoles)[number];
+
+export interface FieldChoice {
+  readonly id: number;
+  readonly value: string;
+  readonly position: number;
+}
+
+/** A field definition as stored: what v2 shows of it, minus id and timestamps. */
+export interface FieldDefinitionFields {
+  readonly name: string;
+  readonly label: string;
+  readonly label_for_customers: string;
+  /** `default_<name>` for the built-in fields, one of `customFieldTypes` for the others. */
+  readonly type: string;
+  readonly default: boolean;
+  readonly position: number;
+  readonly required_for_agents: boolean;
+  readonly required_for_customers: boolean;
+  readonly customers_can_edit: boolean;
+  readonly displayed_for_customers: boolean;
+  readonly choices: readonly FieldChoice[];
+  /** Contact fields only: roles for which the field is absent from answers and refused on write. */
+  readonly hidden_from_roles: readonly HideableRole[];
+}
+
+export type StoredField = StoredRecord<FieldDefinitionFields>;
+
+const text = (max: number) => z.string().trim().max(max);
+const choiceSchema = z
+  .object({ value: text(255).min(1, 'It should not be blank'), position: z.number().int().min(1).max(1000) })
+  .partial()
+  .required({ value: true })
+  .strict();
+
+const settings = {
+  label: text(255).min(1, 'It should not be blank'),
+  label_for_customers: text(255).min(1, 'It should not be blank'),
+  position: z.number().int().min(1).max(1000),
+  required_for_agents: z.boolean(),
+  required_for_customers: z.boolean(),
+  customers_can_edit: z.boolean(),
+  displayed_for_customers: z.boolean(),
+  choices: z
+    .array(choiceSchema)
+    .min(1)
+    .max(500)
+    .refine((choices) => new Set(choices.map((c) => c.value.toLowerCase())).size === choices.length, {
+      message: 'Choices must be unique',
+    }),
+};
+const hiddenFromRoles = z
+  .array(z.enum(hideableRoles))
+  .max(hideableRoles.length)
+  .refine((roles) => new Set(roles).size === roles.length, { message: 'Roles must be unique' });
+
+const dropdownChoices = <T extends { type: string; choices?: unknown }>(body: T, ctx: z.RefinementCtx) => {
+  if (body.type === 'custom_dropdown' && body.choices === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['choices'], message: 'A dropdown field needs choices' });
+  }
+  if (body.type !== 'custom_dropdown' && body.choices !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['choices'], message: 'Only a dropdown field has choices' });
+  }
+};
+
+/** POST /api/v2/admin/contact_fields (v2 requires both labels and the type). */
+export const createContactFieldSchema = z
+  .object({ ...settings, type: z.enum(customFieldTypes), hidden_from_roles: hiddenFromRoles })
+  .partial()
+  .required({ label: true, label_for_customers: true, type: true })
+  .strict()
+  .superRefine(dropdownChoices);
+
+/** POST /api/v2/admin/ticket_fields. */
+export const createTicketFieldSchema = z
+  .object({ ...settings, type: z.enum(customFieldTypes) })
+  .partial()
+  .required({ label: true, type: true })
+  .strict()
+  .superRefine(dropdownChoices);
+
+const notEmpty = {
+  message: 'The request contains no field to update',
+  path: ['body'],
+};
+
+/** PUT /api/v2/admin/contact_fields/{id}: a field's type and name never change. */
+export const updateContactFieldSchema = z
+  .object({ ...settings, hidden_from_roles: hiddenFromRoles })
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, notEmpty);
+
+export const updateTicketFieldSchema = z
+  .object(settings)
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, notEmpty);
+
+export type CreateFieldInput = z.infer<typeof createContactFieldSchema>;
+export type UpdateFieldInput = z.infer<typeof updateContactFieldSchema>;
+
+/** The name a custom field gets from its label, as v2 derives it (tickets prefix `cf_`). */
+export function fieldNameOf(kind: FieldKind, label: string): string {
+  const slug = label
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
+  return slug && kind === 'ticket' ? `cf_${slug}` : slug;
+}
+
+/** A field definition as Freshdesk v2 shows it. */
+export function fieldView(kind: FieldKind, record: StoredField) {
+  const { choices, hidden_from_roles, displayed_for_customers, ...fields } = record.fields;
+  return {
+    id: record.ref.id,
+    ...fields,
+    ...(kind === 'contact'
+      ? { displayed_for_customers, hidden_from_roles }
+      : { displayed_to_customers: displayed_for_customers }),
+    ...(fields.type === 'custom_dropdown' ? { choices } : {}),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
