@@ -16,6 +16,10 @@ export const apiFunctions = {
   calls: { entry: 'lambdas/api/calls.ts', description: 'Call records and recordings' },
   chats: { entry: 'lambdas/api/chats.ts', description: 'Chat conversations and messages' },
   satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
+  integrationLinks: {
+    entry: 'lambdas/api/integration-links.ts',
+    description: "Apps' links from records to outside records",
+  },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -79,4 +83,12 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/groups/{id}', function: 'groups' },
   { method: 'PUT', path: '/api/v2/groups/{id}', function: 'groups' },
   { method: 'DELETE', path: '/api/v2/groups/{id}', function: 'groups' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/attachments', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/attachments/{id}', function: 'tickets' },
+  { method: 'DELETE', path: '/api/v2/attachments/{id}', function: 'tickets' },
+  { method: 'POST', path: '/api/v2/integration_links', function: 'integrationLinks' },
+  { method: 'GET', path: '/api/v2/integration_links', function: 'integrationLinks' },
+  { method: 'GET', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
+  { method: 'PUT', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
+  { method: 'DELETE', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
 ];

@@ -15,6 +15,8 @@ export const recordTypes = [
   'call',
   'chat',
   'chat_message',
+  'attachment',
+  'integration_link',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

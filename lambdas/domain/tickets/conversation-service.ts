@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 
@@ -84,6 +84,7 @@ export class ConversationService {
     ticketId: number,
     kind: 'reply' | 'note',
     input: z.infer<typeof replySchema> & z.infer<typeof noteSchema>,
+    companions: (conversation: StoredConversation) => Promise<readonly NewRecord[]> = async () => [],
   ): Promise<StoredConversation> {
     const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
     const authorId = input.user_id ?? principal.agentId;
@@ -113,7 +114,7 @@ export class ConversationService {
       },
       subjects: [],
     };
-    return this.lifecycle.create(principal, record, Object.keys(input));
+    return this.lifecycle.create(principal, record, Object.keys(input), companions);
   }
 
   async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
@@ -138,14 +139,14 @@ export class ConversationService {
 }
 
 /** A conversation as Freshdesk v2 shows it. */
-export function conversationView(record: StoredConversation) {
+export function conversationView(record: StoredConversation, attachments: readonly unknown[] = []) {
   const { author_kind: _kind, requester_id: _requester, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
     body_text: fields.body.replace(/<[^>]*>/g, ''),
     to_emails: [],
-    attachments: [],
+    attachments,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };

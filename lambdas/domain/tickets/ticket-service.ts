@@ -5,7 +5,7 @@ import {
   newContact,
 } from '#domain/contacts/contact-service';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
-import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
 
@@ -55,7 +55,12 @@ export class TicketService {
     this.contacts = new ContactService(deps);
   }
 
-  async create(principal: Principal, input: CreateTicketInput): Promise<StoredTicket> {
+  /** Creates the ticket; `companions` (its attachments) are stored in the same transaction. */
+  async create(
+    principal: Principal,
+    input: CreateTicketInput,
+    companions: (ticket: StoredTicket) => Promise<readonly NewRecord[]> = async () => [],
+  ): Promise<StoredTicket> {
     const { email: _email, name: _name, ...ticketInput } = input;
     const at = this.deps.now().toISOString();
     const requester = await this.resolveRequester(principal, input, at);
@@ -80,9 +85,13 @@ export class TicketService {
       await this.deps.store.createTogether([
         { record: requester.created, audit: contactAudit },
         { record: ticket, audit: ticketAudit },
+        ...(await companions(ticket)),
       ]);
     } else {
-      await this.deps.store.create(ticket, ticketAudit);
+      await this.deps.store.createTogether([
+        { record: ticket, audit: ticketAudit },
+        ...(await companions(ticket)),
+      ]);
     }
     return ticket;
   }
@@ -168,12 +177,12 @@ export class TicketService {
 }
 
 /** A ticket as Freshdesk v2 shows it. */
-export function ticketView(record: StoredTicket) {
+export function ticketView(record: StoredTicket, attachments: readonly unknown[] = []) {
   return {
     id: record.ref.id,
     ...record.fields,
     description_text: record.fields.description.replace(/<[^>]*>/g, ''),
-    attachments: [],
+    attachments,
     is_escalated: false,
     spam: false,
     deleted: Boolean(record.deletedAt),
