@@ -43,6 +43,8 @@ const newTicketForm = (files: Array<[string, Buffer, string]> = [], extra: Recor
     { email: `a-${randomUUID()}@example.test`, subject: 'With files', description: 'See attached', ...extra },
     files,
   );
+const ticketWithOneFile = () =>
+  call(account, 'POST', '/api/v2/tickets', newTicketForm([['a.txt', Buffer.from('a'), 'text/plain']]));
 const download = async (attachment: Attachment) =>
   Buffer.from(await (await fetch(attachment.attachment_url ?? '')).arrayBuffer());
 const objectKeys = async (prefix: string) =>
@@ -168,12 +170,7 @@ describe('attachments API', () => {
   });
 
   it('deletes an attachment: gone from the ticket and not found after', async () => {
-    const ticket = await call(
-      account,
-      'POST',
-      '/api/v2/tickets',
-      newTicketForm([['a.txt', Buffer.from('a'), 'text/plain']]),
-    );
+    const ticket = await ticketWithOneFile();
     const id = ticket.body.attachments[0].id;
 
     const deleted = await call(account, 'DELETE', `/api/v2/attachments/${id}`);
@@ -272,12 +269,7 @@ describe('attachments API', () => {
 
   it("answers another account's tickets and attachments with 404 and changes nothing", async () => {
     // Prepare
-    const ticket = await call(
-      account,
-      'POST',
-      '/api/v2/tickets',
-      newTicketForm([['a.txt', Buffer.from('a'), 'text/plain']]),
-    );
+    const ticket = await ticketWithOneFile();
     const id = ticket.body.attachments[0].id;
 
     // Act

@@ -5,6 +5,7 @@ import { NotFoundError, ValidationError } from '#domain/errors';
 import type { ObjectStore } from '#domain/object-store';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { requesterAndAuthor } from '#domain/tickets/conversation-service';
 
 /** Presigned attachment URLs (download and upload) live this long. */
 export const attachmentUrlSeconds = 900;
@@ -68,10 +69,10 @@ export const attachmentKey = (accountId: string, ticketId: number, attachmentId:
 /** An attachment holds data of the ticket's requester and of its author; it is listed under its ticket. */
 function deriveAttachment(record: StoredAttachment): StoredAttachment {
   const { fields } = record;
-  const subjects: SubjectRef[] = [{ kind: 'contact', id: fields.requester_id }];
-  if (!(fields.author_kind === 'contact' && fields.author_id === fields.requester_id)) {
-    subjects.push({ kind: fields.author_kind, id: fields.author_id });
-  }
+  const subjects = requesterAndAuthor(fields.requester_id, {
+    kind: fields.author_kind,
+    id: fields.author_id,
+  });
   return { ...record, subjects, parent: { key: ticketAttachmentsKey(fields.ticket_id) } };
 }
 

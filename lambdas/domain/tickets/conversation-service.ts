@@ -58,11 +58,15 @@ export const ticketConversationsKey = (ticketId: number) => `ticket#${ticketId}#
 /** A conversation holds its author's and its ticket requester's data, and is listed under its ticket. */
 export function deriveConversation(record: StoredConversation): StoredConversation {
   const { fields } = record;
-  const subjects: SubjectRef[] = [{ kind: 'contact', id: fields.requester_id }];
-  if (!(fields.author_kind === 'contact' && fields.user_id === fields.requester_id)) {
-    subjects.push({ kind: fields.author_kind, id: fields.user_id });
-  }
+  const subjects = requesterAndAuthor(fields.requester_id, { kind: fields.author_kind, id: fields.user_id });
   return { ...record, subjects, parent: { key: ticketConversationsKey(fields.ticket_id) } };
+}
+
+/** The people a message on a ticket is about: the ticket's requester and its author (once if the same). */
+export function requesterAndAuthor(requesterId: number, author: SubjectRef): SubjectRef[] {
+  const requester: SubjectRef = { kind: 'contact', id: requesterId };
+  const same = author.kind === 'contact' && author.id === requesterId;
+  return same ? [requester] : [requester, author];
 }
 
 /** Replies and notes on tickets: add, list in order, edit, delete. */
