@@ -144,6 +144,14 @@ export function toApiGatewayEvent(
   };
 }
 
+/** Lambda takes at most 6 MB of event from a synchronous invoke (API Gateway answers 413 past it). */
+export const lambdaMaxEventBytes = 6 * 1024 * 1024;
+
+/** Whether API Gateway could hand this event to a function: a base64 body counts at its encoded size. */
+export function fitsLambdaInvoke(event: APIGatewayProxyEventV2): boolean {
+  return Buffer.byteLength(JSON.stringify(event)) <= lambdaMaxEventBytes;
+}
+
 /** The Lambda context object the runtime passes to handlers. */
 export function lambdaContext(functionName: string, requestId: string, timeoutMs = 29_000): Context {
   const deadline = Date.now() + timeoutMs;

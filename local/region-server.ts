@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import {
   compileRoutes,
+  fitsLambdaInvoke,
   type LambdaHandler,
   lambdaContext,
   readBody,
@@ -42,6 +43,7 @@ const server = createServer(async (request, response) => {
     const body = await readBody(request);
     if (body === 'too_large') return writeGatewayError(response, 413, requestId);
     const event = toApiGatewayEvent(request, body, matched.route, matched.pathParameters);
+    if (!fitsLambdaInvoke(event)) return writeGatewayError(response, 413, requestId);
     const handler = await loadHandler(matched.route.function);
     const result = await handler(
       event,

@@ -28,12 +28,22 @@ export class S3ObjectStore implements ObjectStore {
   }
 
   async exists(bucket: string, key: string): Promise<boolean> {
+    return (await this.sizeOf(bucket, key)) !== undefined;
+  }
+
+  async sizeOf(bucket: string, key: string): Promise<number | undefined> {
     try {
-      await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
+      const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+      return head.ContentLength ?? 0;
     } catch (error) {
-      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return false;
+      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
       throw error;
     }
+  }
+
+  async put(bucket: string, key: string, bytes: Uint8Array, contentType: string): Promise<void> {
+    await this.s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: bytes, ContentType: contentType }),
+    );
   }
 }

@@ -32,6 +32,13 @@ import {
   updateTicketFieldSchema,
 } from '#domain/fields/field-definition';
 import { fieldListQuerySchema } from './fields.ts';
+import { presignAttachmentSchema } from '#domain/attachments/attachment-service';
+import {
+  createIntegrationLinkSchema,
+  updateIntegrationLinkSchema,
+} from '#domain/integrations/integration-link-service';
+import { multipartLimits } from '#http/multipart';
+import { integrationLinkListQuerySchema } from './integration-links.ts';
 
 interface Operation {
   readonly summary: string;
@@ -39,6 +46,8 @@ interface Operation {
   readonly query?: z.ZodObject | z.ZodType;
   readonly success: 200 | 201 | 204;
   readonly auth?: false;
+  /** Also takes multipart/form-data: the body's fields as form fields, files in `attachments[]`. */
+  readonly multipart?: true;
 }
 
 /** Every route of `apiRoutes`, described; a route missing here fails the OpenAPI test. */
@@ -69,6 +78,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Create a ticket (requester by id or e-mail)',
     body: createTicketSchema,
     success: 201,
+    multipart: true,
   },
   'GET /api/v2/tickets': { summary: 'List tickets', query: ticketListQuerySchema, success: 200 },
   'GET /api/v2/tickets/{id}': { summary: 'View a ticket (ETag)', success: 200 },
@@ -79,8 +89,18 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/tickets/{id}': { summary: 'Soft-delete a ticket', success: 204 },
   'PUT /api/v2/tickets/{id}/restore': { summary: 'Restore a soft-deleted ticket', success: 204 },
-  'POST /api/v2/tickets/{id}/reply': { summary: 'Reply to a ticket', body: replySchema, success: 201 },
-  'POST /api/v2/tickets/{id}/notes': { summary: 'Add a note to a ticket', body: noteSchema, success: 201 },
+  'POST /api/v2/tickets/{id}/reply': {
+    summary: 'Reply to a ticket',
+    body: replySchema,
+    success: 201,
+    multipart: true,
+  },
+  'POST /api/v2/tickets/{id}/notes': {
+    summary: 'Add a note to a ticket',
+    body: noteSchema,
+    success: 201,
+    multipart: true,
+  },
   'GET /api/v2/tickets/{id}/conversations': {
     summary: "A ticket's conversations, oldest first",
     query: conversationPageQuerySchema,
@@ -300,6 +320,34 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Delete a custom ticket field (admins; built-in fields stay)',
     success: 204,
   },
+  'POST /api/v2/tickets/{id}/attachments': {
+    summary:
+      'Announce a large file (our addition): answers a presigned upload URL; the attachment shows on the ticket once an object of the announced size is uploaded',
+    body: presignAttachmentSchema,
+    success: 201,
+  },
+  'GET /api/v2/attachments/{id}': {
+    summary: 'One attachment (our addition): `state` stored or awaiting_upload, attachment_url once stored',
+    success: 200,
+  },
+  'DELETE /api/v2/attachments/{id}': { summary: 'Delete an attachment', success: 204 },
+  'POST /api/v2/integration_links': {
+    summary: "Link a ticket, contact, company, call or chat to an app's outside record (our addition)",
+    body: createIntegrationLinkSchema,
+    success: 201,
+  },
+  'GET /api/v2/integration_links': {
+    summary: 'List integration links; by record (record_type and record_id) or by app',
+    query: integrationLinkListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/integration_links/{id}': { summary: 'View an integration link (ETag)', success: 200 },
+  'PUT /api/v2/integration_links/{id}': {
+    summary: 'Change the outside end of a link (If-Match)',
+    body: updateIntegrationLinkSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/integration_links/{id}': { summary: 'Delete an integration link', success: 204 },
 };
 
 /** The five operations of a resource built with crudRoutes (lambdas/http/crud-routes.ts). */
@@ -334,6 +382,25 @@ function crudOperations(resource: {
       summary: `Delete a ${noun} (${who}); what it holds answers 404 from then on`,
       success: 204,
     },
+  };
+}
+
+/** The multipart/form-data form of a body: its fields, plus files in `attachments[]` (Freshdesk v2). */
+function multipartSchema(body: z.ZodType) {
+  const json = z.toJSONSchema(body, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, unknown>;
+  };
+  return {
+    type: 'object',
+    properties: {
+      ...json.properties,
+      'attachments[]': {
+        type: 'array',
+        maxItems: multipartLimits.maxFiles,
+        items: { type: 'string', contentMediaType: 'application/octet-stream' },
+      },
+    },
+    description: `Arrays as repeated name[] fields, objects as name[key] fields; at most ${multipartLimits.maxBodyBytes} bytes in all (larger: 413; use the presigned upload).`,
   };
 }
 
@@ -382,6 +449,9 @@ export function buildOpenApiDocument() {
                 'application/json': {
                   schema: z.toJSONSchema(operation.body, { io: 'input', unrepresentable: 'any' }),
                 },
+                ...(operation.multipart
+                  ? { 'multipart/form-data': { schema: multipartSchema(operation.body) } }
+                  : {}),
               },
             },
           }
@@ -400,6 +470,7 @@ export function buildOpenApiDocument() {
               409: errorResponse('Changed since read (If-Match), or a unique value is taken'),
               421: errorResponse('The account is hosted in another region; `home_region` names it'),
             }),
+        ...(operation.multipart ? { 413: errorResponse('The multipart body is larger than the limit') } : {}),
         503: errorResponse('Throttled; retry after `Retry-After` seconds'),
       },
     };

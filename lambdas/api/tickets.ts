@@ -1,5 +1,13 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import {
+  AttachmentService,
+  attachmentUrlSeconds,
+  attachmentView,
+  presignAttachmentSchema,
+  type VisibleAttachment,
+} from '#domain/attachments/attachment-service';
 import { etagOf } from '#domain/records/record';
 import {
   ConversationService,
@@ -14,6 +22,7 @@ import { TicketService, ticketView } from '#domain/tickets/ticket-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { parseBodyWithFiles } from '#http/multipart';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -35,6 +44,8 @@ export function createTicketsHandler(
     tickets: TicketService;
     conversations: ConversationService;
     huddles: HuddleService;
+    attachments: AttachmentService;
+    now: () => Date;
   },
 ) {
   const page = <T>(
@@ -45,13 +56,25 @@ export function createTicketsHandler(
   ) =>
     jsonResponse(
       200,
-      result.records.map(view),
+      result.records.map((record) => view(record)),
       result.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
     );
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/tickets': async (event, principal) => {
-      const record = await deps.tickets.create(principal, parseJsonBody(event, createTicketSchema));
-      return jsonResponse(201, ticketView(record), {
+      const { input, files } = await parseBodyWithFiles(event, createTicketSchema);
+      let attached: VisibleAttachment[] = [];
+      const record = await deps.tickets.create(principal, input, async (ticket) => {
+        const owner = {
+          ticketId: ticket.ref.id,
+          conversationId: null,
+          requesterId: ticket.fields.requester_id,
+          author: { kind: 'agent', id: principal.agentId },
+        } as const;
+        const stored = await deps.attachments.store(principal, owner, files);
+        attached = await deps.attachments.visibleAll(stored.records);
+        return stored.entries;
+      });
+      return jsonResponse(201, ticketView(record, attached.map(attachmentView)), {
         etag: etagOf(record),
         location: `/api/v2/tickets/${record.ref.id}`,
       });
@@ -62,7 +85,10 @@ export function createTicketsHandler(
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
       const record = await deps.tickets.get(principal, pathId(event));
-      return jsonResponse(200, ticketView(record), { etag: etagOf(record) });
+      const attachments = await deps.attachments.ofTicket(principal, record.ref.id);
+      return jsonResponse(200, ticketView(record, ownAttachments(attachments, null)), {
+        etag: etagOf(record),
+      });
     },
     'PUT /api/v2/tickets/{id}': async (event, principal) => {
       const id = pathId(event);
@@ -78,16 +104,10 @@ export function createTicketsHandler(
       await deps.tickets.restore(principal, pathId(event));
       return noContent();
     },
-    'POST /api/v2/tickets/{id}/reply': async (event, principal) => {
-      const id = pathId(event);
-      const record = await deps.conversations.add(principal, id, 'reply', parseJsonBody(event, replySchema));
-      return jsonResponse(201, conversationView(record));
-    },
-    'POST /api/v2/tickets/{id}/notes': async (event, principal) => {
-      const id = pathId(event);
-      const record = await deps.conversations.add(principal, id, 'note', parseJsonBody(event, noteSchema));
-      return jsonResponse(201, conversationView(record));
-    },
+    'POST /api/v2/tickets/{id}/reply': (event, principal) =>
+      addConversation(event, principal, 'reply', replySchema),
+    'POST /api/v2/tickets/{id}/notes': (event, principal) =>
+      addConversation(event, principal, 'note', noteSchema),
     'GET /api/v2/tickets/{id}/conversations': async (event, principal) => {
       const id = pathId(event);
       const query = parseQuery(event, conversationPageQuerySchema);
@@ -95,7 +115,10 @@ export function createTicketsHandler(
         page: query.page,
         perPage: query.per_page,
       });
-      return page(event, query, result, conversationView);
+      const attachments = await deps.attachments.ofTicket(principal, id);
+      return page(event, query, result, (record) =>
+        conversationView(record, ownAttachments(attachments, record.ref.id)),
+      );
     },
     'PUT /api/v2/conversations/{id}': async (event, principal) => {
       const id = pathId(event);
@@ -104,7 +127,8 @@ export function createTicketsHandler(
         id,
         parseJsonBody(event, updateConversationSchema),
       );
-      return jsonResponse(200, conversationView(record));
+      const attachments = await deps.attachments.ofTicket(principal, record.fields.ticket_id);
+      return jsonResponse(200, conversationView(record, ownAttachments(attachments, record.ref.id)));
     },
     'POST /api/v2/tickets/{id}/huddle': async (event, principal) => {
       const id = pathId(event);
@@ -125,8 +149,65 @@ export function createTicketsHandler(
       await deps.conversations.softDelete(principal, pathId(event));
       return noContent();
     },
+    'POST /api/v2/tickets/{id}/attachments': async (event, principal) => {
+      const id = pathId(event);
+      const input = parseJsonBody(event, presignAttachmentSchema);
+      const owner = await deps.attachments.ownerFor(principal, id, input.conversation_id);
+      const { record, uploadUrl } = await deps.attachments.presign(principal, owner, input);
+      return jsonResponse(
+        201,
+        {
+          ...attachmentView({ record, url: null }),
+          upload_url: uploadUrl,
+          upload_expires_at: new Date(deps.now().getTime() + attachmentUrlSeconds * 1000).toISOString(),
+        },
+        { location: `/api/v2/attachments/${record.ref.id}` },
+      );
+    },
+    'GET /api/v2/attachments/{id}': async (event, principal) => {
+      const attachment = await deps.attachments.get(principal, pathId(event));
+      return jsonResponse(200, {
+        ...attachmentView(attachment),
+        state: attachment.url ? 'stored' : 'awaiting_upload',
+      });
+    },
+    'DELETE /api/v2/attachments/{id}': async (event, principal) => {
+      await deps.attachments.softDelete(principal, pathId(event));
+      return noContent();
+    },
   };
   return routedApi(deps, routes);
+
+  /** Reply or note, JSON or multipart with files; the files' records are written with the conversation. */
+  async function addConversation(
+    event: APIGatewayProxyEventV2,
+    principal: Principal,
+    kind: 'reply' | 'note',
+    schema: typeof replySchema | typeof noteSchema,
+  ) {
+    const id = pathId(event);
+    const { input, files } = await parseBodyWithFiles(event, schema);
+    let attached: VisibleAttachment[] = [];
+    const record = await deps.conversations.add(principal, id, kind, input, async (conversation) => {
+      const owner = {
+        ticketId: conversation.fields.ticket_id,
+        conversationId: conversation.ref.id,
+        requesterId: conversation.fields.requester_id,
+        author: { kind: conversation.fields.author_kind, id: conversation.fields.user_id },
+      };
+      const stored = await deps.attachments.store(principal, owner, files);
+      attached = await deps.attachments.visibleAll(stored.records);
+      return stored.entries;
+    });
+    return jsonResponse(201, conversationView(record, attached.map(attachmentView)));
+  }
+}
+
+/** The attachments of one conversation (or, for null, of the ticket itself), as v2 shows them. */
+function ownAttachments(attachments: readonly VisibleAttachment[], conversationId: number | null) {
+  return attachments
+    .filter((attachment) => attachment.record.fields.conversation_id === conversationId)
+    .map(attachmentView);
 }
 
 export const handler = lazyHandler(() => {
@@ -138,5 +219,11 @@ export const handler = lazyHandler(() => {
     tickets: new TicketService(services),
     conversations: new ConversationService(services),
     huddles: new HuddleService(services),
+    attachments: new AttachmentService({
+      ...services,
+      objects: runtime.objects,
+      bucket: runtime.env.ATTACHMENTS_BUCKET,
+    }),
+    now: runtime.now,
   });
 });

@@ -103,3 +103,11 @@ export class WrongRegionError extends DomainError {
     this.name = 'WrongRegionError';
   }
 }
+
+/** A request body larger than the route accepts (e.g. a multipart upload past the API's limit). */
+export class PayloadTooLargeError extends DomainError {
+  constructor(message: string) {
+    super(message, 'payload_too_large');
+    this.name = 'PayloadTooLargeError';
+  }
+}

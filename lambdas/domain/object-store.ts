@@ -5,4 +5,8 @@ export interface ObjectStore {
   /** A URL the client GETs the object from, valid for `expiresInSeconds`. */
   presignDownload(bucket: string, key: string, expiresInSeconds: number): Promise<string>;
   exists(bucket: string, key: string): Promise<boolean>;
+  /** The object's size in bytes, or undefined while there is no such object. */
+  sizeOf(bucket: string, key: string): Promise<number | undefined>;
+  /** Stores bytes the API received itself (small multipart uploads). */
+  put(bucket: string, key: string, bytes: Uint8Array, contentType: string): Promise<void>;
 }

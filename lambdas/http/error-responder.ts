@@ -8,6 +8,7 @@ import {
   DomainError,
   RateLimitedError,
   NotFoundError,
+  PayloadTooLargeError,
   ValidationError,
   WrongRegionError,
 } from '#domain/errors';
@@ -23,6 +24,7 @@ const statusByError: ReadonlyArray<[new (...args: never[]) => DomainError, numbe
   [ConflictError, 409],
   [WrongRegionError, 421],
   [RateLimitedError, 429],
+  [PayloadTooLargeError, 413],
 ];
 
 const throttlingErrorNames = new Set([

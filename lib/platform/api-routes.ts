@@ -19,6 +19,10 @@ export const apiFunctions = {
   discussions: { entry: 'lambdas/api/discussions.ts', description: 'Discussions: forums, topics, comments' },
   solutions: { entry: 'lambdas/api/solutions.ts', description: 'Solutions: the knowledge base' },
   fields: { entry: 'lambdas/api/fields.ts', description: 'Contact fields and ticket fields' },
+  integrationLinks: {
+    entry: 'lambdas/api/integration-links.ts',
+    description: "Apps' links from records to outside records",
+  },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -130,4 +134,12 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
   { method: 'PUT', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
   { method: 'DELETE', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/attachments', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/attachments/{id}', function: 'tickets' },
+  { method: 'DELETE', path: '/api/v2/attachments/{id}', function: 'tickets' },
+  { method: 'POST', path: '/api/v2/integration_links', function: 'integrationLinks' },
+  { method: 'GET', path: '/api/v2/integration_links', function: 'integrationLinks' },
+  { method: 'GET', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
+  { method: 'PUT', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
+  { method: 'DELETE', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
 ];

@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
 import type { LocalEndpoints } from '../../local/platform.ts';
@@ -12,4 +13,14 @@ export function emulatorDocumentClient(platform: LocalEndpoints): DynamoDBDocume
       credentials: localCredentials,
     }),
   );
+}
+
+/** An S3 client on the local platform's S3 emulator. */
+export function emulatorS3Client(platform: LocalEndpoints): S3Client {
+  return new S3Client({
+    endpoint: platform.emulators.s3,
+    region: localSigningRegion,
+    credentials: localCredentials,
+    forcePathStyle: true,
+  });
 }

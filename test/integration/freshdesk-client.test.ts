@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 // The npm wrapper of the public Freshdesk v2 API, unchanged: only its base URL points at our API.
 import Freshdesk from 'freshdesk-api';
 import { describe, expect, inject, it } from 'vitest';
@@ -101,5 +104,29 @@ describe('an existing Freshdesk v2 client library (freshdesk-api) against the lo
     expect(listed.map((a) => a.id)).toEqual([article.id]);
     expect(folders.map((f) => f.id)).toEqual([folder.id]);
     expect(missing).toMatchObject({ name: 'FreshdeskError', status: 404 });
+  });
+
+  it('creates a ticket with a file the way the library sends attachments (multipart/form-data)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fd-attach-'));
+    const bytes = randomBytes(10_000);
+    writeFileSync(join(dir, 'report.bin'), bytes);
+
+    const ticket = await call<Ticket & { attachments: Array<{ name: string; attachment_url: string }> }>(
+      'createTicket',
+      {
+        subject: 'With a file',
+        description: 'See attached',
+        email: `lib-${randomUUID()}@example.test`,
+        priority: 2,
+        attachments: [createReadStream(join(dir, 'report.bin'))],
+      },
+    );
+    const downloaded = Buffer.from(
+      await (await fetch(ticket.attachments[0]?.attachment_url ?? '')).arrayBuffer(),
+    );
+    rmSync(dir, { recursive: true });
+
+    expect(ticket.attachments.map((attachment) => attachment.name)).toEqual(['report.bin']);
+    expect(downloaded.equals(bytes)).toBe(true);
   });
 });

@@ -168,6 +168,20 @@ export const pageQuery: QuerySpec = {
   params: { page: intParam(1, 10_000), per_page: intParam(1, 100) },
 };
 
+export const integrationLinkListQuery: QuerySpec = {
+  params: {
+    page: intParam(1, 10_000),
+    per_page: intParam(1, 100),
+    record_type: enumParam(['ticket', 'contact', 'company', 'call', 'chat']),
+    record_id: intParam(1, Number.MAX_SAFE_INTEGER),
+    app: { judge: (value) => (value.length >= 1 && value.length <= 64 ? 'good' : 'bad') },
+  },
+  combine: (present) => {
+    if (present.has('record_type') !== present.has('record_id')) return 'bad';
+    return present.has('record_type') && present.has('app') ? 'bad' : 'good';
+  },
+};
+
 /** A ticket or conversation route: API key, no contact ids, fields not spelled out here. */
 const ticketRoute = (
   body: BodyContract,
@@ -290,6 +304,16 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [404],
     contactIds: true,
   },
+  // README "Attachments": a large file is announced as JSON; attachments are read and deleted by id.
+  'POST /api/v2/tickets/{id}/attachments': ticketRoute('json-object', 'ignored', [201]),
+  'GET /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [200]),
+  'DELETE /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [204]),
+  // README "Integration links": CRUD; listed by a record (record_type and record_id together) or by app.
+  'POST /api/v2/integration_links': ticketRoute('json-object', 'ignored', [201]),
+  'GET /api/v2/integration_links': ticketRoute('ignored', integrationLinkListQuery, [200]),
+  'GET /api/v2/integration_links/{id}': ticketRoute('ignored', 'ignored', [200]),
+  'PUT /api/v2/integration_links/{id}': ticketRoute('json-object', 'ignored', [200]),
+  'DELETE /api/v2/integration_links/{id}': ticketRoute('ignored', 'ignored', [204]),
 };
 
 /**

@@ -1,5 +1,6 @@
+import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { compileRoutes } from '../../local/api-gateway-adapter.ts';
+import { compileRoutes, fitsLambdaInvoke, toApiGatewayEvent } from '../../local/api-gateway-adapter.ts';
 
 describe('local API Gateway route matching', () => {
   const match = compileRoutes([
@@ -34,5 +35,38 @@ describe('local API Gateway route matching', () => {
     expect(match('POST', '/api/v2/account')).toBeUndefined();
     expect(match('GET', '/api/v2/account/extra')).toBeUndefined();
     expect(match('GET', '/api/v2/tickets/')).toBeUndefined();
+  });
+});
+
+describe('local API Gateway events', () => {
+  const route = { method: 'POST', path: '/api/v2/tickets', function: 'tickets' } as const;
+  const request = (contentType: string) =>
+    ({
+      url: '/api/v2/tickets',
+      headers: { 'content-type': contentType, host: '127.0.0.1:1' },
+      httpVersion: '1.1',
+      socket: { remoteAddress: '127.0.0.1' },
+    }) as unknown as IncomingMessage;
+
+  it('passes a multipart body base64-encoded, byte for byte, as API Gateway v2 does', () => {
+    const body = Buffer.from([0x2d, 0x2d, 0x58, 0x0d, 0x0a, 0x00, 0xff, 0xfe, 0x80]);
+
+    const event = toApiGatewayEvent(request('multipart/form-data; boundary=X'), body, route, {});
+
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body ?? '', 'base64').equals(body)).toBe(true);
+  });
+
+  it('refuses events past the 6 MB Lambda invoke limit, counting a base64 body at its encoded size', () => {
+    const fits = toApiGatewayEvent(request('application/octet-stream'), Buffer.alloc(4_000_000), route, {});
+    const tooLarge = toApiGatewayEvent(
+      request('application/octet-stream'),
+      Buffer.alloc(4_800_000),
+      route,
+      {},
+    );
+
+    expect(fitsLambdaInvoke(fits)).toBe(true);
+    expect(fitsLambdaInvoke(tooLarge)).toBe(false);
   });
 });

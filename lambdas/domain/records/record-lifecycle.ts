@@ -3,12 +3,19 @@ import { ConflictError, NotFoundError } from '#domain/errors';
 import type { RecordChange, RecordStore } from './record-store.ts';
 import {
   type Actor,
+  type AuditEntry,
   type AuditOperation,
   changedFieldNames,
   etagOf,
   type RecordRef,
   type StoredRecord,
 } from './record.ts';
+
+/** A record to create with its audit entry, as the record store takes several in one transaction. */
+export interface NewRecord {
+  readonly record: StoredRecord<object>;
+  readonly audit: AuditEntry;
+}
 
 export interface LifecycleDependencies {
   readonly store: RecordStore;
@@ -55,14 +62,20 @@ export class RecordLifecycle<F extends object> {
     return record;
   }
 
+  /** Creates the record; `companions` (e.g. its attachments) are written in the same transaction. */
   async create(
     principal: Principal,
     record: StoredRecord<F>,
     changedFields: readonly string[],
+    companions: (created: StoredRecord<F>) => Promise<readonly NewRecord[]> = async () => [],
   ): Promise<StoredRecord<F>> {
     const derived = this.derive(record);
+    const audit = this.audit(principal, 'create', derived, changedFields);
+    const others = await companions(derived);
     await this.translateConflicts(() =>
-      this.deps.store.create(derived, this.audit(principal, 'create', derived, changedFields)),
+      others.length
+        ? this.deps.store.createTogether([{ record: derived, audit }, ...others])
+        : this.deps.store.create(derived, audit),
     );
     return derived;
   }

@@ -24,6 +24,8 @@ export const recordTypes = [
   'solution_article',
   'contact_field',
   'ticket_field',
+  'attachment',
+  'integration_link',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

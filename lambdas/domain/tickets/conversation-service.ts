@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 
@@ -58,11 +58,15 @@ export const ticketConversationsKey = (ticketId: number) => `ticket#${ticketId}#
 /** A conversation holds its author's and its ticket requester's data, and is listed under its ticket. */
 export function deriveConversation(record: StoredConversation): StoredConversation {
   const { fields } = record;
-  const subjects: SubjectRef[] = [{ kind: 'contact', id: fields.requester_id }];
-  if (!(fields.author_kind === 'contact' && fields.user_id === fields.requester_id)) {
-    subjects.push({ kind: fields.author_kind, id: fields.user_id });
-  }
+  const subjects = requesterAndAuthor(fields.requester_id, { kind: fields.author_kind, id: fields.user_id });
   return { ...record, subjects, parent: { key: ticketConversationsKey(fields.ticket_id) } };
+}
+
+/** The people a message on a ticket is about: the ticket's requester and its author (once if the same). */
+export function requesterAndAuthor(requesterId: number, author: SubjectRef): SubjectRef[] {
+  const requester: SubjectRef = { kind: 'contact', id: requesterId };
+  const same = author.kind === 'contact' && author.id === requesterId;
+  return same ? [requester] : [requester, author];
 }
 
 /** Replies and notes on tickets: add, list in order, edit, delete. */
@@ -84,6 +88,7 @@ export class ConversationService {
     ticketId: number,
     kind: 'reply' | 'note',
     input: z.infer<typeof replySchema> & z.infer<typeof noteSchema>,
+    companions: (conversation: StoredConversation) => Promise<readonly NewRecord[]> = async () => [],
   ): Promise<StoredConversation> {
     const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
     const authorId = input.user_id ?? principal.agentId;
@@ -113,7 +118,7 @@ export class ConversationService {
       },
       subjects: [],
     };
-    return this.lifecycle.create(principal, record, Object.keys(input));
+    return this.lifecycle.create(principal, record, Object.keys(input), companions);
   }
 
   async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
@@ -138,14 +143,14 @@ export class ConversationService {
 }
 
 /** A conversation as Freshdesk v2 shows it. */
-export function conversationView(record: StoredConversation) {
+export function conversationView(record: StoredConversation, attachments: readonly unknown[] = []) {
   const { author_kind: _kind, requester_id: _requester, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
     body_text: fields.body.replace(/<[^>]*>/g, ''),
     to_emails: [],
-    attachments: [],
+    attachments,
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };

@@ -7,7 +7,7 @@ import {
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
-import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
 
@@ -59,7 +59,12 @@ export class TicketService {
     this.contacts = new ContactService(deps);
   }
 
-  async create(principal: Principal, input: CreateTicketInput): Promise<StoredTicket> {
+  /** Creates the ticket; `companions` (its attachments) are stored in the same transaction. */
+  async create(
+    principal: Principal,
+    input: CreateTicketInput,
+    companions: (ticket: StoredTicket) => Promise<readonly NewRecord[]> = async () => [],
+  ): Promise<StoredTicket> {
     const { email: _email, name: _name, ...ticketInput } = input;
     const at = this.deps.now().toISOString();
     const form = await this.form(principal);
@@ -87,9 +92,13 @@ export class TicketService {
       await this.deps.store.createTogether([
         { record: requester.created, audit: contactAudit },
         { record: ticket, audit: ticketAudit },
+        ...(await companions(ticket)),
       ]);
     } else {
-      await this.deps.store.create(ticket, ticketAudit);
+      await this.deps.store.createTogether([
+        { record: ticket, audit: ticketAudit },
+        ...(await companions(ticket)),
+      ]);
     }
     return ticket;
   }
@@ -181,12 +190,12 @@ export class TicketService {
 }
 
 /** A ticket as Freshdesk v2 shows it. */
-export function ticketView(record: StoredTicket) {
+export function ticketView(record: StoredTicket, attachments: readonly unknown[] = []) {
   return {
     id: record.ref.id,
     ...record.fields,
     description_text: record.fields.description.replace(/<[^>]*>/g, ''),
-    attachments: [],
+    attachments,
     is_escalated: false,
     spam: false,
     deleted: Boolean(record.deletedAt),

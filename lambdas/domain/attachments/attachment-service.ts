@@ -1,0 +1,266 @@
+import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import { NotFoundError, ValidationError } from '#domain/errors';
+import type { ObjectStore } from '#domain/object-store';
+import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { requesterAndAuthor } from '#domain/tickets/conversation-service';
+
+/** Presigned attachment URLs (download and upload) live this long. */
+export const attachmentUrlSeconds = 900;
+/** Largest file a presigned upload may announce (Freshdesk v2 allows 20 MB per ticket; ours per file). */
+export const maxPresignedAttachmentBytes = 100 * 1024 * 1024;
+
+const fileName = z.string().trim().min(1, 'It should not be blank').max(255);
+const contentType = z
+  .string()
+  .max(255)
+  .regex(/^[\w!#$&^.+-]{1,127}\/[\w!#$&^.+-]{1,127}$/, 'It should be a media type such as image/png');
+
+/** POST /tickets/{id}/attachments (our addition): announce a file to upload through a presigned URL. */
+export const presignAttachmentSchema = z
+  .object({
+    name: fileName,
+    content_type: contentType,
+    size: z.number().int().min(1).max(maxPresignedAttachmentBytes),
+    conversation_id: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export interface AttachmentFields {
+  name: string;
+  content_type: string;
+  size: number;
+  ticket_id: number;
+  /** The conversation the file belongs to; null for the ticket's own (description) attachments. */
+  conversation_id: number | null;
+  requester_id: number;
+  author_kind: 'contact' | 'agent';
+  author_id: number;
+  /** Object key in the attachments bucket: ids only, never a file name or an e-mail address. */
+  object_key: string;
+  /** `direct`: the API stored the bytes; `presigned`: visible once an object of `size` bytes exists. */
+  upload: 'direct' | 'presigned';
+}
+
+export type StoredAttachment = StoredRecord<AttachmentFields>;
+
+/** What an attachment hangs on: a ticket, or one of its conversations, and who wrote it. */
+export interface AttachmentOwner {
+  readonly ticketId: number;
+  readonly conversationId: number | null;
+  readonly requesterId: number;
+  readonly author: SubjectRef;
+}
+
+/** A file the API received in a multipart request. */
+export interface ReceivedFile {
+  readonly name: string;
+  readonly contentType: string;
+  readonly bytes: Uint8Array;
+}
+
+const attachmentRef = (id: number): RecordRef => ({ type: 'attachment', id });
+const ticketAttachmentsKey = (ticketId: number) => `ticket#${ticketId}#attachment`;
+export const attachmentKey = (accountId: string, ticketId: number, attachmentId: number) =>
+  `accounts/${accountId}/tickets/${ticketId}/attachments/${attachmentId}`;
+
+/** An attachment holds data of the ticket's requester and of its author; it is listed under its ticket. */
+function deriveAttachment(record: StoredAttachment): StoredAttachment {
+  const { fields } = record;
+  const subjects = requesterAndAuthor(fields.requester_id, {
+    kind: fields.author_kind,
+    id: fields.author_id,
+  });
+  return { ...record, subjects, parent: { key: ticketAttachmentsKey(fields.ticket_id) } };
+}
+
+/** An attachment with the URL it can be downloaded from, once its bytes are stored. */
+export interface VisibleAttachment {
+  readonly record: StoredAttachment;
+  readonly url: string | null;
+}
+
+/**
+ * Files on tickets and conversations, kept in the region's attachments bucket. Records are written in
+ * the transaction of their ticket or conversation; the bytes are stored just before it, so a failed
+ * write leaves at most an object no record points to (never shown, removed by the bucket's purge).
+ */
+export class AttachmentService {
+  private readonly lifecycle: RecordLifecycle<StoredAttachment['fields']>;
+
+  constructor(
+    private readonly deps: ContactServiceDependencies & {
+      readonly objects: ObjectStore;
+      readonly bucket: string;
+    },
+  ) {
+    this.lifecycle = new RecordLifecycle(deps, deriveAttachment, 'The attachment changed since you read it.');
+  }
+
+  /** Stores the files' bytes under the owner's ids and answers their records, to write with the owner. */
+  async store(
+    principal: Principal,
+    owner: AttachmentOwner,
+    files: readonly ReceivedFile[],
+  ): Promise<{ records: StoredAttachment[]; entries: NewRecord[] }> {
+    const records = files.map((file) =>
+      this.newRecord(principal, owner, {
+        name: file.name,
+        content_type: file.contentType,
+        size: file.bytes.length,
+        upload: 'direct',
+      }),
+    );
+    await Promise.all(
+      records.map((record, index) =>
+        this.deps.objects.put(
+          this.deps.bucket,
+          record.fields.object_key,
+          files[index]?.bytes ?? new Uint8Array(),
+          record.fields.content_type,
+        ),
+      ),
+    );
+    const entries = records.map((record) => ({
+      record,
+      audit: this.lifecycle.audit(principal, 'create', record, ['content_type', 'name', 'size']),
+    }));
+    return { records, entries };
+  }
+
+  /**
+   * What a new file of the caller hangs on: a live ticket of the account, or one of its live
+   * conversations; another account's or a deleted ticket is not found.
+   */
+  async ownerFor(principal: Principal, ticketId: number, conversationId?: number): Promise<AttachmentOwner> {
+    const { store } = this.deps;
+    const ticket = await store.get<{ requester_id: number }>(principal.accountId, {
+      type: 'ticket',
+      id: ticketId,
+    });
+    if (!ticket || ticket.deletedAt) throw new NotFoundError();
+    const owner = {
+      ticketId,
+      conversationId: null,
+      requesterId: ticket.fields.requester_id,
+      author: { kind: 'agent', id: principal.agentId },
+    } as const;
+    if (conversationId === undefined) return owner;
+    const conversation = await store.get<{ ticket_id: number }>(principal.accountId, {
+      type: 'conversation',
+      id: conversationId,
+    });
+    if (!conversation || conversation.deletedAt || conversation.fields.ticket_id !== ticketId) {
+      throw new ValidationError([
+        {
+          field: 'conversation_id',
+          message: 'There is no conversation matching the given conversation_id on this ticket',
+          code: 'invalid_value',
+        },
+      ]);
+    }
+    return { ...owner, conversationId };
+  }
+
+  /** Records a file the client uploads itself, answering the presigned URL to PUT its bytes to. */
+  async presign(
+    principal: Principal,
+    owner: AttachmentOwner,
+    input: z.infer<typeof presignAttachmentSchema>,
+  ): Promise<{ record: StoredAttachment; uploadUrl: string }> {
+    const record = await this.lifecycle.create(
+      principal,
+      this.newRecord(principal, owner, {
+        name: input.name,
+        content_type: input.content_type,
+        size: input.size,
+        upload: 'presigned',
+      }),
+      Object.keys(input),
+    );
+    const uploadUrl = await this.deps.objects.presignUpload(
+      this.deps.bucket,
+      record.fields.object_key,
+      record.fields.content_type,
+      attachmentUrlSeconds,
+    );
+    return { record, uploadUrl };
+  }
+
+  /** The ticket's attachments whose bytes are stored (a presigned one once its object has the announced size). */
+  async ofTicket(principal: Principal, ticketId: number): Promise<VisibleAttachment[]> {
+    const page = await this.deps.store.listByParent<AttachmentFields>(
+      principal.accountId,
+      ticketAttachmentsKey(ticketId),
+      { page: 1, perPage: 1000, oldestFirst: true },
+    );
+    const all = await this.visibleAll(page.records);
+    return all.filter((attachment) => attachment.url !== null);
+  }
+
+  /** Download URLs for attachments just stored by the API. */
+  visibleAll(records: readonly StoredAttachment[]): Promise<VisibleAttachment[]> {
+    return Promise.all(records.map((record) => this.visible(record)));
+  }
+
+  /** One attachment, with a download URL once its bytes are stored. */
+  async get(principal: Principal, id: number): Promise<VisibleAttachment> {
+    return this.visible(await this.lifecycle.getLive(principal, attachmentRef(id)));
+  }
+
+  softDelete(principal: Principal, id: number): Promise<void> {
+    return this.lifecycle.softDelete(principal, attachmentRef(id));
+  }
+
+  private async visible(record: StoredAttachment): Promise<VisibleAttachment> {
+    const { bucket, objects } = this.deps;
+    const stored =
+      record.fields.upload === 'direct' ||
+      (await objects.sizeOf(bucket, record.fields.object_key)) === record.fields.size;
+    const url = stored
+      ? await objects.presignDownload(bucket, record.fields.object_key, attachmentUrlSeconds)
+      : null;
+    return { record, url };
+  }
+
+  private newRecord(
+    principal: Principal,
+    owner: AttachmentOwner,
+    file: Pick<AttachmentFields, 'name' | 'content_type' | 'size' | 'upload'>,
+  ): StoredAttachment {
+    const id = this.deps.newId();
+    const at = this.deps.now().toISOString();
+    return deriveAttachment({
+      accountId: principal.accountId,
+      ref: attachmentRef(id),
+      version: 1,
+      createdAt: at,
+      updatedAt: at,
+      fields: {
+        ...file,
+        ticket_id: owner.ticketId,
+        conversation_id: owner.conversationId,
+        requester_id: owner.requesterId,
+        author_kind: owner.author.kind,
+        author_id: owner.author.id,
+        object_key: attachmentKey(principal.accountId, owner.ticketId, id),
+      },
+      subjects: [],
+    });
+  }
+}
+
+/** An attachment as Freshdesk v2 shows it. */
+export function attachmentView({ record, url }: VisibleAttachment) {
+  return {
+    id: record.ref.id,
+    name: record.fields.name,
+    content_type: record.fields.content_type,
+    size: record.fields.size,
+    attachment_url: url,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
