@@ -5,7 +5,7 @@ import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#lib/app';
 import { stackNames } from '#lib/platform/names';
-import { hostingRegionKeys, hostingRegions } from '#lib/residency/index';
+import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 
 /** Rule families we accept acknowledging; a new one must be added here on purpose. */
 const acknowledgeableRules = new Set(['S1', 'IAM4', 'IAM5', 'L1', 'APIG4', 'COG4']);
@@ -26,9 +26,71 @@ beforeAll(() => {
   }
 });
 
-function templateText(stackName: string): string {
+function template(stackName: string): Record<string, unknown> {
   if (!assembly) throw new Error('synthesis failed');
-  return JSON.stringify(assembly.getStackByName(stackName).template);
+  return assembly.getStackByName(stackName).template as Record<string, unknown>;
+}
+
+/** Policy statements that exist only for the EEA log copies (source side in US/India, receiving side in the EEA). */
+const logCopySids = new Set([
+  'WriteCopiesIntoTheEeaLogCopies',
+  'EncryptCopiesWithTheEeaDataKey',
+  'OnlyTheLogCopyReplicationRoles',
+]);
+
+/** What each region's data stack may name of other regions: the EEA copy bucket and key, or the US/India roles. */
+const eeaCopySide = [hostingRegions.eea.awsRegion, 'helpdesk-eea-eea-log-copies-', 'alias/helpdesk-eea-data'];
+const replicationNames: Record<HostingRegionKey, string[]> = {
+  us: eeaCopySide,
+  in: eeaCopySide,
+  eea: ['helpdesk-us-log-copies-to-eea', 'helpdesk-in-log-copies-to-eea'],
+  au: [],
+};
+
+interface ResourceJson {
+  Properties?: {
+    ReplicationConfiguration?: { Rules: { Destination?: unknown }[] };
+    PolicyDocument?: { Statement: { Sid?: string }[] };
+  };
+  Metadata?: { cdk_nag?: { rules_to_suppress: { id: string }[] } };
+}
+
+/**
+ * Separates the EEA log-copy replication (replication rule destinations, the statements of `logCopySids`
+ * and the cdk-nag acknowledgements of their resources) from the rest of a template, and reports which
+ * foreign names and regions the separated part mentions.
+ */
+function splitLogCopyReplication(json: Record<string, unknown>) {
+  const rest = structuredClone(json) as { Resources: Record<string, ResourceJson> };
+  const separated: unknown[] = [];
+  for (const resource of Object.values(rest.Resources)) {
+    for (const rule of resource.Properties?.ReplicationConfiguration?.Rules ?? []) {
+      separated.push(rule.Destination);
+      delete rule.Destination;
+    }
+    const document = resource.Properties?.PolicyDocument;
+    if (document?.Statement) {
+      separated.push(...document.Statement.filter((s) => logCopySids.has(s.Sid ?? '')));
+      document.Statement = document.Statement.filter((s) => !logCopySids.has(s.Sid ?? ''));
+    }
+  }
+  const separatedText = JSON.stringify(separated);
+  for (const resource of Object.values(rest.Resources)) {
+    const nag = resource.Metadata?.cdk_nag;
+    if (!nag) continue;
+    // An acknowledgement of a separated resource names it too (cdk-nag writes the resource into the id).
+    nag.rules_to_suppress = nag.rules_to_suppress.filter(
+      (rule) =>
+        !rule.id.includes('eea-log-copies') && !rule.id.includes(`:kms:${hostingRegions.eea.awsRegion}:`),
+    );
+  }
+  const candidates = [
+    ...hostingRegionKeys.map((key) => hostingRegions[key].awsRegion),
+    'helpdesk-eea-eea-log-copies-',
+    'alias/helpdesk-eea-data',
+    ...hostingRegionKeys.map((key) => `helpdesk-${key}-log-copies-to-eea`),
+  ];
+  return { rest, replication: { mentions: candidates.filter((name) => separatedText.includes(name)) } };
 }
 
 /** Every `Validations.of(x).acknowledge()` in the construct tree: [construct path, rule id, reason]. */
@@ -53,9 +115,8 @@ function acknowledgements(root: IConstruct): [string, string, unknown][] {
 describe('residency of every region', () => {
   describe.each(hostingRegionKeys)('%s', (region) => {
     const own = hostingRegions[region].awsRegion;
-    const others = hostingRegionKeys
-      .filter((other) => other !== region)
-      .map((other) => hostingRegions[other].awsRegion);
+    const otherKeys = hostingRegionKeys.filter((other) => other !== region);
+    const others = otherKeys.map((other) => hostingRegions[other].awsRegion);
 
     it('deploys both stacks to the catalogue region', () => {
       for (const name of Object.values(stackNames(region))) {
@@ -63,15 +124,22 @@ describe('residency of every region', () => {
       }
     });
 
-    it("never names another region's AWS region in its templates", () => {
+    it("never names another region's AWS region or resources, but for the EEA log-copy replication", () => {
       for (const name of Object.values(stackNames(region))) {
         // Prepare
-        const text = templateText(name);
+        const { rest, replication } = splitLogCopyReplication(template(name));
+        const text = JSON.stringify(rest);
 
-        // Assess: the check can see region strings at all...
+        // Assess: the check can see region strings and names at all...
         expect(text, name).toContain(own);
-        // ...and none of the others appears.
+        expect(text, name).toContain(`helpdesk-${region}-`);
+        // ...and none of the others appears outside the log-copy replication...
         for (const other of others) expect(text, `${name} mentions ${other}`).not.toContain(other);
+        for (const other of otherKeys)
+          expect(text, `${name} names ${other}`).not.toContain(`helpdesk-${other}-`);
+        // ...which exists only where the catalogue copies logs, and names nothing but the EEA copy side.
+        const expected = name === stackNames(region).data ? replicationNames[region] : [];
+        expect(replication.mentions, name).toEqual(expected);
       }
     });
   });
