@@ -12,6 +12,7 @@ import {
   logArchiveStreamName,
   logCopyReplicationRoleName,
   logSubscriptionRoleName,
+  stackNames,
 } from '#lib/platform/names';
 import {
   eeaRegionKey,
@@ -412,5 +413,19 @@ describe('backups', () => {
         expect(rule).not.toHaveProperty('CopyActions');
       }
     }
+  });
+});
+
+describe('deploy order', () => {
+  it('deploys the EEA data stack before the US and India data stacks, which replicate into it, and only those', () => {
+    // Act
+    const dependsOnEea = hostingRegionKeys.filter((region) =>
+      platform.assembly
+        .getStackByName(stackNames(region).data)
+        .dependencies.some((dependency) => dependency.id === stackNames(eeaRegionKey).data),
+    );
+
+    // Assess
+    expect(dependsOnEea).toEqual(['us', 'in']);
   });
 });
