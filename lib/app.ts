@@ -51,7 +51,8 @@ export function buildApp(app: App, options: BuildAppOptions = {}): PlatformStack
   // requires to exist, so the EEA data stack deploys first. A dependency across regions only orders
   // the deployments (`cdk deploy 'Helpdesk-us-*'` deploys Helpdesk-eea-Data first); nothing is exported.
   for (const region of hostingRegionKeys) {
-    if (logRoutesCopiedToEea(region).length > 0) stacks[region].data.addDependency(stacks[eeaRegionKey].data);
+    if (logRoutesCopiedToEea(region).length > 0)
+      stacks[region].data.addStackDependency(stacks[eeaRegionKey].data);
   }
   return stacks;
 }
