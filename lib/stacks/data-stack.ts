@@ -1,5 +1,6 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { pascalCase } from '#lib/constructs/construct-ids';
 import { DataEventsTrail } from '#lib/constructs/data-events-trail';
 import { admitOnlyLogCopyReplication, EeaLogCopyReplication } from '#lib/constructs/eea-log-copy-replication';
 import { RecordsTable } from '#lib/constructs/records-table';
@@ -10,7 +11,6 @@ import { SecureBucket } from '#lib/constructs/secure-bucket';
 import { type BucketKind, bucketsIn } from '#lib/platform/bucket-design';
 import { logRoutesCopiedToEea } from '#lib/platform/log-archive';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
-import { pascalCase } from '#lib/constructs/construct-ids';
 
 export interface DataStackProps extends StackProps {
   readonly region: HostingRegionKey;
