@@ -2,7 +2,8 @@ import { type App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { platformPrefix, stackNames } from '#lib/platform/names';
 import { runsWorkflows } from '#lib/platform/workflow-regions';
-import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
+import { logRoutesCopiedToEea } from '#lib/platform/log-archive';
+import { eeaRegionKey, type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 import { ApiStack } from '#lib/stacks/api-stack';
 import { DataStack } from '#lib/stacks/data-stack';
 import { WorkflowStack } from '#lib/stacks/workflow-stack';
@@ -23,7 +24,9 @@ export type PlatformStacks = Readonly<Record<HostingRegionKey, RegionStacks>>;
 
 /**
  * The whole platform: a data and an API stack per hosting region of the residency catalogue, each pinned
- * to the catalogue's AWS region, checked by cdk-nag's AWS Solutions rules at synthesis.
+ * to the catalogue's AWS region, checked by cdk-nag's AWS Solutions rules at synthesis. Deploy order:
+ * the EEA data stack, then the other data stacks (US and India copy logs into it), then each region's
+ * API stack after its data stack.
  */
 export function buildApp(app: App, options: BuildAppOptions = {}): PlatformStacks {
   // Acknowledged findings are also written into the templates' Metadata (`cdk_nag`) for auditors.
@@ -55,6 +58,14 @@ export function buildApp(app: App, options: BuildAppOptions = {}): PlatformStack
         })
       : undefined;
     stacks[region] = { data, api, workflows };
+  }
+
+  // Deploy order: the US and India data stacks replicate logs into the EEA log-copy bucket, which S3
+  // requires to exist, so the EEA data stack deploys first. A dependency across regions only orders
+  // the deployments (`cdk deploy 'Helpdesk-us-*'` deploys Helpdesk-eea-Data first); nothing is exported.
+  for (const region of hostingRegionKeys) {
+    if (logRoutesCopiedToEea(region).length > 0)
+      stacks[region].data.addStackDependency(stacks[eeaRegionKey].data);
   }
   return stacks;
 }

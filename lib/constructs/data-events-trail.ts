@@ -3,6 +3,7 @@ import { ReadWriteType, Trail } from 'aws-cdk-lib/aws-cloudtrail';
 import { Effect, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { auditLogPrefix } from '#lib/platform/log-archive';
 import { trailName } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { acknowledgeNagRule } from './nag-acknowledgements.ts';
@@ -21,7 +22,7 @@ export interface DataEventsTrailProps {
 /**
  * The access log of a hosting region's buckets. S3 server access logs cannot be delivered to an SSE-KMS
  * bucket, so object-level access (S3 data events) is recorded by a single-region CloudTrail trail into
- * the region's logs bucket instead, encrypted with the logs key. Single-region and without global service
+ * the region's logs bucket instead (under `audit/`), encrypted with the logs key. Single-region and without global service
  * events, so the trail only ever carries this region's events.
  */
 export class DataEventsTrail extends Construct {
@@ -79,6 +80,7 @@ export class DataEventsTrail extends Construct {
     this.trail = new Trail(this, 'Trail', {
       trailName: name,
       bucket: props.destination.bucket,
+      s3KeyPrefix: auditLogPrefix,
       encryptionKey: props.encryptionKey,
       isMultiRegionTrail: false,
       includeGlobalServiceEvents: false,

@@ -16,7 +16,7 @@ import { Construct } from 'constructs';
 import type { z } from 'zod';
 import { functionEnvironmentSchema } from '#lib/platform/function-environment';
 import { acknowledgeNagRule } from './nag-acknowledgements.ts';
-import { PlatformLogGroup } from './platform-log-group.ts';
+import { type LogArchiveTarget, PlatformLogGroup } from './platform-log-group.ts';
 
 /** The repository root: function entries are given relative to it. */
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
@@ -40,6 +40,8 @@ export interface PlatformFunctionProps {
   readonly environmentSchema?: z.ZodObject;
   /** The region's logs key, for the function's log group. */
   readonly logsKey: IKey;
+  /** The route of the function's logs into its region's log archive (e.g. helpdesk application logs). */
+  readonly logArchive: LogArchiveTarget;
   /** @default 10 seconds */
   readonly timeout?: Duration;
   /** @default 512 */
@@ -75,7 +77,7 @@ export function validateFunctionEnvironment(
 /**
  * The platform's Lambda defaults in one place: Node.js 22 on arm64, bundled by the local esbuild into
  * an ESM module with source maps, JSON logs into an explicit one-year log group encrypted with the logs
- * key, active X-Ray tracing, and an own role that starts with nothing but its log group.
+ * key and archived in the region's logs bucket, active X-Ray tracing, and an own role that starts with nothing but its log group.
  */
 export class PlatformFunction extends Construct implements IGrantable {
   readonly function: NodejsFunction;
@@ -91,7 +93,10 @@ export class PlatformFunction extends Construct implements IGrantable {
     this.handlerExport = props.handler ?? 'handler';
     const environment = validateFunctionEnvironment(props.environment, props.environmentSchema);
 
-    this.logGroup = new PlatformLogGroup(this, 'Logs', { encryptionKey: props.logsKey });
+    this.logGroup = new PlatformLogGroup(this, 'Logs', {
+      encryptionKey: props.logsKey,
+      archive: props.logArchive,
+    });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: props.description,

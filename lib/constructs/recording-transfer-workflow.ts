@@ -98,6 +98,7 @@ export class RecordingTransferWorkflow extends Construct {
         environment: { ...environment, ...extra },
         environmentSchema: recordingTransferEnvironmentSchema,
         logsKey: props.logsKey,
+        logArchive: { region: props.stagingRegion, route: 'helpdesk-application' },
         timeout: Duration.minutes(15),
         memorySize: 256,
       });
@@ -182,7 +183,10 @@ export class RecordingTransferWorkflow extends Construct {
       [stagingBucketArn],
     );
 
-    const logs = new PlatformLogGroup(this, 'ExecutionLogs', { encryptionKey: props.logsKey });
+    const logs = new PlatformLogGroup(this, 'ExecutionLogs', {
+      encryptionKey: props.logsKey,
+      archive: { region: props.stagingRegion, route: 'helpdesk-application' },
+    });
     const invoke = (state: string, task: PlatformFunction, resultPath: string | undefined) =>
       new LambdaInvoke(this, state, {
         lambdaFunction: task.function,

@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import { httpApiName } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
+import { pascalCase } from './construct-ids.ts';
 import { grantKeyUseByAlias } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
@@ -71,7 +72,8 @@ const authenticationInHandlers =
 /**
  * The HTTP API of a hosting region (API Gateway HTTP API, payload format 2.0): one `PlatformFunction` per
  * entry of `apiFunctions`, one route per entry of `apiRoutes`, a `$default` stage with JSON access logs in
- * a one-year encrypted log group and default throttling. Every function may read and write the region's
+ * a one-year encrypted log group and default throttling. Function logs go to the region's log archive as
+ * helpdesk application logs, access logs as API access logs. Every function may read and write the region's
  * records and objects, and use the data key only through DynamoDB and S3 of this region.
  */
 export class RegionalHttpApi extends Construct {
@@ -89,7 +91,10 @@ export class RegionalHttpApi extends Construct {
       description: `Helpdesk ${region} regional API`,
       createDefaultStage: false,
     });
-    const accessLogs = new PlatformLogGroup(this, 'AccessLogs', { encryptionKey: props.logsKey });
+    const accessLogs = new PlatformLogGroup(this, 'AccessLogs', {
+      encryptionKey: props.logsKey,
+      archive: { region, route: 'api-access' },
+    });
     this.stage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
@@ -109,6 +114,8 @@ export class RegionalHttpApi extends Construct {
         entry: spec.entry,
         description: `Helpdesk ${region}: ${spec.description}`,
         logsKey: props.logsKey,
+        // The API is the helpdesk product's (Freshdesk v2) API: its logs are helpdesk application logs.
+        logArchive: { region, route: 'helpdesk-application' },
         environment: {
           HOME_REGION: region,
           TABLE_NAME: data.table.tableName,
@@ -197,12 +204,4 @@ function grantRecordingStaging(role: Role, staging: RecordingStagingAccess): voi
     reason:
       "Uploads into the staging bucket are encrypted with the staging region's data key, named by alias.",
   });
-}
-
-function pascalCase(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]?.toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -5,6 +5,7 @@ import {
   BlockPublicAccess,
   Bucket,
   BucketEncryption,
+  type CfnBucket,
   type LifecycleRule,
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
@@ -121,5 +122,12 @@ export class SecureBucket extends Construct {
       `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objectsArn)}]`,
       `Object keys are created at run time; the wildcard only spans objects of the ${this.design.kind} bucket.`,
     );
+  }
+
+  /** Replicates new objects as `configuration` says; only versioned buckets can replicate. */
+  replicate(configuration: CfnBucket.ReplicationConfigurationProperty): void {
+    if (!this.design.versioned)
+      throw new Error(`The ${this.design.kind} bucket is not versioned and cannot replicate`);
+    (this.bucket.node.defaultChild as CfnBucket).replicationConfiguration = configuration;
   }
 }

@@ -60,7 +60,8 @@ export const bucketDesigns: readonly BucketDesign[] = [
   },
   {
     kind: 'logs',
-    purpose: 'log archive: application, access (CloudTrail data events) and audit logs',
+    purpose:
+      'log archive: application and API access logs (via Firehose), audit logs of object access (CloudTrail)',
     versioned: true,
     expireAfterDays: retention.logDays,
     regions: everyRegion,
@@ -82,7 +83,8 @@ export const bucketDesigns: readonly BucketDesign[] = [
   {
     kind: 'eea-log-copies',
     purpose: 'copies of US and India helpdesk and service-desk logs, deleted after 30 days',
-    versioned: false,
+    // S3 replication needs a versioned destination; old versions go a day after they stop being current.
+    versioned: true,
     expireAfterDays: retention.eeaLogCopyDays,
     regions: [eeaRegionKey],
   },

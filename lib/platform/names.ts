@@ -30,3 +30,15 @@ export const trailName = (region: HostingRegionKey) => `${lowerPrefix}-${region}
 export const backupPlanName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-daily`;
 
 export const httpApiName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-api`;
+
+/** The Firehose delivery stream that carries one log route of a hosting region into its logs bucket. */
+export const logArchiveStreamName = (region: HostingRegionKey, route: string) =>
+  `${lowerPrefix}-${region}-logs-${route}`;
+
+/** The role CloudWatch Logs of a hosting region assumes to put subscribed log events into its streams. */
+export const logSubscriptionRoleName = (region: HostingRegionKey) =>
+  `${lowerPrefix}-${region}-logs-subscription`;
+
+/** The role S3 assumes to replicate a hosting region's helpdesk and service-desk logs to the EEA copy. */
+export const logCopyReplicationRoleName = (region: HostingRegionKey) =>
+  `${lowerPrefix}-${region}-log-copies-to-eea`;

@@ -1,3 +1,4 @@
+import type { ProductKey } from './products.ts';
 import type { HostingRegionKey } from './regions.ts';
 
 /** Every retention number the platform promises (brief: "Rules the platform must keep"). */
@@ -26,6 +27,9 @@ export const retention = {
 
 /** Hosting regions whose helpdesk and service-desk logs are also kept in the EEA (for 30 days). */
 export const regionsCopyingLogsToEea: readonly HostingRegionKey[] = ['us', 'in'];
+
+/** The products whose application logs those regions copy to the EEA; no other log leaves its region. */
+export const productsCopyingLogsToEea: readonly ProductKey[] = ['helpdesk', 'service_desk'];
 
 /** The hosting region that receives those log copies and the transferred call recordings. */
 export const eeaRegionKey: HostingRegionKey = 'eea';

@@ -1,12 +1,16 @@
 import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { pascalCase } from '#lib/constructs/construct-ids';
 import { DataEventsTrail } from '#lib/constructs/data-events-trail';
+import { admitOnlyLogCopyReplication, EeaLogCopyReplication } from '#lib/constructs/eea-log-copy-replication';
 import { RecordsTable } from '#lib/constructs/records-table';
 import { RegionBackup } from '#lib/constructs/region-backup';
 import { RegionKeys } from '#lib/constructs/region-keys';
+import { RegionLogArchive } from '#lib/constructs/region-log-archive';
 import { SecureBucket } from '#lib/constructs/secure-bucket';
 import { type BucketKind, bucketsIn } from '#lib/platform/bucket-design';
-import type { HostingRegionKey } from '#lib/residency/index';
+import { logRoutesCopiedToEea } from '#lib/platform/log-archive';
+import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
 
 export interface DataStackProps extends StackProps {
   readonly region: HostingRegionKey;
@@ -15,13 +19,18 @@ export interface DataStackProps extends StackProps {
 /**
  * Buckets the daily backup covers. Not `logs` (an archived log must be gone after its year, not live on
  * in a recovery point) and not `recording-staging` (a staged recording must leave the US after its hold,
- * no copy stays behind). Unversioned buckets (trash, exports, log copies) are short-lived by design.
+ * no copy stays behind). Unversioned buckets (trash, exports) are short-lived by design, and the EEA log
+ * copies are deleted after 30 days.
  */
 const backedUpBuckets: readonly BucketKind[] = ['attachments', 'recordings'];
 
 /**
  * The stateful half of a hosting region: keys, the records table, the buckets of `bucketsIn(region)`,
- * the data-events trail and the backup plan. Changes rarely, protected against termination.
+ * the data-events trail, the log archive's delivery streams, the EEA log-copy replication (US and India
+ * only) and the backup plan. Changes rarely, protected against termination.
+ *
+ * Deploy order: the US and India data stacks replicate into the EEA log-copy bucket, so the EEA data
+ * stack goes first.
  */
 export class DataStack extends Stack {
   readonly hostingRegion: HostingRegionKey;
@@ -29,6 +38,9 @@ export class DataStack extends Stack {
   readonly table: RecordsTable;
   readonly buckets: ReadonlyMap<BucketKind, SecureBucket>;
   readonly trail: DataEventsTrail;
+  readonly logArchive: RegionLogArchive;
+  /** Only in the regions that copy helpdesk and service-desk logs to the EEA. */
+  readonly logCopyReplication?: EeaLogCopyReplication;
   readonly backup: RegionBackup;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
@@ -62,6 +74,22 @@ export class DataStack extends Stack {
       encryptionKey: this.keys.logs,
     });
 
+    this.logArchive = new RegionLogArchive(this, 'LogArchive', {
+      region,
+      destination: logs,
+      encryptionKey: this.keys.logs,
+    });
+    const copiedRoutes = logRoutesCopiedToEea(region);
+    if (copiedRoutes.length > 0) {
+      this.logCopyReplication = new EeaLogCopyReplication(this, 'EeaLogCopyReplication', {
+        region,
+        source: logs,
+        sourceKey: this.keys.logs,
+        routes: copiedRoutes,
+      });
+    }
+    if (region === eeaRegionKey) admitOnlyLogCopyReplication(this.bucket('eea-log-copies'));
+
     this.backup = new RegionBackup(this, 'Backup', {
       region,
       encryptionKey: this.keys.data,
@@ -76,11 +104,4 @@ export class DataStack extends Stack {
     if (!bucket) throw new Error(`Hosting region ${this.hostingRegion} has no ${kind} bucket`);
     return bucket;
   }
-}
-
-function pascalCase(name: string): string {
-  return name
-    .split('-')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -1,15 +1,15 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type BucketKind, bucketDesigns } from '#lib/platform/bucket-design';
-import { backupVaultName, bucketName, keyAlias, stackNames, tableName } from '#lib/platform/names';
+import { backupVaultName, keyAlias, stackNames, tableName } from '#lib/platform/names';
 import { tableDesign } from '#lib/platform/table-design';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions, retention } from '#lib/residency/index';
 import {
+  bucketsByKind,
   type CfnResourceJson,
-  joinedName,
+  keyIdOf,
   resourcesOfType,
   type SynthesizedPlatform,
-  type SynthesizedStack,
   synthesizePlatform,
 } from './platform.ts';
 
@@ -18,36 +18,6 @@ let platform: SynthesizedPlatform;
 beforeAll(() => {
   platform = synthesizePlatform();
 });
-
-/** The region's buckets by kind, recognised by their deterministic names. */
-function bucketsByKind(
-  stack: SynthesizedStack,
-  region: HostingRegionKey,
-): Map<BucketKind, [string, CfnResourceJson]> {
-  const byName = new Map(
-    resourcesOfType(stack, 'AWS::S3::Bucket').map((entry) => [
-      joinedName(entry[1].Properties?.BucketName),
-      entry,
-    ]),
-  );
-  const found = new Map<BucketKind, [string, CfnResourceJson]>();
-  for (const { kind } of bucketDesigns) {
-    const entry = byName.get(bucketName(region, kind, '<token>'));
-    if (entry) found.set(kind, entry);
-  }
-  expect(found.size, 'every bucket carries a catalogue name').toBe(byName.size);
-  return found;
-}
-
-/** Logical id of the KMS key behind an alias. */
-function keyIdOf(stack: SynthesizedStack, alias: string): string {
-  const aliases = resourcesOfType(stack, 'AWS::KMS::Alias').filter(
-    ([, r]) => r.Properties?.AliasName === alias,
-  );
-  expect(aliases, `alias ${alias}`).toHaveLength(1);
-  const target = aliases[0]?.[1].Properties?.TargetKeyId as { 'Fn::GetAtt': [string, string] };
-  return target['Fn::GetAtt'][0];
-}
 
 type LifecycleRuleJson = {
   ExpirationInDays?: number;

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { expect } from 'vitest';
 import { buildApp, type PlatformStacks } from '#lib/app';
-import { stackNames } from '#lib/platform/names';
+import { type BucketKind, bucketDesigns } from '#lib/platform/bucket-design';
+import { bucketName, stackNames } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegionKeys } from '#lib/residency/index';
 
 /** A stack's synthesized template, for `assertions` and as raw JSON. */
@@ -63,4 +65,47 @@ export function joinedName(value: unknown): string {
   const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
   if (!join) throw new Error(`Not a literal or Fn::Join: ${JSON.stringify(value)}`);
   return join[1].map((part) => (typeof part === 'string' ? part : '<token>')).join(join[0]);
+}
+
+/** The region's buckets by kind, recognised by their deterministic names. */
+export function bucketsByKind(
+  stack: SynthesizedStack,
+  region: HostingRegionKey,
+): Map<BucketKind, [string, CfnResourceJson]> {
+  const byName = new Map(
+    resourcesOfType(stack, 'AWS::S3::Bucket').map((entry) => [
+      joinedName(entry[1].Properties?.BucketName),
+      entry,
+    ]),
+  );
+  const found = new Map<BucketKind, [string, CfnResourceJson]>();
+  for (const { kind } of bucketDesigns) {
+    const entry = byName.get(bucketName(region, kind, '<token>'));
+    if (entry) found.set(kind, entry);
+  }
+  expect(found.size, 'every bucket carries a catalogue name').toBe(byName.size);
+  return found;
+}
+
+/** Logical id of the KMS key behind an alias. */
+export function keyIdOf(stack: SynthesizedStack, alias: string): string {
+  const aliases = resourcesOfType(stack, 'AWS::KMS::Alias').filter(
+    ([, r]) => r.Properties?.AliasName === alias,
+  );
+  expect(aliases, `alias ${alias}`).toHaveLength(1);
+  const target = aliases[0]?.[1].Properties?.TargetKeyId as { 'Fn::GetAtt': [string, string] };
+  return target['Fn::GetAtt'][0];
+}
+
+/**
+ * An ARN or name as text: literals kept, `{ Ref: X }` as `<X>`, `{ Fn::GetAtt: [R, A] }` as `<R.A>`,
+ * `Fn::Join`s joined (e.g. `arn:<AWS::Partition>:s3:::helpdesk-eea-eea-log-copies-<AWS::AccountId>`).
+ */
+export function arnText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const node = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  if (node.Ref !== undefined) return `<${node.Ref}>`;
+  if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
+  if (node['Fn::Join']) return node['Fn::Join'][1].map(arnText).join(node['Fn::Join'][0]);
+  throw new Error(`Not an ARN expression: ${JSON.stringify(value)}`);
 }
