@@ -103,8 +103,14 @@ export function keyIdOf(stack: SynthesizedStack, alias: string): string {
  */
 export function arnText(value: unknown): string {
   if (typeof value === 'string') return value;
-  const node = value as { Ref?: string; 'Fn::GetAtt'?: [string, string]; 'Fn::Join'?: [string, unknown[]] };
+  const node = value as {
+    Ref?: string;
+    'Fn::GetAtt'?: [string, string];
+    'Fn::Join'?: [string, unknown[]];
+    'Fn::ImportValue'?: string;
+  };
   if (node.Ref !== undefined) return `<${node.Ref}>`;
+  if (node['Fn::ImportValue']) return `<import:${node['Fn::ImportValue']}>`;
   if (node['Fn::GetAtt']) return `<${node['Fn::GetAtt'].join('.')}>`;
   if (node['Fn::Join']) return node['Fn::Join'][1].map(arnText).join(node['Fn::Join'][0]);
   throw new Error(`Not an ARN expression: ${JSON.stringify(value)}`);

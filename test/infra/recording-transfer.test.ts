@@ -1,0 +1,233 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stackNames } from '#lib/platform/names';
+import { retention } from '#lib/residency/index';
+import {
+  arnText,
+  bucketsByKind,
+  type CfnResourceJson,
+  resourcesOfType,
+  type SynthesizedPlatform,
+  type SynthesizedStack,
+  synthesizePlatform,
+} from './platform.ts';
+
+let platform: SynthesizedPlatform;
+let workflows: SynthesizedStack;
+
+beforeAll(() => {
+  platform = synthesizePlatform();
+  const json = platform.assembly.getStackByName(stackNames('us').workflows).template;
+  workflows = { template: Template.fromJSON(json), json };
+}, 120_000);
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every policy statement of a role (by the role's logical id), resources as text. */
+function statementsOf(
+  stack: SynthesizedStack,
+  roleId: string,
+): { actions: string[]; resources: string[]; condition?: unknown }[] {
+  return resourcesOfType(stack, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+    .map((s) => ({
+      actions: [s.Action].flat(),
+      resources: [s.Resource].flat().map(arnText),
+      condition: s.Condition,
+    }));
+}
+
+/** The role of the task function whose logical id starts with `prefix`. */
+function roleOfFunction(prefix: string): string {
+  const entry = resourcesOfType(workflows, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
+  const role = entry?.[1].Properties?.Role as { 'Fn::GetAtt': [string, string] };
+  return role['Fn::GetAtt'][0];
+}
+
+function definition(): { States: Record<string, Record<string, unknown>> } {
+  const [[, machine] = ['', {} as CfnResourceJson]] = resourcesOfType(
+    workflows,
+    'AWS::StepFunctions::StateMachine',
+  );
+  return JSON.parse(arnText(machine.Properties?.DefinitionString));
+}
+
+const stagingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-us-recording-staging-<AWS::AccountId>/*';
+const eeaRecordingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-eea-recordings-<AWS::AccountId>/*';
+
+describe('recording transfer workflow (US)', () => {
+  it('holds every recording for the catalogue 600 seconds before anything moves', () => {
+    const states = definition().States;
+    const waits = Object.entries(states).filter(([, state]) => state.Type === 'Wait');
+
+    expect(retention.recordingHoldSeconds).toBe(600);
+    expect(waits).toEqual([['HoldInStaging', expect.objectContaining({ Seconds: 600, Next: 'CopyToHome' })]]);
+  });
+
+  it('deletes staged versions only after the copy is verified and recorded, with Retry and Catch on every task', () => {
+    const states = definition().States;
+    const order: string[] = [];
+    for (
+      let name: string | undefined = 'HoldInStaging';
+      name;
+      name = states[name]?.Next as string | undefined
+    )
+      order.push(name);
+    const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
+
+    expect(order).toEqual([
+      'HoldInStaging',
+      'CopyToHome',
+      'VerifyHomeCopy',
+      'RecordLocation',
+      'DeleteStagedVersions',
+      'RecordStagingDeleted',
+      'Transferred',
+    ]);
+    expect(tasks).toHaveLength(5);
+    for (const [name, task] of tasks) {
+      const retry = task.Retry as { ErrorEquals: string[]; MaxAttempts: number; BackoffRate?: number }[];
+      expect(retry.at(0)?.ErrorEquals, name).toContain('RecordingCopyNotVerified');
+      expect(retry.at(0)?.MaxAttempts, name).toBe(0);
+      expect(retry.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
+      expect(task.Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'TransferFailed' },
+      ]);
+    }
+    expect(states.TransferFailed?.Type).toBe('Fail');
+  });
+
+  it('lets only the copy task write, and only into the EEA recordings bucket', () => {
+    const writers = resourcesOfType(workflows, 'AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOf(workflows, roleId)
+        .filter((s) => s.actions.some((a) => a === 's3:PutObject' || a.startsWith('s3:Put')))
+        .map((s) => [roleId, s.resources]),
+    );
+
+    expect(writers).toEqual([[roleOfFunction('RecordingTransferCopyToHomeTask'), [eeaRecordingObjects]]]);
+  });
+
+  it('lets only the delete task delete, and only in the US staging bucket', () => {
+    const deleters = resourcesOfType(workflows, 'AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOf(workflows, roleId)
+        .filter((s) => s.actions.some((a) => a.startsWith('s3:Delete')))
+        .map((s) => [roleId, s.resources]),
+    );
+
+    expect(deleters).toEqual([[roleOfFunction('RecordingTransferDeleteStagedTask'), [stagingObjects]]]);
+  });
+
+  it('encrypts the EEA copy with the EEA data key, reached by alias through EEA S3 only', () => {
+    const copyRole = roleOfFunction('RecordingTransferCopyToHomeTask');
+    const eeaKey = statementsOf(workflows, copyRole).filter((s) =>
+      s.resources[0]?.includes(':kms:eu-central-1:'),
+    );
+    const fn = resourcesOfType(workflows, 'AWS::Lambda::Function').find(([id]) =>
+      id.startsWith('RecordingTransferCopyToHomeTask'),
+    );
+    const environment = (fn?.[1].Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+
+    expect(eeaKey).toEqual([
+      {
+        actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+        resources: ['arn:<AWS::Partition>:kms:eu-central-1:<AWS::AccountId>:key/*'],
+        condition: {
+          'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/helpdesk-eea-data' },
+          StringEquals: { 'kms:ViaService': ['s3.eu-central-1.amazonaws.com'] },
+        },
+      },
+    ]);
+    expect(arnText(environment.HOME_DATA_KEY)).toBe(
+      'arn:<AWS::Partition>:kms:eu-central-1:<AWS::AccountId>:alias/helpdesk-eea-data',
+    );
+    expect(environment.HOME_AWS_REGION).toBe('eu-central-1');
+  });
+
+  it('gives the state machine nothing but invoking its tasks, tracing and log delivery', () => {
+    const [[machineRole] = ['']] = resourcesOfType(workflows, 'AWS::IAM::Role').filter(([id]) =>
+      id.startsWith('RecordingTransferStateMachineRole'),
+    );
+    const actions = statementsOf(workflows, machineRole).flatMap((s) => s.actions);
+
+    expect(actions.filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual(
+      Array(5).fill('lambda:InvokeFunction'),
+    );
+  });
+
+  it("starts on the staging bucket's object-created events, which the bucket sends to EventBridge", () => {
+    const [[, rule] = ['', {} as CfnResourceJson]] = resourcesOfType(workflows, 'AWS::Events::Rule').filter(
+      ([, r]) => r.Properties?.EventPattern !== undefined,
+    );
+    const pattern = rule.Properties?.EventPattern as { detail: { bucket: { name: unknown[] } } };
+    const staging = bucketsByKind(platform.regions.us.data, 'us').get('recording-staging');
+    const notifications = resourcesOfType(platform.regions.us.data, 'Custom::S3BucketNotifications');
+
+    expect(rule.Properties?.EventPattern).toMatchObject({
+      source: ['aws.s3'],
+      'detail-type': ['Object Created'],
+    });
+    expect(pattern.detail.bucket.name.map(arnText)).toEqual([
+      'helpdesk-us-recording-staging-<AWS::AccountId>',
+    ]);
+    expect(JSON.stringify(notifications)).toContain('"EventBridgeConfiguration":{}');
+    expect(JSON.stringify(notifications)).toContain(staging?.[0]);
+  });
+
+  it('never lets the staging bucket expire a recording that has not moved', () => {
+    const [, staging] = bucketsByKind(platform.regions.us.data, 'us').get('recording-staging') ?? [];
+    const rules = (staging?.Properties?.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+
+    expect(rules.filter((r) => r.ExpirationInDays !== undefined)).toEqual([]);
+  });
+
+  it('alarms on failed, timed-out and aborted executions and on a recording staged over 30 minutes', () => {
+    const alarms = resourcesOfType(workflows, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+
+    expect(alarms.map((a) => a.MetricName).sort()).toEqual([
+      'ExecutionsAborted',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'OldestStagedRecordingAgeSeconds',
+    ]);
+    expect(alarms.find((a) => a.MetricName === 'OldestStagedRecordingAgeSeconds')).toMatchObject({
+      Threshold: 1800,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'breaching',
+    });
+    expect(retention.recordingStagingAlarmSeconds).toBe(30 * 60);
+  });
+
+  it('keeps every workflow log group for 365 days and archives it', () => {
+    const logGroups = resourcesOfType(workflows, 'AWS::Logs::LogGroup');
+    const subscriptions = resourcesOfType(workflows, 'AWS::Logs::SubscriptionFilter');
+
+    expect(logGroups.length).toBe(8);
+    for (const [id, group] of logGroups) expect(group.Properties?.RetentionInDays, id).toBe(365);
+    expect(subscriptions.length).toBe(logGroups.length);
+  });
+
+  it('lets the EEA calls API upload into US staging, and nothing else of the US', () => {
+    const api = platform.regions.eea.api;
+    const callsRole =
+      resourcesOfType(api, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiCallsRole'))?.[0] ?? '';
+    const usResources = resourcesOfType(api, 'AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOf(api, roleId)
+        .filter((s) => s.resources.some((r) => r.includes('helpdesk-us-') || r.includes('us-east-1')))
+        .map((s) => [roleId, s.actions, s.resources]),
+    );
+
+    expect(usResources).toEqual([
+      [callsRole, ['s3:PutObject', 's3:GetObject'], [stagingObjects]],
+      [
+        callsRole,
+        ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+        ['arn:<AWS::Partition>:kms:us-east-1:<AWS::AccountId>:key/*'],
+      ],
+    ]);
+  });
+});
