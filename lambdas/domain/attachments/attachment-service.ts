@@ -105,13 +105,13 @@ export class AttachmentService {
     owner: AttachmentOwner,
     files: readonly ReceivedFile[],
   ): Promise<{ records: StoredAttachment[]; entries: NewRecord[] }> {
-    const records = files.map((file) =>
-      this.newRecord(principal, owner, {
-        name: file.name,
-        content_type: file.contentType,
-        size: file.bytes.length,
-        upload: 'direct',
-      }),
+    const records = files.map((file, position) =>
+      this.newRecord(
+        principal,
+        owner,
+        { name: file.name, content_type: file.contentType, size: file.bytes.length, upload: 'direct' },
+        position,
+      ),
     );
     await Promise.all(
       records.map((record, index) =>
@@ -229,9 +229,11 @@ export class AttachmentService {
     principal: Principal,
     owner: AttachmentOwner,
     file: Pick<AttachmentFields, 'name' | 'content_type' | 'size' | 'upload'>,
+    position = 0,
   ): StoredAttachment {
     const id = this.deps.newId();
-    const at = this.deps.now().toISOString();
+    // Files of one request list in the order sent: each is stamped a millisecond after the one before.
+    const at = new Date(this.deps.now().getTime() + position).toISOString();
     return deriveAttachment({
       accountId: principal.accountId,
       ref: attachmentRef(id),
