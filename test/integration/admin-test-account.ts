@@ -1,8 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { createTestAccount, linkedRecords } from './account-fixture.ts';
 import { basicAuth } from './http-client.ts';
 
 export interface TestAccount {
@@ -13,18 +10,8 @@ export interface TestAccount {
 
 /** A fresh US account with one admin agent, straight in the table (as the demo seed does). */
 export async function createUsAccount(client: DynamoDBDocumentClient, table: string, agentId: number) {
-  const account: TestAccount = { id: randomUUID(), key: generateApiKey('us'), agentId };
-  await new DynamoAccountStore(client, table).createAccount(
-    {
-      id: account.id,
-      name: 'Test account',
-      homeRegion: 'us',
-      products: ['helpdesk'],
-      createdAt: new Date().toISOString(),
-    },
-    hashApiKey(account.key),
-    { accountId: account.id, agentId, role: 'admin' },
-  );
+  const made = await createTestAccount(client, table, 'us', [{ id: agentId, role: 'admin' }]);
+  const account: TestAccount = { id: made.id, key: made.agents[0]?.key ?? '', agentId };
   return account;
 }
 
@@ -52,12 +39,13 @@ export async function subjectLinks(
   accountId: string,
   subject: string,
 ): Promise<Array<{ record_type: string; record_id: number }>> {
-  const { Items = [] } = await client.send(
-    new QueryCommand({
-      TableName: table,
-      KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': `A#${accountId}#SUBJECT#${subject}` },
-    }),
-  );
-  return Items.map((item) => ({ record_type: item.record_type, record_id: item.record_id }));
+  const [kind, id] = subject.split('#');
+  const linked = await linkedRecords(client, table, accountId, {
+    kind: kind as 'contact' | 'agent',
+    id: Number(id),
+  });
+  return linked.map((ref) => {
+    const [type = '', recordId] = ref.split('#');
+    return { record_type: type, record_id: Number(recordId) };
+  });
 }

@@ -1,8 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import type { Role } from '../../lambdas/domain/account.ts';
-import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { createTestAccount as createAccountWithAgents } from './account-fixture.ts';
 import type { HostingRegionKey } from '../../lib/residency/index.ts';
 import { basicAuth } from './http-client.ts';
 
@@ -19,25 +17,14 @@ export async function createTestAccount(
   region: HostingRegionKey,
   roles: readonly Role[] = ['admin', 'supervisor', 'agent'],
 ): Promise<TestAccount> {
-  const accounts = new DynamoAccountStore(client, table);
-  const id = randomUUID();
-  const keys: Partial<Record<Role, string>> = {};
-  for (const [index, role] of roles.entries()) {
-    const key = generateApiKey(region);
-    const principal = { accountId: id, agentId: 900 + index, role };
-    if (index === 0) {
-      const at = new Date().toISOString();
-      await accounts.createAccount(
-        { id, name: 'Test account', homeRegion: region, products: ['helpdesk'], createdAt: at },
-        hashApiKey(key),
-        principal,
-      );
-    } else {
-      await accounts.addApiKey(hashApiKey(key), principal);
-    }
-    keys[role] = key;
-  }
-  return { id, keys: keys as Record<Role, string> };
+  const made = await createAccountWithAgents(
+    client,
+    table,
+    region,
+    roles.map((role, index) => ({ id: 900 + index, role })),
+  );
+  const keys = Object.fromEntries(roles.map((role, index) => [role, made.agents[index]?.key ?? '']));
+  return { id: made.id, keys: keys as Record<Role, string> };
 }
 
 /** Calls the API at `url` with an API key; answers status, headers and parsed JSON body. */
