@@ -2,12 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
+import { LeasedRateLimiter } from '#domain/rate-lease';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
+import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
-import { DynamoRateLimiter } from './dynamo-rate-limiter.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 
@@ -42,7 +43,7 @@ export function getRuntime(): Runtime {
       newId: newRecordId,
       objects: new S3ObjectStore(clients.s3),
       rateLimit: {
-        limiter: new DynamoRateLimiter(clients.dynamo, env.TABLE_NAME),
+        limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),
         now: () => new Date(),
       },
