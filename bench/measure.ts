@@ -7,24 +7,43 @@ export interface Measurement {
   readonly perSecond: number;
 }
 
-/** Runs `operation` `count` times one after another (after a warm-up) and summarises the latencies. */
-export async function measure(
-  name: string,
+export interface Operation {
+  readonly name: string;
+  readonly run: (i: number) => Promise<unknown>;
+}
+
+/**
+ * Runs an API operation and its raw DynamoDB baseline `count` times each (after a warm-up), alternating
+ * one of each, so both see the same load on the machine (other processes share its cores: measured one
+ * block after the other, a burst of load in one block skews the ratio either way).
+ */
+export async function measurePair(
   count: number,
-  operation: (i: number) => Promise<unknown>,
-): Promise<Measurement> {
-  for (let i = 0; i < Math.min(20, count); i++) await operation(i);
-  const latencies: number[] = [];
-  const started = performance.now();
+  api: Operation,
+  raw: Operation,
+): Promise<{ api: Measurement; raw: Measurement }> {
+  const operations = [api, raw];
+  for (let i = 0; i < Math.min(20, count); i++) for (const operation of operations) await operation.run(i);
+  const latencies = operations.map(() => [] as number[]);
   for (let i = 0; i < count; i++) {
-    const t0 = performance.now();
-    await operation(i);
-    latencies.push(performance.now() - t0);
+    for (const [index, operation] of operations.entries()) {
+      const t0 = performance.now();
+      await operation.run(i);
+      latencies[index]!.push(performance.now() - t0);
+    }
   }
-  const elapsed = performance.now() - started;
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { name, p50: at(0.5), p99: at(0.99), perSecond: (count / elapsed) * 1000 };
+  const [apiMeasurement, rawMeasurement] = operations.map((operation, index) =>
+    summarise(operation.name, latencies[index]!),
+  );
+  return { api: apiMeasurement!, raw: rawMeasurement! };
+}
+
+/** p50 and p99 of the latencies; requests per second one after another (the inverse of the mean). */
+function summarise(name: string, latencies: number[]): Measurement {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const total = latencies.reduce((sum, latency) => sum + latency, 0);
+  return { name, p50: at(0.5), p99: at(0.99), perSecond: total ? (latencies.length / total) * 1000 : 0 };
 }
 
 export function printComparison(
