@@ -1,5 +1,9 @@
 import { bucketsIn } from '#lib/platform/bucket-design';
-import { type FunctionEnvironment, functionEnvironmentSchema } from '#lib/platform/function-environment';
+import {
+  type FunctionEnvironment,
+  functionEnvironmentSchema,
+  metricsNamespace,
+} from '#lib/platform/function-environment';
 import { bucketName, tableName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegions } from '#lib/residency/index';
 import { localAwsAccountId, localCredentials } from './local-credentials.ts';
@@ -36,6 +40,7 @@ export function localFunctionEnvironment(
     EXPORTS_BUCKET: names.buckets.exports,
     RECORDINGS_BUCKET: names.buckets.recordings,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   });
   return {
     ...(Object.fromEntries(

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
@@ -16,6 +17,7 @@ import { S3ObjectStore } from './s3-object-store.ts';
 export interface Runtime {
   readonly env: FunctionEnvironment;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly accounts: AccountStore;
   readonly records: RecordStore;
   readonly now: () => Date;
@@ -36,6 +38,11 @@ export function getRuntime(): Runtime {
       logger: new Logger({
         serviceName: env.POWERTOOLS_SERVICE_NAME,
         persistentKeys: { region: env.HOME_REGION },
+      }),
+      // Dimensions are fixed values only (service, route template): see lambdas/http/request-metrics.ts.
+      metrics: new Metrics({
+        namespace: env.POWERTOOLS_METRICS_NAMESPACE,
+        serviceName: env.POWERTOOLS_SERVICE_NAME,
       }),
       accounts: new DynamoAccountStore(clients.dynamo, env.TABLE_NAME),
       records: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),

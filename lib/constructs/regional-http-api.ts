@@ -13,6 +13,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import { httpApiName } from '#lib/platform/names';
+import { metricsNamespace } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { acknowledgeNagRule } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
@@ -108,6 +109,7 @@ export class RegionalHttpApi extends Construct {
           EXPORTS_BUCKET: data.exports.bucketName,
           RECORDINGS_BUCKET: data.recordings?.bucketName,
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
+          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
       });
       data.table.grantRecordAccess(fn.role);
