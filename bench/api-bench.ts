@@ -62,7 +62,7 @@ export async function runApiBench(): Promise<void> {
     });
 
     console.log(
-      `API latency on the local stack (EEA region, ${ticketIds.length} tickets of one requester; sequential requests, API and raw alternating)\n`,
+      `API latency on the local stack (EEA region, ${ticketIds.length} tickets of one requester; sequential requests, API and raw in alternating blocks)\n`,
     );
     const read = await measurePair(
       300,

@@ -13,23 +13,29 @@ export interface Operation {
 }
 
 /**
- * Runs an API operation and its raw DynamoDB baseline `count` times each (after a warm-up), alternating
- * one of each, so both see the same load on the machine (other processes share its cores: measured one
- * block after the other, a burst of load in one block skews the ratio either way).
+ * Runs an API operation and its raw DynamoDB baseline `count` times each (after a warm-up), in
+ * alternating blocks of `blockSize` requests: both sides see the same drift in load from other processes
+ * sharing the cores (measured one whole series after the other, a burst of load in one series skews the
+ * ratio either way), while inside a block each side runs back to back, as on its own, so neither is
+ * slowed by the other's leftover work (alternating single requests slowed the raw calls that followed an
+ * API call and flattered the ratio).
  */
 export async function measurePair(
   count: number,
   api: Operation,
   raw: Operation,
+  blockSize = 25,
 ): Promise<{ api: Measurement; raw: Measurement }> {
   const operations = [api, raw];
   for (let i = 0; i < Math.min(20, count); i++) for (const operation of operations) await operation.run(i);
   const latencies = operations.map(() => [] as number[]);
-  for (let i = 0; i < count; i++) {
+  for (let start = 0; start < count; start += blockSize) {
     for (const [index, operation] of operations.entries()) {
-      const t0 = performance.now();
-      await operation.run(i);
-      latencies[index]!.push(performance.now() - t0);
+      for (let i = start; i < Math.min(count, start + blockSize); i++) {
+        const t0 = performance.now();
+        await operation.run(i);
+        latencies[index]!.push(performance.now() - t0);
+      }
     }
   }
   const [apiMeasurement, rawMeasurement] = operations.map((operation, index) =>
