@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@a
 import { recordPk, RECORD_SK, parentPk } from '../lambdas/adapters/record-keys.ts';
 import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
 import { startLocalPlatform } from '../local/platform.ts';
-import { measure, printComparison } from './measure.ts';
+import { measurePair, printComparison } from './measure.ts';
 
 /**
  * API latency on the local stack (issue: p50 of a read within 2x of the raw DynamoDB round trip), each
@@ -62,50 +62,61 @@ export async function runApiBench(): Promise<void> {
     });
 
     console.log(
-      `API latency on the local stack (EEA region, ${ticketIds.length} tickets of one requester; sequential requests)\n`,
+      `API latency on the local stack (EEA region, ${ticketIds.length} tickets of one requester; sequential requests, API and raw in alternating blocks)\n`,
     );
-    const read = await measure('API  GET /tickets/{id}', 300, (i) =>
-      api('GET', `/api/v2/tickets/${ticketIds[i % 100]}`),
+    const read = await measurePair(
+      300,
+      { name: 'API  GET /tickets/{id}', run: (i) => api('GET', `/api/v2/tickets/${ticketIds[i % 100]}`) },
+      {
+        name: 'raw  GetItem (same ticket key)',
+        run: (i) =>
+          dynamo.send(new GetCommand({ TableName: table, Key: ticketKey(i), ConsistentRead: true })),
+      },
     );
-    const rawRead = await measure('raw  GetItem (same ticket key)', 300, (i) =>
-      dynamo.send(new GetCommand({ TableName: table, Key: ticketKey(i), ConsistentRead: true })),
+    const list = await measurePair(
+      60,
+      {
+        name: 'API  GET /tickets?requester_id=…&per_page=100',
+        run: () => api('GET', `/api/v2/tickets?requester_id=${requesterId}&per_page=100`),
+      },
+      {
+        name: 'raw  Query gsi2, Limit 101 (same index key)',
+        run: () =>
+          dynamo.send(
+            new QueryCommand({
+              TableName: table,
+              IndexName: 'gsi2',
+              KeyConditionExpression: 'gsi2pk = :pk',
+              ExpressionAttributeValues: { ':pk': parentPk(accountId, `requester#${requesterId}#ticket`) },
+              ScanIndexForward: false,
+              Limit: 101,
+            }),
+          ),
+      },
     );
-    const list = await measure('API  GET /tickets?requester_id=…&per_page=100', 60, () =>
-      api('GET', `/api/v2/tickets?requester_id=${requesterId}&per_page=100`),
+    const write = await measurePair(
+      100,
+      {
+        name: 'API  POST /tickets + POST /tickets/{id}/reply',
+        run: async () => {
+          const ticket = await api('POST', '/api/v2/tickets', {
+            subject: 'Bench write',
+            description: 'x',
+            requester_id: requesterId,
+          });
+          await api('POST', `/api/v2/tickets/${ticket.id}/reply`, { body: 'reply' });
+        },
+      },
+      {
+        name: 'raw  2 × PutItem (ticket and reply items)',
+        run: async (i) => {
+          const item = (sk: string, size: number) => ({ pk: `BENCH#${i}`, sk, body: 'x'.repeat(size) });
+          await dynamo.send(new PutCommand({ TableName: table, Item: item('T', 600) }));
+          await dynamo.send(new PutCommand({ TableName: table, Item: item('C', 300) }));
+        },
+      },
     );
-    const rawList = await measure('raw  Query gsi2, Limit 101 (same index key)', 60, () =>
-      dynamo.send(
-        new QueryCommand({
-          TableName: table,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': parentPk(accountId, `requester#${requesterId}#ticket`) },
-          ScanIndexForward: false,
-          Limit: 101,
-        }),
-      ),
-    );
-    const write = await measure('API  POST /tickets + POST /tickets/{id}/reply', 100, async () => {
-      const ticket = await api('POST', '/api/v2/tickets', {
-        subject: 'Bench write',
-        description: 'x',
-        requester_id: requesterId,
-      });
-      await api('POST', `/api/v2/tickets/${ticket.id}/reply`, { body: 'reply' });
-    });
-    const rawWrite = await measure('raw  2 × PutItem (ticket and reply items)', 100, async (i) => {
-      await dynamo.send(
-        new PutCommand({ TableName: table, Item: { pk: `BENCH#${i}`, sk: 'T', body: 'x'.repeat(600) } }),
-      );
-      await dynamo.send(
-        new PutCommand({ TableName: table, Item: { pk: `BENCH#${i}`, sk: 'C', body: 'x'.repeat(300) } }),
-      );
-    });
-    printComparison([
-      { api: read, raw: rawRead, target: 2 },
-      { api: list, raw: rawList },
-      { api: write, raw: rawWrite },
-    ]);
+    printComparison([{ ...read, target: 2 }, list, write]);
   } finally {
     dynamo.destroy();
     await platform.stop();

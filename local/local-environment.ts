@@ -1,5 +1,9 @@
 import { bucketsIn } from '#lib/platform/bucket-design';
-import { type FunctionEnvironment, functionEnvironmentSchema } from '#lib/platform/function-environment';
+import {
+  type FunctionEnvironment,
+  functionEnvironmentSchema,
+  metricsNamespace,
+} from '#lib/platform/function-environment';
 import { bucketName, keyAlias, tableName } from '#lib/platform/names';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import {
@@ -45,6 +49,7 @@ export function localFunctionEnvironment(
     RECORDING_STAGING_BUCKET: staging && localResourceNames(staging).buckets['recording-staging'],
     RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
+    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   });
   return { ...definedOnly(functionEnvironment), ...localAwsEnvironment(region, endpoints) };
 }

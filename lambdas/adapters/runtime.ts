@@ -1,13 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
+import { LeasedRateLimiter } from '#domain/rate-lease';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
+import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
-import { DynamoRateLimiter } from './dynamo-rate-limiter.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 
@@ -15,6 +17,7 @@ import { S3ObjectStore } from './s3-object-store.ts';
 export interface Runtime {
   readonly env: FunctionEnvironment;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly accounts: AccountStore;
   readonly records: RecordStore;
   readonly now: () => Date;
@@ -38,6 +41,11 @@ export function getRuntime(): Runtime {
         serviceName: env.POWERTOOLS_SERVICE_NAME,
         persistentKeys: { region: env.HOME_REGION },
       }),
+      // Dimensions are fixed values only (service, route template): see lambdas/http/request-metrics.ts.
+      metrics: new Metrics({
+        namespace: env.POWERTOOLS_METRICS_NAMESPACE,
+        serviceName: env.POWERTOOLS_SERVICE_NAME,
+      }),
       accounts: new DynamoAccountStore(clients.dynamo, env.TABLE_NAME),
       records: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),
       now: () => new Date(),
@@ -51,7 +59,7 @@ export function getRuntime(): Runtime {
             }
           : undefined,
       rateLimit: {
-        limiter: new DynamoRateLimiter(clients.dynamo, env.TABLE_NAME),
+        limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),
         now: () => new Date(),
       },

@@ -4,7 +4,7 @@ import { jsonResponse } from '#http/responses';
 import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
 
 /** GET /api/v2/health: liveness of a region's API; no credentials, no data. */
-export function createHealthHandler(deps: Pick<ApiDependencies, 'logger' | 'homeRegion'>) {
+export function createHealthHandler(deps: Pick<ApiDependencies, 'logger' | 'metrics' | 'homeRegion'>) {
   const region = hostingRegion(deps.homeRegion as HostingRegionKey);
   return publicApi(deps, async () =>
     jsonResponse(200, {
@@ -18,5 +18,9 @@ export function createHealthHandler(deps: Pick<ApiDependencies, 'logger' | 'home
 
 export const handler = lazyHandler(() => {
   const runtime = getRuntime();
-  return createHealthHandler({ logger: runtime.logger, homeRegion: runtime.env.HOME_REGION });
+  return createHealthHandler({
+    logger: runtime.logger,
+    metrics: runtime.metrics,
+    homeRegion: runtime.env.HOME_REGION,
+  });
 });

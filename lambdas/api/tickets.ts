@@ -84,8 +84,13 @@ export function createTicketsHandler(
       return page(event, query, await deps.tickets.list(principal, query), ticketView);
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
-      const record = await deps.tickets.get(principal, pathId(event));
-      const attachments = await deps.attachments.ofTicket(principal, record.ref.id);
+      const id = pathId(event);
+      // Both reads are keyed by the caller's account, so they run together; the attachments are only
+      // shown once the ticket itself was found (a failed ticket read discards them).
+      const [record, attachments] = await Promise.all([
+        deps.tickets.get(principal, id),
+        deps.attachments.ofTicket(principal, id),
+      ]);
       return jsonResponse(200, ticketView(record, ownAttachments(attachments, null)), {
         etag: etagOf(record),
       });

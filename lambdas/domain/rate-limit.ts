@@ -14,8 +14,15 @@ export interface RateLimiter {
   consume(accountId: string, limit: number, now: Date): Promise<RateDecision>;
 }
 
+/** A fixed one-minute window of an account's request budget. */
+export interface MinuteWindow {
+  readonly name: string;
+  readonly endsAt: Date;
+  readonly resetsInSeconds: number;
+}
+
 /** The one-minute window `now` falls in: its name and how long it still runs. */
-export function minuteWindow(now: Date): { name: string; endsAt: Date; resetsInSeconds: number } {
+export function minuteWindow(now: Date): MinuteWindow {
   const start = Math.floor(now.getTime() / 60_000) * 60_000;
   const endsAt = new Date(start + 60_000);
   return {

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
@@ -9,12 +10,15 @@ import { type AuthenticatedContext, apiKeyAuth } from './api-key-auth.ts';
 import { errorResponder } from './error-responder.ts';
 import { rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
+import { requestMetrics } from './request-metrics.ts';
 import type { HttpResponse } from './responses.ts';
 
 export interface ApiDependencies {
   readonly logger: Logger;
   readonly accounts: AccountStore;
   readonly homeRegion: HostingRegionKey;
+  /** Per-request metrics (EMF); without them (unit tests) nothing is recorded. */
+  readonly metrics?: Metrics;
   /** Per-account request budget; without one (unit tests) nothing is counted. */
   readonly rateLimit?: {
     readonly limiter: RateLimiter;
@@ -27,14 +31,14 @@ export type ApiHandler = (event: APIGatewayProxyEventV2, context: Context) => Pr
 
 /** An API route that needs no caller identity (health). */
 export function publicApi(
-  deps: Pick<ApiDependencies, 'logger'>,
+  deps: Pick<ApiDependencies, 'logger' | 'metrics'>,
   serve: (event: APIGatewayProxyEventV2) => Promise<HttpResponse>,
 ): ApiHandler {
-  return middy<APIGatewayProxyEventV2, HttpResponse>()
+  const api = middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .use(requestLog(deps.logger))
-    .use(errorResponder(deps.logger))
-    .handler(serve);
+    .use(requestLog(deps.logger));
+  if (deps.metrics) api.use(requestMetrics(deps.metrics));
+  return api.use(errorResponder(deps.logger)).handler(serve);
 }
 
 /** An API route for an authenticated caller: logging, the error format and API-key auth around `serve`. */
@@ -44,9 +48,9 @@ export function authenticatedApi(
 ): ApiHandler {
   const api = middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
-    .use(requestLog(deps.logger))
-    .use(errorResponder(deps.logger))
-    .use(apiKeyAuth(deps.accounts, deps.homeRegion));
+    .use(requestLog(deps.logger));
+  if (deps.metrics) api.use(requestMetrics(deps.metrics));
+  api.use(errorResponder(deps.logger)).use(apiKeyAuth(deps.accounts, deps.homeRegion));
   if (deps.rateLimit)
     api.use(rateLimit(deps.rateLimit.limiter, deps.rateLimit.perMinute, deps.rateLimit.now));
   return api.handler(async (event, context) => {

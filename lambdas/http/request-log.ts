@@ -11,18 +11,19 @@ export function requestLog(
   logger: Logger,
   now: () => number = Date.now,
 ): middy.MiddlewareObj<APIGatewayProxyEventV2> {
-  let startedAt = 0;
+  // Per request: one process may serve requests concurrently (locally), so no shared start time.
+  const startedAt = new WeakMap<middy.Request<APIGatewayProxyEventV2>, number>();
   const log = (request: middy.Request<APIGatewayProxyEventV2>) => {
     const response = request.response as { statusCode?: number } | undefined;
     logger.info('request handled', {
       route: request.event.routeKey,
       status: response?.statusCode ?? 500,
-      durationMs: now() - startedAt,
+      durationMs: now() - (startedAt.get(request) ?? now()),
     });
   };
   return {
-    before: () => {
-      startedAt = now();
+    before: (request) => {
+      startedAt.set(request, now());
     },
     after: log,
     onError: log,

@@ -13,6 +13,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import { httpApiName } from '#lib/platform/names';
+import { metricsNamespace } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
 import { grantKeyUseByAlias } from './key-grants.ts';
@@ -129,6 +130,7 @@ export class RegionalHttpApi extends Construct {
               RECORDING_STAGING_REGION: props.recordingStaging.awsRegion,
             }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
+          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
       });
       if (name === 'calls' && props.recordingStaging) grantRecordingStaging(fn.role, props.recordingStaging);

@@ -27,7 +27,12 @@ export const functionEnvironmentSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,6}$/)
     .optional(),
+  /** CloudWatch namespace of the functions' metrics (embedded metric format in their logs). */
+  POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
 });
+
+/** The metrics namespace of every platform function, on AWS and locally. */
+export const metricsNamespace = 'Helpdesk';
 
 export type FunctionEnvironment = z.infer<typeof functionEnvironmentSchema>;
 

@@ -96,6 +96,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         EXPORTS_BUCKET: name('exports'),
       });
       expect(typeof variables.POWERTOOLS_SERVICE_NAME).toBe('string');
+      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Helpdesk');
       if (hasRecordings) expect(variables.RECORDINGS_BUCKET).toEqual(name('recordings'));
       else expect(variables).not.toHaveProperty('RECORDINGS_BUCKET');
     }
@@ -180,6 +181,7 @@ describe('function environment validation at synth time', () => {
     TRASH_BUCKET: 'helpdesk-eea-trash-123456789012',
     EXPORTS_BUCKET: 'helpdesk-eea-exports-123456789012',
     POWERTOOLS_SERVICE_NAME: 'helpdesk-test',
+    POWERTOOLS_METRICS_NAMESPACE: 'Helpdesk',
   };
 
   it('accepts names that are only known at deploy time and drops absent optional variables', () => {

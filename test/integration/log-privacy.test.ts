@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, inject, it } from 'vitest';
+import { apiRoutes } from '../../lib/platform/api-routes.ts';
 import { basicAuth } from './http-client.ts';
 
 const platform = inject('localPlatform');
-const { url, apiKey, logFile } = platform.regions.au;
+const { url, apiKey, logFile, accountId } = platform.regions.au;
 
 async function send(method: string, path: string, body?: unknown) {
   const response = await fetch(`${url}${path}`, {
@@ -78,5 +79,21 @@ describe('logs of the regional API', () => {
     expect(log).not.toContain(marker);
     expect(log.toLowerCase()).not.toContain(marker.toLowerCase());
     expect(log).not.toContain(person.phone);
+
+    // Metrics (embedded metric format in the same log) name route templates only: no account, no ids.
+    const metrics = lines.filter((line) => '_aws' in line);
+    expect(metrics.length).toBeGreaterThanOrEqual(statuses.length);
+    expect(metrics).toContainEqual(
+      expect.objectContaining({ route: 'POST /api/v2/contacts', Requests: 1, ClientErrors: 1 }),
+    );
+    expect(JSON.stringify(metrics)).not.toContain(accountId);
+    const templates = new Set(apiRoutes.map((route) => `${route.method} ${route.path}`));
+    for (const line of metrics) {
+      // Fixed names only, and the one free-text dimension is a route template, never a path with ids.
+      expect(Object.keys(line).sort()).toEqual(
+        ['ClientErrors', 'Latency', 'Requests', 'ServerErrors', '_aws', 'route', 'service'].sort(),
+      );
+      expect(templates.has(line.route)).toBe(true);
+    }
   });
 });

@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
 
@@ -51,5 +54,57 @@ describe('rate limit on the local platform', () => {
     expect(
       await store.findByUniqueValue(accountId, 'contact', 'email', refused?.email ?? ''),
     ).toBeUndefined();
+  });
+});
+
+describe('leased rate limit on DynamoDB Local, several containers sharing one account budget', () => {
+  const now = new Date('2026-11-23T10:00:30Z');
+  const containers = () =>
+    Array.from({ length: 3 }, () => new LeasedRateLimiter(new DynamoRateBudget(client, table)));
+  const counted = async (account: string) =>
+    (
+      await client.send(
+        new GetCommand({ TableName: table, Key: { pk: `A#${account}#RATE#2026-11-23T10:00`, sk: 'RATE' } }),
+      )
+    ).Item?.used;
+
+  it('grants exactly the budget when containers take turns, then refuses everywhere', async () => {
+    // Prepare: a budget that is not a multiple of the lease size, so the last blocks are partial.
+    const account = randomUUID();
+    const limit = 247;
+    const limiters = containers();
+
+    // Act: round-robin until every container has been refused.
+    let allowed = 0;
+    const refused = new Set<number>();
+    while (refused.size < limiters.length) {
+      for (const [index, limiter] of limiters.entries()) {
+        const decision = await limiter.consume(account, limit, now);
+        if (decision.allowed) allowed += 1;
+        else refused.add(index);
+      }
+    }
+
+    // Assess
+    expect(allowed).toBe(limit);
+    expect(await counted(account)).toBe(limit);
+  });
+
+  it('never grants more than the budget to containers racing for it', async () => {
+    const account = randomUUID();
+    const limit = 120;
+
+    const perContainer = await Promise.all(
+      containers().map(async (limiter) => {
+        let allowed = 0;
+        while ((await limiter.consume(account, limit, now)).allowed) allowed += 1;
+        return allowed;
+      }),
+    );
+
+    // Every reserved request was spent, and the shared count holds them all.
+    const allowed = perContainer.reduce((sum, count) => sum + count, 0);
+    expect(allowed).toBeLessThanOrEqual(limit);
+    expect(await counted(account)).toBe(allowed);
   });
 });

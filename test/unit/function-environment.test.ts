@@ -9,6 +9,7 @@ describe('function environment', () => {
     TRASH_BUCKET: 't-bucket',
     EXPORTS_BUCKET: 'e-bucket',
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
+    POWERTOOLS_METRICS_NAMESPACE: 'Helpdesk',
   };
 
   it('accepts a complete environment without recordings (India, Australia)', () => {

@@ -6,7 +6,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { DynamoRateLimiter } from '../../lambdas/adapters/dynamo-rate-limiter.ts';
+import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
+import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
 import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -24,7 +25,11 @@ const makeHandler = () =>
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     accounts: new DynamoAccountStore(documentClient, 'table'),
     homeRegion: 'eea',
-    rateLimit: { limiter: new DynamoRateLimiter(documentClient, 'table'), perMinute: 50, now: () => now },
+    rateLimit: {
+      limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),
+      perMinute: 50,
+      now: () => now,
+    },
   });
 const event = {
   headers: { authorization: `Basic ${Buffer.from('eea_rate-limit-key:X').toString('base64')}` },
@@ -60,7 +65,7 @@ describe('per-account rate limit', () => {
     expect(response.headers).toMatchObject({ 'x-ratelimit-total': '50', 'x-ratelimit-remaining': '38' });
     expect(dynamo).toHaveReceivedCommandWith(UpdateCommand, {
       Key: { pk: 'A#a#RATE#2026-11-23T10:00', sk: 'RATE' },
-      ExpressionAttributeValues: expect.objectContaining({ ':limit': 50 }),
+      ExpressionAttributeValues: expect.objectContaining({ ':asked': 1, ':room': 49 }),
     });
   });
 

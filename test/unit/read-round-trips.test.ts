@@ -1,0 +1,99 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
+import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
+import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
+import { AttachmentService } from '../../lambdas/domain/attachments/attachment-service.ts';
+import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
+import { ConversationService } from '../../lambdas/domain/tickets/conversation-service.ts';
+import { HuddleService } from '../../lambdas/domain/tickets/huddle-service.ts';
+import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
+
+const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
+const dynamo = mockClient(documentClient);
+afterEach(() => dynamo.reset());
+
+const now = () => new Date('2026-11-23T10:00:10Z');
+const ticketItem = (id: number) => ({
+  pk: recordPk('a', { type: 'ticket', id }),
+  sk: RECORD_SK,
+  account_id: 'a',
+  record_type: 'ticket',
+  record_id: id,
+  version: 1,
+  created_at: '2026-11-23T09:00:00Z',
+  updated_at: '2026-11-23T09:00:00Z',
+  fields: { subject: 'S', description: 'D', requester_id: 7, status: 2, priority: 1 },
+  subjects: [],
+});
+const getTicket = (id: number) =>
+  ({
+    routeKey: 'GET /api/v2/tickets/{id}',
+    pathParameters: { id: String(id) },
+    headers: { authorization: `Basic ${Buffer.from('eea_round-trip-key:X').toString('base64')}` },
+    requestContext: { http: { method: 'GET' } },
+  }) as unknown as APIGatewayProxyEventV2;
+
+describe('a ticket read in a warm container', () => {
+  it('makes two DynamoDB reads at once, the ticket and its attachments, and nothing else', async () => {
+    // Prepare: the deployed wiring (API-key auth, leased rate limit, record store) over one client.
+    // The ticket's GetItem only answers once the attachments Query was sent: run one after the other,
+    // the read would never finish.
+    let querySent = () => {};
+    dynamo.on(QueryCommand).callsFake(() => {
+      querySent();
+      return { Items: [] };
+    });
+    dynamo.on(GetCommand).callsFake(async (input: { Key: { pk: string; sk: string } }) => {
+      if (input.Key.sk === 'APIKEY') return { Item: { account_id: 'a', agent_id: 1, role: 'admin' } };
+      await new Promise<void>((resolve) => {
+        querySent = resolve;
+      });
+      return { Item: ticketItem(Number(input.Key.pk.split('#').at(-1))) };
+    });
+    dynamo.on(UpdateCommand).resolves({ Attributes: { used: 20 } });
+    const services = { store: new DynamoRecordStore(documentClient, 'table'), now, newId: () => 1 };
+    const handler = createTicketsHandler({
+      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
+      accounts: new DynamoAccountStore(documentClient, 'table'),
+      homeRegion: 'eea',
+      rateLimit: {
+        limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),
+        perMinute: 1000,
+        now,
+      },
+      tickets: new TicketService(services),
+      conversations: new ConversationService(services),
+      huddles: new HuddleService(services),
+      attachments: new AttachmentService({
+        ...services,
+        objects: new S3ObjectStore(new S3Client({ region: 'eu-central-1' })),
+        bucket: 'attachments',
+      }),
+      now,
+    });
+    const context = { awsRequestId: 'r' } as Context;
+    await handler(getTicket(1), context); // cold: reads the key, reserves a block of the budget
+    dynamo.resetHistory();
+
+    // Act
+    const response = await handler(getTicket(2), context);
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(JSON.parse(String(response.body))).toMatchObject({ id: 2, subject: 'S' });
+    expect(dynamo.calls()).toHaveLength(2);
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      Key: { pk: recordPk('a', { type: 'ticket', id: 2 }), sk: RECORD_SK },
+    });
+    expect(dynamo).toHaveReceivedCommandTimes(QueryCommand, 1);
+  });
+});
