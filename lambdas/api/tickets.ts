@@ -84,13 +84,11 @@ export function createTicketsHandler(
       return page(event, query, await deps.tickets.list(principal, query), ticketView);
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
-      const id = pathId(event);
-      // Both reads are keyed by the caller's account, so they run together; the attachments are only
-      // shown once the ticket itself was found (a failed ticket read discards them).
-      const [record, attachments] = await Promise.all([
-        deps.tickets.get(principal, id),
-        deps.attachments.ofTicket(principal, id),
-      ]);
+      const record = await deps.tickets.get(principal, pathId(event));
+      // A ticket that never had a file of its own is one read; only one that had is listed further.
+      const attachments = record.fields.has_attachments
+        ? await deps.attachments.ofTicket(principal, record.ref.id)
+        : [];
       return jsonResponse(200, ticketView(record, ownAttachments(attachments, null)), {
         etag: etagOf(record),
       });

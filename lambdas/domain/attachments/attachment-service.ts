@@ -49,6 +49,8 @@ export type StoredAttachment = StoredRecord<AttachmentFields>;
 /** What an attachment hangs on: a ticket, or one of its conversations, and who wrote it. */
 export interface AttachmentOwner {
   readonly ticketId: number;
+  /** The ticket as read, so a file of the ticket itself can mark it in the same transaction. */
+  readonly ticket?: StoredRecord<{ requester_id: number; has_attachments?: boolean }>;
   readonly conversationId: number | null;
   readonly requesterId: number;
   readonly author: SubjectRef;
@@ -143,6 +145,7 @@ export class AttachmentService {
     if (!ticket || ticket.deletedAt) throw new NotFoundError();
     const owner = {
       ticketId,
+      ticket,
       conversationId: null,
       requesterId: ticket.fields.requester_id,
       author: { kind: 'agent', id: principal.agentId },
@@ -170,16 +173,39 @@ export class AttachmentService {
     owner: AttachmentOwner,
     input: z.infer<typeof presignAttachmentSchema>,
   ): Promise<{ record: StoredAttachment; uploadUrl: string }> {
-    const record = await this.lifecycle.create(
-      principal,
-      this.newRecord(principal, owner, {
-        name: input.name,
-        content_type: input.content_type,
-        size: input.size,
-        upload: 'presigned',
-      }),
-      Object.keys(input),
-    );
+    const record = this.newRecord(principal, owner, {
+      name: input.name,
+      content_type: input.content_type,
+      size: input.size,
+      upload: 'presigned',
+    });
+    const audit = this.lifecycle.audit(principal, 'create', record, Object.keys(input));
+    const ticket = owner.ticket;
+    if (owner.conversationId === null && ticket && !ticket.fields.has_attachments) {
+      // The ticket's first own file: the attachment and the ticket's mark are stored together.
+      const marked = {
+        ...ticket,
+        version: ticket.version + 1,
+        updatedAt:
+          record.updatedAt > ticket.updatedAt
+            ? record.updatedAt
+            : new Date(Date.parse(ticket.updatedAt) + 1).toISOString(),
+        fields: { ...ticket.fields, has_attachments: true },
+      };
+      const ticketAudit = {
+        ...audit,
+        at: marked.updatedAt,
+        operation: 'update' as const,
+        record: ticket.ref,
+        changedFields: ['has_attachments'],
+      };
+      await this.deps.store.commit([
+        { create: record, audit },
+        { previous: ticket, next: marked, audit: ticketAudit },
+      ]);
+    } else {
+      await this.deps.store.create(record, audit);
+    }
     const uploadUrl = await this.deps.objects.presignUpload(
       this.deps.bucket,
       record.fields.object_key,

@@ -11,7 +11,11 @@ import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycl
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
 
-export type StoredTicket = StoredRecord<TicketFields>;
+/**
+ * A stored ticket. `has_attachments` (never client-writable, never shown) is set once a file is attached
+ * to the ticket itself, so a view of a ticket without files reads nothing but the ticket.
+ */
+export type StoredTicket = StoredRecord<TicketFields & { has_attachments?: boolean }>;
 
 export interface TicketFilters {
   readonly requester_id?: number;
@@ -72,7 +76,7 @@ export class TicketService {
     const fields = { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields;
     form.checkWrite(ticketInput, fields, 'create');
     const id = await this.deps.store.nextSequence(principal.accountId, 'ticket');
-    const ticket = deriveTicket({
+    const draft = deriveTicket({
       accountId: principal.accountId,
       ref: ticketRef(id),
       version: 1,
@@ -81,6 +85,10 @@ export class TicketService {
       fields,
       subjects: [],
     });
+    const extra = await companions(draft);
+    const ticket = extra.some((entry) => entry.record.ref.type === 'attachment')
+      ? { ...draft, fields: { ...draft.fields, has_attachments: true } }
+      : draft;
     const ticketAudit = this.lifecycle.audit(principal, 'create', ticket, Object.keys(input));
     if (requester.created) {
       // The new requester and the ticket are stored together or not at all.
@@ -92,13 +100,10 @@ export class TicketService {
       await this.deps.store.createTogether([
         { record: requester.created, audit: contactAudit },
         { record: ticket, audit: ticketAudit },
-        ...(await companions(ticket)),
+        ...extra,
       ]);
     } else {
-      await this.deps.store.createTogether([
-        { record: ticket, audit: ticketAudit },
-        ...(await companions(ticket)),
-      ]);
+      await this.deps.store.createTogether([{ record: ticket, audit: ticketAudit }, ...extra]);
     }
     return ticket;
   }
@@ -191,9 +196,10 @@ export class TicketService {
 
 /** A ticket as Freshdesk v2 shows it. */
 export function ticketView(record: StoredTicket, attachments: readonly unknown[] = []) {
+  const { has_attachments: _flag, ...fields } = record.fields;
   return {
     id: record.ref.id,
-    ...record.fields,
+    ...fields,
     description_text: record.fields.description.replace(/<[^>]*>/g, ''),
     attachments,
     is_escalated: false,
