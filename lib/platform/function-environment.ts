@@ -27,6 +27,11 @@ export const functionEnvironmentSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,6}$/)
     .optional(),
+  /** How long a container trusts an agent's ticket scope, in seconds (default 5). */
+  TICKET_SCOPE_CACHE_SECONDS: z
+    .string()
+    .regex(/^[0-9]{1,3}$/)
+    .optional(),
 });
 
 export type FunctionEnvironment = z.infer<typeof functionEnvironmentSchema>;
