@@ -1,6 +1,6 @@
 import type { Principal } from '#domain/account';
 import { AccessDeniedError, ValidationError } from '#domain/errors';
-import { type ContactFields, normaliseEmail } from './contact-schema.ts';
+import type { ContactFields } from './contact-schema.ts';
 
 /**
  * The personal fields a requester may rectify on their own profile. Not the e-mail address, the
@@ -19,8 +19,6 @@ export const requesterEditableFields: readonly (keyof ContactFields)[] = [
   'custom_fields',
 ];
 
-const normalised = (email: string | null | undefined) => (email ? normaliseEmail(email) : null);
-
 /**
  * Refuses a requester's change to their profile that is not theirs to make: a changed e-mail address
  * is a 400 naming the field (`email_not_editable`); a field the helpdesk keeps is a 403 naming it.
@@ -32,7 +30,8 @@ export function checkRectification(
   changes: Partial<ContactFields>,
 ): void {
   if (principal.contactId === undefined) return;
-  if ('email' in changes && normalised(changes.email) !== normalised(previous.email)) {
+  // Sending the address unchanged is fine (clients send whole profiles back); any other value is not.
+  if ('email' in changes && (changes.email ?? null) !== previous.email) {
     throw new ValidationError([
       {
         field: 'email',
