@@ -187,6 +187,21 @@ describe('a requester with a portal token', () => {
     expect(asAgent.status).toBe(400);
   });
 
+  it('no longer sees a ticket of theirs once it is deleted', async () => {
+    const ticket = await call('POST', '/api/v2/tickets', account.keys.admin, {
+      subject: 'Spam',
+      description: 'Deleted soon',
+      requester_id: me,
+    });
+    await call('DELETE', `/api/v2/tickets/${ticket.body.id}`, account.keys.admin);
+
+    const asRequester = await bearer('GET', `/api/v2/tickets/${ticket.body.id}`);
+    const asAdmin = await call('GET', `/api/v2/tickets/${ticket.body.id}`, account.keys.admin);
+
+    expect(asRequester.status).toBe(404);
+    expect(asAdmin.body).toMatchObject({ deleted: true });
+  });
+
   it('rates their own tickets only', async () => {
     const rating = { ratings: { default_question: 103 }, feedback: 'Great' };
     const own = await bearer('POST', `/api/v2/tickets/${myTicket}/satisfaction_ratings`, rating);

@@ -104,9 +104,12 @@ export class TicketService {
     return ticket;
   }
 
-  /** A ticket within the caller's scope (deleted ones too, as v2 shows them); else not found. */
+  /**
+   * A ticket within the caller's scope (deleted ones too, as v2 shows them to agents; a requester sees
+   * only their live tickets); else not found.
+   */
   async get(principal: Principal, id: number): Promise<StoredTicket> {
-    return requireTicketAccess(principal, await this.lifecycle.get(principal, ticketRef(id)));
+    return readTicket(this.deps.store, principal, id, { includeDeleted: principal.contactId === undefined });
   }
 
   async update(
