@@ -6,6 +6,8 @@ import {
   readPortalToken,
   signPortalToken,
 } from '../../lambdas/domain/contacts/portal-token.ts';
+import { requesterRoutes } from '../../lambdas/http/requester-routes.ts';
+import { apiRoutes } from '../../lib/platform/api-routes.ts';
 
 const secret = randomBytes(32);
 const claims = {
@@ -50,5 +52,13 @@ describe('portal tokens', () => {
     expect(bearerToken('bearer  abc ')).toBe('abc');
     expect(bearerToken('Basic abc')).toBeUndefined();
     expect(bearerToken(undefined)).toBeUndefined();
+  });
+});
+
+describe('requester routes', () => {
+  it('are all routes of the API', () => {
+    const routes = new Set(apiRoutes.map((route) => `${route.method} ${route.path}`));
+
+    expect([...requesterRoutes].filter((route) => !routes.has(route))).toEqual([]);
   });
 });
