@@ -48,6 +48,8 @@ export interface LocalPlatformOptions {
   readonly stateDir: string;
   /** The recording hold in seconds (default: RECORDING_HOLD_SECONDS, else the deployed 600). */
   readonly recordingHoldSeconds?: number;
+  /** How long the API trusts an agent's ticket scope, in seconds (default: the deployed 5). */
+  readonly ticketScopeCacheSeconds?: number;
 }
 
 /**
@@ -81,7 +83,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         await bootstrapRegion(region, emulators);
         const account = await seedDemoAccount(region, emulators);
         const logFile = join(logDir, `${region}-api.log`);
-        const { child, port } = await startRegionServer(region, emulators, logFile);
+        const { child, port } = await startRegionServer(region, emulators, logFile, options);
         started.servers.push(child);
         const names = localResourceNames(region);
         const endpoint: RegionEndpoint = {
@@ -128,12 +130,13 @@ async function startRegionServer(
   region: HostingRegionKey,
   emulators: EmulatorEndpoints,
   logFile: string,
+  options: LocalPlatformOptions,
 ): Promise<{ child: ChildProcess; port: number }> {
-  const { child, ready } = startChild(
-    'region-server.ts',
-    logFile,
-    localFunctionEnvironment(region, emulators),
-  );
+  const scopeCache = options.ticketScopeCacheSeconds;
+  const { child, ready } = startChild('region-server.ts', logFile, {
+    ...localFunctionEnvironment(region, emulators),
+    ...(scopeCache !== undefined && { TICKET_SCOPE_CACHE_SECONDS: String(scopeCache) }),
+  });
   const message = await ready;
   return { child, port: Number(message.port) };
 }

@@ -6,3 +6,6 @@ export const accountKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, 
 
 /** API keys are found by the hash of the secret; the secret itself is never stored. */
 export const apiKeyKey = (apiKeyHash: string) => ({ pk: `APIKEY#${apiKeyHash}`, sk: 'APIKEY' });
+
+/** The account's portal-token signing secret (one per account, created on first use). */
+export const portalSecretKey = (accountId: string) => ({ pk: `A#${accountId}#PORTAL_SECRET`, sk: 'SECRET' });

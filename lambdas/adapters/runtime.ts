@@ -4,12 +4,15 @@ import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
 import { LeasedRateLimiter } from '#domain/rate-lease';
+import type { PortalSecretStore } from '#domain/contacts/portal-token';
+import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
+import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 
@@ -25,6 +28,9 @@ export interface Runtime {
   readonly objects: ObjectStore;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
   readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
+  readonly portalSecrets: PortalSecretStore;
+  /** How long a container trusts an agent's ticket scope: TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
+  readonly scopeCacheMs: number;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -58,6 +64,8 @@ export function getRuntime(): Runtime {
               objects: new S3ObjectStore(clients.s3In(env.RECORDING_STAGING_REGION)),
             }
           : undefined,
+      portalSecrets: new DynamoPortalSecretStore(clients.dynamo, env.TABLE_NAME),
+      scopeCacheMs: Number(env.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
       rateLimit: {
         limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),

@@ -4,6 +4,7 @@ import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
 import { ContactService, contactView } from '#domain/contacts/contact-service';
+import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -29,7 +30,11 @@ const optionalJsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, sc
 
 /** /api/v2/contacts: thin routing over ContactService; views hide the fields hidden from the caller. */
 export function createContactsHandler(
-  deps: ApiDependencies & { contacts: ContactService; conversion: ContactConversion },
+  deps: ApiDependencies & {
+    contacts: ContactService;
+    conversion: ContactConversion;
+    portalTokens: PortalTokenService;
+  },
 ) {
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/contacts': async (event, principal) => {
@@ -76,6 +81,8 @@ export function createContactsHandler(
       const agent = await deps.conversion.makeAgent(principal, id, optionalJsonBody(event, makeAgentSchema));
       return jsonResponse(200, agentView(agent), { etag: etagOf(agent) });
     },
+    'POST /api/v2/contacts/{id}/portal_token': async (event, principal) =>
+      jsonResponse(201, await deps.portalTokens.issue(principal, pathId(event))),
   };
   return routedApi(deps, routes);
 }
@@ -88,5 +95,11 @@ export const handler = lazyHandler(() => {
     homeRegion: runtime.env.HOME_REGION,
     contacts: new ContactService(services),
     conversion: new ContactConversion(services),
+    portalTokens: new PortalTokenService({
+      store: runtime.records,
+      secrets: runtime.portalSecrets,
+      homeRegion: runtime.env.HOME_REGION,
+      now: runtime.now,
+    }),
   });
 });

@@ -38,6 +38,7 @@ import {
   updateIntegrationLinkSchema,
 } from '#domain/integrations/integration-link-service';
 import { multipartLimits } from '#http/multipart';
+import { requesterRoutes } from '#http/requester-routes';
 import { integrationLinkListQuerySchema } from './integration-links.ts';
 
 interface Operation {
@@ -348,6 +349,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/integration_links/{id}': { summary: 'Delete an integration link', success: 204 },
+  'POST /api/v2/contacts/{id}/portal_token': {
+    summary:
+      'Issue a portal token for a contact (admins; our addition; no body): `token`, `contact_id`, `expires_at` (1 hour). With `Authorization: Bearer <token>` the contact reads and rectifies their own profile (not `email`: 400 `email_not_editable`) and lists, reads, creates, replies to and rates their own tickets; other routes answer 403',
+    success: 201,
+  },
 };
 
 /** The five operations of a resource built with crudRoutes (lambdas/http/crud-routes.ts). */
@@ -440,6 +446,7 @@ export function buildOpenApiDocument() {
       summary: operation.summary,
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
       ...(operation.auth === false ? { security: [] } : {}),
+      ...(requesterRoutes.has(key) ? { security: [{ apiKey: [] }, { portalToken: [] }] } : {}),
       parameters: [...pathParameters, ...queryParameters(operation.query)],
       ...(operation.body
         ? {
@@ -495,6 +502,12 @@ export function buildOpenApiDocument() {
           type: 'http',
           scheme: 'basic',
           description: 'API key as user name; the password is ignored',
+        },
+        portalToken: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A requester (contact) portal token from POST /api/v2/contacts/{id}/portal_token; only on the routes that list it. Expired or forged tokens answer 401',
         },
       },
       schemas: {

@@ -5,6 +5,7 @@ import {
   AttachmentService,
   attachmentUrlSeconds,
   attachmentView,
+  authorOf,
   presignAttachmentSchema,
   type VisibleAttachment,
 } from '#domain/attachments/attachment-service';
@@ -14,10 +15,11 @@ import {
   conversationView,
   noteSchema,
   replySchema,
+  requesterReplySchema,
   updateConversationSchema,
 } from '#domain/tickets/conversation-service';
 import { HuddleService, huddleMessageSchema, huddleView } from '#domain/tickets/huddle-service';
-import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { createTicketSchema, requesterTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
 import { TicketService, ticketView } from '#domain/tickets/ticket-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -61,15 +63,15 @@ export function createTicketsHandler(
     );
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/tickets': async (event, principal) => {
-      const { input, files } = await parseBodyWithFiles(event, createTicketSchema);
+      const { input, files } = await ticketToCreate(event, principal);
       let attached: VisibleAttachment[] = [];
       const record = await deps.tickets.create(principal, input, async (ticket) => {
         const owner = {
           ticketId: ticket.ref.id,
           conversationId: null,
           requesterId: ticket.fields.requester_id,
-          author: { kind: 'agent', id: principal.agentId },
-        } as const;
+          author: authorOf(principal),
+        };
         const stored = await deps.attachments.store(principal, owner, files);
         attached = await deps.attachments.visibleAll(stored.records);
         return stored.entries;
@@ -108,7 +110,12 @@ export function createTicketsHandler(
       return noContent();
     },
     'POST /api/v2/tickets/{id}/reply': (event, principal) =>
-      addConversation(event, principal, 'reply', replySchema),
+      addConversation(
+        event,
+        principal,
+        'reply',
+        principal.contactId === undefined ? replySchema : requesterReplySchema,
+      ),
     'POST /api/v2/tickets/{id}/notes': (event, principal) =>
       addConversation(event, principal, 'note', noteSchema),
     'GET /api/v2/tickets/{id}/conversations': async (event, principal) => {
@@ -186,7 +193,7 @@ export function createTicketsHandler(
     event: APIGatewayProxyEventV2,
     principal: Principal,
     kind: 'reply' | 'note',
-    schema: typeof replySchema | typeof noteSchema,
+    schema: typeof replySchema | typeof noteSchema | typeof requesterReplySchema,
   ) {
     const id = pathId(event);
     const { input, files } = await parseBodyWithFiles(event, schema);
@@ -204,6 +211,13 @@ export function createTicketsHandler(
     });
     return jsonResponse(201, conversationView(record, attached.map(attachmentView)));
   }
+}
+
+/** A new ticket's fields and files; a requester (portal token) says less, and is its requester. */
+async function ticketToCreate(event: APIGatewayProxyEventV2, principal: Principal) {
+  if (principal.contactId === undefined) return parseBodyWithFiles(event, createTicketSchema);
+  const { input, files } = await parseBodyWithFiles(event, requesterTicketSchema);
+  return { input: { ...input, requester_id: principal.contactId }, files };
 }
 
 /** The attachments of one conversation (or, for null, of the ticket itself), as v2 shows them. */

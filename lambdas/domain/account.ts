@@ -24,6 +24,19 @@ export interface Principal {
   readonly role: Role;
   /** The account's own request budget per minute, if it has one. */
   readonly rateLimitPerMinute?: number;
+  /**
+   * Which tickets the caller may see and change, read from their agent profile at request time;
+   * absent means global (administrators, and agents with global scope).
+   */
+  readonly ticketScope?: TicketScope;
+  /** Set when a requester (contact) acts through a portal token: their contact id, and nothing else. */
+  readonly contactId?: number;
+}
+
+/** Freshdesk v2 `ticket_scope`: 2 group (the agent's groups and own tickets), 3 restricted (own tickets). */
+export interface TicketScope {
+  readonly scope: 2 | 3;
+  readonly groupIds: readonly number[];
 }
 
 export interface AccountStore {

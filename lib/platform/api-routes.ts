@@ -142,4 +142,5 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
   { method: 'PUT', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
   { method: 'DELETE', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
+  { method: 'POST', path: '/api/v2/contacts/{id}/portal_token', function: 'contacts' },
 ];

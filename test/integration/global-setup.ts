@@ -13,8 +13,13 @@ declare module 'vitest' {
 /** Starts the local platform once per test run, on free loopback ports, in a throwaway state dir. */
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-it-'));
-  // The recording hold (600 s deployed) is zero in tests; the templates prove the 600.
-  const platform = await startLocalPlatform({ stateDir, recordingHoldSeconds: 0 });
+  // The recording hold (600 s deployed) is zero in tests; the templates prove the 600. The ticket
+  // scope cache (5 s deployed) is zero too, so a scope change shows at once without sleeping.
+  const platform = await startLocalPlatform({
+    stateDir,
+    recordingHoldSeconds: 0,
+    ticketScopeCacheSeconds: 0,
+  });
   project.provide('localPlatform', platform.endpoints);
   return async () => {
     await platform.stop();

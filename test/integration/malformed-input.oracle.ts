@@ -314,6 +314,16 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   'GET /api/v2/integration_links/{id}': ticketRoute('ignored', 'ignored', [200]),
   'PUT /api/v2/integration_links/{id}': ticketRoute('json-object', 'ignored', [200]),
   'DELETE /api/v2/integration_links/{id}': ticketRoute('ignored', 'ignored', [204]),
+  // README "Roles": an admin issues a contact's portal token; no body, no query. A contact made an agent
+  // or deleted during the run is no longer one (404).
+  'POST /api/v2/contacts/{id}/portal_token': {
+    auth: 'api-key',
+    body: 'ignored',
+    query: 'ignored',
+    success: [201],
+    existingMay: [404],
+    contactIds: true,
+  },
 };
 
 /**

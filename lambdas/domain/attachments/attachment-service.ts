@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { NotFoundError, ValidationError } from '#domain/errors';
+import { ValidationError } from '#domain/errors';
 import type { ObjectStore } from '#domain/object-store';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { requesterAndAuthor } from '#domain/tickets/conversation-service';
+import { readTicket, requireTicketInScope } from '#domain/tickets/ticket-access';
 
 /** Presigned attachment URLs (download and upload) live this long. */
 export const attachmentUrlSeconds = 900;
@@ -138,17 +139,13 @@ export class AttachmentService {
    */
   async ownerFor(principal: Principal, ticketId: number, conversationId?: number): Promise<AttachmentOwner> {
     const { store } = this.deps;
-    const ticket = await store.get<{ requester_id: number }>(principal.accountId, {
-      type: 'ticket',
-      id: ticketId,
-    });
-    if (!ticket || ticket.deletedAt) throw new NotFoundError();
+    const ticket = await readTicket(store, principal, ticketId);
     const owner = {
       ticketId,
       ticket,
       conversationId: null,
       requesterId: ticket.fields.requester_id,
-      author: { kind: 'agent', id: principal.agentId },
+      author: authorOf(principal),
     } as const;
     if (conversationId === undefined) return owner;
     const conversation = await store.get<{ ticket_id: number }>(principal.accountId, {
@@ -233,11 +230,19 @@ export class AttachmentService {
 
   /** One attachment, with a download URL once its bytes are stored. */
   async get(principal: Principal, id: number): Promise<VisibleAttachment> {
-    return this.visible(await this.lifecycle.getLive(principal, attachmentRef(id)));
+    return this.visible(await this.reachable(principal, id));
   }
 
-  softDelete(principal: Principal, id: number): Promise<void> {
+  async softDelete(principal: Principal, id: number): Promise<void> {
+    await this.reachable(principal, id);
     return this.lifecycle.softDelete(principal, attachmentRef(id));
+  }
+
+  /** A live attachment whose ticket is within the caller's scope. */
+  private async reachable(principal: Principal, id: number): Promise<StoredAttachment> {
+    const record = await this.lifecycle.getLive(principal, attachmentRef(id));
+    await requireTicketInScope(this.deps.store, principal, record.fields.ticket_id);
+    return record;
   }
 
   private async visible(record: StoredAttachment): Promise<VisibleAttachment> {
@@ -279,6 +284,12 @@ export class AttachmentService {
     });
   }
 }
+
+/** Who writes a file: the requester acting through a portal token, else the calling agent. */
+export const authorOf = (principal: Principal): SubjectRef =>
+  principal.contactId !== undefined
+    ? { kind: 'contact', id: principal.contactId }
+    : { kind: 'agent', id: principal.agentId };
 
 /** An attachment as Freshdesk v2 shows it. */
 export function attachmentView({ record, url }: VisibleAttachment) {

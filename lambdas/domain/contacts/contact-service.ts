@@ -5,6 +5,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import { type ContactFields, contactDefaults, normaliseEmail, normalisePhone } from './contact-schema.ts';
+import { checkRectification } from './rectification.ts';
 
 export interface ContactServiceDependencies {
   readonly store: RecordStore;
@@ -114,7 +115,16 @@ export class ContactService {
     form: Form,
     ifMatch?: string,
   ): Promise<StoredContact> {
-    return this.lifecycle.update(principal, contactRef(id), checkedChanges(form, changes), ifMatch);
+    const checked = checkedChanges(form, changes);
+    return this.lifecycle.update(
+      principal,
+      contactRef(id),
+      (previous) => {
+        checkRectification(principal, previous.fields, changes);
+        return checked(previous);
+      },
+      ifMatch,
+    );
   }
 
   softDelete(principal: Principal, id: number): Promise<void> {

@@ -22,8 +22,11 @@ export interface LifecycleDependencies {
   readonly now: () => Date;
 }
 
-/** The actor of an API call: the calling agent, by id only. */
-export const actorOf = (principal: Principal): Actor => ({ type: 'agent', id: String(principal.agentId) });
+/** The actor of an API call, by id only: the requester acting through a portal token, else the agent. */
+export const actorOf = (principal: Principal): Actor =>
+  principal.contactId !== undefined
+    ? { type: 'contact', id: String(principal.contactId) }
+    : { type: 'agent', id: String(principal.agentId) };
 
 /**
  * The changes every record type goes through the same way: read within the caller's account, update

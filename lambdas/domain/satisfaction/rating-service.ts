@@ -2,6 +2,12 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import {
+  filteredPage,
+  readTicket,
+  type TicketOwnership,
+  ticketFilterFor,
+} from '#domain/tickets/ticket-access';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from '#domain/tickets/ticket-schema';
 
@@ -53,11 +59,9 @@ export function deriveRating(record: StoredRating): StoredRating {
 /** Satisfaction ratings: a requester's rating of a ticket (brief, seed 002). */
 export class RatingService {
   private readonly lifecycle: RecordLifecycle<RatingFields>;
-  private readonly tickets: RecordLifecycle<TicketFields>;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(deps, deriveRating, 'The rating could not be saved.');
-    this.tickets = new RecordLifecycle(deps, (record) => record, 'The ticket changed since you read it.');
   }
 
   async create(
@@ -65,7 +69,7 @@ export class RatingService {
     ticketId: number,
     input: z.infer<typeof createRatingSchema>,
   ): Promise<StoredRating> {
-    const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId);
     const at = this.deps.now().toISOString();
     const record: StoredRating = {
       accountId: principal.accountId,
@@ -87,33 +91,60 @@ export class RatingService {
     return this.lifecycle.create(principal, record, Object.keys(input));
   }
 
-  /** All ratings, or one user's, optionally only those created since a point in time; newest first. */
+  /**
+   * All ratings, or one user's, optionally only those created since a point in time; newest first. A
+   * scoped agent sees the ratings of tickets that were in their scope when rated (the rating keeps the
+   * ticket's group and agent of that moment).
+   */
   list(
     principal: Principal,
     filters: { user_id?: number; created_since?: string; page: number; perPage: number },
   ) {
     const paging = { page: filters.page, perPage: filters.perPage };
+    const keep = ticketFilterFor<TicketOwnership>(principal);
+    const inScope = keep && ((record: StoredRating) => keep(asTicketOwnership(record)));
     if (filters.user_id) {
-      return this.deps.store.listByParent<RatingFields>(principal.accountId, byUser(filters.user_id), {
-        ...paging,
-        createdSince: filters.created_since,
-      });
+      const key = byUser(filters.user_id);
+      return filteredPage(
+        (window) =>
+          this.deps.store.listByParent<RatingFields>(principal.accountId, key, {
+            ...window,
+            createdSince: filters.created_since,
+          }),
+        paging,
+        inScope,
+      );
     }
     // Ratings never change, so their collection order (by update time) is their creation order.
-    return this.deps.store.list<RatingFields>(principal.accountId, 'satisfaction_rating', {
-      ...paging,
-      updatedSince: filters.created_since,
-    });
+    return filteredPage(
+      (window) =>
+        this.deps.store.list<RatingFields>(principal.accountId, 'satisfaction_rating', {
+          ...window,
+          updatedSince: filters.created_since,
+        }),
+      paging,
+      inScope,
+    );
   }
 
   async listForTicket(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
-    await this.tickets.get(principal, { type: 'ticket', id: ticketId });
+    await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
     return this.deps.store.listByParent<RatingFields>(principal.accountId, byTicket(ticketId), {
       ...paging,
       secondary: true,
     });
   }
 }
+
+/** A rating judged by the ticket it rated, as that ticket was when rated. */
+const asTicketOwnership = (record: StoredRating): StoredRecord<TicketOwnership> => ({
+  ...record,
+  fields: {
+    requester_id: record.fields.user_id,
+    responder_id: record.fields.agent_id,
+    group_id: record.fields.group_id,
+  },
+});
 
 export function ratingView(record: StoredRating) {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };

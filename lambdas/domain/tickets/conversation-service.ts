@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import { readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 
@@ -19,6 +20,9 @@ export const replySchema = z
     bcc_emails: z.array(email).max(50).optional(),
   })
   .strict();
+
+/** A reply by a requester through a portal token: always written as themselves. */
+export const requesterReplySchema = replySchema.pick({ body: true, cc_emails: true });
 
 /** POST /tickets/{id}/notes, Freshdesk v2 fields; notes are private unless said otherwise. */
 export const noteSchema = z
@@ -72,7 +76,6 @@ export function requesterAndAuthor(requesterId: number, author: SubjectRef): Sub
 /** Replies and notes on tickets: add, list in order, edit, delete. */
 export class ConversationService {
   private readonly lifecycle: RecordLifecycle<ConversationFields>;
-  private readonly tickets: RecordLifecycle<TicketFields>;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(
@@ -80,7 +83,6 @@ export class ConversationService {
       deriveConversation,
       'The conversation changed since you read it.',
     );
-    this.tickets = new RecordLifecycle(deps, (record) => record, 'The ticket changed since you read it.');
   }
 
   async add(
@@ -90,11 +92,13 @@ export class ConversationService {
     input: z.infer<typeof replySchema> & z.infer<typeof noteSchema>,
     companions: (conversation: StoredConversation) => Promise<readonly NewRecord[]> = async () => [],
   ): Promise<StoredConversation> {
-    const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
-    const authorId = input.user_id ?? principal.agentId;
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId);
+    // A requester (portal token) always writes as themselves; an agent may write for another user.
+    const authorId = principal.contactId ?? input.user_id ?? principal.agentId;
     const authorIsContact =
-      input.user_id !== undefined &&
-      Boolean(await this.deps.store.get(principal.accountId, { type: 'contact', id: input.user_id }));
+      principal.contactId !== undefined ||
+      (input.user_id !== undefined &&
+        Boolean(await this.deps.store.get(principal.accountId, { type: 'contact', id: input.user_id })));
     const at = this.deps.now().toISOString();
     const record: StoredConversation = {
       accountId: principal.accountId,
@@ -106,7 +110,7 @@ export class ConversationService {
         body: input.body,
         source: kind === 'reply' ? 0 : 2,
         private: kind === 'note' ? (input.private ?? true) : false,
-        incoming: input.incoming ?? false,
+        incoming: input.incoming ?? principal.contactId !== undefined,
         user_id: authorId,
         author_kind: authorIsContact ? 'contact' : 'agent',
         ticket_id: ticket.ref.id,
@@ -122,7 +126,7 @@ export class ConversationService {
   }
 
   async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
-    await this.tickets.get(principal, { type: 'ticket', id: ticketId });
+    await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
     return this.deps.store.listByParent<ConversationFields>(
       principal.accountId,
       ticketConversationsKey(ticketId),
@@ -133,12 +137,20 @@ export class ConversationService {
     );
   }
 
-  update(principal: Principal, id: number, changes: { body: string }): Promise<StoredConversation> {
+  async update(principal: Principal, id: number, changes: { body: string }): Promise<StoredConversation> {
+    await this.requireInScope(principal, id);
     return this.lifecycle.update(principal, conversationRef(id), changes);
   }
 
-  softDelete(principal: Principal, id: number): Promise<void> {
+  async softDelete(principal: Principal, id: number): Promise<void> {
+    await this.requireInScope(principal, id);
     return this.lifecycle.softDelete(principal, conversationRef(id));
+  }
+
+  /** A conversation is reachable only while its ticket is within the caller's scope. */
+  private async requireInScope(principal: Principal, id: number): Promise<void> {
+    const conversation = await this.lifecycle.getLive(principal, conversationRef(id));
+    await requireTicketInScope(this.deps.store, principal, conversation.fields.ticket_id);
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 
@@ -34,15 +35,13 @@ const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
 /** Team huddles (brief, seed 002): internal discussions linked to a ticket. */
 export class HuddleService {
   private readonly lifecycle: RecordLifecycle<HuddleFields>;
-  private readonly tickets: RecordLifecycle<TicketFields>;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(deps, deriveHuddle, 'The huddle message changed since you read it.');
-    this.tickets = new RecordLifecycle(deps, (record) => record, 'The ticket changed since you read it.');
   }
 
   async post(principal: Principal, ticketId: number, input: { body: string }): Promise<StoredHuddleMessage> {
-    const ticket = await this.tickets.getLive(principal, { type: 'ticket', id: ticketId });
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId);
     const at = this.deps.now().toISOString();
     return this.lifecycle.create(
       principal,
@@ -65,14 +64,16 @@ export class HuddleService {
   }
 
   async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
-    await this.tickets.get(principal, { type: 'ticket', id: ticketId });
+    await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
     return this.deps.store.listByParent<HuddleFields>(principal.accountId, ticketHuddleKey(ticketId), {
       ...paging,
       oldestFirst: true,
     });
   }
 
-  softDelete(principal: Principal, id: number): Promise<void> {
+  async softDelete(principal: Principal, id: number): Promise<void> {
+    const message = await this.lifecycle.getLive(principal, huddleRef(id));
+    await requireTicketInScope(this.deps.store, principal, message.fields.ticket_id);
     return this.lifecycle.softDelete(principal, huddleRef(id));
   }
 }

@@ -64,6 +64,23 @@ export const createTicketSchema = ticketFieldsSchema
 
 export type CreateTicketInput = z.infer<typeof createTicketSchema>;
 
+/**
+ * Create by a requester through a portal token: what they may say about their request. They are its
+ * requester; status, assignment, group, company and tags are the helpdesk's to set.
+ */
+export const requesterTicketSchema = ticketFieldsSchema
+  .pick({
+    subject: true,
+    description: true,
+    priority: true,
+    type: true,
+    cc_emails: true,
+    custom_fields: true,
+  })
+  .partial()
+  .required({ subject: true, description: true })
+  .strict();
+
 export const updateTicketSchema = ticketFieldsSchema
   .partial()
   .strict()

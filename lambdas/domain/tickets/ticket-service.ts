@@ -9,6 +9,7 @@ import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { filteredPage, readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
 
 /**
@@ -108,8 +109,12 @@ export class TicketService {
     return ticket;
   }
 
-  get(principal: Principal, id: number): Promise<StoredTicket> {
-    return this.lifecycle.get(principal, ticketRef(id));
+  /**
+   * A ticket within the caller's scope (deleted ones too, as v2 shows them to agents; a requester sees
+   * only their live tickets); else not found.
+   */
+  async get(principal: Principal, id: number): Promise<StoredTicket> {
+    return readTicket(this.deps.store, principal, id, { includeDeleted: principal.contactId === undefined });
   }
 
   async update(
@@ -120,53 +125,61 @@ export class TicketService {
   ): Promise<StoredTicket> {
     if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
     const form = await this.form(principal);
-    return this.lifecycle.update(principal, ticketRef(id), checkedChanges(form, changes), ifMatch);
+    const checked = checkedChanges(form, changes);
+    return this.lifecycle.update(
+      principal,
+      ticketRef(id),
+      (previous) => checked(requireTicketAccess(principal, previous)),
+      ifMatch,
+    );
   }
 
-  softDelete(principal: Principal, id: number): Promise<void> {
+  async softDelete(principal: Principal, id: number): Promise<void> {
+    await readTicket(this.deps.store, principal, id);
     return this.lifecycle.softDelete(principal, ticketRef(id));
   }
 
-  restore(principal: Principal, id: number): Promise<void> {
+  async restore(principal: Principal, id: number): Promise<void> {
+    await readTicket(this.deps.store, principal, id, { includeDeleted: true });
     return this.lifecycle.restore(principal, ticketRef(id));
   }
 
+  /**
+   * Tickets by the filters, newest first; a scoped agent sees only the tickets of their scope (filtered
+   * after the index query, see `filteredPage`), a requester only their own.
+   */
   async list(
     principal: Principal,
     filters: TicketFilters,
   ): Promise<{ records: StoredTicket[]; hasMore: boolean }> {
     const paging = { page: filters.page, perPage: filters.per_page };
-    if (filters.email) {
-      const contact = await this.contacts.findByEmail(principal, filters.email);
-      if (!contact) return { records: [], hasMore: false };
-      return this.deps.store.listByParent<TicketFields>(
-        principal.accountId,
-        requesterParentKey(contact.ref.id),
+    const keep = ticketFilterFor<TicketFields>(principal);
+    const byParent = (key: string, secondary = false) =>
+      filteredPage(
+        (window) =>
+          this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...window, secondary }),
         paging,
+        keep,
       );
-    }
-    if (filters.requester_id) {
-      return this.deps.store.listByParent<TicketFields>(
-        principal.accountId,
-        requesterParentKey(filters.requester_id),
-        paging,
-      );
-    }
-    if (filters.company_id) {
-      return this.deps.store.listByParent<TicketFields>(
-        principal.accountId,
-        companyParentKey(filters.company_id),
-        {
-          ...paging,
-          secondary: true,
-        },
-      );
-    }
-    return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
-      ...paging,
-      updatedSince: filters.updated_since,
-      deleted: filters.filter === 'deleted',
-    });
+    // A requester lists their own tickets whatever the filters say.
+    const requesterId =
+      principal.contactId ??
+      (filters.email
+        ? (await this.contacts.findByEmail(principal, filters.email))?.ref.id
+        : filters.requester_id);
+    if (filters.email && requesterId === undefined) return { records: [], hasMore: false };
+    if (requesterId !== undefined) return byParent(requesterParentKey(requesterId));
+    if (filters.company_id) return byParent(companyParentKey(filters.company_id), true);
+    return filteredPage(
+      (window) =>
+        this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+          ...window,
+          updatedSince: filters.updated_since,
+          deleted: filters.filter === 'deleted',
+        }),
+      paging,
+      keep,
+    );
   }
 
   private async resolveRequester(principal: Principal, input: CreateTicketInput, at: string) {

@@ -1,0 +1,59 @@
+import type { Principal } from '#domain/account';
+import { requireAdmin } from '#domain/agents/permissions';
+import { AuthenticationError, NotFoundError } from '#domain/errors';
+import type { RecordStore } from '#domain/records/record-store';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { contactRef } from './contact-service.ts';
+import {
+  isValidPortalToken,
+  type PortalSecretStore,
+  portalTokenSeconds,
+  readPortalToken,
+  signPortalToken,
+} from './portal-token.ts';
+
+export interface PortalTokenDependencies {
+  readonly store: RecordStore;
+  readonly secrets: PortalSecretStore;
+  readonly homeRegion: HostingRegionKey;
+  readonly now: () => Date;
+}
+
+/** Signed tokens a requester (contact) acts with on their own profile and tickets. */
+export class PortalTokenService {
+  constructor(private readonly deps: PortalTokenDependencies) {}
+
+  /** A token for a live contact of the caller's account, for administrators only (our addition). */
+  async issue(principal: Principal, contactId: number) {
+    requireAdmin(principal, 'issue portal tokens');
+    if (!(await this.isLiveContact(principal.accountId, contactId))) throw new NotFoundError();
+    const secret = await this.deps.secrets.secretOf(principal.accountId, { create: true });
+    if (!secret) throw new Error('The portal secret could not be created');
+    const expiresAt = Math.floor(this.deps.now().getTime() / 1000) + portalTokenSeconds;
+    const claims = { homeRegion: this.deps.homeRegion, accountId: principal.accountId, contactId, expiresAt };
+    return {
+      token: signPortalToken(secret, claims),
+      contact_id: contactId,
+      expires_at: new Date(expiresAt * 1000).toISOString(),
+    };
+  }
+
+  /**
+   * The requester a token (already known to be of this region) lets act: signed with the account's
+   * secret, unexpired, for a contact still live. Anything else is refused as unauthenticated.
+   */
+  async verify(token: string): Promise<{ accountId: string; contactId: number }> {
+    const claims = readPortalToken(token);
+    const secret = claims && (await this.deps.secrets.secretOf(claims.accountId));
+    if (!claims || !secret || !isValidPortalToken(secret, token, this.deps.now())) {
+      throw new AuthenticationError('The portal token is invalid or has expired.');
+    }
+    return { accountId: claims.accountId, contactId: claims.contactId };
+  }
+
+  /** Whether the contact exists, is not deleted and has not become an agent. */
+  async isLiveContact(accountId: string, contactId: number): Promise<boolean> {
+    const contact = await this.deps.store.get(accountId, contactRef(contactId));
+    return Boolean(contact && !contact.deletedAt && !contact.supersededBy);
+  }
+}
