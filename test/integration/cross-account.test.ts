@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { apiRoutes } from '../../lib/platform/api-routes.ts';
+import { createTestAccount, keyCaller } from './account-fixture.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
+
+const platform = inject('localPlatform');
+const { url, apiKey: ownerKey, table } = platform.regions.us;
+const client = emulatorDocumentClient(platform);
+const call = keyCaller(url);
+afterAll(() => client.destroy());
+
+/** Roles are the platform's four fixed roles, the same for every account: not account data. */
+const notAccountData = new Set(['GET /api/v2/roles/{id}']);
+
+/** A valid body for each write, so a refusal can only come from whose id it is, never from validation. */
+const bodies: Record<string, unknown> = {
+  'PUT /api/v2/contacts/{id}': { job_title: 'Changed' },
+  'PUT /api/v2/tickets/{id}': { priority: 4 },
+  'POST /api/v2/tickets/{id}/reply': { body: 'Changed' },
+  'POST /api/v2/tickets/{id}/notes': { body: 'Changed' },
+  'PUT /api/v2/conversations/{id}': { body: 'Changed' },
+  'POST /api/v2/tickets/{id}/huddle': { body: 'Changed' },
+  'PUT /api/v2/agents/{id}': { job_title: 'Changed' },
+  'PUT /api/v2/companies/{id}': { description: 'Changed' },
+  'POST /api/v2/tickets/{id}/satisfaction_ratings': { ratings: { default_question: 103 } },
+  'POST /api/v2/chats/{id}/messages': { body: 'Changed', actor_type: 'agent' },
+  'PUT /api/v2/groups/{id}': { description: 'Changed' },
+  'PUT /api/v2/discussions/categories/{id}': { description: 'Changed' },
+  'POST /api/v2/discussions/categories/{id}/forums': { name: 'F', forum_type: 1, forum_visibility: 1 },
+  'PUT /api/v2/discussions/forums/{id}': { description: 'Changed' },
+  'POST /api/v2/discussions/forums/{id}/topics': { title: 'T', message: 'M' },
+  'PUT /api/v2/discussions/topics/{id}': { title: 'Changed' },
+  'POST /api/v2/discussions/topics/{id}/comments': { body: 'C' },
+  'PUT /api/v2/discussions/comments/{id}': { body: 'Changed' },
+  'PUT /api/v2/solutions/categories/{id}': { description: 'Changed' },
+  'POST /api/v2/solutions/categories/{id}/folders': { name: 'F', visibility: 1 },
+  'PUT /api/v2/solutions/folders/{id}': { description: 'Changed' },
+  'POST /api/v2/solutions/folders/{id}/articles': { title: 'A', description: 'D', status: 1 },
+  'PUT /api/v2/solutions/articles/{id}': { title: 'Changed' },
+  'PUT /api/v2/admin/contact_fields/{id}': { label: 'Changed' },
+  'PUT /api/v2/admin/ticket_fields/{id}': { label: 'Changed' },
+  'POST /api/v2/tickets/{id}/attachments': {
+    name: 'a.bin',
+    content_type: 'application/octet-stream',
+    size: 10,
+  },
+  'PUT /api/v2/integration_links/{id}': { external_url: 'https://example.test/changed' },
+};
+
+/** Where each route's id points: a record of the owner account, and the GET that shows it. */
+const owned: Record<string, { id: number; view: string }> = {};
+let intruderKey = '';
+
+function ownerOf(path: string): { id: number; view: string } {
+  const prefix = path.slice(0, path.indexOf('{id}'));
+  const match = owned[prefix];
+  if (!match) throw new Error(`no fixture for ${path}`);
+  return match;
+}
+
+beforeAll(async () => {
+  const intruder = await createTestAccount(client, table, 'us', [{ id: 77, role: 'admin' }]);
+  intruderKey = intruder.agents[0]?.key ?? '';
+  const make = async (path: string, body: unknown) => {
+    const answer = await call(ownerKey, 'POST', path, body);
+    if (answer.status !== 201) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
+    return answer.body.id as number;
+  };
+  const own = (prefix: string, id: number, view = `${prefix}${id}`) => {
+    owned[prefix] = { id, view };
+  };
+  const v = '/api/v2';
+  const contact = await make(`${v}/contacts`, { name: 'Owned', email: `o-${randomUUID()}@example.test` });
+  const convertible = await make(`${v}/contacts`, {
+    name: 'Owned 2',
+    email: `o-${randomUUID()}@example.test`,
+  });
+  const ticket = await make(`${v}/tickets`, { subject: 'S', description: 'D', requester_id: contact });
+  const conversation = await make(`${v}/tickets/${ticket}/reply`, { body: 'R' });
+  const huddle = await make(`${v}/tickets/${ticket}/huddle`, { body: 'H' });
+  const me = (await call(ownerKey, 'GET', `${v}/agents/me`)).body.id as number;
+  const company = await make(`${v}/companies`, { name: `C ${randomUUID()}` });
+  const callId = await make(`${v}/calls`, {
+    direction: 'incoming',
+    started_at: '2026-11-23T10:00:00Z',
+    duration_seconds: 1,
+  });
+  const chat = await make(`${v}/chats`, { contact_id: contact, started_at: '2026-11-23T10:00:00Z' });
+  const group = await make(`${v}/groups`, { name: `G ${randomUUID()}` });
+  const dCategory = await make(`${v}/discussions/categories`, { name: `D ${randomUUID()}` });
+  const forum = await make(
+    `${v}/discussions/categories/${dCategory}/forums`,
+    bodies['POST /api/v2/discussions/categories/{id}/forums'],
+  );
+  const topic = await make(`${v}/discussions/forums/${forum}/topics`, { title: 'T', message: 'M' });
+  const comment = await make(`${v}/discussions/topics/${topic}/comments`, { body: 'C' });
+  const sCategory = await make(`${v}/solutions/categories`, { name: `S ${randomUUID()}` });
+  const folder = await make(`${v}/solutions/categories/${sCategory}/folders`, { name: 'F', visibility: 1 });
+  const article = await make(`${v}/solutions/folders/${folder}/articles`, {
+    title: 'A',
+    description: 'D',
+    status: 1,
+  });
+  const label = `L${randomUUID().slice(0, 8)}`;
+  const contactField = await make(`${v}/admin/contact_fields`, {
+    label,
+    label_for_customers: label,
+    type: 'custom_text',
+  });
+  const ticketField = await make(`${v}/admin/ticket_fields`, {
+    label,
+    label_for_customers: label,
+    type: 'custom_text',
+  });
+  const attachment = await make(
+    `${v}/tickets/${ticket}/attachments`,
+    bodies['POST /api/v2/tickets/{id}/attachments'],
+  );
+  const link = await make(`${v}/integration_links`, {
+    app: 'jira',
+    record_type: 'ticket',
+    record_id: ticket,
+    external_id: `P-${randomUUID().slice(0, 8)}`,
+  });
+  own(`${v}/contacts/`, contact);
+  own(`${v}/tickets/`, ticket);
+  own(`${v}/conversations/`, conversation, `${v}/tickets/${ticket}/conversations`);
+  own(`${v}/huddle_messages/`, huddle, `${v}/tickets/${ticket}/huddle`);
+  own(`${v}/agents/`, me);
+  own(`${v}/companies/`, company);
+  own(`${v}/calls/`, callId);
+  own(`${v}/chats/`, chat);
+  own(`${v}/groups/`, group);
+  own(`${v}/discussions/categories/`, dCategory);
+  own(`${v}/discussions/forums/`, forum);
+  own(`${v}/discussions/topics/`, topic);
+  own(`${v}/discussions/comments/`, comment);
+  own(`${v}/solutions/categories/`, sCategory);
+  own(`${v}/solutions/folders/`, folder);
+  own(`${v}/solutions/articles/`, article);
+  own(`${v}/admin/contact_fields/`, contactField);
+  own(`${v}/admin/ticket_fields/`, ticketField);
+  own(`${v}/attachments/`, attachment);
+  own(`${v}/integration_links/`, link);
+  // make_agent would convert the shared contact: it gets a contact of its own.
+  owned.makeAgent = { id: convertible, view: `${v}/contacts/${convertible}` };
+}, 60_000);
+
+const routes = apiRoutes
+  .filter((route) => route.path.includes('{id}'))
+  .filter((route) => !notAccountData.has(`${route.method} ${route.path}`));
+
+describe("another account's credentials on the owner's ids", () => {
+  it('covers every route that takes an id', () => {
+    expect(routes.length).toBeGreaterThan(70);
+  });
+
+  it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s answers 404 and changes nothing',
+    async (key, route) => {
+      // Prepare: what the owner sees before.
+      const target = route.path.endsWith('/make_agent')
+        ? (owned.makeAgent ?? ownerOf(route.path))
+        : ownerOf(route.path);
+      const before = await call(ownerKey, 'GET', target.view);
+      expect(before.status, `the owner sees ${target.view}`).toBe(200);
+
+      // Act
+      const answer = await call(
+        intruderKey,
+        route.method,
+        route.path.replace('{id}', String(target.id)),
+        bodies[key],
+      );
+      const after = await call(ownerKey, 'GET', target.view);
+
+      // Assess
+      expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+      expect(after.body).toEqual(before.body);
+    },
+  );
+});
