@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
+import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
@@ -10,6 +11,7 @@ import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoRateLimiter } from './dynamo-rate-limiter.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
+import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
 export interface Runtime {
@@ -22,6 +24,8 @@ export interface Runtime {
   readonly objects: ObjectStore;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
   readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
+  /** Starts this region's export workflow (only the privacy requests function has one). */
+  readonly exportWorkflow?: WorkflowStarter;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -50,6 +54,9 @@ export function getRuntime(): Runtime {
               objects: new S3ObjectStore(clients.s3In(env.RECORDING_STAGING_REGION)),
             }
           : undefined,
+      exportWorkflow: env.PRIVACY_STATE_MACHINE_ARN
+        ? new SfnWorkflowStarter(clients.sfn, env.PRIVACY_STATE_MACHINE_ARN)
+        : undefined,
       rateLimit: {
         limiter: new DynamoRateLimiter(clients.dynamo, env.TABLE_NAME),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),

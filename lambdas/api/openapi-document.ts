@@ -39,6 +39,12 @@ import {
 } from '#domain/integrations/integration-link-service';
 import { multipartLimits } from '#http/multipart';
 import { integrationLinkListQuerySchema } from './integration-links.ts';
+import {
+  createPrivacyRequestSchema,
+  rejectPrivacyRequestSchema,
+  verifyPrivacyRequestSchema,
+} from '#domain/privacy/privacy-request';
+import { privacyRequestListQuerySchema } from './privacy-requests.ts';
 
 interface Operation {
   readonly summary: string;
@@ -348,6 +354,33 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/integration_links/{id}': { summary: 'Delete an integration link', success: 204 },
+  'POST /api/v2/privacy/requests': {
+    summary:
+      "Record a data subject's request (our addition): export or erasure of a contact or agent, named by id or a contact's e-mail (resolved to the id, never stored); due one calendar month after receipt",
+    body: createPrivacyRequestSchema,
+    success: 201,
+  },
+  'GET /api/v2/privacy/requests': {
+    summary: "List data subjects' requests, most recently changed first (filters: status, type, overdue)",
+    query: privacyRequestListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/privacy/requests/{id}': {
+    summary:
+      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs (7 days)",
+    success: 200,
+  },
+  'POST /api/v2/privacy/requests/{id}/verify': {
+    summary:
+      'Verify a request (admins): an export starts its workflow (execution privacy-<id>, started once however often verified); an erasure is recorded as verified (erasure workflows are not available yet)',
+    body: verifyPrivacyRequestSchema,
+    success: 200,
+  },
+  'POST /api/v2/privacy/requests/{id}/reject': {
+    summary: 'Reject an unverified request with the reason (admins)',
+    body: rejectPrivacyRequestSchema,
+    success: 200,
+  },
 };
 
 /** The five operations of a resource built with crudRoutes (lambdas/http/crud-routes.ts). */
