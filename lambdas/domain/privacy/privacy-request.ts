@@ -130,6 +130,22 @@ export interface PrivacyRequestFields {
 
 export type StoredPrivacyRequest = StoredRecord<PrivacyRequestFields>;
 
+/** What a newly received request has not got yet: verification, rejection, progress, result. */
+export const notYetAnswered = {
+  verified_at: null,
+  verified_by: null,
+  verification_method: null,
+  rejected_at: null,
+  rejected_by: null,
+  rejection_reason: null,
+  execution_name: null,
+  started_at: null,
+  completed_at: null,
+  notice: null,
+  result: null,
+  failure: null,
+} as const satisfies Partial<PrivacyRequestFields>;
+
 export const privacyRequestRef = (id: number): RecordRef => ({ type: 'privacy_request', id });
 
 /** The Step Functions execution of a request: named after it, so starting it twice starts it once. */

@@ -81,6 +81,8 @@ export class SubjectExport {
     let page = 0;
     do {
       const links = await this.deps.store.subjectLinks(accountId, subject, { limit: this.pageSize, cursor });
+      // A full last page still answers a cursor; the empty page after it is no page.
+      if (links.refs.length === 0 && page > 0) break;
       await this.deps.files.write(
         key.index(page),
         'application/x-ndjson',
