@@ -4,7 +4,14 @@ import {
   functionEnvironmentSchema,
   metricsNamespace,
 } from '#lib/platform/function-environment';
-import { bucketName, keyAlias, tableName } from '#lib/platform/names';
+import {
+  bucketName,
+  keyAlias,
+  privacyExportStateMachineName,
+  stateMachineArn,
+  tableName,
+} from '#lib/platform/names';
+import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import {
   eeaRegionKey,
@@ -17,6 +24,11 @@ import { localAwsAccountId, localCredentials } from './local-credentials.ts';
 export interface EmulatorEndpoints {
   readonly dynamodb: string;
   readonly s3: string;
+}
+
+/** The region's local Step Functions endpoint (its workflow server), for the functions that start workflows. */
+export interface WorkflowEndpoint {
+  readonly sfn: string;
 }
 
 /** Names of a region's local resources: the same derivation the CDK stacks use. */
@@ -36,6 +48,7 @@ export function localResourceNames(region: HostingRegionKey) {
 export function localFunctionEnvironment(
   region: HostingRegionKey,
   endpoints: EmulatorEndpoints,
+  workflows?: WorkflowEndpoint,
 ): Record<string, string> {
   const names = localResourceNames(region);
   const staging = recordingStagingRegionFor(region);
@@ -48,10 +61,23 @@ export function localFunctionEnvironment(
     RECORDINGS_BUCKET: names.buckets.recordings,
     RECORDING_STAGING_BUCKET: staging && localResourceNames(staging).buckets['recording-staging'],
     RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
+    // The same ARN the CDK API stack builds from the deterministic name (local account id).
+    PRIVACY_STATE_MACHINE_ARN:
+      workflows &&
+      stateMachineArn(
+        'aws',
+        hostingRegions[region].awsRegion,
+        localAwsAccountId,
+        privacyExportStateMachineName(region),
+      ),
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   });
-  return { ...definedOnly(functionEnvironment), ...localAwsEnvironment(region, endpoints) };
+  return {
+    ...definedOnly(functionEnvironment),
+    ...localAwsEnvironment(region, endpoints),
+    ...(workflows && { AWS_ENDPOINT_URL_SFN: workflows.sfn }),
+  };
 }
 
 /**
@@ -74,7 +100,18 @@ export function localWorkflowEnvironment(
         POWERTOOLS_SERVICE_NAME: 'helpdesk-recording-transfer',
       })
     : {};
-  return { ...definedOnly(transfer), HOSTING_REGION: region, ...localAwsEnvironment(region, endpoints) };
+  const privacyExport = privacyExportEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    EXPORTS_BUCKET: names.buckets.exports,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
+  });
+  return {
+    ...privacyExport,
+    ...definedOnly(transfer),
+    HOSTING_REGION: region,
+    ...localAwsEnvironment(region, endpoints),
+  };
 }
 
 function definedOnly(environment: object): Record<string, string> {

@@ -11,6 +11,7 @@ import {
   localFunctionEnvironment,
   localResourceNames,
   localWorkflowEnvironment,
+  type WorkflowEndpoint,
 } from './local-environment.ts';
 import { runsWorkflows } from '#lib/platform/workflow-regions';
 import { seedDemoAccount } from './seed.ts';
@@ -54,7 +55,8 @@ export interface LocalPlatformOptions {
 
 /**
  * Starts the whole local platform: DynamoDB Local and the S3 emulator on free loopback ports, every
- * region's table and buckets, one seeded demo account per region, and one API process per region.
+ * region's table and buckets, one seeded demo account per region, one workflow process per region that
+ * runs workflows (its Step Functions endpoint), then one API process per region (given that endpoint).
  */
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const stateDir = resolve(options.stateDir);
@@ -78,26 +80,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     ]);
     started.emulators.push(dynamodb, s3);
     const emulators: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, s3: s3.endpoint };
-    const regions = await Promise.all(
-      hostingRegionKeys.map(async (region) => {
-        await bootstrapRegion(region, emulators);
-        const account = await seedDemoAccount(region, emulators);
-        const logFile = join(logDir, `${region}-api.log`);
-        const { child, port } = await startRegionServer(region, emulators, logFile, options);
-        started.servers.push(child);
-        const names = localResourceNames(region);
-        const endpoint: RegionEndpoint = {
-          url: `http://127.0.0.1:${port}`,
-          apiKey: account.apiKey,
-          accountId: account.accountId,
-          awsRegion: hostingRegions[region].awsRegion,
-          table: names.table,
-          buckets: names.buckets,
-          logFile,
-        };
-        return [region, endpoint] as const;
-      }),
-    );
+    // Workflow servers first: each region's API process gets its region's Step Functions endpoint.
     const workflows = await Promise.all(
       hostingRegionKeys.filter(runsWorkflows).map(async (region) => {
         const logFile = join(logDir, `${region}-workflows.log`);
@@ -110,6 +93,34 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         const message = await ready;
         workflowServers.push(child);
         return [region, { url: String(message.url), stateMachines: message.workflows as string[] }] as const;
+      }),
+    );
+    const workflowEndpoints = new Map(workflows.map(([region, endpoint]) => [region, endpoint.url]));
+    const regions = await Promise.all(
+      hostingRegionKeys.map(async (region) => {
+        await bootstrapRegion(region, emulators);
+        const account = await seedDemoAccount(region, emulators);
+        const logFile = join(logDir, `${region}-api.log`);
+        const workflowUrl = workflowEndpoints.get(region);
+        const { child, port } = await startRegionServer(
+          region,
+          emulators,
+          logFile,
+          options,
+          workflowUrl ? { sfn: workflowUrl } : undefined,
+        );
+        started.servers.push(child);
+        const names = localResourceNames(region);
+        const endpoint: RegionEndpoint = {
+          url: `http://127.0.0.1:${port}`,
+          apiKey: account.apiKey,
+          accountId: account.accountId,
+          awsRegion: hostingRegions[region].awsRegion,
+          table: names.table,
+          buckets: names.buckets,
+          logFile,
+        };
+        return [region, endpoint] as const;
       }),
     );
     return {
@@ -131,10 +142,11 @@ async function startRegionServer(
   emulators: EmulatorEndpoints,
   logFile: string,
   options: LocalPlatformOptions,
+  workflows?: WorkflowEndpoint,
 ): Promise<{ child: ChildProcess; port: number }> {
   const scopeCache = options.ticketScopeCacheSeconds;
   const { child, ready } = startChild('region-server.ts', logFile, {
-    ...localFunctionEnvironment(region, emulators),
+    ...localFunctionEnvironment(region, emulators, workflows),
     ...(scopeCache !== undefined && { TICKET_SCOPE_CACHE_SECONDS: String(scopeCache) }),
   });
   const message = await ready;

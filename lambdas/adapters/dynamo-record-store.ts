@@ -277,6 +277,34 @@ export class DynamoRecordStore implements RecordStore {
     );
   }
 
+  async subjectLinks(
+    accountId: string,
+    subject: SubjectRef,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ refs: RecordRef[]; cursor?: string }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :link)',
+        ExpressionAttributeValues: { ':pk': subjectPk(accountId, subject), ':link': 'LINK#' },
+        Limit: page.limit,
+        ExclusiveStartKey: page.cursor
+          ? (JSON.parse(Buffer.from(page.cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
+          : undefined,
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      refs: (result.Items ?? []).map((item) => ({
+        type: item.record_type as RecordType,
+        id: item.record_id as number,
+      })),
+      cursor: result.LastEvaluatedKey
+        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey), 'utf8').toString('base64url')
+        : undefined,
+    };
+  }
+
   async auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]> {
     const { Items = [] } = await this.client.send(
       new QueryCommand({

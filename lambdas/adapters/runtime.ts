@@ -6,6 +6,7 @@ import type { ObjectStore } from '#domain/object-store';
 import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
+import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
@@ -15,6 +16,7 @@ import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
+import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
 export interface Runtime {
@@ -31,6 +33,8 @@ export interface Runtime {
   readonly portalSecrets: PortalSecretStore;
   /** How long a container trusts an agent's ticket scope: TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
+  /** Starts this region's export workflow (only the privacy requests function has one). */
+  readonly exportWorkflow?: WorkflowStarter;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -66,6 +70,9 @@ export function getRuntime(): Runtime {
           : undefined,
       portalSecrets: new DynamoPortalSecretStore(clients.dynamo, env.TABLE_NAME),
       scopeCacheMs: Number(env.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
+      exportWorkflow: env.PRIVACY_STATE_MACHINE_ARN
+        ? new SfnWorkflowStarter(clients.sfn, env.PRIVACY_STATE_MACHINE_ARN)
+        : undefined,
       rateLimit: {
         limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),
         perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),

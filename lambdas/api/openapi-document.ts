@@ -40,6 +40,12 @@ import {
 import { multipartLimits } from '#http/multipart';
 import { requesterRoutes } from '#http/requester-routes';
 import { integrationLinkListQuerySchema } from './integration-links.ts';
+import {
+  createPrivacyRequestSchema,
+  rejectPrivacyRequestSchema,
+  verifyPrivacyRequestSchema,
+} from '#domain/privacy/privacy-request';
+import { privacyRequestListQuerySchema } from './privacy-requests.ts';
 
 interface Operation {
   readonly summary: string;
@@ -353,6 +359,33 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary:
       'Issue a portal token for a contact (admins; our addition; no body): `token`, `contact_id`, `expires_at` (1 hour). With `Authorization: Bearer <token>` the contact reads and rectifies their own profile (not `email`: 400 `email_not_editable`) and lists, reads, creates, replies to and rates their own tickets; other routes answer 403',
     success: 201,
+  },
+  'POST /api/v2/privacy/requests': {
+    summary:
+      "Record a data subject's request (our addition): export or erasure of a contact or agent, named by id or a contact's e-mail (resolved to the id, never stored); due one calendar month after receipt",
+    body: createPrivacyRequestSchema,
+    success: 201,
+  },
+  'GET /api/v2/privacy/requests': {
+    summary: "List data subjects' requests, most recently changed first (filters: status, type, overdue)",
+    query: privacyRequestListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/privacy/requests/{id}': {
+    summary:
+      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs (7 days)",
+    success: 200,
+  },
+  'POST /api/v2/privacy/requests/{id}/verify': {
+    summary:
+      'Verify a request (admins): an export starts its workflow (execution privacy-<id>, started once however often verified); an erasure is recorded as verified (erasure workflows are not available yet)',
+    body: verifyPrivacyRequestSchema,
+    success: 200,
+  },
+  'POST /api/v2/privacy/requests/{id}/reject': {
+    summary: 'Reject an unverified request with the reason (admins)',
+    body: rejectPrivacyRequestSchema,
+    success: 200,
   },
 };
 

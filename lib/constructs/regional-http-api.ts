@@ -12,7 +12,7 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
-import { httpApiName } from '#lib/platform/names';
+import { httpApiName, privacyExportStateMachineName, stateMachineArn } from '#lib/platform/names';
 import { metricsNamespace } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
@@ -106,6 +106,13 @@ export class RegionalHttpApi extends Construct {
       },
     });
 
+    // Built from the deterministic name: the API does not reference the Workflows stack (no cycle).
+    const privacyExportArn = stateMachineArn(
+      stack.partition,
+      stack.region,
+      stack.account,
+      privacyExportStateMachineName(region),
+    );
     const functions = {} as Record<ApiFunctionName, PlatformFunction>;
     for (const [name, spec] of Object.entries(apiFunctions) as [
       ApiFunctionName,
@@ -129,10 +136,20 @@ export class RegionalHttpApi extends Construct {
               RECORDING_STAGING_BUCKET: props.recordingStaging.bucketName,
               RECORDING_STAGING_REGION: props.recordingStaging.awsRegion,
             }),
+          ...(name === 'privacyRequests' && { PRIVACY_STATE_MACHINE_ARN: privacyExportArn }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
       });
+      if (name === 'privacyRequests') {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'StartPrivacyExport',
+            actions: ['states:StartExecution'],
+            resources: [privacyExportArn],
+          }),
+        );
+      }
       if (name === 'calls' && props.recordingStaging) grantRecordingStaging(fn.role, props.recordingStaging);
       data.table.grantRecordAccess(fn.role);
       for (const bucket of [data.attachments, data.trash, data.exports, data.recordings]) {

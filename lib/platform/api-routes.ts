@@ -23,6 +23,10 @@ export const apiFunctions = {
     entry: 'lambdas/api/integration-links.ts',
     description: "Apps' links from records to outside records",
   },
+  privacyRequests: {
+    entry: 'lambdas/api/privacy-requests.ts',
+    description: "Data subjects' requests: export and erasure",
+  },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -143,4 +147,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'PUT', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
   { method: 'DELETE', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
   { method: 'POST', path: '/api/v2/contacts/{id}/portal_token', function: 'contacts' },
+  { method: 'POST', path: '/api/v2/privacy/requests', function: 'privacyRequests' },
+  { method: 'GET', path: '/api/v2/privacy/requests', function: 'privacyRequests' },
+  { method: 'GET', path: '/api/v2/privacy/requests/{id}', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/privacy/requests/{id}/verify', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/privacy/requests/{id}/reject', function: 'privacyRequests' },
 ];

@@ -22,6 +22,11 @@ export const functionEnvironmentSchema = z.object({
     .regex(/^[a-z]{2}(-[a-z]+)+-[0-9]$/)
     .optional(),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
+  /** Only the privacy requests function has it: the region's export workflow it starts. */
+  PRIVACY_STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/)
+    .optional(),
   /** Requests per minute an account may make to this region's API unless its key says otherwise. */
   RATE_LIMIT_PER_MINUTE: z
     .string()

@@ -42,3 +42,11 @@ export const logSubscriptionRoleName = (region: HostingRegionKey) =>
 /** The role S3 assumes to replicate a hosting region's helpdesk and service-desk logs to the EEA copy. */
 export const logCopyReplicationRoleName = (region: HostingRegionKey) =>
   `${lowerPrefix}-${region}-log-copies-to-eea`;
+
+/** The state machine that exports a data subject's data in a hosting region (named: the API builds its ARN). */
+export const privacyExportStateMachineName = (region: HostingRegionKey) =>
+  `${lowerPrefix}-${region}-privacy-export`;
+
+/** The ARN of a named state machine, built without a reference to the stack that makes it. */
+export const stateMachineArn = (partition: string, awsRegion: string, awsAccountId: string, name: string) =>
+  `arn:${partition}:states:${awsRegion}:${awsAccountId}:stateMachine:${name}`;

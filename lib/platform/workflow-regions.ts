@@ -1,10 +1,10 @@
-import { bucketsIn } from './bucket-design.ts';
 import type { HostingRegionKey } from '#lib/residency/index';
 
 /**
- * Whether a hosting region runs Step Functions workflows (and so has a Workflows stack): today the
- * recording staging region, which moves EEA recordings home.
+ * Whether a hosting region runs Step Functions workflows (and so has a Workflows stack): every region
+ * does, for data subjects' requests (export); the recording staging region (US) also runs the
+ * transfer of EEA recordings (see `bucketsIn(region)`'s recording-staging bucket).
  */
-export function runsWorkflows(region: HostingRegionKey): boolean {
-  return bucketsIn(region).some((design) => design.kind === 'recording-staging');
+export function runsWorkflows(_region: HostingRegionKey): boolean {
+  return true;
 }

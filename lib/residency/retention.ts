@@ -13,6 +13,8 @@ export const retention = {
   trashDays: 60,
   /** Export bundles are offered for at most 7 days (presigned URL lifetime); the objects go a day later. */
   exportDays: 8,
+  /** The longest an export's presigned download URL may live (S3's SigV4 maximum, too). */
+  exportUrlDays: 7,
   /** A US-made recording of an EEA account is held in the US for 10 minutes before it moves. */
   recordingHoldSeconds: 600,
   /** A recording still staged after this long raises the operators' alarm. */

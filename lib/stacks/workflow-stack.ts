@@ -1,5 +1,6 @@
 import { CrossStackReferences, ReferenceStrength, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
 import type { DataStack } from './data-stack.ts';
@@ -11,13 +12,15 @@ export interface WorkflowStackProps extends StackProps {
 }
 
 /**
- * The Step Functions workflows of a hosting region (stateless, redeploys freely). In the recording
- * staging region (US) it holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
+ * The Step Functions workflows of a hosting region (stateless, redeploys freely): in every region the
+ * export of a data subject's data (processing only that region's table and exports bucket). In the
+ * recording staging region (US) it also holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
  * bucket, table and key by their deterministic names, so it deploys without the EEA stacks, but a
  * transfer only succeeds once the EEA data stack exists: deploy `Helpdesk-eea-Data` first.
  */
 export class WorkflowStack extends Stack {
   readonly recordingTransfer?: RecordingTransferWorkflow;
+  readonly privacyExport: PrivacyExportWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -37,5 +40,13 @@ export class WorkflowStack extends Stack {
         logsKey: data.keys.logs,
       });
     }
+    // After the transfer, so the transfer stays the US stack's first state machine.
+    this.privacyExport = new PrivacyExportWorkflow(this, 'PrivacyExport', {
+      region,
+      tableName: data.table.tableName,
+      exportsBucketName: data.bucket('exports').bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
   }
 }

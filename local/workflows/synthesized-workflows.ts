@@ -3,6 +3,7 @@ import { type CfnRule, Rule } from 'aws-cdk-lib/aws-events';
 import { type CfnStateMachine, StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { buildApp } from '#lib/app';
 import { PlatformFunction } from '#lib/constructs/platform-function';
+import { stateMachineArn } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { localAwsAccountId } from '../local-credentials.ts';
 
@@ -55,7 +56,7 @@ export function synthesizedWorkflows(region: HostingRegionKey): {
       const cfn = machine.node.defaultChild as CfnStateMachine;
       const definition = JSON.parse(String(resolve(cfn.definitionString))) as LocalWorkflow['definition'];
       return {
-        stateMachineArn: localStateMachineArn(stack, logicalIdOf(cfn)),
+        stateMachineArn: localStateMachineArn(stack, machineNameOf(cfn)),
         definition,
         tasks: taskFunctions(definition.States, functions),
       };
@@ -75,9 +76,16 @@ export function synthesizedWorkflows(region: HostingRegionKey): {
   return { workflows, rules };
 }
 
-/** The ARN the local Step Functions endpoint gives a state machine of `stack`. */
-export function localStateMachineArn(stack: Stack, logicalId: string): string {
-  return `arn:aws:states:${stack.region}:${localAwsAccountId}:stateMachine:${logicalId}`;
+/**
+ * The ARN the local Step Functions endpoint gives a state machine of `stack`: named by its physical
+ * name where CDK gives it one (as on AWS, so an ARN built from the name matches), else its logical id.
+ */
+export function localStateMachineArn(stack: Stack, name: string): string {
+  return stateMachineArn('aws', stack.region, localAwsAccountId, name);
+}
+
+function machineNameOf(cfn: CfnStateMachine): string {
+  return typeof cfn.stateMachineName === 'string' ? cfn.stateMachineName : logicalIdOf(cfn);
 }
 
 function functionArn(stack: Stack, logicalId: string): string {
@@ -135,7 +143,9 @@ function resolveIntrinsics(value: unknown, stack: Stack): unknown {
       .findAll()
       .find((c) => c instanceof CfnElement && logicalIdOf(c) === logicalId);
     const isMachine = resource?.constructor.name === 'CfnStateMachine';
-    return isMachine ? localStateMachineArn(stack, logicalId) : functionArn(stack, logicalId);
+    return isMachine
+      ? localStateMachineArn(stack, machineNameOf(resource as CfnStateMachine))
+      : functionArn(stack, logicalId);
   }
   return Object.fromEntries(
     Object.entries(object).map(([key, item]) => [key, resolveIntrinsics(item, stack)]),

@@ -56,7 +56,8 @@ async function main() {
   const endpoint = await startStepFunctionsEndpoint(executions);
   // The functions' SDK clients are made on first use, after this: they reach this endpoint.
   process.env.AWS_ENDPOINT_URL_SFN = endpoint.url;
-  const [transfer] = workflows;
+  // The transfer's starter runs here (on S3 events) and needs its state machine's local ARN.
+  const transfer = workflows.find((workflow) => transferStates.hold in workflow.definition.States);
   if (transfer) process.env.TRANSFER_STATE_MACHINE_ARN = transfer.stateMachineArn;
 
   process.on('message', (message: { type?: string; records?: S3NotificationRecord[] }) => {

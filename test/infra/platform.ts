@@ -115,3 +115,24 @@ export function arnText(value: unknown): string {
   if (node['Fn::Join']) return node['Fn::Join'][1].map(arnText).join(node['Fn::Join'][0]);
   throw new Error(`Not an ARN expression: ${JSON.stringify(value)}`);
 }
+
+interface Statement {
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** Every policy statement of a role (by the role's logical id), resources as text. */
+export function statementsOf(
+  stack: SynthesizedStack,
+  roleId: string,
+): { actions: string[]; resources: string[]; condition?: unknown }[] {
+  return resourcesOfType(stack, 'AWS::IAM::Policy')
+    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
+    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
+    .map((s) => ({
+      actions: [s.Action].flat(),
+      resources: [s.Resource].flat().map(arnText),
+      condition: s.Condition,
+    }));
+}

@@ -9,6 +9,7 @@ import {
   resourcesOfType,
   type SynthesizedPlatform,
   type SynthesizedStack,
+  statementsOf,
   synthesizePlatform,
 } from './platform.ts';
 
@@ -21,27 +22,6 @@ beforeAll(() => {
   workflows = { template: Template.fromJSON(json), json };
 }, 120_000);
 
-interface Statement {
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-
-/** Every policy statement of a role (by the role's logical id), resources as text. */
-function statementsOf(
-  stack: SynthesizedStack,
-  roleId: string,
-): { actions: string[]; resources: string[]; condition?: unknown }[] {
-  return resourcesOfType(stack, 'AWS::IAM::Policy')
-    .filter(([, policy]) => JSON.stringify(policy.Properties?.Roles).includes(roleId))
-    .flatMap(([, policy]) => (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement)
-    .map((s) => ({
-      actions: [s.Action].flat(),
-      resources: [s.Resource].flat().map(arnText),
-      condition: s.Condition,
-    }));
-}
-
 /** The role of the task function whose logical id starts with `prefix`. */
 function roleOfFunction(prefix: string): string {
   const entry = resourcesOfType(workflows, 'AWS::Lambda::Function').find(([id]) => id.startsWith(prefix));
@@ -50,12 +30,13 @@ function roleOfFunction(prefix: string): string {
 }
 
 function definition(): { States: Record<string, Record<string, unknown>> } {
-  const [[, machine] = ['', {} as CfnResourceJson]] = resourcesOfType(
-    workflows,
-    'AWS::StepFunctions::StateMachine',
-  );
+  const [[, machine] = ['', {} as CfnResourceJson]] = transferResources('AWS::StepFunctions::StateMachine');
   return JSON.parse(arnText(machine.Properties?.DefinitionString));
 }
+
+/** The recording transfer's resources of a type (the US Workflows stack also holds the privacy export). */
+const transferResources = (type: string) =>
+  resourcesOfType(workflows, type).filter(([id]) => id.startsWith('RecordingTransfer'));
 
 const stagingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-us-recording-staging-<AWS::AccountId>/*';
 const eeaRecordingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-eea-recordings-<AWS::AccountId>/*';
@@ -103,7 +84,7 @@ describe('recording transfer workflow (US)', () => {
   });
 
   it('lets only the copy task write, and only into the EEA recordings bucket', () => {
-    const writers = resourcesOfType(workflows, 'AWS::IAM::Role').flatMap(([roleId]) =>
+    const writers = transferResources('AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(workflows, roleId)
         .filter((s) => s.actions.some((a) => a === 's3:PutObject' || a.startsWith('s3:Put')))
         .map((s) => [roleId, s.resources]),
@@ -113,7 +94,7 @@ describe('recording transfer workflow (US)', () => {
   });
 
   it('lets only the delete task delete, and only in the US staging bucket', () => {
-    const deleters = resourcesOfType(workflows, 'AWS::IAM::Role').flatMap(([roleId]) =>
+    const deleters = transferResources('AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(workflows, roleId)
         .filter((s) => s.actions.some((a) => a.startsWith('s3:Delete')))
         .map((s) => [roleId, s.resources]),
@@ -186,7 +167,7 @@ describe('recording transfer workflow (US)', () => {
   });
 
   it('alarms on failed, timed-out and aborted executions and on a recording staged over 30 minutes', () => {
-    const alarms = resourcesOfType(workflows, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
+    const alarms = transferResources('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties ?? {});
 
     expect(alarms.map((a) => a.MetricName).sort()).toEqual([
       'ExecutionsAborted',
@@ -203,8 +184,8 @@ describe('recording transfer workflow (US)', () => {
   });
 
   it('keeps every workflow log group for 365 days and archives it', () => {
-    const logGroups = resourcesOfType(workflows, 'AWS::Logs::LogGroup');
-    const subscriptions = resourcesOfType(workflows, 'AWS::Logs::SubscriptionFilter');
+    const logGroups = transferResources('AWS::Logs::LogGroup');
+    const subscriptions = transferResources('AWS::Logs::SubscriptionFilter');
 
     expect(logGroups.length).toBe(8);
     for (const [id, group] of logGroups) expect(group.Properties?.RetentionInDays, id).toBe(365);

@@ -182,6 +182,16 @@ export const integrationLinkListQuery: QuerySpec = {
   },
 };
 
+export const privacyRequestListQuery: QuerySpec = {
+  params: {
+    page: intParam(1, 10_000),
+    per_page: intParam(1, 100),
+    status: enumParam(['pending_verification', 'verified', 'running', 'completed', 'failed', 'rejected']),
+    type: enumParam(['export', 'erasure']),
+    overdue: enumParam(['true', 'false']),
+  },
+};
+
 /** A ticket or conversation route: API key, no contact ids, fields not spelled out here. */
 const ticketRoute = (
   body: BodyContract,
@@ -324,6 +334,11 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [404],
     contactIds: true,
   },
+  'POST /api/v2/privacy/requests': ticketRoute('json-object', 'ignored', [201]),
+  'GET /api/v2/privacy/requests': ticketRoute('ignored', privacyRequestListQuery, [200]),
+  'GET /api/v2/privacy/requests/{id}': ticketRoute('ignored', 'ignored', [200]),
+  'POST /api/v2/privacy/requests/{id}/verify': ticketRoute('json-object', 'ignored', [200]),
+  'POST /api/v2/privacy/requests/{id}/reject': ticketRoute('json-object', 'ignored', [200]),
 };
 
 /**

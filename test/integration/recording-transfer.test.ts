@@ -11,10 +11,9 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { recordingKey } from '../../lambdas/domain/calls/call-service.ts';
 import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
 import { localResourceNames, localWorkflowEnvironment } from '../../local/local-environment.ts';
-import { type LocalExecution, LocalExecutions } from '../../local/workflows/local-executions.ts';
 import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
-import { loadHandler } from '../../local/workflows/workflow-server.ts';
 import { regionCaller } from './http-client.ts';
+import { runWithFaults } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
 const call = regionCaller(platform);
@@ -148,28 +147,9 @@ describe('recording transfer under injected faults (the synthesized workflow on 
     process.env = savedEnvironment;
   });
 
-  type Handler = (input: unknown) => Promise<unknown>;
   /** Runs one execution with the real task handlers, `wrap` injecting a fault around one state. */
-  async function runTransfer(key: string, wrap: (state: string, handler: Handler) => Handler) {
-    const executions = new LocalExecutions(
-      [workflow],
-      (machine) =>
-        Object.fromEntries(
-          Object.entries(machine.tasks).map(([state, fn]) => [
-            state,
-            wrap(state, async (input) => (await loadHandler(fn))(input)),
-          ]),
-        ),
-      { waitOverrides: { HoldInStaging: 0 }, retryIntervalMs: 0 },
-    );
-    const execution: LocalExecution = executions.start(
-      workflow.stateMachineArn,
-      `faults-${randomUUID()}`,
-      JSON.stringify({ bucket: scratchStaging, key }),
-    );
-    await execution.done;
-    return execution;
-  }
+  const runTransfer = (key: string, wrap: Parameters<typeof runWithFaults>[2]) =>
+    runWithFaults(workflow, { bucket: scratchStaging, key }, wrap, { HoldInStaging: 0 });
 
   async function stagedCall(bytes: Buffer) {
     const created = await call('eea', 'POST', '/api/v2/calls', newCall);

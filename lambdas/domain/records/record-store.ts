@@ -1,4 +1,4 @@
-import type { AuditEntry, RecordRef, RecordType, StoredRecord } from './record.ts';
+import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from './record.ts';
 
 /** One change of a transaction that stores several (see RecordStore.commit). */
 export type RecordChange =
@@ -63,6 +63,15 @@ export interface RecordStore {
       createdSince?: string;
     },
   ): Promise<RecordPage<F>>;
+  /**
+   * One page of the subject index: the records holding a person's data (live or not), at most `limit`;
+   * pass the answered `cursor` back for the next page (none: that was the last).
+   */
+  subjectLinks(
+    accountId: string,
+    subject: SubjectRef,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ refs: RecordRef[]; cursor?: string }>;
   /** Audit entries of one record, newest first. */
   auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]>;
   /** Audit entries of the whole account between two instants (inclusive), newest first. */

@@ -26,6 +26,7 @@ export const recordTypes = [
   'ticket_field',
   'attachment',
   'integration_link',
+  'privacy_request',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

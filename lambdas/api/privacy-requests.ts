@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  createPrivacyRequestSchema,
+  privacyRequestStatuses,
+  privacyRequestTypes,
+  privacyRequestView,
+  rejectPrivacyRequestSchema,
+  type StoredPrivacyRequest,
+  verifyPrivacyRequestSchema,
+} from '#domain/privacy/privacy-request';
+import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
+import { getRuntime } from '#adapters/runtime';
+import { type ApiDependencies, lazyHandler } from '#http/api-handler';
+import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { jsonResponse } from '#http/responses';
+import { type RouteHandler, routedApi } from '#http/routed-api';
+
+export const privacyRequestListQuerySchema = z
+  .object({
+    ...paginationSchema,
+    status: z.enum(privacyRequestStatuses).optional(),
+    type: z.enum(privacyRequestTypes).optional(),
+    overdue: z.enum(['true', 'false']).optional(),
+  })
+  .strict();
+
+const path = '/api/v2/privacy/requests';
+
+/** /api/v2/privacy/requests (our addition): data subjects' requests, their verification and result. */
+export function createPrivacyRequestsHandler(
+  deps: ApiDependencies & { requests: PrivacyRequestService; now: () => Date },
+) {
+  const view = (record: StoredPrivacyRequest) => privacyRequestView(record, deps.now());
+  const routes: Record<string, RouteHandler> = {
+    [`POST ${path}`]: async (event, principal) => {
+      const record = await deps.requests.create(principal, parseJsonBody(event, createPrivacyRequestSchema));
+      return jsonResponse(201, view(record), { location: `${path}/${record.ref.id}` });
+    },
+    [`GET ${path}`]: async (event, principal) => {
+      const query = parseQuery(event, privacyRequestListQuerySchema);
+      const page = await deps.requests.list(principal, {
+        status: query.status,
+        type: query.type,
+        overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
+        page: query.page,
+        perPage: query.per_page,
+      });
+      return jsonResponse(
+        200,
+        page.records.map(view),
+        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+      );
+    },
+    [`GET ${path}/{id}`]: async (event, principal) =>
+      jsonResponse(200, view(await deps.requests.get(principal, pathId(event)))),
+    [`POST ${path}/{id}/verify`]: async (event, principal) => {
+      const id = pathId(event);
+      const { method } = parseJsonBody(event, verifyPrivacyRequestSchema);
+      return jsonResponse(200, view(await deps.requests.verify(principal, id, method)));
+    },
+    [`POST ${path}/{id}/reject`]: async (event, principal) => {
+      const id = pathId(event);
+      const { reason } = parseJsonBody(event, rejectPrivacyRequestSchema);
+      return jsonResponse(200, view(await deps.requests.reject(principal, id, reason)));
+    },
+  };
+  return routedApi(deps, routes);
+}
+
+export const handler = lazyHandler(() => {
+  const runtime = getRuntime();
+  return createPrivacyRequestsHandler({
+    ...runtime,
+    homeRegion: runtime.env.HOME_REGION,
+    requests: new PrivacyRequestService({
+      store: runtime.records,
+      now: runtime.now,
+      newId: runtime.newId,
+      exportWorkflow: runtime.exportWorkflow,
+    }),
+  });
+});

@@ -1,0 +1,21 @@
+import type { RecordType } from '#domain/records/record';
+
+/** The category (bundle file name) each kind of linked record is exported under. */
+const categories: Partial<Record<RecordType, string>> = {
+  contact: 'profile',
+  agent: 'profile',
+  ticket: 'tickets',
+  conversation: 'conversations',
+  satisfaction_rating: 'satisfaction_ratings',
+  huddle: 'huddle_messages',
+  call: 'calls',
+  chat: 'chats',
+  chat_message: 'chat_messages',
+  topic: 'forum_topics',
+  comment: 'forum_posts',
+  solution_article: 'solution_articles',
+  attachment: 'attachments',
+  integration_link: 'integration_links',
+};
+
+export const exportCategoryOf = (type: RecordType): string => categories[type] ?? type;

@@ -1,0 +1,173 @@
+import { z } from 'zod';
+import type { RecordRef, StoredRecord } from '#domain/records/record';
+
+export const privacyRequestTypes = ['export', 'erasure'] as const;
+export const privacyRequestStatuses = [
+  'pending_verification',
+  'verified',
+  'running',
+  'completed',
+  'failed',
+  'rejected',
+] as const;
+export const erasureModes = ['soft', 'permanent'] as const;
+/** How the request reached the account. */
+export const requestChannels = [
+  'email',
+  'web_form',
+  'phone',
+  'chat',
+  'letter',
+  'in_person',
+  'api',
+  'other',
+] as const;
+/** How an admin confirmed the requester is the subject. */
+export const verificationMethods = [
+  'email_confirmation',
+  'account_login',
+  'identity_document',
+  'phone_callback',
+  'in_person',
+  'other',
+] as const;
+
+export type PrivacyRequestType = (typeof privacyRequestTypes)[number];
+export type PrivacyRequestStatus = (typeof privacyRequestStatuses)[number];
+
+/** Statuses of a request that is not answered yet: past `due_at`, it is overdue. */
+export const openStatuses: readonly PrivacyRequestStatus[] = [
+  'pending_verification',
+  'verified',
+  'running',
+  'failed',
+];
+
+/** The subject: a contact or an agent by id, or a contact by e-mail (resolved at intake, never stored). */
+const subjectSchema = z
+  .object({
+    type: z.enum(['contact', 'agent']),
+    id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional(),
+    email: z.email().max(254).optional(),
+  })
+  .strict()
+  .superRefine((subject, context) => {
+    if ((subject.id === undefined) === (subject.email === undefined)) {
+      context.addIssue({ code: 'custom', path: ['id'], message: 'Give either the id or the email' });
+    } else if (subject.email !== undefined && subject.type !== 'contact') {
+      context.addIssue({ code: 'custom', path: ['email'], message: 'Agents are named by id' });
+    }
+  });
+
+export const createPrivacyRequestSchema = z
+  .object({
+    type: z.enum(privacyRequestTypes),
+    subject: subjectSchema,
+    mode: z.enum(erasureModes).optional(),
+    channel: z.enum(requestChannels),
+    note: z.string().trim().max(2_000).optional(),
+  })
+  .strict()
+  .superRefine((request, context) => {
+    if (request.type === 'erasure' && request.mode === undefined) {
+      context.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message: 'An erasure needs a mode: soft or permanent',
+      });
+    }
+    if (request.type === 'export' && request.mode !== undefined) {
+      context.addIssue({ code: 'custom', path: ['mode'], message: 'Only an erasure has a mode' });
+    }
+  });
+
+export const verifyPrivacyRequestSchema = z.object({ method: z.enum(verificationMethods) }).strict();
+export const rejectPrivacyRequestSchema = z
+  .object({ reason: z.string().trim().min(1, 'It should not be blank').max(2_000) })
+  .strict();
+
+export type CreatePrivacyRequest = z.infer<typeof createPrivacyRequestSchema>;
+
+/** What a completed export offers: counts per category, the manifest's checksum, download URLs. */
+export interface ExportResult {
+  counts: Record<string, number>;
+  manifest_sha256: string;
+  download_url: string;
+  download_expires_at: string;
+  files: { name: string; url: string }[];
+}
+
+/**
+ * A data subject's request. It names the subject by id only (the controller's record of having
+ * answered, GDPR Art. 5(2)); the e-mail a request may name the subject by is resolved and dropped.
+ */
+export interface PrivacyRequestFields {
+  type: PrivacyRequestType;
+  subject_type: 'contact' | 'agent';
+  subject_id: number;
+  mode: (typeof erasureModes)[number] | null;
+  channel: (typeof requestChannels)[number];
+  note: string | null;
+  status: PrivacyRequestStatus;
+  requested_by: number;
+  received_at: string;
+  due_at: string;
+  verified_at: string | null;
+  verified_by: number | null;
+  verification_method: (typeof verificationMethods)[number] | null;
+  rejected_at: string | null;
+  rejected_by: number | null;
+  rejection_reason: string | null;
+  execution_name: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  /** What the platform says about the request (e.g. that a workflow is not available yet). */
+  notice: string | null;
+  result: ExportResult | null;
+  /** The error name a failed workflow ended with (never personal data). */
+  failure: { error: string; at: string } | null;
+}
+
+export type StoredPrivacyRequest = StoredRecord<PrivacyRequestFields>;
+
+/** What a newly received request has not got yet: verification, rejection, progress, result. */
+export const notYetAnswered = {
+  verified_at: null,
+  verified_by: null,
+  verification_method: null,
+  rejected_at: null,
+  rejected_by: null,
+  rejection_reason: null,
+  execution_name: null,
+  started_at: null,
+  completed_at: null,
+  notice: null,
+  result: null,
+  failure: null,
+} as const satisfies Partial<PrivacyRequestFields>;
+
+export const privacyRequestRef = (id: number): RecordRef => ({ type: 'privacy_request', id });
+
+/** The Step Functions execution of a request: named after it, so starting it twice starts it once. */
+export const privacyExecutionName = (requestId: number) => `privacy-${requestId}`;
+
+/** The request holds no one's personal data beyond the subject's id: it has no subject links. */
+export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivacyRequest => ({
+  ...record,
+  subjects: [],
+});
+
+export const isOverdue = (record: StoredPrivacyRequest, now: Date) =>
+  openStatuses.includes(record.fields.status) && Date.parse(record.fields.due_at) < now.getTime();
+
+export function privacyRequestView(record: StoredPrivacyRequest, now: Date) {
+  const { subject_type, subject_id, ...fields } = record.fields;
+  return {
+    id: record.ref.id,
+    ...fields,
+    subject: { type: subject_type, id: subject_id },
+    overdue: isOverdue(record, now),
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}

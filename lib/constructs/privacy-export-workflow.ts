@@ -1,0 +1,218 @@
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  Chain,
+  DefinitionBody,
+  Fail,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { privacyExportStateMachineName } from '#lib/platform/names';
+import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+import { PlatformFunction } from './platform-function.ts';
+import { PlatformLogGroup } from './platform-log-group.ts';
+import { grantRecordTableAccess } from './records-table.ts';
+
+export interface PrivacyExportWorkflowProps {
+  readonly region: HostingRegionKey;
+  /** The region's records table and exports bucket (deterministic names in this region). */
+  readonly tableName: string;
+  readonly exportsBucketName: string;
+  /** Encrypts the table and the bucket. */
+  readonly dataKey: IKey;
+  readonly logsKey: IKey;
+}
+
+/** Names of the workflow's states (operators see them in the console). */
+export const exportStates = {
+  markRunning: 'MarkRunning',
+  index: 'IndexSubjectLinks',
+  pages: 'ExportPages',
+  exportPage: 'ExportPage',
+  assemble: 'AssembleBundle',
+  publish: 'PublishBundle',
+  markFailed: 'MarkFailed',
+} as const;
+
+/** Index pages exported at once: bounds the load on the table whatever the subject's size. */
+export const exportPageConcurrency = 4;
+
+/** Errors no retry can fix: the request is not verified (or gone). */
+const permanentErrors = ['RequestNotRunnable'];
+const tasksEntry = 'lambdas/workflows/privacy-export/export-tasks.ts';
+
+/**
+ * Exports a data subject's data in one hosting region: a Standard execution named after the request
+ * (`privacy-<id>`) marks it running, pages through the subject index (Query), exports the pages as
+ * NDJSON parts (Map, bounded concurrency), assembles JSON and CSV per category with a manifest in the
+ * exports bucket, and records counts, checksum and 7-day download URLs on the request. Any failure
+ * marks the request failed with the error's name. Each task has its own role with only what it needs.
+ */
+export class PrivacyExportWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly tasks: Readonly<
+    Record<'markRunning' | 'index' | 'exportPage' | 'assemble' | 'publish' | 'markFailed', PlatformFunction>
+  >;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: PrivacyExportWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const fn = (name: string, handler: string, description: string) =>
+      new PlatformFunction(this, name, {
+        entry: tasksEntry,
+        handler,
+        description: `Helpdesk privacy export: ${description}`,
+        environment: {
+          HOME_REGION: props.region,
+          TABLE_NAME: props.tableName,
+          EXPORTS_BUCKET: props.exportsBucketName,
+          POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
+        },
+        environmentSchema: privacyExportEnvironmentSchema,
+        logsKey: props.logsKey,
+        logArchive: { region: props.region, route: 'helpdesk-application' },
+        timeout: Duration.minutes(15),
+        memorySize: 512,
+      });
+    const tasks = {
+      markRunning: fn('MarkRunningTask', 'markRunning', 'mark the request running'),
+      index: fn('IndexSubjectTask', 'indexSubject', 'page through the subject index'),
+      exportPage: fn('ExportPageTask', 'exportPage', 'export one page of linked records'),
+      assemble: fn('AssembleBundleTask', 'assembleBundle', 'JSON, CSV and manifest per category'),
+      publish: fn('PublishBundleTask', 'publishBundle', 'presign and record the result'),
+      markFailed: fn('MarkFailedTask', 'markFailed', 'mark the request failed'),
+    };
+    this.tasks = tasks;
+
+    const exportObjects = `${stack.formatArn({ service: 's3', region: '', account: '', resource: props.exportsBucketName })}/exports/*`;
+    const allowExports = (role: Role, actions: string[]) => {
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [exportObjects] }));
+      acknowledgeNagRule(
+        role,
+        `AwsSolutions-IAM5[Resource::${nagFindingFor(role, exportObjects)}]`,
+        'Export keys are made per request at run time; the wildcard spans the exports/ prefix of one bucket.',
+      );
+    };
+    const useDataKey = (role: Role, services: string[]) =>
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [props.dataKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`),
+            },
+          },
+        }),
+      );
+    // Every task reads the request (or changes its status) in the region's table.
+    for (const task of Object.values(tasks)) grantRecordTableAccess(task.role, props.tableName);
+    for (const task of [tasks.markRunning, tasks.markFailed]) useDataKey(task.role, ['dynamodb']);
+    allowExports(tasks.index.role, ['s3:PutObject', 's3:AbortMultipartUpload']);
+    allowExports(tasks.exportPage.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
+    allowExports(tasks.assemble.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
+    // Presigned URLs act with the signer's rights: the publisher may read bundle objects, nothing else.
+    allowExports(tasks.publish.role, ['s3:GetObject']);
+    for (const task of [tasks.index, tasks.exportPage, tasks.assemble, tasks.publish]) {
+      useDataKey(task.role, ['dynamodb', 's3']);
+    }
+
+    /** A task state; without `resultPath` its result replaces its input (the default, `$`). */
+    const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
+      new LambdaInvoke(this, state, {
+        lambdaFunction: task.function,
+        payloadResponseOnly: true,
+        ...(resultPath && { resultPath }),
+        retryOnServiceExceptions: false,
+      })
+        .addRetry({ errors: permanentErrors, maxAttempts: 0 })
+        .addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 });
+
+    const failed = new Fail(this, 'ExportFailed', {
+      comment: 'The request is marked failed with the error name; the alarm on failed executions fires.',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    const markFailed = invoke(exportStates.markFailed, tasks.markFailed, JsonPath.DISCARD);
+    markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    markFailed.next(failed);
+
+    const pages = new MapState(this, exportStates.pages, {
+      comment: 'One iteration per page of the subject index, a few at a time.',
+      itemsPath: '$.index.pages',
+      itemSelector: {
+        'accountId.$': '$.accountId',
+        'requestId.$': '$.requestId',
+        'page.$': '$$.Map.Item.Value',
+      },
+      maxConcurrency: exportPageConcurrency,
+      resultPath: '$.pages',
+    });
+    pages.itemProcessor(invoke(exportStates.exportPage, tasks.exportPage));
+    const steps = [
+      invoke(exportStates.markRunning, tasks.markRunning, JsonPath.DISCARD),
+      invoke(exportStates.index, tasks.index, '$.index'),
+      pages,
+      invoke(exportStates.assemble, tasks.assemble, '$.bundle'),
+      invoke(exportStates.publish, tasks.publish, JsonPath.DISCARD),
+    ];
+    for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+    let chain = Chain.start(steps[0] as LambdaInvoke);
+    for (const step of steps.slice(1)) chain = chain.next(step);
+    chain.next(new Succeed(this, 'Exported'));
+
+    const logs = new PlatformLogGroup(this, 'ExecutionLogs', {
+      encryptionKey: props.logsKey,
+      archive: { region: props.region, route: 'helpdesk-application' },
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineName: privacyExportStateMachineName(props.region),
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(chain),
+      comment: `Exports a data subject's data in ${props.region}; one execution per request, named after it.`,
+      timeout: Duration.hours(6),
+      tracingEnabled: true,
+      logs: { destination: logs.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+
+    const machineRole = this.stateMachine.role;
+    for (const task of Object.values(tasks)) {
+      acknowledgeNagRule(
+        machineRole,
+        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(task.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+        'CDK grants invoking the task function and its versions; the wildcard spans that one function only.',
+      );
+    }
+    acknowledgeNagRule(
+      machineRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery) support no resource-level permissions.',
+    );
+
+    this.alarms = (['Failed', 'TimedOut', 'Aborted'] as const).map(
+      (outcome) =>
+        new Alarm(this, `Executions${outcome}`, {
+          alarmDescription: `A privacy export execution ${outcome.toLowerCase()}: the request needs an operator.`,
+          metric: this.stateMachine.metric(`Executions${outcome}`, {
+            statistic: 'Sum',
+            period: Duration.minutes(5),
+          }),
+          threshold: 1,
+          evaluationPeriods: 1,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+        }),
+    );
+  }
+}
