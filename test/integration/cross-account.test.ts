@@ -46,6 +46,8 @@ const bodies: Record<string, unknown> = {
     size: 10,
   },
   'PUT /api/v2/integration_links/{id}': { external_url: 'https://example.test/changed' },
+  'POST /api/v2/privacy/requests/{id}/verify': { method: 'email_confirmation' },
+  'POST /api/v2/privacy/requests/{id}/reject': { reason: 'Changed' },
 };
 
 /** Where each route's id points: a record of the owner account, and the GET that shows it. */
@@ -123,6 +125,12 @@ beforeAll(async () => {
     record_id: ticket,
     external_id: `P-${randomUUID().slice(0, 8)}`,
   });
+  const privacyRequest = await make(`${v}/privacy/requests`, {
+    type: 'export',
+    subject: { type: 'contact', id: contact },
+    channel: 'email',
+  });
+  own(`${v}/privacy/requests/`, privacyRequest);
   own(`${v}/contacts/`, contact);
   own(`${v}/tickets/`, ticket);
   own(`${v}/conversations/`, conversation, `${v}/tickets/${ticket}/conversations`);
