@@ -1,27 +1,24 @@
-import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Chain,
-  DefinitionBody,
   Fail,
   JsonPath,
-  LogLevel,
   Map as MapState,
   StateMachine,
-  StateMachineType,
   Succeed,
+  type TaskStateBase,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { privacyExportStateMachineName } from '#lib/platform/names';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
-import { PlatformLogGroup } from './platform-log-group.ts';
 import { grantRecordTableAccess } from './records-table.ts';
+import { lambdaTask, workflowStateMachine } from './workflow-parts.ts';
 
 export interface PrivacyExportWorkflowProps {
   readonly region: HostingRegionKey;
@@ -128,16 +125,9 @@ export class PrivacyExportWorkflow extends Construct {
       useDataKey(task.role, ['dynamodb', 's3']);
     }
 
-    /** A task state; without `resultPath` its result replaces its input (the default, `$`). */
+    const retry = { permanentErrors, interval: Duration.seconds(2), maxAttempts: 5 };
     const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
-      new LambdaInvoke(this, state, {
-        lambdaFunction: task.function,
-        payloadResponseOnly: true,
-        ...(resultPath && { resultPath }),
-        retryOnServiceExceptions: false,
-      })
-        .addRetry({ errors: permanentErrors, maxAttempts: 0 })
-        .addRetry({ errors: ['States.ALL'], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 5 });
+      lambdaTask(this, state, task, retry, resultPath);
 
     const failed = new Fail(this, 'ExportFailed', {
       comment: 'The request is marked failed with the error name; the alarm on failed executions fires.',
@@ -168,51 +158,21 @@ export class PrivacyExportWorkflow extends Construct {
       invoke(exportStates.publish, tasks.publish, JsonPath.DISCARD),
     ];
     for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
-    let chain = Chain.start(steps[0] as LambdaInvoke);
+    let chain = Chain.start(steps[0] as TaskStateBase);
     for (const step of steps.slice(1)) chain = chain.next(step);
     chain.next(new Succeed(this, 'Exported'));
 
-    const logs = new PlatformLogGroup(this, 'ExecutionLogs', {
-      encryptionKey: props.logsKey,
-      archive: { region: props.region, route: 'helpdesk-application' },
-    });
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
+    const machine = workflowStateMachine(this, {
+      definition: chain,
       stateMachineName: privacyExportStateMachineName(props.region),
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(chain),
       comment: `Exports a data subject's data in ${props.region}; one execution per request, named after it.`,
       timeout: Duration.hours(6),
-      tracingEnabled: true,
-      logs: { destination: logs.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      region: props.region,
+      logsKey: props.logsKey,
+      tasks: Object.values(tasks),
+      alarmDescription: (outcome) => `A privacy export execution ${outcome}: the request needs an operator.`,
     });
-
-    const machineRole = this.stateMachine.role;
-    for (const task of Object.values(tasks)) {
-      acknowledgeNagRule(
-        machineRole,
-        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(task.function.node.defaultChild as CfnElement)}.Arn>:*]`,
-        'CDK grants invoking the task function and its versions; the wildcard spans that one function only.',
-      );
-    }
-    acknowledgeNagRule(
-      machineRole,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery) support no resource-level permissions.',
-    );
-
-    this.alarms = (['Failed', 'TimedOut', 'Aborted'] as const).map(
-      (outcome) =>
-        new Alarm(this, `Executions${outcome}`, {
-          alarmDescription: `A privacy export execution ${outcome.toLowerCase()}: the request needs an operator.`,
-          metric: this.stateMachine.metric(`Executions${outcome}`, {
-            statistic: 'Sum',
-            period: Duration.minutes(5),
-          }),
-          threshold: 1,
-          evaluationPeriods: 1,
-          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
-        }),
-    );
+    this.stateMachine = machine.stateMachine;
+    this.alarms = machine.executionAlarms;
   }
 }

@@ -1,22 +1,10 @@
-import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import {
-  Chain,
-  DefinitionBody,
-  Fail,
-  JsonPath,
-  LogLevel,
-  StateMachine,
-  StateMachineType,
-  Succeed,
-  Wait,
-  WaitTime,
-} from 'aws-cdk-lib/aws-stepfunctions';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Chain, Fail, JsonPath, StateMachine, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import { bucketName, keyAlias, tableName } from '#lib/platform/names';
@@ -24,8 +12,8 @@ import { type HostingRegionKey, hostingRegions, retention } from '#lib/residency
 import { grantKeyUseByAlias, keyAliasArn } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
-import { PlatformLogGroup } from './platform-log-group.ts';
 import { grantRecordTableAccess } from './records-table.ts';
+import { lambdaTask, workflowStateMachine } from './workflow-parts.ts';
 
 export interface RecordingTransferWorkflowProps {
   /** Where the recordings are staged (this stack's region, the US). */
@@ -183,30 +171,20 @@ export class RecordingTransferWorkflow extends Construct {
       [stagingBucketArn],
     );
 
-    const logs = new PlatformLogGroup(this, 'ExecutionLogs', {
-      encryptionKey: props.logsKey,
-      archive: { region: props.stagingRegion, route: 'helpdesk-application' },
-    });
-    const invoke = (state: string, task: PlatformFunction, resultPath: string | undefined) =>
-      new LambdaInvoke(this, state, {
-        lambdaFunction: task.function,
-        payloadResponseOnly: true,
-        resultPath: resultPath ?? JsonPath.DISCARD,
-        retryOnServiceExceptions: false,
-      })
-        .addRetry({ errors: permanentErrors, maxAttempts: 0 })
-        .addRetry({ errors: ['States.ALL'], interval: Duration.seconds(5), backoffRate: 2, maxAttempts: 6 });
+    const retry = { permanentErrors, interval: Duration.seconds(5), maxAttempts: 6 };
+    const invoke = (state: string, task: PlatformFunction, resultPath = JsonPath.DISCARD) =>
+      lambdaTask(this, state, task, retry, resultPath);
     const failed = new Fail(this, 'TransferFailed', {
       comment: 'The staged original is kept; the alarm on failed executions fires.',
       errorPath: '$.error.Error',
       causePath: '$.error.Cause',
     });
     const steps = [
-      invoke(transferStates.copy, tasks.copy, undefined),
+      invoke(transferStates.copy, tasks.copy),
       invoke(transferStates.verify, tasks.verify, '$.copy'),
-      invoke(transferStates.recordLocation, tasks.recordLocation, undefined),
+      invoke(transferStates.recordLocation, tasks.recordLocation),
       invoke(transferStates.deleteStaged, tasks.deleteStaged, '$.deleted'),
-      invoke(transferStates.audit, tasks.audit, undefined),
+      invoke(transferStates.audit, tasks.audit),
     ];
     for (const step of steps) step.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
     const hold = new Wait(this, transferStates.hold, {
@@ -217,29 +195,17 @@ export class RecordingTransferWorkflow extends Construct {
     for (const step of steps) chain = chain.next(step);
     chain.next(new Succeed(this, 'Transferred'));
 
-    this.stateMachine = new StateMachine(this, 'StateMachine', {
-      stateMachineType: StateMachineType.STANDARD,
-      definitionBody: DefinitionBody.fromChainable(chain),
+    const machine = workflowStateMachine(this, {
+      definition: chain,
       comment: `Moves staged call recordings to ${props.homeRegion} after the hold; no copy stays in ${props.stagingRegion}.`,
       timeout: Duration.hours(2),
-      tracingEnabled: true,
-      // Inputs and outputs carry ids only, but execution data stays out of logs by principle.
-      logs: { destination: logs.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+      region: props.stagingRegion,
+      logsKey: props.logsKey,
+      tasks: Object.values(tasks),
+      alarmDescription: (outcome) =>
+        `A recording transfer execution ${outcome}: the recording is still staged.`,
     });
-
-    const machineRole = this.stateMachine.role;
-    for (const task of Object.values(tasks)) {
-      acknowledgeNagRule(
-        machineRole,
-        `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(task.function.node.defaultChild as CfnElement)}.Arn>:*]`,
-        'CDK grants invoking the task function and its versions; the wildcard spans that one function only.',
-      );
-    }
-    acknowledgeNagRule(
-      machineRole,
-      'AwsSolutions-IAM5[Resource::*]',
-      'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery) support no resource-level permissions.',
-    );
+    this.stateMachine = machine.stateMachine;
 
     this.starter = fn(
       'StartTransfer',
@@ -285,20 +251,7 @@ export class RecordingTransferWorkflow extends Construct {
       period: Duration.minutes(5),
     });
     this.alarms = [
-      ...(['Failed', 'TimedOut', 'Aborted'] as const).map(
-        (outcome) =>
-          new Alarm(this, `Executions${outcome}`, {
-            alarmDescription: `A recording transfer execution ${outcome.toLowerCase()}: the recording is still staged.`,
-            metric: this.stateMachine.metric(`Executions${outcome}`, {
-              statistic: 'Sum',
-              period: Duration.minutes(5),
-            }),
-            threshold: 1,
-            evaluationPeriods: 1,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
-          }),
-      ),
+      ...machine.executionAlarms,
       new Alarm(this, 'RecordingStuckInStaging', {
         alarmDescription:
           'A recording has waited in staging for more than 30 minutes (or the watch stopped reporting).',

@@ -1,0 +1,121 @@
+import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  DefinitionBody,
+  type IChainable,
+  LogLevel,
+  StateMachine,
+  StateMachineType,
+  type TaskStateBase,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import type { Construct } from 'constructs';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { acknowledgeNagRule } from './nag-acknowledgements.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { PlatformLogGroup } from './platform-log-group.ts';
+
+export interface WorkflowRetry {
+  /** Error names no retry can fix: the task fails at once. */
+  readonly permanentErrors: readonly string[];
+  readonly interval: Duration;
+  readonly maxAttempts: number;
+}
+
+/**
+ * A Lambda task state of a platform workflow: the function's own result (no Lambda envelope), never
+ * retried on `permanentErrors`, retried with exponential backoff on anything else. Without `resultPath`
+ * the result replaces the state's input.
+ */
+export function lambdaTask(
+  scope: Construct,
+  state: string,
+  task: PlatformFunction,
+  retry: WorkflowRetry,
+  resultPath?: string,
+): TaskStateBase {
+  return new LambdaInvoke(scope, state, {
+    lambdaFunction: task.function,
+    payloadResponseOnly: true,
+    ...(resultPath && { resultPath }),
+    retryOnServiceExceptions: false,
+  })
+    .addRetry({ errors: [...retry.permanentErrors], maxAttempts: 0 })
+    .addRetry({
+      errors: ['States.ALL'],
+      interval: retry.interval,
+      backoffRate: 2,
+      maxAttempts: retry.maxAttempts,
+    });
+}
+
+export interface WorkflowStateMachineProps {
+  readonly definition: IChainable;
+  /** A deterministic name when other stacks must name the state machine. */
+  readonly stateMachineName?: string;
+  readonly comment: string;
+  readonly timeout: Duration;
+  /** The hosting region whose log archive (helpdesk application logs) keeps the execution logs. */
+  readonly region: HostingRegionKey;
+  readonly logsKey: IKey;
+  /** The task functions the state machine invokes. */
+  readonly tasks: readonly PlatformFunction[];
+  /** What an operator learns from an alarm on a failed, timed-out or aborted execution. */
+  readonly alarmDescription: (outcome: string) => string;
+}
+
+/**
+ * The Standard state machine every platform workflow runs as, made in `scope` (so its resources keep
+ * their ids there): traced, every event logged without execution data into an archived one-year log
+ * group, and an alarm for each failed, timed-out or aborted execution.
+ */
+export function workflowStateMachine(
+  scope: Construct,
+  props: WorkflowStateMachineProps,
+): { stateMachine: StateMachine; executionAlarms: Alarm[] } {
+  const logs = new PlatformLogGroup(scope, 'ExecutionLogs', {
+    encryptionKey: props.logsKey,
+    archive: { region: props.region, route: 'helpdesk-application' },
+  });
+  const stateMachine = new StateMachine(scope, 'StateMachine', {
+    ...(props.stateMachineName && { stateMachineName: props.stateMachineName }),
+    stateMachineType: StateMachineType.STANDARD,
+    definitionBody: DefinitionBody.fromChainable(props.definition),
+    comment: props.comment,
+    timeout: props.timeout,
+    tracingEnabled: true,
+    // Inputs and outputs carry ids only, but execution data stays out of logs by principle.
+    logs: { destination: logs.logGroup, level: LogLevel.ALL, includeExecutionData: false },
+  });
+
+  const stack = Stack.of(scope);
+  for (const task of props.tasks) {
+    acknowledgeNagRule(
+      stateMachine.role,
+      `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(task.function.node.defaultChild as CfnElement)}.Arn>:*]`,
+      'CDK grants invoking the task function and its versions; the wildcard spans that one function only.',
+    );
+  }
+  acknowledgeNagRule(
+    stateMachine.role,
+    'AwsSolutions-IAM5[Resource::*]',
+    'X-Ray tracing and CloudWatch Logs delivery (logs:*LogDelivery) support no resource-level permissions.',
+  );
+
+  const executionAlarms = (['Failed', 'TimedOut', 'Aborted'] as const).map(
+    (outcome) =>
+      new Alarm(scope, `Executions${outcome}`, {
+        alarmDescription: props.alarmDescription(outcome.toLowerCase()),
+        metric: stateMachine.metric(`Executions${outcome}`, {
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      }),
+  );
+  return { stateMachine, executionAlarms };
+}
