@@ -1,34 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { createTestAccount } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.us;
 const client = emulatorDocumentClient(platform);
-const account = { id: randomUUID(), key: generateApiKey('us') };
-const other = { id: randomUUID(), key: generateApiKey('us') };
+const account = { id: '', key: '' };
+const other = { id: '', key: '' };
 
 beforeAll(async () => {
-  const accounts = new DynamoAccountStore(client, table);
+  // Filled in place: the tests read the ids and keys when they run.
   for (const [a, agentId] of [
     [account, 71],
     [other, 72],
   ] as const) {
-    await accounts.createAccount(
-      {
-        id: a.id,
-        name: 'Ratings test',
-        homeRegion: 'us',
-        products: ['helpdesk'],
-        createdAt: new Date().toISOString(),
-      },
-      hashApiKey(a.key),
-      { accountId: a.id, agentId, role: 'admin' },
-    );
+    const made = await createTestAccount(client, table, 'us', [{ id: agentId, role: 'admin' }]);
+    Object.assign(a, { id: made.id, key: made.agents[0]?.key ?? '' });
   }
 });
 afterAll(() => client.destroy());

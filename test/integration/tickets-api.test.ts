@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { createTestAccount } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
 
@@ -10,26 +9,17 @@ const platform = inject('localPlatform');
 const { url, table } = platform.regions.eea;
 const client = emulatorDocumentClient(platform);
 // A fresh account per file: ticket ids count from 1 per account, and lists see only this file's data.
-const account = { id: randomUUID(), key: generateApiKey('eea'), agentId: 555 };
-const other = { id: randomUUID(), key: generateApiKey('eea') };
+const account = { id: '', key: '', agentId: 555 };
+const other = { id: '', key: '' };
 
 beforeAll(async () => {
-  const accounts = new DynamoAccountStore(client, table);
+  // Filled in place: the tests read the ids and keys when they run.
   for (const [a, agentId] of [
     [account, account.agentId],
     [other, 556],
   ] as const) {
-    await accounts.createAccount(
-      {
-        id: a.id,
-        name: 'Tickets test',
-        homeRegion: 'eea',
-        products: ['helpdesk'],
-        createdAt: new Date().toISOString(),
-      },
-      hashApiKey(a.key),
-      { accountId: a.id, agentId, role: 'admin' },
-    );
+    const made = await createTestAccount(client, table, 'eea', [{ id: agentId, role: 'admin' }]);
+    Object.assign(a, { id: made.id, key: made.agents[0]?.key ?? '' });
   }
 });
 afterAll(() => client.destroy());
