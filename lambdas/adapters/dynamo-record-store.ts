@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { collectionShards } from '#lib/platform/table-design';
 import { ConflictError } from '#domain/errors';
-import type { RecordChange, RecordPage, RecordStore } from '#domain/records/record-store';
+import type { ParentListOptions, RecordChange, RecordPage, RecordStore } from '#domain/records/record-store';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from '#domain/records/record';
 import {
   RECORD_SK,
@@ -253,13 +253,7 @@ export class DynamoRecordStore implements RecordStore {
   async listByParent<F extends object>(
     accountId: string,
     parentKey: string,
-    options: {
-      page: number;
-      perPage: number;
-      oldestFirst?: boolean;
-      secondary?: boolean;
-      createdSince?: string;
-    },
+    options: ParentListOptions,
   ): Promise<RecordPage<F>> {
     const items = await this.queryNewest(
       options.secondary ? 'gsi3' : 'gsi2',

@@ -9,6 +9,15 @@ export type RecordChange =
       readonly audit: AuditEntry;
     };
 
+/** Paging of a parent list; `secondary` lists under the secondary parent, `createdSince` is a key range. */
+export interface ParentListOptions {
+  readonly page: number;
+  readonly perPage: number;
+  readonly oldestFirst?: boolean;
+  readonly secondary?: boolean;
+  readonly createdSince?: string;
+}
+
 export interface RecordPage<F extends object> {
   readonly records: StoredRecord<F>[];
   readonly hasMore: boolean;
@@ -55,13 +64,7 @@ export interface RecordStore {
   listByParent<F extends object>(
     accountId: string,
     parentKey: string,
-    options: {
-      page: number;
-      perPage: number;
-      oldestFirst?: boolean;
-      secondary?: boolean;
-      createdSince?: string;
-    },
+    options: ParentListOptions,
   ): Promise<RecordPage<F>>;
   /**
    * One page of the subject index: the records holding a person's data (live or not), at most `limit`;
