@@ -1,11 +1,6 @@
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  NotFound,
-  PutObjectCommand,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { isMissingObject } from './s3-errors.ts';
 import type { ObjectStore } from '#domain/object-store';
 
 export class S3ObjectStore implements ObjectStore {
@@ -36,7 +31,7 @@ export class S3ObjectStore implements ObjectStore {
       const head = await this.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
       return head.ContentLength ?? 0;
     } catch (error) {
-      if (error instanceof NotFound || (error as { name?: string }).name === 'NotFound') return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
   }

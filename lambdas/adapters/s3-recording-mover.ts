@@ -11,12 +11,12 @@ import {
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
-  NoSuchKey,
-  NotFound,
   type ObjectIdentifier,
   type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { isMissingObject } from './s3-errors.ts';
+import { S3ObjectStore } from './s3-object-store.ts';
 import type { ObjectFingerprint, RecordingMover, RecordingSide } from '#domain/calls/recording-mover';
 
 export interface BucketSide {
@@ -50,15 +50,9 @@ export class S3RecordingMover implements RecordingMover {
     this.partSize = options.partSizeBytes ?? 512 * 1024 ** 2;
   }
 
-  async exists(side: RecordingSide, key: string): Promise<boolean> {
+  exists(side: RecordingSide, key: string): Promise<boolean> {
     const { client, bucket } = this.sideOf(side);
-    try {
-      await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
-      return true;
-    } catch (error) {
-      if (isMissing(error)) return false;
-      throw error;
-    }
+    return new S3ObjectStore(client).exists(bucket, key);
   }
 
   async copyToHome(key: string): Promise<void> {
@@ -94,7 +88,7 @@ export class S3RecordingMover implements RecordingMover {
       const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       body = object.Body as Readable;
     } catch (error) {
-      if (isMissing(error)) return undefined;
+      if (isMissingObject(error)) return undefined;
       throw error;
     }
     const hash = createHash('sha256');
@@ -202,11 +196,4 @@ export class S3RecordingMover implements RecordingMover {
   private sideOf(side: RecordingSide): BucketSide {
     return side === 'staging' ? this.staging : this.home;
   }
-}
-
-function isMissing(error: unknown): boolean {
-  const name = (error as { name?: string }).name;
-  return (
-    error instanceof NotFound || error instanceof NoSuchKey || name === 'NotFound' || name === 'NoSuchKey'
-  );
 }
