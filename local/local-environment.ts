@@ -7,10 +7,12 @@ import {
 import {
   bucketName,
   keyAlias,
+  privacyErasureStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
   tableName,
 } from '#lib/platform/names';
+import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import {
@@ -70,6 +72,14 @@ export function localFunctionEnvironment(
         localAwsAccountId,
         privacyExportStateMachineName(region),
       ),
+    ERASURE_STATE_MACHINE_ARN:
+      workflows &&
+      stateMachineArn(
+        'aws',
+        hostingRegions[region].awsRegion,
+        localAwsAccountId,
+        privacyErasureStateMachineName(region),
+      ),
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   });
@@ -106,8 +116,17 @@ export function localWorkflowEnvironment(
     EXPORTS_BUCKET: names.buckets.exports,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
   });
+  const privacyErasure = privacyErasureEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    ATTACHMENTS_BUCKET: names.buckets.attachments,
+    RECORDINGS_BUCKET: names.buckets.recordings,
+    TRASH_BUCKET: names.buckets.trash,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
+  });
   return {
     ...privacyExport,
+    ...definedOnly(privacyErasure),
     ...definedOnly(transfer),
     HOSTING_REGION: region,
     ...localAwsEnvironment(region, endpoints),

@@ -1,64 +1,39 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { collectionShards } from '#lib/platform/table-design';
-import { ConflictError } from '#domain/errors';
 import type { ParentListOptions, RecordChange, RecordPage, RecordStore } from '#domain/records/record-store';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from '#domain/records/record';
 import {
   RECORD_SK,
   UNIQUE_SK,
-  auditSk,
   collectionPk,
-  collectionSk,
   lookupPk,
   parentPk,
   recordPk,
-  shardOf,
-  subjectLinkSk,
   subjectPk,
   uniquePk,
 } from './record-keys.ts';
-
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-
-interface RecordItem {
-  pk: string;
-  sk: string;
-  item_type: 'record';
-  account_id: string;
-  record_type: RecordType;
-  record_id: number;
-  version: number;
-  created_at: string;
-  updated_at: string;
-  deleted_at?: string;
-  fields: Record<string, unknown>;
-  subjects: SubjectRef[];
-  parent_key?: string;
-  unique_values?: Record<string, string>;
-  lookup_values?: Record<string, string>;
-  superseded_by?: RecordRef;
-  gsi1pk?: string;
-  gsi1sk?: string;
-  gsi2pk?: string;
-  gsi2sk?: string;
-  gsi3pk?: string;
-  gsi3sk?: string;
-  secondary_parent_key?: string;
-}
+import { decodeCursor, encodeCursor } from './query-cursor.ts';
+import {
+  type RecordItem,
+  RecordIndexItems,
+  type TransactItem,
+  auditFromItem,
+  transactRecords,
+  fromItem,
+  heldUniqueValues,
+  liveLookups,
+  toItem,
+} from './record-items.ts';
 
 export class DynamoRecordStore implements RecordStore {
+  private readonly index: RecordIndexItems;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.index = new RecordIndexItems(tableName);
+  }
 
   async get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined> {
     const { Item } = await this.client.send(
@@ -87,7 +62,8 @@ export class DynamoRecordStore implements RecordStore {
         ? this.createItems(change.create, change.audit)
         : this.replaceItems(change.previous, change.next, change.audit),
     );
-    await this.transact(
+    await transactRecords(
+      this.client,
       items,
       changes.some((change) => 'previous' in change)
         ? 'The record was changed by someone else, or a unique value is taken. Read it again.'
@@ -104,10 +80,8 @@ export class DynamoRecordStore implements RecordStore {
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...this.claimUniqueValues(record, {}),
-      ...this.putLookups(record, {}),
-      ...record.subjects.map((subject) => this.putLink(record, subject)),
-      this.putAudit(record, audit),
+      ...this.index.companionsOf(record, 'put'),
+      this.index.putAudit(record, audit),
     ];
   }
 
@@ -140,8 +114,8 @@ export class DynamoRecordStore implements RecordStore {
     const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
     const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
     // Unique and lookup values are held only while the record is live: a soft-deleted contact frees its e-mail.
-    const previousUnique = previous.deletedAt ? {} : (previous.uniqueValues ?? {});
-    const nextUnique = next.deletedAt ? {} : (next.uniqueValues ?? {});
+    const previousUnique = heldUniqueValues(previous);
+    const nextUnique = heldUniqueValues(next);
     const previousLookups = liveLookups(previous);
     const nextLookups = liveLookups(next);
     return [
@@ -153,22 +127,17 @@ export class DynamoRecordStore implements RecordStore {
           ExpressionAttributeValues: { ':expected': previous.version },
         },
       },
-      ...this.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
-      ...this.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
-      ...this.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
-      ...this.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
+      ...this.index.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
+      ...this.index.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
+      ...this.index.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
+      ...this.index.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
       ...next.subjects
         .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
-        .map((s) => this.putLink(next, s)),
+        .map((s) => this.index.putLink(next, s)),
       ...previous.subjects
         .filter((s) => !nextKeys.has(`${s.kind}#${s.id}`))
-        .map((s) => ({
-          Delete: {
-            TableName: this.tableName,
-            Key: { pk: subjectPk(previous.accountId, s), sk: subjectLinkSk(previous.ref) },
-          },
-        })),
-      this.putAudit(next, audit),
+        .map((s) => this.index.deleteLink(previous, s)),
+      this.index.putAudit(next, audit),
     ];
   }
 
@@ -282,9 +251,7 @@ export class DynamoRecordStore implements RecordStore {
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :link)',
         ExpressionAttributeValues: { ':pk': subjectPk(accountId, subject), ':link': 'LINK#' },
         Limit: page.limit,
-        ExclusiveStartKey: page.cursor
-          ? (JSON.parse(Buffer.from(page.cursor, 'base64url').toString('utf8')) as Record<string, unknown>)
-          : undefined,
+        ExclusiveStartKey: decodeCursor(page.cursor),
         ConsistentRead: true,
       }),
     );
@@ -293,9 +260,7 @@ export class DynamoRecordStore implements RecordStore {
         type: item.record_type as RecordType,
         id: item.record_id as number,
       })),
-      cursor: result.LastEvaluatedKey
-        ? Buffer.from(JSON.stringify(result.LastEvaluatedKey), 'utf8').toString('base64url')
-        : undefined,
+      cursor: encodeCursor(result.LastEvaluatedKey),
     };
   }
 
@@ -369,200 +334,6 @@ export class DynamoRecordStore implements RecordStore {
     } while (startKey && items.length < limit);
     return items;
   }
-
-  private claimUniqueValues(
-    record: StoredRecord<object>,
-    alreadyHeld: Readonly<Record<string, string>>,
-  ): TransactItem[] {
-    return Object.entries(record.uniqueValues ?? {})
-      .filter(([name, value]) => alreadyHeld[name] !== value)
-      .map(([name, value]) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            pk: uniquePk(record.accountId, record.ref.type, name, value),
-            sk: UNIQUE_SK,
-            item_type: 'unique',
-            record_id: record.ref.id,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }));
-  }
-
-  private releaseUniqueValues(
-    record: StoredRecord<object>,
-    stillHeld: Readonly<Record<string, string>>,
-  ): TransactItem[] {
-    return Object.entries(record.uniqueValues ?? {})
-      .filter(([name, value]) => stillHeld[name] !== value)
-      .map(([name, value]) => ({
-        Delete: {
-          TableName: this.tableName,
-          Key: { pk: uniquePk(record.accountId, record.ref.type, name, value), sk: UNIQUE_SK },
-        },
-      }));
-  }
-
-  private putLookups(
-    record: StoredRecord<object>,
-    alreadyHeld: Readonly<Record<string, string>>,
-  ): TransactItem[] {
-    return Object.entries(record.lookupValues ?? {})
-      .filter(([name, value]) => alreadyHeld[name] !== value)
-      .map(([name, value]) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            pk: lookupPk(record.accountId, record.ref.type, name, value),
-            sk: collectionSk(record.createdAt, record.ref.id),
-            item_type: 'lookup',
-            record_id: record.ref.id,
-          },
-        },
-      }));
-  }
-
-  private deleteLookups(
-    record: StoredRecord<object>,
-    stillHeld: Readonly<Record<string, string>>,
-  ): TransactItem[] {
-    return Object.entries(record.lookupValues ?? {})
-      .filter(([name, value]) => stillHeld[name] !== value)
-      .map(([name, value]) => ({
-        Delete: {
-          TableName: this.tableName,
-          Key: {
-            pk: lookupPk(record.accountId, record.ref.type, name, value),
-            sk: collectionSk(record.createdAt, record.ref.id),
-          },
-        },
-      }));
-  }
-
-  private putLink(record: StoredRecord<object>, subject: SubjectRef): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          pk: subjectPk(record.accountId, subject),
-          sk: subjectLinkSk(record.ref),
-          item_type: 'subject_link',
-          record_type: record.ref.type,
-          record_id: record.ref.id,
-        },
-      },
-    };
-  }
-
-  private putAudit(record: StoredRecord<object>, audit: AuditEntry): TransactItem {
-    return {
-      Put: {
-        TableName: this.tableName,
-        Item: {
-          pk: recordPk(record.accountId, record.ref),
-          sk: auditSk(audit.at, audit.operation, record.version),
-          item_type: 'audit',
-          at: audit.at,
-          actor: audit.actor,
-          operation: audit.operation,
-          record_type: audit.record.type,
-          record_id: audit.record.id,
-          changed_fields: [...audit.changedFields],
-          // The account-wide audit log by time: sharded like every collection.
-          gsi1pk: collectionPk(record.accountId, 'audit', shardOf(record.ref.id)),
-          gsi1sk: `${audit.at}#${record.ref.type}#${record.ref.id}#${record.version}`,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-  }
-
-  private async transact(items: TransactItem[], conflictMessage: string): Promise<void> {
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-    } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
-        throw new ConflictError(conflictMessage);
-      }
-      throw error;
-    }
-  }
-}
-
-/** Lookup values a record holds: none while soft-deleted or superseded. */
-const liveLookups = (record: StoredRecord<object>) =>
-  record.deletedAt || record.supersededBy ? {} : (record.lookupValues ?? {});
-
-function auditFromItem(item: Record<string, unknown>): AuditEntry {
-  return {
-    at: item.at as string,
-    actor: item.actor as AuditEntry['actor'],
-    operation: item.operation as AuditEntry['operation'],
-    record: { type: item.record_type as RecordType, id: item.record_id as number },
-    changedFields: (item.changed_fields as string[] | undefined) ?? [],
-  };
-}
-
-function toItem(record: StoredRecord<object>): RecordItem {
-  const shard = shardOf(record.ref.id);
-  return {
-    pk: recordPk(record.accountId, record.ref),
-    sk: RECORD_SK,
-    item_type: 'record',
-    account_id: record.accountId,
-    record_type: record.ref.type,
-    record_id: record.ref.id,
-    version: record.version,
-    created_at: record.createdAt,
-    updated_at: record.updatedAt,
-    deleted_at: record.deletedAt,
-    fields: record.fields as Record<string, unknown>,
-    subjects: [...record.subjects],
-    parent_key: record.parent?.key,
-    secondary_parent_key: record.secondaryParent?.key,
-    unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
-    lookup_values: record.lookupValues ? { ...record.lookupValues } : undefined,
-    superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
-    // A superseded record leaves its type's collection (gsi1 is sparse): it is no longer listed.
-    ...(record.supersededBy
-      ? {}
-      : {
-          gsi1pk: collectionPk(record.accountId, record.ref.type, shard, Boolean(record.deletedAt)),
-          gsi1sk: collectionSk(record.updatedAt, record.ref.id),
-        }),
-    ...(record.parent
-      ? {
-          gsi2pk: parentPk(record.accountId, record.parent.key),
-          gsi2sk: collectionSk(record.createdAt, record.ref.id),
-        }
-      : {}),
-    ...(record.secondaryParent
-      ? {
-          gsi3pk: parentPk(record.accountId, record.secondaryParent.key),
-          gsi3sk: collectionSk(record.createdAt, record.ref.id),
-        }
-      : {}),
-  };
-}
-
-function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
-  return {
-    accountId: item.account_id,
-    ref: { type: item.record_type, id: item.record_id },
-    version: item.version,
-    createdAt: item.created_at,
-    updatedAt: item.updated_at,
-    deletedAt: item.deleted_at,
-    fields: item.fields as F,
-    subjects: item.subjects ?? [],
-    parent: item.parent_key ? { key: item.parent_key } : undefined,
-    secondaryParent: item.secondary_parent_key ? { key: item.secondary_parent_key } : undefined,
-    uniqueValues: item.unique_values,
-    lookupValues: item.lookup_values,
-    supersededBy: item.superseded_by,
-  };
 }
 
 function slicePage<F extends object>(

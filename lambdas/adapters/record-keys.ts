@@ -37,3 +37,10 @@ export const subjectLinkSk = (ref: RecordRef) => `LINK#${ref.type}#${ref.id}`;
 
 export const auditSk = (at: string, operation: string, version: number) =>
   `AUDIT#${at}#${String(version).padStart(8, '0')}#${operation}`;
+
+/** Region-wide deadlines of one kind (gsi4): few items, read by the region's scheduled watchers. */
+export const deadlinePk = (kind: string) => `DEADLINE#${kind}`;
+
+/** The trash of one erasure request: the records it moved out, restorable until purged. */
+export const trashPk = (accountId: string, requestId: number) => `A#${accountId}#TRASH#${requestId}`;
+export const trashSk = (ref: RecordRef) => `TRASHED#${ref.type}#${ref.id}`;

@@ -35,6 +35,8 @@ export interface Runtime {
   readonly scopeCacheMs: number;
   /** Starts this region's export workflow (only the privacy requests function has one). */
   readonly exportWorkflow?: WorkflowStarter;
+  /** The region's erasure workflow, for the functions whose calls erase or restore. */
+  readonly erasureWorkflow?: WorkflowStarter;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -72,6 +74,9 @@ export function getRuntime(): Runtime {
       scopeCacheMs: Number(env.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
       exportWorkflow: env.PRIVACY_STATE_MACHINE_ARN
         ? new SfnWorkflowStarter(clients.sfn, env.PRIVACY_STATE_MACHINE_ARN)
+        : undefined,
+      erasureWorkflow: env.ERASURE_STATE_MACHINE_ARN
+        ? new SfnWorkflowStarter(clients.sfn, env.ERASURE_STATE_MACHINE_ARN)
         : undefined,
       rateLimit: {
         limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),

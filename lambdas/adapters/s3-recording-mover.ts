@@ -5,18 +5,14 @@ import {
   CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  DeleteObjectsCommand,
-  GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
-  ListObjectVersionsCommand,
-  type ObjectIdentifier,
   type S3Client,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { isMissingObject } from './s3-errors.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
+import { deleteEveryVersion } from './s3-versions.ts';
 import type { ObjectFingerprint, RecordingMover, RecordingSide } from '#domain/calls/recording-mover';
 
 export interface BucketSide {
@@ -101,54 +97,8 @@ export class S3RecordingMover implements RecordingMover {
     return { size, sha256: hash.digest('hex') };
   }
 
-  async deleteStaged(key: string): Promise<number> {
-    const { client, bucket } = this.staging;
-    if (!(await this.isVersioned())) {
-      const existed = await this.exists('staging', key);
-      await client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
-      return existed ? 1 : 0;
-    }
-    let deleted = 0;
-    let keyMarker: string | undefined;
-    let versionIdMarker: string | undefined;
-    do {
-      const page = await client.send(
-        new ListObjectVersionsCommand({
-          Bucket: bucket,
-          Prefix: key,
-          KeyMarker: keyMarker,
-          VersionIdMarker: versionIdMarker,
-        }),
-      );
-      const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
-        .filter((version) => version.Key === key)
-        .map((version) => ({ Key: key, VersionId: version.VersionId }));
-      if (objects.length > 0) {
-        const result = await client.send(
-          new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
-        );
-        if (result.Errors?.length) {
-          throw new Error(`${result.Errors.length} staged versions could not be deleted; retry.`);
-        }
-        deleted += objects.length;
-      }
-      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
-      versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
-    } while (keyMarker);
-    return deleted;
-  }
-
-  /** A bucket that never had versioning enabled (or a store without versioning) has one copy per key. */
-  private async isVersioned(): Promise<boolean> {
-    try {
-      const versioning = await this.staging.client.send(
-        new GetBucketVersioningCommand({ Bucket: this.staging.bucket }),
-      );
-      return versioning.Status !== undefined;
-    } catch (error) {
-      if ((error as { name?: string }).name === 'NotImplemented') return false;
-      throw error;
-    }
+  deleteStaged(key: string): Promise<number> {
+    return deleteEveryVersion(this.staging.client, this.staging.bucket, key);
   }
 
   private async copyInParts(

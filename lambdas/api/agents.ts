@@ -1,18 +1,22 @@
 import { z } from 'zod';
 import { AgentService, agentView, updateAgentSchema } from '#domain/agents/agent-service';
+import { requireAdmin } from '#domain/agents/permissions';
 import { roleViews } from '#domain/agents/roles';
-import { NotFoundError } from '#domain/errors';
+import { ConflictError, NotFoundError } from '#domain/errors';
+import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { jsonResponse } from '#http/responses';
+import { erasureStarted, jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const agentListQuerySchema = z.object(paginationSchema).strict();
 
 /** /api/v2/agents and the read-only /api/v2/roles: thin routing over AgentService. */
-export function createAgentsHandler(deps: ApiDependencies & { agents: AgentService }) {
+export function createAgentsHandler(
+  deps: ApiDependencies & { agents: AgentService; erasures: PrivacyRequestService },
+) {
   const routes: Record<string, RouteHandler> = {
     'GET /api/v2/agents/me': async (_event, principal) => {
       const record = await deps.agents.get(principal, principal.agentId);
@@ -41,6 +45,15 @@ export function createAgentsHandler(deps: ApiDependencies & { agents: AgentServi
       );
       return jsonResponse(200, agentView(record), { etag: etagOf(record) });
     },
+    // An erasure: the profile goes for good, contributions stay with a placeholder (README, "Data subjects").
+    'DELETE /api/v2/agents/{id}': async (event, principal) => {
+      const id = pathId(event);
+      requireAdmin(principal, 'delete an agent');
+      if (id === principal.agentId) {
+        throw new ConflictError('An admin cannot delete themselves; ask another admin.');
+      }
+      return erasureStarted(await deps.erasures.eraseByAdmin(principal, { kind: 'agent', id }, 'permanent'));
+    },
     'GET /api/v2/roles': async () => jsonResponse(200, roleViews),
     'GET /api/v2/roles/{id}': async (event) => {
       const id = pathId(event);
@@ -58,5 +71,11 @@ export const handler = lazyHandler(() => {
     ...runtime,
     homeRegion: runtime.env.HOME_REGION,
     agents: new AgentService({ store: runtime.records, now: runtime.now }),
+    erasures: new PrivacyRequestService({
+      store: runtime.records,
+      now: runtime.now,
+      newId: runtime.newId,
+      erasureWorkflow: runtime.erasureWorkflow,
+    }),
   });
 });

@@ -5,11 +5,12 @@ import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-con
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
 import { ContactService, contactView } from '#domain/contacts/contact-service';
 import { PortalTokenService } from '#domain/contacts/portal-token-service';
-import { etagOf } from '#domain/records/record';
+import { etagOf, type SubjectRef } from '#domain/records/record';
+import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { jsonResponse, noContent } from '#http/responses';
+import { erasureStarted, jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const contactListQuerySchema = z
@@ -28,12 +29,18 @@ export const contactListQuerySchema = z
 const optionalJsonBody = <S extends z.ZodType>(event: APIGatewayProxyEventV2, schema: S): z.infer<S> =>
   event.body ? parseJsonBody(event, schema) : schema.parse({});
 
+const contactSubject = (event: APIGatewayProxyEventV2): SubjectRef => ({
+  kind: 'contact',
+  id: pathId(event),
+});
+
 /** /api/v2/contacts: thin routing over ContactService; views hide the fields hidden from the caller. */
 export function createContactsHandler(
   deps: ApiDependencies & {
     contacts: ContactService;
     conversion: ContactConversion;
     portalTokens: PortalTokenService;
+    erasures: PrivacyRequestService;
   },
 ) {
   const routes: Record<string, RouteHandler> = {
@@ -68,13 +75,14 @@ export function createContactsHandler(
       const record = await deps.contacts.update(principal, id, changes, form, event.headers?.['if-match']);
       return jsonResponse(200, form.redact(contactView(record)), { etag: etagOf(record) });
     },
-    'DELETE /api/v2/contacts/{id}': async (event, principal) => {
-      await deps.contacts.softDelete(principal, pathId(event));
-      return noContent();
-    },
+    // v2's deletions are erasures: a verified request runs the erasure workflow (README, "Data subjects").
+    'DELETE /api/v2/contacts/{id}': async (event, principal) =>
+      erasureStarted(await deps.erasures.eraseByAdmin(principal, contactSubject(event), 'soft')),
+    'DELETE /api/v2/contacts/{id}/hard_delete': async (event, principal) =>
+      erasureStarted(await deps.erasures.eraseByAdmin(principal, contactSubject(event), 'permanent')),
     'PUT /api/v2/contacts/{id}/restore': async (event, principal) => {
-      await deps.contacts.restore(principal, pathId(event));
-      return noContent();
+      const request = await deps.erasures.restoreSubject(principal, contactSubject(event));
+      return request ? erasureStarted(request) : noContent();
     },
     'PUT /api/v2/contacts/{id}/make_agent': async (event, principal) => {
       const id = pathId(event);
@@ -95,6 +103,7 @@ export const handler = lazyHandler(() => {
     homeRegion: runtime.env.HOME_REGION,
     contacts: new ContactService(services),
     conversion: new ContactConversion(services),
+    erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.erasureWorkflow }),
     portalTokens: new PortalTokenService({
       store: runtime.records,
       secrets: runtime.portalSecrets,

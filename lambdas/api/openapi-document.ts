@@ -51,7 +51,7 @@ interface Operation {
   readonly summary: string;
   readonly body?: z.ZodType;
   readonly query?: z.ZodObject | z.ZodType;
-  readonly success: 200 | 201 | 204;
+  readonly success: 200 | 201 | 202 | 204;
   readonly auth?: false;
   /** Also takes multipart/form-data: the body's fields as form fields, files in `attachments[]`. */
   readonly multipart?: true;
@@ -74,8 +74,20 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: updateContactSchema,
     success: 200,
   },
-  'DELETE /api/v2/contacts/{id}': { summary: 'Soft-delete a contact', success: 204 },
-  'PUT /api/v2/contacts/{id}/restore': { summary: 'Restore a soft-deleted contact', success: 204 },
+  'DELETE /api/v2/contacts/{id}': {
+    summary:
+      'Soft-erase a contact and everything linked to them into the 60-day trash (admins; a verified erasure request, Location names it)',
+    success: 204,
+  },
+  'DELETE /api/v2/contacts/{id}/hard_delete': {
+    summary:
+      'Erase a contact for good, with every S3 object version, and purge an earlier soft erasure of them (admins; a verified erasure request)',
+    success: 204,
+  },
+  'PUT /api/v2/contacts/{id}/restore': {
+    summary: "Restore a soft-erased contact from the trash (admins; runs the erasure request's restore)",
+    success: 204,
+  },
   'GET /api/v2/audit_log': {
     summary: 'Audit entries of a record or a time range, newest first (admins)',
     query: auditLogQuerySchema,
@@ -133,6 +145,11 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/agents/me': { summary: 'The calling agent', success: 200 },
   'GET /api/v2/agents': { summary: 'List agents', query: agentListQuerySchema, success: 200 },
   'GET /api/v2/agents/{id}': { summary: 'View an agent (ETag)', success: 200 },
+  'DELETE /api/v2/agents/{id}': {
+    summary:
+      "Erase an agent: profile deleted for good, contributions kept as 'Deleted agent <id>' (admins; a verified erasure request)",
+    success: 204,
+  },
   'PUT /api/v2/agents/{id}': {
     summary: 'Update an agent (admins: anyone; agents: own profile, not role or scope)',
     body: updateAgentSchema,
@@ -386,6 +403,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Reject an unverified request with the reason (admins)',
     body: rejectPrivacyRequestSchema,
     success: 200,
+  },
+  'POST /api/v2/privacy/requests/{id}/restore': {
+    summary:
+      "Restore a completed soft erasure while its trash is held (admins); the request becomes 'restored'",
+    success: 202,
   },
 };
 

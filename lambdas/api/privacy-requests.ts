@@ -63,6 +63,8 @@ export function createPrivacyRequestsHandler(
       const { reason } = parseJsonBody(event, rejectPrivacyRequestSchema);
       return jsonResponse(200, view(await deps.requests.reject(principal, id, reason)));
     },
+    [`POST ${path}/{id}/restore`]: async (event, principal) =>
+      jsonResponse(202, view(await deps.requests.restore(principal, pathId(event)))),
   };
   return routedApi(deps, routes);
 }
@@ -77,6 +79,7 @@ export const handler = lazyHandler(() => {
       now: runtime.now,
       newId: runtime.newId,
       exportWorkflow: runtime.exportWorkflow,
+      erasureWorkflow: runtime.erasureWorkflow,
     }),
   });
 });

@@ -12,7 +12,12 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
-import { httpApiName, privacyExportStateMachineName, stateMachineArn } from '#lib/platform/names';
+import {
+  httpApiName,
+  privacyErasureStateMachineName,
+  privacyExportStateMachineName,
+  stateMachineArn,
+} from '#lib/platform/names';
 import { metricsNamespace } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
@@ -113,6 +118,15 @@ export class RegionalHttpApi extends Construct {
       stack.account,
       privacyExportStateMachineName(region),
     );
+    const privacyErasureArn = stateMachineArn(
+      stack.partition,
+      stack.region,
+      stack.account,
+      privacyErasureStateMachineName(region),
+    );
+    // The calls that erase or restore: admins' v2 deletions and the privacy requests API.
+    const startsErasures = (name: ApiFunctionName) =>
+      name === 'privacyRequests' || name === 'contacts' || name === 'agents';
     const functions = {} as Record<ApiFunctionName, PlatformFunction>;
     for (const [name, spec] of Object.entries(apiFunctions) as [
       ApiFunctionName,
@@ -137,6 +151,7 @@ export class RegionalHttpApi extends Construct {
               RECORDING_STAGING_REGION: props.recordingStaging.awsRegion,
             }),
           ...(name === 'privacyRequests' && { PRIVACY_STATE_MACHINE_ARN: privacyExportArn }),
+          ...(startsErasures(name) && { ERASURE_STATE_MACHINE_ARN: privacyErasureArn }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
@@ -147,6 +162,15 @@ export class RegionalHttpApi extends Construct {
             sid: 'StartPrivacyExport',
             actions: ['states:StartExecution'],
             resources: [privacyExportArn],
+          }),
+        );
+      }
+      if (startsErasures(name)) {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'StartPrivacyErasure',
+            actions: ['states:StartExecution'],
+            resources: [privacyErasureArn],
           }),
         );
       }

@@ -48,6 +48,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'PUT', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'PUT', path: '/api/v2/contacts/{id}/restore', function: 'contacts' },
+  { method: 'DELETE', path: '/api/v2/contacts/{id}/hard_delete', function: 'contacts' },
   { method: 'GET', path: '/api/v2/audit_log', function: 'auditLog' },
   { method: 'POST', path: '/api/v2/tickets', function: 'tickets' },
   { method: 'GET', path: '/api/v2/tickets', function: 'tickets' },
@@ -67,6 +68,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/agents', function: 'agents' },
   { method: 'GET', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'PUT', path: '/api/v2/agents/{id}', function: 'agents' },
+  { method: 'DELETE', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'GET', path: '/api/v2/roles', function: 'agents' },
   { method: 'GET', path: '/api/v2/roles/{id}', function: 'agents' },
   { method: 'POST', path: '/api/v2/companies', function: 'companies' },
@@ -152,4 +154,5 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/privacy/requests/{id}', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/verify', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/reject', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/privacy/requests/{id}/restore', function: 'privacyRequests' },
 ];

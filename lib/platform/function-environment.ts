@@ -6,6 +6,10 @@ import { hostingRegionKeys } from '#lib/residency/index';
  * region's resources; the local runtime fills it from the emulators; handlers parse it at cold start,
  * so a missing or wrong setting fails loudly before the first request.
  */
+export const stateMachineArnSchema = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/);
+
 export const functionEnvironmentSchema = z.object({
   HOME_REGION: z.enum(hostingRegionKeys),
   TABLE_NAME: z.string().min(3),
@@ -23,10 +27,9 @@ export const functionEnvironmentSchema = z.object({
     .optional(),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
   /** Only the privacy requests function has it: the region's export workflow it starts. */
-  PRIVACY_STATE_MACHINE_ARN: z
-    .string()
-    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/)
-    .optional(),
+  PRIVACY_STATE_MACHINE_ARN: stateMachineArnSchema.optional(),
+  /** The functions whose calls erase (privacy requests, contacts, agents): the region's erasure workflow. */
+  ERASURE_STATE_MACHINE_ARN: stateMachineArnSchema.optional(),
   /** Requests per minute an account may make to this region's API unless its key says otherwise. */
   RATE_LIMIT_PER_MINUTE: z
     .string()

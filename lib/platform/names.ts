@@ -47,6 +47,10 @@ export const logCopyReplicationRoleName = (region: HostingRegionKey) =>
 export const privacyExportStateMachineName = (region: HostingRegionKey) =>
   `${lowerPrefix}-${region}-privacy-export`;
 
+/** The state machine that erases a data subject (and restores or purges a soft erasure's trash) in a region. */
+export const privacyErasureStateMachineName = (region: HostingRegionKey) =>
+  `${lowerPrefix}-${region}-privacy-erasure`;
+
 /** The ARN of a named state machine, built without a reference to the stack that makes it. */
 export const stateMachineArn = (partition: string, awsRegion: string, awsAccountId: string, name: string) =>
   `arn:${partition}:states:${awsRegion}:${awsAccountId}:stateMachine:${name}`;

@@ -34,6 +34,13 @@ export const tableDesign = {
       sortKey: 'gsi3sk',
       purpose: 'second parent of a record (tickets by company)',
     },
+    {
+      name: 'gsi4',
+      partitionKey: 'gsi4pk',
+      sortKey: 'gsi4sk',
+      purpose:
+        'deadlines of the whole region by kind (DEADLINE#<kind>), soonest first: overdue privacy requests, trash purges',
+    },
   ] satisfies IndexDesign[],
 } as const;
 

@@ -1,5 +1,6 @@
 import { CrossStackReferences, ReferenceStrength, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { PrivacyErasureWorkflow } from '#lib/constructs/privacy-erasure-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
@@ -13,7 +14,8 @@ export interface WorkflowStackProps extends StackProps {
 
 /**
  * The Step Functions workflows of a hosting region (stateless, redeploys freely): in every region the
- * export of a data subject's data (processing only that region's table and exports bucket). In the
+ * export of a data subject's data and their erasure (with the restore and purge of soft erasures' trash and
+ * the hourly deadline watch), processing only that region's table and buckets. In the
  * recording staging region (US) it also holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
  * bucket, table and key by their deterministic names, so it deploys without the EEA stacks, but a
  * transfer only succeeds once the EEA data stack exists: deploy `Helpdesk-eea-Data` first.
@@ -21,6 +23,7 @@ export interface WorkflowStackProps extends StackProps {
 export class WorkflowStack extends Stack {
   readonly recordingTransfer?: RecordingTransferWorkflow;
   readonly privacyExport: PrivacyExportWorkflow;
+  readonly privacyErasure: PrivacyErasureWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -45,6 +48,15 @@ export class WorkflowStack extends Stack {
       region,
       tableName: data.table.tableName,
       exportsBucketName: data.bucket('exports').bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.privacyErasure = new PrivacyErasureWorkflow(this, 'PrivacyErasure', {
+      region,
+      tableName: data.table.tableName,
+      attachmentsBucketName: data.bucket('attachments').bucketName,
+      recordingsBucketName: data.buckets.get('recordings')?.bucketName,
+      trashBucketName: data.bucket('trash').bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

@@ -119,6 +119,7 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
     const starters = resourcesOfType(api, 'AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(api, roleId)
         .filter((s) => s.actions.some((a) => a.startsWith('states:')))
+        .filter((s) => s.resources.some((resource) => resource.includes('privacy-export')))
         .map((s) => [roleId.replace(/[0-9A-F]{8}$/, ''), s.actions, s.resources]),
     );
     const fn = resourcesOfType(api, 'AWS::Lambda::Function').find(([id]) =>

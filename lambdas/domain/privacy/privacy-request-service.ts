@@ -4,7 +4,7 @@ import { normaliseEmail } from '#domain/contacts/contact-schema';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
-import { etagOf } from '#domain/records/record';
+import { etagOf, type SubjectRef } from '#domain/records/record';
 import { subjectRequestDueAt } from './due-date.ts';
 import {
   type CreatePrivacyRequest,
@@ -16,6 +16,8 @@ import {
   type PrivacyRequestType,
   privacyExecutionName,
   privacyRequestRef,
+  subjectRequestsKey,
+  trashExecutionName,
   type StoredPrivacyRequest,
 } from './privacy-request.ts';
 import type { WorkflowStarter } from './workflow-starter.ts';
@@ -26,6 +28,8 @@ export interface PrivacyRequestDependencies {
   readonly newId: () => number;
   /** Starts export executions; absent where the function has no workflow to start. */
   readonly exportWorkflow?: WorkflowStarter;
+  /** Starts erasure executions (erase, restore, purge); absent where the function starts none. */
+  readonly erasureWorkflow?: WorkflowStarter;
 }
 
 export interface PrivacyRequestFilters {
@@ -35,9 +39,6 @@ export interface PrivacyRequestFilters {
   readonly page: number;
   readonly perPage: number;
 }
-
-export const erasureNotAvailable =
-  'Verified. Erasure workflows are not available yet: nothing has been erased; the request waits until they are.';
 
 /** Data subjects' requests: intake by any agent, verification or rejection by an admin. */
 export class PrivacyRequestService {
@@ -55,9 +56,17 @@ export class PrivacyRequestService {
 
   async create(principal: Principal, input: CreatePrivacyRequest): Promise<StoredPrivacyRequest> {
     const subjectId = await this.resolveSubject(principal, input.subject);
+    return this.lifecycle.create(principal, this.newRequest(principal, input, subjectId), Object.keys(input));
+  }
+
+  private newRequest(
+    principal: Principal,
+    input: CreatePrivacyRequest,
+    subjectId: number,
+  ): StoredPrivacyRequest {
     const receivedAt = this.deps.now();
     const at = receivedAt.toISOString();
-    const record: StoredPrivacyRequest = {
+    return derivePrivacyRequest({
       accountId: principal.accountId,
       ref: privacyRequestRef(this.deps.newId()),
       version: 1,
@@ -77,8 +86,7 @@ export class PrivacyRequestService {
         ...notYetAnswered,
       },
       subjects: [],
-    };
-    return this.lifecycle.create(principal, record, Object.keys(input));
+    });
   }
 
   /** The subject's id; a subject not in the caller's account (or no longer live) is not found. */
@@ -131,9 +139,8 @@ export class PrivacyRequestService {
   }
 
   /**
-   * An admin confirms the requester is the subject. An export then starts its workflow (again, if an
-   * earlier start did not get through: the execution is named after the request, so it runs once); an
-   * erasure is recorded as verified and waits, saying so.
+   * An admin confirms the requester is the subject, and the request's workflow starts (again, if an
+   * earlier start did not get through: the execution is named after the request, so it runs once).
    */
   async verify(
     principal: Principal,
@@ -147,7 +154,6 @@ export class PrivacyRequestService {
       throw new ConflictError('This request was rejected; it cannot be verified.');
     }
     if (request.fields.status === 'pending_verification') {
-      const isExport = request.fields.type === 'export';
       request = await this.lifecycle.update(
         principal,
         ref,
@@ -156,20 +162,148 @@ export class PrivacyRequestService {
           verified_at: this.deps.now().toISOString(),
           verified_by: principal.agentId,
           verification_method: method,
-          execution_name: isExport ? privacyExecutionName(id) : null,
-          notice: isExport ? null : erasureNotAvailable,
+          execution_name: privacyExecutionName(id),
         },
         etagOf(request),
       );
     }
-    if (request.fields.type === 'export' && request.fields.status === 'verified') {
-      if (!this.deps.exportWorkflow) throw new Error('No export workflow is configured for this function');
-      await this.deps.exportWorkflow.start(privacyExecutionName(id), {
-        accountId: principal.accountId,
-        requestId: id,
-      });
-    }
+    if (request.fields.status === 'verified') await this.startWorkflow(principal.accountId, request);
     return request;
+  }
+
+  private async startWorkflow(accountId: string, request: StoredPrivacyRequest): Promise<void> {
+    const isExport = request.fields.type === 'export';
+    const workflow = isExport ? this.deps.exportWorkflow : this.deps.erasureWorkflow;
+    if (!workflow) throw new Error(`No ${request.fields.type} workflow is configured for this function`);
+    await workflow.start(privacyExecutionName(request.ref.id), {
+      accountId,
+      requestId: request.ref.id,
+      ...(!isExport && { operation: 'erase' }),
+    });
+  }
+
+  /**
+   * An admin's own v2 deletion call (DELETE /contacts/{id}, …/hard_delete, DELETE /agents/{id}): an
+   * erasure request that counts as verified, started at once. An open erasure of the same subject and
+   * mode is answered instead of a second one, so repeating the call erases once.
+   */
+  async eraseByAdmin(
+    principal: Principal,
+    subject: SubjectRef,
+    mode: NonNullable<PrivacyRequestFields['mode']>,
+  ): Promise<StoredPrivacyRequest> {
+    requireAdmin(principal, `delete ${subject.kind === 'agent' ? 'an agent' : 'a contact'}`);
+    const open = (await this.requestsOf(principal.accountId, subject)).find(
+      (request) =>
+        request.fields.type === 'erasure' &&
+        request.fields.mode === mode &&
+        (request.fields.status === 'verified' || request.fields.status === 'running'),
+    );
+    if (open) {
+      if (open.fields.status === 'verified') await this.startWorkflow(principal.accountId, open);
+      return open;
+    }
+    if (mode === 'soft' || subject.kind === 'agent')
+      await this.subjects.getLive(principal, { type: subject.kind, id: subject.id });
+    else await this.requireSubjectData(principal, subject);
+    const at = this.deps.now().toISOString();
+    const draft = this.newRequest(
+      principal,
+      { type: 'erasure', subject: { type: subject.kind, id: subject.id }, mode, channel: 'api' },
+      subject.id,
+    );
+    const request = derivePrivacyRequest({
+      ...draft,
+      fields: {
+        ...draft.fields,
+        status: 'verified',
+        verified_at: at,
+        verified_by: principal.agentId,
+        verification_method: 'admin_action',
+        execution_name: privacyExecutionName(draft.ref.id),
+      },
+    });
+    await this.lifecycle.create(principal, request, ['type', 'subject', 'mode', 'channel', 'status']);
+    await this.startWorkflow(principal.accountId, request);
+    return request;
+  }
+
+  /**
+   * A hard delete needs something to delete: the live contact, or a soft erasure of it whose trash is
+   * still held (Freshdesk's usual order: delete, then hard delete).
+   */
+  private async requireSubjectData(principal: Principal, subject: SubjectRef): Promise<void> {
+    const live = await this.deps.store.get(principal.accountId, { type: subject.kind, id: subject.id });
+    if (live && !live.deletedAt && !live.supersededBy) return;
+    const held = (await this.requestsOf(principal.accountId, subject)).some(
+      (request) => request.fields.trash?.state === 'held',
+    );
+    if (!held) throw new NotFoundError();
+  }
+
+  /** A subject's requests, newest first (listed under the subject). */
+  private async requestsOf(accountId: string, subject: SubjectRef): Promise<StoredPrivacyRequest[]> {
+    const requests: StoredPrivacyRequest[] = [];
+    for (let page = 1, more = true; more; page += 1) {
+      const batch = await this.deps.store.listByParent<PrivacyRequestFields>(
+        accountId,
+        subjectRequestsKey(subject),
+        {
+          page,
+          perPage: 100,
+        },
+      );
+      more = batch.hasMore;
+      requests.push(...batch.records);
+    }
+    return requests;
+  }
+
+  /**
+   * An admin undoes a completed soft erasure while its trash is held: the restore workflow puts every
+   * record and object back as it was. Asking again while it runs starts nothing more.
+   */
+  async restore(principal: Principal, id: number): Promise<StoredPrivacyRequest> {
+    requireAdmin(principal, 'restore erased data');
+    const request = await this.lifecycle.getLive(principal, privacyRequestRef(id));
+    const { trash } = request.fields;
+    if (request.fields.type !== 'erasure' || request.fields.mode !== 'soft') {
+      throw new ConflictError('Only a soft erasure can be restored.');
+    }
+    if (request.fields.status === 'restored') return request;
+    if (request.fields.status !== 'completed' || !trash) {
+      throw new ConflictError(
+        `This erasure is ${request.fields.status}; only a completed soft erasure can be restored.`,
+      );
+    }
+    if (trash.state !== 'held' && trash.state !== 'restoring') {
+      throw new ConflictError(`This erasure's trash is ${trash.state}; it can no longer be restored.`);
+    }
+    if (!this.deps.erasureWorkflow) throw new Error('No erasure workflow is configured for this function');
+    await this.deps.erasureWorkflow.start(trashExecutionName(id, 'restore', trash), {
+      accountId: principal.accountId,
+      requestId: id,
+      operation: 'restore',
+    });
+    return request;
+  }
+
+  /**
+   * The v2 restore call: the subject's latest soft erasure whose trash is held comes back. A subject
+   * that is live already is left as it is (no request).
+   */
+  async restoreSubject(principal: Principal, subject: SubjectRef): Promise<StoredPrivacyRequest | undefined> {
+    requireAdmin(principal, 'restore erased data');
+    const latest = (await this.requestsOf(principal.accountId, subject)).find(
+      (request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'restoring',
+    );
+    if (!latest) {
+      const live = await this.deps.store.get(principal.accountId, { type: subject.kind, id: subject.id });
+      if (live && !live.deletedAt && !live.supersededBy)
+        return Promise.reject(new ConflictError(`This ${subject.kind} is not deleted.`));
+      throw new NotFoundError(`No deleted ${subject.kind} with this id can be restored.`);
+    }
+    return this.restore(principal, latest.ref.id);
   }
 
   /** An admin refuses a request that is still waiting for verification, with the reason. */

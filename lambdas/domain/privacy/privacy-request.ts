@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { RecordRef, StoredRecord } from '#domain/records/record';
+import type { Deadline, RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 
 export const privacyRequestTypes = ['export', 'erasure'] as const;
 export const privacyRequestStatuses = [
@@ -9,6 +9,7 @@ export const privacyRequestStatuses = [
   'completed',
   'failed',
   'rejected',
+  'restored',
 ] as const;
 export const erasureModes = ['soft', 'permanent'] as const;
 /** How the request reached the account. */
@@ -30,6 +31,8 @@ export const verificationMethods = [
   'phone_callback',
   'in_person',
   'other',
+  /** An admin's own v2 deletion call (DELETE /contacts/{id}, …): the admin acts as the controller. */
+  'admin_action',
 ] as const;
 
 export type PrivacyRequestType = (typeof privacyRequestTypes)[number];
@@ -79,9 +82,19 @@ export const createPrivacyRequestSchema = z
     if (request.type === 'export' && request.mode !== undefined) {
       context.addIssue({ code: 'custom', path: ['mode'], message: 'Only an erasure has a mode' });
     }
+    if (request.type === 'erasure' && request.subject.type === 'agent' && request.mode === 'soft') {
+      context.addIssue({
+        code: 'custom',
+        path: ['mode'],
+        message:
+          "An agent's erasure anonymises their contributions and deletes their profile for good: use permanent",
+      });
+    }
   });
 
-export const verifyPrivacyRequestSchema = z.object({ method: z.enum(verificationMethods) }).strict();
+export const verifyPrivacyRequestSchema = z
+  .object({ method: z.enum(verificationMethods).exclude(['admin_action']) })
+  .strict();
 export const rejectPrivacyRequestSchema = z
   .object({ reason: z.string().trim().min(1, 'It should not be blank').max(2_000) })
   .strict();
@@ -95,6 +108,33 @@ export interface ExportResult {
   download_url: string;
   download_expires_at: string;
   files: { name: string; url: string }[];
+}
+
+/**
+ * Proof of a completed erasure (GDPR Art. 5(2)): what was erased, how, when, by which executions.
+ * The subject is named by an opaque reference, never by personal data.
+ */
+export interface ErasureCertificate {
+  request_id: number;
+  subject_reference: string;
+  mode: (typeof erasureModes)[number];
+  /** Records per type: `erased` (deleted or moved to the trash), `anonymised` (an agent's contributions). */
+  counts: { erased: Record<string, number>; anonymised: Record<string, number>; files: number };
+  started_at: string;
+  completed_at: string;
+  executions: string[];
+  /** Set once a soft erasure's trash is purged for good. */
+  purged_at: string | null;
+}
+
+/** A soft erasure's trash: held until `purge_due_at`, then purged; restorable while held. */
+export interface ErasureTrash {
+  state: 'held' | 'restoring' | 'restored' | 'purging' | 'purged';
+  purge_due_at: string;
+  restored_at: string | null;
+  purged_at: string | null;
+  /** Restores and purges that failed: each new attempt runs as a new execution. */
+  failed_attempts: number;
 }
 
 /**
@@ -124,9 +164,17 @@ export interface PrivacyRequestFields {
   /** What the platform says about the request (e.g. that a workflow is not available yet). */
   notice: string | null;
   result: ExportResult | null;
-  /** The error name a failed workflow ended with (never personal data). */
-  failure: { error: string; at: string } | null;
+  /** A completed erasure's certificate. */
+  certificate?: ErasureCertificate | null;
+  /** A soft erasure's trash. */
+  trash?: ErasureTrash | null;
+  /** The error name a failed workflow ended with (never personal data), and which operation failed. */
+  failure: { error: string; at: string; operation?: ErasureOperation } | null;
 }
+
+/** What an erasure workflow execution does: erase the subject, or restore or purge a soft erasure's trash. */
+export const erasureOperations = ['erase', 'restore', 'purge'] as const;
+export type ErasureOperation = (typeof erasureOperations)[number];
 
 export type StoredPrivacyRequest = StoredRecord<PrivacyRequestFields>;
 
@@ -143,6 +191,8 @@ export const notYetAnswered = {
   completed_at: null,
   notice: null,
   result: null,
+  certificate: null,
+  trash: null,
   failure: null,
 } as const satisfies Partial<PrivacyRequestFields>;
 
@@ -151,11 +201,36 @@ export const privacyRequestRef = (id: number): RecordRef => ({ type: 'privacy_re
 /** The Step Functions execution of a request: named after it, so starting it twice starts it once. */
 export const privacyExecutionName = (requestId: number) => `privacy-${requestId}`;
 
-/** The request holds no one's personal data beyond the subject's id: it has no subject links. */
-export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivacyRequest => ({
-  ...record,
-  subjects: [],
-});
+/**
+ * The execution restoring or purging a soft erasure's trash: one per attempt, so asking again while it
+ * runs starts nothing, and asking after a failure starts afresh.
+ */
+export const trashExecutionName = (requestId: number, operation: 'restore' | 'purge', trash: ErasureTrash) =>
+  `privacy-${requestId}-${operation}-${trash.failed_attempts + 1}`;
+
+/** Lists a subject's requests (e.g. the soft erasure a v2 restore call undoes). */
+export const subjectRequestsKey = (subject: SubjectRef) => `privacy#${subject.kind}#${subject.id}`;
+
+/**
+ * The request holds no one's personal data beyond the subject's id: it has no subject links. It is
+ * listed under its subject, and carries the deadline the region's watcher looks for: `due_at` while
+ * open, the purge date while a soft erasure's trash is held.
+ */
+export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivacyRequest => {
+  const { fields } = record;
+  const trash = fields.trash;
+  const deadline: Deadline | undefined = openStatuses.includes(fields.status)
+    ? { kind: 'privacy-request-due', at: fields.due_at }
+    : trash && (trash.state === 'held' || trash.state === 'purging')
+      ? { kind: 'trash-purge', at: trash.purge_due_at }
+      : undefined;
+  return {
+    ...record,
+    subjects: [],
+    parent: { key: subjectRequestsKey({ kind: fields.subject_type, id: fields.subject_id }) },
+    deadline,
+  };
+};
 
 export const isOverdue = (record: StoredPrivacyRequest, now: Date) =>
   openStatuses.includes(record.fields.status) && Date.parse(record.fields.due_at) < now.getTime();

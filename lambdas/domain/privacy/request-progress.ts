@@ -2,8 +2,11 @@ import { DomainError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { Actor } from '#domain/records/record';
+import { retention } from '#lib/residency/index';
 import {
   derivePrivacyRequest,
+  type ErasureCertificate,
+  type ErasureOperation,
   type ExportResult,
   type PrivacyRequestFields,
   privacyRequestRef,
@@ -18,8 +21,11 @@ export class RequestNotRunnableError extends DomainError {
   }
 }
 
-/** The workflow acts as the system, named by the workflow (ids only in the audit trail). */
-const workflowActor: Actor = { type: 'system', id: 'privacy-export-workflow' };
+/** The workflows act as the system, named by the workflow (ids only in the audit trail). */
+export const exportWorkflowActor: Actor = { type: 'system', id: 'privacy-export-workflow' };
+export const erasureWorkflowActor: Actor = { type: 'system', id: 'privacy-erasure-workflow' };
+
+const dayMs = 24 * 60 * 60 * 1000;
 
 /**
  * The status changes a request's workflow makes: verified → running → completed, or failed. Each is
@@ -29,7 +35,7 @@ const workflowActor: Actor = { type: 'system', id: 'privacy-export-workflow' };
 export class RequestProgress {
   private readonly lifecycle: RecordLifecycle<PrivacyRequestFields>;
 
-  constructor(private readonly deps: { store: RecordStore; now: () => Date }) {
+  constructor(private readonly deps: { store: RecordStore; now: () => Date; actor?: Actor }) {
     this.lifecycle = new RecordLifecycle(deps, derivePrivacyRequest, 'The request changed meanwhile.');
   }
 
@@ -56,6 +62,110 @@ export class RequestProgress {
     });
   }
 
+  /**
+   * The start of an erasure workflow operation: erase (verified → running), restore or purge of a soft
+   * erasure's trash (held → restoring / purging). Repeating it changes nothing more.
+   */
+  markStarted(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+  ): Promise<StoredPrivacyRequest> {
+    if (operation === 'erase') return this.markRunning(accountId, requestId);
+    const target = operation === 'restore' ? 'restoring' : 'purging';
+    return this.change(accountId, requestId, (fields) => {
+      const trash = fields.trash;
+      if (fields.type !== 'erasure' || fields.status !== 'completed' || !trash) {
+        throw new RequestNotRunnableError(fields.status);
+      }
+      if (trash.state === target) return {};
+      if (trash.state !== 'held') throw new RequestNotRunnableError(`${fields.status}, trash ${trash.state}`);
+      return { trash: { ...trash, state: target }, failure: null };
+    });
+  }
+
+  /** A completed erasure: its certificate, and for a soft erasure the trash held for the purge. */
+  completeErasure(
+    accountId: string,
+    requestId: number,
+    certificate: Omit<ErasureCertificate, 'completed_at' | 'started_at'>,
+  ): Promise<StoredPrivacyRequest> {
+    return this.change(accountId, requestId, (fields) => {
+      if (fields.status === 'completed') return {};
+      if (fields.status !== 'running') throw new RequestNotRunnableError(fields.status);
+      const now = this.deps.now();
+      const completedAt = now.toISOString();
+      return {
+        status: 'completed',
+        completed_at: completedAt,
+        certificate: {
+          ...certificate,
+          started_at: fields.started_at ?? completedAt,
+          completed_at: completedAt,
+        },
+        trash:
+          fields.mode === 'soft'
+            ? {
+                state: 'held',
+                purge_due_at: new Date(now.getTime() + retention.trashDays * dayMs).toISOString(),
+                restored_at: null,
+                purged_at: null,
+                failed_attempts: 0,
+              }
+            : null,
+      };
+    });
+  }
+
+  /** A soft erasure's trash is back where it was: the request is `restored`. */
+  completeRestore(accountId: string, requestId: number): Promise<StoredPrivacyRequest> {
+    return this.change(accountId, requestId, (fields) => {
+      if (fields.status === 'restored') return {};
+      if (fields.trash?.state !== 'restoring') throw new RequestNotRunnableError(fields.status);
+      return {
+        status: 'restored',
+        trash: { ...fields.trash, state: 'restored', restored_at: this.deps.now().toISOString() },
+      };
+    });
+  }
+
+  /** A soft erasure's trash is purged for good (by its purge, or by a later permanent erasure). */
+  completePurge(accountId: string, requestId: number, execution: string): Promise<StoredPrivacyRequest> {
+    return this.change(accountId, requestId, (fields) => {
+      const { trash, certificate } = fields;
+      if (!trash || trash.state === 'purged') return {};
+      if (trash.state === 'restored' || trash.state === 'restoring') {
+        throw new RequestNotRunnableError(`${fields.status}, trash ${trash.state}`);
+      }
+      const purgedAt = this.deps.now().toISOString();
+      return {
+        trash: { ...trash, state: 'purged', purged_at: purgedAt },
+        certificate: certificate && {
+          ...certificate,
+          purged_at: purgedAt,
+          executions: [...new Set([...certificate.executions, execution])],
+        },
+      };
+    });
+  }
+
+  /**
+   * Records a failed restore or purge: the error name and operation; the trash stays as it is (restoring
+   * or purging), so the next attempt continues. A failed erasure is `failed` as any request.
+   */
+  failOperation(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+    error: string,
+  ): Promise<StoredPrivacyRequest> {
+    if (operation === 'erase') return this.fail(accountId, requestId, error);
+    return this.change(accountId, requestId, (fields) => ({
+      failure: { error, at: this.deps.now().toISOString(), operation },
+      ...(fields.trash && { trash: { ...fields.trash, failed_attempts: fields.trash.failed_attempts + 1 } }),
+    }));
+  }
+
   /** Records the error name the workflow ended with; a request already finished stays as it is. */
   fail(accountId: string, requestId: number, error: string): Promise<StoredPrivacyRequest> {
     return this.change(accountId, requestId, (fields) => {
@@ -69,8 +179,11 @@ export class RequestProgress {
     requestId: number,
     changes: (fields: PrivacyRequestFields) => Partial<PrivacyRequestFields>,
   ): Promise<StoredPrivacyRequest> {
-    return this.lifecycle.updateAs(workflowActor, accountId, privacyRequestRef(requestId), (previous) =>
-      changes(previous.fields),
+    return this.lifecycle.updateAs(
+      this.deps.actor ?? exportWorkflowActor,
+      accountId,
+      privacyRequestRef(requestId),
+      (previous) => changes(previous.fields),
     );
   }
 }

@@ -1,6 +1,13 @@
 import type { AuditEntry } from './record.ts';
 
-const verbs = { create: 'created', update: 'updated', delete: 'deleted', restore: 'restored' } as const;
+const verbs = {
+  create: 'created',
+  update: 'updated',
+  delete: 'deleted',
+  restore: 'restored',
+  purge: 'purged',
+  anonymise: 'anonymised',
+} as const;
 
 /** An audit entry as people read it: ids and field names only, never values. */
 export function auditView(entry: AuditEntry) {

@@ -69,9 +69,23 @@ export interface StoredRecord<F extends object = Record<string, unknown>> {
    * refers to it and keeps its unique values, but it is no longer listed nor shown as its own type.
    */
   readonly supersededBy?: RecordRef;
+  /**
+   * A date the platform must act by (e.g. a privacy request's `due_at`); region-wide watchers find
+   * records past it by Query, whatever the account.
+   */
+  readonly deadline?: Deadline;
 }
 
-export type AuditOperation = 'create' | 'update' | 'delete' | 'restore';
+/** Kinds of deadline the region's watchers look for. */
+export const deadlineKinds = ['privacy-request-due', 'trash-purge'] as const;
+export interface Deadline {
+  readonly kind: (typeof deadlineKinds)[number];
+  /** ISO instant. */
+  readonly at: string;
+}
+
+/** `purge` ends a trashed record for good; `anonymise` removes an erased agent's data from a contribution. */
+export type AuditOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge' | 'anonymise';
 
 /** Who made a change: ids only, never names or e-mail addresses. */
 export interface Actor {

@@ -1,0 +1,199 @@
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '#domain/errors';
+import type { DueRecord, ErasureStore, TrashedRecord } from '#domain/privacy/erasure-store';
+import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
+import { decodeCursor, encodeCursor } from './query-cursor.ts';
+import { RECORD_SK, deadlinePk, recordPk, trashPk, trashSk } from './record-keys.ts';
+import { type RecordItem, RecordIndexItems, fromItem, transactRecords } from './record-items.ts';
+
+const conflict = 'The record changed while it was being erased; the step is retried.';
+
+/**
+ * Erasure's writes on the region's table. A trashed record is kept as its exact item inside a trash
+ * entry of the request (`A#<account>#TRASH#<request>`), so a restore writes back the very same item,
+ * and the entry expires by TTL at the trash's end as a backstop to the purge.
+ */
+export class DynamoErasureStore implements ErasureStore {
+  private readonly index: RecordIndexItems;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {
+    this.index = new RecordIndexItems(tableName);
+  }
+
+  async moveToTrash(
+    record: StoredRecord<object>,
+    requestId: number,
+    audit: AuditEntry,
+    expiresAt: string,
+  ): Promise<void> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: recordPk(record.accountId, record.ref), sk: RECORD_SK },
+        ConsistentRead: true,
+      }),
+    );
+    if (!Item || Item.version !== record.version) throw new ConflictError(conflict);
+    await transactRecords(
+      this.client,
+      [
+        this.deleteRecordItem(record),
+        ...this.index.companionsOf(record, 'delete'),
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: {
+              pk: trashPk(record.accountId, requestId),
+              sk: trashSk(record.ref),
+              item_type: 'trash',
+              request_id: requestId,
+              trashed_at: audit.at,
+              expires_at: Math.ceil(Date.parse(expiresAt) / 1000),
+              record_item: Item,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        this.index.putAudit(record, audit),
+      ],
+      conflict,
+    );
+  }
+
+  async trashed(accountId: string, requestId: number, ref: RecordRef): Promise<TrashedRecord | undefined> {
+    const entry = await this.trashEntry(accountId, requestId, ref);
+    return (
+      entry && { record: fromItem(entry.record_item as RecordItem), trashedAt: entry.trashed_at as string }
+    );
+  }
+
+  async restoreFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void> {
+    const { record } = trashed;
+    const entry = await this.trashEntry(record.accountId, requestId, record.ref);
+    if (!entry) return;
+    await transactRecords(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: entry.record_item as Record<string, unknown>,
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        ...this.index.companionsOf(record, 'put'),
+        this.deleteTrashEntry(record, requestId),
+        this.index.putAudit(record, audit),
+      ],
+      'The record cannot come back: its id or a unique value it holds is taken.',
+    );
+  }
+
+  async purgeFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void> {
+    await transactRecords(
+      this.client,
+      [this.deleteTrashEntry(trashed.record, requestId), this.index.putAudit(trashed.record, audit)],
+      conflict,
+    );
+  }
+
+  async deleteForGood(record: StoredRecord<object>, audit: AuditEntry): Promise<void> {
+    await transactRecords(
+      this.client,
+      [
+        this.deleteRecordItem(record),
+        ...this.index.companionsOf(record, 'delete'),
+        this.index.putAudit(record, audit),
+      ],
+      conflict,
+    );
+  }
+
+  async trashPage(
+    accountId: string,
+    requestId: number,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ refs: RecordRef[]; cursor?: string }> {
+    const result = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :trashed)',
+        ExpressionAttributeValues: { ':pk': trashPk(accountId, requestId), ':trashed': 'TRASHED#' },
+        ProjectionExpression: 'sk',
+        Limit: page.limit,
+        ExclusiveStartKey: decodeCursor(page.cursor),
+        ConsistentRead: true,
+      }),
+    );
+    return {
+      refs: (result.Items ?? []).map((item) => {
+        const [, type, id] = String(item.sk).split('#');
+        return { type: type as RecordType, id: Number(id) };
+      }),
+      cursor: encodeCursor(result.LastEvaluatedKey),
+    };
+  }
+
+  async dueRecords(kind: Deadline['kind'], before: string, limit: number): Promise<DueRecord[]> {
+    const due: DueRecord[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: 'gsi4',
+          // '~' sorts after the rest of the key, so deadlines at `before` itself are included.
+          KeyConditionExpression: 'gsi4pk = :kind AND gsi4sk <= :before',
+          ExpressionAttributeValues: { ':kind': deadlinePk(kind), ':before': `${before}~` },
+          ProjectionExpression: 'account_id, record_type, record_id, deadline',
+          Limit: limit - due.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        due.push({
+          accountId: item.account_id as string,
+          ref: { type: item.record_type as RecordType, id: item.record_id as number },
+          at: (item.deadline as Deadline).at,
+        });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && due.length < limit);
+    return due;
+  }
+
+  private async trashEntry(accountId: string, requestId: number, ref: RecordRef) {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: trashPk(accountId, requestId), sk: trashSk(ref) },
+        ConsistentRead: true,
+      }),
+    );
+    return Item;
+  }
+
+  private deleteRecordItem(record: StoredRecord<object>) {
+    return {
+      Delete: {
+        TableName: this.tableName,
+        Key: { pk: recordPk(record.accountId, record.ref), sk: RECORD_SK },
+        ConditionExpression: 'version = :expected',
+        ExpressionAttributeValues: { ':expected': record.version },
+      },
+    };
+  }
+
+  private deleteTrashEntry(record: StoredRecord<object>, requestId: number) {
+    return {
+      Delete: {
+        TableName: this.tableName,
+        Key: { pk: trashPk(record.accountId, requestId), sk: trashSk(record.ref) },
+        ConditionExpression: 'attribute_exists(pk)',
+      },
+    };
+  }
+}

@@ -1,0 +1,64 @@
+import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { ErasureObjects, HeldObject, RecordBucket } from '#domain/privacy/erasure-objects';
+import { isMissingObject } from './s3-errors.ts';
+import { deleteEveryVersion } from './s3-versions.ts';
+
+/** The region's buckets erasure works on: where records' objects live, and the trash. */
+export interface ErasureBuckets {
+  readonly attachments: string;
+  /** Absent where the region hosts no recordings. */
+  readonly recordings?: string;
+  readonly trash: string;
+}
+
+/**
+ * Erasure's object operations as S3 server-side copies and deletes: bytes, content type and metadata
+ * travel unchanged (CopyObject keeps them), each destination encrypted by its bucket's own key.
+ */
+export class S3ErasureObjects implements ErasureObjects {
+  constructor(
+    private readonly client: S3Client,
+    private readonly buckets: ErasureBuckets,
+  ) {}
+
+  copyToTrash(object: HeldObject, trashKey: string): Promise<boolean> {
+    return this.copy(this.bucketOf(object.bucket), object.key, this.buckets.trash, trashKey);
+  }
+
+  copyBack(trashKey: string, object: HeldObject): Promise<boolean> {
+    return this.copy(this.buckets.trash, trashKey, this.bucketOf(object.bucket), object.key);
+  }
+
+  deleteEveryVersion(object: HeldObject): Promise<number> {
+    return deleteEveryVersion(this.client, this.bucketOf(object.bucket), object.key);
+  }
+
+  async deleteTrashCopy(trashKey: string): Promise<void> {
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.buckets.trash, Key: trashKey }));
+  }
+
+  private bucketOf(kind: RecordBucket): string {
+    const bucket = this.buckets[kind];
+    if (!bucket) throw new Error(`This region has no ${kind} bucket`);
+    return bucket;
+  }
+
+  /** Objects up to 5 GiB (S3's CopyObject limit): attachments stop at 100 MiB, recordings far below. */
+  private async copy(fromBucket: string, fromKey: string, toBucket: string, toKey: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: fromBucket, Key: fromKey }));
+    } catch (error) {
+      if (isMissingObject(error)) return false;
+      throw error;
+    }
+    await this.client.send(
+      new CopyObjectCommand({
+        Bucket: toBucket,
+        Key: toKey,
+        CopySource: `${fromBucket}/${fromKey.split('/').map(encodeURIComponent).join('/')}`,
+        MetadataDirective: 'COPY',
+      }),
+    );
+    return true;
+  }
+}

@@ -1,0 +1,38 @@
+import type { StoredRecord } from '#domain/records/record';
+
+/** The buckets whose objects belong to records: a ticket's files, a call's recording. */
+export type RecordBucket = 'attachments' | 'recordings';
+
+/** An object a record holds, by bucket kind and ids-only key. */
+export interface HeldObject {
+  readonly bucket: RecordBucket;
+  readonly key: string;
+}
+
+/** The S3 objects a record holds (an attachment's file, a call's recording), whether uploaded or not. */
+export function objectsHeldBy(record: StoredRecord<object>): HeldObject[] {
+  const fields = record.fields as { object_key?: unknown; recording_key?: unknown };
+  if (record.ref.type === 'attachment' && typeof fields.object_key === 'string') {
+    return [{ bucket: 'attachments', key: fields.object_key }];
+  }
+  if (record.ref.type === 'call' && typeof fields.recording_key === 'string') {
+    return [{ bucket: 'recordings', key: fields.recording_key }];
+  }
+  return [];
+}
+
+/** Where a soft erasure keeps an object in the trash bucket: request and original key, ids only. */
+export const trashKeyOf = (accountId: string, requestId: number, object: HeldObject) =>
+  `erasures/${accountId}/${requestId}/${object.bucket}/${object.key}`;
+
+/** The object side of erasure; every method may be repeated with the same outcome. */
+export interface ErasureObjects {
+  /** Copies the object's current version to the trash key; false when there is no such object. */
+  copyToTrash(object: HeldObject, trashKey: string): Promise<boolean>;
+  /** Copies the trash copy back to the object's key; false when there is no trash copy. */
+  copyBack(trashKey: string, object: HeldObject): Promise<boolean>;
+  /** Deletes every version and delete marker of the object; answers how many went. */
+  deleteEveryVersion(object: HeldObject): Promise<number>;
+  /** Deletes the trash copy (the trash bucket is not versioned). */
+  deleteTrashCopy(trashKey: string): Promise<void>;
+}

@@ -1,0 +1,47 @@
+import type { AuditEntry, Deadline, RecordRef, StoredRecord } from '#domain/records/record';
+
+/** A record an erasure moved out of the live table, exactly as it was, with what it held in S3. */
+export interface TrashedRecord {
+  readonly record: StoredRecord<object>;
+  readonly trashedAt: string;
+}
+
+/** A record past a deadline, anywhere in the region (ids only). */
+export interface DueRecord {
+  readonly accountId: string;
+  readonly ref: RecordRef;
+  readonly at: string;
+}
+
+/**
+ * The table side of erasure. Every method writes one transaction: the record's own item, its
+ * uniqueness claims, lookups and subject links, and its audit entry move, come back or go together.
+ */
+export interface ErasureStore {
+  /**
+   * Moves a record into an erasure request's trash: it leaves every view, list and lookup, and comes
+   * back byte for byte on restore. ConflictError if it changed since it was read.
+   */
+  moveToTrash(
+    record: StoredRecord<object>,
+    requestId: number,
+    audit: AuditEntry,
+    expiresAt: string,
+  ): Promise<void>;
+  /** The trashed record, if the request's trash holds it. */
+  trashed(accountId: string, requestId: number, ref: RecordRef): Promise<TrashedRecord | undefined>;
+  /** Puts a trashed record back as it was; ConflictError if its id or a unique value was taken meanwhile. */
+  restoreFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
+  /** Deletes a trashed record for good. */
+  purgeFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
+  /** Deletes a live (or soft-deleted) record and everything standing beside it, for good. */
+  deleteForGood(record: StoredRecord<object>, audit: AuditEntry): Promise<void>;
+  /** One page of a request's trash, by Query; pass the answered cursor back for the next page. */
+  trashPage(
+    accountId: string,
+    requestId: number,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ refs: RecordRef[]; cursor?: string }>;
+  /** Records of the whole region whose deadline of `kind` is at or before `before`, soonest first. */
+  dueRecords(kind: Deadline['kind'], before: string, limit: number): Promise<DueRecord[]>;
+}

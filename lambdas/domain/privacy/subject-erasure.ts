@@ -1,0 +1,377 @@
+import { createHash } from 'node:crypto';
+import { retention } from '#lib/residency/index';
+import { ConflictError, DomainError } from '#domain/errors';
+import type { RecordStore } from '#domain/records/record-store';
+import {
+  type AuditEntry,
+  type AuditOperation,
+  changedFieldNames,
+  type RecordRef,
+  type StoredRecord,
+  type SubjectRef,
+} from '#domain/records/record';
+import { anonymisedFields } from './agent-anonymisation.ts';
+import { mapBounded } from './bounded.ts';
+import { type ErasureObjects, objectsHeldBy, trashKeyOf } from './erasure-objects.ts';
+import type { ErasureStore } from './erasure-store.ts';
+import type { ExportFiles } from './export-files.ts';
+import {
+  type ErasureOperation,
+  type PrivacyRequestFields,
+  type StoredPrivacyRequest,
+  subjectRequestsKey,
+} from './privacy-request.ts';
+import { erasureWorkflowActor, type RequestProgress } from './request-progress.ts';
+
+/** A trashed record could not come back: its id or a unique value (e.g. the e-mail) was taken meanwhile. */
+export class RestoreConflictError extends DomainError {
+  constructor() {
+    super(
+      'A trashed record could not be restored: a unique value it holds is taken now.',
+      'restore_conflict',
+    );
+    this.name = 'RestoreConflict';
+  }
+}
+
+/** One line of an erasure's work index: a linked record, or a record in an earlier soft erasure's trash. */
+interface WorkItem extends RecordRef {
+  readonly trashOf?: number;
+}
+
+/** What one page of work did: records per type erased (deleted or trashed), anonymised, restored, purged. */
+export interface ErasurePageResult {
+  readonly page: number;
+  readonly erased: Record<string, number>;
+  readonly anonymised: Record<string, number>;
+  readonly files: number;
+  /** Earlier soft erasures of the subject whose trash this page purged. */
+  readonly purgedTrashOf: number[];
+}
+
+export interface SubjectErasureDependencies {
+  readonly store: RecordStore;
+  readonly erasure: ErasureStore;
+  readonly objects: ErasureObjects;
+  /** The work index's pages (ids only), in the trash bucket. */
+  readonly workFiles: ExportFiles;
+  readonly progress: RequestProgress;
+  readonly now: () => Date;
+  /** Work items per page (one Map iteration each). @default 500 */
+  readonly pageSize?: number;
+  /** Records handled at once within a page. @default 16 */
+  readonly concurrency?: number;
+}
+
+const dayMs = 24 * 60 * 60 * 1000;
+const pad = (page: number) => String(page).padStart(6, '0');
+const workKey = (accountId: string, requestId: number, operation: ErasureOperation, page: number) =>
+  `erasures/${accountId}/${requestId}/work/${operation}/${pad(page)}.ndjson`;
+
+/** The opaque reference a certificate names the subject by: stable per account and subject, not reversible. */
+export const subjectReference = (accountId: string, subject: SubjectRef) =>
+  createHash('sha256').update(`${accountId}:${subject.kind}:${subject.id}`).digest('hex').slice(0, 32);
+
+const add = (counts: Record<string, number>, type: string, by = 1) => {
+  counts[type] = (counts[type] ?? 0) + by;
+};
+
+/**
+ * Erasure of a data subject in the steps a workflow runs, each repeatable with the same end state:
+ * snapshot the work (the subject's links by Query, or a request's trash) into pages, handle each page,
+ * then record the outcome. A contact's records go to the trash (soft: restorable for 60 days) or are
+ * deleted with every S3 object version (permanent); an agent's profile is deleted and their
+ * contributions kept with a placeholder. Restore and purge work on a soft erasure's trash.
+ */
+export class SubjectErasure {
+  private readonly pageSize: number;
+  private readonly concurrency: number;
+
+  constructor(private readonly deps: SubjectErasureDependencies) {
+    this.pageSize = deps.pageSize ?? 500;
+    this.concurrency = deps.concurrency ?? 16;
+  }
+
+  private async request(accountId: string, requestId: number): Promise<StoredPrivacyRequest> {
+    return this.deps.progress.read(accountId, requestId);
+  }
+
+  /** Writes the work index in pages; answers the page numbers. */
+  async index(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+  ): Promise<{ pages: number[] }> {
+    const request = await this.request(accountId, requestId);
+    const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
+    const sources: Array<(cursor?: string) => Promise<{ items: WorkItem[]; cursor?: string }>> = [];
+    if (operation === 'erase') {
+      sources.push(async (cursor) => {
+        const links = await this.deps.store.subjectLinks(accountId, subject, {
+          limit: this.pageSize,
+          cursor,
+        });
+        return { items: links.refs, cursor: links.cursor };
+      });
+      if (subject.kind === 'agent')
+        sources.push(async () => ({ items: await this.supersededContact(accountId, subject) }));
+      if (request.fields.mode === 'permanent') {
+        for (const earlier of await this.heldTrashesOf(accountId, subject))
+          sources.push(this.trashSource(accountId, earlier));
+      }
+    } else {
+      // A restore puts the request's own trash back; a purge ends it (work items naming the trash they are in).
+      sources.push(this.trashSource(accountId, requestId, operation === 'purge'));
+    }
+    let page = 0;
+    for (const source of sources) {
+      let cursor: string | undefined;
+      do {
+        const batch = await source(cursor);
+        if (batch.items.length > 0) {
+          await this.deps.workFiles.write(
+            workKey(accountId, requestId, operation, page),
+            'application/x-ndjson',
+            batch.items.map((item) => `${JSON.stringify(item)}\n`),
+          );
+          page += 1;
+        }
+        cursor = batch.cursor;
+      } while (cursor);
+    }
+    return { pages: Array.from({ length: page }, (_, index) => index) };
+  }
+
+  private trashSource(accountId: string, requestId: number, toPurge = true) {
+    return async (cursor?: string) => {
+      const trash = await this.deps.erasure.trashPage(accountId, requestId, { limit: this.pageSize, cursor });
+      const items = trash.refs.map((ref): WorkItem => (toPurge ? { ...ref, trashOf: requestId } : ref));
+      return { items, cursor: trash.cursor };
+    };
+  }
+
+  /** A contact record that lives on as this agent (made an agent) holds the agent's data too. */
+  private async supersededContact(accountId: string, agent: SubjectRef): Promise<WorkItem[]> {
+    const contact = await this.deps.store.get(accountId, { type: 'contact', id: agent.id });
+    const supersededByAgent = contact?.supersededBy?.type === 'agent' && contact.supersededBy.id === agent.id;
+    return supersededByAgent ? [{ type: 'contact', id: agent.id }] : [];
+  }
+
+  /** Earlier soft erasures of the subject whose trash is still held (a later permanent erasure purges it). */
+  private async heldTrashesOf(accountId: string, subject: SubjectRef): Promise<number[]> {
+    const held: number[] = [];
+    for (let page = 1, more = true; more; page += 1) {
+      const batch = await this.deps.store.listByParent<PrivacyRequestFields>(
+        accountId,
+        subjectRequestsKey(subject),
+        {
+          page,
+          perPage: 100,
+        },
+      );
+      more = batch.hasMore;
+      for (const request of batch.records) {
+        const state = request.fields.trash?.state;
+        if (state === 'held' || state === 'purging') held.push(request.ref.id);
+      }
+    }
+    return held;
+  }
+
+  /** Handles one page of the work index. */
+  async processPage(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+    page: number,
+  ): Promise<ErasurePageResult> {
+    const request = await this.request(accountId, requestId);
+    const items: WorkItem[] = [];
+    for await (const line of this.deps.workFiles.lines(workKey(accountId, requestId, operation, page))) {
+      if (line.trim()) items.push(JSON.parse(line) as WorkItem);
+    }
+    const result = { page, erased: {}, anonymised: {}, files: 0, purgedTrashOf: [] as number[] };
+    await mapBounded(items, this.concurrency, async (item) => {
+      const ref: RecordRef = { type: item.type, id: item.id };
+      if (item.trashOf !== undefined) {
+        if (await this.purgeOne(accountId, item.trashOf, ref, result)) add(result.erased, ref.type);
+        if (item.trashOf !== requestId && !result.purgedTrashOf.includes(item.trashOf)) {
+          result.purgedTrashOf.push(item.trashOf);
+        }
+        return;
+      }
+      if (operation === 'restore') {
+        if (await this.restoreOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
+        return;
+      }
+      if (request.fields.subject_type === 'agent') {
+        await this.eraseForAgent(accountId, request.fields.subject_id, ref, result);
+      } else if (request.fields.mode === 'soft') {
+        if (await this.trashOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
+      } else if (await this.deleteOne(accountId, ref, result)) {
+        add(result.erased, ref.type);
+      }
+    });
+    return result;
+  }
+
+  private audit(
+    ref: RecordRef,
+    operation: AuditOperation,
+    changedFields: readonly string[] = [],
+  ): AuditEntry {
+    return {
+      at: this.deps.now().toISOString(),
+      actor: erasureWorkflowActor,
+      operation,
+      record: ref,
+      changedFields,
+    };
+  }
+
+  /** Soft: the record's objects copied to the trash, the record moved there, then the originals' versions deleted. */
+  private async trashOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
+    const record = await this.deps.store.get(accountId, ref);
+    let files = 0;
+    if (record) {
+      for (const object of objectsHeldBy(record)) {
+        if (await this.deps.objects.copyToTrash(object, trashKeyOf(accountId, requestId, object))) files += 1;
+      }
+      const expiresAt = new Date(this.deps.now().getTime() + retention.trashDays * dayMs).toISOString();
+      await this.deps.erasure.moveToTrash(record, requestId, this.audit(ref, 'delete'), expiresAt);
+    }
+    const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
+    if (!trashed) return false;
+    for (const object of objectsHeldBy(trashed.record)) {
+      // A repeated page finds the record trashed already: count the files whose originals it still deletes.
+      if ((await this.deps.objects.deleteEveryVersion(object)) > 0 && !record) files += 1;
+    }
+    result.files += files;
+    return true;
+  }
+
+  /** Permanent: every version of the record's objects, then the record and what stands beside it. */
+  private async deleteOne(accountId: string, ref: RecordRef, result: { files: number }) {
+    const record = await this.deps.store.get(accountId, ref);
+    if (!record) return false;
+    for (const object of objectsHeldBy(record)) {
+      if ((await this.deps.objects.deleteEveryVersion(object)) > 0) result.files += 1;
+    }
+    await this.deps.erasure.deleteForGood(record, this.audit(ref, 'delete'));
+    return true;
+  }
+
+  /** An agent's profile (and the contact record it grew from) go; their contributions stay, anonymised. */
+  private async eraseForAgent(
+    accountId: string,
+    agentId: number,
+    ref: RecordRef,
+    result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
+  ) {
+    if (ref.id === agentId && (ref.type === 'agent' || ref.type === 'contact')) {
+      if (await this.deleteOne(accountId, ref, result)) add(result.erased, ref.type);
+      return;
+    }
+    const record = await this.deps.store.get(accountId, ref);
+    if (!record) return;
+    const fields = anonymisedFields(record, agentId);
+    const subjects = record.subjects.filter((s) => !(s.kind === 'agent' && s.id === agentId));
+    const changed = changedFieldNames(record.fields, fields);
+    if (changed.length > 0 || subjects.length !== record.subjects.length) {
+      const next: StoredRecord<object> = {
+        ...record,
+        version: record.version + 1,
+        updatedAt: this.laterThan(record),
+        fields,
+        subjects,
+      };
+      await this.deps.store.replace(record, next, this.audit(ref, 'anonymise', changed));
+    }
+    add(result.anonymised, ref.type);
+  }
+
+  /** Restore: objects copied back, the record put back as it was, then the trash copies deleted. */
+  private async restoreOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
+    const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
+    if (trashed) {
+      for (const object of objectsHeldBy(trashed.record)) {
+        if (await this.deps.objects.copyBack(trashKeyOf(accountId, requestId, object), object))
+          result.files += 1;
+      }
+      try {
+        await this.deps.erasure.restoreFromTrash(trashed, requestId, this.audit(ref, 'restore'));
+      } catch (error) {
+        if (error instanceof ConflictError) throw new RestoreConflictError();
+        throw error;
+      }
+    }
+    const record = trashed?.record ?? (await this.deps.store.get(accountId, ref));
+    if (!record) return false;
+    for (const object of objectsHeldBy(record)) {
+      await this.deps.objects.deleteTrashCopy(trashKeyOf(accountId, requestId, object));
+    }
+    return true;
+  }
+
+  /** Purge: the trash copies of the record's objects, then the trashed record, for good. */
+  private async purgeOne(accountId: string, trashOf: number, ref: RecordRef, result: { files: number }) {
+    const trashed = await this.deps.erasure.trashed(accountId, trashOf, ref);
+    if (!trashed) return false;
+    for (const object of objectsHeldBy(trashed.record)) {
+      await this.deps.objects.deleteTrashCopy(trashKeyOf(accountId, trashOf, object));
+      result.files += 1;
+    }
+    await this.deps.erasure.purgeFromTrash(trashed, trashOf, this.audit(ref, 'purge'));
+    return true;
+  }
+
+  /** Records the outcome on the request: the certificate (erase), restored, or purged. */
+  async finish(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+    pages: readonly ErasurePageResult[],
+    execution: string,
+  ): Promise<void> {
+    const request = await this.request(accountId, requestId);
+    const erased: Record<string, number> = {};
+    const anonymised: Record<string, number> = {};
+    let files = 0;
+    const purgedTrashOf = new Set<number>();
+    for (const page of pages) {
+      for (const [type, count] of Object.entries(page.erased)) add(erased, type, count);
+      for (const [type, count] of Object.entries(page.anonymised)) add(anonymised, type, count);
+      files += page.files;
+      for (const id of page.purgedTrashOf) purgedTrashOf.add(id);
+    }
+    if (operation === 'restore') {
+      await this.deps.progress.completeRestore(accountId, requestId);
+      return;
+    }
+    if (operation === 'purge') {
+      await this.deps.progress.completePurge(accountId, requestId, execution);
+      return;
+    }
+    for (const earlier of purgedTrashOf)
+      await this.deps.progress.completePurge(accountId, earlier, execution);
+    const { fields } = request;
+    await this.deps.progress.completeErasure(accountId, requestId, {
+      request_id: requestId,
+      subject_reference: subjectReference(accountId, { kind: fields.subject_type, id: fields.subject_id }),
+      mode: fields.mode ?? 'permanent',
+      counts: { erased: sorted(erased), anonymised: sorted(anonymised), files },
+      executions: [execution],
+      purged_at: null,
+    });
+  }
+
+  /** A timestamp strictly after the record's last change, so its versions order by time. */
+  private laterThan(record: StoredRecord<object>): string {
+    const now = this.deps.now();
+    const floor = new Date(Date.parse(record.updatedAt) + 1);
+    return (now > floor ? now : floor).toISOString();
+  }
+}
+
+const sorted = (counts: Record<string, number>) =>
+  Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)));

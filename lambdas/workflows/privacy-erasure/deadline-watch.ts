@@ -1,0 +1,25 @@
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { getErasureRuntime } from './erasure-runtime.ts';
+
+let metrics: Metrics | undefined;
+
+/**
+ * The privacy deadline watch, run on a schedule: publishes how many requests are past `due_at` (the
+ * overdue alarm's metric; a missing figure alarms too) and starts the purge of every soft erasure's
+ * trash whose 60 days are over.
+ */
+export async function handler(): Promise<{ overdue: number; purgesStarted: number }> {
+  const runtime = getErasureRuntime();
+  if (!runtime.deadlines) throw new Error('The deadline watch needs ERASURE_STATE_MACHINE_ARN');
+  metrics ??= new Metrics({
+    namespace: runtime.env.POWERTOOLS_METRICS_NAMESPACE,
+    serviceName: runtime.env.POWERTOOLS_SERVICE_NAME,
+  });
+  const overdue = await runtime.deadlines.overdueRequests();
+  const purgesStarted = await runtime.deadlines.startDuePurges();
+  metrics.addMetric('OverduePrivacyRequests', MetricUnit.Count, overdue);
+  metrics.addMetric('TrashPurgesStarted', MetricUnit.Count, purgesStarted);
+  metrics.publishStoredMetrics();
+  runtime.logger.info('privacy deadlines checked', { overdue, purgesStarted });
+  return { overdue, purgesStarted };
+}

@@ -1,0 +1,72 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createAwsClients } from '#adapters/aws-clients';
+import { DynamoErasureStore } from '#adapters/dynamo-erasure-store';
+import { DynamoRecordStore } from '#adapters/dynamo-record-store';
+import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
+import { S3ExportFiles } from '#adapters/s3-export-files';
+import { SfnWorkflowStarter } from '#adapters/sfn-workflow-starter';
+import { PrivacyDeadlines } from '#domain/privacy/privacy-deadlines';
+import { erasureWorkflowActor, RequestProgress } from '#domain/privacy/request-progress';
+import { SubjectErasure } from '#domain/privacy/subject-erasure';
+import {
+  type PrivacyErasureEnvironment,
+  privacyErasureEnvironmentSchema,
+} from '#lib/platform/privacy-erasure-environment';
+
+export interface ErasureRuntime {
+  readonly env: PrivacyErasureEnvironment;
+  readonly logger: Logger;
+  readonly progress: RequestProgress;
+  readonly erasure: SubjectErasure;
+  /** Only where the deadline watch runs (it has the state machine's ARN). */
+  readonly deadlines?: PrivacyDeadlines;
+}
+
+let runtime: ErasureRuntime | undefined;
+
+/** Made once per container: the region's table, the buckets records keep objects in, the trash. */
+export function getErasureRuntime(): ErasureRuntime {
+  if (!runtime) {
+    const result = privacyErasureEnvironmentSchema.safeParse(process.env);
+    if (!result.success) {
+      const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
+      throw new Error(`Invalid function environment: ${names}`);
+    }
+    const env = result.data;
+    const clients = createAwsClients();
+    const store = new DynamoRecordStore(clients.dynamo, env.TABLE_NAME);
+    const erasureStore = new DynamoErasureStore(clients.dynamo, env.TABLE_NAME);
+    const now = () => new Date();
+    const progress = new RequestProgress({ store, now, actor: erasureWorkflowActor });
+    runtime = {
+      env,
+      // Named here too: locally one workflow process serves every workflow of its region.
+      logger: new Logger({
+        serviceName: 'helpdesk-privacy-erasure',
+        persistentKeys: { region: env.HOME_REGION },
+      }),
+      progress,
+      erasure: new SubjectErasure({
+        store,
+        erasure: erasureStore,
+        objects: new S3ErasureObjects(clients.s3, {
+          attachments: env.ATTACHMENTS_BUCKET,
+          recordings: env.RECORDINGS_BUCKET,
+          trash: env.TRASH_BUCKET,
+        }),
+        workFiles: new S3ExportFiles(clients.s3, env.TRASH_BUCKET),
+        progress,
+        now,
+      }),
+      deadlines: env.ERASURE_STATE_MACHINE_ARN
+        ? new PrivacyDeadlines({
+            store,
+            erasure: erasureStore,
+            erasureWorkflow: new SfnWorkflowStarter(clients.sfn, env.ERASURE_STATE_MACHINE_ARN),
+            now,
+          })
+        : undefined,
+    };
+  }
+  return runtime;
+}

@@ -1,0 +1,270 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  Chain,
+  Fail,
+  JsonPath,
+  Map as MapState,
+  Pass,
+  type StateMachine,
+  Succeed,
+  type TaskStateBase,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { privacyErasureStateMachineName, stateMachineArn } from '#lib/platform/names';
+import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+import { PlatformFunction } from './platform-function.ts';
+import { grantRecordTableAccess } from './records-table.ts';
+import { lambdaTask, workflowStateMachine } from './workflow-parts.ts';
+
+export interface PrivacyErasureWorkflowProps {
+  readonly region: HostingRegionKey;
+  /** The region's table and buckets (deterministic names in this region). */
+  readonly tableName: string;
+  readonly attachmentsBucketName: string;
+  /** Absent where the region hosts no recordings. */
+  readonly recordingsBucketName?: string;
+  readonly trashBucketName: string;
+  /** Encrypts the table and the buckets. */
+  readonly dataKey: IKey;
+  readonly logsKey: IKey;
+}
+
+/** Names of the workflow's states (operators see them in the console). */
+export const erasureStates = {
+  prepare: 'NameExecution',
+  markStarted: 'MarkStarted',
+  index: 'IndexWork',
+  pages: 'ProcessPages',
+  processPage: 'ProcessPage',
+  outcome: 'RecordOutcome',
+  markFailed: 'MarkFailed',
+} as const;
+
+/** Pages handled at once: bounds the load on the table whatever the subject's size. */
+export const erasurePageConcurrency = 4;
+/** How often the deadline watch runs: overdue requests alarm within the hour, purges start within it. */
+export const deadlineWatchRate = Duration.hours(1);
+export const privacyMetricsNamespace = 'Helpdesk/Privacy';
+
+/** Errors no retry can fix: the request cannot run, or a restore meets a taken unique value. */
+const permanentErrors = ['RequestNotRunnable', 'RestoreConflict'];
+const tasksEntry = 'lambdas/workflows/privacy-erasure/erasure-tasks.ts';
+
+/**
+ * Erases a data subject in one hosting region, and restores or purges a soft erasure's trash: a
+ * Standard execution per request and operation (`privacy-<id>`, `privacy-<id>-restore-<n>`,
+ * `privacy-<id>-purge-<n>`) marks it started, snapshots the work by Query (the subject's links, or the
+ * trash), handles the pages (Map, bounded concurrency) and records the outcome (certificate, restored,
+ * purged). Any failure records the error's name. An hourly deadline watch alarms on overdue requests
+ * and starts the purges that are due. Each task has its own role with only what it needs.
+ */
+export class PrivacyErasureWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly tasks: Readonly<
+    Record<'markStarted' | 'index' | 'processPage' | 'outcome' | 'markFailed', PlatformFunction>
+  >;
+  readonly deadlineWatch: PlatformFunction;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: PrivacyErasureWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const environment = {
+      HOME_REGION: props.region,
+      TABLE_NAME: props.tableName,
+      ATTACHMENTS_BUCKET: props.attachmentsBucketName,
+      RECORDINGS_BUCKET: props.recordingsBucketName,
+      TRASH_BUCKET: props.trashBucketName,
+      POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
+    };
+    const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
+      new PlatformFunction(this, name, {
+        entry,
+        handler,
+        description: `Helpdesk privacy erasure: ${description}`,
+        environment: { ...environment, ...extra },
+        environmentSchema: privacyErasureEnvironmentSchema,
+        logsKey: props.logsKey,
+        logArchive: { region: props.region, route: 'helpdesk-application' },
+        timeout: Duration.minutes(15),
+        memorySize: 512,
+      });
+    const tasks = {
+      markStarted: fn('MarkStartedTask', tasksEntry, 'markStarted', 'mark the request started'),
+      index: fn('IndexWorkTask', tasksEntry, 'indexWork', 'snapshot the work by Query'),
+      processPage: fn('ProcessPageTask', tasksEntry, 'processPage', 'erase, restore or purge one page'),
+      outcome: fn('RecordOutcomeTask', tasksEntry, 'recordOutcome', 'certificate, restored or purged'),
+      markFailed: fn('MarkFailedTask', tasksEntry, 'markFailed', 'record the failure'),
+    };
+    this.tasks = tasks;
+
+    const bucketArn = (name: string) =>
+      stack.formatArn({ service: 's3', region: '', account: '', resource: name });
+    const allowObjects = (role: Role, actions: string[], bucket: string, prefix: string, why: string) => {
+      const objects = `${bucketArn(bucket)}/${prefix}*`;
+      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
+      acknowledgeNagRule(role, `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objects)}]`, why);
+    };
+    const useDataKey = (role: Role, services: string[]) =>
+      role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+          resources: [props.dataKey.keyArn],
+          conditions: {
+            StringEquals: {
+              'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`),
+            },
+          },
+        }),
+      );
+    for (const task of Object.values(tasks)) {
+      grantRecordTableAccess(task.role, props.tableName);
+      useDataKey(
+        task.role,
+        task === tasks.index || task === tasks.processPage ? ['dynamodb', 's3'] : ['dynamodb'],
+      );
+    }
+    const workWhy =
+      'Work pages and trash copies are keyed per request at run time, under erasures/ of the trash bucket.';
+    allowObjects(
+      tasks.index.role,
+      ['s3:PutObject', 's3:AbortMultipartUpload'],
+      props.trashBucketName,
+      'erasures/',
+      workWhy,
+    );
+    allowObjects(
+      tasks.processPage.role,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      props.trashBucketName,
+      'erasures/',
+      workWhy,
+    );
+    // Records' objects: read (copy to the trash), written back (restore), every version deleted.
+    for (const bucket of [props.attachmentsBucketName, props.recordingsBucketName]) {
+      if (!bucket) continue;
+      allowObjects(
+        tasks.processPage.role,
+        ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
+        bucket,
+        'accounts/',
+        'Objects of any record of the region may be erased; keys are ids only, under accounts/.',
+      );
+      tasks.processPage.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: ['s3:ListBucketVersions', 's3:GetBucketVersioning', 's3:ListBucket'],
+          resources: [bucketArn(bucket)],
+        }),
+      );
+    }
+
+    const retry = { permanentErrors, interval: Duration.seconds(2), maxAttempts: 5 };
+    const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
+      lambdaTask(this, state, task, retry, resultPath);
+
+    const failed = new Fail(this, 'ErasureFailed', {
+      comment: 'The failure is recorded on the request; the alarm on failed executions fires.',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    const markFailed = invoke(erasureStates.markFailed, tasks.markFailed, JsonPath.DISCARD);
+    markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    markFailed.next(failed);
+
+    const prepare = new Pass(this, erasureStates.prepare, {
+      comment: 'Keeps the ids and adds the execution name, which the certificate cites.',
+      parameters: {
+        'accountId.$': '$.accountId',
+        'requestId.$': '$.requestId',
+        'operation.$': '$.operation',
+        'execution.$': '$$.Execution.Name',
+      },
+    });
+    const pages = new MapState(this, erasureStates.pages, {
+      comment: 'One iteration per page of the work index, a few at a time.',
+      itemsPath: '$.work.pages',
+      itemSelector: {
+        'accountId.$': '$.accountId',
+        'requestId.$': '$.requestId',
+        'operation.$': '$.operation',
+        'page.$': '$$.Map.Item.Value',
+      },
+      maxConcurrency: erasurePageConcurrency,
+      resultPath: '$.pages',
+    });
+    pages.itemProcessor(invoke(erasureStates.processPage, tasks.processPage));
+    const steps = [
+      invoke(erasureStates.markStarted, tasks.markStarted, JsonPath.DISCARD),
+      invoke(erasureStates.index, tasks.index, '$.work'),
+      pages,
+      invoke(erasureStates.outcome, tasks.outcome, JsonPath.DISCARD),
+    ];
+    for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+    let chain = Chain.start(prepare).next(steps[0] as TaskStateBase);
+    for (const step of steps.slice(1)) chain = chain.next(step);
+    chain.next(new Succeed(this, 'Done'));
+
+    const machine = workflowStateMachine(this, {
+      definition: chain,
+      stateMachineName: privacyErasureStateMachineName(props.region),
+      comment: `Erases a data subject in ${props.region}, or restores or purges a soft erasure's trash; one execution per request and operation.`,
+      timeout: Duration.hours(12),
+      region: props.region,
+      logsKey: props.logsKey,
+      tasks: Object.values(tasks),
+      alarmDescription: (outcome) => `A privacy erasure execution ${outcome}: the request needs an operator.`,
+    });
+    this.stateMachine = machine.stateMachine;
+
+    // Built from the deterministic name: the watch starts purges without a reference cycle.
+    const machineArn = stateMachineArn(
+      stack.partition,
+      stack.region,
+      stack.account,
+      privacyErasureStateMachineName(props.region),
+    );
+    this.deadlineWatch = fn(
+      'DeadlineWatch',
+      'lambdas/workflows/privacy-erasure/deadline-watch.ts',
+      'handler',
+      'count overdue requests, start due purges',
+      { ERASURE_STATE_MACHINE_ARN: machineArn, POWERTOOLS_METRICS_NAMESPACE: privacyMetricsNamespace },
+    );
+    grantRecordTableAccess(this.deadlineWatch.role, props.tableName);
+    useDataKey(this.deadlineWatch.role, ['dynamodb']);
+    this.deadlineWatch.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
+    );
+    new Rule(this, 'DeadlineWatchSchedule', {
+      description: 'Count overdue privacy requests and start the purges of trash past its 60 days.',
+      schedule: Schedule.rate(deadlineWatchRate),
+      targets: [new LambdaFunction(this.deadlineWatch.function)],
+    });
+    const overdue = new Metric({
+      namespace: privacyMetricsNamespace,
+      metricName: 'OverduePrivacyRequests',
+      dimensionsMap: { service: environment.POWERTOOLS_SERVICE_NAME },
+      statistic: 'Maximum',
+      period: deadlineWatchRate,
+    });
+    this.alarms = [
+      ...machine.executionAlarms,
+      new Alarm(this, 'PrivacyRequestsOverdue', {
+        alarmDescription:
+          'A data-subject request is past its due date (one month after receipt), or the deadline watch stopped reporting.',
+        metric: overdue,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      }),
+    ];
+  }
+}
