@@ -5,6 +5,7 @@ import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
+import { restored, settledPrivacyRequest } from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const { url, apiKey, accountId, table } = platform.regions.eea;
@@ -114,10 +115,15 @@ describe('contacts API', () => {
     const email = uniqueEmail();
     const created = await call('POST', '/api/v2/contacts', { name: 'Trash', email });
 
-    expect((await call('DELETE', `/api/v2/contacts/${created.body.id}`)).status).toBe(204);
+    // A v2 delete is a soft erasure run as a workflow; the restore undoes it.
+    const deleted = await call('DELETE', `/api/v2/contacts/${created.body.id}`);
+    expect(deleted.status).toBe(204);
+    await settledPrivacyRequest(url, apiKey, deleted);
     expect((await call('GET', `/api/v2/contacts?email=${encodeURIComponent(email)}`)).body).toEqual([]);
     expect((await call('DELETE', `/api/v2/contacts/${created.body.id}`)).status).toBe(404);
-    expect((await call('PUT', `/api/v2/contacts/${created.body.id}/restore`)).status).toBe(204);
+    const restore = await call('PUT', `/api/v2/contacts/${created.body.id}/restore`);
+    expect(restore.status).toBe(204);
+    await settledPrivacyRequest(url, apiKey, restore, restored);
     const found = await call('GET', `/api/v2/contacts?email=${encodeURIComponent(email)}`);
 
     expect(found.body.map((c: { id: number }) => c.id)).toEqual([created.body.id]);

@@ -266,6 +266,15 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [404],
     contactIds: true,
   },
+  // A permanent erasure: an existing (or soft-erased) contact of the test's own account.
+  'DELETE /api/v2/contacts/{id}/hard_delete': {
+    auth: 'api-key',
+    body: 'ignored',
+    query: 'ignored',
+    success: [204],
+    existingMay: [404],
+    contactIds: true,
+  },
   // "a live contact is left as it is": restore always answers 204 for an existing contact.
   'PUT /api/v2/contacts/{id}/restore': {
     auth: 'api-key',

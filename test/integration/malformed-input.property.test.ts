@@ -23,6 +23,7 @@ import {
 } from './malformed-input.arbitraries.ts';
 import { type Expectation, contractOf, expectationFor } from './malformed-input.oracle.ts';
 import { type RawResponse, accountItems, closeRawAgent, sendRaw } from './raw-http.ts';
+import { settledPrivacyRequest } from './test-accounts.ts';
 
 /**
  * Property-based tests: malformed bodies, path parameters, query strings and headers sent to every
@@ -156,6 +157,24 @@ function assessAnswer(response: RawResponse, expectation: Expectation, context: 
   if (response.status >= 400) assessErrorBody(response, context);
 }
 
+/**
+ * A v2 deletion or restore that succeeded started an erasure workflow (its request in `Location`): the
+ * items change until it is done, so the next comparison starts from its end state.
+ */
+async function workflowSettled(response: RawResponse): Promise<void> {
+  const location = response.headers.location;
+  if (response.status >= 300 || typeof location !== 'string' || !location.includes('/privacy/requests/'))
+    return;
+  await settledPrivacyRequest(
+    url,
+    apiKey,
+    { headers: new Headers({ location }) },
+    (request) =>
+      ['completed', 'restored', 'failed'].includes(request.status) &&
+      !['restoring', 'purging'].includes(request.trash?.state ?? ''),
+  );
+}
+
 /** Sends one generated request, checks the answer against the oracle and the items against before. */
 async function exchange(spec: RequestSpec): Promise<void> {
   // Prepare
@@ -167,6 +186,7 @@ async function exchange(spec: RequestSpec): Promise<void> {
 
   // Assess
   const before = itemsNow;
+  await workflowSettled(response);
   itemsNow = await dataItems();
   const context = [
     `${raw.method} ${raw.path.slice(0, 300)} (body ${raw.body?.length ?? 0} bytes)`,

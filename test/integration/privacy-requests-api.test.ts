@@ -254,27 +254,6 @@ describe('privacy requests API', () => {
     expect(Date.parse(read.body.due_at)).toBeGreaterThan(Date.parse(read.body.received_at) + 27 * 86_400_000);
   });
 
-  it('verifies an erasure without running anything, saying erasure is not available yet', async () => {
-    const account = await accountIn('us');
-    const { contact } = await contactWithTicket(account, `x${randomUUID()}`);
-    const created = await account.agent('POST', path, {
-      type: 'erasure',
-      mode: 'permanent',
-      subject: { type: 'contact', id: contact },
-      channel: 'email',
-    });
-
-    const verified = await account.admin('POST', `${path}/${created.body.id}/verify`, {
-      method: 'identity_document',
-    });
-    const stillThere = await account.admin('GET', `/api/v2/contacts/${contact}`);
-
-    expect(verified.status).toBe(200);
-    expect(verified.body).toMatchObject({ status: 'verified', execution_name: null });
-    expect(verified.body.notice).toMatch(/not available yet/);
-    expect(stillThere.status).toBe(200);
-  });
-
   it('lets only an admin reject a request, which then cannot be verified', async () => {
     const account = await accountIn('us');
     const { contact } = await contactWithTicket(account, `j${randomUUID()}`);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoPortalSecretStore } from '../../lambdas/adapters/dynamo-portal-secret-store.ts';
 import { signPortalToken } from '../../lambdas/domain/contacts/portal-token.ts';
-import { apiCaller, createTestAccount, type TestAccount } from './test-accounts.ts';
+import { apiCaller, createTestAccount, settledPrivacyRequest, type TestAccount } from './test-accounts.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { linkedRecords } from './account-fixture.ts';
 
@@ -296,7 +296,11 @@ describe('refused portal tokens', () => {
     const issued = await call('POST', `/api/v2/contacts/${gone}/portal_token`, account.keys.admin);
     expect((await bearer('GET', `/api/v2/contacts/${gone}`, undefined, issued.body.token)).status).toBe(200);
 
-    await call('DELETE', `/api/v2/contacts/${gone}`, account.keys.admin);
+    await settledPrivacyRequest(
+      url,
+      account.keys.admin,
+      await call('DELETE', `/api/v2/contacts/${gone}`, account.keys.admin),
+    );
 
     expect((await bearer('GET', `/api/v2/contacts/${gone}`, undefined, issued.body.token)).status).toBe(401);
   });

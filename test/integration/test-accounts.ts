@@ -42,3 +42,27 @@ export function apiCaller(url: string) {
     return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
   };
 }
+
+/**
+ * Waits for the privacy request a v2 deletion or restore answered with (its `Location`) to reach one of
+ * `statuses`; erasures run as workflows, so the call's effect shows once they are done.
+ */
+export async function settledPrivacyRequest(
+  url: string,
+  key: string,
+  answer: { headers: Headers },
+  done: (request: { status: string; trash?: { state: string } | null }) => boolean = (request) =>
+    request.status === 'completed',
+): Promise<{ status: string; trash?: { state: string } | null }> {
+  const location = answer.headers.get('location');
+  if (!location) throw new Error('The answer names no privacy request');
+  const call = apiCaller(url);
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const request = (await call('GET', location, key)).body;
+    if (done(request) || request.status === 'failed' || Date.now() > deadline) return request;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export const restored = (request: { status: string }) => request.status === 'restored';

@@ -1,0 +1,183 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoErasureStore } from '../lambdas/adapters/dynamo-erasure-store.ts';
+import { DynamoRecordStore } from '../lambdas/adapters/dynamo-record-store.ts';
+import { toItem } from '../lambdas/adapters/record-items.ts';
+import { subjectLinkSk, subjectPk } from '../lambdas/adapters/record-keys.ts';
+import { S3ErasureObjects } from '../lambdas/adapters/s3-erasure-objects.ts';
+import { S3ExportFiles } from '../lambdas/adapters/s3-export-files.ts';
+import { notYetAnswered, type PrivacyRequestFields } from '../lambdas/domain/privacy/privacy-request.ts';
+import { erasureWorkflowActor, RequestProgress } from '../lambdas/domain/privacy/request-progress.ts';
+import { type ErasurePageResult, SubjectErasure } from '../lambdas/domain/privacy/subject-erasure.ts';
+import type { StoredRecord, SubjectRef } from '../lambdas/domain/records/record.ts';
+import { erasurePageConcurrency } from '../lib/constructs/privacy-erasure-workflow.ts';
+import { bootstrapRegion } from '../local/bootstrap.ts';
+import { startDynamoDbLocal } from '../local/emulators/dynamodb-local.ts';
+import { startS3Emulator } from '../local/emulators/s3-emulator.ts';
+import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
+import { localResourceNames } from '../local/local-environment.ts';
+import { mapBounded } from '../lambdas/domain/privacy/bounded.ts';
+
+const at = '2026-11-23T10:00:00.000Z';
+const subjectItems = 1_000;
+const otherItems = 100_000;
+
+/**
+ * Erasure cost against account size (issue: time to erase a subject with 1,000 linked items in an empty
+ * account and in one with 100,000 other items; ratio under 1.3). Runs the erasure workflow's steps
+ * (index by Query, pages with the workflow's concurrency) in this process against DynamoDB Local and the
+ * S3 emulator; the Step Functions hops add the same few calls in both cases.
+ */
+export async function runErasureBench(): Promise<void> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-erasure-bench-'));
+  const dynamoEmulator = await startDynamoDbLocal();
+  const s3Emulator = await startS3Emulator(join(stateDir, 's3'));
+  const region = 'eea';
+  await bootstrapRegion(region, { dynamodb: dynamoEmulator.endpoint, s3: s3Emulator.endpoint });
+  const names = localResourceNames(region);
+  const buckets = names.buckets as Record<'attachments' | 'trash', string>;
+  const dynamo = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      endpoint: dynamoEmulator.endpoint,
+      region: localSigningRegion,
+      credentials: localCredentials,
+    }),
+    { marshallOptions: { removeUndefinedValues: true } },
+  );
+  const s3 = new S3Client({
+    endpoint: s3Emulator.endpoint,
+    region: localSigningRegion,
+    credentials: localCredentials,
+    forcePathStyle: true,
+  });
+  try {
+    const store = new DynamoRecordStore(dynamo, names.table);
+    const progress = new RequestProgress({ store, now: () => new Date(), actor: erasureWorkflowActor });
+    const erasure = new SubjectErasure({
+      store,
+      erasure: new DynamoErasureStore(dynamo, names.table),
+      objects: new S3ErasureObjects(s3, {
+        attachments: buckets.attachments,
+        trash: buckets.trash,
+      }),
+      workFiles: new S3ExportFiles(s3, buckets.trash),
+      progress,
+      now: () => new Date(),
+    });
+    let nextId = 1;
+    const seed = async (accountId: string, subject: SubjectRef, count: number) => {
+      const items: Record<string, unknown>[] = [];
+      for (let i = 0; i < count; i++) {
+        const record: StoredRecord<object> = {
+          accountId,
+          ref: { type: 'ticket', id: nextId++ },
+          version: 1,
+          createdAt: at,
+          updatedAt: at,
+          fields: { subject: `Ticket ${i}`, description: 'x'.repeat(200), requester_id: subject.id },
+          subjects: [subject],
+          parent: { key: `requester#${subject.id}#ticket` },
+        };
+        items.push(
+          { ...toItem(record) },
+          {
+            pk: subjectPk(accountId, subject),
+            sk: subjectLinkSk(record.ref),
+            item_type: 'subject_link',
+            record_type: 'ticket',
+            record_id: record.ref.id,
+          },
+        );
+      }
+      const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, b) =>
+        items.slice(b * 25, b * 25 + 25),
+      );
+      await mapBounded(batches, 8, async (batch) => {
+        let pending = batch.map((Item) => ({ PutRequest: { Item } }));
+        while (pending.length > 0) {
+          const result = await dynamo.send(
+            new BatchWriteCommand({ RequestItems: { [names.table]: pending } }),
+          );
+          pending = (result.UnprocessedItems?.[names.table] ?? []) as typeof pending;
+        }
+      });
+    };
+    const request = async (accountId: string, subject: SubjectRef) => {
+      const fields: PrivacyRequestFields = {
+        type: 'erasure',
+        subject_type: 'contact',
+        subject_id: subject.id,
+        mode: 'permanent',
+        channel: 'email',
+        note: null,
+        status: 'running',
+        requested_by: 1,
+        received_at: at,
+        due_at: '2026-12-23T10:00:00.000Z',
+        ...notYetAnswered,
+      };
+      const ref = { type: 'privacy_request' as const, id: nextId++ };
+      await store.create(
+        { accountId, ref, version: 1, createdAt: at, updatedAt: at, fields, subjects: [] },
+        { at, actor: { type: 'system', id: 'bench' }, operation: 'create', record: ref, changedFields: [] },
+      );
+      return ref.id;
+    };
+    /** Seeds a subject with 1,000 linked items in the account and erases them. */
+    const eraseOnce = async (accountId: string) => {
+      const subject: SubjectRef = { kind: 'contact', id: nextId++ };
+      await seed(accountId, subject, subjectItems);
+      const requestId = await request(accountId, subject);
+      const t0 = performance.now();
+      const { pages } = await erasure.index(accountId, requestId, 'erase');
+      const results: ErasurePageResult[] = await mapBounded(pages, erasurePageConcurrency, (page) =>
+        erasure.processPage(accountId, requestId, 'erase', page),
+      );
+      const ms = performance.now() - t0;
+      const erased = results.reduce((sum, page) => sum + (page.erased.ticket ?? 0), 0);
+      if (erased !== subjectItems) throw new Error(`erased ${erased} of ${subjectItems} items`);
+      return ms;
+    };
+
+    console.log(`\nErasure of a subject with ${subjectItems} linked items (permanent, DynamoDB Local)`);
+    // Alternating small and large accounts, twice, so both see the same drift in machine load.
+    const largeAccount = randomUUID();
+    const seeded = performance.now();
+    for (let done = 0; done < otherItems; done += 1_000) {
+      await seed(largeAccount, { kind: 'contact', id: nextId++ }, Math.min(1_000, otherItems - done));
+    }
+    console.log(
+      `  seeded ${otherItems} other items (100 people) in ${((performance.now() - seeded) / 1000).toFixed(0)} s`,
+    );
+    const empty: number[] = [];
+    const large: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      empty.push(await eraseOnce(randomUUID()));
+      large.push(await eraseOnce(largeAccount));
+    }
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const e = median(empty);
+    const l = median(large);
+    console.log(
+      `  account with no other data:        ${e.toFixed(0)} ms (${((subjectItems / e) * 1000).toFixed(0)} items/s)`,
+    );
+    console.log(
+      `  account with ${otherItems} other items: ${l.toFixed(0)} ms (${((subjectItems / l) * 1000).toFixed(0)} items/s)`,
+    );
+    const ratio = l / e;
+    console.log(`  ratio ${ratio.toFixed(2)} (target < 1.3): ${ratio < 1.3 ? 'met' : 'NOT met'}`);
+  } finally {
+    dynamo.destroy();
+    s3.destroy();
+    await s3Emulator.stop();
+    await dynamoEmulator.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}

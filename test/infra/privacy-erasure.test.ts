@@ -1,0 +1,157 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { erasurePageConcurrency, erasureStates } from '#lib/constructs/privacy-erasure-workflow';
+import { privacyErasureStateMachineName, stackNames } from '#lib/platform/names';
+import { type HostingRegionKey, hostingRegionKeys, hostingRegions, retention } from '#lib/residency/index';
+import {
+  arnText,
+  resourcesOfType,
+  type SynthesizedPlatform,
+  type SynthesizedStack,
+  statementsOf,
+  synthesizePlatform,
+} from './platform.ts';
+
+let platform: SynthesizedPlatform;
+const workflowStacks = {} as Record<HostingRegionKey, SynthesizedStack>;
+const dataStacks = {} as Record<HostingRegionKey, SynthesizedStack>;
+
+beforeAll(() => {
+  platform = synthesizePlatform();
+  for (const region of hostingRegionKeys) {
+    for (const [kind, target] of [
+      ['workflows', workflowStacks],
+      ['data', dataStacks],
+    ] as const) {
+      const json = platform.assembly.getStackByName(stackNames(region)[kind]).template;
+      target[region] = { template: Template.fromJSON(json), json };
+    }
+  }
+}, 120_000);
+
+type State = Record<string, unknown>;
+const erasureResources = (stack: SynthesizedStack, type: string) =>
+  resourcesOfType(stack, type).filter(([id]) => id.startsWith('PrivacyErasure'));
+
+function definitionOf(region: HostingRegionKey) {
+  const [[, machine] = ['', undefined]] = erasureResources(
+    workflowStacks[region],
+    'AWS::StepFunctions::StateMachine',
+  );
+  return {
+    properties: machine?.Properties ?? {},
+    definition: JSON.parse(arnText(machine?.Properties?.DefinitionString)) as {
+      StartAt: string;
+      States: Record<string, State>;
+    },
+  };
+}
+
+const roleOf = (region: HostingRegionKey, prefix: string) => {
+  const [[id] = ['']] = erasureResources(workflowStacks[region], 'AWS::IAM::Role').filter(([roleId]) =>
+    roleId.startsWith(`PrivacyErasure${prefix}`),
+  );
+  return id;
+};
+
+describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
+  it('is a Standard state machine named after the region, so the API can build its ARN', () => {
+    expect(definitionOf(region).properties).toMatchObject({
+      StateMachineName: privacyErasureStateMachineName(region),
+      StateMachineType: 'STANDARD',
+    });
+  });
+
+  it('marks started, indexes by Query, maps over pages with bounded concurrency and records the outcome, with Retry and Catch on every task', () => {
+    const { StartAt, States: states } = definitionOf(region).definition;
+    const order: string[] = [];
+    for (let name: string | undefined = StartAt; name; name = states[name]?.Next as string | undefined)
+      order.push(name);
+    const map = states[erasureStates.pages] ?? {};
+    const inner = (map.ItemProcessor as { States: Record<string, State> }).States;
+    const tasks = [...Object.entries(states), ...Object.entries(inner)].filter(([, s]) => s.Type === 'Task');
+
+    expect(order).toEqual([
+      erasureStates.prepare,
+      erasureStates.markStarted,
+      erasureStates.index,
+      erasureStates.pages,
+      erasureStates.outcome,
+      'Done',
+    ]);
+    expect(map.MaxConcurrency).toBe(erasurePageConcurrency);
+    expect(tasks.map(([name]) => name).sort()).toEqual(
+      [
+        erasureStates.markStarted,
+        erasureStates.index,
+        erasureStates.processPage,
+        erasureStates.outcome,
+        erasureStates.markFailed,
+      ].sort(),
+    );
+    for (const [, task] of tasks) {
+      const retries = task.Retry as { ErrorEquals: string[]; MaxAttempts: number; BackoffRate?: number }[];
+      expect(retries[0]).toMatchObject({
+        ErrorEquals: ['RequestNotRunnable', 'RestoreConflict'],
+        MaxAttempts: 0,
+      });
+      expect(retries[1]).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
+      expect(task.Catch).toBeDefined();
+    }
+  });
+
+  it('lets only the page task touch objects: records’ objects under accounts/, the trash under erasures/', () => {
+    const stack = workflowStacks[region];
+    const objectStatements = (prefix: string) =>
+      statementsOf(stack, roleOf(region, prefix)).filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+    const deletes = (prefix: string) =>
+      objectStatements(prefix).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete')));
+
+    expect(deletes('MarkStarted')).toEqual([]);
+    expect(deletes('IndexWork')).toEqual([]);
+    expect(deletes('RecordOutcome')).toEqual([]);
+    expect(deletes('DeadlineWatch')).toEqual([]);
+    const pageResources = objectStatements('ProcessPage').flatMap((s) => s.resources);
+    expect(
+      pageResources.filter((r) => r.endsWith('*')).every((r) => /\/(accounts|erasures)\/\*$/.test(r)),
+    ).toBe(true);
+    expect(pageResources.some((r) => r.includes(`helpdesk-${region}-trash-`))).toBe(true);
+    expect(pageResources.some((r) => r.includes(`helpdesk-${region}-attachments-`))).toBe(true);
+  });
+
+  it('runs the deadline watch hourly: it may start only the erasure workflow, and alarms on overdue requests or silence', () => {
+    const stack = workflowStacks[region];
+    const arn = `arn:<AWS::Partition>:states:${hostingRegions[region].awsRegion}:<AWS::AccountId>:stateMachine:${privacyErasureStateMachineName(region)}`;
+    const starts = statementsOf(stack, roleOf(region, 'DeadlineWatch')).filter((s) =>
+      s.actions.some((a) => a.startsWith('states:')),
+    );
+
+    expect(starts.map((s) => [s.actions, s.resources])).toEqual([[['states:StartExecution'], [arn]]]);
+    stack.template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
+    stack.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'OverduePrivacyRequests',
+      Namespace: 'Helpdesk/Privacy',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'breaching',
+    });
+    for (const outcome of ['Failed', 'TimedOut', 'Aborted']) {
+      const alarms = erasureResources(stack, 'AWS::CloudWatch::Alarm').filter(
+        ([, alarm]) => alarm.Properties?.MetricName === `Executions${outcome}`,
+      );
+      expect(alarms).toHaveLength(1);
+    }
+  });
+
+  it(`keeps the trash ${retention.trashDays} days: the trash bucket expires objects then`, () => {
+    const buckets = resourcesOfType(dataStacks[region], 'AWS::S3::Bucket').filter(([, bucket]) =>
+      arnText(bucket.Properties?.BucketName).includes('-trash-'),
+    );
+    const rules = (
+      buckets[0]?.[1].Properties?.LifecycleConfiguration as { Rules: { ExpirationInDays?: number }[] }
+    ).Rules;
+
+    expect(buckets).toHaveLength(1);
+    expect(rules.map((rule) => rule.ExpirationInDays).filter(Boolean)).toEqual([60]);
+  });
+});

@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import type { PrivacyRequestFields } from '../../lambdas/domain/privacy/privacy-request.ts';
+import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
+import { erasureStates } from '../../lib/constructs/privacy-erasure-workflow.ts';
+import { localWorkflowEnvironment } from '../../local/local-environment.ts';
+import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
+import { linkedRecords } from './account-fixture.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
+import { apiCaller, createTestAccount } from './test-accounts.ts';
+import { runWithFaults, type TaskHandler } from './workflow-faults.ts';
+
+const platform = inject('localPlatform');
+const { url, table } = platform.regions.au;
+const client = emulatorDocumentClient(platform);
+const store = new DynamoRecordStore(client, table);
+const savedEnvironment = { ...process.env };
+let workflow: LocalWorkflow;
+
+beforeAll(() => {
+  // The task handlers run in this process with the AU workflow functions' environment.
+  Object.assign(process.env, localWorkflowEnvironment('au', platform.emulators));
+  const erasure = synthesizedWorkflows('au').workflows.find(
+    (machine) => erasureStates.index in machine.definition.States,
+  );
+  if (!erasure) throw new Error('the AU workflows stack has no privacy erasure');
+  workflow = erasure;
+}, 60_000);
+afterAll(() => {
+  process.env = savedEnvironment;
+  client.destroy();
+});
+
+/**
+ * An erasure request of a contact with a ticket, a reply and a file, verified by writing its status
+ * directly (unless `verify` is false), so the platform's own execution does not start.
+ */
+async function erasureRequest(mode: 'soft' | 'permanent', verify = true) {
+  const account = await createTestAccount(client, table, 'au', ['admin']);
+  const call = apiCaller(url);
+  const contact = await call('POST', '/api/v2/contacts', account.keys.admin, {
+    name: 'Faulty',
+    email: `f-${randomUUID()}@example.test`,
+  });
+  const ticket = await call('POST', '/api/v2/tickets', account.keys.admin, {
+    subject: 'Help',
+    description: 'x',
+    requester_id: contact.body.id,
+  });
+  await call('POST', `/api/v2/tickets/${ticket.body.id}/reply`, account.keys.admin, { body: 'Answer' });
+  const file = await call('POST', `/api/v2/tickets/${ticket.body.id}/attachments`, account.keys.admin, {
+    name: 'a.txt',
+    content_type: 'text/plain',
+    size: 4,
+  });
+  await fetch(file.body.upload_url, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/plain' },
+    body: 'data',
+  });
+  const created = await call('POST', '/api/v2/privacy/requests', account.keys.admin, {
+    type: 'erasure',
+    mode,
+    subject: { type: 'contact', id: contact.body.id },
+    channel: 'email',
+  });
+  const input = {
+    accountId: account.id,
+    requestId: created.body.id as number,
+    operation: 'erase',
+    contactId: contact.body.id as number,
+  };
+  if (!verify) return input;
+  const request = (await store.get(account.id, {
+    type: 'privacy_request',
+    id: created.body.id,
+  })) as StoredRecord;
+  await store.replace(
+    request,
+    { ...request, version: 2, fields: { ...request.fields, status: 'verified' } },
+    {
+      at: new Date().toISOString(),
+      actor: { type: 'system', id: 'test' },
+      operation: 'update',
+      record: request.ref,
+      changedFields: ['status'],
+    },
+  );
+  return input;
+}
+
+const named = (name: string) => Object.assign(new Error('injected'), { name });
+type Fault = 'throttled before the work' | 'failed after the work';
+
+/** Injects one fault into `target`: a throttling error before the task runs, or an error after it did. */
+function once(target: string, fault: Fault) {
+  let injected = false;
+  return (state: string, handler: TaskHandler): TaskHandler =>
+    state !== target
+      ? handler
+      : async (event) => {
+          if (injected) return handler(event);
+          injected = true;
+          if (fault === 'throttled before the work') throw named('ThrottlingException');
+          await handler(event);
+          throw named('Lambda.ServiceException');
+        };
+}
+
+/** What a user can see of an erasure's end state: the request's outcome and the subject's remaining links. */
+async function endState(input: Awaited<ReturnType<typeof erasureRequest>>) {
+  const request = (await store.get<PrivacyRequestFields>(input.accountId, {
+    type: 'privacy_request',
+    id: input.requestId,
+  })) as StoredRecord<PrivacyRequestFields>;
+  return {
+    status: request.fields.status,
+    counts: request.fields.certificate?.counts,
+    trash: request.fields.trash?.state ?? null,
+    links: await linkedRecords(client, table, input.accountId, { kind: 'contact', id: input.contactId }),
+  };
+}
+
+const tasks = [
+  erasureStates.markStarted,
+  erasureStates.index,
+  erasureStates.processPage,
+  erasureStates.outcome,
+];
+const faults: Fault[] = ['throttled before the work', 'failed after the work'];
+
+describe('privacy erasure under injected faults (the synthesized workflow on the local interpreter)', () => {
+  for (const mode of ['soft', 'permanent'] as const) {
+    it(`ends a ${mode} erasure in the same state as a clean run whatever task fails once, however`, async () => {
+      const clean = await erasureRequest(mode);
+      const cleanRun = await runWithFaults(workflow, clean, (_state, handler) => handler);
+      const expected = await endState(clean);
+      expect(cleanRun.status).toBe('SUCCEEDED');
+      expect(expected).toMatchObject({
+        status: 'completed',
+        counts: { erased: { attachment: 1, contact: 1, conversation: 1, ticket: 1 }, files: 1 },
+        trash: mode === 'soft' ? 'held' : null,
+        links: [],
+      });
+
+      for (const task of tasks) {
+        for (const fault of faults) {
+          const input = await erasureRequest(mode);
+          const execution = await runWithFaults(workflow, input, once(task, fault));
+          expect({ task, fault, status: execution.status, end: await endState(input) }).toEqual({
+            task,
+            fault,
+            status: 'SUCCEEDED',
+            end: expected,
+          });
+        }
+      }
+    }, 120_000);
+  }
+
+  it('changes nothing when the whole execution runs again after it completed', async () => {
+    const input = await erasureRequest('soft');
+    await runWithFaults(workflow, input, (_state, handler) => handler);
+    const done = await store.get(input.accountId, { type: 'privacy_request', id: input.requestId });
+
+    const again = await runWithFaults(workflow, input, (_state, handler) => handler);
+    const after = await store.get(input.accountId, { type: 'privacy_request', id: input.requestId });
+
+    expect(again.status).toBe('SUCCEEDED');
+    expect(after?.version).toBe(done?.version);
+  });
+
+  it('never touches the data of an unverified request, nor retries that', async () => {
+    const input = await erasureRequest('permanent', false);
+    const before = await linkedRecords(client, table, input.accountId, {
+      kind: 'contact',
+      id: input.contactId,
+    });
+    let attempts = 0;
+
+    const execution = await runWithFaults(workflow, input, (state, handler) =>
+      state === erasureStates.markStarted
+        ? async (event) => {
+            attempts += 1;
+            return handler(event);
+          }
+        : handler,
+    );
+
+    expect(execution.status).toBe('FAILED');
+    expect(attempts).toBe(1);
+    expect(await endState(input)).toMatchObject({ status: 'pending_verification', links: before });
+    expect(before.length).toBeGreaterThanOrEqual(4);
+  });
+});
