@@ -96,7 +96,14 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
         MaxAttempts: 0,
       });
       expect(retries[1]).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
-      expect(task.Catch).toBeDefined();
+    }
+    for (const name of [
+      erasureStates.markStarted,
+      erasureStates.index,
+      erasureStates.pages,
+      erasureStates.outcome,
+    ]) {
+      expect(states[name]?.Catch, name).toBeDefined();
     }
   });
 

@@ -299,8 +299,7 @@ export class PrivacyRequestService {
     );
     if (!latest) {
       const live = await this.deps.store.get(principal.accountId, { type: subject.kind, id: subject.id });
-      if (live && !live.deletedAt && !live.supersededBy)
-        return Promise.reject(new ConflictError(`This ${subject.kind} is not deleted.`));
+      if (live && !live.deletedAt && !live.supersededBy) return undefined;
       throw new NotFoundError(`No deleted ${subject.kind} with this id can be restored.`);
     }
     return this.restore(principal, latest.ref.id);
