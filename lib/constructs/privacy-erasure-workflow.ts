@@ -6,7 +6,6 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Chain,
-  Fail,
   JsonPath,
   Map as MapState,
   Pass,
@@ -18,10 +17,15 @@ import { Construct } from 'constructs';
 import { privacyErasureStateMachineName, stateMachineArn } from '#lib/platform/names';
 import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
-import { lambdaTask, workflowStateMachine } from './workflow-parts.ts';
+import {
+  failurePath,
+  grantDataKeyVia,
+  grantObjectPrefix,
+  lambdaTask,
+  workflowStateMachine,
+} from './workflow-parts.ts';
 
 export interface PrivacyErasureWorkflowProps {
   readonly region: HostingRegionKey;
@@ -107,23 +111,7 @@ export class PrivacyErasureWorkflow extends Construct {
 
     const bucketArn = (name: string) =>
       stack.formatArn({ service: 's3', region: '', account: '', resource: name });
-    const allowObjects = (role: Role, actions: string[], bucket: string, prefix: string, why: string) => {
-      const objects = `${bucketArn(bucket)}/${prefix}*`;
-      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
-      acknowledgeNagRule(role, `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objects)}]`, why);
-    };
-    const useDataKey = (role: Role, services: string[]) =>
-      role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [props.dataKey.keyArn],
-          conditions: {
-            StringEquals: {
-              'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`),
-            },
-          },
-        }),
-      );
+    const useDataKey = (role: Role, services: string[]) => grantDataKeyVia(role, props.dataKey, services);
     for (const task of Object.values(tasks)) {
       grantRecordTableAccess(task.role, props.tableName);
       useDataKey(
@@ -133,28 +121,28 @@ export class PrivacyErasureWorkflow extends Construct {
     }
     const workWhy =
       'Work pages and trash copies are keyed per request at run time, under erasures/ of the trash bucket.';
-    allowObjects(
+    grantObjectPrefix(
       tasks.index.role,
-      ['s3:PutObject', 's3:AbortMultipartUpload'],
       props.trashBucketName,
       'erasures/',
+      ['s3:PutObject', 's3:AbortMultipartUpload'],
       workWhy,
     );
-    allowObjects(
+    grantObjectPrefix(
       tasks.processPage.role,
-      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       props.trashBucketName,
       'erasures/',
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       workWhy,
     );
     // Records' objects: read (copy to the trash), written back (restore), every version deleted.
     for (const bucket of [props.attachmentsBucketName, props.recordingsBucketName]) {
       if (!bucket) continue;
-      allowObjects(
+      grantObjectPrefix(
         tasks.processPage.role,
-        ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
         bucket,
         'accounts/',
+        ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion'],
         'Objects of any record of the region may be erased; keys are ids only, under accounts/.',
       );
       tasks.processPage.role.addToPrincipalPolicy(
@@ -169,14 +157,12 @@ export class PrivacyErasureWorkflow extends Construct {
     const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
       lambdaTask(this, state, task, retry, resultPath);
 
-    const failed = new Fail(this, 'ErasureFailed', {
-      comment: 'The failure is recorded on the request; the alarm on failed executions fires.',
-      errorPath: '$.error.Error',
-      causePath: '$.error.Cause',
-    });
-    const markFailed = invoke(erasureStates.markFailed, tasks.markFailed, JsonPath.DISCARD);
-    markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
-    markFailed.next(failed);
+    const markFailed = failurePath(
+      this,
+      'ErasureFailed',
+      'The failure is recorded on the request; the alarm on failed executions fires.',
+      invoke(erasureStates.markFailed, tasks.markFailed, JsonPath.DISCARD),
+    );
 
     const prepare = new Pass(this, erasureStates.prepare, {
       comment: 'Keeps the ids and adds the execution name, which the certificate cites.',

@@ -1,8 +1,11 @@
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   DefinitionBody,
+  Fail,
+  JsonPath,
   type IChainable,
   LogLevel,
   StateMachine,
@@ -12,7 +15,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { acknowledgeNagRule } from './nag-acknowledgements.ts';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import type { PlatformFunction } from './platform-function.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
 
@@ -118,4 +121,47 @@ export function workflowStateMachine(
       }),
   );
   return { stateMachine, executionAlarms };
+}
+
+/** Lets `role` use the region's data key only through the named services of its own region. */
+export function grantDataKeyVia(role: Role, key: IKey, services: readonly string[]): void {
+  const region = Stack.of(role).region;
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': services.map((service) => `${service}.${region}.amazonaws.com`) },
+      },
+    }),
+  );
+}
+
+/** Lets `role` act on the objects under `prefix` of a bucket named at deploy time; `why` justifies the wildcard. */
+export function grantObjectPrefix(
+  role: Role,
+  bucketName: string,
+  prefix: string,
+  actions: string[],
+  why: string,
+): void {
+  const objects = `${Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName })}/${prefix}*`;
+  role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
+  acknowledgeNagRule(role, `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objects)}]`, why);
+}
+
+/**
+ * A workflow's failure path: `markFailed` (which records the failure on the business record) ends in a
+ * Fail state with the caught error, and so does a failing `markFailed` itself.
+ */
+export function failurePath(
+  scope: Construct,
+  failId: string,
+  comment: string,
+  markFailed: TaskStateBase,
+): TaskStateBase {
+  const failed = new Fail(scope, failId, { comment, errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+  markFailed.next(failed);
+  return markFailed;
 }

@@ -49,12 +49,19 @@ export const metricsNamespace = 'Helpdesk';
 
 export type FunctionEnvironment = z.infer<typeof functionEnvironmentSchema>;
 
-/** Parses the environment, naming every missing or invalid variable (never their values). */
-export function parseFunctionEnvironment(env: NodeJS.ProcessEnv = process.env): FunctionEnvironment {
-  const result = functionEnvironmentSchema.safeParse(env);
+/** Parses an environment by `schema`, naming every missing or invalid variable (never their values). */
+export function parseEnvironment<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
   if (!result.success) {
     const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
     throw new Error(`Invalid function environment: ${names}`);
   }
   return result.data;
 }
+
+/** The API functions' environment. */
+export const parseFunctionEnvironment = (env: NodeJS.ProcessEnv = process.env): FunctionEnvironment =>
+  parseEnvironment(functionEnvironmentSchema, env);

@@ -9,7 +9,7 @@ import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { apiCaller, createTestAccount } from './test-accounts.ts';
-import { runWithFaults, type TaskHandler } from './workflow-faults.ts';
+import { injectedError, runWithFaults, type TaskHandler } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.au;
@@ -90,7 +90,6 @@ async function erasureRequest(mode: 'soft' | 'permanent', verify = true) {
   return input;
 }
 
-const named = (name: string) => Object.assign(new Error('injected'), { name });
 type Fault = 'throttled before the work' | 'failed after the work';
 
 /** Injects one fault into `target`: a throttling error before the task runs, or an error after it did. */
@@ -102,9 +101,9 @@ function once(target: string, fault: Fault) {
       : async (event) => {
           if (injected) return handler(event);
           injected = true;
-          if (fault === 'throttled before the work') throw named('ThrottlingException');
+          if (fault === 'throttled before the work') throw injectedError('ThrottlingException');
           await handler(event);
-          throw named('Lambda.ServiceException');
+          throw injectedError('Lambda.ServiceException');
         };
 }
 

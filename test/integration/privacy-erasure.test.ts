@@ -15,7 +15,13 @@ import { privacyErasureStateMachineName, stateMachineArn } from '../../lib/platf
 import { localAwsAccountId } from '../../local/local-credentials.ts';
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
-import { apiCaller, createTestAccount } from './test-accounts.ts';
+import {
+  apiCaller,
+  completed,
+  createTestAccount,
+  type PrivacyRequestView,
+  privacyRequestOnceDone,
+} from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const region = 'us' as const;
@@ -61,6 +67,7 @@ async function accountWithAgent(agentMarker?: string) {
   }
   return {
     id: account.id,
+    adminKey: account.keys.admin,
     admin: (method: string, path: string, body?: unknown) => call(method, path, account.keys.admin, body),
     agent: (method: string, path: string, body?: unknown) => call(method, path, account.keys.agent, body),
   };
@@ -132,16 +139,9 @@ async function seedContact(account: Account, marker: string) {
   return { contact: contact.body.id as number, ticket: t, attachment: attachment.body.id as number };
 }
 
-/** Polls a request until `done` says its workflow has got there (or 30 s pass). */
-async function waitFor(account: Account, id: number, done: (request: Record<string, unknown>) => boolean) {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const request = await account.admin('GET', `${requests}/${id}`);
-    if (done(request.body) || request.body.status === 'failed' || Date.now() > deadline) return request.body;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-const completed = (request: Record<string, unknown>) => request.status === 'completed';
+/** Waits for a request's workflow to get where `done` says (or fail). */
+const waitFor = (account: Account, id: number, done: (request: PrivacyRequestView) => boolean) =>
+  privacyRequestOnceDone(url, account.adminKey, `${requests}/${id}`, done);
 const requestIdOf = (answer: { headers: Headers }) =>
   Number(answer.headers.get('location')?.split('/').pop());
 
@@ -325,7 +325,7 @@ describe('erasure of data subjects on the local platform', () => {
     await seedContact(account, otherMarker);
     const deleted = await account.admin('DELETE', `/api/v2/contacts/${subject.contact}`);
     const request = await waitFor(account, requestIdOf(deleted), completed);
-    const purgeDue = Date.parse((request.trash as { purge_due_at: string }).purge_due_at);
+    const purgeDue = Date.parse(String(request.trash?.purge_due_at));
     expect(await regionText()).toContain(marker);
 
     // Act: the deadline watch a minute before the 60 days, then a minute after.

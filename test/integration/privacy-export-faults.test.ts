@@ -8,7 +8,7 @@ import { localWorkflowEnvironment } from '../../local/local-environment.ts';
 import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { apiCaller, createTestAccount } from './test-accounts.ts';
-import { runWithFaults } from './workflow-faults.ts';
+import { injectedError, runWithFaults } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.au;
@@ -69,8 +69,6 @@ async function verifiedRequest(verify = true) {
 const runExport = (input: object, wrap: Parameters<typeof runWithFaults>[2]) =>
   runWithFaults(workflow, input, wrap);
 
-const named = (name: string) => Object.assign(new Error('injected'), { name });
-
 describe('privacy export under injected faults (the synthesized workflow on the local interpreter)', () => {
   it('retries a throttled page export and completes as a clean run would', async () => {
     const input = await verifiedRequest();
@@ -79,7 +77,7 @@ describe('privacy export under injected faults (the synthesized workflow on the 
     const execution = await runExport(input, (state, handler) =>
       state === exportStates.exportPage
         ? async (event) => {
-            if (failures++ === 0) throw named('ThrottlingException');
+            if (failures++ === 0) throw injectedError('ThrottlingException');
             return handler(event);
           }
         : handler,
@@ -103,7 +101,7 @@ describe('privacy export under injected faults (the synthesized workflow on the 
     const execution = await runExport(input, (state, handler) =>
       state === exportStates.assemble
         ? async () => {
-            throw named('BundleBroken');
+            throw injectedError('BundleBroken');
           }
         : handler,
     );

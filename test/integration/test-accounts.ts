@@ -51,18 +51,35 @@ export async function settledPrivacyRequest(
   url: string,
   key: string,
   answer: { headers: Headers },
-  done: (request: { status: string; trash?: { state: string } | null }) => boolean = (request) =>
-    request.status === 'completed',
-): Promise<{ status: string; trash?: { state: string } | null }> {
+  done: (request: PrivacyRequestView) => boolean = completed,
+): Promise<PrivacyRequestView> {
   const location = answer.headers.get('location');
   if (!location) throw new Error('The answer names no privacy request');
+  return privacyRequestOnceDone(url, key, location, done);
+}
+
+/** A privacy request as the API shows it, as far as waiting for its workflow needs. */
+export type PrivacyRequestView = Record<string, unknown> & {
+  status: string;
+  trash?: { state: string; purge_due_at?: string } | null;
+};
+
+/** Polls the privacy request at `path` until `done` (or it failed, or 30 s passed); answers its last view. */
+export async function privacyRequestOnceDone(
+  url: string,
+  key: string,
+  path: string,
+  done: (request: PrivacyRequestView) => boolean,
+): Promise<PrivacyRequestView> {
   const call = apiCaller(url);
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const request = (await call('GET', location, key)).body;
+    const request = (await call('GET', path, key)).body as PrivacyRequestView;
     if (done(request) || request.status === 'failed' || Date.now() > deadline) return request;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+export const completed = (request: { status: string }) => request.status === 'completed';
 
 export const restored = (request: { status: string }) => request.status === 'restored';

@@ -34,3 +34,6 @@ export async function runWithFaults(
   await execution.done;
   return execution;
 }
+
+/** An error of the given name, as an AWS SDK or Lambda fault would carry it. */
+export const injectedError = (name: string) => Object.assign(new Error('injected'), { name });

@@ -127,14 +127,6 @@ export class ContactService {
     );
   }
 
-  softDelete(principal: Principal, id: number): Promise<void> {
-    return this.lifecycle.softDelete(principal, contactRef(id));
-  }
-
-  restore(principal: Principal, id: number): Promise<void> {
-    return this.lifecycle.restore(principal, contactRef(id));
-  }
-
   /**
    * The live contact holding an e-mail address, if any; with `includeAgents`, also a contact made an
    * agent (the person keeps the address, e.g. to be a ticket's requester).

@@ -16,10 +16,10 @@ import {
   type PrivacyRequestType,
   privacyExecutionName,
   privacyRequestRef,
-  subjectRequestsKey,
   trashExecutionName,
   type StoredPrivacyRequest,
 } from './privacy-request.ts';
+import { requestsOfSubject } from './subject-requests.ts';
 import type { WorkflowStarter } from './workflow-starter.ts';
 
 export interface PrivacyRequestDependencies {
@@ -193,7 +193,7 @@ export class PrivacyRequestService {
     mode: NonNullable<PrivacyRequestFields['mode']>,
   ): Promise<StoredPrivacyRequest> {
     requireAdmin(principal, `delete ${subject.kind === 'agent' ? 'an agent' : 'a contact'}`);
-    const open = (await this.requestsOf(principal.accountId, subject)).find(
+    const open = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).find(
       (request) =>
         request.fields.type === 'erasure' &&
         request.fields.mode === mode &&
@@ -235,28 +235,10 @@ export class PrivacyRequestService {
   private async requireSubjectData(principal: Principal, subject: SubjectRef): Promise<void> {
     const live = await this.deps.store.get(principal.accountId, { type: subject.kind, id: subject.id });
     if (live && !live.deletedAt && !live.supersededBy) return;
-    const held = (await this.requestsOf(principal.accountId, subject)).some(
+    const held = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).some(
       (request) => request.fields.trash?.state === 'held',
     );
     if (!held) throw new NotFoundError();
-  }
-
-  /** A subject's requests, newest first (listed under the subject). */
-  private async requestsOf(accountId: string, subject: SubjectRef): Promise<StoredPrivacyRequest[]> {
-    const requests: StoredPrivacyRequest[] = [];
-    for (let page = 1, more = true; more; page += 1) {
-      const batch = await this.deps.store.listByParent<PrivacyRequestFields>(
-        accountId,
-        subjectRequestsKey(subject),
-        {
-          page,
-          perPage: 100,
-        },
-      );
-      more = batch.hasMore;
-      requests.push(...batch.records);
-    }
-    return requests;
   }
 
   /**
@@ -294,7 +276,7 @@ export class PrivacyRequestService {
    */
   async restoreSubject(principal: Principal, subject: SubjectRef): Promise<StoredPrivacyRequest | undefined> {
     requireAdmin(principal, 'restore erased data');
-    const latest = (await this.requestsOf(principal.accountId, subject)).find(
+    const latest = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).find(
       (request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'restoring',
     );
     if (!latest) {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { retention } from '#lib/residency/index';
 import { ConflictError, DomainError } from '#domain/errors';
+import { nextChangeAt } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import {
   type AuditEntry,
@@ -14,13 +15,9 @@ import { anonymisedFields } from './agent-anonymisation.ts';
 import { mapBounded } from './bounded.ts';
 import { type ErasureObjects, objectsHeldBy, trashKeyOf } from './erasure-objects.ts';
 import type { ErasureStore } from './erasure-store.ts';
+import { requestsOfSubject } from './subject-requests.ts';
 import type { ExportFiles } from './export-files.ts';
-import {
-  type ErasureOperation,
-  type PrivacyRequestFields,
-  type StoredPrivacyRequest,
-  subjectRequestsKey,
-} from './privacy-request.ts';
+import { type ErasureOperation, type StoredPrivacyRequest } from './privacy-request.ts';
 import { erasureWorkflowActor, type RequestProgress } from './request-progress.ts';
 
 /** A trashed record could not come back: its id or a unique value (e.g. the e-mail) was taken meanwhile. */
@@ -159,23 +156,12 @@ export class SubjectErasure {
 
   /** Earlier soft erasures of the subject whose trash is still held (a later permanent erasure purges it). */
   private async heldTrashesOf(accountId: string, subject: SubjectRef): Promise<number[]> {
-    const held: number[] = [];
-    for (let page = 1, more = true; more; page += 1) {
-      const batch = await this.deps.store.listByParent<PrivacyRequestFields>(
-        accountId,
-        subjectRequestsKey(subject),
-        {
-          page,
-          perPage: 100,
-        },
-      );
-      more = batch.hasMore;
-      for (const request of batch.records) {
-        const state = request.fields.trash?.state;
-        if (state === 'held' || state === 'purging') held.push(request.ref.id);
-      }
-    }
-    return held;
+    const requests = await requestsOfSubject(this.deps.store, accountId, subject);
+    return requests
+      .filter(
+        (request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'purging',
+      )
+      .map((request) => request.ref.id);
   }
 
   /** Handles one page of the work index. */
@@ -282,7 +268,7 @@ export class SubjectErasure {
       const next: StoredRecord<object> = {
         ...record,
         version: record.version + 1,
-        updatedAt: this.laterThan(record),
+        updatedAt: nextChangeAt(record, this.deps.now()),
         fields,
         subjects,
       };
@@ -364,13 +350,6 @@ export class SubjectErasure {
       executions: [execution],
       purged_at: null,
     });
-  }
-
-  /** A timestamp strictly after the record's last change, so its versions order by time. */
-  private laterThan(record: StoredRecord<object>): string {
-    const now = this.deps.now();
-    const floor = new Date(Date.parse(record.updatedAt) + 1);
-    return (now > floor ? now : floor).toISOString();
   }
 }
 

@@ -22,6 +22,12 @@ export interface LifecycleDependencies {
   readonly now: () => Date;
 }
 
+/** A timestamp strictly after the record's last change, so versions order by time within a millisecond. */
+export function nextChangeAt(previous: Pick<StoredRecord<object>, 'updatedAt'>, now: Date): string {
+  const floor = new Date(Date.parse(previous.updatedAt) + 1);
+  return (now > floor ? now : floor).toISOString();
+}
+
 /** The actor of an API call, by id only: the requester acting through a portal token, else the agent. */
 export const actorOf = (principal: Principal): Actor =>
   principal.contactId !== undefined
@@ -182,11 +188,8 @@ export class RecordLifecycle<F extends object> {
     };
   }
 
-  /** A timestamp strictly after the record's last change, so versions order by time within a millisecond. */
   private laterThan(previous: StoredRecord<F>): string {
-    const now = this.deps.now();
-    const floor = new Date(Date.parse(previous.updatedAt) + 1);
-    return (now > floor ? now : floor).toISOString();
+    return nextChangeAt(previous, this.deps.now());
   }
 
   private async translateConflicts(action: () => Promise<void>): Promise<void> {

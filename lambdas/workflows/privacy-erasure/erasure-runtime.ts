@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '#adapters/aws-clients';
+import { parseEnvironment } from '#lib/platform/function-environment';
 import { DynamoErasureStore } from '#adapters/dynamo-erasure-store';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
@@ -27,12 +28,7 @@ let runtime: ErasureRuntime | undefined;
 /** Made once per container: the region's table, the buckets records keep objects in, the trash. */
 export function getErasureRuntime(): ErasureRuntime {
   if (!runtime) {
-    const result = privacyErasureEnvironmentSchema.safeParse(process.env);
-    if (!result.success) {
-      const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new Error(`Invalid function environment: ${names}`);
-    }
-    const env = result.data;
+    const env = parseEnvironment(privacyErasureEnvironmentSchema);
     const clients = createAwsClients();
     const store = new DynamoRecordStore(clients.dynamo, env.TABLE_NAME);
     const erasureStore = new DynamoErasureStore(clients.dynamo, env.TABLE_NAME);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordableErrorName } from '../workflow-error.ts';
 import { erasureOperations } from '#domain/privacy/privacy-request';
 import { type ErasureRuntime, getErasureRuntime } from './erasure-runtime.ts';
 
@@ -69,12 +70,11 @@ export const recordOutcome = erasureTask(async function recordOutcome({ erasure 
 
 /** The workflow's Catch: records the error's name (never its cause, which may quote data). */
 export const markFailed = erasureTask(async function markFailed({ progress }, input) {
-  const name = input.error?.Error ?? 'UnknownError';
   await progress.failOperation(
     input.accountId,
     input.requestId,
     input.operation,
-    /^[A-Za-z0-9_.:-]{1,128}$/.test(name) ? name : 'UnknownError',
+    recordableErrorName(input.error),
   );
   return { failed: true };
 });

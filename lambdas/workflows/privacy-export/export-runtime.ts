@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '#adapters/aws-clients';
+import { parseEnvironment } from '#lib/platform/function-environment';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3ExportFiles } from '#adapters/s3-export-files';
 import { RequestProgress } from '#domain/privacy/request-progress';
@@ -21,12 +22,7 @@ let runtime: ExportRuntime | undefined;
 /** Made once per container: the region's records table and exports bucket. */
 export function getExportRuntime(): ExportRuntime {
   if (!runtime) {
-    const result = privacyExportEnvironmentSchema.safeParse(process.env);
-    if (!result.success) {
-      const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new Error(`Invalid function environment: ${names}`);
-    }
-    const env = result.data;
+    const env = parseEnvironment(privacyExportEnvironmentSchema);
     const clients = createAwsClients();
     const store = new DynamoRecordStore(clients.dynamo, env.TABLE_NAME);
     const now = () => new Date();

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { recordableErrorName } from '../workflow-error.ts';
 import { getExportRuntime, type ExportRuntime } from './export-runtime.ts';
 
 const id = z.number().int().positive();
@@ -67,11 +68,6 @@ export const publishBundle = exportTask(async function publishBundle(runtime, in
 
 /** The workflow's Catch: records the error's name (never its cause, which may quote data). */
 export const markFailed = exportTask(async function markFailed({ progress }, input) {
-  const name = input.error?.Error ?? 'UnknownError';
-  await progress.fail(
-    input.accountId,
-    input.requestId,
-    /^[A-Za-z0-9_.:-]{1,128}$/.test(name) ? name : 'UnknownError',
-  );
+  await progress.fail(input.accountId, input.requestId, recordableErrorName(input.error));
   return { failed: true };
 });

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '#adapters/aws-clients';
+import { parseEnvironment } from '#lib/platform/function-environment';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3RecordingMover } from '#adapters/s3-recording-mover';
 import { RecordingTransfer } from '#domain/calls/recording-transfer';
@@ -20,12 +21,7 @@ let runtime: TransferRuntime | undefined;
 /** Made once per container: the staging side in this region, the home side in the home region. */
 export function getTransferRuntime(): TransferRuntime {
   if (!runtime) {
-    const result = recordingTransferEnvironmentSchema.safeParse(process.env);
-    if (!result.success) {
-      const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
-      throw new Error(`Invalid function environment: ${names}`);
-    }
-    const env = result.data;
+    const env = parseEnvironment(recordingTransferEnvironmentSchema);
     const clients = createAwsClients();
     const mover = new S3RecordingMover(
       { client: clients.s3, bucket: env.STAGING_BUCKET },
