@@ -1,6 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Chain,
@@ -15,10 +15,9 @@ import { Construct } from 'constructs';
 import { privacyExportStateMachineName } from '#lib/platform/names';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
-import { lambdaTask, workflowStateMachine } from './workflow-parts.ts';
+import { grantDataKeyVia, grantObjectPrefix, lambdaTask, workflowStateMachine } from './workflow-parts.ts';
 
 export interface PrivacyExportWorkflowProps {
   readonly region: HostingRegionKey;
@@ -64,7 +63,6 @@ export class PrivacyExportWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivacyExportWorkflowProps) {
     super(scope, id);
-    const stack = Stack.of(this);
     const fn = (name: string, handler: string, description: string) =>
       new PlatformFunction(this, name, {
         entry: tasksEntry,
@@ -92,27 +90,15 @@ export class PrivacyExportWorkflow extends Construct {
     };
     this.tasks = tasks;
 
-    const exportObjects = `${stack.formatArn({ service: 's3', region: '', account: '', resource: props.exportsBucketName })}/exports/*`;
-    const allowExports = (role: Role, actions: string[]) => {
-      role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [exportObjects] }));
-      acknowledgeNagRule(
+    const allowExports = (role: Role, actions: string[]) =>
+      grantObjectPrefix(
         role,
-        `AwsSolutions-IAM5[Resource::${nagFindingFor(role, exportObjects)}]`,
+        props.exportsBucketName,
+        'exports/',
+        actions,
         'Export keys are made per request at run time; the wildcard spans the exports/ prefix of one bucket.',
       );
-    };
-    const useDataKey = (role: Role, services: string[]) =>
-      role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-          resources: [props.dataKey.keyArn],
-          conditions: {
-            StringEquals: {
-              'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`),
-            },
-          },
-        }),
-      );
+    const useDataKey = (role: Role, services: string[]) => grantDataKeyVia(role, props.dataKey, services);
     // Every task reads the request (or changes its status) in the region's table.
     for (const task of Object.values(tasks)) grantRecordTableAccess(task.role, props.tableName);
     for (const task of [tasks.markRunning, tasks.markFailed]) useDataKey(task.role, ['dynamodb']);

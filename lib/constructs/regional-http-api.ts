@@ -12,7 +12,12 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
-import { httpApiName, privacyExportStateMachineName, stateMachineArn } from '#lib/platform/names';
+import {
+  httpApiName,
+  migrationStateMachineName,
+  privacyExportStateMachineName,
+  stateMachineArn,
+} from '#lib/platform/names';
 import { metricsNamespace } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
@@ -29,6 +34,8 @@ export interface RegionalDataAccess {
   readonly attachments: SecureBucket;
   readonly trash: SecureBucket;
   readonly exports: SecureBucket;
+  /** Only the migrations function reads and writes it. */
+  readonly migrations: SecureBucket;
   /** Only in regions that store call recordings (US, EEA). */
   readonly recordings?: SecureBucket;
   /** Encrypts the table and the buckets. */
@@ -113,6 +120,12 @@ export class RegionalHttpApi extends Construct {
       stack.account,
       privacyExportStateMachineName(region),
     );
+    const migrationArn = stateMachineArn(
+      stack.partition,
+      stack.region,
+      stack.account,
+      migrationStateMachineName(region),
+    );
     const functions = {} as Record<ApiFunctionName, PlatformFunction>;
     for (const [name, spec] of Object.entries(apiFunctions) as [
       ApiFunctionName,
@@ -137,6 +150,10 @@ export class RegionalHttpApi extends Construct {
               RECORDING_STAGING_REGION: props.recordingStaging.awsRegion,
             }),
           ...(name === 'privacyRequests' && { PRIVACY_STATE_MACHINE_ARN: privacyExportArn }),
+          ...(name === 'migrations' && {
+            MIGRATIONS_BUCKET: data.migrations.bucketName,
+            MIGRATION_STATE_MACHINE_ARN: migrationArn,
+          }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
@@ -149,6 +166,17 @@ export class RegionalHttpApi extends Construct {
             resources: [privacyExportArn],
           }),
         );
+      }
+      if (name === 'migrations') {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'StartMigration',
+            actions: ['states:StartExecution'],
+            resources: [migrationArn],
+          }),
+        );
+        // Presigns uploads and report downloads, and checks uploads arrived.
+        data.migrations.grantObjectReadWrite(fn.role);
       }
       if (name === 'calls' && props.recordingStaging) grantRecordingStaging(fn.role, props.recordingStaging);
       data.table.grantRecordAccess(fn.role);

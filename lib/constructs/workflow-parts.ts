@@ -1,5 +1,6 @@
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   DefinitionBody,
@@ -12,7 +13,7 @@ import {
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { acknowledgeNagRule } from './nag-acknowledgements.ts';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import type { PlatformFunction } from './platform-function.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
 
@@ -118,4 +119,36 @@ export function workflowStateMachine(
       }),
   );
   return { stateMachine, executionAlarms };
+}
+
+/**
+ * Lets a task's role act on the objects under `prefix` of a bucket of its region (named, not
+ * referenced); keys are made at run time, hence the wildcard, acknowledged with `reason`.
+ */
+export function grantObjectPrefix(
+  role: Role,
+  bucketName: string,
+  prefix: string,
+  actions: string[],
+  reason: string,
+) {
+  const objects = `${Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName })}/${prefix}*`;
+  role.addToPrincipalPolicy(new PolicyStatement({ actions, resources: [objects] }));
+  acknowledgeNagRule(role, `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objects)}]`, reason);
+}
+
+/** Lets a task's role use the region's data key, only through `services` (e.g. dynamodb, s3) of its region. */
+export function grantDataKeyVia(role: Role, dataKey: IKey, services: string[]) {
+  const stack = Stack.of(role);
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [dataKey.keyArn],
+      conditions: {
+        StringEquals: {
+          'kms:ViaService': services.map((service) => `${service}.${stack.region}.amazonaws.com`),
+        },
+      },
+    }),
+  );
 }

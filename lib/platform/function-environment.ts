@@ -27,6 +27,12 @@ export const functionEnvironmentSchema = z.object({
     .string()
     .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/)
     .optional(),
+  /** Only the migrations function has these: the region's migrations bucket and the workflow it starts. */
+  MIGRATIONS_BUCKET: z.string().min(3).optional(),
+  MIGRATION_STATE_MACHINE_ARN: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:states:[a-z0-9-]+:[0-9]{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/)
+    .optional(),
   /** Requests per minute an account may make to this region's API unless its key says otherwise. */
   RATE_LIMIT_PER_MINUTE: z
     .string()
@@ -48,7 +54,15 @@ export type FunctionEnvironment = z.infer<typeof functionEnvironmentSchema>;
 
 /** Parses the environment, naming every missing or invalid variable (never their values). */
 export function parseFunctionEnvironment(env: NodeJS.ProcessEnv = process.env): FunctionEnvironment {
-  const result = functionEnvironmentSchema.safeParse(env);
+  return parseEnvironment(functionEnvironmentSchema, env);
+}
+
+/** Parses an environment with `schema`, naming every missing or invalid variable (never their values). */
+export function parseEnvironment<S extends z.ZodType>(
+  schema: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<S> {
+  const result = schema.safeParse(env);
   if (!result.success) {
     const names = result.error.issues.map((issue) => issue.path.join('.')).join(', ');
     throw new Error(`Invalid function environment: ${names}`);

@@ -47,6 +47,9 @@ export const logCopyReplicationRoleName = (region: HostingRegionKey) =>
 export const privacyExportStateMachineName = (region: HostingRegionKey) =>
   `${lowerPrefix}-${region}-privacy-export`;
 
+/** The state machine that imports a migration in a hosting region (named: the API builds its ARN). */
+export const migrationStateMachineName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-migration`;
+
 /** The ARN of a named state machine, built without a reference to the stack that makes it. */
 export const stateMachineArn = (partition: string, awsRegion: string, awsAccountId: string, name: string) =>
   `arn:${partition}:states:${awsRegion}:${awsAccountId}:stateMachine:${name}`;

@@ -1,5 +1,6 @@
 import { CrossStackReferences, ReferenceStrength, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { MigrationWorkflow } from '#lib/constructs/migration-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
@@ -13,7 +14,8 @@ export interface WorkflowStackProps extends StackProps {
 
 /**
  * The Step Functions workflows of a hosting region (stateless, redeploys freely): in every region the
- * export of a data subject's data (processing only that region's table and exports bucket). In the
+ * export of a data subject's data (processing only that region's table and exports bucket) and the
+ * import of migrations (that region's table and migrations bucket). In the
  * recording staging region (US) it also holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
  * bucket, table and key by their deterministic names, so it deploys without the EEA stacks, but a
  * transfer only succeeds once the EEA data stack exists: deploy `Helpdesk-eea-Data` first.
@@ -21,6 +23,7 @@ export interface WorkflowStackProps extends StackProps {
 export class WorkflowStack extends Stack {
   readonly recordingTransfer?: RecordingTransferWorkflow;
   readonly privacyExport: PrivacyExportWorkflow;
+  readonly migration: MigrationWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -45,6 +48,13 @@ export class WorkflowStack extends Stack {
       region,
       tableName: data.table.tableName,
       exportsBucketName: data.bucket('exports').bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.migration = new MigrationWorkflow(this, 'Migration', {
+      region,
+      tableName: data.table.tableName,
+      migrationsBucketName: data.bucket('migrations').bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });
