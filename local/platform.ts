@@ -34,7 +34,10 @@ export interface LocalEndpoints {
   readonly emulators: EmulatorEndpoints;
   /** The local Step Functions endpoint of each region that runs workflows. */
   readonly workflows: Partial<
-    Record<HostingRegionKey, { readonly url: string; readonly stateMachines: string[] }>
+    Record<
+      HostingRegionKey,
+      { readonly url: string; readonly stateMachines: string[]; readonly pid?: number }
+    >
   >;
 }
 
@@ -92,7 +95,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         started.servers.push(child);
         const message = await ready;
         workflowServers.push(child);
-        return [region, { url: String(message.url), stateMachines: message.workflows as string[] }] as const;
+        const endpoint = {
+          url: String(message.url),
+          stateMachines: message.workflows as string[],
+          pid: child.pid,
+        };
+        return [region, endpoint] as const;
       }),
     );
     const workflowEndpoints = new Map(workflows.map(([region, endpoint]) => [region, endpoint.url]));

@@ -285,7 +285,8 @@ export class DynamoRecordStore implements RecordStore {
     );
   }
 
-  private createItems(record: StoredRecord<object>, audit: AuditEntry): TransactItem[] {
+  /** The items creating `record` writes: the record, its claims and lookups, subject links, audit entry. */
+  createItems(record: StoredRecord<object>, audit: AuditEntry): TransactItem[] {
     return [
       {
         Put: {

@@ -25,6 +25,23 @@ interface SourceLine {
   readonly terminated: boolean;
 }
 
+/** Which line of a chunk (0 its first) holds bytes that are not UTF-8; a newline byte is never inside a character. */
+function firstBadLine(chunk: Uint8Array): number {
+  let start = 0;
+  for (let index = 0; start <= chunk.length; index++) {
+    const end = chunk.indexOf(0x0a, start);
+    const piece = chunk.subarray(start, end < 0 ? chunk.length : end);
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(piece);
+    } catch {
+      return index;
+    }
+    if (end < 0) break;
+    start = end + 1;
+  }
+  return 0;
+}
+
 /**
  * The lines of a UTF-8 byte stream, in bounded memory (one line at a time). Bytes that are not UTF-8
  * fail the file: decoding them into replacement characters would import corrupted text.
@@ -38,7 +55,8 @@ async function* linesOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>):
     try {
       return chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
     } catch {
-      throw new MalformedFileError(entity, line, `The file is not UTF-8 text (line ${line}).`);
+      const at = line + (chunk ? firstBadLine(chunk) : 0);
+      throw new MalformedFileError(entity, at, `The file is not UTF-8 text (line ${at}).`);
     }
   };
   const take = (text: string) => {
