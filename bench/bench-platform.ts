@@ -12,9 +12,10 @@ import { type LocalEndpoints, startLocalPlatform } from '../local/platform.ts';
  */
 export async function withBenchPlatform(
   bench: (endpoints: LocalEndpoints, dynamo: DynamoDBDocumentClient) => Promise<void>,
+  options: { workflowHeapMiB?: number } = {},
 ): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
-  const platform = await startLocalPlatform({ stateDir });
+  const platform = await startLocalPlatform({ stateDir, ...options });
   const dynamo = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: platform.endpoints.emulators.dynamodb,
