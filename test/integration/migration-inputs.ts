@@ -1,9 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { MigrationFile } from '../../scripts/migration-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'helpdesk-migration-inputs-'));
+// Removed after the test file that wrote them.
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let count = 0;
 
 /** Writes a test's input file (text lines, or raw bytes) and describes it for the migration client. */
