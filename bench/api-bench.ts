@@ -1,12 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { recordPk, RECORD_SK, parentPk } from '../lambdas/adapters/record-keys.ts';
-import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
-import { startLocalPlatform } from '../local/platform.ts';
+import { withBenchPlatform } from './bench-platform.ts';
 import { measurePair, printComparison } from './measure.ts';
 
 /**
@@ -14,17 +9,8 @@ import { measurePair, printComparison } from './measure.ts';
  * operation beside the raw DynamoDB call for the same keys, all measured in this run.
  */
 export async function runApiBench(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
-  const platform = await startLocalPlatform({ stateDir });
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: platform.endpoints.emulators.dynamodb,
-      region: localSigningRegion,
-      credentials: localCredentials,
-    }),
-  );
-  try {
-    const { url, apiKey, accountId, table } = platform.endpoints.regions.eea;
+  await withBenchPlatform(async (endpoints, dynamo) => {
+    const { url, apiKey, accountId, table } = endpoints.regions.eea;
     const authorization = `Basic ${Buffer.from(`${apiKey}:X`).toString('base64')}`;
     const api = async (
       method: string,
@@ -117,9 +103,5 @@ export async function runApiBench(): Promise<void> {
       },
     );
     printComparison([{ ...read, target: 2 }, list, write]);
-  } finally {
-    dynamo.destroy();
-    await platform.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  });
 }

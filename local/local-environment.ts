@@ -4,9 +4,11 @@ import {
   functionEnvironmentSchema,
   metricsNamespace,
 } from '#lib/platform/function-environment';
+import { migrationEnvironmentSchema } from '#lib/platform/migration-environment';
 import {
   bucketName,
   keyAlias,
+  migrationStateMachineName,
   privacyErasureStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
@@ -80,6 +82,16 @@ export function localFunctionEnvironment(
         localAwsAccountId,
         privacyErasureStateMachineName(region),
       ),
+    // One local process serves every function of the region: it has the migrations function's settings too.
+    MIGRATIONS_BUCKET: names.buckets.migrations,
+    MIGRATION_STATE_MACHINE_ARN:
+      workflows &&
+      stateMachineArn(
+        'aws',
+        hostingRegions[region].awsRegion,
+        localAwsAccountId,
+        migrationStateMachineName(region),
+      ),
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   });
@@ -124,7 +136,14 @@ export function localWorkflowEnvironment(
     TRASH_BUCKET: names.buckets.trash,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
   });
+  const migration = migrationEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    MIGRATIONS_BUCKET: names.buckets.migrations,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-migration',
+  });
   return {
+    ...migration,
     ...privacyExport,
     ...definedOnly(privacyErasure),
     ...definedOnly(transfer),

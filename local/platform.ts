@@ -34,7 +34,10 @@ export interface LocalEndpoints {
   readonly emulators: EmulatorEndpoints;
   /** The local Step Functions endpoint of each region that runs workflows. */
   readonly workflows: Partial<
-    Record<HostingRegionKey, { readonly url: string; readonly stateMachines: string[] }>
+    Record<
+      HostingRegionKey,
+      { readonly url: string; readonly stateMachines: string[]; readonly pid?: number }
+    >
   >;
 }
 
@@ -49,6 +52,8 @@ export interface LocalPlatformOptions {
   readonly stateDir: string;
   /** The recording hold in seconds (default: RECORDING_HOLD_SECONDS, else the deployed 600). */
   readonly recordingHoldSeconds?: number;
+  /** A V8 heap limit for the workflow processes, in MiB (the bench proves imports stream within one). */
+  readonly workflowHeapMiB?: number;
   /** How long the API trusts an agent's ticket scope, in seconds (default: the deployed 5). */
   readonly ticketScopeCacheSeconds?: number;
 }
@@ -88,11 +93,17 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
         const { child, ready } = startChild('workflows/workflow-server.ts', logFile, {
           ...localWorkflowEnvironment(region, emulators),
           ...(hold !== undefined && { RECORDING_HOLD_SECONDS: String(hold) }),
+          ...(options.workflowHeapMiB && { NODE_OPTIONS: `--max-old-space-size=${options.workflowHeapMiB}` }),
         });
         started.servers.push(child);
         const message = await ready;
         workflowServers.push(child);
-        return [region, { url: String(message.url), stateMachines: message.workflows as string[] }] as const;
+        const endpoint = {
+          url: String(message.url),
+          stateMachines: message.workflows as string[],
+          pid: child.pid,
+        };
+        return [region, endpoint] as const;
       }),
     );
     const workflowEndpoints = new Map(workflows.map(([region, endpoint]) => [region, endpoint.url]));

@@ -7,14 +7,17 @@ import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
+import type { MigrationFiles, MigrationLedger } from '#domain/migrations/migration-files';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
 import { createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
+import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { newRecordId } from './record-ids.ts';
+import { S3MigrationFiles } from './s3-migration-files.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
 
@@ -37,6 +40,12 @@ export interface Runtime {
   readonly exportWorkflow?: WorkflowStarter;
   /** The region's erasure workflow, for the functions whose calls erase or restore. */
   readonly erasureWorkflow?: WorkflowStarter;
+  /** The migrations bucket, ledger and workflow (only the migrations function has them). */
+  readonly migrations?: {
+    readonly files: MigrationFiles;
+    readonly ledger: MigrationLedger;
+    readonly workflow?: WorkflowStarter;
+  };
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -77,6 +86,15 @@ export function getRuntime(): Runtime {
         : undefined,
       erasureWorkflow: env.ERASURE_STATE_MACHINE_ARN
         ? new SfnWorkflowStarter(clients.sfn, env.ERASURE_STATE_MACHINE_ARN)
+        : undefined,
+      migrations: env.MIGRATIONS_BUCKET
+        ? {
+            files: new S3MigrationFiles(clients.s3, env.MIGRATIONS_BUCKET),
+            ledger: new DynamoMigrationLedger(clients.dynamo, env.TABLE_NAME),
+            workflow: env.MIGRATION_STATE_MACHINE_ARN
+              ? new SfnWorkflowStarter(clients.sfn, env.MIGRATION_STATE_MACHINE_ARN)
+              : undefined,
+          }
         : undefined,
       rateLimit: {
         limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),

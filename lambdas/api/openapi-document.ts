@@ -46,6 +46,8 @@ import {
   verifyPrivacyRequestSchema,
 } from '#domain/privacy/privacy-request';
 import { privacyRequestListQuerySchema } from './privacy-requests.ts';
+import { createMigrationSchema } from '#domain/migrations/migration';
+import { migrationListQuerySchema } from './migrations.ts';
 
 interface Operation {
   readonly summary: string;
@@ -408,6 +410,27 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary:
       "Restore a completed soft erasure while its trash is held (admins); the request becomes 'restored'",
     success: 202,
+  },
+  'POST /api/v2/migrations': {
+    summary:
+      "Create a migration (admins; our addition): `source` (zendesk, native) and `files` (`entity`, `format` ndjson or csv); answers each file with a presigned `upload_url` (PUT with its Content-Type, 1 hour) into the region's migrations bucket",
+    body: createMigrationSchema,
+    success: 201,
+  },
+  'GET /api/v2/migrations': {
+    summary: 'List migrations, most recently changed first (admins)',
+    query: migrationListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/migrations/{id}': {
+    summary:
+      'View a migration (admins): status, `counts` (total, imported, skipped, failed; live while it runs), `failure`, and once completed `error_report_url` (NDJSON: line, source_id, field, reason; 1 hour)',
+    success: 200,
+  },
+  'POST /api/v2/migrations/{id}/start': {
+    summary:
+      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<id>-<run>; a running one is answered as it is; a finished one runs again, skipping what it imported',
+    success: 200,
   },
 };
 

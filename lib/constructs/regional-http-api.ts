@@ -14,6 +14,7 @@ import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import {
   httpApiName,
+  migrationStateMachineName,
   privacyErasureStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
@@ -34,6 +35,8 @@ export interface RegionalDataAccess {
   readonly attachments: SecureBucket;
   readonly trash: SecureBucket;
   readonly exports: SecureBucket;
+  /** Only the migrations function reads and writes it. */
+  readonly migrations: SecureBucket;
   /** Only in regions that store call recordings (US, EEA). */
   readonly recordings?: SecureBucket;
   /** Encrypts the table and the buckets. */
@@ -127,6 +130,12 @@ export class RegionalHttpApi extends Construct {
     // The calls that erase or restore: admins' v2 deletions and the privacy requests API.
     const startsErasures = (name: ApiFunctionName) =>
       name === 'privacyRequests' || name === 'contacts' || name === 'agents';
+    const migrationArn = stateMachineArn(
+      stack.partition,
+      stack.region,
+      stack.account,
+      migrationStateMachineName(region),
+    );
     const functions = {} as Record<ApiFunctionName, PlatformFunction>;
     for (const [name, spec] of Object.entries(apiFunctions) as [
       ApiFunctionName,
@@ -152,6 +161,10 @@ export class RegionalHttpApi extends Construct {
             }),
           ...(name === 'privacyRequests' && { PRIVACY_STATE_MACHINE_ARN: privacyExportArn }),
           ...(startsErasures(name) && { ERASURE_STATE_MACHINE_ARN: privacyErasureArn }),
+          ...(name === 'migrations' && {
+            MIGRATIONS_BUCKET: data.migrations.bucketName,
+            MIGRATION_STATE_MACHINE_ARN: migrationArn,
+          }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
@@ -173,6 +186,17 @@ export class RegionalHttpApi extends Construct {
             resources: [privacyErasureArn],
           }),
         );
+      }
+      if (name === 'migrations') {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'StartMigration',
+            actions: ['states:StartExecution'],
+            resources: [migrationArn],
+          }),
+        );
+        // Presigns uploads and report downloads, and checks uploads arrived.
+        data.migrations.grantObjectReadWrite(fn.role);
       }
       if (name === 'calls' && props.recordingStaging) grantRecordingStaging(fn.role, props.recordingStaging);
       data.table.grantRecordAccess(fn.role);

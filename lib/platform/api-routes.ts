@@ -27,6 +27,7 @@ export const apiFunctions = {
     entry: 'lambdas/api/privacy-requests.ts',
     description: "Data subjects' requests: export and erasure",
   },
+  migrations: { entry: 'lambdas/api/migrations.ts', description: 'Migration imports from other helpdesks' },
 } as const;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -155,4 +156,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/verify', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/reject', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/restore', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/migrations', function: 'migrations' },
+  { method: 'GET', path: '/api/v2/migrations', function: 'migrations' },
+  { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },
+  { method: 'POST', path: '/api/v2/migrations/{id}/start', function: 'migrations' },
 ];

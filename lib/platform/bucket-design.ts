@@ -20,6 +20,7 @@ export const bucketKinds = [
   'trash',
   'exports',
   'eea-log-copies',
+  'migrations',
 ] as const;
 export type BucketKind = (typeof bucketKinds)[number];
 
@@ -87,6 +88,14 @@ export const bucketDesigns: readonly BucketDesign[] = [
     versioned: true,
     expireAfterDays: retention.eeaLogCopyDays,
     regions: [eeaRegionKey],
+  },
+  {
+    kind: 'migrations',
+    purpose: 'uploaded migration exports, their chunks and error reports, in the account home region',
+    // Not versioned: a re-upload replaces a file, and no old copy of imported data should linger.
+    versioned: false,
+    expireAfterDays: retention.migrationDays,
+    regions: everyRegion,
   },
 ];
 

@@ -30,6 +30,9 @@ export const functionEnvironmentSchema = z.object({
   PRIVACY_STATE_MACHINE_ARN: stateMachineArnSchema.optional(),
   /** The functions whose calls erase (privacy requests, contacts, agents): the region's erasure workflow. */
   ERASURE_STATE_MACHINE_ARN: stateMachineArnSchema.optional(),
+  /** Only the migrations function has these: the region's migrations bucket and the workflow it starts. */
+  MIGRATIONS_BUCKET: z.string().min(3).optional(),
+  MIGRATION_STATE_MACHINE_ARN: stateMachineArnSchema.optional(),
   /** Requests per minute an account may make to this region's API unless its key says otherwise. */
   RATE_LIMIT_PER_MINUTE: z
     .string()

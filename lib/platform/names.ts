@@ -50,6 +50,8 @@ export const privacyExportStateMachineName = (region: HostingRegionKey) =>
 /** The state machine that erases a data subject (and restores or purges a soft erasure's trash) in a region. */
 export const privacyErasureStateMachineName = (region: HostingRegionKey) =>
   `${lowerPrefix}-${region}-privacy-erasure`;
+/** The state machine that imports a migration in a hosting region (named: the API builds its ARN). */
+export const migrationStateMachineName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-migration`;
 
 /** The ARN of a named state machine, built without a reference to the stack that makes it. */
 export const stateMachineArn = (partition: string, awsRegion: string, awsAccountId: string, name: string) =>

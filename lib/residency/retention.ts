@@ -23,6 +23,12 @@ export const retention = {
   noncurrentVersionDays: 1,
   /** Daily backups stay in the region's vault this long. */
   backupDays: 35,
+  /**
+   * Migration uploads, their chunks and error reports: deleted two weeks after upload. They copy data
+   * already imported into the table (and the report names source ids), so they are kept only as long
+   * as an operator may need them to re-run or resume a migration and read its report.
+   */
+  migrationDays: 14,
   /** GDPR Art. 12(3): one month to answer a data subject's request. */
   subjectRequestMonths: 1,
 } as const;

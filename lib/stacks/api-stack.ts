@@ -47,6 +47,7 @@ export class ApiStack extends Stack {
         attachments: data.bucket('attachments'),
         trash: data.bucket('trash'),
         exports: data.bucket('exports'),
+        migrations: data.bucket('migrations'),
         recordings: data.buckets.get('recordings'),
         dataKey: data.keys.data,
       },

@@ -1,6 +1,7 @@
 import { CrossStackReferences, ReferenceStrength, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { PrivacyErasureWorkflow } from '#lib/constructs/privacy-erasure-workflow';
+import { MigrationWorkflow } from '#lib/constructs/migration-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
@@ -15,7 +16,8 @@ export interface WorkflowStackProps extends StackProps {
 /**
  * The Step Functions workflows of a hosting region (stateless, redeploys freely): in every region the
  * export of a data subject's data and their erasure (with the restore and purge of soft erasures' trash and
- * the hourly deadline watch), processing only that region's table and buckets. In the
+ * the hourly deadline watch), and the import of migrations, processing only that region's table and
+ * buckets. In the
  * recording staging region (US) it also holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
  * bucket, table and key by their deterministic names, so it deploys without the EEA stacks, but a
  * transfer only succeeds once the EEA data stack exists: deploy `Helpdesk-eea-Data` first.
@@ -24,6 +26,7 @@ export class WorkflowStack extends Stack {
   readonly recordingTransfer?: RecordingTransferWorkflow;
   readonly privacyExport: PrivacyExportWorkflow;
   readonly privacyErasure: PrivacyErasureWorkflow;
+  readonly migration: MigrationWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -57,6 +60,13 @@ export class WorkflowStack extends Stack {
       attachmentsBucketName: data.bucket('attachments').bucketName,
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,
       trashBucketName: data.bucket('trash').bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.migration = new MigrationWorkflow(this, 'Migration', {
+      region,
+      tableName: data.table.tableName,
+      migrationsBucketName: data.bucket('migrations').bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

@@ -56,10 +56,10 @@ describe.each(hostingRegionKeys)('data stack of %s', (region) => {
     it('has call recordings only in the US and the EEA, staging only in the US, log copies only in the EEA', () => {
       // Prepare
       const expected: Record<HostingRegionKey, BucketKind[]> = {
-        us: ['attachments', 'recordings', 'recording-staging', 'logs', 'trash', 'exports'],
-        eea: ['attachments', 'recordings', 'logs', 'trash', 'exports', 'eea-log-copies'],
-        in: ['attachments', 'logs', 'trash', 'exports'],
-        au: ['attachments', 'logs', 'trash', 'exports'],
+        us: ['attachments', 'recordings', 'recording-staging', 'logs', 'trash', 'exports', 'migrations'],
+        eea: ['attachments', 'recordings', 'logs', 'trash', 'exports', 'eea-log-copies', 'migrations'],
+        in: ['attachments', 'logs', 'trash', 'exports', 'migrations'],
+        au: ['attachments', 'logs', 'trash', 'exports', 'migrations'],
       };
 
       // Act
@@ -76,6 +76,7 @@ describe.each(hostingRegionKeys)('data stack of %s', (region) => {
         trash: retention.trashDays,
         'eea-log-copies': retention.eeaLogCopyDays,
         exports: retention.exportDays,
+        migrations: retention.migrationDays,
       };
       const buckets = bucketsByKind(data(), region);
 

@@ -136,3 +136,13 @@ export function statementsOf(
       condition: s.Condition,
     }));
 }
+
+/** The Workflows stack of every region, from a synthesized platform. */
+export function workflowStacksOf(platform: SynthesizedPlatform): Record<HostingRegionKey, SynthesizedStack> {
+  return Object.fromEntries(
+    hostingRegionKeys.map((region) => {
+      const json = platform.assembly.getStackByName(stackNames(region).workflows).template;
+      return [region, { template: Template.fromJSON(json), json }];
+    }),
+  ) as Record<HostingRegionKey, SynthesizedStack>;
+}

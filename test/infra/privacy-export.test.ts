@@ -1,7 +1,6 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { exportPageConcurrency, exportStates } from '#lib/constructs/privacy-export-workflow';
-import { privacyExportStateMachineName, stackNames } from '#lib/platform/names';
+import { privacyExportStateMachineName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 import {
   arnText,
@@ -10,17 +9,15 @@ import {
   type SynthesizedStack,
   statementsOf,
   synthesizePlatform,
+  workflowStacksOf,
 } from './platform.ts';
 
 let platform: SynthesizedPlatform;
-const workflowStacks = {} as Record<HostingRegionKey, SynthesizedStack>;
+let workflowStacks: Record<HostingRegionKey, SynthesizedStack>;
 
 beforeAll(() => {
   platform = synthesizePlatform();
-  for (const region of hostingRegionKeys) {
-    const json = platform.assembly.getStackByName(stackNames(region).workflows).template;
-    workflowStacks[region] = { template: Template.fromJSON(json), json };
-  }
+  workflowStacks = workflowStacksOf(platform);
 }, 120_000);
 
 type State = Record<string, unknown>;

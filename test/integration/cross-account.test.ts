@@ -131,6 +131,7 @@ beforeAll(async () => {
     channel: 'email',
   });
   own(`${v}/privacy/requests/`, privacyRequest);
+  own(`${v}/migrations/`, await make(`${v}/migrations`, { source: 'zendesk', files: [{ entity: 'users' }] }));
   own(`${v}/contacts/`, contact);
   own(`${v}/tickets/`, ticket);
   own(`${v}/conversations/`, conversation, `${v}/tickets/${ticket}/conversations`);

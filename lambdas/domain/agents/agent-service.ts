@@ -58,6 +58,19 @@ export const deriveAgent = (record: StoredAgent): StoredAgent => ({
   subjects: [{ kind: 'agent', id: record.ref.id }],
 });
 
+/** What an agent has unless said otherwise. */
+export const agentDefaults = {
+  phone: null,
+  mobile: null,
+  job_title: null,
+  language: 'en',
+  time_zone: 'UTC',
+  signature: null,
+  occasional: false,
+  ticket_scope: 1,
+  group_ids: [],
+} as const satisfies Partial<AgentFields>;
+
 export function newAgent(
   accountId: string,
   id: number,
@@ -70,18 +83,7 @@ export function newAgent(
     version: 1,
     createdAt: at,
     updatedAt: at,
-    fields: {
-      phone: null,
-      mobile: null,
-      job_title: null,
-      language: 'en',
-      time_zone: 'UTC',
-      signature: null,
-      occasional: false,
-      ticket_scope: 1,
-      group_ids: [],
-      ...fields,
-    },
+    fields: { ...agentDefaults, ...fields },
     subjects: [],
   });
 }

@@ -34,7 +34,7 @@ export const updateCompanySchema = companyFieldsSchema
     path: ['body'],
   });
 
-const defaults: Omit<CompanyFields, 'name'> = {
+export const companyDefaults: Omit<CompanyFields, 'name'> = {
   description: null,
   note: null,
   domains: [],
@@ -49,7 +49,7 @@ const companyRef = (id: number): RecordRef => ({ type: 'company', id });
 export type StoredCompany = StoredRecord<CompanyFields>;
 
 /** Company names are unique per account, compared without case. */
-const deriveCompany = (record: StoredCompany): StoredCompany => ({
+export const deriveCompany = (record: StoredCompany): StoredCompany => ({
   ...record,
   subjects: [],
   uniqueValues: { name: record.fields.name.trim().toLowerCase() },
@@ -75,7 +75,7 @@ export class CompanyService {
       version: 1,
       createdAt: at,
       updatedAt: at,
-      fields: { ...defaults, ...input },
+      fields: { ...companyDefaults, ...input },
       subjects: [],
     };
     return this.lifecycle.create(principal, record, Object.keys(input));

@@ -18,6 +18,16 @@ export interface ParentListOptions {
   readonly createdSince?: string;
 }
 
+/** What became of one record of an import (see RecordStore.importRecords). */
+export type ImportOutcome =
+  | { readonly ref: RecordRef; readonly result: 'created' }
+  /** Stored before; `importedBy` names the import that wrote it, if one did. */
+  | { readonly ref: RecordRef; readonly result: 'existed'; readonly importedBy?: string }
+  /** A unique value of it (e.g. a contact's e-mail) belongs to another record. */
+  | { readonly ref: RecordRef; readonly result: 'conflict' }
+  /** The store refused it as it is (e.g. larger than an item may be). */
+  | { readonly ref: RecordRef; readonly result: 'rejected' };
+
 export interface RecordPage<F extends object> {
   readonly records: StoredRecord<F>[];
   readonly hasMore: boolean;
@@ -29,6 +39,17 @@ export interface RecordPage<F extends object> {
  */
 export interface RecordStore {
   get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined>;
+  /** The stored records among `refs` (missing ones left out), read in batches. */
+  getMany<F extends object>(accountId: string, refs: readonly RecordRef[]): Promise<StoredRecord<F>[]>;
+  /**
+   * Creates records that may already be there (a migration, possibly resumed): each record with its
+   * audit entry, subject links and claims atomically, several records per transaction. A record whose
+   * id is taken is left as it is. Answers one outcome per entry; `importedBy` is kept on each record.
+   */
+  importRecords(
+    entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>,
+    importedBy: string,
+  ): Promise<ImportOutcome[]>;
   /** Creates a new record; fails with ConflictError if the id or a unique value is taken. */
   create(record: StoredRecord<object>, audit: AuditEntry): Promise<void>;
   /** Creates several records in one transaction (e.g. a ticket and its new requester): all or none. */

@@ -27,6 +27,7 @@ export const recordTypes = [
   'attachment',
   'integration_link',
   'privacy_request',
+  'migration',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

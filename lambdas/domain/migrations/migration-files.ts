@@ -1,0 +1,58 @@
+import type { FileFormat, MigrationCounts, SourceEntity } from './migration.ts';
+
+/**
+ * The objects of migrations in the region's migrations bucket. Keys hold ids and entity names only:
+ * `migrations/<account>/<migration>/upload/<entity>.<format>` (what the admin uploads), `…/chunks/…`
+ * (the split records), `…/errors/…` (report parts) and `…/report/errors.ndjson`.
+ */
+export interface MigrationFiles {
+  /** A URL the client PUTs the file to, valid for `expiresInSeconds`. */
+  presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<string>;
+  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
+  exists(key: string): Promise<boolean>;
+  /** The object's bytes, streamed. */
+  bytes(key: string): AsyncIterable<Uint8Array>;
+  /** The lines of a text object, streamed. */
+  lines(key: string): AsyncIterable<string>;
+  /** Writes an object from text chunks in bounded memory. */
+  write(key: string, contentType: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<unknown>;
+  /** Keys under a prefix, in key order. */
+  list(prefix: string): AsyncIterable<string>;
+}
+
+const base = (accountId: string, migrationId: number) => `migrations/${accountId}/${migrationId}`;
+const pad = (index: number) => String(index).padStart(6, '0');
+
+export const migrationKeys = {
+  upload: (accountId: string, migrationId: number, entity: SourceEntity, format: FileFormat) =>
+    `${base(accountId, migrationId)}/upload/${entity}.${format}`,
+  chunk: (accountId: string, migrationId: number, entity: SourceEntity, index: number) =>
+    `${base(accountId, migrationId)}/chunks/${entity}/${pad(index)}.ndjson`,
+  errorsPrefix: (accountId: string, migrationId: number) => `${base(accountId, migrationId)}/errors/`,
+  /** Record failures found reading a file (`file-<part>`) or writing one of its chunks (`chunk-<index>`). */
+  errors: (
+    accountId: string,
+    migrationId: number,
+    entity: SourceEntity,
+    part: 'file' | 'chunk',
+    index: number,
+  ) => `${base(accountId, migrationId)}/errors/${entity}/${part}-${pad(index)}.ndjson`,
+  report: (accountId: string, migrationId: number) => `${base(accountId, migrationId)}/report/errors.ndjson`,
+};
+
+/** A part of a migration's work and what it counted: reading a file (`chunk` undefined) or writing a chunk. */
+export interface LedgerEntry {
+  readonly entity: SourceEntity;
+  readonly chunk?: number;
+}
+
+/**
+ * What each finished part of a migration counted, kept beside the migration record. A chunk with an
+ * entry is done: a resumed or repeated run skips it, so its counts stay those of the run that wrote it.
+ */
+export interface MigrationLedger {
+  counted(accountId: string, migrationId: number, entry: LedgerEntry): Promise<MigrationCounts | undefined>;
+  record(accountId: string, migrationId: number, entry: LedgerEntry, counts: MigrationCounts): Promise<void>;
+  /** The sum over every entry: records in the files, and how many were imported, skipped, failed so far. */
+  totals(accountId: string, migrationId: number): Promise<MigrationCounts>;
+}

@@ -1,0 +1,140 @@
+import { DomainError } from '#domain/errors';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordStore } from '#domain/records/record-store';
+import type { Actor } from '#domain/records/record';
+import { ChunkWriter } from './chunk-writer.ts';
+import { type ChunkRef, type ImportPhase, importPhases, phaseOf, splitFile } from './file-splitter.ts';
+import { type MigrationFiles, type MigrationLedger, migrationKeys } from './migration-files.ts';
+import {
+  deriveMigration,
+  type MigrationCounts,
+  type MigrationFields,
+  migrationRef,
+  type StoredMigration,
+} from './migration.ts';
+import { MalformedFileError } from './source-reader.ts';
+
+/** The run is not the migration's current one, or the migration is gone: no retry can change that. */
+export class MigrationNotRunnableError extends DomainError {
+  constructor(reason: string) {
+    super(reason, 'not_runnable');
+    this.name = 'MigrationNotRunnable';
+  }
+}
+
+export interface MigrationRunDependencies {
+  readonly store: RecordStore;
+  readonly files: MigrationFiles;
+  readonly ledger: MigrationLedger;
+  readonly now: () => Date;
+}
+
+export type MigrationPlan = Record<ImportPhase, ChunkRef[]>;
+
+/**
+ * The steps of a migration's workflow run: mark it running, split the files into chunks, write each
+ * chunk, report. Each step may run again (a retry, a resumed run) and changes nothing more the second
+ * time. Status changes are audited as the system actor `migration-workflow`.
+ */
+export class MigrationRun {
+  private readonly lifecycle: RecordLifecycle<MigrationFields>;
+  private readonly writer: ChunkWriter;
+  private readonly actor: Actor = { type: 'system', id: 'migration-workflow' };
+
+  constructor(private readonly deps: MigrationRunDependencies) {
+    this.lifecycle = new RecordLifecycle(deps, deriveMigration, 'The migration changed meanwhile.');
+    this.writer = new ChunkWriter(deps);
+  }
+
+  private async read(accountId: string, id: number, run: number): Promise<StoredMigration> {
+    const migration = await this.deps.store.get<MigrationFields>(accountId, migrationRef(id));
+    if (!migration || migration.deletedAt) throw new MigrationNotRunnableError('The migration is gone.');
+    if (migration.fields.run !== run)
+      throw new MigrationNotRunnableError('A later run of this migration was started.');
+    return migration;
+  }
+
+  private change(
+    accountId: string,
+    id: number,
+    changes: (fields: MigrationFields) => Partial<MigrationFields>,
+  ) {
+    return this.lifecycle.updateAs(this.actor, accountId, migrationRef(id), (previous) =>
+      changes(previous.fields),
+    );
+  }
+
+  async markRunning(accountId: string, id: number, run: number): Promise<void> {
+    await this.read(accountId, id, run);
+    await this.change(accountId, id, (fields) => {
+      if (fields.run !== run)
+        throw new MigrationNotRunnableError('A later run of this migration was started.');
+      return fields.status === 'queued' ? { status: 'running' } : {};
+    });
+  }
+
+  /**
+   * Splits every file (in the source's order) before anything is written, so a malformed file fails
+   * the migration with nothing imported. Answers the chunks of each phase.
+   */
+  async split(accountId: string, id: number, run: number): Promise<MigrationPlan> {
+    const migration = await this.read(accountId, id, run);
+    const plan: MigrationPlan = { companies: [], people: [], tickets: [], conversations: [] };
+    for (const file of migration.fields.files) {
+      try {
+        const chunks = await splitFile(this.deps, { accountId, id, source: migration.fields.source }, file);
+        plan[phaseOf[file.entity]].push(...chunks);
+      } catch (error) {
+        if (error instanceof MalformedFileError) {
+          const at = this.deps.now().toISOString();
+          await this.change(accountId, id, () => ({
+            status: 'failed',
+            failure: { reason: error.message, entity: error.entity, line: error.line, at },
+          }));
+        }
+        throw error;
+      }
+    }
+    for (const phase of importPhases)
+      plan[phase].sort((a, b) => a.entity.localeCompare(b.entity) || a.index - b.index);
+    return plan;
+  }
+
+  async writeChunk(accountId: string, id: number, run: number, chunk: ChunkRef): Promise<MigrationCounts> {
+    const migration = await this.read(accountId, id, run);
+    return this.writer.write({ accountId, id, source: migration.fields.source }, chunk);
+  }
+
+  /** Sums the ledger, joins the failures into one report (streamed) and marks the migration completed. */
+  async report(accountId: string, id: number, run: number): Promise<MigrationCounts> {
+    await this.read(accountId, id, run);
+    const counts = await this.deps.ledger.totals(accountId, id);
+    const { files } = this.deps;
+    async function* reportLines() {
+      for await (const key of files.list(migrationKeys.errorsPrefix(accountId, id))) {
+        for await (const line of files.lines(key)) if (line) yield `${line}\n`;
+      }
+    }
+    await files.write(migrationKeys.report(accountId, id), 'application/x-ndjson', reportLines());
+    const at = this.deps.now().toISOString();
+    await this.change(accountId, id, (fields) =>
+      fields.status === 'completed' ? {} : { status: 'completed', completed_at: at, counts, failure: null },
+    );
+    return counts;
+  }
+
+  /** The workflow's Catch: records the error's name unless the run already said why it failed. */
+  async fail(accountId: string, id: number, run: number, error: string): Promise<void> {
+    const migration = await this.deps.store.get<MigrationFields>(accountId, migrationRef(id));
+    if (!migration || migration.fields.run !== run) return;
+    const at = this.deps.now().toISOString();
+    await this.change(accountId, id, (fields) =>
+      fields.status === 'queued' || fields.status === 'running'
+        ? {
+            status: 'failed',
+            failure: { reason: `The import stopped: ${error}.`, entity: null, line: null, at },
+          }
+        : {},
+    );
+  }
+}

@@ -1,0 +1,192 @@
+import type { Principal } from '#domain/account';
+import { requireAdmin } from '#domain/agents/permissions';
+import { ConflictError } from '#domain/errors';
+import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordStore } from '#domain/records/record-store';
+import { etagOf } from '#domain/records/record';
+import { requireCategoryHosted } from '#domain/residency-rules';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { type MigrationFiles, type MigrationLedger, migrationKeys } from './migration-files.ts';
+import {
+  type CreateMigration,
+  deriveMigration,
+  type FileFormat,
+  type MigrationCounts,
+  type MigrationFields,
+  migrationExecutionName,
+  migrationRef,
+  type SourceEntity,
+  sourceEntities,
+  type StoredMigration,
+} from './migration.ts';
+
+/** How long an upload URL and an error report link stay valid. */
+export const migrationUrlSeconds = 3600;
+
+export const contentTypes: Readonly<Record<FileFormat, string>> = {
+  ndjson: 'application/x-ndjson',
+  csv: 'text/csv',
+};
+
+export interface MigrationServiceDependencies {
+  readonly store: RecordStore;
+  readonly now: () => Date;
+  readonly newId: () => number;
+  readonly files: MigrationFiles;
+  readonly ledger: MigrationLedger;
+  readonly workflow?: WorkflowStarter;
+  readonly homeRegion: HostingRegionKey;
+}
+
+/** A migration as the API shows it, with live counts and, once completed, the error report's link. */
+export interface MigrationView {
+  readonly record: StoredMigration;
+  readonly counts: MigrationCounts;
+  readonly errorReport?: { url: string; expiresAt: string };
+  readonly uploads?: { entity: SourceEntity; format: FileFormat; url: string; expiresAt: string }[];
+}
+
+/** Migrations: an admin creates one (upload URLs), uploads the files, starts it, and watches it. */
+export class MigrationService {
+  private readonly lifecycle: RecordLifecycle<MigrationFields>;
+
+  constructor(private readonly deps: MigrationServiceDependencies) {
+    this.lifecycle = new RecordLifecycle(
+      deps,
+      deriveMigration,
+      'The migration changed meanwhile; read it again.',
+    );
+  }
+
+  async create(principal: Principal, input: CreateMigration): Promise<MigrationView> {
+    requireAdmin(principal, 'import data');
+    // Everything a migration writes must be hosted in this region (the account's home region).
+    for (const category of ['contacts', 'agents', 'tickets'] as const)
+      requireCategoryHosted(category, this.deps.homeRegion);
+    const at = this.deps.now().toISOString();
+    const order: readonly string[] = sourceEntities[input.source];
+    const files = [...input.files].sort((a, b) => order.indexOf(a.entity) - order.indexOf(b.entity));
+    const record = await this.lifecycle.create(
+      principal,
+      {
+        accountId: principal.accountId,
+        ref: migrationRef(this.deps.newId()),
+        version: 1,
+        createdAt: at,
+        updatedAt: at,
+        fields: {
+          source: input.source,
+          files,
+          status: 'awaiting_upload',
+          created_by: principal.agentId,
+          run: 0,
+          execution_name: null,
+          started_at: null,
+          completed_at: null,
+          counts: null,
+          failure: null,
+        },
+        subjects: [],
+      },
+      Object.keys(input),
+    );
+    const expiresAt = new Date(this.deps.now().getTime() + migrationUrlSeconds * 1000).toISOString();
+    const uploads = await Promise.all(
+      files.map(async (file) => ({
+        ...file,
+        url: await this.deps.files.presignUpload(
+          migrationKeys.upload(principal.accountId, record.ref.id, file.entity, file.format),
+          contentTypes[file.format],
+          migrationUrlSeconds,
+        ),
+        expiresAt,
+      })),
+    );
+    return { record, counts: { total: 0, imported: 0, skipped: 0, failed: 0 }, uploads };
+  }
+
+  async get(principal: Principal, id: number): Promise<MigrationView> {
+    requireAdmin(principal, 'see migrations');
+    return this.view(await this.lifecycle.getLive(principal, migrationRef(id)));
+  }
+
+  async list(principal: Principal, paging: { page: number; perPage: number }) {
+    requireAdmin(principal, 'see migrations');
+    const page = await this.deps.store.list<MigrationFields>(principal.accountId, 'migration', paging);
+    return { records: page.records, hasMore: page.hasMore };
+  }
+
+  /**
+   * Starts a run: once every file is uploaded, and not while one runs (then the running one is
+   * answered). A completed or failed migration runs again: what it already imported is skipped.
+   */
+  async start(principal: Principal, id: number): Promise<MigrationView> {
+    requireAdmin(principal, 'import data');
+    const ref = migrationRef(id);
+    let migration = await this.lifecycle.getLive(principal, ref);
+    if (migration.fields.status !== 'queued' && migration.fields.status !== 'running') {
+      for (const file of migration.fields.files) {
+        if (
+          !(await this.deps.files.exists(
+            migrationKeys.upload(principal.accountId, id, file.entity, file.format),
+          ))
+        ) {
+          throw new ConflictError(`The ${file.entity} file is not uploaded yet; upload it first.`);
+        }
+      }
+      const run = migration.fields.run + 1;
+      migration = await this.lifecycle.update(
+        principal,
+        ref,
+        {
+          status: 'queued',
+          run,
+          execution_name: migrationExecutionName(id, run),
+          started_at: this.deps.now().toISOString(),
+          completed_at: null,
+          counts: null,
+          failure: null,
+        },
+        etagOf(migration),
+      );
+    }
+    if (!this.deps.workflow) throw new Error('No migration workflow is configured for this function');
+    // Named after the run: a repeated start (a lost answer) starts the same execution once.
+    await this.deps.workflow.start(migrationExecutionName(id, migration.fields.run), {
+      accountId: principal.accountId,
+      migrationId: id,
+      run: migration.fields.run,
+    });
+    return this.view(migration);
+  }
+
+  private async view(record: StoredMigration): Promise<MigrationView> {
+    const counts = record.fields.counts ?? (await this.deps.ledger.totals(record.accountId, record.ref.id));
+    if (record.fields.status !== 'completed') return { record, counts };
+    const url = await this.deps.files.presignDownload(
+      migrationKeys.report(record.accountId, record.ref.id),
+      migrationUrlSeconds,
+    );
+    const expiresAt = new Date(this.deps.now().getTime() + migrationUrlSeconds * 1000).toISOString();
+    return { record, counts, errorReport: { url, expiresAt } };
+  }
+}
+
+export function migrationView(view: MigrationView) {
+  const { record } = view;
+  const { files, counts: _final, ...fields } = record.fields;
+  return {
+    id: record.ref.id,
+    ...fields,
+    files: files.map((file) => {
+      const upload = view.uploads?.find((entry) => entry.entity === file.entity);
+      return upload ? { ...file, upload_url: upload.url, upload_expires_at: upload.expiresAt } : file;
+    }),
+    counts: view.counts,
+    error_report_url: view.errorReport?.url ?? null,
+    error_report_expires_at: view.errorReport?.expiresAt ?? null,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}

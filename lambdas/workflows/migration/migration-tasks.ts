@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { sourceEntities } from '#domain/migrations/migration';
+import { getMigrationRuntime, type MigrationRuntime } from './migration-runtime.ts';
+
+const entities = [...new Set(Object.values(sourceEntities).flat())] as [string, ...string[]];
+
+/** What the tasks receive: the execution input `{ accountId, migrationId, run }`, a Map item's chunk, an error. */
+const taskInputSchema = z.object({
+  accountId: z.string().min(1).max(64),
+  migrationId: z.number().int().positive(),
+  run: z.number().int().positive(),
+  chunk: z.object({ entity: z.enum(entities), index: z.number().int().min(0) }).optional(),
+  error: z.object({ Error: z.string().optional() }).passthrough().optional(),
+});
+
+type TaskInput = z.infer<typeof taskInputSchema>;
+
+/** One workflow task: parse the input, run a step, log ids and the outcome only. */
+function migrationTask<R>(step: (runtime: MigrationRuntime, input: TaskInput) => Promise<R>) {
+  return async (event: unknown): Promise<R> => {
+    const runtime = getMigrationRuntime();
+    const input = taskInputSchema.parse(event);
+    const result = await step(runtime, input);
+    runtime.logger.info('migration step done', {
+      step: step.name,
+      accountId: input.accountId,
+      migrationId: input.migrationId,
+      run: input.run,
+      ...(input.chunk && { chunk: `${input.chunk.entity}-${input.chunk.index}` }),
+    });
+    return result;
+  };
+}
+
+export const markRunning = migrationTask(async function markRunning({ run }, input) {
+  await run.markRunning(input.accountId, input.migrationId, input.run);
+  return { running: true };
+});
+
+export const splitFiles = migrationTask(async function splitFiles({ run }, input) {
+  return run.split(input.accountId, input.migrationId, input.run);
+});
+
+export const writeChunk = migrationTask(async function writeChunk({ run }, input) {
+  if (!input.chunk) throw new Error('writeChunk needs the chunk ($.chunk) as input');
+  return run.writeChunk(input.accountId, input.migrationId, input.run, input.chunk as never);
+});
+
+export const report = migrationTask(async function report({ run }, input) {
+  return run.report(input.accountId, input.migrationId, input.run);
+});
+
+/** The workflow's Catch: records the error's name (never its cause, which may quote data). */
+export const markFailed = migrationTask(async function markFailed({ run }, input) {
+  const name = input.error?.Error ?? 'UnknownError';
+  await run.fail(
+    input.accountId,
+    input.migrationId,
+    input.run,
+    /^[A-Za-z0-9_.:-]{1,128}$/.test(name) ? name : 'UnknownError',
+  );
+  return { failed: true };
+});

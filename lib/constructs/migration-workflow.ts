@@ -1,0 +1,178 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import {
+  Chain,
+  Fail,
+  JsonPath,
+  Map as MapState,
+  type StateMachine,
+  Succeed,
+  type TaskStateBase,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { migrationEnvironmentSchema } from '#lib/platform/migration-environment';
+import { migrationStateMachineName } from '#lib/platform/names';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { PlatformFunction } from './platform-function.ts';
+import { grantRecordTableAccess } from './records-table.ts';
+import { grantDataKeyVia, grantObjectPrefix, lambdaTask, workflowStateMachine } from './workflow-parts.ts';
+
+export interface MigrationWorkflowProps {
+  readonly region: HostingRegionKey;
+  /** The region's records table and migrations bucket (deterministic names in this region). */
+  readonly tableName: string;
+  readonly migrationsBucketName: string;
+  readonly dataKey: IKey;
+  readonly logsKey: IKey;
+}
+
+/** Names of the workflow's states; the write phases in the order they run. */
+export const migrationStates = {
+  markRunning: 'MarkRunning',
+  split: 'SplitFiles',
+  phases: {
+    companies: 'WriteCompanies',
+    people: 'WritePeople',
+    tickets: 'WriteTickets',
+    conversations: 'WriteConversations',
+  },
+  report: 'Report',
+  markFailed: 'MarkFailed',
+} as const;
+
+/** Chunks written at once in each phase: bounds the load on the table whatever the migration's size. */
+export const migrationChunkConcurrency = 4;
+
+/** Errors no retry can fix: a malformed file, a run superseded by a later one. */
+const permanentErrors = ['MalformedFile', 'MigrationNotRunnable'];
+const tasksEntry = 'lambdas/workflows/migration/migration-tasks.ts';
+
+/**
+ * Imports a migration in one hosting region: a Standard execution per run (`migration-<id>-<run>`)
+ * marks it running, splits every uploaded file into chunks of mapped, validated records (a malformed
+ * file fails the run before anything is written), writes companies, then people, then tickets, then
+ * conversations, each phase a Map over its chunks with bounded concurrency, and reports. Any failure
+ * marks the migration failed; starting it again resumes (written chunks are skipped).
+ */
+export class MigrationWorkflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly tasks: Readonly<
+    Record<'markRunning' | 'split' | 'writeChunk' | 'report' | 'markFailed', PlatformFunction>
+  >;
+  readonly alarms: readonly Alarm[];
+
+  constructor(scope: Construct, id: string, props: MigrationWorkflowProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    const fn = (name: string, handler: string, description: string, memorySize = 512) =>
+      new PlatformFunction(this, name, {
+        entry: tasksEntry,
+        handler,
+        description: `Helpdesk migration: ${description}`,
+        environment: {
+          HOME_REGION: props.region,
+          TABLE_NAME: props.tableName,
+          MIGRATIONS_BUCKET: props.migrationsBucketName,
+          POWERTOOLS_SERVICE_NAME: 'helpdesk-migration',
+        },
+        environmentSchema: migrationEnvironmentSchema,
+        logsKey: props.logsKey,
+        logArchive: { region: props.region, route: 'helpdesk-application' },
+        timeout: Duration.minutes(15),
+        memorySize,
+      });
+    const tasks = {
+      markRunning: fn('MarkRunningTask', 'markRunning', 'mark the migration running'),
+      split: fn('SplitFilesTask', 'splitFiles', 'read, validate and split the uploaded files'),
+      writeChunk: fn('WriteChunkTask', 'writeChunk', 'write one chunk of records', 1024),
+      report: fn('ReportTask', 'report', 'count and write the error report'),
+      markFailed: fn('MarkFailedTask', 'markFailed', 'mark the migration failed'),
+    };
+    this.tasks = tasks;
+
+    const allowObjects = (role: Role, actions: string[]) =>
+      grantObjectPrefix(
+        role,
+        props.migrationsBucketName,
+        'migrations/',
+        actions,
+        'Migration keys are made per migration at run time; the wildcard spans the migrations/ prefix of one bucket.',
+      );
+    for (const task of Object.values(tasks)) {
+      grantRecordTableAccess(task.role, props.tableName);
+      grantDataKeyVia(task.role, props.dataKey, ['dynamodb', 's3']);
+    }
+    const write = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
+    allowObjects(tasks.split.role, write);
+    allowObjects(tasks.writeChunk.role, write);
+    allowObjects(tasks.report.role, write);
+    // The report lists the migration's error parts (ListBucket cannot be narrowed below the bucket but by prefix).
+    tasks.report.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [
+          stack.formatArn({ service: 's3', region: '', account: '', resource: props.migrationsBucketName }),
+        ],
+        conditions: { StringLike: { 's3:prefix': ['migrations/*'] } },
+      }),
+    );
+
+    const retry = { permanentErrors, interval: Duration.seconds(2), maxAttempts: 5 };
+    const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
+      lambdaTask(this, state, task, retry, resultPath);
+
+    const failed = new Fail(this, 'MigrationFailed', {
+      comment: 'The migration is marked failed with the reason; the alarm on failed executions fires.',
+      errorPath: '$.error.Error',
+      causePath: '$.error.Cause',
+    });
+    const markFailed = invoke(migrationStates.markFailed, tasks.markFailed, JsonPath.DISCARD);
+    markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
+    markFailed.next(failed);
+
+    const phases = (
+      Object.entries(migrationStates.phases) as [keyof typeof migrationStates.phases, string][]
+    ).map(([phase, state]) => {
+      const map = new MapState(this, state, {
+        comment: `The ${phase} chunks, a few at a time; a phase starts once the one before is written.`,
+        itemsPath: `$.plan.${phase}`,
+        itemSelector: {
+          'accountId.$': '$.accountId',
+          'migrationId.$': '$.migrationId',
+          'run.$': '$.run',
+          'chunk.$': '$$.Map.Item.Value',
+        },
+        maxConcurrency: migrationChunkConcurrency,
+        resultPath: JsonPath.DISCARD,
+      });
+      map.itemProcessor(invoke(`${state}Chunk`, tasks.writeChunk, JsonPath.DISCARD));
+      return map;
+    });
+    const steps = [
+      invoke(migrationStates.markRunning, tasks.markRunning, JsonPath.DISCARD),
+      invoke(migrationStates.split, tasks.split, '$.plan'),
+      ...phases,
+      invoke(migrationStates.report, tasks.report, JsonPath.DISCARD),
+    ];
+    for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+    let chain = Chain.start(steps[0] as TaskStateBase);
+    for (const step of steps.slice(1)) chain = chain.next(step);
+    chain.next(new Succeed(this, 'Imported'));
+
+    const machine = workflowStateMachine(this, {
+      definition: chain,
+      stateMachineName: migrationStateMachineName(props.region),
+      comment: `Imports a migration in ${props.region}; one execution per run, named after it.`,
+      timeout: Duration.hours(24),
+      region: props.region,
+      logsKey: props.logsKey,
+      tasks: Object.values(tasks),
+      alarmDescription: (outcome) =>
+        `A migration execution ${outcome}: the admin sees it failed; an operator may look.`,
+    });
+    this.stateMachine = machine.stateMachine;
+    this.alarms = machine.executionAlarms;
+  }
+}

@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { migrationChunkConcurrency, migrationStates } from '#lib/constructs/migration-workflow';
+import { migrationStateMachineName } from '#lib/platform/names';
+import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
+import {
+  arnText,
+  resourcesOfType,
+  type SynthesizedPlatform,
+  type SynthesizedStack,
+  statementsOf,
+  synthesizePlatform,
+  workflowStacksOf,
+} from './platform.ts';
+
+let platform: SynthesizedPlatform;
+let workflowStacks: Record<HostingRegionKey, SynthesizedStack>;
+
+beforeAll(() => {
+  platform = synthesizePlatform();
+  workflowStacks = workflowStacksOf(platform);
+}, 120_000);
+
+type State = Record<string, unknown>;
+const migrationResources = (stack: SynthesizedStack, type: string) =>
+  resourcesOfType(stack, type).filter(([id]) => id.startsWith('Migration'));
+
+function definitionOf(region: HostingRegionKey): { StartAt: string; States: Record<string, State> } {
+  const [[, machine] = ['', undefined]] = migrationResources(
+    workflowStacks[region],
+    'AWS::StepFunctions::StateMachine',
+  );
+  return JSON.parse(arnText(machine?.Properties?.DefinitionString));
+}
+
+describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
+  it('is a Standard state machine named after the region, in the region of its table and bucket', () => {
+    const [[, machine] = ['', undefined]] = migrationResources(
+      workflowStacks[region],
+      'AWS::StepFunctions::StateMachine',
+    );
+    expect(machine?.Properties).toMatchObject({
+      StateMachineName: migrationStateMachineName(region),
+      StateMachineType: 'STANDARD',
+    });
+  });
+
+  it('splits, then writes companies, people, tickets and conversations each as a bounded Map, then reports; every step retried and caught', () => {
+    const { StartAt, States: states } = definitionOf(region);
+    const order: string[] = [];
+    for (let name: string | undefined = StartAt; name; name = states[name]?.Next as string | undefined)
+      order.push(name);
+    const phases = Object.values(migrationStates.phases);
+
+    expect(order).toEqual([
+      migrationStates.markRunning,
+      migrationStates.split,
+      ...phases,
+      migrationStates.report,
+      'Imported',
+    ]);
+    for (const phase of phases) {
+      expect(states[phase]).toMatchObject({ Type: 'Map', MaxConcurrency: migrationChunkConcurrency });
+      const inner = Object.values((states[phase]?.ItemProcessor as { States: Record<string, State> }).States);
+      expect(inner.map((state) => state.Type)).toEqual(['Task']);
+      expect((inner[0]?.Retry as { ErrorEquals: string[] }[]).at(0)).toEqual({
+        ErrorEquals: ['MalformedFile', 'MigrationNotRunnable'],
+        MaxAttempts: 0,
+      });
+    }
+    for (const name of order.slice(0, -1)) {
+      expect(states[name]?.Catch, name).toEqual([
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: migrationStates.markFailed },
+      ]);
+    }
+    expect(states[migrationStates.markFailed]).toMatchObject({ Next: 'MigrationFailed' });
+  });
+
+  it("lets the tasks reach only the region's records table and the migrations/ prefix of its migrations bucket", () => {
+    const stack = workflowStacks[region];
+    const taskRoles = migrationResources(stack, 'AWS::IAM::Role').filter(([id]) => id.includes('Task'));
+    const resources = taskRoles.flatMap(([roleId]) =>
+      statementsOf(stack, roleId)
+        .filter((s) => s.actions.some((a) => a.startsWith('s3:') || a.startsWith('dynamodb:')))
+        .flatMap((s) => s.resources),
+    );
+    const table = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-records`;
+    const bucket = `arn:<AWS::Partition>:s3:::helpdesk-${region}-migrations-<AWS::AccountId>`;
+
+    expect(taskRoles).toHaveLength(5);
+    expect(new Set(resources)).toEqual(
+      new Set([table, `${table}/index/*`, `${bucket}/migrations/*`, bucket]),
+    );
+    const deletes = taskRoles.flatMap(([roleId]) =>
+      statementsOf(stack, roleId).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete'))),
+    );
+    expect(deletes).toEqual([]);
+  });
+
+  it('lets only the migrations API function start it and reach the migrations bucket', () => {
+    const api = platform.regions[region].api;
+    const arn = `arn:<AWS::Partition>:states:${hostingRegions[region].awsRegion}:<AWS::AccountId>:stateMachine:${migrationStateMachineName(region)}`;
+    const roles = resourcesOfType(api, 'AWS::IAM::Role').map(([roleId]) => roleId);
+    const starters = roles.filter((roleId) =>
+      statementsOf(api, roleId).some((s) => s.resources.includes(arn)),
+    );
+    const bucketUsers = roles.filter((roleId) =>
+      statementsOf(api, roleId).some((s) =>
+        s.resources.some((r) => r.includes(`helpdesk-${region}-migrations-`)),
+      ),
+    );
+
+    expect(starters.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['ApiMigrationsRole']);
+    expect(bucketUsers.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['ApiMigrationsRole']);
+  });
+});

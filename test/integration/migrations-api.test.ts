@@ -1,0 +1,186 @@
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
+import { MigrationClient, type MigrationFile } from '../../scripts/migration-client.ts';
+import { linkedRecords } from './account-fixture.ts';
+import { emulatorDocumentClient } from './emulator-clients.ts';
+import { apiCaller, createTestAccount } from './test-accounts.ts';
+
+const platform = inject('localPlatform');
+const client = emulatorDocumentClient(platform);
+afterAll(() => client.destroy());
+
+const samples = resolve(import.meta.dirname, '..', '..', 'samples', 'migrations');
+const zendeskFiles: MigrationFile[] = ['organizations', 'users', 'tickets'].map((entity) => ({
+  entity,
+  format: 'ndjson',
+  path: join(samples, 'zendesk', `${entity}.ndjson`),
+}));
+const nativeFiles: MigrationFile[] = [
+  { entity: 'companies', format: 'csv', path: join(samples, 'native', 'companies.csv') },
+  { entity: 'agents', format: 'csv', path: join(samples, 'native', 'agents.csv') },
+  { entity: 'contacts', format: 'csv', path: join(samples, 'native', 'contacts.csv') },
+  { entity: 'tickets', format: 'ndjson', path: join(samples, 'native', 'tickets.ndjson') },
+  { entity: 'conversations', format: 'csv', path: join(samples, 'native', 'conversations.csv') },
+];
+
+/** A fresh EEA account with an admin and an agent, the migrations client and a plain API caller. */
+async function accountWithMigrations() {
+  const { url, table } = platform.regions.eea;
+  const account = await createTestAccount(client, table, 'eea', ['admin', 'agent']);
+  const call = apiCaller(url);
+  return {
+    id: account.id,
+    migrations: new MigrationClient(url, account.keys.admin),
+    api: (method: string, path: string, body?: unknown) => call(method, path, account.keys.admin, body),
+    asAgent: (method: string, path: string, body?: unknown) => call(method, path, account.keys.agent, body),
+  };
+}
+
+async function migrate(migrations: MigrationClient, source: 'zendesk' | 'native', files: MigrationFile[]) {
+  const id = await migrations.createAndUpload(source, files);
+  await migrations.start(id);
+  return migrations.waitUntilDone(id, { intervalMs: 100, timeoutMs: 60_000 });
+}
+
+describe('migrations API: Zendesk samples', () => {
+  it('imports users, organizations, tickets and comments, readable through the helpdesk API', async () => {
+    // Prepare
+    const account = await accountWithMigrations();
+    const id = (space: 'user' | 'organization' | 'ticket', sourceId: number) =>
+      importedRecordId(account.id, 'zendesk', space, String(sourceId));
+
+    // Act
+    const done = await migrate(account.migrations, 'zendesk', zendeskFiles);
+
+    // Assess: 2 organizations + 5 users + 3 tickets + 6 comments.
+    expect(done.status).toBe('completed');
+    expect(done.counts).toEqual({ total: 16, imported: 16, skipped: 0, failed: 0 });
+    const contacts = await account.api('GET', '/api/v2/contacts?per_page=100');
+    expect(contacts.body.map((contact: { name: string }) => contact.name).sort()).toEqual([
+      'Hank Scorpio',
+      'Phone Only',
+      'Wile Coyote',
+    ]);
+    const wile = await account.api('GET', `/api/v2/contacts/${id('user', 201)}`);
+    expect(wile.body).toMatchObject({
+      name: 'Wile Coyote',
+      email: 'wile@acme.example',
+      company_id: id('organization', 9001),
+      language: 'en-US',
+      description: 'Prefers phone',
+      tags: ['vip'],
+      created_at: '2021-03-02T09:00:00.000Z',
+      updated_at: '2022-01-01T12:00:00.000Z',
+    });
+    const agent = await account.api('GET', `/api/v2/agents/${id('user', 101)}`);
+    expect(agent.body.contact).toMatchObject({ name: 'Ada Agent', email: 'ada.agent@helpdesk.example' });
+    const company = await account.api('GET', `/api/v2/companies/${id('organization', 9001)}`);
+    expect(company.body).toMatchObject({
+      name: 'Acme Anvils',
+      description: 'Wholesale anvils',
+      domains: ['acme.example'],
+    });
+
+    const ticket = await account.api('GET', `/api/v2/tickets/${id('ticket', 5001)}`);
+    expect(ticket.body).toMatchObject({
+      subject: 'Anvil arrived cracked',
+      status: 2,
+      priority: 3,
+      type: 'Problem',
+      source: 1,
+      requester_id: id('user', 201),
+      responder_id: id('user', 101),
+      company_id: id('organization', 9001),
+      created_at: '2023-01-10T10:00:00.000Z',
+    });
+    const byRequester = await account.api('GET', `/api/v2/tickets?requester_id=${id('user', 201)}`);
+    expect(byRequester.body.map((t: { id: number }) => t.id)).toEqual([id('ticket', 5001)]);
+    const conversations = await account.api('GET', `/api/v2/tickets/${id('ticket', 5001)}/conversations`);
+    expect(
+      conversations.body.map((c: { body_text: string; private: boolean; incoming: boolean }) => [
+        c.body_text,
+        c.private,
+        c.incoming,
+      ]),
+    ).toEqual([
+      ['The anvil I ordered arrived cracked.', false, true],
+      ['Sorry! A replacement is on its way.', false, false],
+      ['Carrier claim filed.', true, false],
+    ]);
+    // Subject links and audit as any API write: the requester's links find the ticket and its comments.
+    const links = await linkedRecords(client, platform.regions.eea.table, account.id, {
+      kind: 'contact',
+      id: id('user', 201),
+    });
+    expect(links).toHaveLength(1 + 1 + 3);
+    const audit = await account.api(
+      'GET',
+      `/api/v2/audit_log?record_type=ticket&record_id=${id('ticket', 5001)}`,
+    );
+    expect(audit.body[0]).toMatchObject({
+      operation: 'create',
+      actor: { type: 'system', id: `migration-${done.id}` },
+    });
+  });
+
+  it('runs again, and imports the same files again, with no change', async () => {
+    // Prepare
+    const account = await accountWithMigrations();
+    const first = await migrate(account.migrations, 'zendesk', zendeskFiles);
+    const before = await account.api('GET', '/api/v2/tickets?per_page=100');
+
+    // Act: the same migration started again, then a second migration of the same files.
+    await account.migrations.start(first.id);
+    const again = await account.migrations.waitUntilDone(first.id, { intervalMs: 100, timeoutMs: 60_000 });
+    const second = await migrate(account.migrations, 'zendesk', zendeskFiles);
+
+    // Assess
+    expect(again).toMatchObject({ status: 'completed', run: 2, counts: first.counts });
+    expect(second.counts).toEqual({ total: 16, imported: 0, skipped: 16, failed: 0 });
+    const after = await account.api('GET', '/api/v2/tickets?per_page=100');
+    expect(after.body).toEqual(before.body);
+  });
+
+  it('is for admins only', async () => {
+    const account = await accountWithMigrations();
+    const refused = await account.asAgent('POST', '/api/v2/migrations', {
+      source: 'zendesk',
+      files: [{ entity: 'users' }],
+    });
+    expect(refused.status).toBe(403);
+  });
+});
+
+describe('migrations API: our own format', () => {
+  it('imports CSV and NDJSON files, references by source ids, conversations in order', async () => {
+    // Prepare
+    const account = await accountWithMigrations();
+    const id = (space: 'company' | 'contact' | 'agent' | 'ticket', sourceId: string) =>
+      importedRecordId(account.id, 'native', space, sourceId);
+
+    // Act
+    const done = await migrate(account.migrations, 'native', nativeFiles);
+
+    // Assess
+    expect(done.counts).toEqual({ total: 8, imported: 8, skipped: 0, failed: 0 });
+    const milton = await account.api('GET', `/api/v2/contacts/${id('contact', 'p-2')}`);
+    expect(milton.body).toMatchObject({
+      name: 'Milton Waddams',
+      job_title: 'Collator, basement',
+      company_id: id('company', 'c-1'),
+    });
+    const ticket = await account.api('GET', `/api/v2/tickets/${id('ticket', 't-1')}`);
+    expect(ticket.body).toMatchObject({
+      requester_id: id('contact', 'p-2'),
+      responder_id: id('agent', 'a-1'),
+      priority: 3,
+    });
+    const conversations = await account.api('GET', `/api/v2/tickets/${id('ticket', 't-1')}/conversations`);
+    expect(conversations.body.map((c: { body: string }) => c.body)).toEqual([
+      'Have you seen my stapler? It is red.',
+      "We'll look into it, mmkay?",
+      'Moved him to storage room B.',
+    ]);
+  });
+});
