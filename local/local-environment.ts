@@ -104,10 +104,12 @@ export function localWorkflowEnvironment(
     HOME_REGION: region,
     TABLE_NAME: names.table,
     EXPORTS_BUCKET: names.buckets.exports,
+    ATTACHMENTS_BUCKET: names.buckets.attachments,
+    RECORDINGS_BUCKET: names.buckets.recordings,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
   });
   return {
-    ...privacyExport,
+    ...definedOnly(privacyExport),
     ...definedOnly(transfer),
     HOSTING_REGION: region,
     ...localAwsEnvironment(region, endpoints),
