@@ -39,6 +39,7 @@ interface RecordItem {
   created_at: string;
   updated_at: string;
   deleted_at?: string;
+  deleted_with?: RecordRef;
   fields: Record<string, unknown>;
   subjects: SubjectRef[];
   parent_key?: string;
@@ -264,11 +265,9 @@ export class DynamoRecordStore implements RecordStore {
         ? { name: options.secondary ? 'gsi3sk' : 'gsi2sk', from: options.createdSince }
         : undefined,
       options.oldestFirst,
+      !options.includeDeleted,
     );
-    return slicePage<F>(
-      items.filter((item) => !item.deleted_at),
-      options,
-    );
+    return slicePage<F>(items, options);
   }
 
   async subjectLinks(
@@ -347,6 +346,7 @@ export class DynamoRecordStore implements RecordStore {
     limit: number,
     range?: { name: string; from: string },
     oldestFirst = false,
+    liveOnly = false,
   ): Promise<RecordItem[]> {
     const items: RecordItem[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -359,6 +359,9 @@ export class DynamoRecordStore implements RecordStore {
             ? `${keyName} = :key AND ${range.name} >= :from`
             : `${keyName} = :key`,
           ExpressionAttributeValues: range ? { ':key': keyValue, ':from': range.from } : { ':key': keyValue },
+          // Filtered in the query (Limit counts before the filter; the loop reads on), so deleted
+          // children never shorten a page of live ones.
+          ...(liveOnly && { FilterExpression: 'attribute_not_exists(deleted_at)' }),
           ScanIndexForward: oldestFirst,
           Limit: limit - items.length,
           ExclusiveStartKey: startKey,
@@ -518,6 +521,7 @@ function toItem(record: StoredRecord<object>): RecordItem {
     created_at: record.createdAt,
     updated_at: record.updatedAt,
     deleted_at: record.deletedAt,
+    deleted_with: record.deletedWith ? { ...record.deletedWith } : undefined,
     fields: record.fields as Record<string, unknown>,
     subjects: [...record.subjects],
     parent_key: record.parent?.key,
@@ -555,6 +559,7 @@ function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
     createdAt: item.created_at,
     updatedAt: item.updated_at,
     deletedAt: item.deleted_at,
+    deletedWith: item.deleted_with,
     fields: item.fields as F,
     subjects: item.subjects ?? [],
     parent: item.parent_key ? { key: item.parent_key } : undefined,

@@ -94,8 +94,16 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: updateTicketSchema,
     success: 200,
   },
-  'DELETE /api/v2/tickets/{id}': { summary: 'Soft-delete a ticket', success: 204 },
-  'PUT /api/v2/tickets/{id}/restore': { summary: 'Restore a soft-deleted ticket', success: 204 },
+  'DELETE /api/v2/tickets/{id}': {
+    summary:
+      'Soft-delete a ticket with its huddle messages and attachments (they answer 404 at once); on a deleted ticket it finishes an interrupted deletion',
+    success: 204,
+  },
+  'PUT /api/v2/tickets/{id}/restore': {
+    summary:
+      'Restore a soft-deleted ticket with exactly the huddle messages and attachments deleted with it (not those deleted before)',
+    success: 204,
+  },
   'POST /api/v2/tickets/{id}/reply': {
     summary: 'Reply to a ticket',
     body: replySchema,
