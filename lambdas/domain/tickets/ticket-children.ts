@@ -27,7 +27,7 @@ export class TicketChildren {
     this.lifecycle = new RecordLifecycle(
       deps,
       (record) => record,
-      'A huddle message or attachment of the ticket changed meanwhile; try again.',
+      'The ticket or one of its huddle messages or attachments changed meanwhile; try again.',
     );
   }
 
