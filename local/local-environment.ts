@@ -126,6 +126,8 @@ export function localWorkflowEnvironment(
     HOME_REGION: region,
     TABLE_NAME: names.table,
     EXPORTS_BUCKET: names.buckets.exports,
+    ATTACHMENTS_BUCKET: names.buckets.attachments,
+    RECORDINGS_BUCKET: names.buckets.recordings,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
   });
   const privacyErasure = privacyErasureEnvironmentSchema.parse({
@@ -144,7 +146,7 @@ export function localWorkflowEnvironment(
   });
   return {
     ...migration,
-    ...privacyExport,
+    ...definedOnly(privacyExport),
     ...definedOnly(privacyErasure),
     ...definedOnly(transfer),
     HOSTING_REGION: region,

@@ -431,11 +431,9 @@ export class DynamoRecordStore implements RecordStore {
         ? { name: options.secondary ? 'gsi3sk' : 'gsi2sk', from: options.createdSince }
         : undefined,
       options.oldestFirst,
+      !options.includeDeleted,
     );
-    return slicePage<F>(
-      items.filter((item) => !item.deleted_at),
-      options,
-    );
+    return slicePage<F>(items, options);
   }
 
   async subjectLinks(
@@ -510,6 +508,7 @@ export class DynamoRecordStore implements RecordStore {
     limit: number,
     range?: { name: string; from: string },
     oldestFirst = false,
+    liveOnly = false,
   ): Promise<RecordItem[]> {
     const items: RecordItem[] = [];
     let startKey: Record<string, unknown> | undefined;
@@ -522,6 +521,9 @@ export class DynamoRecordStore implements RecordStore {
             ? `${keyName} = :key AND ${range.name} >= :from`
             : `${keyName} = :key`,
           ExpressionAttributeValues: range ? { ':key': keyValue, ':from': range.from } : { ':key': keyValue },
+          // Filtered in the query (Limit counts before the filter; the loop reads on), so deleted
+          // children never shorten a page of live ones.
+          ...(liveOnly && { FilterExpression: 'attribute_not_exists(deleted_at)' }),
           ScanIndexForward: oldestFirst,
           Limit: limit - items.length,
           ExclusiveStartKey: startKey,

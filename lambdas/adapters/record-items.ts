@@ -43,6 +43,7 @@ export interface RecordItem {
   created_at: string;
   updated_at: string;
   deleted_at?: string;
+  deleted_with?: RecordRef;
   fields: Record<string, unknown>;
   subjects: SubjectRef[];
   parent_key?: string;
@@ -230,6 +231,7 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     created_at: record.createdAt,
     updated_at: record.updatedAt,
     deleted_at: record.deletedAt,
+    deleted_with: record.deletedWith ? { ...record.deletedWith } : undefined,
     fields: record.fields as Record<string, unknown>,
     subjects: [...record.subjects],
     parent_key: record.parent?.key,
@@ -275,6 +277,7 @@ export function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
     createdAt: item.created_at,
     updatedAt: item.updated_at,
     deletedAt: item.deleted_at,
+    deletedWith: item.deleted_with,
     fields: item.fields as F,
     subjects: item.subjects ?? [],
     parent: item.parent_key ? { key: item.parent_key } : undefined,

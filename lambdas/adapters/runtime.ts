@@ -6,6 +6,7 @@ import type { ObjectStore } from '#domain/object-store';
 import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
+import type { ExportFiles } from '#domain/privacy/export-files';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import type { MigrationFiles, MigrationLedger } from '#domain/migrations/migration-files';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
@@ -17,6 +18,7 @@ import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { newRecordId } from './record-ids.ts';
+import { S3ExportFiles } from './s3-export-files.ts';
 import { S3MigrationFiles } from './s3-migration-files.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
@@ -31,6 +33,8 @@ export interface Runtime {
   readonly now: () => Date;
   readonly newId: () => number;
   readonly objects: ObjectStore;
+  /** The region's export bundles, whose download URLs are presigned when a request is read. */
+  readonly exportFiles: ExportFiles;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
   readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
   readonly portalSecrets: PortalSecretStore;
@@ -72,6 +76,7 @@ export function getRuntime(): Runtime {
       now: () => new Date(),
       newId: newRecordId,
       objects: new S3ObjectStore(clients.s3),
+      exportFiles: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
       recordingStaging:
         env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION
           ? {

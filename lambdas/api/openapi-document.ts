@@ -45,7 +45,7 @@ import {
   rejectPrivacyRequestSchema,
   verifyPrivacyRequestSchema,
 } from '#domain/privacy/privacy-request';
-import { privacyRequestListQuerySchema } from './privacy-requests.ts';
+import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy-requests.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
 import { migrationListQuerySchema } from './migrations.ts';
 
@@ -108,8 +108,16 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: updateTicketSchema,
     success: 200,
   },
-  'DELETE /api/v2/tickets/{id}': { summary: 'Soft-delete a ticket', success: 204 },
-  'PUT /api/v2/tickets/{id}/restore': { summary: 'Restore a soft-deleted ticket', success: 204 },
+  'DELETE /api/v2/tickets/{id}': {
+    summary:
+      'Soft-delete a ticket with its huddle messages and attachments (they answer 404 at once); on a deleted ticket it finishes an interrupted deletion',
+    success: 204,
+  },
+  'PUT /api/v2/tickets/{id}/restore': {
+    summary:
+      'Restore a soft-deleted ticket with exactly the huddle messages and attachments deleted with it (not those deleted before)',
+    success: 204,
+  },
   'POST /api/v2/tickets/{id}/reply': {
     summary: 'Reply to a ticket',
     body: replySchema,
@@ -392,7 +400,13 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'GET /api/v2/privacy/requests/{id}': {
     summary:
-      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs (7 days)",
+      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs. URLs are presigned afresh on every read (also in the list), valid until the bundle's available_until (7 days after completion) at most; on AWS a URL also stops working when the API's temporary credentials expire (hours): read the request again for fresh ones. After available_until: no URLs and a notice",
+    success: 200,
+  },
+  'GET /api/v2/privacy/requests/{id}/files': {
+    summary:
+      "A completed export's attachment and recording files (byte-identical copies in the bundle): name, record, content_type, bytes, sha256 and a URL presigned for this read (expires_at); paged. 409 before completion and after available_until",
+    query: storedFilesQuerySchema,
     success: 200,
   },
   'POST /api/v2/privacy/requests/{id}/verify': {

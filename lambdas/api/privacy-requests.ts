@@ -8,6 +8,7 @@ import {
   type StoredPrivacyRequest,
   verifyPrivacyRequestSchema,
 } from '#domain/privacy/privacy-request';
+import { ExportDownloads } from '#domain/privacy/export-downloads';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -23,18 +24,26 @@ export const privacyRequestListQuerySchema = z
     overdue: z.enum(['true', 'false']).optional(),
   })
   .strict();
+export const storedFilesQuerySchema = z.object(paginationSchema).strict();
 
 const path = '/api/v2/privacy/requests';
 
 /** /api/v2/privacy/requests (our addition): data subjects' requests, their verification and result. */
 export function createPrivacyRequestsHandler(
-  deps: ApiDependencies & { requests: PrivacyRequestService; now: () => Date },
+  deps: ApiDependencies & { requests: PrivacyRequestService; downloads: ExportDownloads; now: () => Date },
 ) {
-  const view = (record: StoredPrivacyRequest) => privacyRequestView(record, deps.now());
+  // A completed export's URLs are minted for each read, valid until its `available_until` at most.
+  const view = async (record: StoredPrivacyRequest) => {
+    const { result } = record.fields;
+    return {
+      ...privacyRequestView(record, deps.now()),
+      result: result && (await deps.downloads.offer(result)),
+    };
+  };
   const routes: Record<string, RouteHandler> = {
     [`POST ${path}`]: async (event, principal) => {
       const record = await deps.requests.create(principal, parseJsonBody(event, createPrivacyRequestSchema));
-      return jsonResponse(201, view(record), { location: `${path}/${record.ref.id}` });
+      return jsonResponse(201, await view(record), { location: `${path}/${record.ref.id}` });
     },
     [`GET ${path}`]: async (event, principal) => {
       const query = parseQuery(event, privacyRequestListQuerySchema);
@@ -47,21 +56,31 @@ export function createPrivacyRequestsHandler(
       });
       return jsonResponse(
         200,
-        page.records.map(view),
+        await Promise.all(page.records.map(view)),
         page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
       );
     },
     [`GET ${path}/{id}`]: async (event, principal) =>
-      jsonResponse(200, view(await deps.requests.get(principal, pathId(event)))),
+      jsonResponse(200, await view(await deps.requests.get(principal, pathId(event)))),
+    [`GET ${path}/{id}/files`]: async (event, principal) => {
+      const query = parseQuery(event, storedFilesQuerySchema);
+      const request = await deps.requests.get(principal, pathId(event));
+      const page = await deps.downloads.storedFiles(request, { page: query.page, perPage: query.per_page });
+      return jsonResponse(
+        200,
+        page.files,
+        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+      );
+    },
     [`POST ${path}/{id}/verify`]: async (event, principal) => {
       const id = pathId(event);
       const { method } = parseJsonBody(event, verifyPrivacyRequestSchema);
-      return jsonResponse(200, view(await deps.requests.verify(principal, id, method)));
+      return jsonResponse(200, await view(await deps.requests.verify(principal, id, method)));
     },
     [`POST ${path}/{id}/reject`]: async (event, principal) => {
       const id = pathId(event);
       const { reason } = parseJsonBody(event, rejectPrivacyRequestSchema);
-      return jsonResponse(200, view(await deps.requests.reject(principal, id, reason)));
+      return jsonResponse(200, await view(await deps.requests.reject(principal, id, reason)));
     },
     [`POST ${path}/{id}/restore`]: async (event, principal) =>
       jsonResponse(202, view(await deps.requests.restore(principal, pathId(event)))),
@@ -81,5 +100,6 @@ export const handler = lazyHandler(() => {
       exportWorkflow: runtime.exportWorkflow,
       erasureWorkflow: runtime.erasureWorkflow,
     }),
+    downloads: new ExportDownloads({ files: runtime.exportFiles, now: runtime.now }),
   });
 });

@@ -89,7 +89,7 @@ export function createTicketsHandler(
       const record = await deps.tickets.get(principal, pathId(event));
       // A ticket that never had a file of its own is one read; only one that had is listed further.
       const attachments = record.fields.has_attachments
-        ? await deps.attachments.ofTicket(principal, record.ref.id)
+        ? await deps.attachments.filesOf(principal, record)
         : [];
       return jsonResponse(200, ticketView(record, ownAttachments(attachments, null)), {
         etag: etagOf(record),

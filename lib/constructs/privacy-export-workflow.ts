@@ -1,6 +1,6 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import type { Role } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Chain,
@@ -29,6 +29,9 @@ export interface PrivacyExportWorkflowProps {
   /** The region's records table and exports bucket (deterministic names in this region). */
   readonly tableName: string;
   readonly exportsBucketName: string;
+  /** Where the subject's files are copied from: attachments, and recordings where calls are hosted. */
+  readonly attachmentsBucketName: string;
+  readonly recordingsBucketName?: string;
   /** Encrypts the table and the bucket. */
   readonly dataKey: IKey;
   readonly logsKey: IKey;
@@ -40,6 +43,7 @@ export const exportStates = {
   index: 'IndexSubjectLinks',
   pages: 'ExportPages',
   exportPage: 'ExportPage',
+  copyFiles: 'CopyPageFiles',
   assemble: 'AssembleBundle',
   publish: 'PublishBundle',
   markFailed: 'MarkFailed',
@@ -55,14 +59,18 @@ const tasksEntry = 'lambdas/workflows/privacy-export/export-tasks.ts';
 /**
  * Exports a data subject's data in one hosting region: a Standard execution named after the request
  * (`privacy-<id>`) marks it running, pages through the subject index (Query), exports the pages as
- * NDJSON parts (Map, bounded concurrency), assembles JSON and CSV per category with a manifest in the
- * exports bucket, and records counts, checksum and 7-day download URLs on the request. Any failure
- * marks the request failed with the error's name. Each task has its own role with only what it needs.
+ * NDJSON parts and copies their attachment and recording files into the bundle (Map, bounded
+ * concurrency), assembles JSON and CSV per category with a manifest in the exports bucket, and records
+ * counts, checksum, the bundle's keys and until when it is offered on the request. Any failure marks
+ * the request failed with the error's name. Each task has its own role with only what it needs.
  */
 export class PrivacyExportWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly tasks: Readonly<
-    Record<'markRunning' | 'index' | 'exportPage' | 'assemble' | 'publish' | 'markFailed', PlatformFunction>
+    Record<
+      'markRunning' | 'index' | 'exportPage' | 'copyFiles' | 'assemble' | 'publish' | 'markFailed',
+      PlatformFunction
+    >
   >;
   readonly alarms: readonly Alarm[];
 
@@ -77,6 +85,8 @@ export class PrivacyExportWorkflow extends Construct {
           HOME_REGION: props.region,
           TABLE_NAME: props.tableName,
           EXPORTS_BUCKET: props.exportsBucketName,
+          ATTACHMENTS_BUCKET: props.attachmentsBucketName,
+          ...(props.recordingsBucketName && { RECORDINGS_BUCKET: props.recordingsBucketName }),
           POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
         },
         environmentSchema: privacyExportEnvironmentSchema,
@@ -89,6 +99,7 @@ export class PrivacyExportWorkflow extends Construct {
       markRunning: fn('MarkRunningTask', 'markRunning', 'mark the request running'),
       index: fn('IndexSubjectTask', 'indexSubject', 'page through the subject index'),
       exportPage: fn('ExportPageTask', 'exportPage', 'export one page of linked records'),
+      copyFiles: fn('CopyPageFilesTask', 'copyPageFiles', "copy one page's attachment and recording files"),
       assemble: fn('AssembleBundleTask', 'assembleBundle', 'JSON, CSV and manifest per category'),
       publish: fn('PublishBundleTask', 'publishBundle', 'presign and record the result'),
       markFailed: fn('MarkFailedTask', 'markFailed', 'mark the request failed'),
@@ -104,16 +115,23 @@ export class PrivacyExportWorkflow extends Construct {
         'Export keys are made per request at run time; the wildcard spans the exports/ prefix of one bucket.',
       );
     const useDataKey = (role: Role, services: string[]) => grantDataKeyVia(role, props.dataKey, services);
-    // Every task reads the request (or changes its status) in the region's table.
-    for (const task of Object.values(tasks)) grantRecordTableAccess(task.role, props.tableName);
-    for (const task of [tasks.markRunning, tasks.markFailed]) useDataKey(task.role, ['dynamodb']);
+    // Every task but the file copy reads the request (or changes its status) in the region's table.
+    for (const task of Object.values(tasks)) {
+      if (task !== tasks.copyFiles) grantRecordTableAccess(task.role, props.tableName);
+    }
+    for (const task of [tasks.markRunning, tasks.markFailed, tasks.publish])
+      useDataKey(task.role, ['dynamodb']);
     allowExports(tasks.index.role, ['s3:PutObject', 's3:AbortMultipartUpload']);
     allowExports(tasks.exportPage.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
+    // The copy reads its page's list and the copies (for their checksums) and writes the copies.
+    allowExports(tasks.copyFiles.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     allowExports(tasks.assemble.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
-    // Presigned URLs act with the signer's rights: the publisher may read bundle objects, nothing else.
-    allowExports(tasks.publish.role, ['s3:GetObject']);
-    for (const task of [tasks.index, tasks.exportPage, tasks.assemble, tasks.publish]) {
+    for (const task of [tasks.index, tasks.exportPage, tasks.assemble]) {
       useDataKey(task.role, ['dynamodb', 's3']);
+    }
+    useDataKey(tasks.copyFiles.role, ['s3']);
+    for (const bucketName of [props.attachmentsBucketName, props.recordingsBucketName]) {
+      if (bucketName) allowReadingFilesOf(tasks.copyFiles.role, bucketName);
     }
 
     const retry = { permanentErrors, interval: Duration.seconds(2), maxAttempts: 5 };
@@ -138,7 +156,11 @@ export class PrivacyExportWorkflow extends Construct {
       maxConcurrency: exportPageConcurrency,
       resultPath: '$.pages',
     });
-    pages.itemProcessor(invoke(exportStates.exportPage, tasks.exportPage));
+    pages.itemProcessor(
+      invoke(exportStates.exportPage, tasks.exportPage, '$.exported').next(
+        invoke(exportStates.copyFiles, tasks.copyFiles),
+      ),
+    );
     const steps = [
       invoke(exportStates.markRunning, tasks.markRunning, JsonPath.DISCARD),
       invoke(exportStates.index, tasks.index, '$.index'),
@@ -164,4 +186,25 @@ export class PrivacyExportWorkflow extends Construct {
     this.stateMachine = machine.stateMachine;
     this.alarms = machine.executionAlarms;
   }
+}
+
+/**
+ * The file copy may read (and so copy) the accounts' objects of a bucket, and list it only to learn
+ * that an object is missing (without s3:ListBucket S3 answers 403 for a missing key, not 404).
+ */
+function allowReadingFilesOf(role: Role, bucketName: string): void {
+  grantObjectPrefix(
+    role,
+    bucketName,
+    'accounts/',
+    ['s3:GetObject'],
+    'File keys are made per record at run time; the wildcard spans the accounts/ prefix of one bucket, read only.',
+  );
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName })],
+      conditions: { StringLike: { 's3:prefix': ['accounts/*'] } },
+    }),
+  );
 }

@@ -153,6 +153,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/privacy/requests', function: 'privacyRequests' },
   { method: 'GET', path: '/api/v2/privacy/requests', function: 'privacyRequests' },
   { method: 'GET', path: '/api/v2/privacy/requests/{id}', function: 'privacyRequests' },
+  { method: 'GET', path: '/api/v2/privacy/requests/{id}/files', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/verify', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/reject', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/restore', function: 'privacyRequests' },

@@ -51,6 +51,8 @@ export class WorkflowStack extends Stack {
       region,
       tableName: data.table.tableName,
       exportsBucketName: data.bucket('exports').bucketName,
+      attachmentsBucketName: data.bucket('attachments').bucketName,
+      recordingsBucketName: data.buckets.get('recordings')?.bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

@@ -42,7 +42,7 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
     });
   });
 
-  it('marks running, indexes, maps over pages with bounded concurrency, assembles and publishes, with Retry and Catch', () => {
+  it('marks running, indexes, maps over pages (export, then file copy) with bounded concurrency, assembles and publishes, with Retry and Catch', () => {
     const { StartAt, States: states } = definitionOf(region);
     const order: string[] = [];
     for (let name: string | undefined = StartAt; name; name = states[name]?.Next as string | undefined)
@@ -67,7 +67,12 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
       ItemsPath: '$.index.pages',
     });
     expect(exportPageConcurrency).toBeGreaterThan(0);
-    expect(allTasks).toHaveLength(6);
+    expect(inner[exportStates.exportPage]).toMatchObject({
+      ResultPath: '$.exported',
+      Next: exportStates.copyFiles,
+    });
+    expect(inner[exportStates.copyFiles]?.End).toBe(true);
+    expect(allTasks).toHaveLength(7);
     for (const [name, task] of allTasks) {
       const retry = task.Retry as { ErrorEquals: string[]; MaxAttempts: number; BackoffRate?: number }[];
       expect(retry.at(0), name).toEqual({ ErrorEquals: ['RequestNotRunnable'], MaxAttempts: 0 });
@@ -89,14 +94,16 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
   it("lets the tasks reach only the region's records table and the exports/ prefix of its exports bucket", () => {
     const stack = workflowStacks[region];
     const taskRoles = exportResources(stack, 'AWS::IAM::Role').filter(([id]) => id.includes('Task'));
-    const resources = taskRoles.flatMap(([roleId]) =>
-      statementsOf(stack, roleId)
-        .filter((s) => s.actions.some((a) => a.startsWith('s3:') || a.startsWith('dynamodb:')))
-        .flatMap((s) => s.resources),
-    );
+    const resources = taskRoles
+      .filter(([id]) => !id.includes('CopyPageFiles'))
+      .flatMap(([roleId]) =>
+        statementsOf(stack, roleId)
+          .filter((s) => s.actions.some((a) => a.startsWith('s3:') || a.startsWith('dynamodb:')))
+          .flatMap((s) => s.resources),
+      );
     const table = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-records`;
 
-    expect(taskRoles).toHaveLength(6);
+    expect(taskRoles).toHaveLength(7);
     expect(new Set(resources)).toEqual(
       new Set([
         table,
@@ -108,6 +115,70 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
       statementsOf(stack, roleId).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete'))),
     );
     expect(deletes).toEqual([]);
+  });
+
+  it("lets only the file copy read the accounts' attachments and recordings, without the table, and KMS only via S3", () => {
+    const stack = workflowStacks[region];
+    const [[roleId] = ['']] = exportResources(stack, 'AWS::IAM::Role').filter(([id]) =>
+      id.includes('CopyPageFilesTask'),
+    );
+    const others = exportResources(stack, 'AWS::IAM::Role').filter(
+      ([id]) => id.includes('Task') && id !== roleId,
+    );
+    const statements = statementsOf(stack, roleId).filter(
+      (s) => !s.actions.some((a) => a.startsWith('logs:')),
+    );
+    const bucket = (kind: string) => `arn:<AWS::Partition>:s3:::helpdesk-${region}-${kind}-<AWS::AccountId>`;
+    const sources = region === 'us' || region === 'eea' ? ['attachments', 'recordings'] : ['attachments'];
+    const s3 = statements.filter((s) => s.actions.some((a) => a.startsWith('s3:')));
+    const kms = statements.filter((s) => s.actions.some((a) => a.startsWith('kms:')));
+
+    expect(s3).toEqual(
+      expect.arrayContaining([
+        {
+          actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+          resources: [`${bucket('exports')}/exports/*`],
+          condition: undefined,
+        },
+        ...sources.flatMap((kind) =>
+          [
+            { actions: 's3:GetObject', resources: [`${bucket(kind)}/accounts/*`], condition: undefined },
+            {
+              actions: 's3:ListBucket',
+              resources: [bucket(kind)],
+              condition: { StringLike: { 's3:prefix': ['accounts/*'] } },
+            },
+          ].map((s) => ({ ...s, actions: [s.actions] })),
+        ),
+      ]),
+    );
+    expect(s3).toHaveLength(1 + 2 * sources.length);
+    expect(statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')))).toEqual([]);
+    expect(kms).toHaveLength(1);
+    expect(kms[0]?.condition).toEqual({
+      StringEquals: { 'kms:ViaService': [`s3.${hostingRegions[region].awsRegion}.amazonaws.com`] },
+    });
+    // No other task reads the source buckets.
+    const elsewhere = others.flatMap(([id]) => statementsOf(stack, id).flatMap((s) => s.resources));
+    for (const kind of sources) expect(elsewhere.join('\n')).not.toContain(bucket(kind));
+  });
+
+  it('lets the privacy requests API function read export bundles (it presigns their URLs at each read)', () => {
+    const api = platform.regions[region].api;
+    const [[roleId] = ['']] = resourcesOfType(api, 'AWS::IAM::Role').filter(([id]) =>
+      id.startsWith('ApiPrivacyRequestsRole'),
+    );
+    const statements = statementsOf(api, roleId);
+    const exportsObjects = `arn:<AWS::Partition>:s3:::helpdesk-${region}-exports-<AWS::AccountId>/*`;
+
+    expect(
+      statements.some((s) => s.actions.includes('s3:GetObject') && s.resources.includes(exportsObjects)),
+    ).toBe(true);
+    expect(statements.find((s) => s.actions.includes('kms:Decrypt'))?.condition).toMatchObject({
+      StringEquals: {
+        'kms:ViaService': expect.arrayContaining([`s3.${hostingRegions[region].awsRegion}.amazonaws.com`]),
+      },
+    });
   });
 
   it('lets only the privacy requests API function start it, by its deterministic ARN', () => {

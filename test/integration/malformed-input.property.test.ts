@@ -161,17 +161,17 @@ function assessAnswer(response: RawResponse, expectation: Expectation, context: 
  * A v2 deletion or restore that succeeded started an erasure workflow (its request in `Location`): the
  * items change until it is done, so the next comparison starts from its end state.
  */
-async function workflowSettled(response: RawResponse): Promise<void> {
+async function workflowSettled(raw: { method: string; path: string }, response: RawResponse): Promise<void> {
   const location = response.headers.location;
   if (response.status >= 300 || typeof location !== 'string' || !location.includes('/privacy/requests/'))
     return;
-  await settledPrivacyRequest(
-    url,
-    apiKey,
-    { headers: new Headers({ location }) },
-    (request) =>
-      ['completed', 'restored', 'failed'].includes(request.status) &&
-      !['restoring', 'purging'].includes(request.trash?.state ?? ''),
+  // A restore's request is `completed` (trash held) until its execution starts: wait for its own end.
+  const isRestore = raw.method === 'PUT' && raw.path.split('?')[0]?.endsWith('/restore');
+  await settledPrivacyRequest(url, apiKey, { headers: new Headers({ location }) }, (request) =>
+    isRestore
+      ? request.status === 'restored' || request.failure?.operation === 'restore'
+      : ['completed', 'restored', 'failed'].includes(request.status) &&
+        !['restoring', 'purging'].includes(request.trash?.state ?? ''),
   );
 }
 
@@ -186,7 +186,7 @@ async function exchange(spec: RequestSpec): Promise<void> {
 
   // Assess
   const before = itemsNow;
-  await workflowSettled(response);
+  await workflowSettled(raw, response);
   itemsNow = await dataItems();
   const context = [
     `${raw.method} ${raw.path.slice(0, 300)} (body ${raw.body?.length ?? 0} bytes)`,

@@ -150,4 +150,39 @@ describe('DynamoRecordStore on DynamoDB Local', () => {
     expect(third.hasMore).toBe(false);
     expect(recent.records).toHaveLength(3);
   });
+  it('fills pages of a parent list with live children however many deleted ones come first', async () => {
+    // Prepare: five huddle messages of one ticket, the three oldest deleted.
+    const accountId = randomUUID();
+    const at = (n: number) => `2026-01-01T00:00:0${n}.000Z`;
+    const messages: StoredRecord[] = Array.from({ length: 5 }, (_, n) => ({
+      accountId,
+      ref: { type: 'huddle', id: nextId++ },
+      version: 1,
+      createdAt: at(n),
+      updatedAt: at(n),
+      ...(n < 3 && { deletedAt: at(n) }),
+      fields: { body: `m${n}` },
+      subjects: [],
+      parent: { key: 'ticket#1#huddle' },
+    }));
+    for (const message of messages) await store.create(message, audit(message, 'create'));
+
+    // Act
+    const live = await store.listByParent(accountId, 'ticket#1#huddle', {
+      page: 1,
+      perPage: 1,
+      oldestFirst: true,
+    });
+    const all = await store.listByParent(accountId, 'ticket#1#huddle', {
+      page: 1,
+      perPage: 10,
+      oldestFirst: true,
+      includeDeleted: true,
+    });
+
+    // Assess
+    expect(live.records.map((r) => r.ref.id)).toEqual([messages[3]?.ref.id]);
+    expect(live.hasMore).toBe(true);
+    expect(all.records.map((r) => r.ref.id)).toEqual(messages.map((m) => m.ref.id));
+  });
 });

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { S3ExportFiles } from '../../lambdas/adapters/s3-export-files.ts';
-import { notYetAnswered, type PrivacyRequestFields } from '../../lambdas/domain/privacy/privacy-request.ts';
+import { ExportDownloads } from '../../lambdas/domain/privacy/export-downloads.ts';
+import {
+  type ExportResult,
+  notYetAnswered,
+  type PrivacyRequestFields,
+} from '../../lambdas/domain/privacy/privacy-request.ts';
 import { RequestProgress } from '../../lambdas/domain/privacy/request-progress.ts';
 import { type PageResult, SubjectExport } from '../../lambdas/domain/privacy/subject-export.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
@@ -94,11 +99,13 @@ describe('SubjectExport on the local emulators', () => {
       subjects: [],
     });
     const progress = new RequestProgress({ store, now: () => new Date(at) });
+    const exportFiles = new S3ExportFiles(s3, buckets.exports ?? '');
     const exporter = new SubjectExport({
       store,
-      files: new S3ExportFiles(s3, buckets.exports ?? ''),
+      files: exportFiles,
       progress,
       now: () => new Date(at),
+      storedFiles: { attachments: buckets.attachments ?? '' },
       pageSize: 2,
       readConcurrency: 2,
     });
@@ -106,7 +113,10 @@ describe('SubjectExport on the local emulators', () => {
       await progress.markRunning(accountId, requestId);
       const { pages } = await exporter.index(accountId, requestId);
       const results: PageResult[] = [];
-      for (const page of pages) results.push(await exporter.exportPage(accountId, requestId, page));
+      for (const page of pages) {
+        const exported = await exporter.exportPage(accountId, requestId, page);
+        results.push(await exporter.copyPageFiles(accountId, requestId, exported));
+      }
       const bundle = await exporter.assemble(accountId, requestId, results);
       await exporter.publish(accountId, requestId, bundle);
       return { pages, bundle };
@@ -124,9 +134,10 @@ describe('SubjectExport on the local emulators', () => {
     expect(second.bundle).toEqual(first.bundle);
     expect(afterFirst.fields.status).toBe('completed');
     expect(afterSecond.version).toBe(afterFirst.version);
-    const files = Object.fromEntries(
-      (afterFirst.fields.result?.files ?? []).map((file) => [file.name, file.url]),
+    const offered = await new ExportDownloads({ files: exportFiles, now: () => new Date(at) }).offer(
+      afterFirst.fields.result as ExportResult,
     );
+    const files = Object.fromEntries(offered.files.map((file) => [file.name, file.url]));
     const csv = (await text(files['tickets.csv'] ?? '')).split('\r\n');
     const json = JSON.parse(await text(files['tickets.json'] ?? '')) as { subject: string }[];
     expect(csv[0]).toBe('id,subject,created_at,updated_at,tags');

@@ -62,6 +62,7 @@ export async function settledPrivacyRequest(
 export type PrivacyRequestView = Record<string, unknown> & {
   status: string;
   trash?: { state: string; purge_due_at?: string } | null;
+  failure?: { error: string; operation?: string } | null;
 };
 
 /** Polls the privacy request at `path` until `done` (or it failed, or 30 s passed); answers its last view. */

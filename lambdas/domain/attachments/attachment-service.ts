@@ -6,7 +6,8 @@ import type { ObjectStore } from '#domain/object-store';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { requesterAndAuthor } from '#domain/tickets/conversation-service';
-import { readTicket, requireTicketInScope } from '#domain/tickets/ticket-access';
+import { readTicket } from '#domain/tickets/ticket-access';
+import { ticketAttachmentsKey } from '#domain/tickets/ticket-children';
 
 /** Presigned attachment URLs (download and upload) live this long. */
 export const attachmentUrlSeconds = 900;
@@ -65,7 +66,6 @@ export interface ReceivedFile {
 }
 
 const attachmentRef = (id: number): RecordRef => ({ type: 'attachment', id });
-const ticketAttachmentsKey = (ticketId: number) => `ticket#${ticketId}#attachment`;
 export const attachmentKey = (accountId: string, ticketId: number, attachmentId: number) =>
   `accounts/${accountId}/tickets/${ticketId}/attachments/${attachmentId}`;
 
@@ -212,11 +212,23 @@ export class AttachmentService {
     return { record, uploadUrl };
   }
 
-  /** The ticket's attachments whose bytes are stored (a presigned one once its object has the announced size). */
+  /**
+   * The ticket's attachments whose bytes are stored (a presigned one once its object has the announced
+   * size); none for a deleted ticket, whose files are gone with it.
+   */
   async ofTicket(principal: Principal, ticketId: number): Promise<VisibleAttachment[]> {
+    return this.filesOf(
+      principal,
+      await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true }),
+    );
+  }
+
+  /** As `ofTicket`, for a ticket the caller has already read (within their scope). */
+  async filesOf(principal: Principal, ticket: StoredRecord<object>): Promise<VisibleAttachment[]> {
+    if (ticket.deletedAt) return [];
     const page = await this.deps.store.listByParent<AttachmentFields>(
       principal.accountId,
-      ticketAttachmentsKey(ticketId),
+      ticketAttachmentsKey(ticket.ref.id),
       { page: 1, perPage: 1000, oldestFirst: true },
     );
     const all = await this.visibleAll(page.records);
@@ -238,10 +250,10 @@ export class AttachmentService {
     return this.lifecycle.softDelete(principal, attachmentRef(id));
   }
 
-  /** A live attachment whose ticket is within the caller's scope. */
+  /** A live attachment of a live ticket within the caller's scope (a deleted ticket's files are gone with it). */
   private async reachable(principal: Principal, id: number): Promise<StoredAttachment> {
     const record = await this.lifecycle.getLive(principal, attachmentRef(id));
-    await requireTicketInScope(this.deps.store, principal, record.fields.ticket_id);
+    await readTicket(this.deps.store, principal, record.fields.ticket_id);
     return record;
   }
 

@@ -10,4 +10,13 @@ export interface ExportFiles {
   lines(key: string): AsyncIterable<string>;
   /** A URL that downloads the object, valid for `expiresInSeconds`. */
   presignDownload(key: string, expiresInSeconds: number): Promise<string>;
+  /**
+   * Copies an object of another bucket of the region into `key` without passing its bytes through the
+   * caller's memory (server-side), and answers what the copy holds: size, SHA-256 and media type.
+   * Undefined when the source does not exist, or (with `bytes`) has not that size yet.
+   */
+  copyIn(
+    source: { readonly bucket: string; readonly key: string; readonly bytes?: number },
+    key: string,
+  ): Promise<{ bytes: number; sha256: string; contentType: string } | undefined>;
 }

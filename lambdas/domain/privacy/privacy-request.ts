@@ -101,13 +101,20 @@ export const rejectPrivacyRequestSchema = z
 
 export type CreatePrivacyRequest = z.infer<typeof createPrivacyRequestSchema>;
 
-/** What a completed export offers: counts per category, the manifest's checksum, download URLs. */
+/**
+ * What a completed export keeps: counts per category, the manifest's checksum, where the bundle's
+ * objects are (ids-only keys in the exports bucket) and until when they are offered. Download URLs are
+ * presigned whenever the request is read (see export-downloads.ts), never stored.
+ */
 export interface ExportResult {
   counts: Record<string, number>;
   manifest_sha256: string;
-  download_url: string;
-  download_expires_at: string;
-  files: { name: string; url: string }[];
+  manifest_key: string;
+  /** The data files: JSON and CSV per category. */
+  files: { name: string; key: string }[];
+  /** Attachment and recording files copied into the bundle: how many, and the key of their list. */
+  stored_files: { count: number; list_key: string };
+  available_until: string;
 }
 
 /**

@@ -1,27 +1,38 @@
-import { retention } from '#lib/residency/index';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { RecordStore } from '#domain/records/record-store';
 import { mapBounded } from './bounded.ts';
 import { csvRow } from './csv.ts';
 import { exportCategoryOf } from './export-categories.ts';
+import { exportUrlSeconds } from './export-downloads.ts';
 import type { ExportFiles } from './export-files.ts';
+import { exportKeys as keys, storedFileName } from './export-keys.ts';
 import type { ExportResult } from './privacy-request.ts';
 import type { RequestProgress } from './request-progress.ts';
+import {
+  type ExportedStoredFile,
+  exportedStoredFile,
+  type StoredFileBuckets,
+  type StoredFileSource,
+  storedFileSourceOf,
+} from './stored-files.ts';
 
-/** The longest a download URL lives: `retention.exportUrlDays`, never more than S3's 7-day maximum. */
-export const exportUrlSeconds = Math.min(retention.exportUrlDays, 7) * 24 * 60 * 60;
-
-/** What one page of the subject index gave: records per category. */
+/**
+ * What one page of the subject index gave: records per category; after the export, how many stored
+ * files the page's records carry (`fileSources`); after the copy, how many were copied (`storedFiles`).
+ */
 export interface PageResult {
   readonly page: number;
   readonly counts: Readonly<Record<string, number>>;
+  readonly fileSources?: number;
+  readonly storedFiles?: number;
 }
 
-/** The assembled bundle: counts per category, the files, the manifest's checksum. */
+/** The assembled bundle: counts per category, the data files, the manifest's checksum, stored files. */
 export interface AssembledBundle {
   readonly counts: Record<string, number>;
   readonly files: string[];
   readonly manifestSha256: string;
+  readonly storedFiles: number;
 }
 
 export interface SubjectExportDependencies {
@@ -29,22 +40,15 @@ export interface SubjectExportDependencies {
   readonly files: ExportFiles;
   readonly progress: RequestProgress;
   readonly now: () => Date;
+  /** Where the subject's attachment and recording files are stored. */
+  readonly storedFiles: StoredFileBuckets;
   /** Subject links per index page (one Map iteration each). @default 500 */
   readonly pageSize?: number;
   /** Records read at once while exporting a page. @default 16 */
   readonly readConcurrency?: number;
+  /** Stored files copied at once (each streamed through a checksum). @default 4 */
+  readonly copyConcurrency?: number;
 }
-
-const pad = (page: number) => String(page).padStart(6, '0');
-/** Every key of a request's export: ids only. */
-const keys = (accountId: string, requestId: number) => {
-  const prefix = `exports/${accountId}/${requestId}`;
-  return {
-    index: (page: number) => `${prefix}/index/${pad(page)}.ndjson`,
-    part: (page: number, category: string) => `${prefix}/parts/${pad(page)}/${category}.ndjson`,
-    bundle: (name: string) => `${prefix}/bundle/${name}`,
-  };
-};
 
 /** A linked record as the subject receives it: its API fields, id and times. */
 const exportView = (record: StoredRecord<object>) => ({
@@ -57,15 +61,18 @@ const exportView = (record: StoredRecord<object>) => ({
 /**
  * The export of a subject's data, in steps a workflow runs (each repeatable: the same keys are
  * overwritten with the same content): index the subject's links page by page, export each page's
- * records per category as NDJSON parts, assemble JSON and CSV per category and a manifest, publish.
+ * records per category as NDJSON parts, copy the page's attachment and recording files into the
+ * bundle, assemble JSON and CSV per category and a manifest, publish.
  */
 export class SubjectExport {
   private readonly pageSize: number;
   private readonly readConcurrency: number;
+  private readonly copyConcurrency: number;
 
   constructor(private readonly deps: SubjectExportDependencies) {
     this.pageSize = deps.pageSize ?? 500;
     this.readConcurrency = deps.readConcurrency ?? 16;
+    this.copyConcurrency = deps.copyConcurrency ?? 4;
   }
 
   private async subjectOf(accountId: string, requestId: number): Promise<SubjectRef> {
@@ -105,19 +112,51 @@ export class SubjectExport {
       this.deps.store.get(accountId, ref),
     );
     const byCategory = new Map<string, string[]>();
+    const sources: string[] = [];
     for (const record of records) {
       if (!record || record.deletedAt || record.supersededBy) continue;
       const category = exportCategoryOf(record.ref.type);
       const lines = byCategory.get(category) ?? [];
       lines.push(`${JSON.stringify(exportView(record))}\n`);
       byCategory.set(category, lines);
+      const source = storedFileSourceOf(record, this.deps.storedFiles);
+      if (source) sources.push(`${JSON.stringify(source)}\n`);
     }
     const counts: Record<string, number> = {};
     for (const [category, lines] of [...byCategory].sort(([a], [b]) => a.localeCompare(b))) {
       await this.deps.files.write(key.part(page, category), 'application/x-ndjson', lines);
       counts[category] = lines.length;
     }
-    return { page, counts };
+    if (sources.length) await this.deps.files.write(key.fileSources(page), 'application/x-ndjson', sources);
+    return { page, counts, fileSources: sources.length };
+  }
+
+  /**
+   * Copies the page's stored files into the bundle (server-side, a few at a time) and lists each copy
+   * with its size and SHA-256; a file not (yet) stored is left out, as the API leaves it out.
+   */
+  async copyPageFiles(accountId: string, requestId: number, exported: PageResult): Promise<PageResult> {
+    const { page, counts } = exported;
+    if (!exported.fileSources) return { page, counts, storedFiles: 0 };
+    const key = keys(accountId, requestId);
+    const sources: StoredFileSource[] = [];
+    for await (const line of this.deps.files.lines(key.fileSources(page))) {
+      if (line.trim()) sources.push(JSON.parse(line) as StoredFileSource);
+    }
+    const copies = await mapBounded(sources, this.copyConcurrency, async (source) => {
+      const copy = await this.deps.files.copyIn(
+        { bucket: source.bucket, key: source.key, bytes: source.announcedBytes },
+        key.bundle(storedFileName(source.record)),
+      );
+      return copy && exportedStoredFile(source, copy);
+    });
+    const copied = copies.filter((copy): copy is ExportedStoredFile => copy !== undefined);
+    await this.deps.files.write(
+      key.copiedFiles(page),
+      'application/x-ndjson',
+      copied.map((file) => `${JSON.stringify(file)}\n`),
+    );
+    return { page, counts, storedFiles: copied.length };
   }
 
   /** JSON and CSV per category, streamed from the parts, and a manifest with each file's SHA-256. */
@@ -143,7 +182,7 @@ export class SubjectExport {
       const json = await this.deps.files.write(
         key.bundle(`${category}.json`),
         'application/json',
-        jsonArray(lines()),
+        withNewline(jsonArray(lines())),
       );
       const columns = await columnsOf(lines());
       const csv = await this.deps.files.write(
@@ -157,28 +196,48 @@ export class SubjectExport {
         { name: `${category}.csv`, category, format: 'csv', count, ...csv },
       );
     }
-    const manifest = {
+    // The stored files, streamed from the pages' copy lists: once as the API's list, once in the manifest.
+    const copied = ordered
+      .filter((page) => (page.storedFiles ?? 0) > 0)
+      .map((page) => key.copiedFiles(page.page));
+    const storedFiles = ordered.reduce((sum, page) => sum + (page.storedFiles ?? 0), 0);
+    await this.deps.files.write(
+      key.storedFiles(),
+      'application/x-ndjson',
+      lineByLine(this.partLines(copied)),
+    );
+    const head = {
       request_id: requestId,
       subject: { type: subject.kind, id: subject.id },
       counts,
       files: manifestFiles,
     };
-    const written = await this.deps.files.write(key.bundle('manifest.json'), 'application/json', [
-      `${JSON.stringify(manifest, null, 2)}\n`,
-    ]);
-    return { counts, files: manifestFiles.map((file) => file.name), manifestSha256: written.sha256 };
+    const written = await this.deps.files.write(
+      key.bundle('manifest.json'),
+      'application/json',
+      manifestChunks(head, this.partLines(copied)),
+    );
+    return {
+      counts,
+      files: manifestFiles.map((file) => file.name),
+      manifestSha256: written.sha256,
+      storedFiles,
+    };
   }
 
-  /** Presigns the bundle (at most 7 days) and records the result on the request: completed. */
+  /**
+   * Records the result on the request (completed): where the bundle's objects are and until when they
+   * are offered. URLs are presigned when the request is read, so they never outlive the signer.
+   */
   async publish(accountId: string, requestId: number, bundle: AssembledBundle): Promise<void> {
     const key = keys(accountId, requestId);
-    const sign = (name: string) => this.deps.files.presignDownload(key.bundle(name), exportUrlSeconds);
     const result: ExportResult = {
       counts: bundle.counts,
       manifest_sha256: bundle.manifestSha256,
-      download_url: await sign('manifest.json'),
-      download_expires_at: new Date(this.deps.now().getTime() + exportUrlSeconds * 1000).toISOString(),
-      files: await mapBounded(bundle.files, 4, async (name) => ({ name, url: await sign(name) })),
+      manifest_key: key.bundle('manifest.json'),
+      files: bundle.files.map((name) => ({ name, key: key.bundle(name) })),
+      stored_files: { count: bundle.storedFiles, list_key: key.storedFiles() },
+      available_until: new Date(this.deps.now().getTime() + exportUrlSeconds * 1000).toISOString(),
     };
     await this.deps.progress.complete(accountId, requestId, result);
   }
@@ -190,14 +249,39 @@ export class SubjectExport {
   }
 }
 
-async function* jsonArray(lines: AsyncIterable<string>): AsyncIterable<string> {
+async function* withNewline(chunks: AsyncIterable<string>): AsyncIterable<string> {
+  yield* chunks;
+  yield '\n';
+}
+
+async function* lineByLine(lines: AsyncIterable<string>): AsyncIterable<string> {
+  for await (const line of lines) yield `${line}\n`;
+}
+
+/**
+ * The manifest: `head` (request, subject, counts, data files) as indented JSON, then `stored_files`,
+ * one entry per line streamed from `storedFiles`, so its size never bounds memory.
+ */
+async function* manifestChunks(head: object, storedFiles: AsyncIterable<string>): AsyncIterable<string> {
+  // Indented JSON of an object ends with "\n}": the stored files go in before that brace.
+  yield `${JSON.stringify(head, null, 2).slice(0, -2)},\n  "stored_files": `;
+  yield* jsonArray(storedFiles, '    ', '  ');
+  yield '\n}\n';
+}
+
+/** A JSON array of the JSON lines, one per line (indented by `itemIndent`), streamed. */
+async function* jsonArray(
+  lines: AsyncIterable<string>,
+  itemIndent = '',
+  closingIndent = '',
+): AsyncIterable<string> {
   let first = true;
   yield '[';
   for await (const line of lines) {
-    yield `${first ? '\n' : ',\n'}${line}`;
+    yield `${first ? '\n' : ',\n'}${itemIndent}${line}`;
     first = false;
   }
-  yield '\n]\n';
+  yield `\n${closingIndent}]`;
 }
 
 /** Every top-level field name of the category's records, in first-seen order (first pass). */

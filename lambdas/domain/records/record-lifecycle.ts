@@ -11,6 +11,9 @@ import {
   type StoredRecord,
 } from './record.ts';
 
+/** A change of a stored record (not a creation), as the record store takes several in one transaction. */
+export type ChangeOfRecord = Extract<RecordChange, { next: unknown }>;
+
 /** A record to create with its audit entry, as the record store takes several in one transaction. */
 export interface NewRecord {
   readonly record: StoredRecord<object>;
@@ -137,33 +140,54 @@ export class RecordLifecycle<F extends object> {
   /** Hidden from lists, unique values freed, restorable until purged. */
   async softDelete(principal: Principal, ref: RecordRef): Promise<void> {
     const previous = await this.getLive(principal, ref);
-    const at = this.laterThan(previous);
-    const next = { ...previous, version: previous.version + 1, updatedAt: at, deletedAt: at };
-    await this.translateConflicts(() =>
-      this.deps.store.replace(previous, next, this.audit(principal, 'delete', next, [])),
-    );
+    await this.commit([this.deletion(principal, previous)]);
   }
 
   /** Brings a soft-deleted record back; a live record is left as it is. */
   async restore(principal: Principal, ref: RecordRef): Promise<void> {
     const previous = await this.get(principal, ref);
     if (!previous.deletedAt) return;
-    const { deletedAt: _deleted, ...live } = previous;
+    await this.commit([this.restoration(principal, previous)]);
+  }
+
+  /**
+   * The change that soft-deletes a live record, for the caller to store (alone, or in one transaction
+   * with others). With `parent`, the record goes with its parent's deletion: it takes the parent's
+   * deletion time and is marked, so restoring the parent restores exactly these.
+   */
+  deletion(
+    principal: Principal,
+    previous: StoredRecord<F>,
+    parent?: { readonly ref: RecordRef; readonly deletedAt: string },
+  ): ChangeOfRecord {
+    const at = this.laterThan(previous);
+    const next = {
+      ...previous,
+      version: previous.version + 1,
+      updatedAt: at,
+      deletedAt: parent?.deletedAt ?? at,
+      ...(parent && { deletedWith: parent.ref }),
+    };
+    return { previous, next, audit: this.audit(principal, 'delete', next, []) };
+  }
+
+  /** The change that brings a soft-deleted record back (and forgets which deletion it went with). */
+  restoration(principal: Principal, previous: StoredRecord<F>): ChangeOfRecord {
+    const { deletedAt: _deleted, deletedWith: _with, ...live } = previous;
     const next = { ...live, version: previous.version + 1, updatedAt: this.laterThan(previous) };
-    await this.translateConflicts(() =>
-      this.deps.store.replace(previous, next, this.audit(principal, 'restore', next, [])),
-    );
+    return { previous, next, audit: this.audit(principal, 'restore', next, []) };
+  }
+
+  /** Stores changes of this lifecycle's records in one transaction: all or none. */
+  commit(changes: readonly RecordChange[]): Promise<void> {
+    return this.translateConflicts(() => this.deps.store.commit(changes));
   }
 
   /**
    * The change that retires a live record in favour of another (a contact made an agent), for the
    * caller to store in one transaction with that other record.
    */
-  supersede(
-    principal: Principal,
-    previous: StoredRecord<F>,
-    by: RecordRef,
-  ): Extract<RecordChange, { next: unknown }> {
+  supersede(principal: Principal, previous: StoredRecord<F>, by: RecordRef): ChangeOfRecord {
     const next = this.derive({
       ...previous,
       version: previous.version + 1,

@@ -9,13 +9,17 @@ export type RecordChange =
       readonly audit: AuditEntry;
     };
 
-/** Paging of a parent list; `secondary` lists under the secondary parent, `createdSince` is a key range. */
+/**
+ * Paging of a parent list; `secondary` lists under the secondary parent, `createdSince` is a key range,
+ * `includeDeleted` lists soft-deleted records too (a parent's cascade).
+ */
 export interface ParentListOptions {
   readonly page: number;
   readonly perPage: number;
   readonly oldestFirst?: boolean;
   readonly secondary?: boolean;
   readonly createdSince?: string;
+  readonly includeDeleted?: boolean;
 }
 
 /** What became of one record of an import (see RecordStore.importRecords). */
@@ -81,7 +85,7 @@ export interface RecordStore {
     type: RecordType,
     options: { page: number; perPage: number; updatedSince?: string; deleted?: boolean },
   ): Promise<RecordPage<F>>;
-  /** Live records listed under a parent key (e.g. tickets of a requester), newest first; `secondary` for secondary parents. */
+  /** Records listed under a parent key (e.g. tickets of a requester), newest first, live unless `includeDeleted`; `secondary` for secondary parents. */
   listByParent<F extends object>(
     accountId: string,
     parentKey: string,

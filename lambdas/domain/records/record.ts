@@ -51,6 +51,8 @@ export interface StoredRecord<F extends object = Record<string, unknown>> {
   readonly updatedAt: string;
   /** Set while the record is soft-deleted (in the trash, restorable). */
   readonly deletedAt?: string;
+  /** Set while the record is soft-deleted because its parent was (a ticket's huddle and files): restoring the parent restores it. */
+  readonly deletedWith?: RecordRef;
   readonly fields: F;
   /** Every person whose data this record holds. */
   readonly subjects: readonly SubjectRef[];

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
-import { readTicket, requireTicketInScope } from './ticket-access.ts';
+import { readTicket } from './ticket-access.ts';
+import { ticketHuddleKey } from './ticket-children.ts';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 
@@ -20,7 +21,6 @@ export interface HuddleFields {
 
 export type StoredHuddleMessage = StoredRecord<HuddleFields>;
 const huddleRef = (id: number): RecordRef => ({ type: 'huddle', id });
-const ticketHuddleKey = (ticketId: number) => `ticket#${ticketId}#huddle`;
 
 /** A huddle message is its author's contribution and is about the ticket's requester. */
 const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
@@ -63,8 +63,10 @@ export class HuddleService {
     );
   }
 
+  /** The huddle, oldest first; a deleted ticket's is gone with it (empty, even while its deletion runs). */
   async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
-    await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
+    const ticket = await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
+    if (ticket.deletedAt) return { records: [], hasMore: false };
     return this.deps.store.listByParent<HuddleFields>(principal.accountId, ticketHuddleKey(ticketId), {
       ...paging,
       oldestFirst: true,
@@ -73,7 +75,8 @@ export class HuddleService {
 
   async softDelete(principal: Principal, id: number): Promise<void> {
     const message = await this.lifecycle.getLive(principal, huddleRef(id));
-    await requireTicketInScope(this.deps.store, principal, message.fields.ticket_id);
+    // A message of a deleted ticket is gone with it (404), even while the deletion runs.
+    await readTicket(this.deps.store, principal, message.fields.ticket_id);
     return this.lifecycle.softDelete(principal, huddleRef(id));
   }
 }

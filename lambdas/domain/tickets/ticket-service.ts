@@ -10,6 +10,7 @@ import { requireLiveContact } from '#domain/contacts/contact-reference';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { filteredPage, readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
+import { TicketChildren } from './ticket-children.ts';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
 
 /**
@@ -53,8 +54,14 @@ export class TicketService {
   private readonly lifecycle: RecordLifecycle<TicketFields>;
   private readonly contacts: ContactService;
   private readonly fields: FieldService;
+  private readonly children: TicketChildren;
 
-  constructor(private readonly deps: ContactServiceDependencies) {
+  constructor(
+    private readonly deps: ContactServiceDependencies,
+    /** Children changed per transaction when a ticket is deleted or restored. */
+    cascadeBatchSize?: number,
+  ) {
+    this.children = new TicketChildren(deps, cascadeBatchSize);
     this.fields = new FieldService(deps, 'ticket');
     this.lifecycle = new RecordLifecycle(
       deps,
@@ -134,14 +141,40 @@ export class TicketService {
     );
   }
 
+  /**
+   * Soft-deletes the ticket with its live huddle messages and attachments (those deleted before stay
+   * as they are). The ticket goes in the first transaction: from then on its children answer 404, as
+   * they are reached through it; the rest follow in batches. On a deleted ticket it finishes what an
+   * interrupted deletion left, so a retry completes it.
+   */
   async softDelete(principal: Principal, id: number): Promise<void> {
-    await readTicket(this.deps.store, principal, id);
-    return this.lifecycle.softDelete(principal, ticketRef(id));
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, id, { includeDeleted: true });
+    const first = ticket.deletedAt ? [] : [this.lifecycle.deletion(principal, ticket)];
+    const deletedAt = first[0]?.next.deletedAt ?? (ticket.deletedAt as string);
+    const children = await this.children.matching(principal.accountId, id, (child) => !child.deletedAt);
+    await this.children.commitInBatches([
+      ...first,
+      ...children.map((child) =>
+        this.children.lifecycle.deletion(principal, child, { ref: ticket.ref, deletedAt }),
+      ),
+    ]);
   }
 
+  /**
+   * Restores the ticket with exactly the children deleted with it. The ticket goes in the last
+   * transaction, so its children stay hidden until it is back; a retry finishes an interrupted restore.
+   */
   async restore(principal: Principal, id: number): Promise<void> {
-    await readTicket(this.deps.store, principal, id, { includeDeleted: true });
-    return this.lifecycle.restore(principal, ticketRef(id));
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, id, { includeDeleted: true });
+    const children = await this.children.matching(
+      principal.accountId,
+      id,
+      (child) => child.deletedWith?.type === 'ticket' && child.deletedWith.id === id,
+    );
+    await this.children.commitInBatches([
+      ...children.map((child) => this.children.lifecycle.restoration(principal, child)),
+      ...(ticket.deletedAt ? [this.lifecycle.restoration(principal, ticket)] : []),
+    ]);
   }
 
   /**

@@ -19,7 +19,7 @@ export interface ExportRuntime {
 
 let runtime: ExportRuntime | undefined;
 
-/** Made once per container: the region's records table and exports bucket. */
+/** Made once per container: the region's records table, exports bucket and the buckets files come from. */
 export function getExportRuntime(): ExportRuntime {
   if (!runtime) {
     const env = parseEnvironment(privacyExportEnvironmentSchema);
@@ -40,6 +40,7 @@ export function getExportRuntime(): ExportRuntime {
         files: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
         progress,
         now,
+        storedFiles: { attachments: env.ATTACHMENTS_BUCKET, recordings: env.RECORDINGS_BUCKET },
       }),
     };
   }

@@ -4,18 +4,27 @@ import { getExportRuntime, type ExportRuntime } from './export-runtime.ts';
 
 const id = z.number().int().positive();
 const counts = z.record(z.string().regex(/^[a-z_]{1,64}$/), z.number().int().min(0));
+const pageResult = z.object({
+  page: z.number().int().min(0),
+  counts,
+  fileSources: z.number().int().min(0).optional(),
+  storedFiles: z.number().int().min(0).optional(),
+});
 
 /** What the tasks receive: the execution input `{ accountId, requestId }` plus earlier results. */
 const taskInputSchema = z.object({
   accountId: z.string().min(1).max(64),
   requestId: id,
   page: z.number().int().min(0).optional(),
-  pages: z.array(z.object({ page: z.number().int().min(0), counts })).optional(),
+  /** One page's export, for its file copy (inside the Map). */
+  exported: pageResult.optional(),
+  pages: z.array(pageResult).optional(),
   bundle: z
     .object({
       counts,
       files: z.array(z.string().regex(/^[a-z_]{1,64}\.(json|csv)$/)),
       manifestSha256: z.string().regex(/^[0-9a-f]{64}$/),
+      storedFiles: z.number().int().min(0),
     })
     .optional(),
   error: z.object({ Error: z.string().optional() }).passthrough().optional(),
@@ -53,6 +62,11 @@ export const indexSubject = exportTask(async function indexSubject(runtime, inpu
 export const exportPage = exportTask(async function exportPage(runtime, input) {
   if (input.page === undefined) throw new Error('exportPage needs the page number ($.page) as input');
   return runtime.export.exportPage(input.accountId, input.requestId, input.page);
+});
+
+export const copyPageFiles = exportTask(async function copyPageFiles(runtime, input) {
+  if (!input.exported) throw new Error('copyPageFiles needs the page export ($.exported) as input');
+  return runtime.export.copyPageFiles(input.accountId, input.requestId, input.exported);
 });
 
 export const assembleBundle = exportTask(async function assembleBundle(runtime, input) {

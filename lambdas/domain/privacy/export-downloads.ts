@@ -1,0 +1,103 @@
+import { ConflictError } from '#domain/errors';
+import { retention } from '#lib/residency/index';
+import type { ExportFiles } from './export-files.ts';
+import { exportKeys } from './export-keys.ts';
+import type { ExportResult, StoredPrivacyRequest } from './privacy-request.ts';
+import type { ExportedStoredFile } from './stored-files.ts';
+
+/** How long a bundle is offered: `retention.exportUrlDays`, never more than S3's 7-day URL maximum. */
+export const exportUrlSeconds = Math.min(retention.exportUrlDays, 7) * 24 * 60 * 60;
+
+/**
+ * How long a URL minted at `now` may live: until the bundle's `available_until`, and never longer than
+ * S3's 7-day maximum; 0 once that time has passed (then no URL is offered).
+ */
+export function downloadSeconds(availableUntil: string, now: Date): number {
+  const remaining = Math.floor((Date.parse(availableUntil) - now.getTime()) / 1000);
+  return Math.max(0, Math.min(remaining, exportUrlSeconds));
+}
+
+export const downloadEndedNotice = (availableUntil: string) =>
+  `The download period ended at ${availableUntil}; the bundle's files are deleted. Record a new export request to export the data again.`;
+
+/** A completed export as the API shows it: the stored result with URLs minted for this read. */
+export interface ExportResultView {
+  readonly counts: Record<string, number>;
+  readonly manifest_sha256: string;
+  readonly available_until: string;
+  /** The manifest's URL; null once the download period ended. */
+  readonly download_url: string | null;
+  readonly download_expires_at: string | null;
+  readonly files: { name: string; url: string | null }[];
+  /** Attachment and recording files in the bundle, listed with URLs at GET …/{id}/files. */
+  readonly stored_files: { count: number };
+  readonly notice: string | null;
+}
+
+/** A stored file of the bundle with a URL minted for this read. */
+export type StoredFileDownload = ExportedStoredFile & { url: string; expires_at: string };
+
+/**
+ * Download URLs of export bundles, presigned whenever a request is read rather than once by the
+ * workflow: a URL signed with temporary credentials dies with them (on AWS, hours), so each read
+ * mints fresh ones, valid until the bundle's `available_until` at most.
+ */
+export class ExportDownloads {
+  constructor(
+    private readonly deps: {
+      readonly files: Pick<ExportFiles, 'presignDownload' | 'lines'>;
+      readonly now: () => Date;
+    },
+  ) {}
+
+  async offer(result: ExportResult): Promise<ExportResultView> {
+    const now = this.deps.now();
+    const seconds = downloadSeconds(result.available_until, now);
+    const sign = (key: string) => (seconds > 0 ? this.deps.files.presignDownload(key, seconds) : null);
+    return {
+      counts: result.counts,
+      manifest_sha256: result.manifest_sha256,
+      available_until: result.available_until,
+      download_url: await sign(result.manifest_key),
+      download_expires_at: seconds > 0 ? new Date(now.getTime() + seconds * 1000).toISOString() : null,
+      files: await Promise.all(result.files.map(async ({ name, key }) => ({ name, url: await sign(key) }))),
+      stored_files: { count: result.stored_files.count },
+      notice: seconds > 0 ? null : downloadEndedNotice(result.available_until),
+    };
+  }
+
+  /** One page of the bundle's stored files with fresh URLs, streamed from their list in the bucket. */
+  async storedFiles(
+    request: StoredPrivacyRequest,
+    paging: { page: number; perPage: number },
+  ): Promise<{ files: StoredFileDownload[]; hasMore: boolean }> {
+    const result = request.fields.result;
+    if (!result) throw new ConflictError('Only a completed export has files.');
+    const now = this.deps.now();
+    const seconds = downloadSeconds(result.available_until, now);
+    if (seconds === 0) throw new ConflictError(downloadEndedNotice(result.available_until));
+    const skip = (paging.page - 1) * paging.perPage;
+    const page: ExportedStoredFile[] = [];
+    let index = 0;
+    let hasMore = false;
+    for await (const line of this.deps.files.lines(result.stored_files.list_key)) {
+      if (!line.trim()) continue;
+      if (index >= skip + paging.perPage) {
+        hasMore = true;
+        break;
+      }
+      if (index >= skip) page.push(JSON.parse(line) as ExportedStoredFile);
+      index += 1;
+    }
+    const expiresAt = new Date(now.getTime() + seconds * 1000).toISOString();
+    const { bundle } = exportKeys(request.accountId, request.ref.id);
+    const files = await Promise.all(
+      page.map(async (file) => ({
+        ...file,
+        url: await this.deps.files.presignDownload(bundle(file.name), seconds),
+        expires_at: expiresAt,
+      })),
+    );
+    return { files, hasMore };
+  }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it, vi } from 'vitest';
+import {
+  downloadSeconds,
+  ExportDownloads,
+  exportUrlSeconds,
+} from '../../lambdas/domain/privacy/export-downloads.ts';
+import type { ExportResult, StoredPrivacyRequest } from '../../lambdas/domain/privacy/privacy-request.ts';
+
+const week = 7 * 24 * 3600;
+const result: ExportResult = {
+  counts: { tickets: 1 },
+  manifest_sha256: 'a'.repeat(64),
+  manifest_key: 'exports/acct/9/bundle/manifest.json',
+  files: [{ name: 'tickets.json', key: 'exports/acct/9/bundle/tickets.json' }],
+  stored_files: { count: 3, list_key: 'exports/acct/9/stored-files.ndjson' },
+  available_until: '2026-11-30T10:00:00.000Z',
+};
+const request = {
+  accountId: 'acct',
+  ref: { type: 'privacy_request', id: 9 },
+  fields: { type: 'export', status: 'completed', result },
+} as unknown as StoredPrivacyRequest;
+const storedFile = (id: number) =>
+  JSON.stringify({
+    name: `files/attachment-${id}`,
+    record: { type: 'attachment', id },
+    content_type: 'image/png',
+    bytes: id,
+    sha256: 'b'.repeat(64),
+  });
+
+/** Downloads at an injected instant, over files that sign `key?e=seconds` and list three stored files. */
+function downloadsAt(instant: string) {
+  const presign = vi.fn(async (key: string, seconds: number) => `https://s3.test/${key}?e=${seconds}`);
+  const lines = vi.fn(async function* () {
+    yield* [storedFile(1), storedFile(2), '', storedFile(3)];
+  });
+  const downloads = new ExportDownloads({
+    files: { presignDownload: presign, lines },
+    now: () => new Date(instant),
+  });
+  return { downloads, presign, lines };
+}
+
+describe('download URL lifetime', () => {
+  it('is what is left of the download period, never more than 7 days, none once it ended', () => {
+    expect(exportUrlSeconds).toBe(week);
+    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-23T10:00:00Z'))).toBe(week);
+    expect(downloadSeconds('2026-12-30T10:00:00.000Z', new Date('2026-11-23T10:00:00Z'))).toBe(week);
+    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-29T10:00:00.500Z'))).toBe(86_399);
+    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-30T10:00:00Z'))).toBe(0);
+    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-12-01T10:00:00Z'))).toBe(0);
+  });
+});
+
+describe('ExportDownloads', () => {
+  it('mints URLs at each read that expire when the download period ends', async () => {
+    const { downloads, presign } = downloadsAt('2026-11-29T10:00:00Z');
+
+    const view = await downloads.offer(result);
+
+    expect(view).toEqual({
+      counts: { tickets: 1 },
+      manifest_sha256: 'a'.repeat(64),
+      available_until: '2026-11-30T10:00:00.000Z',
+      download_url: 'https://s3.test/exports/acct/9/bundle/manifest.json?e=86400',
+      download_expires_at: '2026-11-30T10:00:00.000Z',
+      files: [{ name: 'tickets.json', url: 'https://s3.test/exports/acct/9/bundle/tickets.json?e=86400' }],
+      stored_files: { count: 3 },
+      notice: null,
+    });
+    expect(presign).toHaveBeenCalledTimes(2);
+  });
+
+  it('offers no URL after the download period, with a notice saying so', async () => {
+    const { downloads, presign } = downloadsAt('2026-12-01T00:00:00Z');
+
+    const view = await downloads.offer(result);
+
+    expect(view).toMatchObject({
+      download_url: null,
+      download_expires_at: null,
+      files: [{ name: 'tickets.json', url: null }],
+      notice: expect.stringContaining('ended at 2026-11-30T10:00:00.000Z'),
+    });
+    expect(presign).not.toHaveBeenCalled();
+  });
+
+  it('pages through the stored files with fresh URLs, and refuses once the period ended', async () => {
+    const { downloads } = downloadsAt('2026-11-23T10:00:00Z');
+
+    const first = await downloads.storedFiles(request, { page: 1, perPage: 2 });
+    const second = await downloads.storedFiles(request, { page: 2, perPage: 2 });
+    const late = downloadsAt('2026-11-30T10:00:01Z');
+
+    expect(first.hasMore).toBe(true);
+    expect(first.files.map((file) => [file.name, file.url, file.expires_at])).toEqual([
+      [
+        'files/attachment-1',
+        `https://s3.test/exports/acct/9/bundle/files/attachment-1?e=${week}`,
+        '2026-11-30T10:00:00.000Z',
+      ],
+      [
+        'files/attachment-2',
+        `https://s3.test/exports/acct/9/bundle/files/attachment-2?e=${week}`,
+        '2026-11-30T10:00:00.000Z',
+      ],
+    ]);
+    expect(second).toMatchObject({ hasMore: false, files: [{ name: 'files/attachment-3', bytes: 3 }] });
+    await expect(late.downloads.storedFiles(request, { page: 1, perPage: 2 })).rejects.toThrow('ended');
+    expect(late.lines).not.toHaveBeenCalled();
+  });
+});
