@@ -41,7 +41,7 @@ export async function runErasureBench(): Promise<void> {
   const region = 'eea';
   await bootstrapRegion(region, { dynamodb: dynamoEmulator.endpoint, s3: s3Emulator.endpoint });
   const names = localResourceNames(region);
-  const buckets = names.buckets as Record<'attachments' | 'trash', string>;
+  const buckets = names.buckets as Record<'attachments' | 'trash' | 'exports', string>;
   const dynamo = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: dynamoEmulator.endpoint,
@@ -67,6 +67,7 @@ export async function runErasureBench(): Promise<void> {
         trash: buckets.trash,
       }),
       workFiles: new S3ExportFiles(s3, buckets.trash),
+      exports: new S3ExportFiles(s3, buckets.exports),
       progress,
       now: () => new Date(),
     });

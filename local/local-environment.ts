@@ -136,6 +136,7 @@ export function localWorkflowEnvironment(
     ATTACHMENTS_BUCKET: names.buckets.attachments,
     RECORDINGS_BUCKET: names.buckets.recordings,
     TRASH_BUCKET: names.buckets.trash,
+    EXPORTS_BUCKET: names.buckets.exports,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
   });
   const migration = migrationEnvironmentSchema.parse({

@@ -1,10 +1,17 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
-import type { DueRecord, ErasureStore, TrashedRecord } from '#domain/privacy/erasure-store';
+import type { DueRecord, ErasureStore, FileCountOf, TrashedRecord } from '#domain/privacy/erasure-store';
 import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
-import { RECORD_SK, deadlinePk, recordPk, trashPk, trashSk } from './record-keys.ts';
+import { RECORD_SK, deadlinePk, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
 import { type RecordItem, RecordIndexItems, fromItem, transactRecords } from './record-items.ts';
+
+/** Beside the request's trash entries (which its trash pages never read: they begin TRASHED#). */
+const fileCountKey = ({ accountId, requestId, ref, purgeOf }: FileCountOf) => ({
+  pk: trashPk(accountId, requestId),
+  sk: fileCountSk(ref, purgeOf),
+});
 
 const conflict = 'The record changed while it was being erased; the step is retried.';
 
@@ -98,6 +105,38 @@ export class DynamoErasureStore implements ErasureStore {
       [this.deleteTrashEntry(trashed.record, requestId), this.index.putAudit(trashed.record, audit)],
       conflict,
     );
+  }
+
+  async keepFileCount(of: FileCountOf, files: number, expiresAt: string): Promise<number> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...fileCountKey(of),
+            item_type: 'erasure_file_count',
+            files,
+            expires_at: Math.ceil(Date.parse(expiresAt) / 1000),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return files;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      return (await this.fileCount(of)) ?? files;
+    }
+  }
+
+  async fileCount(of: FileCountOf): Promise<number | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: fileCountKey(of),
+        ConsistentRead: true,
+      }),
+    );
+    return Item ? (Item.files as number) : undefined;
   }
 
   async deleteForGood(record: StoredRecord<object>, audit: AuditEntry): Promise<void> {

@@ -44,3 +44,6 @@ export const deadlinePk = (kind: string) => `DEADLINE#${kind}`;
 /** The trash of one erasure request: the records it moved out, restorable until purged. */
 export const trashPk = (accountId: string, requestId: number) => `A#${accountId}#TRASH#${requestId}`;
 export const trashSk = (ref: RecordRef) => `TRASHED#${ref.type}#${ref.id}`;
+/** How many stored files a request found on a record it erased, or purged from another request's trash. */
+export const fileCountSk = (ref: RecordRef, purgeOf?: number) =>
+  purgeOf === undefined ? `FILES#${ref.type}#${ref.id}` : `FILES#PURGED#${purgeOf}#${ref.type}#${ref.id}`;

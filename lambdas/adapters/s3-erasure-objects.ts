@@ -1,6 +1,7 @@
 import { CopyObjectCommand, DeleteObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { ErasureObjects, HeldObject, RecordBucket } from '#domain/privacy/erasure-objects';
 import { isMissingObject } from './s3-errors.ts';
+import { S3ObjectStore } from './s3-object-store.ts';
 import { deleteEveryVersion } from './s3-versions.ts';
 
 /** The region's buckets erasure works on: where records' objects live, and the trash. */
@@ -20,6 +21,10 @@ export class S3ErasureObjects implements ErasureObjects {
     private readonly client: S3Client,
     private readonly buckets: ErasureBuckets,
   ) {}
+
+  exists(object: HeldObject): Promise<boolean> {
+    return new S3ObjectStore(this.client).exists(this.bucketOf(object.bucket), object.key);
+  }
 
   copyToTrash(object: HeldObject, trashKey: string): Promise<boolean> {
     return this.copy(this.bucketOf(object.bucket), object.key, this.buckets.trash, trashKey);

@@ -8,6 +8,7 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   UploadPartCommand,
@@ -16,6 +17,7 @@ import {
 import type { ExportFiles } from '#domain/privacy/export-files';
 import { isMissingObject } from './s3-errors.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
+import { deleteObjects } from './s3-versions.ts';
 
 /** Bytes buffered before a part is uploaded: S3 parts are at least 5 MiB (the last may be smaller). */
 export const exportPartBytes = 8 * 1024 * 1024;
@@ -123,6 +125,20 @@ export class S3ExportFiles implements ExportFiles {
     const body = object.Body as Readable | undefined;
     if (!body) return;
     yield* createInterface({ input: body, crlfDelay: Infinity });
+  }
+
+  async deleteUnder(prefix: string): Promise<number> {
+    let deleted = 0;
+    let token: string | undefined;
+    do {
+      const page = await this.s3.send(
+        new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      const objects = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
+      deleted += await deleteObjects(this.s3, this.bucket, objects);
+      token = page.NextContinuationToken;
+    } while (token);
+    return deleted;
   }
 
   presignDownload(key: string, expiresInSeconds: number): Promise<string> {

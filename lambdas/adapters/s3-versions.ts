@@ -8,6 +8,20 @@ import {
 } from '@aws-sdk/client-s3';
 import { S3ObjectStore } from './s3-object-store.ts';
 
+/** Deletes up to 1,000 objects (or versions) in one call; throws if S3 kept any, so a retry finishes. */
+export async function deleteObjects(
+  client: S3Client,
+  bucket: string,
+  objects: ObjectIdentifier[],
+): Promise<number> {
+  if (objects.length === 0) return 0;
+  const result = await client.send(
+    new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+  );
+  if (result.Errors?.length) throw new Error(`${result.Errors.length} objects could not be deleted; retry.`);
+  return objects.length;
+}
+
 /** A bucket that never had versioning enabled (or a store without versioning) has one copy per key. */
 async function isVersioned(client: S3Client, bucket: string): Promise<boolean> {
   try {
@@ -44,15 +58,7 @@ export async function deleteEveryVersion(client: S3Client, bucket: string, key: 
     const objects: ObjectIdentifier[] = [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]
       .filter((version) => version.Key === key)
       .map((version) => ({ Key: key, VersionId: version.VersionId }));
-    if (objects.length > 0) {
-      const result = await client.send(
-        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
-      );
-      if (result.Errors?.length) {
-        throw new Error(`${result.Errors.length} object versions could not be deleted; retry.`);
-      }
-      deleted += objects.length;
-    }
+    deleted += await deleteObjects(client, bucket, objects);
     keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);

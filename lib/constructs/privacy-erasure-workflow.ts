@@ -35,6 +35,8 @@ export interface PrivacyErasureWorkflowProps {
   /** Absent where the region hosts no recordings. */
   readonly recordingsBucketName?: string;
   readonly trashBucketName: string;
+  /** The subject's earlier export bundles are deleted from it. */
+  readonly exportsBucketName: string;
   /** Encrypts the table and the buckets. */
   readonly dataKey: IKey;
   readonly logsKey: IKey;
@@ -86,6 +88,7 @@ export class PrivacyErasureWorkflow extends Construct {
       ATTACHMENTS_BUCKET: props.attachmentsBucketName,
       RECORDINGS_BUCKET: props.recordingsBucketName,
       TRASH_BUCKET: props.trashBucketName,
+      EXPORTS_BUCKET: props.exportsBucketName,
       POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     };
     const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
@@ -152,6 +155,21 @@ export class PrivacyErasureWorkflow extends Construct {
         }),
       );
     }
+    // The outcome deletes the bundles of the subject's earlier exports (ids-only keys under exports/).
+    grantObjectPrefix(
+      tasks.outcome.role,
+      props.exportsBucketName,
+      'exports/',
+      ['s3:DeleteObject'],
+      "Export keys are made per request at run time; the outcome deletes those of the subject's exports.",
+    );
+    tasks.outcome.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [bucketArn(props.exportsBucketName)],
+        conditions: { StringLike: { 's3:prefix': ['exports/*'] } },
+      }),
+    );
 
     const retry = { permanentErrors, interval: Duration.seconds(2), maxAttempts: 5 };
     const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>

@@ -62,6 +62,7 @@ export class WorkflowStack extends Stack {
       attachmentsBucketName: data.bucket('attachments').bucketName,
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,
       trashBucketName: data.bucket('trash').bucketName,
+      exportsBucketName: data.bucket('exports').bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

@@ -107,7 +107,7 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
     }
   });
 
-  it('lets only the page task touch objects: records’ objects under accounts/, the trash under erasures/', () => {
+  it('lets the page task touch records’ objects (accounts/) and the trash (erasures/), and the outcome delete only export bundles (exports/)', () => {
     const stack = workflowStacks[region];
     const objectStatements = (prefix: string) =>
       statementsOf(stack, roleOf(region, prefix)).filter((s) => s.actions.some((a) => a.startsWith('s3:')));
@@ -116,7 +116,13 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
 
     expect(deletes('MarkStarted')).toEqual([]);
     expect(deletes('IndexWork')).toEqual([]);
-    expect(deletes('RecordOutcome')).toEqual([]);
+    const outcomeDeletes = objectStatements('RecordOutcome').filter((s) =>
+      s.actions.some((a) => a.startsWith('s3:Delete')),
+    );
+    expect(outcomeDeletes.flatMap((s) => s.actions)).toEqual(['s3:DeleteObject']);
+    expect(outcomeDeletes.flatMap((s) => s.resources)).toEqual([
+      expect.stringMatching(new RegExp(`helpdesk-${region}-exports-.*/exports/\\*$`)),
+    ]);
     expect(deletes('DeadlineWatch')).toEqual([]);
     const pageResources = objectStatements('ProcessPage').flatMap((s) => s.resources);
     expect(

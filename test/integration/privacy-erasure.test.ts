@@ -220,6 +220,15 @@ describe('erasure of data subjects on the local platform', () => {
     const otherMarker = newMarker();
     const subject = await seedContact(account, marker);
     const other = await seedContact(account, otherMarker);
+    // An earlier export of the subject: its bundle copies their data into the exports bucket.
+    const exported = await account.agent('POST', requests, {
+      type: 'export',
+      subject: { type: 'contact', id: subject.contact },
+      channel: 'email',
+    });
+    await account.admin('POST', `${requests}/${exported.body.id}/verify`, { method: 'email_confirmation' });
+    const exportDone = await waitFor(account, exported.body.id, completed);
+    expect(exportDone.result).toMatchObject({ withdrawn: null, download_url: expect.any(String) });
     expect(await regionText()).toContain(marker);
 
     // Act
@@ -264,9 +273,21 @@ describe('erasure of data subjects on the local platform', () => {
         },
         anonymised: {},
         files: 2,
+        export_bundles: 1,
       },
     });
     expect(String(certificate.subject_reference)).toMatch(/^[0-9a-f]{32}$/);
+    const withdrawn = await account.admin('GET', `${requests}/${exported.body.id}`);
+    expect(withdrawn.body).toMatchObject({
+      status: 'completed',
+      result: {
+        download_url: null,
+        files: expect.arrayContaining([expect.objectContaining({ url: null })]),
+        withdrawn: { by_request: created.body.id },
+        notice: expect.stringContaining(`erasure of the subject (request ${created.body.id})`),
+      },
+    });
+    expect((await account.admin('GET', `${requests}/${exported.body.id}/files`)).status).toBe(409);
     expect(JSON.stringify(done)).not.toContain(marker);
     const everything = await regionText();
     expect(everything).not.toContain(marker);

@@ -68,6 +68,7 @@ describe('ExportDownloads', () => {
       files: [{ name: 'tickets.json', url: 'https://s3.test/exports/acct/9/bundle/tickets.json?e=86400' }],
       stored_files: { count: 3 },
       notice: null,
+      withdrawn: null,
     });
     expect(presign).toHaveBeenCalledTimes(2);
   });
@@ -109,5 +110,25 @@ describe('ExportDownloads', () => {
     expect(second).toMatchObject({ hasMore: false, files: [{ name: 'files/attachment-3', bytes: 3 }] });
     await expect(late.downloads.storedFiles(request, { page: 1, perPage: 2 })).rejects.toThrow('ended');
     expect(late.lines).not.toHaveBeenCalled();
+  });
+
+  it('offers nothing of a bundle an erasure of the subject withdrew, within its period too', async () => {
+    const { downloads, presign, lines } = downloadsAt('2026-11-24T10:00:00Z');
+    const withdrawn = { at: '2026-11-24T09:00:00.000Z', by_request: 12 };
+    const erased = { ...request, fields: { ...request.fields, result: { ...result, withdrawn } } };
+
+    const view = await downloads.offer({ ...result, withdrawn });
+
+    expect(view).toMatchObject({
+      download_url: null,
+      files: [{ name: 'tickets.json', url: null }],
+      withdrawn,
+      notice: expect.stringContaining(
+        'deleted at 2026-11-24T09:00:00.000Z by the erasure of the subject (request 12)',
+      ),
+    });
+    await expect(downloads.storedFiles(erased, { page: 1, perPage: 2 })).rejects.toThrow('request 12');
+    expect(presign).not.toHaveBeenCalled();
+    expect(lines).not.toHaveBeenCalled();
   });
 });

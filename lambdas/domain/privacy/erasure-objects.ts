@@ -27,6 +27,8 @@ export const trashKeyOf = (accountId: string, requestId: number, object: HeldObj
 
 /** The object side of erasure; every method may be repeated with the same outcome. */
 export interface ErasureObjects {
+  /** Whether the object is stored (an attachment's presigned upload may never have completed). */
+  exists(object: HeldObject): Promise<boolean>;
   /** Copies the object's current version to the trash key; false when there is no such object. */
   copyToTrash(object: HeldObject, trashKey: string): Promise<boolean>;
   /** Copies the trash copy back to the object's key; false when there is no trash copy. */

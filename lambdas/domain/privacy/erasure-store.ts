@@ -6,6 +6,14 @@ export interface TrashedRecord {
   readonly trashedAt: string;
 }
 
+/** Whose stored files a request counted: a record it erased, or (`purgeOf`) one it purged from that trash. */
+export interface FileCountOf {
+  readonly accountId: string;
+  readonly requestId: number;
+  readonly ref: RecordRef;
+  readonly purgeOf?: number;
+}
+
 /** A record past a deadline, anywhere in the region (ids only). */
 export interface DueRecord {
   readonly accountId: string;
@@ -34,6 +42,14 @@ export interface ErasureStore {
   restoreFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
   /** Deletes a trashed record for good. */
   purgeFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
+  /**
+   * Keeps how many stored files the request found on a record before touching them, unless a count is
+   * kept already (an earlier attempt's, made before it deleted anything); answers the kept count. So
+   * a repeated step counts what the first one found, not what is left. Expires with `expiresAt`.
+   */
+  keepFileCount(of: FileCountOf, files: number, expiresAt: string): Promise<number>;
+  /** The count kept for the record by the request, if any. */
+  fileCount(of: FileCountOf): Promise<number | undefined>;
   /** Deletes a live (or soft-deleted) record and everything standing beside it, for good. */
   deleteForGood(record: StoredRecord<object>, audit: AuditEntry): Promise<void>;
   /** One page of a request's trash, by Query; pass the answered cursor back for the next page. */

@@ -20,6 +20,15 @@ export function downloadSeconds(availableUntil: string, now: Date): number {
 export const downloadEndedNotice = (availableUntil: string) =>
   `The download period ended at ${availableUntil}; the bundle's files are deleted. Record a new export request to export the data again.`;
 
+export const bundleWithdrawnNotice = (withdrawn: { at: string; by_request: number }) =>
+  `The bundle's files were deleted at ${withdrawn.at} by the erasure of the subject (request ${withdrawn.by_request}).`;
+
+/** Why a completed export offers no download now, if it does not. */
+function noDownloadNotice(result: ExportResult, seconds: number): string | null {
+  if (result.withdrawn) return bundleWithdrawnNotice(result.withdrawn);
+  return seconds > 0 ? null : downloadEndedNotice(result.available_until);
+}
+
 /** A completed export as the API shows it: the stored result with URLs minted for this read. */
 export interface ExportResultView {
   readonly counts: Record<string, number>;
@@ -32,6 +41,8 @@ export interface ExportResultView {
   /** Attachment and recording files in the bundle, listed with URLs at GET …/{id}/files. */
   readonly stored_files: { count: number };
   readonly notice: string | null;
+  /** When, and by which erasure request, the bundle's files were deleted. */
+  readonly withdrawn: { at: string; by_request: number } | null;
 }
 
 /** A stored file of the bundle with a URL minted for this read. */
@@ -52,7 +63,7 @@ export class ExportDownloads {
 
   async offer(result: ExportResult): Promise<ExportResultView> {
     const now = this.deps.now();
-    const seconds = downloadSeconds(result.available_until, now);
+    const seconds = result.withdrawn ? 0 : downloadSeconds(result.available_until, now);
     const sign = (key: string) => (seconds > 0 ? this.deps.files.presignDownload(key, seconds) : null);
     return {
       counts: result.counts,
@@ -62,7 +73,8 @@ export class ExportDownloads {
       download_expires_at: seconds > 0 ? new Date(now.getTime() + seconds * 1000).toISOString() : null,
       files: await Promise.all(result.files.map(async ({ name, key }) => ({ name, url: await sign(key) }))),
       stored_files: { count: result.stored_files.count },
-      notice: seconds > 0 ? null : downloadEndedNotice(result.available_until),
+      notice: noDownloadNotice(result, seconds),
+      withdrawn: result.withdrawn ?? null,
     };
   }
 
@@ -74,8 +86,9 @@ export class ExportDownloads {
     const result = request.fields.result;
     if (!result) throw new ConflictError('Only a completed export has files.');
     const now = this.deps.now();
-    const seconds = downloadSeconds(result.available_until, now);
-    if (seconds === 0) throw new ConflictError(downloadEndedNotice(result.available_until));
+    const seconds = result.withdrawn ? 0 : downloadSeconds(result.available_until, now);
+    const notice = noDownloadNotice(result, seconds);
+    if (notice) throw new ConflictError(notice);
     const skip = (paging.page - 1) * paging.perPage;
     const page: ExportedStoredFile[] = [];
     let index = 0;

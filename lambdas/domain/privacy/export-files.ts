@@ -15,6 +15,8 @@ export interface ExportFiles {
    * caller's memory (server-side), and answers what the copy holds: size, SHA-256 and media type.
    * Undefined when the source does not exist, or (with `bytes`) has not that size yet.
    */
+  /** Deletes every object under `prefix` (the bucket is not versioned); answers how many went. Repeatable. */
+  deleteUnder(prefix: string): Promise<number>;
   copyIn(
     source: { readonly bucket: string; readonly key: string; readonly bytes?: number },
     key: string,

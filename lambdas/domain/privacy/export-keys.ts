@@ -12,6 +12,8 @@ export const storedFileName = (record: RecordRef) => `files/${record.type}-${rec
 export const exportKeys = (accountId: string, requestId: number) => {
   const prefix = `exports/${accountId}/${requestId}`;
   return {
+    /** Everything of the request's export (work parts, bundle, lists) lies under it. */
+    all: `${prefix}/`,
     index: (page: number) => `${prefix}/index/${pad(page)}.ndjson`,
     part: (page: number, category: string) => `${prefix}/parts/${pad(page)}/${category}.ndjson`,
     /** The page's stored files to copy (sources), then as copied (size, checksum). */

@@ -115,6 +115,8 @@ export interface ExportResult {
   /** Attachment and recording files copied into the bundle: how many, and the key of their list. */
   stored_files: { count: number; list_key: string };
   available_until: string;
+  /** Set when an erasure of the subject deleted the bundle: when, and by which erasure request. */
+  withdrawn?: { at: string; by_request: number } | null;
 }
 
 /**
@@ -126,7 +128,13 @@ export interface ErasureCertificate {
   subject_reference: string;
   mode: (typeof erasureModes)[number];
   /** Records per type: `erased` (deleted or moved to the trash), `anonymised` (an agent's contributions). */
-  counts: { erased: Record<string, number>; anonymised: Record<string, number>; files: number };
+  counts: {
+    erased: Record<string, number>;
+    anonymised: Record<string, number>;
+    files: number;
+    /** Bundles of the subject's earlier exports whose files this erasure deleted. */
+    export_bundles: number;
+  };
   started_at: string;
   completed_at: string;
   executions: string[];

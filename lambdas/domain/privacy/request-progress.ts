@@ -117,6 +117,18 @@ export class RequestProgress {
     });
   }
 
+  /**
+   * An erasure of the subject deleted this export's bundle: the request keeps its counts and checksum
+   * as the record of having answered, and offers no download any more. Repeating it changes nothing.
+   */
+  withdrawExport(accountId: string, exportId: number, erasureId: number): Promise<StoredPrivacyRequest> {
+    return this.change(accountId, exportId, (fields) => {
+      if (!fields.result || fields.result.withdrawn) return {};
+      const withdrawn = { at: this.deps.now().toISOString(), by_request: erasureId };
+      return { result: { ...fields.result, withdrawn } };
+    });
+  }
+
   /** A soft erasure's trash is back where it was: the request is `restored`. */
   completeRestore(accountId: string, requestId: number): Promise<StoredPrivacyRequest> {
     return this.change(accountId, requestId, (fields) => {

@@ -17,6 +17,7 @@ import { type ErasureObjects, objectsHeldBy, trashKeyOf } from './erasure-object
 import type { ErasureStore } from './erasure-store.ts';
 import { requestsOfSubject } from './subject-requests.ts';
 import type { ExportFiles } from './export-files.ts';
+import { exportKeys } from './export-keys.ts';
 import { type ErasureOperation, type StoredPrivacyRequest } from './privacy-request.ts';
 import { erasureWorkflowActor, type RequestProgress } from './request-progress.ts';
 
@@ -52,6 +53,8 @@ export interface SubjectErasureDependencies {
   readonly objects: ErasureObjects;
   /** The work index's pages (ids only), in the trash bucket. */
   readonly workFiles: ExportFiles;
+  /** The exports bucket: bundles of the subject's earlier exports are deleted with their data. */
+  readonly exports: Pick<ExportFiles, 'deleteUnder'>;
   readonly progress: RequestProgress;
   readonly now: () => Date;
   /** Work items per page (one Map iteration each). @default 500 */
@@ -180,7 +183,8 @@ export class SubjectErasure {
     await mapBounded(items, this.concurrency, async (item) => {
       const ref: RecordRef = { type: item.type, id: item.id };
       if (item.trashOf !== undefined) {
-        if (await this.purgeOne(accountId, item.trashOf, ref, result)) add(result.erased, ref.type);
+        if (await this.purgeOne(accountId, requestId, item.trashOf, ref, result))
+          add(result.erased, ref.type);
         if (item.trashOf !== requestId && !result.purgedTrashOf.includes(item.trashOf)) {
           result.purgedTrashOf.push(item.trashOf);
         }
@@ -191,10 +195,10 @@ export class SubjectErasure {
         return;
       }
       if (request.fields.subject_type === 'agent') {
-        await this.eraseForAgent(accountId, request.fields.subject_id, ref, result);
+        await this.eraseForAgent(accountId, requestId, request.fields.subject_id, ref, result);
       } else if (request.fields.mode === 'soft') {
         if (await this.trashOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
-      } else if (await this.deleteOne(accountId, ref, result)) {
+      } else if (await this.deleteOne(accountId, requestId, ref, result)) {
         add(result.erased, ref.type);
       }
     });
@@ -215,48 +219,68 @@ export class SubjectErasure {
     };
   }
 
-  /** Soft: the record's objects copied to the trash, the record moved there, then the originals' versions deleted. */
+  private trashExpiry(): string {
+    return new Date(this.deps.now().getTime() + retention.trashDays * dayMs).toISOString();
+  }
+
+  /**
+   * Soft: the record's objects copied to the trash, their count kept, the record moved there, then the
+   * originals' versions deleted. A repeated page finds the count its first attempt kept.
+   */
   private async trashOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
     const record = await this.deps.store.get(accountId, ref);
-    let files = 0;
     if (record) {
+      let copied = 0;
       for (const object of objectsHeldBy(record)) {
-        if (await this.deps.objects.copyToTrash(object, trashKeyOf(accountId, requestId, object))) files += 1;
+        if (await this.deps.objects.copyToTrash(object, trashKeyOf(accountId, requestId, object)))
+          copied += 1;
       }
-      const expiresAt = new Date(this.deps.now().getTime() + retention.trashDays * dayMs).toISOString();
+      const expiresAt = this.trashExpiry();
+      await this.deps.erasure.keepFileCount({ accountId, requestId, ref }, copied, expiresAt);
       await this.deps.erasure.moveToTrash(record, requestId, this.audit(ref, 'delete'), expiresAt);
     }
     const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
     if (!trashed) return false;
-    for (const object of objectsHeldBy(trashed.record)) {
-      // A repeated page finds the record trashed already: count the files whose originals it still deletes.
-      if ((await this.deps.objects.deleteEveryVersion(object)) > 0 && !record) files += 1;
-    }
-    result.files += files;
+    for (const object of objectsHeldBy(trashed.record)) await this.deps.objects.deleteEveryVersion(object);
+    result.files += (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
     return true;
   }
 
-  /** Permanent: every version of the record's objects, then the record and what stands beside it. */
-  private async deleteOne(accountId: string, ref: RecordRef, result: { files: number }) {
+  /**
+   * Permanent: the stored objects counted (the count kept before anything goes), every version of them
+   * deleted, then the record and what stands beside it.
+   */
+  private async deleteOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
     const record = await this.deps.store.get(accountId, ref);
-    // Indexed, so linked when the work began: gone now means an earlier attempt of this page erased it.
-    if (!record) return true;
-    for (const object of objectsHeldBy(record)) {
-      if ((await this.deps.objects.deleteEveryVersion(object)) > 0) result.files += 1;
+    if (!record) {
+      // Indexed, so linked when the work began: gone now means an earlier attempt of this page erased it.
+      result.files += (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
+      return true;
     }
+    const held = objectsHeldBy(record);
+    let stored = 0;
+    for (const object of held) if (await this.deps.objects.exists(object)) stored += 1;
+    const files = await this.deps.erasure.keepFileCount(
+      { accountId, requestId, ref },
+      stored,
+      this.trashExpiry(),
+    );
+    for (const object of held) await this.deps.objects.deleteEveryVersion(object);
     await this.deps.erasure.deleteForGood(record, this.audit(ref, 'delete'));
+    result.files += files;
     return true;
   }
 
   /** An agent's profile (and the contact record it grew from) go; their contributions stay, anonymised. */
   private async eraseForAgent(
     accountId: string,
+    requestId: number,
     agentId: number,
     ref: RecordRef,
     result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
   ) {
     if (ref.id === agentId && (ref.type === 'agent' || ref.type === 'contact')) {
-      if (await this.deleteOne(accountId, ref, result)) add(result.erased, ref.type);
+      if (await this.deleteOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
       return;
     }
     const record = await this.deps.store.get(accountId, ref);
@@ -300,15 +324,35 @@ export class SubjectErasure {
     return true;
   }
 
-  /** Purge: the trash copies of the record's objects, then the trashed record, for good. */
-  private async purgeOne(accountId: string, trashOf: number, ref: RecordRef, result: { files: number }) {
+  /**
+   * Purge: the trash copies of the record's objects, then the trashed record, for good. The purging
+   * request keeps the files it found, which also tells a repeated page that it purged the record.
+   */
+  private async purgeOne(
+    accountId: string,
+    requestId: number,
+    trashOf: number,
+    ref: RecordRef,
+    result: { files: number },
+  ) {
     const trashed = await this.deps.erasure.trashed(accountId, trashOf, ref);
-    if (!trashed) return false;
+    if (!trashed) {
+      const files = await this.deps.erasure.fileCount({ accountId, requestId, ref, purgeOf: trashOf });
+      result.files += files ?? 0;
+      return files !== undefined;
+    }
+    // The trash holds the copies its soft erasure counted.
+    const copies = (await this.deps.erasure.fileCount({ accountId, requestId: trashOf, ref })) ?? 0;
+    const files = await this.deps.erasure.keepFileCount(
+      { accountId, requestId, ref, purgeOf: trashOf },
+      copies,
+      this.trashExpiry(),
+    );
     for (const object of objectsHeldBy(trashed.record)) {
       await this.deps.objects.deleteTrashCopy(trashKeyOf(accountId, trashOf, object));
-      result.files += 1;
     }
     await this.deps.erasure.purgeFromTrash(trashed, trashOf, this.audit(ref, 'purge'));
+    result.files += files;
     return true;
   }
 
@@ -342,14 +386,37 @@ export class SubjectErasure {
     for (const earlier of purgedTrashOf)
       await this.deps.progress.completePurge(accountId, earlier, execution);
     const { fields } = request;
+    const subject: SubjectRef = { kind: fields.subject_type, id: fields.subject_id };
+    const exportBundles = await this.withdrawExports(accountId, requestId, subject);
     await this.deps.progress.completeErasure(accountId, requestId, {
       request_id: requestId,
-      subject_reference: subjectReference(accountId, { kind: fields.subject_type, id: fields.subject_id }),
+      subject_reference: subjectReference(accountId, subject),
       mode: fields.mode ?? 'permanent',
-      counts: { erased: sorted(erased), anonymised: sorted(anonymised), files },
+      counts: {
+        erased: sorted(erased),
+        anonymised: sorted(anonymised),
+        files,
+        export_bundles: exportBundles,
+      },
       executions: [execution],
       purged_at: null,
     });
+  }
+
+  /**
+   * Deletes every object of the subject's export requests (a bundle is a copy of the erased data) and
+   * marks the completed ones withdrawn; answers how many bundles this erasure withdrew. Repeatable.
+   */
+  private async withdrawExports(accountId: string, requestId: number, subject: SubjectRef): Promise<number> {
+    let withdrawn = 0;
+    for (const exported of await requestsOfSubject(this.deps.store, accountId, subject)) {
+      if (exported.fields.type !== 'export') continue;
+      await this.deps.exports.deleteUnder(exportKeys(accountId, exported.ref.id).all);
+      if (!exported.fields.result) continue;
+      const marked = await this.deps.progress.withdrawExport(accountId, exported.ref.id, requestId);
+      if (marked.fields.result?.withdrawn?.by_request === requestId) withdrawn += 1;
+    }
+    return withdrawn;
   }
 }
 

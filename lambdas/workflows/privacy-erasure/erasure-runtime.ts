@@ -51,6 +51,7 @@ export function getErasureRuntime(): ErasureRuntime {
           trash: env.TRASH_BUCKET,
         }),
         workFiles: new S3ExportFiles(clients.s3, env.TRASH_BUCKET),
+        exports: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
         progress,
         now,
       }),
