@@ -120,6 +120,10 @@ export class S3ExportFiles implements ExportFiles {
     return { bytes, sha256: hash.digest('hex') };
   }
 
+  exists(key: string): Promise<boolean> {
+    return this.objects.exists(this.bucket, key);
+  }
+
   async *lines(key: string): AsyncIterable<string> {
     const object = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     const body = object.Body as Readable | undefined;

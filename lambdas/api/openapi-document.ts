@@ -420,6 +420,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     body: rejectPrivacyRequestSchema,
     success: 200,
   },
+  'POST /api/v2/privacy/requests/{id}/retry': {
+    summary:
+      "Run a failed request again (admins): it is 'verified' again and a new execution privacy-<id>-retry-<n> repeats every step (each idempotent); 409 unless failed (a retry already under way is answered as it is)",
+    success: 202,
+  },
   'POST /api/v2/privacy/requests/{id}/restore': {
     summary:
       "Restore a completed soft erasure while its trash is held (admins); the request becomes 'restored'",

@@ -82,8 +82,10 @@ export function createPrivacyRequestsHandler(
       const { reason } = parseJsonBody(event, rejectPrivacyRequestSchema);
       return jsonResponse(200, await view(await deps.requests.reject(principal, id, reason)));
     },
+    [`POST ${path}/{id}/retry`]: async (event, principal) =>
+      jsonResponse(202, await view(await deps.requests.retry(principal, pathId(event)))),
     [`POST ${path}/{id}/restore`]: async (event, principal) =>
-      jsonResponse(202, view(await deps.requests.restore(principal, pathId(event)))),
+      jsonResponse(202, await view(await deps.requests.restore(principal, pathId(event)))),
   };
   return routedApi(deps, routes);
 }

@@ -157,6 +157,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/verify', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/reject', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/privacy/requests/{id}/restore', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/privacy/requests/{id}/retry', function: 'privacyRequests' },
   { method: 'POST', path: '/api/v2/migrations', function: 'migrations' },
   { method: 'GET', path: '/api/v2/migrations', function: 'migrations' },
   { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },

@@ -8,7 +8,7 @@ import { localWorkflowEnvironment } from '../../local/local-environment.ts';
 import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
-import { apiCaller, createTestAccount } from './test-accounts.ts';
+import { apiCaller, completed, createTestAccount, privacyRequestOnceDone } from './test-accounts.ts';
 import { injectedError, runWithFaults, type TaskHandler } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
@@ -17,6 +17,8 @@ const client = emulatorDocumentClient(platform);
 const store = new DynamoRecordStore(client, table);
 const savedEnvironment = { ...process.env };
 let workflow: LocalWorkflow;
+/** Each test account's admin key, by account id. */
+const adminKeys = new Map<string, string>();
 
 beforeAll(() => {
   // The task handlers run in this process with the AU workflow functions' environment.
@@ -38,6 +40,7 @@ afterAll(() => {
  */
 async function erasureRequest(mode: 'soft' | 'permanent', verify = true) {
   const account = await createTestAccount(client, table, 'au', ['admin']);
+  adminKeys.set(account.id, account.keys.admin);
   const call = apiCaller(url);
   const contact = await call('POST', '/api/v2/contacts', account.keys.admin, {
     name: 'Faulty',
@@ -159,6 +162,50 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
       }
     }, 120_000);
   }
+
+  it('ends a failed erasure, once an admin retries it, as a clean run ends, counting what the failed execution erased', async () => {
+    // Prepare: the page task erases its page, then fails every attempt, so the execution fails.
+    const input = await erasureRequest('permanent');
+    const failedRun = await runWithFaults(workflow, input, (state, handler) =>
+      state === erasureStates.processPage
+        ? async (event) => {
+            await handler(event);
+            throw injectedError('Lambda.ServiceException');
+          }
+        : handler,
+    );
+    const failed = await endState(input);
+    const path = `/api/v2/privacy/requests/${input.requestId}`;
+
+    // Act: the platform's own workflow runs the retry.
+    const retried = await apiCaller(url)('POST', `${path}/retry`, adminKeys.get(input.accountId) ?? '');
+    const done = await privacyRequestOnceDone(url, adminKeys.get(input.accountId) ?? '', path, completed);
+    const again = await apiCaller(url)('POST', `${path}/retry`, adminKeys.get(input.accountId) ?? '');
+
+    // Assess
+    expect(failedRun.status).toBe('FAILED');
+    expect(failed).toMatchObject({ status: 'failed', links: [] });
+    expect(retried.status).toBe(202);
+    expect(retried.body).toMatchObject({
+      status: 'verified',
+      retries: 1,
+      execution_name: `privacy-${input.requestId}-retry-1`,
+      failure: null,
+    });
+    expect(await endState(input)).toEqual({
+      status: 'completed',
+      counts: {
+        erased: { attachment: 1, contact: 1, conversation: 1, ticket: 1 },
+        anonymised: {},
+        files: 1,
+        export_bundles: 0,
+      },
+      trash: null,
+      links: [],
+    });
+    expect(done.certificate).toMatchObject({ executions: [`privacy-${input.requestId}-retry-1`] });
+    expect(again.status).toBe(409);
+  }, 120_000);
 
   it('changes nothing when the whole execution runs again after it completed', async () => {
     const input = await erasureRequest('soft');

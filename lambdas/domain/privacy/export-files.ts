@@ -6,6 +6,8 @@ export interface ExportFiles {
     contentType: string,
     chunks: AsyncIterable<string> | Iterable<string>,
   ): Promise<{ bytes: number; sha256: string }>;
+  /** Whether an object is there. */
+  exists(key: string): Promise<boolean>;
   /** The lines of a text object, streamed. */
   lines(key: string): AsyncIterable<string>;
   /** A URL that downloads the object, valid for `expiresInSeconds`. */

@@ -15,6 +15,7 @@ import {
   type PrivacyRequestStatus,
   type PrivacyRequestType,
   privacyExecutionName,
+  retryExecutionName,
   privacyRequestRef,
   trashExecutionName,
   type StoredPrivacyRequest,
@@ -175,11 +176,41 @@ export class PrivacyRequestService {
     const isExport = request.fields.type === 'export';
     const workflow = isExport ? this.deps.exportWorkflow : this.deps.erasureWorkflow;
     if (!workflow) throw new Error(`No ${request.fields.type} workflow is configured for this function`);
-    await workflow.start(privacyExecutionName(request.ref.id), {
+    await workflow.start(request.fields.execution_name ?? privacyExecutionName(request.ref.id), {
       accountId,
       requestId: request.ref.id,
       ...(!isExport && { operation: 'erase' }),
     });
+  }
+
+  /**
+   * An admin runs a failed request again: it is `verified` once more and a new execution
+   * (`privacy-<id>-retry-<n>`) repeats every step, each idempotent, so what the failed one did is
+   * neither lost nor done twice. Asking again before it runs or while it runs starts nothing more.
+   */
+  async retry(principal: Principal, id: number): Promise<StoredPrivacyRequest> {
+    requireAdmin(principal, 'retry a data-subject request');
+    const ref = privacyRequestRef(id);
+    let request = await this.lifecycle.getLive(principal, ref);
+    const { status } = request.fields;
+    if (status === 'failed') {
+      const attempt = (request.fields.retries ?? 0) + 1;
+      request = await this.lifecycle.update(
+        principal,
+        ref,
+        {
+          status: 'verified',
+          retries: attempt,
+          execution_name: retryExecutionName(id, attempt),
+          failure: null,
+        },
+        etagOf(request),
+      );
+    } else if (status !== 'verified' && status !== 'running') {
+      throw new ConflictError(`This request is ${status}; only a failed request can be retried.`);
+    }
+    if (request.fields.status === 'verified') await this.startWorkflow(principal.accountId, request);
+    return request;
   }
 
   /**

@@ -183,6 +183,8 @@ export interface PrivacyRequestFields {
   certificate?: ErasureCertificate | null;
   /** A soft erasure's trash. */
   trash?: ErasureTrash | null;
+  /** How often an admin ran the request again after it failed (each a new execution). */
+  retries?: number;
   /** The error name a failed workflow ended with (never personal data), and which operation failed. */
   failure: { error: string; at: string; operation?: ErasureOperation } | null;
 }
@@ -215,6 +217,10 @@ export const privacyRequestRef = (id: number): RecordRef => ({ type: 'privacy_re
 
 /** The Step Functions execution of a request: named after it, so starting it twice starts it once. */
 export const privacyExecutionName = (requestId: number) => `privacy-${requestId}`;
+
+/** The execution of an admin's `retry` number `attempt` of a failed request: one per retry. */
+export const retryExecutionName = (requestId: number, attempt: number) =>
+  `privacy-${requestId}-retry-${attempt}`;
 
 /**
  * The execution restoring or purging a soft erasure's trash: one per attempt, so asking again while it
@@ -256,6 +262,7 @@ export function privacyRequestView(record: StoredPrivacyRequest, now: Date) {
     id: record.ref.id,
     ...fields,
     subject: { type: subject_type, id: subject_id },
+    retries: fields.retries ?? 0,
     overdue: isOverdue(record, now),
     created_at: record.createdAt,
     updated_at: record.updatedAt,

@@ -67,6 +67,9 @@ const dayMs = 24 * 60 * 60 * 1000;
 const pad = (page: number) => String(page).padStart(6, '0');
 const workKey = (accountId: string, requestId: number, operation: ErasureOperation, page: number) =>
   `erasures/${accountId}/${requestId}/work/${operation}/${pad(page)}.ndjson`;
+/** Written once the work index is complete: a later execution of the operation works on the same pages. */
+const workPagesKey = (accountId: string, requestId: number, operation: ErasureOperation) =>
+  `erasures/${accountId}/${requestId}/work/${operation}/pages.json`;
 
 /** The opaque reference a certificate names the subject by: stable per account and subject, not reversible. */
 export const subjectReference = (accountId: string, subject: SubjectRef) =>
@@ -96,12 +99,22 @@ export class SubjectErasure {
     return this.deps.progress.read(accountId, requestId);
   }
 
-  /** Writes the work index in pages; answers the page numbers. */
+  /**
+   * Writes the work index in pages; answers the page numbers. An operation indexes once: a retry of a
+   * failed request (a new execution) gets the same pages, so what the failed execution erased is still
+   * worked on (finding it done) and counted.
+   */
   async index(
     accountId: string,
     requestId: number,
     operation: ErasureOperation,
   ): Promise<{ pages: number[] }> {
+    const pagesKey = workPagesKey(accountId, requestId, operation);
+    if (await this.deps.workFiles.exists(pagesKey)) {
+      for await (const line of this.deps.workFiles.lines(pagesKey)) {
+        if (line.trim()) return JSON.parse(line) as { pages: number[] };
+      }
+    }
     const request = await this.request(accountId, requestId);
     const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
     const sources: Array<(cursor?: string) => Promise<{ items: WorkItem[]; cursor?: string }>> = [];
@@ -139,7 +152,9 @@ export class SubjectErasure {
         cursor = batch.cursor;
       } while (cursor);
     }
-    return { pages: Array.from({ length: page }, (_, index) => index) };
+    const indexed = { pages: Array.from({ length: page }, (_, index) => index) };
+    await this.deps.workFiles.write(pagesKey, 'application/json', [JSON.stringify(indexed)]);
+    return indexed;
   }
 
   private trashSource(accountId: string, requestId: number, toPurge = true) {
@@ -242,7 +257,9 @@ export class SubjectErasure {
     const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
     if (!trashed) return false;
     for (const object of objectsHeldBy(trashed.record)) await this.deps.objects.deleteEveryVersion(object);
-    result.files += (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
+    // Awaited before the sum: `a += await b` would read `a` first and lose the other records' counts.
+    const files = (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
+    result.files += files;
     return true;
   }
 
@@ -254,7 +271,8 @@ export class SubjectErasure {
     const record = await this.deps.store.get(accountId, ref);
     if (!record) {
       // Indexed, so linked when the work began: gone now means an earlier attempt of this page erased it.
-      result.files += (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
+      const files = (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
+      result.files += files;
       return true;
     }
     const held = objectsHeldBy(record);
