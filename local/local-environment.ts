@@ -138,6 +138,13 @@ export function localWorkflowEnvironment(
     TRASH_BUCKET: names.buckets.trash,
     EXPORTS_BUCKET: names.buckets.exports,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
+    // The deadline watch runs here on its schedule and starts purges on the local endpoint.
+    ERASURE_STATE_MACHINE_ARN: stateMachineArn(
+      'aws',
+      hostingRegions[region].awsRegion,
+      localAwsAccountId,
+      privacyErasureStateMachineName(region),
+    ),
   });
   const migration = migrationEnvironmentSchema.parse({
     HOME_REGION: region,

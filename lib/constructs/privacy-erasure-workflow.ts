@@ -15,7 +15,12 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { privacyErasureStateMachineName, stateMachineArn } from '#lib/platform/names';
-import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
+import {
+  privacyErasureEnvironmentSchema,
+  privacyMetricsNamespace,
+} from '#lib/platform/privacy-erasure-environment';
+
+export { privacyMetricsNamespace };
 import type { HostingRegionKey } from '#lib/residency/index';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
@@ -57,7 +62,6 @@ export const erasureStates = {
 export const erasurePageConcurrency = 4;
 /** How often the deadline watch runs: overdue requests alarm within the hour, purges start within it. */
 export const deadlineWatchRate = Duration.hours(1);
-export const privacyMetricsNamespace = 'Helpdesk/Privacy';
 
 /** Errors no retry can fix: the request cannot run, or a restore meets a taken unique value. */
 const permanentErrors = ['RequestNotRunnable', 'RestoreConflict'];

@@ -7,6 +7,9 @@ import { stateMachineArnSchema } from './function-environment.ts';
  * table, the buckets records keep objects in, the trash). The CDK constructs fill it from the region's
  * resources; the local workflow server from the emulators.
  */
+/** Where the deadline watch's metrics go (the overdue alarm reads them). */
+export const privacyMetricsNamespace = 'Helpdesk/Privacy';
+
 export const privacyErasureEnvironmentSchema = z.object({
   HOME_REGION: z.enum(hostingRegionKeys),
   TABLE_NAME: z.string().min(3),

@@ -27,6 +27,20 @@ export interface LocalEventRule {
   readonly targets: readonly LocalFunction[];
 }
 
+/** A scheduled EventBridge rule (`rate(…)`) of the stack and the functions it invokes. */
+export interface LocalSchedule {
+  readonly everyMs: number;
+  readonly targets: readonly LocalFunction[];
+}
+
+const rateUnitsMs: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 86_400_000 };
+
+/** The period of an EventBridge `rate(n unit)` expression; undefined for anything else (cron). */
+export function rateMs(expression: string): number | undefined {
+  const match = /^rate\((\d+) (minute|hour|day)s?\)$/.exec(expression);
+  return match ? Number(match[1]) * (rateUnitsMs[match[2] as string] as number) : undefined;
+}
+
 /**
  * The workflows and event rules of a region's Workflows stack, taken from the very constructs `cdk synth`
  * turns into templates (bundling skipped: only definitions are needed). Tokens resolve to local values:
@@ -35,10 +49,11 @@ export interface LocalEventRule {
 export function synthesizedWorkflows(region: HostingRegionKey): {
   workflows: LocalWorkflow[];
   rules: LocalEventRule[];
+  schedules: LocalSchedule[];
 } {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const stack = buildApp(app, { account: localAwsAccountId })[region].workflows;
-  if (!stack) return { workflows: [], rules: [] };
+  if (!stack) return { workflows: [], rules: [], schedules: [] };
   const resolve = (value: unknown) => resolveIntrinsics(stack.resolve(value), stack);
 
   const functions = new Map<string, LocalFunction>();
@@ -62,18 +77,22 @@ export function synthesizedWorkflows(region: HostingRegionKey): {
       };
     });
 
-  const rules = stack.node
+  const cfnRules = stack.node
     .findAll()
     .filter((c): c is Rule => c instanceof Rule)
-    .map((rule) => rule.node.defaultChild as CfnRule)
-    .flatMap((cfn): LocalEventRule[] => {
-      const pattern = resolve(cfn.eventPattern) as Record<string, unknown> | undefined;
-      // Schedules have no pattern: nothing invokes them locally (their functions are unit-tested).
-      if (!pattern || Object.keys(pattern).length === 0) return [];
-      const targets = resolve(cfn.targets) as { arn: string }[];
-      return [{ pattern, targets: targets.flatMap((target) => functions.get(target.arn) ?? []) }];
-    });
-  return { workflows, rules };
+    .map((rule) => rule.node.defaultChild as CfnRule);
+  const targetsOf = (cfn: CfnRule) =>
+    (resolve(cfn.targets) as { arn: string }[]).flatMap((target) => functions.get(target.arn) ?? []);
+  const rules = cfnRules.flatMap((cfn): LocalEventRule[] => {
+    const pattern = resolve(cfn.eventPattern) as Record<string, unknown> | undefined;
+    if (!pattern || Object.keys(pattern).length === 0) return [];
+    return [{ pattern, targets: targetsOf(cfn) }];
+  });
+  const schedules = cfnRules.flatMap((cfn): LocalSchedule[] => {
+    const everyMs = rateMs(String(resolve(cfn.scheduleExpression) ?? ''));
+    return everyMs ? [{ everyMs, targets: targetsOf(cfn) }] : [];
+  });
+  return { workflows, rules, schedules };
 }
 
 /**

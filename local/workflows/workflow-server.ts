@@ -4,6 +4,7 @@
  * by the platform process over IPC). Runs as its own process with the workflow functions' environment,
  * as the functions would on AWS.
  */
+import { randomUUID } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { hostingRegionKeys, type HostingRegionKey } from '#lib/residency/index';
 import { transferStates } from '#lib/constructs/recording-transfer-workflow';
@@ -32,10 +33,25 @@ export function recordingHoldMs(env: NodeJS.ProcessEnv = process.env): number {
   return Number(seconds) * 1000;
 }
 
+/** What EventBridge hands a scheduled rule's target. */
+function scheduledEvent(awsRegion: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: localAwsAccountId,
+    time: new Date().toISOString(),
+    region: awsRegion,
+    resources: [],
+    detail: {},
+  };
+}
+
 async function main() {
   const region = process.env.HOSTING_REGION as HostingRegionKey;
   if (!hostingRegionKeys.includes(region)) throw new Error('HOSTING_REGION must name a hosting region');
-  const { workflows, rules } = synthesizedWorkflows(region);
+  const { workflows, rules, schedules } = synthesizedWorkflows(region);
   const handlerCache = new Map<string, Promise<Handler>>();
   const handlerOf = (fn: LocalFunction) => {
     const key = `${fn.entry}#${fn.handlerExport}`;
@@ -74,12 +90,25 @@ async function main() {
       }
     }
   });
+  // Scheduled rules (the privacy deadline watch, the staging watch) run on their rate, as EventBridge would.
+  const timers = schedules.map((schedule) =>
+    setInterval(() => {
+      for (const target of schedule.targets) {
+        void handlerOf(target)
+          .then((handler) => handler(scheduledEvent(process.env.AWS_REGION ?? '')))
+          .catch((error: unknown) => console.error('scheduled target failed', (error as Error).name));
+      }
+    }, schedule.everyMs),
+  );
   process.send?.({
     type: 'listening',
     url: endpoint.url,
     workflows: workflows.map((w) => w.stateMachineArn),
   });
-  const stop = () => endpoint.server.close(() => process.exit(0));
+  const stop = () => {
+    for (const timer of timers) clearInterval(timer);
+    endpoint.server.close(() => process.exit(0));
+  };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
   process.on('disconnect', stop);

@@ -1,4 +1,5 @@
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { privacyMetricsNamespace } from '#lib/platform/privacy-erasure-environment';
 import { getErasureRuntime } from './erasure-runtime.ts';
 
 let metrics: Metrics | undefined;
@@ -12,7 +13,7 @@ export async function handler(): Promise<{ overdue: number; purgesStarted: numbe
   const runtime = getErasureRuntime();
   if (!runtime.deadlines) throw new Error('The deadline watch needs ERASURE_STATE_MACHINE_ARN');
   metrics ??= new Metrics({
-    namespace: runtime.env.POWERTOOLS_METRICS_NAMESPACE,
+    namespace: runtime.env.POWERTOOLS_METRICS_NAMESPACE ?? privacyMetricsNamespace,
     serviceName: runtime.env.POWERTOOLS_SERVICE_NAME,
   });
   const overdue = await runtime.deadlines.overdueRequests();
