@@ -177,6 +177,7 @@ export class SubjectErasure {
       if (line.trim()) items.push(JSON.parse(line) as WorkItem);
     }
     const result = { page, erased: {}, anonymised: {}, files: 0, purgedTrashOf: [] as number[] };
+    const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
     await mapBounded(items, this.concurrency, async (item) => {
       const ref: RecordRef = { type: item.type, id: item.id };
       if (item.trashOf !== undefined) {
@@ -194,7 +195,7 @@ export class SubjectErasure {
         await this.eraseForAgent(accountId, request.fields.subject_id, ref, result);
       } else if (request.fields.mode === 'soft') {
         if (await this.trashOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
-      } else if (await this.deleteOne(accountId, ref, result)) {
+      } else if (await this.deleteOne(accountId, subject, ref, result)) {
         add(result.erased, ref.type);
       }
     });
@@ -237,10 +238,11 @@ export class SubjectErasure {
   }
 
   /** Permanent: every version of the record's objects, then the record and what stands beside it. */
-  private async deleteOne(accountId: string, ref: RecordRef, result: { files: number }) {
+  private async deleteOne(accountId: string, subject: SubjectRef, ref: RecordRef, result: { files: number }) {
     const record = await this.deps.store.get(accountId, ref);
-    // Indexed, so linked when the work began: gone now means an earlier attempt of this page erased it.
-    if (!record) return true;
+    // Indexed, so linked when the work began. Gone now, with its link: an earlier attempt of this page
+    // erased it. Gone with the link still there: an import's record that never landed, nothing to erase.
+    if (!record) return !(await this.deps.store.hasSubjectLink(accountId, subject, ref));
     for (const object of objectsHeldBy(record)) {
       if ((await this.deps.objects.deleteEveryVersion(object)) > 0) result.files += 1;
     }
@@ -256,7 +258,8 @@ export class SubjectErasure {
     result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
   ) {
     if (ref.id === agentId && (ref.type === 'agent' || ref.type === 'contact')) {
-      if (await this.deleteOne(accountId, ref, result)) add(result.erased, ref.type);
+      const agent: SubjectRef = { kind: 'agent', id: agentId };
+      if (await this.deleteOne(accountId, agent, ref, result)) add(result.erased, ref.type);
       return;
     }
     const record = await this.deps.store.get(accountId, ref);

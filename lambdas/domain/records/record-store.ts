@@ -42,9 +42,12 @@ export interface RecordStore {
   /** The stored records among `refs` (missing ones left out), read in batches. */
   getMany<F extends object>(accountId: string, refs: readonly RecordRef[]): Promise<StoredRecord<F>[]>;
   /**
-   * Creates records that may already be there (a migration, possibly resumed): each record with its
-   * audit entry, subject links and claims atomically, several records per transaction. A record whose
-   * id is taken is left as it is. Answers one outcome per entry; `importedBy` is kept on each record.
+   * Creates records that may already be there (a migration, possibly resumed), many at once, each with
+   * its audit entry, subject links and claims. A record whose id is taken is left as it is. A record
+   * with unique values is written with its claims atomically; any other record's companions may be
+   * stored before the record itself, which becomes readable last (a write cut short leaves links to a
+   * record that does not exist yet; writing the same entries again completes it). Answers one outcome
+   * per entry; `importedBy` is kept on each record.
    */
   importRecords(
     entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>,
@@ -96,6 +99,11 @@ export interface RecordStore {
     subject: SubjectRef,
     page: { limit: number; cursor?: string },
   ): Promise<{ refs: RecordRef[]; cursor?: string }>;
+  /**
+   * Whether the subject index links `ref` to the subject. A link whose record does not exist is one an
+   * import wrote before the record itself (see importRecords): the record has not landed yet.
+   */
+  hasSubjectLink(accountId: string, subject: SubjectRef, ref: RecordRef): Promise<boolean>;
   /** Audit entries of one record, newest first. */
   auditTrail(accountId: string, ref: RecordRef, limit: number): Promise<AuditEntry[]>;
   /** Audit entries of the whole account between two instants (inclusive), newest first. */
