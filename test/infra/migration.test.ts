@@ -96,7 +96,7 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
     expect(deletes).toEqual([]);
   });
 
-  it('lets only the migrations API function start it and reach the migrations bucket', () => {
+  it('lets only the migrations API function start it, watch its executions and reach the migrations bucket', () => {
     const api = platform.regions[region].api;
     const arn = `arn:<AWS::Partition>:states:${hostingRegions[region].awsRegion}:<AWS::AccountId>:stateMachine:${migrationStateMachineName(region)}`;
     const roles = resourcesOfType(api, 'AWS::IAM::Role').map(([roleId]) => roleId);
@@ -109,7 +109,20 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
       ),
     );
 
+    const watched = roles.flatMap((roleId) =>
+      statementsOf(api, roleId)
+        .filter((s) => s.actions.includes('states:DescribeExecution'))
+        .map((s) => ({ role: roleId.replace(/[0-9A-F]{8}$/, ''), resources: s.resources })),
+    );
+
     expect(starters.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['ApiMigrationsRole']);
+    // It reads how runs stand (a run whose execution ended is shown failed), on its executions only.
+    expect(watched).toEqual([
+      {
+        role: 'ApiMigrationsRole',
+        resources: [`${arn.replace(':stateMachine:', ':execution:')}:*`],
+      },
+    ]);
     expect(bucketUsers.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['ApiMigrationsRole']);
   });
 });

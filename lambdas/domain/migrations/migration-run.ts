@@ -1,7 +1,6 @@
 import { DomainError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
-import type { Actor } from '#domain/records/record';
 import { ChunkWriter } from './chunk-writer.ts';
 import { type ChunkRef, type ImportPhase, importPhases, phaseOf, splitFile } from './file-splitter.ts';
 import { type MigrationFiles, type MigrationLedger, migrationKeys } from './migration-files.ts';
@@ -10,7 +9,9 @@ import {
   type MigrationCounts,
   type MigrationFields,
   migrationRef,
+  migrationWorkflowActor,
   type StoredMigration,
+  stoppedRun,
 } from './migration.ts';
 import { MalformedFileError } from './source-reader.ts';
 
@@ -39,7 +40,6 @@ export type MigrationPlan = Record<ImportPhase, ChunkRef[]>;
 export class MigrationRun {
   private readonly lifecycle: RecordLifecycle<MigrationFields>;
   private readonly writer: ChunkWriter;
-  private readonly actor: Actor = { type: 'system', id: 'migration-workflow' };
 
   constructor(private readonly deps: MigrationRunDependencies) {
     this.lifecycle = new RecordLifecycle(deps, deriveMigration, 'The migration changed meanwhile.');
@@ -59,7 +59,7 @@ export class MigrationRun {
     id: number,
     changes: (fields: MigrationFields) => Partial<MigrationFields>,
   ) {
-    return this.lifecycle.updateAs(this.actor, accountId, migrationRef(id), (previous) =>
+    return this.lifecycle.updateAs(migrationWorkflowActor, accountId, migrationRef(id), (previous) =>
       changes(previous.fields),
     );
   }
@@ -128,13 +128,6 @@ export class MigrationRun {
     const migration = await this.deps.store.get<MigrationFields>(accountId, migrationRef(id));
     if (!migration || migration.fields.run !== run) return;
     const at = this.deps.now().toISOString();
-    await this.change(accountId, id, (fields) =>
-      fields.status === 'queued' || fields.status === 'running'
-        ? {
-            status: 'failed',
-            failure: { reason: `The import stopped: ${error}.`, entity: null, line: null, at },
-          }
-        : {},
-    );
+    await this.change(accountId, id, (fields) => stoppedRun(fields, run, error, at));
   }
 }

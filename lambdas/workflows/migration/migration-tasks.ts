@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { sourceEntities } from '#domain/migrations/migration';
+import { recordableErrorName } from '#domain/workflow-error';
 import { getMigrationRuntime, type MigrationRuntime } from './migration-runtime.ts';
 
 const entities = [...new Set(Object.values(sourceEntities).flat())] as [string, ...string[]];
@@ -52,12 +53,6 @@ export const report = migrationTask(async function report({ run }, input) {
 
 /** The workflow's Catch: records the error's name (never its cause, which may quote data). */
 export const markFailed = migrationTask(async function markFailed({ run }, input) {
-  const name = input.error?.Error ?? 'UnknownError';
-  await run.fail(
-    input.accountId,
-    input.migrationId,
-    input.run,
-    /^[A-Za-z0-9_.:-]{1,128}$/.test(name) ? name : 'UnknownError',
-  );
+  await run.fail(input.accountId, input.migrationId, input.run, recordableErrorName(input.error));
   return { failed: true };
 });
