@@ -58,9 +58,22 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
       migrationStates.report,
       'Imported',
     ]);
-    for (const phase of phases) {
-      expect(states[phase]).toMatchObject({ Type: 'Map', MaxConcurrency: migrationChunkConcurrency });
-      const inner = Object.values((states[phase]?.ItemProcessor as { States: Record<string, State> }).States);
+    for (const [key, phase] of Object.entries(migrationStates.phases)) {
+      // Each iteration writes a page of chunks (see chunk-pages): a run of millions fits the history.
+      expect(states[phase]).toMatchObject({
+        Type: 'Map',
+        MaxConcurrency: migrationChunkConcurrency,
+        ItemsPath: `$.plan.${key}`,
+        ItemSelector: {
+          'accountId.$': '$.accountId',
+          'migrationId.$': '$.migrationId',
+          'run.$': '$.run',
+          'page.$': '$$.Map.Item.Value',
+        },
+      });
+      const processor = states[phase]?.ItemProcessor as { StartAt: string; States: Record<string, State> };
+      const inner = Object.values(processor.States);
+      expect(processor.StartAt).toBe(`${phase}Page`);
       expect(inner.map((state) => state.Type)).toEqual(['Task']);
       expect((inner[0]?.Retry as { ErrorEquals: string[] }[]).at(0)).toEqual({
         ErrorEquals: ['MalformedFile', 'MigrationNotRunnable'],

@@ -50,13 +50,17 @@ afterAll(() => {
   s3.destroy();
 });
 
-/** The workflow's steps over `dynamo`, called one by one as the workflow would call them. */
+/**
+ * The workflow's steps over `dynamo`, called one by one as the workflow would call them; at most 2
+ * pages a run, so the 3 tickets chunks are one page.
+ */
 const migrationRun = (dynamo: DynamoDBDocumentClient) =>
   new MigrationRun({
     store: new DynamoRecordStore(dynamo, table),
     files: new S3MigrationFiles(s3, buckets.migrations ?? ''),
     ledger: new DynamoMigrationLedger(dynamo, table),
     now: () => new Date(),
+    maxPages: 2,
   });
 
 /** Run 1 of a queued migration up to its first tickets chunk, which dies after its companion items. */
@@ -66,9 +70,9 @@ async function killedBetweenPhases() {
   const run = migrationRun(client);
   await run.markRunning(accountId, id, 1);
   const plan = await run.split(accountId, id, 1);
-  for (const chunk of plan.people) await run.writeChunk(accountId, id, 1, chunk);
+  for (const page of plan.people) await run.writePage(accountId, id, 1, page);
   const killed = await migrationRun(killedBeforeRecords)
-    .writeChunk(accountId, id, 1, plan.tickets[0] as (typeof plan.tickets)[number])
+    .writePage(accountId, id, 1, plan.tickets[0] as (typeof plan.tickets)[number])
     .catch((error: Error) => error);
   const idOf = (space: 'user' | 'ticket', sourceId: number) =>
     importedRecordId(accountId, 'zendesk', space, String(sourceId));
@@ -121,15 +125,16 @@ describe('migration under injected faults (the synthesized workflow on the local
   it('resumes a run killed in the middle to the same end state as a clean run', async () => {
     // Prepare: the second tickets chunk is written, then "killed" before its ledger entry, every attempt.
     const { accountId, id, migrations, api, key } = await queuedMigration();
-    const killedChunk = `${migrationStates.phases.tickets}Chunk`;
+    const killedPage = `${migrationStates.phases.tickets}Page`;
 
     // Act: run 1 dies in the tickets phase; run 2 is started through the API like any restart.
     const killed = await runWithFaults(workflow, { accountId, migrationId: id, run: 1 }, (state, handler) =>
-      state === killedChunk
+      state === killedPage
         ? async (event) => {
-            const { chunk } = event as { chunk: { index: number } };
-            if (chunk.index === 0) return handler(event);
-            if (chunk.index === 1) {
+            // Pages of one chunk each (a run this small): page.first is the chunk.
+            const { page } = event as { page: { first: number } };
+            if (page.first === 0) return handler(event);
+            if (page.first === 1) {
               await handler(event);
               await client.send(
                 new DeleteCommand({
@@ -165,7 +170,7 @@ describe('migration under injected faults (the synthesized workflow on the local
   }, 180_000);
 
   it('completes a chunk killed between its companion items and its record items, as a clean run would', async () => {
-    // Prepare: tickets 0–999 (chunk 0) died after their subject links and audit entries were written.
+    // Prepare: tickets 0–999 (chunk 0 of the one tickets page) died after their links and audit entries.
     const { accountId, id, run, plan, killed, idOf, api, key } = await killedBetweenPhases();
     const ticket = { type: 'ticket' as const, id: idOf('ticket', 0) };
     const requester = { kind: 'contact' as const, id: idOf('user', 0) };
@@ -180,12 +185,12 @@ describe('migration under injected faults (the synthesized workflow on the local
     };
 
     // Act: the task runs again (a retry, or the next run), then the rest of the migration.
-    for (const chunk of [...plan.tickets, ...plan.conversations])
-      await run.writeChunk(accountId, id, 1, chunk);
+    for (const page of [...plan.tickets, ...plan.conversations]) await run.writePage(accountId, id, 1, page);
     const counts = await run.report(accountId, id, 1);
 
     // Assess: while killed, nothing of the chunk could be read, but its links were there to be found.
     expect(killed).toMatchObject({ name: 'Killed' });
+    expect(plan.tickets).toEqual([{ entity: 'tickets', first: 0, count: 3 }]);
     expect(whileKilled.ticket.status).toBe(404);
     expect(whileKilled.listed.body).toEqual([]);
     expect(whileKilled.links).toContainEqual(ticket);
