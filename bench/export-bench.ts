@@ -96,7 +96,7 @@ export async function runExportBench(): Promise<void> {
         store,
         now: () => new Date(),
         newId: () => nextId++,
-        exportWorkflow: { start: async () => undefined },
+        exportWorkflow: { start: async () => undefined, execution: async () => undefined },
       });
       const admin = { accountId, agentId: 1, role: 'admin' } as const;
       const request = await requests.create(admin, {

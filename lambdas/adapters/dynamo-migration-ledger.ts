@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LedgerEntry, MigrationLedger } from '#domain/migrations/migration-files';
 import { addCounts, type MigrationCounts, migrationRef, noCounts } from '#domain/migrations/migration';
 import { recordPk } from './record-keys.ts';
@@ -17,19 +17,25 @@ export class DynamoMigrationLedger implements MigrationLedger {
     private readonly tableName: string,
   ) {}
 
-  async counted(
+  async begin(
     accountId: string,
     migrationId: number,
     entry: LedgerEntry,
-  ): Promise<MigrationCounts | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({
+    at: string,
+  ): Promise<{ counts?: MigrationCounts; startedAt: string }> {
+    const { Attributes } = await this.client.send(
+      new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: recordPk(accountId, migrationRef(migrationId)), sk: entrySk(entry) },
-        ConsistentRead: true,
+        UpdateExpression: 'SET started_at = if_not_exists(started_at, :at), item_type = :type',
+        ExpressionAttributeValues: { ':at': at, ':type': 'migration_ledger' },
+        ReturnValues: 'ALL_NEW',
       }),
     );
-    return Item ? (Item.counts as MigrationCounts) : undefined;
+    return {
+      counts: Attributes?.counts as MigrationCounts | undefined,
+      startedAt: Attributes?.started_at as string,
+    };
   }
 
   async record(
@@ -68,7 +74,9 @@ export class DynamoMigrationLedger implements MigrationLedger {
           ConsistentRead: true,
         }),
       );
-      for (const item of page.Items ?? []) totals = addCounts(totals, item.counts as MigrationCounts);
+      // A chunk begun and not yet done has no counts yet.
+      for (const item of page.Items ?? [])
+        if (item.counts) totals = addCounts(totals, item.counts as MigrationCounts);
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return totals;

@@ -1,12 +1,4 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  BatchGetCommand,
-  type DynamoDBDocumentClient,
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { collectionShards } from '#lib/platform/table-design';
 import type {
   ImportOutcome,
@@ -26,6 +18,8 @@ import {
   subjectPk,
   uniquePk,
 } from './record-keys.ts';
+import { DynamoBatches } from './dynamo-batches.ts';
+import { DynamoRecordImport, type RecordImportOptions } from './dynamo-record-import.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
 import {
   type RecordItem,
@@ -39,38 +33,19 @@ import {
   toItem,
 } from './record-items.ts';
 
-/** DynamoDB's limits on one transaction (100 items, 4 MB), kept with room for the request's framing. */
-const maxTransactionItems = 100;
-const maxTransactionChars = 3_000_000;
-/** Keys one BatchGetItem reads at most. */
-const batchGetKeys = 100;
-
-/** Runs `tasks` with at most `limit` in flight. */
-async function inPool(limit: number, tasks: readonly (() => Promise<void>)[]): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-      while (next < tasks.length) await (tasks[next++] as () => Promise<void>)();
-    }),
-  );
-}
-
-interface ImportEntry {
-  readonly record: StoredRecord<object>;
-  readonly items: TransactItem[];
-  readonly chars: number;
-}
-
 export class DynamoRecordStore implements RecordStore {
   private readonly index: RecordIndexItems;
+  private readonly batches: DynamoBatches;
+  private readonly imports: DynamoRecordImport;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    /** Import transactions in flight at once (see importRecords). */
-    private readonly importConcurrency = 4,
+    importOptions: RecordImportOptions = {},
   ) {
     this.index = new RecordIndexItems(tableName);
+    this.batches = new DynamoBatches(client, tableName, 4);
+    this.imports = new DynamoRecordImport(client, tableName, importOptions);
   }
 
   async get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined> {
@@ -85,162 +60,17 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async getMany<F extends object>(accountId: string, refs: readonly RecordRef[]): Promise<StoredRecord<F>[]> {
-    const items = await this.batchGet(refs.map((ref) => ({ pk: recordPk(accountId, ref), sk: RECORD_SK })));
+    const items = await this.batches.get(
+      refs.map((ref) => ({ pk: recordPk(accountId, ref), sk: RECORD_SK })),
+    );
     return items.map((item) => fromItem<F>(item as unknown as RecordItem));
   }
 
-  /** Items by key, 100 per BatchGetItem, unprocessed keys asked again. */
-  private async batchGet(
-    keys: readonly { pk: string; sk: string }[],
-    projection?: string,
-  ): Promise<Record<string, unknown>[]> {
-    const found: Record<string, unknown>[] = [];
-    const batches: { pk: string; sk: string }[][] = [];
-    for (let i = 0; i < keys.length; i += batchGetKeys) batches.push(keys.slice(i, i + batchGetKeys));
-    await inPool(
-      this.importConcurrency,
-      batches.map((batch) => async () => {
-        let pending: Record<string, unknown>[] | undefined = batch;
-        for (let attempt = 0; pending?.length; attempt++) {
-          if (attempt > 0)
-            await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
-          const result: {
-            Responses?: Record<string, Record<string, unknown>[]>;
-            UnprocessedKeys?: Record<string, { Keys?: Record<string, unknown>[] }>;
-          } = await this.client.send(
-            new BatchGetCommand({
-              RequestItems: {
-                [this.tableName]: {
-                  Keys: pending,
-                  ConsistentRead: true,
-                  ...(projection && { ProjectionExpression: projection }),
-                },
-              },
-            }),
-          );
-          found.push(...(result.Responses?.[this.tableName] ?? []));
-          pending = result.UnprocessedKeys?.[this.tableName]?.Keys;
-        }
-      }),
-    );
-    return found;
-  }
-
-  async importRecords(
+  importRecords(
     entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>,
     importedBy: string,
   ): Promise<ImportOutcome[]> {
-    const keyOf = (ref: RecordRef) => `${ref.type}#${ref.id}`;
-    const outcomes = new Map<string, ImportOutcome>();
-    const accountOf = entries[0]?.record.accountId ?? '';
-    // Records already there are left alone: one read per 100 records instead of a failed transaction each.
-    const stored = await this.batchGet(
-      entries.map(({ record }) => ({ pk: recordPk(accountOf, record.ref), sk: RECORD_SK })),
-      'record_type, record_id, imported_by',
-    );
-    for (const item of stored) {
-      const ref = { type: item.record_type as RecordType, id: item.record_id as number };
-      outcomes.set(keyOf(ref), {
-        ref,
-        result: 'existed',
-        importedBy: item.imported_by as string | undefined,
-      });
-    }
-    const pending: ImportEntry[] = entries
-      .filter(({ record }) => !outcomes.has(keyOf(record.ref)))
-      .map(({ record, audit }) => {
-        const items = this.createItems(record, audit);
-        const put = items[0]?.Put;
-        if (put) put.Item = { ...put.Item, imported_by: importedBy };
-        return { record, items, chars: JSON.stringify(items).length };
-      });
-    // Whole records per transaction, as many as DynamoDB's limits allow.
-    const packs: ImportEntry[][] = [];
-    let pack: ImportEntry[] = [];
-    let packItems = 0;
-    let packChars = 0;
-    for (const entry of pending) {
-      if (
-        pack.length &&
-        (packItems + entry.items.length > maxTransactionItems ||
-          packChars + entry.chars > maxTransactionChars)
-      ) {
-        packs.push(pack);
-        pack = [];
-        packItems = 0;
-        packChars = 0;
-      }
-      pack.push(entry);
-      packItems += entry.items.length;
-      packChars += entry.chars;
-    }
-    if (pack.length) packs.push(pack);
-    await inPool(
-      this.importConcurrency,
-      packs.map((records) => () => this.importPack(records, outcomes)),
-    );
-    return entries.map(({ record }) => outcomes.get(keyOf(record.ref)) as ImportOutcome);
-  }
-
-  /**
-   * Writes a pack of records in one transaction. When it is cancelled, the records whose conditions
-   * failed are settled (their id taken: existed; a unique value taken: conflict) and the others are
-   * written again; a pack DynamoDB refuses as a whole is written record by record to find the culprit.
-   */
-  private async importPack(records: ImportEntry[], outcomes: Map<string, ImportOutcome>): Promise<void> {
-    const keyOf = (ref: RecordRef) => `${ref.type}#${ref.id}`;
-    let remaining = records;
-    for (let attempt = 0; remaining.length > 0; attempt++) {
-      try {
-        await this.client.send(
-          new TransactWriteCommand({ TransactItems: remaining.flatMap((entry) => entry.items) }),
-        );
-        for (const { record } of remaining)
-          outcomes.set(keyOf(record.ref), { ref: record.ref, result: 'created' });
-        return;
-      } catch (error) {
-        const reasons = error instanceof TransactionCanceledException ? error.CancellationReasons : undefined;
-        if (!reasons) {
-          if ((error as Error).name !== 'ValidationException') throw error;
-          if (remaining.length === 1) {
-            const ref = (remaining[0] as ImportEntry).record.ref;
-            outcomes.set(keyOf(ref), { ref, result: 'rejected' });
-            return;
-          }
-          for (const entry of remaining) await this.importPack([entry], outcomes);
-          return;
-        }
-        if (attempt >= 8) throw error;
-        const next: ImportEntry[] = [];
-        let offset = 0;
-        for (const entry of remaining) {
-          const own = reasons.slice(offset, offset + entry.items.length);
-          offset += entry.items.length;
-          const failedAt = own.findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-          if (failedAt < 0) {
-            next.push(entry);
-            continue;
-          }
-          // The record put comes first and the audit entry last; anything between is a unique claim.
-          const ref = entry.record.ref;
-          if (failedAt === 0 || failedAt === entry.items.length - 1) {
-            const [item] = await this.batchGet(
-              [{ pk: recordPk(entry.record.accountId, ref), sk: RECORD_SK }],
-              'imported_by',
-            );
-            outcomes.set(keyOf(ref), {
-              ref,
-              result: 'existed',
-              importedBy: item?.imported_by as string | undefined,
-            });
-          } else outcomes.set(keyOf(ref), { ref, result: 'conflict' });
-        }
-        // Contention only (no condition failed): wait a little before the same pack goes again.
-        if (next.length === remaining.length)
-          await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** attempt));
-        remaining = next;
-      }
-    }
+    return this.imports.importRecords(entries, importedBy);
   }
 
   async create(record: StoredRecord<object>, audit: AuditEntry): Promise<void> {
@@ -270,17 +100,7 @@ export class DynamoRecordStore implements RecordStore {
 
   /** The items creating `record` writes: the record, its claims and lookups, subject links, audit entry. */
   createItems(record: StoredRecord<object>, audit: AuditEntry): TransactItem[] {
-    return [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: toItem(record),
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      ...this.index.companionsOf(record, 'put'),
-      this.index.putAudit(record, audit),
-    ];
+    return this.index.creation(record, audit);
   }
 
   async nextSequence(accountId: string, name: string): Promise<number> {

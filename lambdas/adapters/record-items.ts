@@ -181,6 +181,28 @@ export class RecordIndexItems {
     ];
   }
 
+  /**
+   * The items creating `record` writes, in this order: the record (only if its id is free), its claims,
+   * lookups and subject links, its audit entry. `extra` attributes go on the record item.
+   */
+  creation(
+    record: StoredRecord<object>,
+    audit: AuditEntry,
+    extra: Record<string, unknown> = {},
+  ): TransactItem[] {
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { ...toItem(record), ...extra },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      ...this.companionsOf(record, 'put'),
+      this.putAudit(record, audit),
+    ];
+  }
+
   putAudit(
     record: Pick<StoredRecord<object>, 'accountId' | 'ref' | 'version'>,
     audit: AuditEntry,

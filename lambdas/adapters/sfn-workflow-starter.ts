@@ -1,7 +1,26 @@
-import { ExecutionAlreadyExists, type SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
+import {
+  DescribeExecutionCommand,
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  type SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import type { ExecutionState, WorkflowStarter } from '#domain/privacy/workflow-starter';
 
-/** Starts executions of one state machine; an execution of the same name already there is success. */
+const states: Readonly<Record<string, ExecutionState>> = {
+  RUNNING: 'running',
+  // Redriven: running again from where it failed.
+  PENDING_REDRIVE: 'running',
+  SUCCEEDED: 'succeeded',
+  FAILED: 'failed',
+  TIMED_OUT: 'timed_out',
+  ABORTED: 'aborted',
+};
+
+const named = (error: unknown, name: string, type: new (...args: never[]) => Error) =>
+  error instanceof type || (error as { name?: string }).name === name;
+
+/** Starts and describes executions of one state machine; an execution of the same name already there is success. */
 export class SfnWorkflowStarter implements WorkflowStarter {
   constructor(
     private readonly sfn: SFNClient,
@@ -18,11 +37,19 @@ export class SfnWorkflowStarter implements WorkflowStarter {
         }),
       );
     } catch (error) {
-      if (
-        error instanceof ExecutionAlreadyExists ||
-        (error as { name?: string }).name === 'ExecutionAlreadyExists'
-      )
-        return;
+      if (named(error, 'ExecutionAlreadyExists', ExecutionAlreadyExists)) return;
+      throw error;
+    }
+  }
+
+  async execution(name: string): Promise<{ state: ExecutionState; error?: string } | undefined> {
+    // arn:…:stateMachine:<machine> names its executions arn:…:execution:<machine>:<name>.
+    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    try {
+      const described = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      return { state: states[described.status ?? ''] ?? 'running', error: described.error };
+    } catch (error) {
+      if (named(error, 'ExecutionDoesNotExist', ExecutionDoesNotExist)) return undefined;
       throw error;
     }
   }

@@ -32,6 +32,8 @@ export function createMigrationsHandler(deps: ApiDependencies & { migrations: Mi
     },
     [`GET ${path}/{id}`]: async (event, principal) =>
       jsonResponse(200, migrationView(await deps.migrations.get(principal, pathId(event)))),
+    [`POST ${path}/{id}/uploads`]: async (event, principal) =>
+      jsonResponse(200, migrationView(await deps.migrations.reissueUploads(principal, pathId(event)))),
     [`POST ${path}/{id}/start`]: async (event, principal) =>
       jsonResponse(200, migrationView(await deps.migrations.start(principal, pathId(event)))),
   };

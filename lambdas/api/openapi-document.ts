@@ -443,12 +443,17 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'GET /api/v2/migrations/{id}': {
     summary:
-      'View a migration (admins): status, `counts` (total, imported, skipped, failed; live while it runs), `failure`, and once completed `error_report_url` (NDJSON: line, source_id, field, reason; 1 hour)',
+      'View a migration (admins): status, `counts` (total, imported, skipped, failed; live while it runs), `failure`, and once completed `error_report_url` (NDJSON: line, source_id, field, reason; 1 hour); a run whose execution ended without saying so (stopped, timed out) shows `failed`',
+    success: 200,
+  },
+  'POST /api/v2/migrations/{id}/uploads': {
+    summary:
+      'New upload URLs (admins): answers the migration with a fresh presigned `upload_url` (1 hour) for each file not uploaded yet; 409 once it was started',
     success: 200,
   },
   'POST /api/v2/migrations/{id}/start': {
     summary:
-      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<id>-<run>; a running one is answered as it is; a finished one runs again, skipping what it imported',
+      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<id>-<run>; a running one is answered as it is; a finished one, or one whose execution ended (stopped, timed out), runs again, skipping what it imported',
     success: 200,
   },
 };

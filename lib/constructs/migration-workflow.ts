@@ -42,7 +42,7 @@ export const migrationStates = {
   markFailed: 'MarkFailed',
 } as const;
 
-/** Chunks written at once in each phase: bounds the load on the table whatever the migration's size. */
+/** Pages (so chunks) written at once in each phase: bounds the load on the table whatever the migration's size. */
 export const migrationChunkConcurrency = 4;
 
 /** Errors no retry can fix: a malformed file, a run superseded by a later one. */
@@ -53,13 +53,14 @@ const tasksEntry = 'lambdas/workflows/migration/migration-tasks.ts';
  * Imports a migration in one hosting region: a Standard execution per run (`migration-<id>-<run>`)
  * marks it running, splits every uploaded file into chunks of mapped, validated records (a malformed
  * file fails the run before anything is written), writes companies, then people, then tickets, then
- * conversations, each phase a Map over its chunks with bounded concurrency, and reports. Any failure
+ * conversations, each phase a Map over pages of its chunks (see chunk-pages: at most 2,000 iterations a
+ * run, so any run fits the execution's history) with bounded concurrency, and reports. Any failure
  * marks the migration failed; starting it again resumes (written chunks are skipped).
  */
 export class MigrationWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly tasks: Readonly<
-    Record<'markRunning' | 'split' | 'writeChunk' | 'report' | 'markFailed', PlatformFunction>
+    Record<'markRunning' | 'split' | 'writePage' | 'report' | 'markFailed', PlatformFunction>
   >;
   readonly alarms: readonly Alarm[];
 
@@ -86,7 +87,7 @@ export class MigrationWorkflow extends Construct {
     const tasks = {
       markRunning: fn('MarkRunningTask', 'markRunning', 'mark the migration running'),
       split: fn('SplitFilesTask', 'splitFiles', 'read, validate and split the uploaded files'),
-      writeChunk: fn('WriteChunkTask', 'writeChunk', 'write one chunk of records', 1024),
+      writePage: fn('WritePageTask', 'writePage', 'write one page of chunks of records', 1024),
       report: fn('ReportTask', 'report', 'count and write the error report'),
       markFailed: fn('MarkFailedTask', 'markFailed', 'mark the migration failed'),
     };
@@ -106,7 +107,7 @@ export class MigrationWorkflow extends Construct {
     }
     const write = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
     allowObjects(tasks.split.role, write);
-    allowObjects(tasks.writeChunk.role, write);
+    allowObjects(tasks.writePage.role, write);
     allowObjects(tasks.report.role, write);
     // The report lists the migration's error parts (ListBucket cannot be narrowed below the bucket but by prefix).
     tasks.report.role.addToPrincipalPolicy(
@@ -136,18 +137,18 @@ export class MigrationWorkflow extends Construct {
       Object.entries(migrationStates.phases) as [keyof typeof migrationStates.phases, string][]
     ).map(([phase, state]) => {
       const map = new MapState(this, state, {
-        comment: `The ${phase} chunks, a few at a time; a phase starts once the one before is written.`,
+        comment: `The ${phase} chunks, a page per iteration, a few pages at a time; a phase starts once the one before is written.`,
         itemsPath: `$.plan.${phase}`,
         itemSelector: {
           'accountId.$': '$.accountId',
           'migrationId.$': '$.migrationId',
           'run.$': '$.run',
-          'chunk.$': '$$.Map.Item.Value',
+          'page.$': '$$.Map.Item.Value',
         },
         maxConcurrency: migrationChunkConcurrency,
         resultPath: JsonPath.DISCARD,
       });
-      map.itemProcessor(invoke(`${state}Chunk`, tasks.writeChunk, JsonPath.DISCARD));
+      map.itemProcessor(invoke(`${state}Page`, tasks.writePage, JsonPath.DISCARD));
       return map;
     });
     const steps = [

@@ -195,6 +195,20 @@ export class RegionalHttpApi extends Construct {
             resources: [migrationArn],
           }),
         );
+        // Reads how a run's execution stands, so a run whose execution ended is not shown running.
+        const migrationExecutions = `${migrationArn.replace(':stateMachine:', ':execution:')}:*`;
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'WatchMigrationRuns',
+            actions: ['states:DescribeExecution'],
+            resources: [migrationExecutions],
+          }),
+        );
+        acknowledgeNagRule(
+          fn.role,
+          `AwsSolutions-IAM5[Resource::${nagFindingFor(fn.role, migrationExecutions)}]`,
+          "Executions are named per migration run at run time; the wildcard spans the migration state machine's executions only.",
+        );
         // Presigns uploads and report downloads, and checks uploads arrived.
         data.migrations.grantObjectReadWrite(fn.role);
       }

@@ -161,5 +161,6 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/migrations', function: 'migrations' },
   { method: 'GET', path: '/api/v2/migrations', function: 'migrations' },
   { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },
+  { method: 'POST', path: '/api/v2/migrations/{id}/uploads', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/start', function: 'migrations' },
 ];

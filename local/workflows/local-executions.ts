@@ -1,4 +1,9 @@
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import {
+  ExecutionAbortedError,
+  ExecutionError,
+  ExecutionTimeoutError,
+  StateMachine,
+} from 'aws-local-stepfunctions';
 
 /** One entry of the interpreter's event log (the package does not export the type). */
 export interface EventLog {
@@ -9,7 +14,7 @@ import type { LocalWorkflow } from './synthesized-workflows.ts';
 
 type TaskHandler = (input: unknown) => Promise<unknown>;
 
-export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 
 export interface LocalExecution {
   readonly executionArn: string;
@@ -25,6 +30,8 @@ export interface LocalExecution {
   /** The interpreter's event log: states entered, retried, caught. */
   readonly events: EventLog[];
   readonly done: Promise<void>;
+  /** Stops it (StopExecution): ABORTED at once; tasks already invoked run to their end, as on AWS. */
+  readonly abort: () => void;
 }
 
 export class ExecutionAlreadyExistsError extends Error {
@@ -112,6 +119,15 @@ export class LocalExecutions {
           execution.output = JSON.stringify(output);
         })
         .catch((error: unknown) => {
+          if (error instanceof ExecutionAbortedError) {
+            execution.status = 'ABORTED';
+            return;
+          }
+          if (error instanceof ExecutionTimeoutError) {
+            execution.status = 'TIMED_OUT';
+            execution.error = 'States.Timeout';
+            return;
+          }
           execution.status = 'FAILED';
           const cause =
             error instanceof ExecutionError ? (error.cause as Error | undefined) : (error as Error);
@@ -119,9 +135,15 @@ export class LocalExecutions {
           execution.cause = cause?.message;
         })
         .finally(async () => {
-          execution.stopDate = new Date();
+          execution.stopDate ??= new Date();
           await collect.catch(() => undefined);
         }),
+      abort: () => {
+        if (execution.status !== 'RUNNING') return;
+        execution.status = 'ABORTED';
+        execution.stopDate = new Date();
+        run.abort();
+      },
     };
     this.executions.set(executionArn, execution);
     return execution;

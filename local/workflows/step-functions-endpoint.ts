@@ -20,9 +20,9 @@ function describeExecution(execution: LocalExecution) {
 }
 
 /**
- * The Step Functions API calls the platform makes (StartExecution, DescribeExecution, ListExecutions),
- * answered in the service's JSON 1.0 protocol over `LocalExecutions`, so the SDK's SFNClient works
- * unchanged against `AWS_ENDPOINT_URL_SFN`.
+ * The Step Functions API calls the platform and its operators make (StartExecution, DescribeExecution,
+ * StopExecution, ListExecutions), answered in the service's JSON 1.0 protocol over `LocalExecutions`, so
+ * the SDK's SFNClient works unchanged against `AWS_ENDPOINT_URL_SFN`.
  */
 export async function startStepFunctionsEndpoint(
   executions: LocalExecutions,
@@ -41,6 +41,13 @@ export async function startStepFunctionsEndpoint(
       if (!execution)
         throw Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' });
       return describeExecution(execution);
+    },
+    StopExecution: (body) => {
+      const execution = executions.describe(body.executionArn ?? '');
+      if (!execution)
+        throw Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' });
+      execution.abort();
+      return { stopDate: seconds(execution.stopDate) };
     },
     ListExecutions: (body) => ({
       executions: executions.list(body.stateMachineArn ?? '', body.statusFilter as never).map((execution) => {

@@ -58,9 +58,22 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
       migrationStates.report,
       'Imported',
     ]);
-    for (const phase of phases) {
-      expect(states[phase]).toMatchObject({ Type: 'Map', MaxConcurrency: migrationChunkConcurrency });
-      const inner = Object.values((states[phase]?.ItemProcessor as { States: Record<string, State> }).States);
+    for (const [key, phase] of Object.entries(migrationStates.phases)) {
+      // Each iteration writes a page of chunks (see chunk-pages): a run of millions fits the history.
+      expect(states[phase]).toMatchObject({
+        Type: 'Map',
+        MaxConcurrency: migrationChunkConcurrency,
+        ItemsPath: `$.plan.${key}`,
+        ItemSelector: {
+          'accountId.$': '$.accountId',
+          'migrationId.$': '$.migrationId',
+          'run.$': '$.run',
+          'page.$': '$$.Map.Item.Value',
+        },
+      });
+      const processor = states[phase]?.ItemProcessor as { StartAt: string; States: Record<string, State> };
+      const inner = Object.values(processor.States);
+      expect(processor.StartAt).toBe(`${phase}Page`);
       expect(inner.map((state) => state.Type)).toEqual(['Task']);
       expect((inner[0]?.Retry as { ErrorEquals: string[] }[]).at(0)).toEqual({
         ErrorEquals: ['MalformedFile', 'MigrationNotRunnable'],
@@ -96,7 +109,7 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
     expect(deletes).toEqual([]);
   });
 
-  it('lets only the migrations API function start it and reach the migrations bucket', () => {
+  it('lets only the migrations API function start it, watch its executions and reach the migrations bucket', () => {
     const api = platform.regions[region].api;
     const arn = `arn:<AWS::Partition>:states:${hostingRegions[region].awsRegion}:<AWS::AccountId>:stateMachine:${migrationStateMachineName(region)}`;
     const roles = resourcesOfType(api, 'AWS::IAM::Role').map(([roleId]) => roleId);
@@ -109,7 +122,20 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
       ),
     );
 
+    const watched = roles.flatMap((roleId) =>
+      statementsOf(api, roleId)
+        .filter((s) => s.actions.includes('states:DescribeExecution'))
+        .map((s) => ({ role: roleId.replace(/[0-9A-F]{8}$/, ''), resources: s.resources })),
+    );
+
     expect(starters.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['ApiMigrationsRole']);
+    // It reads how runs stand (a run whose execution ended is shown failed), on its executions only.
+    expect(watched).toEqual([
+      {
+        role: 'ApiMigrationsRole',
+        resources: [`${arn.replace(':stateMachine:', ':execution:')}:*`],
+      },
+    ]);
     expect(bucketUsers.map((id) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['ApiMigrationsRole']);
   });
 });

@@ -1,21 +1,36 @@
-import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoMigrationLedger } from '../../lambdas/adapters/dynamo-migration-ledger.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { S3MigrationFiles } from '../../lambdas/adapters/s3-migration-files.ts';
+import { MigrationRun } from '../../lambdas/domain/migrations/migration-run.ts';
 import type { MigrationFields } from '../../lambdas/domain/migrations/migration.ts';
+import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
 import { migrationStates } from '../../lib/constructs/migration-workflow.ts';
 import { migrationStateMachineName } from '../../lib/platform/names.ts';
 import { localWorkflowEnvironment } from '../../local/local-environment.ts';
 import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
 import { MigrationClient } from '../../scripts/migration-client.ts';
-import { emulatorDocumentClient } from './emulator-clients.ts';
+import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
 import { inputFile, ndjson } from './migration-inputs.ts';
-import { apiCaller, createTestAccount } from './test-accounts.ts';
-import { runWithFaults } from './workflow-faults.ts';
+import { apiCaller, completed, createTestAccount, privacyRequestOnceDone } from './test-accounts.ts';
+import { injectedError, runWithFaults } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
-const { url, table } = platform.regions.eea;
+const { url, table, buckets } = platform.regions.eea;
 const client = emulatorDocumentClient(platform);
+const s3 = emulatorS3Client(platform);
 const store = new DynamoRecordStore(client, table);
+/** A client whose every BatchWriteItem of record items fails: the import dies between its two phases. */
+const killedBeforeRecords = emulatorDocumentClient(platform);
+killedBeforeRecords.middlewareStack.add(
+  (next, context) => async (args) => {
+    if (/BatchWrite/.test(context.commandName ?? '') && /"RECORD"/.test(JSON.stringify(args.input)))
+      throw injectedError('Killed');
+    return next(args);
+  },
+  { step: 'initialize', name: 'killBeforeRecords' },
+);
 const savedEnvironment = { ...process.env };
 let workflow: LocalWorkflow;
 
@@ -31,7 +46,38 @@ beforeAll(() => {
 afterAll(() => {
   process.env = savedEnvironment;
   client.destroy();
+  killedBeforeRecords.destroy();
+  s3.destroy();
 });
+
+/**
+ * The workflow's steps over `dynamo`, called one by one as the workflow would call them; at most 2
+ * pages a run, so the 3 tickets chunks are one page.
+ */
+const migrationRun = (dynamo: DynamoDBDocumentClient) =>
+  new MigrationRun({
+    store: new DynamoRecordStore(dynamo, table),
+    files: new S3MigrationFiles(s3, buckets.migrations ?? ''),
+    ledger: new DynamoMigrationLedger(dynamo, table),
+    now: () => new Date(),
+    maxPages: 2,
+  });
+
+/** Run 1 of a queued migration up to its first tickets chunk, which dies after its companion items. */
+async function killedBetweenPhases() {
+  const migration = await queuedMigration();
+  const { accountId, id } = migration;
+  const run = migrationRun(client);
+  await run.markRunning(accountId, id, 1);
+  const plan = await run.split(accountId, id, 1);
+  for (const page of plan.people) await run.writePage(accountId, id, 1, page);
+  const killed = await migrationRun(killedBeforeRecords)
+    .writePage(accountId, id, 1, plan.tickets[0] as (typeof plan.tickets)[number])
+    .catch((error: Error) => error);
+  const idOf = (space: 'user' | 'ticket', sourceId: number) =>
+    importedRecordId(accountId, 'zendesk', space, String(sourceId));
+  return { ...migration, run, plan, killed, idOf };
+}
 
 const named = (name: string) => Object.assign(new Error('injected'), { name });
 const tickets = 2_500;
@@ -79,15 +125,16 @@ describe('migration under injected faults (the synthesized workflow on the local
   it('resumes a run killed in the middle to the same end state as a clean run', async () => {
     // Prepare: the second tickets chunk is written, then "killed" before its ledger entry, every attempt.
     const { accountId, id, migrations, api, key } = await queuedMigration();
-    const killedChunk = `${migrationStates.phases.tickets}Chunk`;
+    const killedPage = `${migrationStates.phases.tickets}Page`;
 
     // Act: run 1 dies in the tickets phase; run 2 is started through the API like any restart.
     const killed = await runWithFaults(workflow, { accountId, migrationId: id, run: 1 }, (state, handler) =>
-      state === killedChunk
+      state === killedPage
         ? async (event) => {
-            const { chunk } = event as { chunk: { index: number } };
-            if (chunk.index === 0) return handler(event);
-            if (chunk.index === 1) {
+            // Pages of one chunk each (a run this small): page.first is the chunk.
+            const { page } = event as { page: { first: number } };
+            if (page.first === 0) return handler(event);
+            if (page.first === 1) {
               await handler(event);
               await client.send(
                 new DeleteCommand({
@@ -121,4 +168,71 @@ describe('migration under injected faults (the synthesized workflow on the local
     }
     expect(listed).toBe(tickets);
   }, 180_000);
+
+  it('completes a chunk killed between its companion items and its record items, as a clean run would', async () => {
+    // Prepare: tickets 0–999 (chunk 0 of the one tickets page) died after their links and audit entries.
+    const { accountId, id, run, plan, killed, idOf, api, key } = await killedBetweenPhases();
+    const ticket = { type: 'ticket' as const, id: idOf('ticket', 0) };
+    const requester = { kind: 'contact' as const, id: idOf('user', 0) };
+    const linksOf = async () =>
+      (await store.subjectLinks(accountId, requester, { limit: 100 })).refs.filter(
+        (ref) => ref.type === 'ticket',
+      );
+    const whileKilled = {
+      ticket: await api('GET', `/api/v2/tickets/${ticket.id}`, key),
+      listed: await api('GET', `/api/v2/tickets?per_page=100`, key),
+      links: await linksOf(),
+    };
+
+    // Act: the task runs again (a retry, or the next run), then the rest of the migration.
+    for (const page of [...plan.tickets, ...plan.conversations]) await run.writePage(accountId, id, 1, page);
+    const counts = await run.report(accountId, id, 1);
+
+    // Assess: while killed, nothing of the chunk could be read, but its links were there to be found.
+    expect(killed).toMatchObject({ name: 'Killed' });
+    expect(plan.tickets).toEqual([{ entity: 'tickets', first: 0, count: 3 }]);
+    expect(whileKilled.ticket.status).toBe(404);
+    expect(whileKilled.listed.body).toEqual([]);
+    expect(whileKilled.links).toContainEqual(ticket);
+    // Completed: the counts and records of a clean run, each record with one link and one audit entry.
+    expect(counts).toEqual({ total: 100 + tickets, imported: 100 + tickets, skipped: 0, failed: 0 });
+    const read = await api('GET', `/api/v2/tickets/${ticket.id}`, key);
+    expect(read.body).toMatchObject({ id: ticket.id, subject: 'T0', requester_id: requester.id });
+    expect(await store.auditTrail(accountId, ticket, 10)).toMatchObject([
+      { operation: 'create', actor: { type: 'system', id: `migration-${id}` } },
+    ]);
+    expect(await linksOf()).toHaveLength(tickets / 100);
+    expect(whileKilled.links.length).toBeLessThan(tickets / 100);
+  }, 120_000);
+
+  it("skips links to records that never landed when a subject's data is exported or erased", async () => {
+    // Prepare: the requester of tickets 0, 100, …, 900 (chunk 0, killed) exists; those tickets do not.
+    const { killed, idOf, api, key } = await killedBetweenPhases();
+    const requester = idOf('user', 0);
+    const privacyRequest = async (body: object) => {
+      const created = await api('POST', '/api/v2/privacy/requests', key, {
+        subject: { type: 'contact', id: requester },
+        channel: 'email',
+        ...body,
+      });
+      await api('POST', `/api/v2/privacy/requests/${created.body.id}/verify`, key, {
+        method: 'email_confirmation',
+      });
+      return privacyRequestOnceDone(url, key, `/api/v2/privacy/requests/${created.body.id}`, completed);
+    };
+
+    // Act
+    const exported = await privacyRequest({ type: 'export' });
+    const erased = await privacyRequest({ type: 'erasure', mode: 'permanent' });
+
+    // Assess: only the contact itself was there to export and to erase.
+    expect(killed).toMatchObject({ name: 'Killed' });
+    expect(exported).toMatchObject({ status: 'completed', result: { counts: { profile: 1 } } });
+    expect(Object.keys((exported.result as { counts: object }).counts)).toEqual(['profile']);
+    expect(erased).toMatchObject({
+      status: 'completed',
+      certificate: { counts: { erased: { contact: 1 } } },
+    });
+    expect((erased.certificate as { counts: { erased: object } }).counts.erased).toEqual({ contact: 1 });
+  }, 120_000);
 });

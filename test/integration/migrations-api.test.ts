@@ -1,14 +1,27 @@
 import { join, resolve } from 'node:path';
+import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
-import { MigrationClient, type MigrationFile } from '../../scripts/migration-client.ts';
+import { migrationStateMachineName, stateMachineArn } from '../../lib/platform/names.ts';
+import { localAwsAccountId, localCredentials } from '../../local/local-credentials.ts';
+import { MigrationClient, type MigrationFile, uploadFile } from '../../scripts/migration-client.ts';
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
+import { inputFile, ndjson } from './migration-inputs.ts';
 import { apiCaller, createTestAccount } from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const client = emulatorDocumentClient(platform);
-afterAll(() => client.destroy());
+/** Step Functions of the EEA, as an operator reaches it (the local endpoint locally). */
+const sfn = new SFNClient({
+  endpoint: platform.workflows.eea?.url,
+  region: platform.regions.eea.awsRegion,
+  credentials: localCredentials,
+});
+afterAll(() => {
+  client.destroy();
+  sfn.destroy();
+});
 
 const samples = resolve(import.meta.dirname, '..', '..', 'samples', 'migrations');
 const zendeskFiles: MigrationFile[] = ['organizations', 'users', 'tickets'].map((entity) => ({
@@ -182,5 +195,95 @@ describe('migrations API: our own format', () => {
       "We'll look into it, mmkay?",
       'Moved him to storage room B.',
     ]);
+  });
+});
+
+describe('migrations API: a run whose execution ended', () => {
+  it('shows a run whose execution was stopped as failed, and starts it again', async () => {
+    // Prepare: 2,000 tickets, long enough to be stopped while it runs.
+    const account = await accountWithMigrations();
+    const users = Array.from({ length: 20 }, (_, i) => ({
+      id: i,
+      name: `U${i}`,
+      email: `u${i}@example.test`,
+    }));
+    const tickets = Array.from({ length: 2_000 }, (_, i) => ({
+      id: i,
+      subject: `T${i}`,
+      requester_id: i % 20,
+    }));
+    const id = await account.migrations.createAndUpload('zendesk', [
+      inputFile('users', ndjson(...users)),
+      inputFile('tickets', ndjson(...tickets)),
+    ]);
+    const started = await account.migrations.start(id);
+    const machine = stateMachineArn(
+      'aws',
+      platform.regions.eea.awsRegion,
+      localAwsAccountId,
+      migrationStateMachineName('eea'),
+    );
+
+    // Act: an operator stops the execution; the admin looks, then starts the migration again.
+    await sfn.send(
+      new StopExecutionCommand({
+        executionArn: `${machine.replace(':stateMachine:', ':execution:')}:migration-${id}-1`,
+      }),
+    );
+    const stopped = await account.migrations.get(id);
+    const listed = await account.api('GET', '/api/v2/migrations');
+    await account.migrations.start(id);
+    const done = await account.migrations.waitUntilDone(id, { intervalMs: 100, timeoutMs: 120_000 });
+
+    // Assess
+    expect(started).toMatchObject({ status: 'queued', run: 1 });
+    expect(stopped).toMatchObject({
+      status: 'failed',
+      run: 1,
+      failure: { reason: 'The import stopped: ExecutionAborted.', entity: null, line: null },
+    });
+    expect(listed.body).toMatchObject([{ id, status: 'failed' }]);
+    expect(done).toMatchObject({
+      status: 'completed',
+      run: 2,
+      counts: { total: 2_020, imported: 2_020, skipped: 0, failed: 0 },
+    });
+  }, 150_000);
+});
+
+describe('migrations API: upload URLs issued again', () => {
+  it('answers fresh upload URLs for the files not uploaded yet, for admins, until the migration starts', async () => {
+    // Prepare: a migration of users and tickets whose users file is uploaded, its tickets file not.
+    const account = await accountWithMigrations();
+    const users = inputFile('users', ndjson({ id: 1, name: 'U1', email: 'u1@example.test' }));
+    const tickets = inputFile('tickets', ndjson({ id: 1, subject: 'T1', requester_id: 1 }));
+    const created = await account.api('POST', '/api/v2/migrations', {
+      source: 'zendesk',
+      files: [{ entity: 'users' }, { entity: 'tickets' }],
+    });
+    const urlOf = (body: { files: { entity: string; upload_url?: string }[] }, entity: string) =>
+      body.files.find((file) => file.entity === entity)?.upload_url;
+    await uploadFile(urlOf(created.body, 'users') ?? '', users.path, 'application/x-ndjson');
+    const path = `/api/v2/migrations/${created.body.id}`;
+
+    // Act
+    const byAgent = await account.asAgent('POST', `${path}/uploads`);
+    const reissued = await account.api('POST', `${path}/uploads`);
+    await uploadFile(urlOf(reissued.body, 'tickets') ?? '', tickets.path, 'application/x-ndjson');
+    await account.migrations.start(created.body.id);
+    const done = await account.migrations.waitUntilDone(created.body.id, {
+      intervalMs: 100,
+      timeoutMs: 60_000,
+    });
+    const afterStart = await account.api('POST', `${path}/uploads`);
+
+    // Assess
+    expect(byAgent.status).toBe(403);
+    expect(reissued.status).toBe(200);
+    expect(reissued.body).toMatchObject({ id: created.body.id, status: 'awaiting_upload' });
+    expect(urlOf(reissued.body, 'users')).toBeUndefined();
+    expect(urlOf(reissued.body, 'tickets')).toEqual(expect.stringContaining('/upload/tickets.ndjson'));
+    expect(done).toMatchObject({ status: 'completed', counts: { total: 2, imported: 2 } });
+    expect(afterStart.status).toBe(409);
   });
 });

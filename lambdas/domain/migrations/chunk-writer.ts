@@ -45,8 +45,10 @@ export class ChunkWriter {
   ): Promise<MigrationCounts> {
     const { accountId, id } = migration;
     const entry = { entity: chunk.entity, chunk: chunk.index };
-    const done = await this.deps.ledger.counted(accountId, id, entry);
-    if (done) return done;
+    const begun = await this.deps.ledger.begin(accountId, id, entry, this.deps.now().toISOString());
+    if (begun.counts) return begun.counts;
+    // The chunk's clock: the instant it first began, however often it is written again.
+    const at = begun.startedAt;
     const idOf = (space: SourceRef['space'], sourceId: string) =>
       importedRecordId(accountId, migration.source, space, sourceId);
 
@@ -103,7 +105,6 @@ export class ChunkWriter {
       return undefined;
     };
 
-    const at = this.deps.now().toISOString();
     const entries: { record: StoredRecord<object>; audit: AuditEntry }[] = [];
     const built = new Map<number, StoredRecord<object>>();
     const failedIds = new Set<number>();
@@ -130,7 +131,7 @@ export class ChunkWriter {
         refuse(plan, ref.field, `No ${ref.kinds.join(' or ')} with this source id was imported.`);
         continue;
       }
-      const record = this.recordOf(accountId, plan, refs, built);
+      const record = this.recordOf(accountId, plan, refs, built, at);
       const uniqueValue = record.uniqueValues && Object.entries(record.uniqueValues)[0];
       if (uniqueValue) {
         const key = `${record.ref.type}#${uniqueValue.join('#')}`;
@@ -196,9 +197,10 @@ export class ChunkWriter {
     plan: Planned,
     refs: Readonly<Record<string, StoredRecord<object>>>,
     built: ReadonlyMap<number, StoredRecord<object>>,
+    at: string,
   ): StoredRecord<object> {
     const { item, ref } = plan;
-    const createdAt = item.createdAt ?? this.deps.now().toISOString();
+    const createdAt = item.createdAt ?? at;
     const updatedAt = item.updatedAt && item.updatedAt > createdAt ? item.updatedAt : createdAt;
     const base = { accountId, ref, version: 1, createdAt, updatedAt, subjects: [] };
     const idOf = (field: string) => refs[field]?.ref.id ?? null;

@@ -51,7 +51,16 @@ export interface LedgerEntry {
  * entry is done: a resumed or repeated run skips it, so its counts stay those of the run that wrote it.
  */
 export interface MigrationLedger {
-  counted(accountId: string, migrationId: number, entry: LedgerEntry): Promise<MigrationCounts | undefined>;
+  /**
+   * Notes that work on a part begins: answers its counts if it is done, and when it first began. Work on
+   * a chunk uses that instant as its clock, so a chunk written again writes the very same items.
+   */
+  begin(
+    accountId: string,
+    migrationId: number,
+    entry: LedgerEntry,
+    at: string,
+  ): Promise<{ counts?: MigrationCounts; startedAt: string }>;
   record(accountId: string, migrationId: number, entry: LedgerEntry, counts: MigrationCounts): Promise<void>;
   /** The sum over every entry: records in the files, and how many were imported, skipped, failed so far. */
   totals(accountId: string, migrationId: number): Promise<MigrationCounts>;

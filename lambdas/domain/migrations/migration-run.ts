@@ -1,16 +1,20 @@
 import { DomainError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
-import type { Actor } from '#domain/records/record';
 import { ChunkWriter } from './chunk-writer.ts';
+import { type ChunkPage, chunksOf, pagesOf } from './chunk-pages.ts';
 import { type ChunkRef, type ImportPhase, importPhases, phaseOf, splitFile } from './file-splitter.ts';
 import { type MigrationFiles, type MigrationLedger, migrationKeys } from './migration-files.ts';
 import {
+  addCounts,
   deriveMigration,
   type MigrationCounts,
   type MigrationFields,
   migrationRef,
+  migrationWorkflowActor,
+  noCounts,
   type StoredMigration,
+  stoppedRun,
 } from './migration.ts';
 import { MalformedFileError } from './source-reader.ts';
 
@@ -27,9 +31,12 @@ export interface MigrationRunDependencies {
   readonly files: MigrationFiles;
   readonly ledger: MigrationLedger;
   readonly now: () => Date;
+  /** Map iterations a run takes at most (default maxPagesPerRun; tests: fewer, for pages of several chunks). */
+  readonly maxPages?: number;
 }
 
-export type MigrationPlan = Record<ImportPhase, ChunkRef[]>;
+/** The pages of chunks each phase writes. */
+export type MigrationPlan = Record<ImportPhase, ChunkPage[]>;
 
 /**
  * The steps of a migration's workflow run: mark it running, split the files into chunks, write each
@@ -39,7 +46,6 @@ export type MigrationPlan = Record<ImportPhase, ChunkRef[]>;
 export class MigrationRun {
   private readonly lifecycle: RecordLifecycle<MigrationFields>;
   private readonly writer: ChunkWriter;
-  private readonly actor: Actor = { type: 'system', id: 'migration-workflow' };
 
   constructor(private readonly deps: MigrationRunDependencies) {
     this.lifecycle = new RecordLifecycle(deps, deriveMigration, 'The migration changed meanwhile.');
@@ -59,7 +65,7 @@ export class MigrationRun {
     id: number,
     changes: (fields: MigrationFields) => Partial<MigrationFields>,
   ) {
-    return this.lifecycle.updateAs(this.actor, accountId, migrationRef(id), (previous) =>
+    return this.lifecycle.updateAs(migrationWorkflowActor, accountId, migrationRef(id), (previous) =>
       changes(previous.fields),
     );
   }
@@ -79,11 +85,17 @@ export class MigrationRun {
    */
   async split(accountId: string, id: number, run: number): Promise<MigrationPlan> {
     const migration = await this.read(accountId, id, run);
-    const plan: MigrationPlan = { companies: [], people: [], tickets: [], conversations: [] };
+    const chunks: Record<ImportPhase, ChunkRef[]> = {
+      companies: [],
+      people: [],
+      tickets: [],
+      conversations: [],
+    };
     for (const file of migration.fields.files) {
       try {
-        const chunks = await splitFile(this.deps, { accountId, id, source: migration.fields.source }, file);
-        plan[phaseOf[file.entity]].push(...chunks);
+        chunks[phaseOf[file.entity]].push(
+          ...(await splitFile(this.deps, { accountId, id, source: migration.fields.source }, file)),
+        );
       } catch (error) {
         if (error instanceof MalformedFileError) {
           const at = this.deps.now().toISOString();
@@ -96,13 +108,26 @@ export class MigrationRun {
       }
     }
     for (const phase of importPhases)
-      plan[phase].sort((a, b) => a.entity.localeCompare(b.entity) || a.index - b.index);
-    return plan;
+      chunks[phase].sort((a, b) => a.entity.localeCompare(b.entity) || a.index - b.index);
+    return pagesOf(chunks, this.deps.maxPages);
   }
 
-  async writeChunk(accountId: string, id: number, run: number, chunk: ChunkRef): Promise<MigrationCounts> {
-    const migration = await this.read(accountId, id, run);
-    return this.writer.write({ accountId, id, source: migration.fields.source }, chunk);
+  /**
+   * Writes a page of chunks, one after another (a chunk written before, by an earlier attempt or run,
+   * is skipped by its ledger entry). Stops when the run is no longer the migration's current one, or
+   * was marked failed meanwhile: tasks of a stopped execution may still be running.
+   */
+  async writePage(accountId: string, id: number, run: number, page: ChunkPage): Promise<MigrationCounts> {
+    let counts = noCounts;
+    for (const chunk of chunksOf(page)) {
+      const migration = await this.read(accountId, id, run);
+      if (migration.fields.status === 'failed') throw new MigrationNotRunnableError('This run has failed.');
+      counts = addCounts(
+        counts,
+        await this.writer.write({ accountId, id, source: migration.fields.source }, chunk),
+      );
+    }
+    return counts;
   }
 
   /** Sums the ledger, joins the failures into one report (streamed) and marks the migration completed. */
@@ -128,13 +153,6 @@ export class MigrationRun {
     const migration = await this.deps.store.get<MigrationFields>(accountId, migrationRef(id));
     if (!migration || migration.fields.run !== run) return;
     const at = this.deps.now().toISOString();
-    await this.change(accountId, id, (fields) =>
-      fields.status === 'queued' || fields.status === 'running'
-        ? {
-            status: 'failed',
-            failure: { reason: `The import stopped: ${error}.`, entity: null, line: null, at },
-          }
-        : {},
-    );
+    await this.change(accountId, id, (fields) => stoppedRun(fields, run, error, at));
   }
 }

@@ -6,6 +6,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import { etagOf } from '#domain/records/record';
 import { requireCategoryHosted } from '#domain/residency-rules';
+import { recordableErrorName } from '#domain/workflow-error';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { type MigrationFiles, type MigrationLedger, migrationKeys } from './migration-files.ts';
 import {
@@ -16,9 +17,12 @@ import {
   type MigrationFields,
   migrationExecutionName,
   migrationRef,
+  migrationWorkflowActor,
+  noCounts,
   type SourceEntity,
   sourceEntities,
   type StoredMigration,
+  stoppedRun,
 } from './migration.ts';
 
 /** How long an upload URL and an error report link stay valid. */
@@ -91,24 +95,72 @@ export class MigrationService {
       },
       Object.keys(input),
     );
+    return { record, counts: noCounts, uploads: await this.uploadUrls(record, files) };
+  }
+
+  /** Fresh upload URLs for the files not uploaded yet (the first ones expired, or were lost). */
+  async reissueUploads(principal: Principal, id: number): Promise<MigrationView> {
+    requireAdmin(principal, 'import data');
+    const record = await this.lifecycle.getLive(principal, migrationRef(id));
+    if (record.fields.status !== 'awaiting_upload')
+      throw new ConflictError('The migration was started; its files cannot be uploaded again.');
+    const missing = [];
+    for (const file of record.fields.files) {
+      const key = migrationKeys.upload(principal.accountId, id, file.entity, file.format);
+      if (!(await this.deps.files.exists(key))) missing.push(file);
+    }
+    return { record, counts: noCounts, uploads: await this.uploadUrls(record, missing) };
+  }
+
+  private async uploadUrls(record: StoredMigration, files: readonly MigrationFields['files'][number][]) {
     const expiresAt = new Date(this.deps.now().getTime() + migrationUrlSeconds * 1000).toISOString();
-    const uploads = await Promise.all(
+    return Promise.all(
       files.map(async (file) => ({
         ...file,
         url: await this.deps.files.presignUpload(
-          migrationKeys.upload(principal.accountId, record.ref.id, file.entity, file.format),
+          migrationKeys.upload(record.accountId, record.ref.id, file.entity, file.format),
           contentTypes[file.format],
           migrationUrlSeconds,
         ),
         expiresAt,
       })),
     );
-    return { record, counts: { total: 0, imported: 0, skipped: 0, failed: 0 }, uploads };
   }
 
   async get(principal: Principal, id: number): Promise<MigrationView> {
     requireAdmin(principal, 'see migrations');
-    return this.view(await this.lifecycle.getLive(principal, migrationRef(id)));
+    return this.view(await this.reconciled(await this.lifecycle.getLive(principal, migrationRef(id))));
+  }
+
+  /**
+   * A migration as its execution leaves it: a run whose execution ended without saying so (timed out,
+   * aborted, or failed where its Catch could not record it) is marked failed with how it ended, so no
+   * migration stays `queued` or `running` after its execution is gone.
+   */
+  private async reconciled(migration: StoredMigration): Promise<StoredMigration> {
+    const { status, execution_name: name, run } = migration.fields;
+    if ((status !== 'queued' && status !== 'running') || !name || !this.deps.workflow) return migration;
+    const execution = await this.deps.workflow.execution(name);
+    if (!execution || execution.state === 'running' || execution.state === 'succeeded') return migration;
+    const error =
+      execution.state === 'failed'
+        ? recordableErrorName({ Error: execution.error ?? 'ExecutionFailed' })
+        : execution.state === 'timed_out'
+          ? 'States.Timeout'
+          : 'ExecutionAborted';
+    const at = this.deps.now().toISOString();
+    try {
+      return await this.lifecycle.updateAs(
+        migrationWorkflowActor,
+        migration.accountId,
+        migration.ref,
+        (previous) => stoppedRun(previous.fields, run, error, at),
+      );
+    } catch (failure) {
+      // The run's own failure task recorded it meanwhile: show what it recorded.
+      if (!(failure instanceof ConflictError)) throw failure;
+      return (await this.deps.store.get<MigrationFields>(migration.accountId, migration.ref)) ?? migration;
+    }
   }
 
   async list(principal: Principal, paging: { page: number; perPage: number }) {
@@ -119,12 +171,13 @@ export class MigrationService {
 
   /**
    * Starts a run: once every file is uploaded, and not while one runs (then the running one is
-   * answered). A completed or failed migration runs again: what it already imported is skipped.
+   * answered; a run whose execution has ended counts as failed). A completed or failed migration runs
+   * again: what it already imported is skipped.
    */
   async start(principal: Principal, id: number): Promise<MigrationView> {
     requireAdmin(principal, 'import data');
     const ref = migrationRef(id);
-    let migration = await this.lifecycle.getLive(principal, ref);
+    let migration = await this.reconciled(await this.lifecycle.getLive(principal, ref));
     if (migration.fields.status !== 'queued' && migration.fields.status !== 'running') {
       for (const file of migration.fields.files) {
         if (

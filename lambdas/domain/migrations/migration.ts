@@ -109,3 +109,21 @@ export const migrationActorId = (migrationId: number) => `migration-${migrationI
 
 /** A migration holds no one's personal data: it has no subject links. */
 export const deriveMigration = (record: StoredMigration): StoredMigration => ({ ...record, subjects: [] });
+
+/** The actor of status changes the workflow's outcome makes (the run's own tasks, or a reconciliation). */
+export const migrationWorkflowActor = { type: 'system', id: 'migration-workflow' } as const;
+
+/**
+ * The change recording that run `run` stopped with the error `error` (a name, never a cause): only
+ * while that run is the migration's current one and still queued or running.
+ */
+export function stoppedRun(
+  fields: MigrationFields,
+  run: number,
+  error: string,
+  at: string,
+): Partial<MigrationFields> {
+  return fields.run === run && (fields.status === 'queued' || fields.status === 'running')
+    ? { status: 'failed', failure: { reason: `The import stopped: ${error}.`, entity: null, line: null, at } }
+    : {};
+}

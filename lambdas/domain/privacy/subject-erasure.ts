@@ -270,8 +270,10 @@ export class SubjectErasure {
   private async deleteOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
     const record = await this.deps.store.get(accountId, ref);
     if (!record) {
-      // Indexed, so linked when the work began: gone now means an earlier attempt of this page erased it.
-      const files = (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
+      // Indexed, so linked when the work began. Gone now with a kept count: an earlier attempt of this
+      // request erased it. Without one: an import's record that never landed, nothing erased.
+      const files = await this.deps.erasure.fileCount({ accountId, requestId, ref });
+      if (files === undefined) return false;
       result.files += files;
       return true;
     }

@@ -46,9 +46,12 @@ export interface RecordStore {
   /** The stored records among `refs` (missing ones left out), read in batches. */
   getMany<F extends object>(accountId: string, refs: readonly RecordRef[]): Promise<StoredRecord<F>[]>;
   /**
-   * Creates records that may already be there (a migration, possibly resumed): each record with its
-   * audit entry, subject links and claims atomically, several records per transaction. A record whose
-   * id is taken is left as it is. Answers one outcome per entry; `importedBy` is kept on each record.
+   * Creates records that may already be there (a migration, possibly resumed), many at once, each with
+   * its audit entry, subject links and claims. A record whose id is taken is left as it is. A record
+   * with unique values is written with its claims atomically; any other record's companions may be
+   * stored before the record itself, which becomes readable last (a write cut short leaves links to a
+   * record that does not exist yet; writing the same entries again completes it). Answers one outcome
+   * per entry; `importedBy` is kept on each record.
    */
   importRecords(
     entries: ReadonlyArray<{ record: StoredRecord<object>; audit: AuditEntry }>,

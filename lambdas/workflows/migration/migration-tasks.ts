@@ -1,15 +1,23 @@
 import { z } from 'zod';
+import type { ChunkPage } from '#domain/migrations/chunk-pages';
 import { sourceEntities } from '#domain/migrations/migration';
+import { recordableErrorName } from '#domain/workflow-error';
 import { getMigrationRuntime, type MigrationRuntime } from './migration-runtime.ts';
 
 const entities = [...new Set(Object.values(sourceEntities).flat())] as [string, ...string[]];
 
-/** What the tasks receive: the execution input `{ accountId, migrationId, run }`, a Map item's chunk, an error. */
+/** What the tasks receive: the execution input `{ accountId, migrationId, run }`, a Map item's page, an error. */
 const taskInputSchema = z.object({
   accountId: z.string().min(1).max(64),
   migrationId: z.number().int().positive(),
   run: z.number().int().positive(),
-  chunk: z.object({ entity: z.enum(entities), index: z.number().int().min(0) }).optional(),
+  page: z
+    .object({
+      entity: z.enum(entities),
+      first: z.number().int().min(0),
+      count: z.number().int().min(1),
+    })
+    .optional(),
   error: z.object({ Error: z.string().optional() }).passthrough().optional(),
 });
 
@@ -26,7 +34,7 @@ function migrationTask<R>(step: (runtime: MigrationRuntime, input: TaskInput) =>
       accountId: input.accountId,
       migrationId: input.migrationId,
       run: input.run,
-      ...(input.chunk && { chunk: `${input.chunk.entity}-${input.chunk.index}` }),
+      ...(input.page && { page: `${input.page.entity}-${input.page.first}+${input.page.count}` }),
     });
     return result;
   };
@@ -41,9 +49,9 @@ export const splitFiles = migrationTask(async function splitFiles({ run }, input
   return run.split(input.accountId, input.migrationId, input.run);
 });
 
-export const writeChunk = migrationTask(async function writeChunk({ run }, input) {
-  if (!input.chunk) throw new Error('writeChunk needs the chunk ($.chunk) as input');
-  return run.writeChunk(input.accountId, input.migrationId, input.run, input.chunk as never);
+export const writePage = migrationTask(async function writePage({ run }, input) {
+  if (!input.page) throw new Error('writePage needs the page ($.page) as input');
+  return run.writePage(input.accountId, input.migrationId, input.run, input.page as ChunkPage);
 });
 
 export const report = migrationTask(async function report({ run }, input) {
@@ -52,12 +60,6 @@ export const report = migrationTask(async function report({ run }, input) {
 
 /** The workflow's Catch: records the error's name (never its cause, which may quote data). */
 export const markFailed = migrationTask(async function markFailed({ run }, input) {
-  const name = input.error?.Error ?? 'UnknownError';
-  await run.fail(
-    input.accountId,
-    input.migrationId,
-    input.run,
-    /^[A-Za-z0-9_.:-]{1,128}$/.test(name) ? name : 'UnknownError',
-  );
+  await run.fail(input.accountId, input.migrationId, input.run, recordableErrorName(input.error));
   return { failed: true };
 });

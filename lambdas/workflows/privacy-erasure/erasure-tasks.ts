@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordableErrorName } from '../workflow-error.ts';
+import { recordableErrorName } from '#domain/workflow-error';
 import { erasureOperations } from '#domain/privacy/privacy-request';
 import { type ErasureRuntime, getErasureRuntime } from './erasure-runtime.ts';
 

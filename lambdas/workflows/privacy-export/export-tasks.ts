@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordableErrorName } from '../workflow-error.ts';
+import { recordableErrorName } from '#domain/workflow-error';
 import { getExportRuntime, type ExportRuntime } from './export-runtime.ts';
 
 const id = z.number().int().positive();
