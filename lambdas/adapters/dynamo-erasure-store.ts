@@ -4,7 +4,7 @@ import { ConflictError } from '#domain/errors';
 import type { DueRecord, ErasureStore, FileCountOf, TrashedRecord } from '#domain/privacy/erasure-store';
 import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
-import { RECORD_SK, deadlinePk, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
+import { ERASED_SK, RECORD_SK, deadlinePk, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
 import { type RecordItem, RecordIndexItems, fromItem, transactRecords } from './record-items.ts';
 
 /** Beside the request's trash entries (which its trash pages never read: they begin TRASHED#). */
@@ -49,6 +49,7 @@ export class DynamoErasureStore implements ErasureStore {
       [
         this.deleteRecordItem(record),
         ...this.index.companionsOf(record, 'delete'),
+        this.putTombstone(record, audit),
         {
           Put: {
             TableName: this.tableName,
@@ -93,6 +94,12 @@ export class DynamoErasureStore implements ErasureStore {
         },
         ...this.index.companionsOf(record, 'put'),
         this.deleteTrashEntry(record, requestId),
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: { pk: recordPk(record.accountId, record.ref), sk: ERASED_SK },
+          },
+        },
         this.index.putAudit(record, audit),
       ],
       'The record cannot come back: its id or a unique value it holds is taken.',
@@ -145,6 +152,7 @@ export class DynamoErasureStore implements ErasureStore {
       [
         this.deleteRecordItem(record),
         ...this.index.companionsOf(record, 'delete'),
+        this.putTombstone(record, audit),
         this.index.putAudit(record, audit),
       ],
       conflict,
@@ -213,6 +221,26 @@ export class DynamoErasureStore implements ErasureStore {
       }),
     );
     return Item;
+  }
+
+  /**
+   * The erased record's tombstone (ids and time only): an import of the same source record, whose id is
+   * derived from the source id, finds it and leaves the record erased. A restore removes it.
+   */
+  private putTombstone(record: StoredRecord<object>, audit: AuditEntry) {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: recordPk(record.accountId, record.ref),
+          sk: ERASED_SK,
+          item_type: 'erased_record',
+          record_type: record.ref.type,
+          record_id: record.ref.id,
+          erased_at: audit.at,
+        },
+      },
+    };
   }
 
   private deleteRecordItem(record: StoredRecord<object>) {

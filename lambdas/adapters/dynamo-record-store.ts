@@ -9,6 +9,7 @@ import type {
 } from '#domain/records/record-store';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from '#domain/records/record';
 import {
+  ERASED_SK,
   RECORD_SK,
   UNIQUE_SK,
   collectionPk,
@@ -64,6 +65,14 @@ export class DynamoRecordStore implements RecordStore {
       refs.map((ref) => ({ pk: recordPk(accountId, ref), sk: RECORD_SK })),
     );
     return items.map((item) => fromItem<F>(item as unknown as RecordItem));
+  }
+
+  async erasedAmong(accountId: string, refs: readonly RecordRef[]): Promise<RecordRef[]> {
+    const items = await this.batches.get(
+      refs.map((ref) => ({ pk: recordPk(accountId, ref), sk: ERASED_SK })),
+      'record_type, record_id',
+    );
+    return items.map((item) => ({ type: item.record_type as RecordType, id: item.record_id as number }));
   }
 
   importRecords(

@@ -8,6 +8,8 @@ import type { RecordRef, RecordType, SubjectRef } from '#domain/records/record';
  */
 export const recordPk = (accountId: string, ref: RecordRef) => `A#${accountId}#${ref.type}#${ref.id}`;
 export const RECORD_SK = 'RECORD';
+/** Beside an erased record's (former) item: that it was erased, ids only, so no import brings it back. */
+export const ERASED_SK = 'ERASED';
 
 /** Which of the collection's write shards a record belongs to: stable, spread evenly by id. */
 export const shardOf = (id: number) => id % collectionShards;

@@ -8,7 +8,7 @@ import { MigrationClient, type MigrationFile, uploadFile } from '../../scripts/m
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { inputFile, ndjson } from './migration-inputs.ts';
-import { apiCaller, createTestAccount } from './test-accounts.ts';
+import { apiCaller, completed, createTestAccount, settledPrivacyRequest } from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const client = emulatorDocumentClient(platform);
@@ -44,6 +44,7 @@ async function accountWithMigrations() {
   const call = apiCaller(url);
   return {
     id: account.id,
+    adminKey: account.keys.admin,
     migrations: new MigrationClient(url, account.keys.admin),
     api: (method: string, path: string, body?: unknown) => call(method, path, account.keys.admin, body),
     asAgent: (method: string, path: string, body?: unknown) => call(method, path, account.keys.agent, body),
@@ -153,6 +154,32 @@ describe('migrations API: Zendesk samples', () => {
     expect(second.counts).toEqual({ total: 16, imported: 0, skipped: 16, failed: 0 });
     const after = await account.api('GET', '/api/v2/tickets?per_page=100');
     expect(after.body).toEqual(before.body);
+  });
+
+  it('never brings back what was erased since: importing the same files again skips the erased records', async () => {
+    // Prepare: an imported requester erased for good, with the tickets they raised.
+    const account = await accountWithMigrations();
+    await migrate(account.migrations, 'zendesk', zendeskFiles);
+    const tickets = (await account.api('GET', '/api/v2/tickets?per_page=100')).body as {
+      id: number;
+      requester_id: number;
+    }[];
+    const requester = tickets[0]?.requester_id as number;
+    const theirTickets = tickets.filter((ticket) => ticket.requester_id === requester).map((t) => t.id);
+    const erasure = await account.api('DELETE', `/api/v2/contacts/${requester}/hard_delete`);
+    await settledPrivacyRequest(platform.regions.eea.url, account.adminKey, erasure, completed);
+
+    // Act
+    const again = await migrate(account.migrations, 'zendesk', zendeskFiles);
+
+    // Assess
+    expect(erasure.status).toBe(204);
+    expect(again.counts).toEqual({ total: 16, imported: 0, skipped: 16, failed: 0 });
+    expect((await account.api('GET', `/api/v2/contacts/${requester}`)).status).toBe(404);
+    for (const ticket of theirTickets) {
+      expect((await account.api('GET', `/api/v2/tickets/${ticket}`)).status).toBe(404);
+    }
+    expect(theirTickets.length).toBeGreaterThan(0);
   });
 
   it('is for admins only', async () => {

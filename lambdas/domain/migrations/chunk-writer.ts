@@ -81,6 +81,19 @@ export class ChunkWriter {
       if (parent) for (const child of item.children ?? []) plan(child, parent);
     }
 
+    // Records erased since an earlier run (a data subject's erasure) stay erased, with what hung on them.
+    const erased = new Set(
+      (
+        await this.deps.store.erasedAmong(
+          accountId,
+          planned.map(({ ref }) => ref),
+        )
+      ).map((ref) => `${ref.type}#${ref.id}`),
+    );
+    const isErased = (plan: Planned): boolean =>
+      erased.has(`${plan.ref.type}#${plan.ref.id}`) || (plan.parent !== undefined && isErased(plan.parent));
+    let erasedSkipped = 0;
+
     // Resolve references: each must name a live record of one of its kinds, stored in an earlier phase.
     const wanted = new Map<string, RecordRef>();
     for (const { item } of planned) {
@@ -116,6 +129,10 @@ export class ChunkWriter {
     };
     for (const plan of planned) {
       const { item } = plan;
+      if (isErased(plan)) {
+        erasedSkipped += 1;
+        continue;
+      }
       if (plan.parent && failedIds.has(plan.parent.ref.id)) {
         refuse(plan, null, 'Its ticket was not imported.');
         continue;
@@ -177,6 +194,7 @@ export class ChunkWriter {
         } else fail(item, null, 'The record is too large to store.');
       }
     }
+    counts.skipped += erasedSkipped;
     counts.failed = failed;
     counts.total = counts.imported + counts.skipped + counts.failed;
     if (failures.length) {

@@ -45,9 +45,12 @@ export interface RecordStore {
   get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined>;
   /** The stored records among `refs` (missing ones left out), read in batches. */
   getMany<F extends object>(accountId: string, refs: readonly RecordRef[]): Promise<StoredRecord<F>[]>;
+  /** Those of `refs` whose records a data subject's erasure removed (they keep a tombstone), in batches. */
+  erasedAmong(accountId: string, refs: readonly RecordRef[]): Promise<RecordRef[]>;
   /**
    * Creates records that may already be there (a migration, possibly resumed), many at once, each with
-   * its audit entry, subject links and claims. A record whose id is taken is left as it is. A record
+   * its audit entry, subject links and claims. A record whose id is taken, or that was erased (its
+   * tombstone), is left as it is. A record
    * with unique values is written with its claims atomically; any other record's companions may be
    * stored before the record itself, which becomes readable last (a write cut short leaves links to a
    * record that does not exist yet; writing the same entries again completes it). Answers one outcome
