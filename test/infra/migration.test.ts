@@ -3,13 +3,15 @@ import { migrationChunkConcurrency, migrationStates } from '#lib/constructs/migr
 import { migrationStateMachineName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 import {
-  arnText,
   resourcesOfType,
+  stacksOf,
+  stateMachineOf,
+  stateOrder,
   type SynthesizedPlatform,
   type SynthesizedStack,
   statementsOf,
   synthesizePlatform,
-  workflowStacksOf,
+  type WorkflowDefinition,
 } from './platform.ts';
 
 let platform: SynthesizedPlatform;
@@ -17,38 +19,26 @@ let workflowStacks: Record<HostingRegionKey, SynthesizedStack>;
 
 beforeAll(() => {
   platform = synthesizePlatform();
-  workflowStacks = workflowStacksOf(platform);
+  workflowStacks = stacksOf(platform, 'workflows');
 }, 120_000);
 
-type State = Record<string, unknown>;
 const migrationResources = (stack: SynthesizedStack, type: string) =>
   resourcesOfType(stack, type).filter(([id]) => id.startsWith('Migration'));
 
-function definitionOf(region: HostingRegionKey): { StartAt: string; States: Record<string, State> } {
-  const [[, machine] = ['', undefined]] = migrationResources(
-    workflowStacks[region],
-    'AWS::StepFunctions::StateMachine',
-  );
-  return JSON.parse(arnText(machine?.Properties?.DefinitionString));
-}
+const definitionOf = (region: HostingRegionKey) =>
+  stateMachineOf(workflowStacks[region], 'Migration').definition;
 
 describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
   it('is a Standard state machine named after the region, in the region of its table and bucket', () => {
-    const [[, machine] = ['', undefined]] = migrationResources(
-      workflowStacks[region],
-      'AWS::StepFunctions::StateMachine',
-    );
-    expect(machine?.Properties).toMatchObject({
+    expect(stateMachineOf(workflowStacks[region], 'Migration').properties).toMatchObject({
       StateMachineName: migrationStateMachineName(region),
       StateMachineType: 'STANDARD',
     });
   });
 
   it('splits, then writes companies, people, tickets and conversations each as a bounded Map, then reports; every step retried and caught', () => {
-    const { StartAt, States: states } = definitionOf(region);
-    const order: string[] = [];
-    for (let name: string | undefined = StartAt; name; name = states[name]?.Next as string | undefined)
-      order.push(name);
+    const { States: states } = definitionOf(region);
+    const order = stateOrder(definitionOf(region));
     const phases = Object.values(migrationStates.phases);
 
     expect(order).toEqual([
@@ -71,7 +61,7 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
           'page.$': '$$.Map.Item.Value',
         },
       });
-      const processor = states[phase]?.ItemProcessor as { StartAt: string; States: Record<string, State> };
+      const processor = states[phase]?.ItemProcessor as WorkflowDefinition;
       const inner = Object.values(processor.States);
       expect(processor.StartAt).toBe(`${phase}Page`);
       expect(inner.map((state) => state.Type)).toEqual(['Task']);

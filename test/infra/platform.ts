@@ -137,12 +137,41 @@ export function statementsOf(
     }));
 }
 
-/** The Workflows stack of every region, from a synthesized platform. */
-export function workflowStacksOf(platform: SynthesizedPlatform): Record<HostingRegionKey, SynthesizedStack> {
+/** One kind of stack (e.g. `workflows`, `data`) of every region, from a synthesized platform. */
+export function stacksOf(
+  platform: SynthesizedPlatform,
+  kind: 'workflows' | 'data',
+): Record<HostingRegionKey, SynthesizedStack> {
   return Object.fromEntries(
     hostingRegionKeys.map((region) => {
-      const json = platform.assembly.getStackByName(stackNames(region).workflows).template;
+      const json = platform.assembly.getStackByName(stackNames(region)[kind]).template;
       return [region, { template: Template.fromJSON(json), json }];
     }),
   ) as Record<HostingRegionKey, SynthesizedStack>;
+}
+
+/** A state machine's definition, as synthesized. */
+export interface WorkflowDefinition {
+  readonly StartAt: string;
+  readonly States: Record<string, Record<string, unknown>>;
+}
+
+/** The state machine a construct put in a stack (logical ids starting `idPrefix`): its properties and definition. */
+export function stateMachineOf(
+  stack: SynthesizedStack,
+  idPrefix: string,
+): { properties: Record<string, unknown>; definition: WorkflowDefinition } {
+  const [[, machine] = ['', undefined]] = resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').filter(
+    ([id]) => id.startsWith(idPrefix),
+  );
+  const properties = machine?.Properties ?? {};
+  return { properties, definition: JSON.parse(arnText(properties.DefinitionString)) as WorkflowDefinition };
+}
+
+/** The states an execution passes through by `Next` from `from` (default: the start), in order. */
+export function stateOrder(definition: WorkflowDefinition, from = definition.StartAt): string[] {
+  const order: string[] = [];
+  for (let name: string | undefined = from; name; name = definition.States[name]?.Next as string | undefined)
+    order.push(name);
+  return order;
 }

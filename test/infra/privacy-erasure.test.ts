@@ -1,51 +1,34 @@
-import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { erasurePageConcurrency, erasureStates } from '#lib/constructs/privacy-erasure-workflow';
-import { privacyErasureStateMachineName, stackNames } from '#lib/platform/names';
+import { privacyErasureStateMachineName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions, retention } from '#lib/residency/index';
 import {
   arnText,
   resourcesOfType,
+  stacksOf,
+  stateMachineOf,
+  stateOrder,
   type SynthesizedPlatform,
   type SynthesizedStack,
   statementsOf,
   synthesizePlatform,
+  type WorkflowDefinition,
 } from './platform.ts';
 
 let platform: SynthesizedPlatform;
-const workflowStacks = {} as Record<HostingRegionKey, SynthesizedStack>;
-const dataStacks = {} as Record<HostingRegionKey, SynthesizedStack>;
+let workflowStacks: Record<HostingRegionKey, SynthesizedStack>;
+let dataStacks: Record<HostingRegionKey, SynthesizedStack>;
 
 beforeAll(() => {
   platform = synthesizePlatform();
-  for (const region of hostingRegionKeys) {
-    for (const [kind, target] of [
-      ['workflows', workflowStacks],
-      ['data', dataStacks],
-    ] as const) {
-      const json = platform.assembly.getStackByName(stackNames(region)[kind]).template;
-      target[region] = { template: Template.fromJSON(json), json };
-    }
-  }
+  workflowStacks = stacksOf(platform, 'workflows');
+  dataStacks = stacksOf(platform, 'data');
 }, 120_000);
 
-type State = Record<string, unknown>;
 const erasureResources = (stack: SynthesizedStack, type: string) =>
   resourcesOfType(stack, type).filter(([id]) => id.startsWith('PrivacyErasure'));
 
-function definitionOf(region: HostingRegionKey) {
-  const [[, machine] = ['', undefined]] = erasureResources(
-    workflowStacks[region],
-    'AWS::StepFunctions::StateMachine',
-  );
-  return {
-    properties: machine?.Properties ?? {},
-    definition: JSON.parse(arnText(machine?.Properties?.DefinitionString)) as {
-      StartAt: string;
-      States: Record<string, State>;
-    },
-  };
-}
+const definitionOf = (region: HostingRegionKey) => stateMachineOf(workflowStacks[region], 'PrivacyErasure');
 
 const roleOf = (region: HostingRegionKey, prefix: string) => {
   const [[id] = ['']] = erasureResources(workflowStacks[region], 'AWS::IAM::Role').filter(([roleId]) =>
@@ -63,12 +46,11 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
   });
 
   it('marks started, indexes by Query, maps over pages with bounded concurrency and records the outcome, with Retry and Catch on every task', () => {
-    const { StartAt, States: states } = definitionOf(region).definition;
-    const order: string[] = [];
-    for (let name: string | undefined = StartAt; name; name = states[name]?.Next as string | undefined)
-      order.push(name);
+    const { definition } = definitionOf(region);
+    const states = definition.States;
+    const order = stateOrder(definition);
     const map = states[erasureStates.pages] ?? {};
-    const inner = (map.ItemProcessor as { States: Record<string, State> }).States;
+    const inner = (map.ItemProcessor as WorkflowDefinition).States;
     const tasks = [...Object.entries(states), ...Object.entries(inner)].filter(([, s]) => s.Type === 'Task');
 
     expect(order).toEqual([

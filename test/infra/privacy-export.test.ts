@@ -5,11 +5,14 @@ import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/r
 import {
   arnText,
   resourcesOfType,
+  stacksOf,
+  stateMachineOf,
+  stateOrder,
   type SynthesizedPlatform,
   type SynthesizedStack,
   statementsOf,
   synthesizePlatform,
-  workflowStacksOf,
+  type WorkflowDefinition,
 } from './platform.ts';
 
 let platform: SynthesizedPlatform;
@@ -17,38 +20,28 @@ let workflowStacks: Record<HostingRegionKey, SynthesizedStack>;
 
 beforeAll(() => {
   platform = synthesizePlatform();
-  workflowStacks = workflowStacksOf(platform);
+  workflowStacks = stacksOf(platform, 'workflows');
 }, 120_000);
 
-type State = Record<string, unknown>;
 const exportResources = (stack: SynthesizedStack, type: string) =>
   resourcesOfType(stack, type).filter(([id]) => id.startsWith('PrivacyExport'));
 
-function machineOf(region: HostingRegionKey) {
-  const [[, machine] = ['', undefined]] = exportResources(
-    workflowStacks[region],
-    'AWS::StepFunctions::StateMachine',
-  );
-  return machine?.Properties ?? {};
-}
-const definitionOf = (region: HostingRegionKey): { StartAt: string; States: Record<string, State> } =>
-  JSON.parse(arnText(machineOf(region).DefinitionString));
+const machineOf = (region: HostingRegionKey) => stateMachineOf(workflowStacks[region], 'PrivacyExport');
 
 describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
   it('is a Standard state machine named after the region, so the API can build its ARN', () => {
-    expect(machineOf(region)).toMatchObject({
+    expect(machineOf(region).properties).toMatchObject({
       StateMachineName: privacyExportStateMachineName(region),
       StateMachineType: 'STANDARD',
     });
   });
 
   it('marks running, indexes, maps over pages (export, then file copy) with bounded concurrency, assembles and publishes, with Retry and Catch', () => {
-    const { StartAt, States: states } = definitionOf(region);
-    const order: string[] = [];
-    for (let name: string | undefined = StartAt; name; name = states[name]?.Next as string | undefined)
-      order.push(name);
+    const { definition } = machineOf(region);
+    const states = definition.States;
+    const order = stateOrder(definition);
     const map = states[exportStates.pages] ?? {};
-    const inner = (map.ItemProcessor as { States: Record<string, State> }).States;
+    const inner = (map.ItemProcessor as WorkflowDefinition).States;
     const allTasks = [...Object.entries(states), ...Object.entries(inner)].filter(
       ([, s]) => s.Type === 'Task',
     );

@@ -10,6 +10,7 @@ import {
   type SynthesizedPlatform,
   type SynthesizedStack,
   statementsOf,
+  stateOrder,
   synthesizePlatform,
 } from './platform.ts';
 
@@ -52,13 +53,7 @@ describe('recording transfer workflow (US)', () => {
 
   it('deletes staged versions only after the copy is verified and recorded, with Retry and Catch on every task', () => {
     const states = definition().States;
-    const order: string[] = [];
-    for (
-      let name: string | undefined = 'HoldInStaging';
-      name;
-      name = states[name]?.Next as string | undefined
-    )
-      order.push(name);
+    const order = stateOrder({ StartAt: 'HoldInStaging', States: states });
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
     expect(order).toEqual([
