@@ -1,5 +1,5 @@
 import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoMigrationLedger } from '../../lambdas/adapters/dynamo-migration-ledger.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { S3MigrationFiles } from '../../lambdas/adapters/s3-migration-files.ts';
@@ -8,13 +8,11 @@ import type { MigrationFields } from '../../lambdas/domain/migrations/migration.
 import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
 import { migrationStates } from '../../lib/constructs/migration-workflow.ts';
 import { migrationStateMachineName } from '../../lib/platform/names.ts';
-import { localWorkflowEnvironment } from '../../local/local-environment.ts';
-import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
 import { MigrationClient } from '../../scripts/migration-client.ts';
 import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
 import { inputFile, ndjson } from './migration-inputs.ts';
 import { apiCaller, completed, createTestAccount, privacyRequestOnceDone } from './test-accounts.ts';
-import { injectedError, runWithFaults } from './workflow-faults.ts';
+import { injectedError, runWithFaults, workflowUnderTest } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
 const { url, table, buckets } = platform.regions.eea;
@@ -31,20 +29,8 @@ killedBeforeRecords.middlewareStack.add(
   },
   { step: 'initialize', name: 'killBeforeRecords' },
 );
-const savedEnvironment = { ...process.env };
-let workflow: LocalWorkflow;
-
-beforeAll(() => {
-  // The task handlers run in this process with the EEA workflow functions' environment.
-  Object.assign(process.env, localWorkflowEnvironment('eea', platform.emulators));
-  const found = synthesizedWorkflows('eea').workflows.find((w) =>
-    w.stateMachineArn.endsWith(migrationStateMachineName('eea')),
-  );
-  if (!found) throw new Error('the EEA workflows stack has no migration workflow');
-  workflow = found;
-}, 60_000);
+const workflow = workflowUnderTest('eea', migrationStateMachineName('eea'));
 afterAll(() => {
-  process.env = savedEnvironment;
   client.destroy();
   killedBeforeRecords.destroy();
   s3.destroy();
@@ -128,24 +114,27 @@ describe('migration under injected faults (the synthesized workflow on the local
     const killedPage = `${migrationStates.phases.tickets}Page`;
 
     // Act: run 1 dies in the tickets phase; run 2 is started through the API like any restart.
-    const killed = await runWithFaults(workflow, { accountId, migrationId: id, run: 1 }, (state, handler) =>
-      state === killedPage
-        ? async (event) => {
-            // Pages of one chunk each (a run this small): page.first is the chunk.
-            const { page } = event as { page: { first: number } };
-            if (page.first === 0) return handler(event);
-            if (page.first === 1) {
-              await handler(event);
-              await client.send(
-                new DeleteCommand({
-                  TableName: table,
-                  Key: { pk: `A#${accountId}#migration#${id}`, sk: 'LEDGER#tickets#000001' },
-                }),
-              );
+    const killed = await runWithFaults(
+      workflow(),
+      { accountId, migrationId: id, run: 1 },
+      (state, handler) =>
+        state === killedPage
+          ? async (event) => {
+              // Pages of one chunk each (a run this small): page.first is the chunk.
+              const { page } = event as { page: { first: number } };
+              if (page.first === 0) return handler(event);
+              if (page.first === 1) {
+                await handler(event);
+                await client.send(
+                  new DeleteCommand({
+                    TableName: table,
+                    Key: { pk: `A#${accountId}#migration#${id}`, sk: 'LEDGER#tickets#000001' },
+                  }),
+                );
+              }
+              throw named('Killed');
             }
-            throw named('Killed');
-          }
-        : handler,
+          : handler,
     );
     const afterKill = await migrations.get(id);
     await migrations.start(id);

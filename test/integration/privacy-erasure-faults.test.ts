@@ -1,38 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import type { PrivacyRequestFields } from '../../lambdas/domain/privacy/privacy-request.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import { erasureStates } from '../../lib/constructs/privacy-erasure-workflow.ts';
-import { localWorkflowEnvironment } from '../../local/local-environment.ts';
-import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
+import { privacyErasureStateMachineName } from '../../lib/platform/names.ts';
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { apiCaller, completed, createTestAccount, privacyRequestOnceDone } from './test-accounts.ts';
-import { injectedError, runWithFaults, type TaskHandler } from './workflow-faults.ts';
+import { injectedError, runWithFaults, type TaskHandler, workflowUnderTest } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.au;
 const client = emulatorDocumentClient(platform);
 const store = new DynamoRecordStore(client, table);
-const savedEnvironment = { ...process.env };
-let workflow: LocalWorkflow;
+const workflow = workflowUnderTest('au', privacyErasureStateMachineName('au'));
 /** Each test account's admin key, by account id. */
 const adminKeys = new Map<string, string>();
-
-beforeAll(() => {
-  // The task handlers run in this process with the AU workflow functions' environment.
-  Object.assign(process.env, localWorkflowEnvironment('au', platform.emulators));
-  const erasure = synthesizedWorkflows('au').workflows.find(
-    (machine) => erasureStates.index in machine.definition.States,
-  );
-  if (!erasure) throw new Error('the AU workflows stack has no privacy erasure');
-  workflow = erasure;
-}, 60_000);
-afterAll(() => {
-  process.env = savedEnvironment;
-  client.destroy();
-});
+afterAll(() => client.destroy());
 
 /**
  * An erasure request of a contact with a ticket, a reply and a file, verified by writing its status
@@ -136,7 +121,7 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
   for (const mode of ['soft', 'permanent'] as const) {
     it(`ends a ${mode} erasure in the same state as a clean run whatever task fails once, however`, async () => {
       const clean = await erasureRequest(mode);
-      const cleanRun = await runWithFaults(workflow, clean, (_state, handler) => handler);
+      const cleanRun = await runWithFaults(workflow(), clean, (_state, handler) => handler);
       const expected = await endState(clean);
       expect(cleanRun.status).toBe('SUCCEEDED');
       expect(expected).toMatchObject({
@@ -149,7 +134,7 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
       for (const task of tasks) {
         for (const fault of faults) {
           const input = await erasureRequest(mode);
-          const execution = await runWithFaults(workflow, input, once(task, fault));
+          const execution = await runWithFaults(workflow(), input, once(task, fault));
           // A page repeated after its objects were deleted counts what its first attempt found.
           const end = await endState(input);
           expect({ task, fault, status: execution.status, end }).toEqual({
@@ -166,7 +151,7 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
   it('ends a failed erasure, once an admin retries it, as a clean run ends, counting what the failed execution erased', async () => {
     // Prepare: the page task erases its page, then fails every attempt, so the execution fails.
     const input = await erasureRequest('permanent');
-    const failedRun = await runWithFaults(workflow, input, (state, handler) =>
+    const failedRun = await runWithFaults(workflow(), input, (state, handler) =>
       state === erasureStates.processPage
         ? async (event) => {
             await handler(event);
@@ -209,10 +194,10 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
 
   it('changes nothing when the whole execution runs again after it completed', async () => {
     const input = await erasureRequest('soft');
-    await runWithFaults(workflow, input, (_state, handler) => handler);
+    await runWithFaults(workflow(), input, (_state, handler) => handler);
     const done = await store.get(input.accountId, { type: 'privacy_request', id: input.requestId });
 
-    const again = await runWithFaults(workflow, input, (_state, handler) => handler);
+    const again = await runWithFaults(workflow(), input, (_state, handler) => handler);
     const after = await store.get(input.accountId, { type: 'privacy_request', id: input.requestId });
 
     expect(again.status).toBe('SUCCEEDED');
@@ -227,7 +212,7 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
     });
     let attempts = 0;
 
-    const execution = await runWithFaults(workflow, input, (state, handler) =>
+    const execution = await runWithFaults(workflow(), input, (state, handler) =>
       state === erasureStates.markStarted
         ? async (event) => {
             attempts += 1;

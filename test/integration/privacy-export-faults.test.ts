@@ -1,33 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { RequestProgress } from '../../lambdas/domain/privacy/request-progress.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import { exportStates } from '../../lib/constructs/privacy-export-workflow.ts';
-import { localWorkflowEnvironment } from '../../local/local-environment.ts';
-import { type LocalWorkflow, synthesizedWorkflows } from '../../local/workflows/synthesized-workflows.ts';
+import { privacyExportStateMachineName } from '../../lib/platform/names.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { apiCaller, createTestAccount } from './test-accounts.ts';
-import { injectedError, runWithFaults } from './workflow-faults.ts';
+import { injectedError, runWithFaults, workflowUnderTest } from './workflow-faults.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.au;
 const client = emulatorDocumentClient(platform);
 const store = new DynamoRecordStore(client, table);
-const savedEnvironment = { ...process.env };
-let workflow: LocalWorkflow;
-
-beforeAll(() => {
-  // The task handlers run in this process with the AU workflow functions' environment.
-  Object.assign(process.env, localWorkflowEnvironment('au', platform.emulators));
-  const [privacyExport] = synthesizedWorkflows('au').workflows;
-  if (!privacyExport) throw new Error('the AU workflows stack has no privacy export');
-  workflow = privacyExport;
-}, 60_000);
-afterAll(() => {
-  process.env = savedEnvironment;
-  client.destroy();
-});
+const workflow = workflowUnderTest('au', privacyExportStateMachineName('au'));
+afterAll(() => client.destroy());
 
 /**
  * An export request of a contact with one ticket, verified (unless `verify` is false) by writing its
@@ -67,7 +54,7 @@ async function verifiedRequest(verify = true) {
 }
 
 const runExport = (input: object, wrap: Parameters<typeof runWithFaults>[2]) =>
-  runWithFaults(workflow, input, wrap);
+  runWithFaults(workflow(), input, wrap);
 
 describe('privacy export under injected faults (the synthesized workflow on the local interpreter)', () => {
   it('retries a throttled page export and completes as a clean run would', async () => {
