@@ -35,6 +35,10 @@ export interface WorkflowEndpoint {
   readonly sfn: string;
 }
 
+/** A state machine's ARN as the local Step Functions endpoint names it (the same one CDK builds from its name). */
+const localStateMachineArn = (region: HostingRegionKey, name: string) =>
+  stateMachineArn('aws', hostingRegions[region].awsRegion, localAwsAccountId, name);
+
 /** Names of a region's local resources: the same derivation the CDK stacks use. */
 export function localResourceNames(region: HostingRegionKey) {
   return {
@@ -67,31 +71,12 @@ export function localFunctionEnvironment(
     RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
     // The same ARN the CDK API stack builds from the deterministic name (local account id).
     PRIVACY_STATE_MACHINE_ARN:
-      workflows &&
-      stateMachineArn(
-        'aws',
-        hostingRegions[region].awsRegion,
-        localAwsAccountId,
-        privacyExportStateMachineName(region),
-      ),
+      workflows && localStateMachineArn(region, privacyExportStateMachineName(region)),
     ERASURE_STATE_MACHINE_ARN:
-      workflows &&
-      stateMachineArn(
-        'aws',
-        hostingRegions[region].awsRegion,
-        localAwsAccountId,
-        privacyErasureStateMachineName(region),
-      ),
+      workflows && localStateMachineArn(region, privacyErasureStateMachineName(region)),
     // One local process serves every function of the region: it has the migrations function's settings too.
     MIGRATIONS_BUCKET: names.buckets.migrations,
-    MIGRATION_STATE_MACHINE_ARN:
-      workflows &&
-      stateMachineArn(
-        'aws',
-        hostingRegions[region].awsRegion,
-        localAwsAccountId,
-        migrationStateMachineName(region),
-      ),
+    MIGRATION_STATE_MACHINE_ARN: workflows && localStateMachineArn(region, migrationStateMachineName(region)),
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   });
@@ -139,12 +124,7 @@ export function localWorkflowEnvironment(
     EXPORTS_BUCKET: names.buckets.exports,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     // The deadline watch runs here on its schedule and starts purges on the local endpoint.
-    ERASURE_STATE_MACHINE_ARN: stateMachineArn(
-      'aws',
-      hostingRegions[region].awsRegion,
-      localAwsAccountId,
-      privacyErasureStateMachineName(region),
-    ),
+    ERASURE_STATE_MACHINE_ARN: localStateMachineArn(region, privacyErasureStateMachineName(region)),
   });
   const migration = migrationEnvironmentSchema.parse({
     HOME_REGION: region,

@@ -17,13 +17,17 @@ export interface ErasureBuckets {
  * travel unchanged (CopyObject keeps them), each destination encrypted by its bucket's own key.
  */
 export class S3ErasureObjects implements ErasureObjects {
+  private readonly objects: S3ObjectStore;
+
   constructor(
     private readonly client: S3Client,
     private readonly buckets: ErasureBuckets,
-  ) {}
+  ) {
+    this.objects = new S3ObjectStore(client);
+  }
 
   exists(object: HeldObject): Promise<boolean> {
-    return new S3ObjectStore(this.client).exists(this.bucketOf(object.bucket), object.key);
+    return this.objects.exists(this.bucketOf(object.bucket), object.key);
   }
 
   copyToTrash(object: HeldObject, trashKey: string): Promise<boolean> {

@@ -20,7 +20,6 @@ import {
   privacyMetricsNamespace,
 } from '#lib/platform/privacy-erasure-environment';
 
-export { privacyMetricsNamespace };
 import type { HostingRegionKey } from '#lib/residency/index';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
