@@ -3,6 +3,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoMigrationLedger } from '../../lambdas/adapters/dynamo-migration-ledger.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { S3MigrationFiles } from '../../lambdas/adapters/s3-migration-files.ts';
+import { importPhases } from '../../lambdas/domain/migrations/file-splitter.ts';
 import { MigrationRun } from '../../lambdas/domain/migrations/migration-run.ts';
 import type { MigrationFields } from '../../lambdas/domain/migrations/migration.ts';
 import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
@@ -68,8 +69,11 @@ async function killedBetweenPhases() {
 const named = (name: string) => Object.assign(new Error('injected'), { name });
 const tickets = 2_500;
 
-/** A migration of 100 users and 2,500 tickets (3 chunks), uploaded, marked queued for run 1 directly. */
-async function queuedMigration() {
+/**
+ * A migration of 100 users and 2,500 tickets (3 chunks), and `moreTickets` after them, uploaded,
+ * marked queued for run 1 directly.
+ */
+async function queuedMigration(moreTickets: object[] = []) {
   const account = await createTestAccount(client, table, 'eea', ['admin']);
   const migrations = new MigrationClient(url, account.keys.admin);
   const users = Array.from({ length: 100 }, (_, i) => ({
@@ -85,7 +89,7 @@ async function queuedMigration() {
   }));
   const id = await migrations.createAndUpload('zendesk', [
     inputFile('users', ndjson(...users)),
-    inputFile('tickets', ndjson(...ticketLines)),
+    inputFile('tickets', ndjson(...ticketLines, ...moreTickets)),
   ]);
   const record = await store.get<MigrationFields>(account.id, { type: 'migration', id });
   if (!record) throw new Error('no migration');
@@ -223,5 +227,38 @@ describe('migration under injected faults (the synthesized workflow on the local
       certificate: { counts: { erased: { contact: 1 } } },
     });
     expect((erased.certificate as { counts: { erased: object } }).counts.erased).toEqual({ contact: 1 });
+  }, 120_000);
+});
+
+describe('a source id repeated in another chunk of a file', () => {
+  it('imports its first line, reports the later one and counts the record once', async () => {
+    // Prepare: ticket 5 again as the file's last line (its third chunk), with another subject.
+    const again = { id: 5, subject: 'T5 again', description: 'x', requester_id: 5 };
+    const { accountId, id, migrations, api, key } = await queuedMigration([again]);
+    const run = migrationRun(client);
+
+    // Act: every chunk, one after another (the workflow's steps, one page per phase).
+    await run.markRunning(accountId, id, 1);
+    const plan = await run.split(accountId, id, 1);
+    for (const phase of importPhases)
+      for (const page of plan[phase]) await run.writePage(accountId, id, 1, page);
+    const counts = await run.report(accountId, id, 1);
+    const done = await migrations.get(id);
+    const report = (await (await fetch(done.error_report_url as string)).text()).trim().split('\n');
+
+    // Assess
+    expect(plan.tickets).toEqual([{ entity: 'tickets', first: 0, count: 3 }]);
+    expect(counts).toEqual({ total: 100 + tickets + 1, imported: 100 + tickets, skipped: 0, failed: 1 });
+    expect(report.map((line) => JSON.parse(line))).toEqual([
+      {
+        entity: 'tickets',
+        line: tickets + 1,
+        source_id: '5',
+        field: 'id',
+        reason: 'Another record of this migration has the same id.',
+      },
+    ]);
+    const ticket = importedRecordId(accountId, 'zendesk', 'ticket', '5');
+    expect((await api('GET', `/api/v2/tickets/${ticket}`, key)).body).toMatchObject({ subject: 'T5' });
   }, 120_000);
 });

@@ -26,6 +26,15 @@ interface Planned {
   readonly parent?: Planned;
 }
 
+const duplicateIdReason = 'Another record of this migration has the same id.';
+
+/**
+ * What an import keeps in `imported_by` on each record it writes: the migration and the chunk, so a
+ * record met again tells a resumed chunk (the same one) from a source id repeated in the files.
+ */
+const chunkImporter = (migrationId: number, chunk: ChunkRef) =>
+  `${migrationActorId(migrationId)}/${chunk.entity}/${chunk.index}`;
+
 /** The field a unique value belongs to, for the error report when another record holds it. */
 const uniqueField: Readonly<Partial<Record<ImportKind, string>>> = { contact: 'email', company: 'name' };
 
@@ -69,7 +78,7 @@ export class ChunkWriter {
         const key = `${ref.type}#${ref.id}`;
         if (seen.has(key)) {
           failed += 1;
-          fail(entry, 'id', 'Another record of this migration has the same id.');
+          fail(entry, 'id', duplicateIdReason);
           return undefined;
         }
         seen.add(key);
@@ -175,15 +184,21 @@ export class ChunkWriter {
       });
     }
 
-    const importedBy = migrationActorId(id);
+    const importedBy = chunkImporter(id, chunk);
     const itemOf = new Map(planned.map((plan) => [`${plan.ref.type}#${plan.ref.id}`, plan.item]));
     const counts: MigrationCounts = { total: 0, imported: 0, skipped: 0, failed: 0 };
     for (const outcome of await this.deps.store.importRecords(entries, importedBy)) {
+      const item = itemOf.get(`${outcome.ref.type}#${outcome.ref.id}`) as ImportItem;
       if (outcome.result === 'created') counts.imported += 1;
-      else if (outcome.result === 'existed')
-        counts[outcome.importedBy === importedBy ? 'imported' : 'skipped'] += 1;
-      else {
-        const item = itemOf.get(`${outcome.ref.type}#${outcome.ref.id}`) as ImportItem;
+      else if (outcome.result === 'existed') {
+        // This chunk wrote it in an interrupted run: imported. Another chunk of this migration wrote
+        // it first: the source id is repeated in the files, and this later line is not imported.
+        if (outcome.importedBy === importedBy) counts.imported += 1;
+        else if (outcome.importedBy?.startsWith(`${migrationActorId(id)}/`)) {
+          failed += 1;
+          fail(item, 'id', duplicateIdReason);
+        } else counts.skipped += 1;
+      } else {
         failed += 1;
         if (outcome.result === 'conflict') {
           fail(
