@@ -4,7 +4,7 @@ import { mapBounded } from '#domain/privacy/bounded';
 import type { ImportOutcome } from '#domain/records/record-store';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import { DynamoBatches, type Wait } from './dynamo-batches.ts';
-import { ERASED_SK, RECORD_SK, recordPk } from './record-keys.ts';
+import { RECORD_SK, recordPk } from './record-keys.ts';
 import { heldUniqueValues, RecordIndexItems, type TransactItem } from './record-items.ts';
 
 /** DynamoDB's limits on one transaction (100 items, 4 MB), kept with room for the request's framing. */
@@ -61,12 +61,8 @@ export class DynamoRecordImport {
   ): Promise<ImportOutcome[]> {
     const outcomes = new Map<string, ImportOutcome>();
     const accountId = entries[0]?.record.accountId ?? '';
-    // A record stored, or erased since (its tombstone): either way the import leaves it as it is.
     const stored = await this.batches.get(
-      entries.flatMap(({ record }) => [
-        { pk: recordPk(accountId, record.ref), sk: RECORD_SK },
-        { pk: recordPk(accountId, record.ref), sk: ERASED_SK },
-      ]),
+      entries.map(({ record }) => ({ pk: recordPk(accountId, record.ref), sk: RECORD_SK })),
       'record_type, record_id, imported_by',
     );
     for (const item of stored) {

@@ -49,9 +49,9 @@ export interface RecordStore {
   erasedAmong(accountId: string, refs: readonly RecordRef[]): Promise<RecordRef[]>;
   /**
    * Creates records that may already be there (a migration, possibly resumed), many at once, each with
-   * its audit entry, subject links and claims. A record whose id is taken, or that was erased (its
-   * tombstone), is left as it is. A record
-   * with unique values is written with its claims atomically; any other record's companions may be
+   * its audit entry, subject links and claims. A record whose id is taken is left as it is; callers
+   * leave out records erased since (`erasedAmong`). A record with unique values is written with its
+   * claims atomically; any other record's companions may be
    * stored before the record itself, which becomes readable last (a write cut short leaves links to a
    * record that does not exist yet; writing the same entries again completes it). Answers one outcome
    * per entry; `importedBy` is kept on each record.
