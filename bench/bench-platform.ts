@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
-import { type LocalEndpoints, startLocalPlatform } from '../local/platform.ts';
+import { type LocalEndpoints, type LocalPlatformOptions, startLocalPlatform } from '../local/platform.ts';
 
 /**
  * Runs `bench` on a freshly started local platform, with a document client on its DynamoDB Local for
@@ -12,7 +12,7 @@ import { type LocalEndpoints, startLocalPlatform } from '../local/platform.ts';
  */
 export async function withBenchPlatform(
   bench: (endpoints: LocalEndpoints, dynamo: DynamoDBDocumentClient) => Promise<void>,
-  options: { workflowHeapMiB?: number } = {},
+  options: Pick<LocalPlatformOptions, 'workflowHeapMiB' | 'dynamodbRoundTripMs'> = {},
 ): Promise<void> {
   const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-'));
   const platform = await startLocalPlatform({ stateDir, ...options });

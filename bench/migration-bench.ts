@@ -4,7 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { PutCommand, type PutCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  type PutCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { DynamoBatches } from '../lambdas/adapters/dynamo-batches.ts';
 import { DynamoRecordStore } from '../lambdas/adapters/dynamo-record-store.ts';
 import type { AuditEntry, StoredRecord } from '../lambdas/domain/records/record.ts';
@@ -131,6 +136,17 @@ async function ratePerSecond(write: () => Promise<number>, seconds = 15) {
   return { count, rate: count / ((performance.now() - start) / 1000) };
 }
 
+/** The median time of a GetItem of a missing key, one after another: what a request costs at least. */
+async function medianGetItemMs(dynamo: DynamoDBDocumentClient, table: string): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const start = performance.now();
+    await dynamo.send(new GetCommand({ TableName: table, Key: { pk: 'BENCH#ROUND-TRIP', sk: String(i) } }));
+    times.push(performance.now() - start);
+  }
+  return times.sort((a, b) => a - b)[100]!;
+}
+
 /** Peak resident memory of a process (Linux VmHWM), in MiB. */
 function peakMiB(pid: number | undefined): number | undefined {
   if (pid === undefined) return undefined;
@@ -142,10 +158,12 @@ function peakMiB(pid: number | undefined): number | undefined {
  * Migration import throughput on the local stack (issue 6): a Zendesk export of `tickets` tickets with
  * 3 conversations each, imported end to end through the API and the workflow, beside the issue's naive
  * writer (one item at a time by PutItem, one after another; also one record per transaction) and the
- * raw BatchWriteItem ceiling for the same items on the same DynamoDB Local, all in this run. Peak memory of the workflow process is read after
- * a tenth-size import and after the full one: streamed, it should not grow with the file.
+ * raw BatchWriteItem ceiling for the same items on the same DynamoDB Local, all in this run. Peak
+ * memory of the workflow process is read after a tenth-size import and after the full one: streamed,
+ * it should not grow with the file. With `roundTripMs`, every DynamoDB request of every writer (the
+ * import's workflow process too) crosses a delaying proxy, as requests cross a network on AWS.
  */
-export async function runMigrationBench(tickets: number): Promise<void> {
+export async function runMigrationBench(tickets: number, roundTripMs = 0): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'helpdesk-bench-data-'));
   await withBenchPlatform(
     async (endpoints, dynamo) => {
@@ -166,7 +184,10 @@ export async function runMigrationBench(tickets: number): Promise<void> {
 
       const records = tickets * (1 + conversationsPerTicket);
       console.log(
-        `Migration import on the local stack (EEA): ${tickets} tickets × ${conversationsPerTicket} conversations = ${records} records (+ ${Math.ceil(tickets / 10) + 20} users); --size sets the ticket count\n`,
+        `Migration import on the local stack (EEA): ${tickets} tickets × ${conversationsPerTicket} conversations = ${records} records (+ ${Math.ceil(tickets / 10) + 20} users); --size sets the ticket count`,
+      );
+      console.log(
+        `DynamoDB round trip: ${roundTripMs ? `${roundTripMs} ms added to every request by a delaying proxy` : 'loopback, none added'} (--round-trip-ms)\n`,
       );
       const small = await importOf(Math.max(10, Math.floor(tickets / 10)), 's');
       const peakSmall = peakMiB(workflowPid);
@@ -214,6 +235,9 @@ export async function runMigrationBench(tickets: number): Promise<void> {
         rawRecords,
         rawRate,
       );
+      console.log(
+        `  (one GetItem, warm, one after another: ${(await medianGetItemMs(dynamo, table)).toFixed(2)} ms median of 200)`,
+      );
       const vsNaive = importRate / naiveItems.rate;
       const vsRaw = importRate / rawRate;
       console.log(
@@ -229,7 +253,7 @@ export async function runMigrationBench(tickets: number): Promise<void> {
         `  workflow process (V8 heap limit ${workflowHeapMiB} MiB) peak RSS: ${peakSmall?.toFixed(0) ?? '?'} MiB after ${small.records} records, ${peakFull?.toFixed(0) ?? '?'} MiB after ${full.records} more\n`,
       );
     },
-    { workflowHeapMiB },
+    { workflowHeapMiB, dynamodbRoundTripMs: roundTripMs },
   );
   rmSync(dataDir, { recursive: true, force: true });
 }

@@ -5,6 +5,7 @@ import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/r
 import { bootstrapRegion } from './bootstrap.ts';
 import { startDynamoDbLocal, stopChild } from './emulators/dynamodb-local.ts';
 import type { RunningEmulator } from './emulators/emulator.ts';
+import { startRoundTripProxy } from './emulators/round-trip-proxy.ts';
 import { startS3Emulator } from './emulators/s3-emulator.ts';
 import {
   type EmulatorEndpoints,
@@ -56,6 +57,11 @@ export interface LocalPlatformOptions {
   readonly workflowHeapMiB?: number;
   /** How long the API trusts an agent's ticket scope, in seconds (default: the deployed 5). */
   readonly ticketScopeCacheSeconds?: number;
+  /**
+   * A network round trip, in ms, added to every DynamoDB request of every process (a delaying proxy
+   * in front of DynamoDB Local): the bench shows how writers fare once requests cross a network.
+   */
+  readonly dynamodbRoundTripMs?: number;
 }
 
 /**
@@ -84,7 +90,14 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       startS3Emulator(join(stateDir, 's3'), forwardS3Event),
     ]);
     started.emulators.push(dynamodb, s3);
-    const emulators: EmulatorEndpoints = { dynamodb: dynamodb.endpoint, s3: s3.endpoint };
+    const dynamodbProxy = options.dynamodbRoundTripMs
+      ? await startRoundTripProxy(dynamodb.endpoint, options.dynamodbRoundTripMs)
+      : undefined;
+    if (dynamodbProxy) started.emulators.push(dynamodbProxy);
+    const emulators: EmulatorEndpoints = {
+      dynamodb: (dynamodbProxy ?? dynamodb).endpoint,
+      s3: s3.endpoint,
+    };
     // Workflow servers first: each region's API process gets its region's Step Functions endpoint.
     const workflows = await Promise.all(
       hostingRegionKeys.filter(runsWorkflows).map(async (region) => {
