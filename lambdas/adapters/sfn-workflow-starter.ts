@@ -6,6 +6,7 @@ import {
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import type { ExecutionState, WorkflowStarter } from '#domain/privacy/workflow-starter';
+import { executionArn } from '#lib/platform/names';
 
 const states: Readonly<Record<string, ExecutionState>> = {
   RUNNING: 'running',
@@ -43,10 +44,10 @@ export class SfnWorkflowStarter implements WorkflowStarter {
   }
 
   async execution(name: string): Promise<{ state: ExecutionState; error?: string } | undefined> {
-    // arn:…:stateMachine:<machine> names its executions arn:…:execution:<machine>:<name>.
-    const executionArn = `${this.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
     try {
-      const described = await this.sfn.send(new DescribeExecutionCommand({ executionArn }));
+      const described = await this.sfn.send(
+        new DescribeExecutionCommand({ executionArn: executionArn(this.stateMachineArn, name) }),
+      );
       return { state: states[described.status ?? ''] ?? 'running', error: described.error };
     } catch (error) {
       if (named(error, 'ExecutionDoesNotExist', ExecutionDoesNotExist)) return undefined;

@@ -13,6 +13,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
 import {
+  executionArn,
   httpApiName,
   migrationStateMachineName,
   privacyErasureStateMachineName,
@@ -196,7 +197,7 @@ export class RegionalHttpApi extends Construct {
           }),
         );
         // Reads how a run's execution stands, so a run whose execution ended is not shown running.
-        const migrationExecutions = `${migrationArn.replace(':stateMachine:', ':execution:')}:*`;
+        const migrationExecutions = executionArn(migrationArn, '*');
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({
             sid: 'WatchMigrationRuns',

@@ -56,3 +56,7 @@ export const migrationStateMachineName = (region: HostingRegionKey) => `${lowerP
 /** The ARN of a named state machine, built without a reference to the stack that makes it. */
 export const stateMachineArn = (partition: string, awsRegion: string, awsAccountId: string, name: string) =>
   `arn:${partition}:states:${awsRegion}:${awsAccountId}:stateMachine:${name}`;
+
+/** The ARN Step Functions gives execution `name` of a state machine (`*`: all its executions, in IAM). */
+export const executionArn = (machineArn: string, name: string) =>
+  `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;

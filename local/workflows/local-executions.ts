@@ -10,6 +10,7 @@ export interface EventLog {
   readonly type: string;
   readonly state?: { readonly name: string };
 }
+import { executionArn } from '#lib/platform/names';
 import type { LocalWorkflow } from './synthesized-workflows.ts';
 
 type TaskHandler = (input: unknown) => Promise<unknown>;
@@ -80,8 +81,8 @@ export class LocalExecutions {
   start(stateMachineArn: string, name: string, input: string): LocalExecution {
     const entry = this.machines.get(stateMachineArn);
     if (!entry) throw new NoSuchStateMachineError(stateMachineArn);
-    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    const existing = this.executions.get(executionArn);
+    const arn = executionArn(stateMachineArn, name);
+    const existing = this.executions.get(arn);
     if (existing) {
       if (existing.status === 'RUNNING' && existing.input === input) return existing;
       throw new ExecutionAlreadyExistsError(name);
@@ -99,14 +100,14 @@ export class LocalExecutions {
         waitTimeOverrides: { ...this.options.waitOverrides },
         retryIntervalOverrides,
       },
-      context: { Execution: { Id: executionArn, Name: name, StartTime: new Date().toISOString() } },
+      context: { Execution: { Id: arn, Name: name, StartTime: new Date().toISOString() } },
     });
     const events: EventLog[] = [];
     const collect = (async () => {
       for await (const event of run.eventLogs) events.push(event);
     })();
     const execution: LocalExecution = {
-      executionArn,
+      executionArn: arn,
       stateMachineArn,
       name,
       input,
@@ -145,7 +146,7 @@ export class LocalExecutions {
         run.abort();
       },
     };
-    this.executions.set(executionArn, execution);
+    this.executions.set(arn, execution);
     return execution;
   }
 

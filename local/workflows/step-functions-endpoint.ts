@@ -27,6 +27,12 @@ function describeExecution(execution: LocalExecution) {
 export async function startStepFunctionsEndpoint(
   executions: LocalExecutions,
 ): Promise<{ url: string; server: Server }> {
+  const existing = (arn: string | undefined) => {
+    const execution = executions.describe(arn ?? '');
+    if (!execution)
+      throw Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' });
+    return execution;
+  };
   const operations: Record<string, (body: Record<string, string>) => unknown> = {
     StartExecution: (body) => {
       const execution = executions.start(
@@ -36,16 +42,9 @@ export async function startStepFunctionsEndpoint(
       );
       return { executionArn: execution.executionArn, startDate: seconds(execution.startDate) };
     },
-    DescribeExecution: (body) => {
-      const execution = executions.describe(body.executionArn ?? '');
-      if (!execution)
-        throw Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' });
-      return describeExecution(execution);
-    },
+    DescribeExecution: (body) => describeExecution(existing(body.executionArn)),
     StopExecution: (body) => {
-      const execution = executions.describe(body.executionArn ?? '');
-      if (!execution)
-        throw Object.assign(new Error('Execution Does Not Exist'), { name: 'ExecutionDoesNotExist' });
+      const execution = existing(body.executionArn);
       execution.abort();
       return { stopDate: seconds(execution.stopDate) };
     },

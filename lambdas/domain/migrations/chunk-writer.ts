@@ -32,8 +32,9 @@ const duplicateIdReason = 'Another record of this migration has the same id.';
  * What an import keeps in `imported_by` on each record it writes: the migration and the chunk, so a
  * record met again tells a resumed chunk (the same one) from a source id repeated in the files.
  */
+const importerPrefix = (migrationId: number) => `${migrationActorId(migrationId)}/`;
 const chunkImporter = (migrationId: number, chunk: ChunkRef) =>
-  `${migrationActorId(migrationId)}/${chunk.entity}/${chunk.index}`;
+  `${importerPrefix(migrationId)}${chunk.entity}/${chunk.index}`;
 
 /** The field a unique value belongs to, for the error report when another record holds it. */
 const uniqueField: Readonly<Partial<Record<ImportKind, string>>> = { contact: 'email', company: 'name' };
@@ -194,7 +195,7 @@ export class ChunkWriter {
         // This chunk wrote it in an interrupted run: imported. Another chunk of this migration wrote
         // it first: the source id is repeated in the files, and this later line is not imported.
         if (outcome.importedBy === importedBy) counts.imported += 1;
-        else if (outcome.importedBy?.startsWith(`${migrationActorId(id)}/`)) {
+        else if (outcome.importedBy?.startsWith(importerPrefix(id))) {
           failed += 1;
           fail(item, 'id', duplicateIdReason);
         } else counts.skipped += 1;
