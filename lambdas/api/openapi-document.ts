@@ -394,18 +394,19 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 201,
   },
   'GET /api/v2/privacy/requests': {
-    summary: "List data subjects' requests, most recently changed first (filters: status, type, overdue)",
+    summary:
+      "List data subjects' requests, most recently changed first (filters: status, type, overdue). Admins see each request whole; other agents see its id, type, status and dates only",
     query: privacyRequestListQuerySchema,
     success: 200,
   },
   'GET /api/v2/privacy/requests/{id}': {
     summary:
-      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs. URLs are presigned afresh on every read (also in the list), valid until the bundle's available_until (7 days after completion) at most; on AWS a URL also stops working when the API's temporary credentials expire (hours): read the request again for fresh ones. After available_until: no URLs and a notice",
+      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs (admins; other agents see its id, type, status and dates only). URLs are presigned afresh on every read (also in the list), valid until the bundle's available_until (7 days after completion) at most; on AWS a URL also stops working when the API's temporary credentials expire (hours): read the request again for fresh ones. After available_until: no URLs and a notice",
     success: 200,
   },
   'GET /api/v2/privacy/requests/{id}/files': {
     summary:
-      "A completed export's attachment and recording files (byte-identical copies in the bundle): name, record, content_type, bytes, sha256 and a URL presigned for this read (expires_at); paged. 409 before completion and after available_until",
+      "A completed export's attachment and recording files (admins; 403 for other agents; byte-identical copies in the bundle): name, record, content_type, bytes, sha256 and a URL presigned for this read (expires_at); paged. 409 before completion and after available_until",
     query: storedFilesQuerySchema,
     success: 200,
   },

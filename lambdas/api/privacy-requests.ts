@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import type { Principal } from '#domain/account';
+import { isAdmin, requireAdmin } from '#domain/agents/permissions';
 import {
   createPrivacyRequestSchema,
   privacyRequestStatuses,
   privacyRequestTypes,
+  privacyRequestStatusView,
   privacyRequestView,
   rejectPrivacyRequestSchema,
   type StoredPrivacyRequest,
@@ -32,8 +35,10 @@ const path = '/api/v2/privacy/requests';
 export function createPrivacyRequestsHandler(
   deps: ApiDependencies & { requests: PrivacyRequestService; downloads: ExportDownloads; now: () => Date },
 ) {
-  // A completed export's URLs are minted for each read, valid until its `available_until` at most.
-  const view = async (record: StoredPrivacyRequest) => {
+  // A completed export's URLs are minted for each read, valid until its `available_until` at most, and
+  // only for administrators: any other agent sees a request's status and dates.
+  const view = async (record: StoredPrivacyRequest, principal: Principal) => {
+    if (!isAdmin(principal)) return privacyRequestStatusView(record, deps.now());
     const { result } = record.fields;
     return {
       ...privacyRequestView(record, deps.now()),
@@ -43,7 +48,7 @@ export function createPrivacyRequestsHandler(
   const routes: Record<string, RouteHandler> = {
     [`POST ${path}`]: async (event, principal) => {
       const record = await deps.requests.create(principal, parseJsonBody(event, createPrivacyRequestSchema));
-      return jsonResponse(201, await view(record), { location: `${path}/${record.ref.id}` });
+      return jsonResponse(201, await view(record, principal), { location: `${path}/${record.ref.id}` });
     },
     [`GET ${path}`]: async (event, principal) => {
       const query = parseQuery(event, privacyRequestListQuerySchema);
@@ -56,13 +61,14 @@ export function createPrivacyRequestsHandler(
       });
       return jsonResponse(
         200,
-        await Promise.all(page.records.map(view)),
+        await Promise.all(page.records.map((record) => view(record, principal))),
         page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
       );
     },
     [`GET ${path}/{id}`]: async (event, principal) =>
-      jsonResponse(200, await view(await deps.requests.get(principal, pathId(event)))),
+      jsonResponse(200, await view(await deps.requests.get(principal, pathId(event)), principal)),
     [`GET ${path}/{id}/files`]: async (event, principal) => {
+      requireAdmin(principal, "download a data subject's exported files");
       const query = parseQuery(event, storedFilesQuerySchema);
       const request = await deps.requests.get(principal, pathId(event));
       const page = await deps.downloads.storedFiles(request, { page: query.page, perPage: query.per_page });
@@ -75,17 +81,17 @@ export function createPrivacyRequestsHandler(
     [`POST ${path}/{id}/verify`]: async (event, principal) => {
       const id = pathId(event);
       const { method } = parseJsonBody(event, verifyPrivacyRequestSchema);
-      return jsonResponse(200, await view(await deps.requests.verify(principal, id, method)));
+      return jsonResponse(200, await view(await deps.requests.verify(principal, id, method), principal));
     },
     [`POST ${path}/{id}/reject`]: async (event, principal) => {
       const id = pathId(event);
       const { reason } = parseJsonBody(event, rejectPrivacyRequestSchema);
-      return jsonResponse(200, await view(await deps.requests.reject(principal, id, reason)));
+      return jsonResponse(200, await view(await deps.requests.reject(principal, id, reason), principal));
     },
     [`POST ${path}/{id}/retry`]: async (event, principal) =>
-      jsonResponse(202, await view(await deps.requests.retry(principal, pathId(event)))),
+      jsonResponse(202, await view(await deps.requests.retry(principal, pathId(event)), principal)),
     [`POST ${path}/{id}/restore`]: async (event, principal) =>
-      jsonResponse(202, await view(await deps.requests.restore(principal, pathId(event)))),
+      jsonResponse(202, await view(await deps.requests.restore(principal, pathId(event)), principal)),
   };
   return routedApi(deps, routes);
 }

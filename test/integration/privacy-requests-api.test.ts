@@ -123,15 +123,13 @@ describe('privacy requests API', () => {
 
     // Assess: the request's lifecycle as the API shows it.
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({
-      type: 'export',
+    expect(created.body).toMatchObject({ type: 'export', status: 'pending_verification', overdue: false });
+    expect(byAgent.status).toBe(403);
+    expect(beforeVerify.body).toMatchObject({
       status: 'pending_verification',
       subject: { type: 'contact', id: subject.contact },
       channel: 'web_form',
-      overdue: false,
     });
-    expect(byAgent.status).toBe(403);
-    expect(beforeVerify.body.status).toBe('pending_verification');
     expect(verified.body).toMatchObject({
       status: 'verified',
       verification_method: 'email_confirmation',
@@ -231,6 +229,48 @@ describe('privacy requests API', () => {
     expect(exported).toMatchObject([{ id: ticket, subject: `Subject ${marker}` }]);
   });
 
+  it("shows other agents a request's status and dates only; its subject, result and files are for admins", async () => {
+    // Prepare: a completed export, recorded by a plain agent.
+    const account = await accountIn('us');
+    const { contact } = await contactWithTicket(account, `r${randomUUID()}`);
+    const id = await verifiedExport(account, contact);
+    expect((await finished(account, id)).body.status).toBe('completed');
+
+    // Act
+    const read = await account.agent('GET', `${path}/${id}`);
+    const list = await account.agent('GET', path);
+    const files = await account.agent('GET', `${path}/${id}/files`);
+    const adminRead = await account.admin('GET', `${path}/${id}`);
+    const adminFiles = await account.admin('GET', `${path}/${id}/files`);
+
+    // Assess: no subject, note, result nor URL reaches the agent; the admin has them all.
+    const statusView = {
+      id,
+      type: 'export',
+      status: 'completed',
+      overdue: false,
+      received_at: expect.any(String),
+      due_at: expect.any(String),
+      verified_at: expect.any(String),
+      started_at: expect.any(String),
+      completed_at: expect.any(String),
+      rejected_at: null,
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    };
+    expect(read.status).toBe(200);
+    expect(read.body).toStrictEqual(statusView);
+    expect(list.body).toStrictEqual([statusView]);
+    expect(JSON.stringify([read.body, list.body])).not.toMatch(/https?:|X-Amz/);
+    expect(files.status).toBe(403);
+    expect(files.body.errors?.[0]?.message ?? files.body.message).toMatch(/administrator/);
+    expect(adminRead.body).toMatchObject({
+      subject: { type: 'contact', id: contact },
+      result: { download_url: expect.any(String) },
+    });
+    expect(adminFiles.status).toBe(200);
+  });
+
   it('names the subject by e-mail at intake and keeps only the id', async () => {
     const account = await accountIn('us');
     const marker = `e${randomUUID()}`;
@@ -242,7 +282,7 @@ describe('privacy requests API', () => {
       subject: { type: 'contact', email: `${marker.toUpperCase()}@EXAMPLE.TEST` },
       channel: 'letter',
     });
-    const read = await account.agent('GET', `${path}/${created.body.id}`);
+    const read = await account.admin('GET', `${path}/${created.body.id}`);
 
     expect(created.status).toBe(201);
     expect(read.body).toMatchObject({

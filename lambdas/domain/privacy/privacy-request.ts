@@ -256,6 +256,30 @@ export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivac
 export const isOverdue = (record: StoredPrivacyRequest, now: Date) =>
   openStatuses.includes(record.fields.status) && Date.parse(record.fields.due_at) < now.getTime();
 
+/**
+ * What an agent who is not an administrator sees of a request: its type, status and dates. The subject,
+ * notes, certificate, failure and a completed export's result (counts and download URLs) are for
+ * administrators, who verify requests and hand results over.
+ */
+export function privacyRequestStatusView(record: StoredPrivacyRequest, now: Date) {
+  const { fields } = record;
+  return {
+    id: record.ref.id,
+    type: fields.type,
+    status: fields.status,
+    overdue: isOverdue(record, now),
+    received_at: fields.received_at,
+    due_at: fields.due_at,
+    verified_at: fields.verified_at,
+    started_at: fields.started_at,
+    completed_at: fields.completed_at,
+    rejected_at: fields.rejected_at,
+    created_at: record.createdAt,
+    updated_at: record.updatedAt,
+  };
+}
+
+/** A request as administrators see it: everything but a completed export's URLs (minted per read). */
 export function privacyRequestView(record: StoredPrivacyRequest, now: Date) {
   const { subject_type, subject_id, ...fields } = record.fields;
   return {
