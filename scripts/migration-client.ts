@@ -15,19 +15,30 @@ export interface MigrationState {
   readonly counts: { total: number; imported: number; skipped: number; failed: number };
   readonly failure: { reason: string; entity: string | null; line: number | null } | null;
   readonly error_report_url: string | null;
-  readonly files: { entity: string; format: string; upload_url?: string }[];
+  readonly files: UploadableFile[];
 }
 
-const contentTypes = { ndjson: 'application/x-ndjson', csv: 'text/csv' } as const;
+/** A file of a migration as the API answers it: with an upload URL and its signed headers until uploaded. */
+export interface UploadableFile {
+  readonly entity: string;
+  readonly format: string;
+  readonly size?: number;
+  readonly upload_url?: string;
+  readonly upload_headers?: Readonly<Record<string, string>>;
+}
 
-/** PUTs a file to a presigned URL, streamed from disk with its length (S3 wants the length up front). */
-export function uploadFile(url: string, path: string, contentType: string): Promise<void> {
-  const target = new URL(url);
+/**
+ * PUTs a file to its presigned URL with the headers signed into it (`upload_headers`: its Content-Type,
+ * and its announced Content-Length), streamed from disk with its length (S3 wants the length up front).
+ */
+export async function uploadFile(file: UploadableFile, path: string): Promise<void> {
+  if (!file.upload_url) throw new Error(`No upload URL for ${file.entity}`);
+  const target = new URL(file.upload_url);
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-  return new Promise((resolve, reject) => {
+  await new Promise<void>((resolve, reject) => {
     const request = send(
       target,
-      { method: 'PUT', headers: { 'content-type': contentType, 'content-length': statSync(path).size } },
+      { method: 'PUT', headers: { ...file.upload_headers, 'Content-Length': statSync(path).size } },
       (response) => {
         response.resume();
         response.on('end', () =>
@@ -78,16 +89,14 @@ export class MigrationClient {
     return answer.body;
   }
 
-  /** Creates the migration and uploads its files; answers its id. */
+  /** Creates the migration, announcing each file's size (its upload URL binds it), and uploads the files; answers its id. */
   async createAndUpload(source: 'zendesk' | 'native', files: readonly MigrationFile[]): Promise<number> {
     const created = await this.expect<MigrationState>('POST', '/api/v2/migrations', 201, {
       source,
-      files: files.map(({ entity, format }) => ({ entity, format })),
+      files: files.map(({ entity, format, path }) => ({ entity, format, size: statSync(path).size })),
     });
     for (const file of files) {
-      const upload = created.files.find((entry) => entry.entity === file.entity)?.upload_url;
-      if (!upload) throw new Error(`No upload URL for ${file.entity}`);
-      await uploadFile(upload, file.path, contentTypes[file.format]);
+      await uploadFile(created.files.find((entry) => entry.entity === file.entity) ?? file, file.path);
     }
     return created.id;
   }

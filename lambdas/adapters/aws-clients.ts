@@ -6,7 +6,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 /**
  * The one place AWS SDK clients are made. On AWS they use the function's region and role. Locally the
  * runtime sets `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` (read by the SDK itself); S3
- * emulators additionally need path-style addressing and checksums only where required.
+ * emulators additionally need path-style addressing.
+ *
+ * Every S3 client, on AWS as locally, computes checksums only where an operation requires one. With
+ * the SDK's default (`WHEN_SUPPORTED`, client-s3 ≥ 3.729) a presigned PUT carries the CRC32 of an
+ * empty body (`x-amz-checksum-crc32=AAAAAA==`), which strict S3-compatible stores hold against the
+ * real upload and refuse; a presigned GET carries `x-amz-checksum-mode`. The SDK's own uploads lose
+ * nothing: their buffered bodies are still signed by SHA-256 (`x-amz-content-sha256`), which S3 checks.
  */
 export interface AwsClients {
   readonly dynamo: DynamoDBDocumentClient;
@@ -28,11 +34,9 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
   const s3In = (region?: string) =>
     new S3Client({
       ...(region && { region }),
-      ...(s3Emulated && {
-        forcePathStyle: true,
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-      }),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...(s3Emulated && { forcePathStyle: true }),
     });
   return { dynamo: dynamoIn(), s3: s3In(), sfn: new SFNClient({}), s3In, dynamoIn };
 }

@@ -14,6 +14,7 @@ import {
   UploadPartCommand,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import type { PresignedDownload } from '#domain/object-store';
 import type { ExportFiles } from '#domain/privacy/export-files';
 import { isMissingObject } from './s3-errors.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
@@ -145,8 +146,8 @@ export class S3ExportFiles implements ExportFiles {
     return deleted;
   }
 
-  presignDownload(key: string, expiresInSeconds: number): Promise<string> {
-    return this.objects.presignDownload(this.bucket, key, expiresInSeconds);
+  presignDownload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedDownload> {
+    return this.objects.presignDownload(this.bucket, key, contentType, expiresInSeconds);
   }
 
   /**

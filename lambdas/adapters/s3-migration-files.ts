@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import type { MigrationFiles } from '#domain/migrations/migration-files';
+import type { PresignedDownload, PresignedUpload, UploadTerms } from '#domain/object-store';
 import { S3ExportFiles } from './s3-export-files.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 
@@ -17,12 +18,12 @@ export class S3MigrationFiles implements MigrationFiles {
     this.text = new S3ExportFiles(s3, bucket);
   }
 
-  presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<string> {
-    return this.objects.presignUpload(this.bucket, key, contentType, expiresInSeconds);
+  presignUpload(key: string, terms: UploadTerms, expiresInSeconds: number): Promise<PresignedUpload> {
+    return this.objects.presignUpload(this.bucket, key, terms, expiresInSeconds);
   }
 
-  presignDownload(key: string, expiresInSeconds: number): Promise<string> {
-    return this.objects.presignDownload(this.bucket, key, expiresInSeconds);
+  presignDownload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedDownload> {
+    return this.objects.presignDownload(this.bucket, key, contentType, expiresInSeconds);
   }
 
   exists(key: string): Promise<boolean> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CallService, callView, createCallSchema, recordingUrlSeconds } from '#domain/calls/call-service';
+import { CallService, callView, createCallSchema } from '#domain/calls/call-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -12,18 +12,19 @@ export const callListQuerySchema = z
 
 /** /api/v2/calls (our addition): call records and presigned recording transfer. */
 export function createCallsHandler(deps: ApiDependencies & { calls: CallService; now: () => Date }) {
-  const expiresAt = () => new Date(deps.now().getTime() + recordingUrlSeconds * 1000).toISOString();
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/calls': async (event, principal) => {
-      const { record, uploadUrl } = await deps.calls.create(
-        principal,
-        parseJsonBody(event, createCallSchema),
-      );
+      const { record, upload } = await deps.calls.create(principal, parseJsonBody(event, createCallSchema));
       return jsonResponse(
         201,
         {
           ...callView(record),
-          recording: { location: null, upload_url: uploadUrl, upload_expires_at: expiresAt() },
+          recording: {
+            location: null,
+            upload_url: upload.url,
+            upload_headers: upload.headers,
+            upload_expires_at: upload.expiresAt,
+          },
         },
         { location: `/api/v2/calls/${record.ref.id}` },
       );
@@ -38,7 +39,7 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
       );
     },
     'GET /api/v2/calls/{id}': async (event, principal) => {
-      const { record, location, downloadUrl } = await deps.calls.get(principal, pathId(event));
+      const { record, location, download } = await deps.calls.get(principal, pathId(event));
       const transfer = record.fields.recording_transfer;
       return jsonResponse(200, {
         ...callView(record),
@@ -50,7 +51,7 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
             transferred_at: transfer.copied_at,
             staging_deleted_at: transfer.staging_deleted_at ?? null,
           }),
-          ...(downloadUrl && { download_url: downloadUrl, download_expires_at: expiresAt() }),
+          ...(download && { download_url: download.url, download_expires_at: download.expiresAt }),
         },
       });
     },

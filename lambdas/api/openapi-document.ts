@@ -182,14 +182,14 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/calls': {
     summary:
-      'Record a call; answers a presigned upload URL for its recording (US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold)',
+      'Record a call; answers a presigned upload URL for its recording (`recording.upload_url`): a PUT that must carry `recording.upload_headers` (the `recording_content_type`, and the Content-Length of `recording_size` when announced; S3 refuses another type or size), until `recording.upload_expires_at`. US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold',
     body: createCallSchema,
     success: 201,
   },
   'GET /api/v2/calls': { summary: 'List calls; filter contact_id', query: callListQuerySchema, success: 200 },
   'GET /api/v2/calls/{id}': {
     summary:
-      'A call and where its recording is (recording.location: staging_us, eea, us or null), with a download URL once it is final at home',
+      'A call and where its recording is (recording.location: staging_us, eea, us or null), with a download URL once it is final at home (an attachment of its type, fresh per read, until download_expires_at)',
     success: 200,
   },
   'POST /api/v2/chats': {
@@ -356,7 +356,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/tickets/{id}/attachments': {
     summary:
-      'Announce a large file (our addition): answers a presigned upload URL; the attachment shows on the ticket once an object of the announced size is uploaded',
+      'Announce a large file (our addition): answers `upload_url`, a presigned PUT bound to the announced type and size: send it with `upload_headers` (Content-Type, Content-Length) before `upload_expires_at`; S3 refuses another type or size. The attachment shows on the ticket once the upload is there',
     body: presignAttachmentSchema,
     success: 201,
   },
@@ -401,12 +401,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'GET /api/v2/privacy/requests/{id}': {
     summary:
-      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs (admins; other agents see its id, type, status and dates only). URLs are presigned afresh on every read (also in the list), valid until the bundle's available_until (7 days after completion) at most; on AWS a URL also stops working when the API's temporary credentials expire (hours): read the request again for fresh ones. After available_until: no URLs and a notice",
+      "View a data subject's request: status, progress, and a completed export's counts, checksum and download URLs (admins; other agents see its id, type, status and dates only). URLs are presigned afresh on every read (also in the list), each valid for an hour at most (download_expires_at) and never past the bundle's available_until (7 days after completion): read the request again for fresh ones. They answer as downloads (Content-Disposition: attachment) of each file's type. After available_until: no URLs and a notice",
     success: 200,
   },
   'GET /api/v2/privacy/requests/{id}/files': {
     summary:
-      "A completed export's attachment and recording files (admins; 403 for other agents; byte-identical copies in the bundle): name, record, content_type, bytes, sha256 and a URL presigned for this read (expires_at); paged. 409 before completion and after available_until",
+      "A completed export's attachment and recording files (admins; 403 for other agents; byte-identical copies in the bundle): name, record, content_type, bytes, sha256 and a URL presigned for this read (an hour at most: expires_at); paged. 409 before completion and after available_until",
     query: storedFilesQuerySchema,
     success: 200,
   },
@@ -433,7 +433,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/migrations': {
     summary:
-      "Create a migration (admins; our addition): `source` (zendesk, native) and `files` (`entity`, `format` ndjson or csv); answers each file with a presigned `upload_url` (PUT with its Content-Type, 1 hour) into the region's migrations bucket",
+      "Create a migration (admins; our addition): `source` (zendesk, native) and `files` (`entity`, `format` ndjson or csv, optional `size` in bytes); answers each file with a presigned `upload_url` into the region's migrations bucket: a PUT that must carry `upload_headers` (its Content-Type, and the Content-Length of `size` when announced; S3 refuses another type or size), until `upload_expires_at` (1 hour)",
     body: createMigrationSchema,
     success: 201,
   },
@@ -449,7 +449,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/migrations/{id}/uploads': {
     summary:
-      'New upload URLs (admins): answers the migration with a fresh presigned `upload_url` (1 hour) for each file not uploaded yet; 409 once it was started',
+      'New upload URLs (admins): answers the migration with a fresh presigned `upload_url` and its `upload_headers` (1 hour) for each file not uploaded yet; 409 once it was started',
     success: 200,
   },
   'POST /api/v2/migrations/{id}/start': {

@@ -3,7 +3,6 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import {
   AttachmentService,
-  attachmentUrlSeconds,
   attachmentView,
   authorOf,
   presignAttachmentSchema,
@@ -163,13 +162,14 @@ export function createTicketsHandler(
       const id = pathId(event);
       const input = parseJsonBody(event, presignAttachmentSchema);
       const owner = await deps.attachments.ownerFor(principal, id, input.conversation_id);
-      const { record, uploadUrl } = await deps.attachments.presign(principal, owner, input);
+      const { record, upload } = await deps.attachments.presign(principal, owner, input);
       return jsonResponse(
         201,
         {
           ...attachmentView({ record, url: null }),
-          upload_url: uploadUrl,
-          upload_expires_at: new Date(deps.now().getTime() + attachmentUrlSeconds * 1000).toISOString(),
+          upload_url: upload.url,
+          upload_headers: upload.headers,
+          upload_expires_at: upload.expiresAt,
         },
         { location: `/api/v2/attachments/${record.ref.id}` },
       );

@@ -11,10 +11,13 @@ export const retention = {
   eeaLogCopyDays: 30,
   /** Deleted data stays recoverable for 60 days, then is purged. */
   trashDays: 60,
-  /** Export bundles are offered for at most 7 days (presigned URL lifetime); the objects go a day later. */
+  /** Export objects are kept this long: a bundle is offered for `exportOfferDays`, its objects go a day later. */
   exportDays: 8,
-  /** The longest an export's presigned download URL may live (S3's SigV4 maximum, too). */
-  exportUrlDays: 7,
+  /**
+   * How long a completed export's bundle is offered (`available_until`). Each download URL lives an
+   * hour at most and is minted per read: a URL dies with the temporary credentials that signed it.
+   */
+  exportOfferDays: 7,
   /** A US-made recording of an EEA account is held in the US for 10 minutes before it moves. */
   recordingHoldSeconds: 600,
   /** A recording still staged after this long raises the operators' alarm. */

@@ -27,24 +27,34 @@ describe('calls API', () => {
       'us',
       'POST',
       '/api/v2/calls',
-      newCall({ contact_id: contact.body.id, phone_number: '+15550100' }),
+      newCall({ contact_id: contact.body.id, phone_number: '+15550100', recording_size: recording.length }),
     );
     const before = await call('us', 'GET', `/api/v2/calls/${created.body.id}`);
     const upload = await fetch(created.body.recording.upload_url, {
       method: 'PUT',
-      headers: { 'content-type': 'audio/mpeg' },
+      headers: created.body.recording.upload_headers,
       body: recording,
     });
     const after = await call('us', 'GET', `/api/v2/calls/${created.body.id}`);
-    const downloaded = Buffer.from(await (await fetch(after.body.recording.download_url)).arrayBuffer());
+    const served = await fetch(after.body.recording.download_url);
+    const downloaded = Buffer.from(await served.arrayBuffer());
 
     // Assess
     expect(created.status).toBe(201);
     expect(created.body.recording.upload_url).not.toContain('example.test');
     expect(created.body.recording.upload_url).not.toContain('15550100');
+    expect(created.body.recording.upload_headers).toEqual({
+      'Content-Type': 'audio/mpeg',
+      'Content-Length': String(recording.length),
+    });
+    expect(new URL(created.body.recording.upload_url).searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'content-length;content-type;host',
+    );
     expect(before.body.recording).toEqual({ location: null });
     expect(upload.status).toBe(200);
     expect(after.body.recording.location).toBe('us');
+    expect(served.headers.get('content-disposition')).toBe('attachment');
+    expect(served.headers.get('content-type')).toBe('audio/mpeg');
     expect(downloaded.equals(recording)).toBe(true);
     const byContact = await call('us', 'GET', `/api/v2/calls?contact_id=${contact.body.id}`);
     expect(byContact.body.map((c: { id: number }) => c.id)).toEqual([created.body.id]);
@@ -70,5 +80,26 @@ describe('calls API', () => {
     ).toBe('contact_id');
     expect((await call('eea', 'POST', '/api/v2/calls', newCall({ duration_seconds: -1 }))).status).toBe(400);
     expect((await call('eea', 'POST', '/api/v2/calls', newCall({ direction: 'sideways' }))).status).toBe(400);
+    expect((await call('eea', 'POST', '/api/v2/calls', newCall({ recording_size: 0 }))).status).toBe(400);
+    expect(
+      (await call('eea', 'POST', '/api/v2/calls', newCall({ recording_size: 6 * 1024 ** 3 }))).status,
+    ).toBe(400);
+  });
+
+  it('binds the recording type alone when no size is announced', async () => {
+    // Act
+    const created = await call(
+      'us',
+      'POST',
+      '/api/v2/calls',
+      newCall({ recording_content_type: 'audio/wav' }),
+    );
+
+    // Assess
+    expect(created.status).toBe(201);
+    expect(created.body.recording.upload_headers).toEqual({ 'Content-Type': 'audio/wav' });
+    expect(new URL(created.body.recording.upload_url).searchParams.get('X-Amz-SignedHeaders')).toBe(
+      'content-type;host',
+    );
   });
 });

@@ -16,9 +16,12 @@ afterAll(() => {
 
 const path = '/api/v2/privacy/requests';
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
-const download = async (link: string) => {
+/** The bytes behind a download URL, served as an attachment of `contentType`. */
+const download = async (link: string, contentType: string) => {
   const response = await fetch(link);
   expect(response.status).toBe(200);
+  expect(response.headers.get('content-disposition')).toBe('attachment');
+  expect(response.headers.get('content-type')).toBe(contentType);
   return Buffer.from(await response.arrayBuffer());
 };
 
@@ -87,7 +90,7 @@ describe("export bundle with the subject's files", () => {
     });
     await fetch(announced.body.upload_url, {
       method: 'PUT',
-      headers: { 'content-type': 'video/mp4' },
+      headers: announced.body.upload_headers,
       body: large,
     });
     originals.set(`files/attachment-${announced.body.id}`, large);
@@ -107,10 +110,13 @@ describe("export bundle with the subject's files", () => {
       started_at: '2026-11-23T10:00:00Z',
       duration_seconds: 42,
     };
-    const call = await account.admin('POST', '/api/v2/calls', newCall);
+    const call = await account.admin('POST', '/api/v2/calls', {
+      ...newCall,
+      recording_size: recording.length,
+    });
     await fetch(call.body.recording.upload_url, {
       method: 'PUT',
-      headers: { 'content-type': 'audio/mpeg' },
+      headers: call.body.recording.upload_headers,
       body: recording,
     });
     originals.set(`files/call-${call.body.id}`, recording);
@@ -141,13 +147,14 @@ describe("export bundle with the subject's files", () => {
       name: string;
       bytes: number;
       sha256: string;
+      content_type: string;
       url: string;
       expires_at: string;
       record: { type: string; id: number };
     }[];
     expect(files.map((file) => file.name).sort()).toEqual([...originals.keys()].sort());
     for (const file of files) {
-      const bytes = await download(file.url);
+      const bytes = await download(file.url, file.content_type);
       const original = originals.get(file.name) as Buffer;
       expect(bytes.equals(original), file.name).toBe(true);
       expect({ bytes: file.bytes, sha256: file.sha256 }).toEqual({
@@ -155,7 +162,9 @@ describe("export bundle with the subject's files", () => {
         sha256: sha256(original),
       });
     }
-    const manifest = JSON.parse((await download(done.body.result.download_url)).toString('utf8'));
+    const manifest = JSON.parse(
+      (await download(done.body.result.download_url, 'application/json')).toString('utf8'),
+    );
     expect(manifest.stored_files).toEqual(files.map(({ url: _url, expires_at: _at, ...file }) => file));
     expect(manifest.files.map((file: { name: string }) => file.name)).toContain('attachments.json');
 

@@ -1,10 +1,16 @@
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
 import { migrationStateMachineName, stateMachineArn } from '../../lib/platform/names.ts';
 import { localAwsAccountId, localCredentials } from '../../local/local-credentials.ts';
-import { MigrationClient, type MigrationFile, uploadFile } from '../../scripts/migration-client.ts';
+import {
+  MigrationClient,
+  type MigrationFile,
+  type UploadableFile,
+  uploadFile,
+} from '../../scripts/migration-client.ts';
 import { linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { inputFile, ndjson } from './migration-inputs.ts';
@@ -286,17 +292,18 @@ describe('migrations API: upload URLs issued again', () => {
     const tickets = inputFile('tickets', ndjson({ id: 1, subject: 'T1', requester_id: 1 }));
     const created = await account.api('POST', '/api/v2/migrations', {
       source: 'zendesk',
-      files: [{ entity: 'users' }, { entity: 'tickets' }],
+      files: [{ entity: 'users' }, { entity: 'tickets', size: statSync(tickets.path).size }],
     });
-    const urlOf = (body: { files: { entity: string; upload_url?: string }[] }, entity: string) =>
-      body.files.find((file) => file.entity === entity)?.upload_url;
-    await uploadFile(urlOf(created.body, 'users') ?? '', users.path, 'application/x-ndjson');
+    const fileOf = (body: { files: UploadableFile[] }, entity: string) =>
+      body.files.find((file) => file.entity === entity) ?? { entity, format: 'ndjson' };
+    const urlOf = (body: { files: UploadableFile[] }, entity: string) => fileOf(body, entity).upload_url;
+    await uploadFile(fileOf(created.body, 'users'), users.path);
     const path = `/api/v2/migrations/${created.body.id}`;
 
     // Act
     const byAgent = await account.asAgent('POST', `${path}/uploads`);
     const reissued = await account.api('POST', `${path}/uploads`);
-    await uploadFile(urlOf(reissued.body, 'tickets') ?? '', tickets.path, 'application/x-ndjson');
+    await uploadFile(fileOf(reissued.body, 'tickets'), tickets.path);
     await account.migrations.start(created.body.id);
     const done = await account.migrations.waitUntilDone(created.body.id, {
       intervalMs: 100,
@@ -310,6 +317,14 @@ describe('migrations API: upload URLs issued again', () => {
     expect(reissued.body).toMatchObject({ id: created.body.id, status: 'awaiting_upload' });
     expect(urlOf(reissued.body, 'users')).toBeUndefined();
     expect(urlOf(reissued.body, 'tickets')).toEqual(expect.stringContaining('/upload/tickets.ndjson'));
+    expect(fileOf(created.body, 'users').upload_headers).toEqual({ 'Content-Type': 'application/x-ndjson' });
+    expect(fileOf(reissued.body, 'tickets')).toMatchObject({
+      size: statSync(tickets.path).size,
+      upload_headers: {
+        'Content-Type': 'application/x-ndjson',
+        'Content-Length': String(statSync(tickets.path).size),
+      },
+    });
     expect(done).toMatchObject({ status: 'completed', counts: { total: 2, imported: 2 } });
     expect(afterStart.status).toBe(409);
   });

@@ -73,13 +73,16 @@ describe('migrations: malformed records fail alone, with a report line each', ()
 
     // Act
     const done = await migrate(migrations, 'zendesk', [users, tickets]);
-    const report = await (await fetch(done.error_report_url as string)).text();
+    const served = await fetch(done.error_report_url as string);
+    const report = await served.text();
     const lines = report
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
 
     // Assess: user 1, ticket 10 and its comment imported; ticket 13 counts its comment too.
+    expect(served.headers.get('content-disposition')).toBe('attachment');
+    expect(served.headers.get('content-type')).toBe('application/x-ndjson');
     expect(done).toMatchObject({
       status: 'completed',
       counts: { total: 12, imported: 3, skipped: 0, failed: 9 },
@@ -204,6 +207,7 @@ describe('migrations API: requests', () => {
 
     expect(created.status).toBe(201);
     expect(created.body.files[0].upload_url).toMatch(/^http/);
+    expect(created.body.files[0].upload_headers).toEqual({ 'Content-Type': 'text/csv' });
     expect(early.status).toBe(409);
     expect(unknown.status).toBe(400);
     expect(unknown.body.errors[0].field).toBe('files.0.entity');

@@ -42,11 +42,7 @@ async function erasureRequest(mode: 'soft' | 'permanent', verify = true) {
     content_type: 'text/plain',
     size: 4,
   });
-  await fetch(file.body.upload_url, {
-    method: 'PUT',
-    headers: { 'content-type': 'text/plain' },
-    body: 'data',
-  });
+  await fetch(file.body.upload_url, { method: 'PUT', headers: file.body.upload_headers, body: 'data' });
   const created = await call('POST', '/api/v2/privacy/requests', account.keys.admin, {
     type: 'erasure',
     mode,

@@ -74,8 +74,9 @@ async function accountWithAgent(agentMarker?: string) {
 }
 type Account = Awaited<ReturnType<typeof accountWithAgent>>;
 
-async function upload(uploadUrl: string, contentType: string, text: string) {
-  const put = await fetch(uploadUrl, { method: 'PUT', headers: { 'content-type': contentType }, body: text });
+/** PUTs `text` to a presigned upload with the headers signed into it. */
+async function upload(target: { upload_url: string; upload_headers: Record<string, string> }, text: string) {
+  const put = await fetch(target.upload_url, { method: 'PUT', headers: target.upload_headers, body: text });
   expect(put.status).toBe(200);
 }
 
@@ -116,7 +117,7 @@ async function seedContact(account: Account, marker: string) {
     content_type: 'text/plain',
     size: `File ${marker}`.length,
   });
-  await upload(attachment.body.upload_url, 'text/plain', `File ${marker}`);
+  await upload(attachment.body, `File ${marker}`);
   const call = await account.admin('POST', '/api/v2/calls', {
     direction: 'incoming',
     contact_id: contact.body.id,
@@ -124,7 +125,7 @@ async function seedContact(account: Account, marker: string) {
     started_at: '2026-11-23T10:00:00Z',
     duration_seconds: 42,
   });
-  await upload(call.body.recording.upload_url, 'audio/mpeg', `Recording ${marker}`);
+  await upload(call.body.recording, `Recording ${marker}`);
   const chat = await account.admin('POST', '/api/v2/chats', {
     contact_id: contact.body.id,
     started_at: '2026-11-23T09:00:00Z',

@@ -36,9 +36,12 @@ async function finished(account: Account, id: number, deadlineMs = 20_000) {
   }
 }
 
-async function download(url: string): Promise<Buffer> {
+/** The bytes behind a download URL, served as an attachment of `contentType`. */
+async function download(url: string, contentType: string): Promise<Buffer> {
   const response = await fetch(url);
   expect(response.status).toBe(200);
+  expect(response.headers.get('content-disposition')).toBe('attachment');
+  expect(response.headers.get('content-type')).toBe(contentType);
   return Buffer.from(await response.arrayBuffer());
 }
 
@@ -146,19 +149,19 @@ describe('privacy requests API', () => {
       chats: 1,
       chat_messages: 1,
     });
-    expect(Date.parse(result.download_expires_at) - Date.parse(done.body.completed_at)).toBeLessThanOrEqual(
-      7 * 24 * 3600 * 1000,
-    );
+    // Each read's URLs live an hour at most, within the 7-day download period.
+    expect(Date.parse(result.download_expires_at)).toBeLessThanOrEqual(Date.now() + 3600 * 1000);
+    expect(Date.parse(result.download_expires_at)).toBeLessThan(Date.parse(result.available_until));
 
     // Assess: the bundle, downloaded through the URLs, matches its manifest and holds the subject's data only.
-    const manifestBytes = await download(result.download_url);
+    const manifestBytes = await download(result.download_url, 'application/json');
     expect(sha256(manifestBytes)).toBe(result.manifest_sha256);
     const manifest = JSON.parse(manifestBytes.toString('utf8'));
     expect(manifest.files).toHaveLength(14);
     const texts: string[] = [];
     for (const file of manifest.files) {
       const url = result.files.find((f: { name: string }) => f.name === file.name).url;
-      const bytes = await download(url);
+      const bytes = await download(url, file.format === 'csv' ? 'text/csv' : 'application/json');
       expect({ name: file.name, sha256: sha256(bytes), bytes: bytes.length }).toEqual({
         name: file.name,
         sha256: file.sha256,
@@ -225,7 +228,7 @@ describe('privacy requests API', () => {
     expect(done.body.status).toBe('completed');
     expect(done.body.result.counts).toEqual({ profile: 1, tickets: 1 });
     const tickets = done.body.result.files.find((f: { name: string }) => f.name === 'tickets.json');
-    const exported = JSON.parse((await download(tickets.url)).toString('utf8'));
+    const exported = JSON.parse((await download(tickets.url, 'application/json')).toString('utf8'));
     expect(exported).toMatchObject([{ id: ticket, subject: `Subject ${marker}` }]);
   });
 

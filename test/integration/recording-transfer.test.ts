@@ -76,7 +76,7 @@ describe('US-to-EEA recording transfer on the local platform', () => {
     // Act: the client uploads where the API said: the US staging bucket.
     const upload = await fetch(created.body.recording.upload_url, {
       method: 'PUT',
-      headers: { 'content-type': 'audio/mpeg' },
+      headers: created.body.recording.upload_headers,
       body: recording,
     });
     const execution = await finishedExecution(created.body.id, platform.regions.eea.accountId);
@@ -111,7 +111,11 @@ describe('US-to-EEA recording transfer on the local platform', () => {
     const key = recordingKey(platform.regions.us.accountId, created.body.id);
 
     // Act
-    await fetch(created.body.recording.upload_url, { method: 'PUT', body: randomBytes(1024) });
+    await fetch(created.body.recording.upload_url, {
+      method: 'PUT',
+      headers: created.body.recording.upload_headers,
+      body: randomBytes(1024),
+    });
     const after = await call('us', 'GET', `/api/v2/calls/${created.body.id}`);
     const executions = await sfn.send(
       new ListExecutionsCommand({ stateMachineArn: workflows?.stateMachines[0] }),

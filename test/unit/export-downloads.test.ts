@@ -2,11 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import {
   downloadSeconds,
   ExportDownloads,
-  exportUrlSeconds,
+  exportOfferSeconds,
 } from '../../lambdas/domain/privacy/export-downloads.ts';
 import type { ExportResult, StoredPrivacyRequest } from '../../lambdas/domain/privacy/privacy-request.ts';
 
 const week = 7 * 24 * 3600;
+const hour = 3600;
 const result: ExportResult = {
   counts: { tickets: 1 },
   manifest_sha256: 'a'.repeat(64),
@@ -29,9 +30,12 @@ const storedFile = (id: number) =>
     sha256: 'b'.repeat(64),
   });
 
-/** Downloads at an injected instant, over files that sign `key?e=seconds` and list three stored files. */
+/** Downloads at an injected instant, over files that sign `key?e=seconds&t=type` and list three stored files. */
 function downloadsAt(instant: string) {
-  const presign = vi.fn(async (key: string, seconds: number) => `https://s3.test/${key}?e=${seconds}`);
+  const presign = vi.fn(async (key: string, contentType: string, seconds: number) => ({
+    url: `https://s3.test/${key}?e=${seconds}&t=${contentType}`,
+    expiresAt: new Date(Date.parse(instant) + seconds * 1000).toISOString(),
+  }));
   const lines = vi.fn(async function* () {
     yield* [storedFile(1), storedFile(2), '', storedFile(3)];
   });
@@ -43,34 +47,54 @@ function downloadsAt(instant: string) {
 }
 
 describe('download URL lifetime', () => {
-  it('is what is left of the download period, never more than 7 days, none once it ended', () => {
-    expect(exportUrlSeconds).toBe(week);
-    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-23T10:00:00Z'))).toBe(week);
-    expect(downloadSeconds('2026-12-30T10:00:00.000Z', new Date('2026-11-23T10:00:00Z'))).toBe(week);
-    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-29T10:00:00.500Z'))).toBe(86_399);
+  it('is an hour at most within the 7-day download period, what is left of it at its end, none after', () => {
+    expect(exportOfferSeconds).toBe(week);
+    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-23T10:00:00Z'))).toBe(hour);
+    expect(downloadSeconds('2026-12-30T10:00:00.000Z', new Date('2026-11-23T10:00:00Z'))).toBe(hour);
+    expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-30T09:30:00.500Z'))).toBe(1_799);
     expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-11-30T10:00:00Z'))).toBe(0);
     expect(downloadSeconds('2026-11-30T10:00:00.000Z', new Date('2026-12-01T10:00:00Z'))).toBe(0);
   });
 });
 
 describe('ExportDownloads', () => {
-  it('mints URLs at each read that expire when the download period ends', async () => {
+  it('mints URLs at each read, each an hour long as the signer says, of the type each file has', async () => {
     const { downloads, presign } = downloadsAt('2026-11-29T10:00:00Z');
 
-    const view = await downloads.offer(result);
+    const view = await downloads.offer({
+      ...result,
+      files: [...result.files, { name: 'tickets.csv', key: 'exports/acct/9/bundle/tickets.csv' }],
+    });
 
     expect(view).toEqual({
       counts: { tickets: 1 },
       manifest_sha256: 'a'.repeat(64),
       available_until: '2026-11-30T10:00:00.000Z',
-      download_url: 'https://s3.test/exports/acct/9/bundle/manifest.json?e=86400',
-      download_expires_at: '2026-11-30T10:00:00.000Z',
-      files: [{ name: 'tickets.json', url: 'https://s3.test/exports/acct/9/bundle/tickets.json?e=86400' }],
+      download_url: 'https://s3.test/exports/acct/9/bundle/manifest.json?e=3600&t=application/json',
+      download_expires_at: '2026-11-29T11:00:00.000Z',
+      files: [
+        {
+          name: 'tickets.json',
+          url: 'https://s3.test/exports/acct/9/bundle/tickets.json?e=3600&t=application/json',
+        },
+        { name: 'tickets.csv', url: 'https://s3.test/exports/acct/9/bundle/tickets.csv?e=3600&t=text/csv' },
+      ],
       stored_files: { count: 3 },
       notice: null,
       withdrawn: null,
     });
-    expect(presign).toHaveBeenCalledTimes(2);
+    expect(presign).toHaveBeenCalledTimes(3);
+  });
+
+  it('signs the last URLs of the period only until it ends', async () => {
+    const { downloads } = downloadsAt('2026-11-30T09:50:00Z');
+
+    const view = await downloads.offer(result);
+
+    expect(view).toMatchObject({
+      download_url: expect.stringContaining('?e=600&'),
+      download_expires_at: '2026-11-30T10:00:00.000Z',
+    });
   });
 
   it('offers no URL after the download period, with a notice saying so', async () => {
@@ -87,7 +111,7 @@ describe('ExportDownloads', () => {
     expect(presign).not.toHaveBeenCalled();
   });
 
-  it('pages through the stored files with fresh URLs, and refuses once the period ended', async () => {
+  it('pages through the stored files with fresh URLs of their types, and refuses once the period ended', async () => {
     const { downloads } = downloadsAt('2026-11-23T10:00:00Z');
 
     const first = await downloads.storedFiles(request, { page: 1, perPage: 2 });
@@ -98,13 +122,13 @@ describe('ExportDownloads', () => {
     expect(first.files.map((file) => [file.name, file.url, file.expires_at])).toEqual([
       [
         'files/attachment-1',
-        `https://s3.test/exports/acct/9/bundle/files/attachment-1?e=${week}`,
-        '2026-11-30T10:00:00.000Z',
+        'https://s3.test/exports/acct/9/bundle/files/attachment-1?e=3600&t=image/png',
+        '2026-11-23T11:00:00.000Z',
       ],
       [
         'files/attachment-2',
-        `https://s3.test/exports/acct/9/bundle/files/attachment-2?e=${week}`,
-        '2026-11-30T10:00:00.000Z',
+        'https://s3.test/exports/acct/9/bundle/files/attachment-2?e=3600&t=image/png',
+        '2026-11-23T11:00:00.000Z',
       ],
     ]);
     expect(second).toMatchObject({ hasMore: false, files: [{ name: 'files/attachment-3', bytes: 3 }] });

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { ValidationError } from '#domain/errors';
-import type { ObjectStore } from '#domain/object-store';
+import type { ObjectStore, PresignedUpload } from '#domain/object-store';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { requesterAndAuthor } from '#domain/tickets/conversation-service';
@@ -164,12 +164,15 @@ export class AttachmentService {
     return { ...owner, conversationId };
   }
 
-  /** Records a file the client uploads itself, answering the presigned URL to PUT its bytes to. */
+  /**
+   * Records a file the client uploads itself, answering the presigned URL to PUT its bytes to: it
+   * binds the announced type and size, so S3 refuses any other.
+   */
   async presign(
     principal: Principal,
     owner: AttachmentOwner,
     input: z.infer<typeof presignAttachmentSchema>,
-  ): Promise<{ record: StoredAttachment; uploadUrl: string }> {
+  ): Promise<{ record: StoredAttachment; upload: PresignedUpload }> {
     const record = this.newRecord(principal, owner, {
       name: input.name,
       content_type: input.content_type,
@@ -203,13 +206,13 @@ export class AttachmentService {
     } else {
       await this.deps.store.create(record, audit);
     }
-    const uploadUrl = await this.deps.objects.presignUpload(
+    const upload = await this.deps.objects.presignUpload(
       this.deps.bucket,
       record.fields.object_key,
-      record.fields.content_type,
+      { contentType: record.fields.content_type, bytes: record.fields.size },
       attachmentUrlSeconds,
     );
-    return { record, uploadUrl };
+    return { record, upload };
   }
 
   /**
@@ -263,7 +266,14 @@ export class AttachmentService {
       record.fields.upload === 'direct' ||
       (await objects.sizeOf(bucket, record.fields.object_key)) === record.fields.size;
     const url = stored
-      ? await objects.presignDownload(bucket, record.fields.object_key, attachmentUrlSeconds)
+      ? (
+          await objects.presignDownload(
+            bucket,
+            record.fields.object_key,
+            record.fields.content_type,
+            attachmentUrlSeconds,
+          )
+        ).url
       : null;
     return { record, url };
   }

@@ -3,7 +3,7 @@ import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { requireLiveContact, withContactAndAgent } from '#domain/contacts/contact-reference';
 import { requireCategoryHosted } from '#domain/residency-rules';
-import type { ObjectStore } from '#domain/object-store';
+import { maxPresignedPutBytes, type ObjectStore } from '#domain/object-store';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
@@ -21,6 +21,8 @@ export const createCallSchema = z
     started_at: z.iso.datetime({ offset: true }),
     duration_seconds: z.number().int().min(0).max(86_400),
     recording_content_type: z.enum(['audio/mpeg', 'audio/wav', 'audio/ogg']).default('audio/mpeg'),
+    /** The recording's size in bytes, if known: the upload URL then refuses any other size. */
+    recording_size: z.number().int().min(1).max(maxPresignedPutBytes).optional(),
   })
   .strict();
 
@@ -102,13 +104,13 @@ export class CallService {
       Object.keys(input),
     );
     const target = this.deps.recordingStaging ?? { bucket, objects: this.deps.objects };
-    const uploadUrl = await target.objects.presignUpload(
+    const upload = await target.objects.presignUpload(
       target.bucket,
       record.fields.recording_key,
-      record.fields.recording_content_type,
+      { contentType: record.fields.recording_content_type, bytes: record.fields.recording_size },
       recordingUrlSeconds,
     );
-    return { record, uploadUrl };
+    return { record, upload };
   }
 
   /**
@@ -127,10 +129,15 @@ export class CallService {
       location = this.deps.homeRegion === 'eea' ? 'eea' : 'us';
     }
     const final = location === 'eea' || location === 'us';
-    const downloadUrl = final
-      ? await this.deps.objects.presignDownload(bucket, key, recordingUrlSeconds)
+    const download = final
+      ? await this.deps.objects.presignDownload(
+          bucket,
+          key,
+          record.fields.recording_content_type,
+          recordingUrlSeconds,
+        )
       : undefined;
-    return { record, location, downloadUrl };
+    return { record, location, download };
   }
 
   list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {

@@ -1,3 +1,4 @@
+import type { PresignedDownload, PresignedUpload, UploadTerms } from '#domain/object-store';
 import type { FileFormat, MigrationCounts, SourceEntity } from './migration.ts';
 
 /**
@@ -6,9 +7,9 @@ import type { FileFormat, MigrationCounts, SourceEntity } from './migration.ts';
  * (the split records), `…/errors/…` (report parts) and `…/report/errors.ndjson`.
  */
 export interface MigrationFiles {
-  /** A URL the client PUTs the file to, valid for `expiresInSeconds`. */
-  presignUpload(key: string, contentType: string, expiresInSeconds: number): Promise<string>;
-  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
+  /** A URL the client PUTs the file to, bound to `terms`, valid for `expiresInSeconds` at most. */
+  presignUpload(key: string, terms: UploadTerms, expiresInSeconds: number): Promise<PresignedUpload>;
+  presignDownload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedDownload>;
   exists(key: string): Promise<boolean>;
   /** The object's bytes, streamed. */
   bytes(key: string): AsyncIterable<Uint8Array>;

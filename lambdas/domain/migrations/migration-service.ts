@@ -1,6 +1,7 @@
 import type { Principal } from '#domain/account';
 import { requireAdmin } from '#domain/agents/permissions';
 import { ConflictError } from '#domain/errors';
+import type { PresignedDownload, PresignedUpload } from '#domain/object-store';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
@@ -47,8 +48,8 @@ export interface MigrationServiceDependencies {
 export interface MigrationView {
   readonly record: StoredMigration;
   readonly counts: MigrationCounts;
-  readonly errorReport?: { url: string; expiresAt: string };
-  readonly uploads?: { entity: SourceEntity; format: FileFormat; url: string; expiresAt: string }[];
+  readonly errorReport?: PresignedDownload;
+  readonly uploads?: { entity: SourceEntity; upload: PresignedUpload }[];
 }
 
 /** Migrations: an admin creates one (upload URLs), uploads the files, starts it, and watches it. */
@@ -112,17 +113,16 @@ export class MigrationService {
     return { record, counts: noCounts, uploads: await this.uploadUrls(record, missing) };
   }
 
+  /** Upload URLs binding each file's media type, and its size where announced. */
   private async uploadUrls(record: StoredMigration, files: readonly MigrationFields['files'][number][]) {
-    const expiresAt = new Date(this.deps.now().getTime() + migrationUrlSeconds * 1000).toISOString();
     return Promise.all(
       files.map(async (file) => ({
-        ...file,
-        url: await this.deps.files.presignUpload(
+        entity: file.entity,
+        upload: await this.deps.files.presignUpload(
           migrationKeys.upload(record.accountId, record.ref.id, file.entity, file.format),
-          contentTypes[file.format],
+          { contentType: contentTypes[file.format], bytes: file.size },
           migrationUrlSeconds,
         ),
-        expiresAt,
       })),
     );
   }
@@ -217,12 +217,12 @@ export class MigrationService {
   private async view(record: StoredMigration): Promise<MigrationView> {
     const counts = record.fields.counts ?? (await this.deps.ledger.totals(record.accountId, record.ref.id));
     if (record.fields.status !== 'completed') return { record, counts };
-    const url = await this.deps.files.presignDownload(
+    const errorReport = await this.deps.files.presignDownload(
       migrationKeys.report(record.accountId, record.ref.id),
+      'application/x-ndjson',
       migrationUrlSeconds,
     );
-    const expiresAt = new Date(this.deps.now().getTime() + migrationUrlSeconds * 1000).toISOString();
-    return { record, counts, errorReport: { url, expiresAt } };
+    return { record, counts, errorReport };
   }
 }
 
@@ -233,8 +233,15 @@ export function migrationView(view: MigrationView) {
     id: record.ref.id,
     ...fields,
     files: files.map((file) => {
-      const upload = view.uploads?.find((entry) => entry.entity === file.entity);
-      return upload ? { ...file, upload_url: upload.url, upload_expires_at: upload.expiresAt } : file;
+      const upload = view.uploads?.find((entry) => entry.entity === file.entity)?.upload;
+      return upload
+        ? {
+            ...file,
+            upload_url: upload.url,
+            upload_headers: upload.headers,
+            upload_expires_at: upload.expiresAt,
+          }
+        : file;
     }),
     counts: view.counts,
     error_report_url: view.errorReport?.url ?? null,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { maxPresignedPutBytes } from '#domain/object-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 
 /** Where an export comes from: Zendesk's NDJSON exports, or our own documented format. */
@@ -21,6 +22,8 @@ const fileSchema = z
   .object({
     entity: z.enum([...new Set(Object.values(sourceEntities).flat())] as [SourceEntity, ...SourceEntity[]]),
     format: z.enum(fileFormats).default('ndjson'),
+    /** The file's size in bytes, if known: its upload URL then refuses any other size. */
+    size: z.number().int().min(1).max(maxPresignedPutBytes).optional(),
   })
   .strict();
 
@@ -83,7 +86,8 @@ export const addCounts = (a: MigrationCounts, b: MigrationCounts): MigrationCoun
  */
 export interface MigrationFields {
   source: MigrationSource;
-  files: { entity: SourceEntity; format: FileFormat }[];
+  /** The files to import; `size` as announced (the upload URL binds it). */
+  files: { entity: SourceEntity; format: FileFormat; size?: number }[];
   status: MigrationStatus;
   created_by: number;
   /** How many times it was started; each start is its own execution, `migration-<id>-<run>`. */

@@ -1,21 +1,27 @@
 import { ConflictError } from '#domain/errors';
+import { presignedUrlMaxSeconds } from '#domain/object-store';
 import { retention } from '#lib/residency/index';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys } from './export-keys.ts';
 import type { ExportResult, StoredPrivacyRequest } from './privacy-request.ts';
 import type { ExportedStoredFile } from './stored-files.ts';
 
-/** How long a bundle is offered: `retention.exportUrlDays`, never more than S3's 7-day URL maximum. */
-export const exportUrlSeconds = Math.min(retention.exportUrlDays, 7) * 24 * 60 * 60;
+/** How long a bundle is offered (its `available_until`): `retention.exportOfferDays` after completion. */
+export const exportOfferSeconds = retention.exportOfferDays * 24 * 60 * 60;
 
 /**
- * How long a URL minted at `now` may live: until the bundle's `available_until`, and never longer than
- * S3's 7-day maximum; 0 once that time has passed (then no URL is offered).
+ * How long a URL minted at `now` may live: an hour at most (`presignedUrlMaxSeconds`: a URL dies with
+ * the credentials that signed it, hours on AWS, so the period is covered by URLs minted per read), and
+ * never past the bundle's `available_until`; 0 once that time has passed (then no URL is offered).
  */
 export function downloadSeconds(availableUntil: string, now: Date): number {
   const remaining = Math.floor((Date.parse(availableUntil) - now.getTime()) / 1000);
-  return Math.max(0, Math.min(remaining, exportUrlSeconds));
+  return Math.max(0, Math.min(remaining, presignedUrlMaxSeconds));
 }
+
+/** The media type a bundle's data file was written with: `<category>.csv` or `<category>.json`. */
+export const bundleFileContentType = (name: string) =>
+  name.endsWith('.csv') ? 'text/csv' : 'application/json';
 
 export const downloadEndedNotice = (availableUntil: string) =>
   `The download period ended at ${availableUntil}; the bundle's files are deleted. Record a new export request to export the data again.`;
@@ -36,6 +42,7 @@ export interface ExportResultView {
   readonly available_until: string;
   /** The manifest's URL; null once the download period ended. */
   readonly download_url: string | null;
+  /** When this read's URLs stop working (at most an hour away); null with no URL. */
   readonly download_expires_at: string | null;
   readonly files: { name: string; url: string | null }[];
   /** Attachment and recording files in the bundle, listed with URLs at GET …/{id}/files. */
@@ -51,7 +58,8 @@ export type StoredFileDownload = ExportedStoredFile & { url: string; expires_at:
 /**
  * Download URLs of export bundles, presigned whenever a request is read rather than once by the
  * workflow: a URL signed with temporary credentials dies with them (on AWS, hours), so each read
- * mints fresh ones, valid until the bundle's `available_until` at most.
+ * mints fresh ones, each valid for an hour at most and never past the bundle's `available_until`.
+ * They answer as downloads (`Content-Disposition: attachment`) of the type each file was written with.
  */
 export class ExportDownloads {
   constructor(
@@ -64,14 +72,23 @@ export class ExportDownloads {
   async offer(result: ExportResult): Promise<ExportResultView> {
     const now = this.deps.now();
     const seconds = result.withdrawn ? 0 : downloadSeconds(result.available_until, now);
-    const sign = (key: string) => (seconds > 0 ? this.deps.files.presignDownload(key, seconds) : null);
+    const sign = async (key: string, contentType: string) =>
+      seconds > 0 ? await this.deps.files.presignDownload(key, contentType, seconds) : null;
+    const manifest = await sign(result.manifest_key, 'application/json');
+    const files = await Promise.all(
+      result.files.map(async ({ name, key }) => ({
+        name,
+        url: (await sign(key, bundleFileContentType(name)))?.url ?? null,
+      })),
+    );
     return {
       counts: result.counts,
       manifest_sha256: result.manifest_sha256,
       available_until: result.available_until,
-      download_url: await sign(result.manifest_key),
-      download_expires_at: seconds > 0 ? new Date(now.getTime() + seconds * 1000).toISOString() : null,
-      files: await Promise.all(result.files.map(async ({ name, key }) => ({ name, url: await sign(key) }))),
+      download_url: manifest?.url ?? null,
+      // The manifest is signed first, for the same lifetime: its expiry is the earliest of this read's.
+      download_expires_at: manifest?.expiresAt ?? null,
+      files,
       stored_files: { count: result.stored_files.count },
       notice: noDownloadNotice(result, seconds),
       withdrawn: result.withdrawn ?? null,
@@ -102,14 +119,12 @@ export class ExportDownloads {
       if (index >= skip) page.push(JSON.parse(line) as ExportedStoredFile);
       index += 1;
     }
-    const expiresAt = new Date(now.getTime() + seconds * 1000).toISOString();
     const { bundle } = exportKeys(request.accountId, request.ref.id);
     const files = await Promise.all(
-      page.map(async (file) => ({
-        ...file,
-        url: await this.deps.files.presignDownload(bundle(file.name), seconds),
-        expires_at: expiresAt,
-      })),
+      page.map(async (file) => {
+        const download = await this.deps.files.presignDownload(bundle(file.name), file.content_type, seconds);
+        return { ...file, url: download.url, expires_at: download.expiresAt };
+      }),
     );
     return { files, hasMore };
   }

@@ -1,3 +1,5 @@
+import type { PresignedDownload } from '#domain/object-store';
+
 /** The objects of export bundles in the region's exports bucket (keys hold ids only). */
 export interface ExportFiles {
   /** Writes an object from text chunks in bounded memory; answers its size in bytes and SHA-256 (hex). */
@@ -10,8 +12,8 @@ export interface ExportFiles {
   exists(key: string): Promise<boolean>;
   /** The lines of a text object, streamed. */
   lines(key: string): AsyncIterable<string>;
-  /** A URL that downloads the object, valid for `expiresInSeconds`. */
-  presignDownload(key: string, expiresInSeconds: number): Promise<string>;
+  /** A URL that downloads the object as `contentType`, valid for `expiresInSeconds` at most. */
+  presignDownload(key: string, contentType: string, expiresInSeconds: number): Promise<PresignedDownload>;
   /**
    * Copies an object of another bucket of the region into `key` without passing its bytes through the
    * caller's memory (server-side), and answers what the copy holds: size, SHA-256 and media type.

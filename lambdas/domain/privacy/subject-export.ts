@@ -3,7 +3,7 @@ import type { RecordStore } from '#domain/records/record-store';
 import { mapBounded } from './bounded.ts';
 import { csvRow } from './csv.ts';
 import { exportCategoryOf } from './export-categories.ts';
-import { exportUrlSeconds } from './export-downloads.ts';
+import { exportOfferSeconds } from './export-downloads.ts';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys as keys, storedFileName } from './export-keys.ts';
 import type { ExportResult } from './privacy-request.ts';
@@ -237,7 +237,7 @@ export class SubjectExport {
       manifest_key: key.bundle('manifest.json'),
       files: bundle.files.map((name) => ({ name, key: key.bundle(name) })),
       stored_files: { count: bundle.storedFiles, list_key: key.storedFiles() },
-      available_until: new Date(this.deps.now().getTime() + exportUrlSeconds * 1000).toISOString(),
+      available_until: new Date(this.deps.now().getTime() + exportOfferSeconds * 1000).toISOString(),
     };
     await this.deps.progress.complete(accountId, requestId, result);
   }
