@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamo-account-store';
-import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { newAgent } from '#domain/agents/agent-service';
 import { newRecordId } from '#adapters/record-ids';
 import { generateApiKey, hashApiKey } from '#domain/api-key';
@@ -29,34 +28,37 @@ export async function seedDemoAccount(
     }),
   );
   try {
-    const store = new DynamoAccountStore(client, localResourceNames(region).table);
     const accountId = randomUUID();
     const agentId = newRecordId();
     const apiKey = generateApiKey(region);
-    await store.createAccount(
+    const createdAt = new Date().toISOString();
+    // The owner is an agent of the account (so /agents/me and the audit trail name a real agent), and
+    // their key answers to that profile: account, profile and key are written in one transaction.
+    const owner = newAgent(accountId, agentId, createdAt, {
+      name: 'Demo Admin',
+      email: `admin@${region}.demo.invalid`,
+      role: 'account_admin',
+    });
+    await new DynamoAccountStore(client, localResourceNames(region).table).createAccount(
       {
         id: accountId,
         name: `Demo ${hostingRegions[region].name}`,
         homeRegion: region,
         products: productsAvailableIn(region),
-        createdAt: new Date().toISOString(),
+        createdAt,
       },
-      hashApiKey(apiKey),
-      { accountId, agentId, role: 'account_admin' },
+      {
+        record: owner,
+        audit: {
+          at: createdAt,
+          actor: { type: 'system', id: 'seed' },
+          operation: 'create',
+          record: owner.ref,
+          changedFields: ['email', 'name', 'role'],
+        },
+      },
+      { apiKeyHash: hashApiKey(apiKey), accountId, agentId },
     );
-    // The owner is also an agent of the account, so /agents/me and the audit trail name a real agent.
-    const owner = newAgent(accountId, agentId, new Date().toISOString(), {
-      name: 'Demo Admin',
-      email: `admin@${region}.demo.invalid`,
-      role: 'account_admin',
-    });
-    await new DynamoRecordStore(client, localResourceNames(region).table).create(owner, {
-      at: owner.createdAt,
-      actor: { type: 'system', id: 'seed' },
-      operation: 'create',
-      record: owner.ref,
-      changedFields: ['email', 'name', 'role'],
-    });
     return { accountId, apiKey, agentId };
   } finally {
     client.destroy();

@@ -1,11 +1,8 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  TransactWriteCommand,
-} from '@aws-sdk/lib-dynamodb';
-import type { Account, AccountStore, Principal } from '#domain/account';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { Account, AccountStore, ApiKeyGrant, ApiKeyHolder, NewRecord } from '#domain/account';
+import { AgentApiKeys } from './agent-api-keys.ts';
 import { accountKey, apiKeyKey } from './keys.ts';
+import { RecordIndexItems, transactRecords } from './record-items.ts';
 
 interface AccountItem {
   account_id: string;
@@ -15,20 +12,26 @@ interface AccountItem {
   created_at: string;
 }
 
+/** A key item; keys issued before the agent index also carry a `role`, which is never read. */
 interface ApiKeyItem {
   account_id: string;
   agent_id: number;
-  role: Principal['role'];
   rate_limit_per_minute?: number;
 }
 
 export class DynamoAccountStore implements AccountStore {
+  private readonly keys: AgentApiKeys;
+  private readonly index: RecordIndexItems;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.keys = new AgentApiKeys(client, tableName);
+    this.index = new RecordIndexItems(tableName);
+  }
 
-  async findPrincipalByApiKeyHash(apiKeyHash: string): Promise<Principal | undefined> {
+  async findApiKeyHolder(apiKeyHash: string): Promise<ApiKeyHolder | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: apiKeyKey(apiKeyHash), ConsistentRead: true }),
     );
@@ -37,8 +40,7 @@ export class DynamoAccountStore implements AccountStore {
     return {
       accountId: item.account_id,
       agentId: item.agent_id,
-      role: item.role,
-      rateLimitPerMinute: item.rate_limit_per_minute,
+      ...(item.rate_limit_per_minute !== undefined && { rateLimitPerMinute: item.rate_limit_per_minute }),
     };
   }
 
@@ -57,7 +59,7 @@ export class DynamoAccountStore implements AccountStore {
     };
   }
 
-  async createAccount(account: Account, apiKeyHash: string, owner: Principal): Promise<void> {
+  async createAccount(account: Account, owner: NewRecord, key: ApiKeyGrant): Promise<void> {
     const accountItem: AccountItem = {
       account_id: account.id,
       name: account.name,
@@ -65,46 +67,28 @@ export class DynamoAccountStore implements AccountStore {
       products: account.products,
       created_at: account.createdAt,
     };
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: { ...accountKey(account.id), type: 'account', ...accountItem },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+    await transactRecords(
+      this.client,
+      [
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...accountKey(account.id), type: 'account', ...accountItem },
+            ConditionExpression: 'attribute_not_exists(pk)',
           },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: apiKeyItem(apiKeyHash, owner, account.createdAt),
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
-      }),
+        },
+        ...this.index.creation(owner.record, owner.audit),
+        ...this.keys.issuance(key, account.createdAt, 'created-alongside'),
+      ],
+      'The account, its owner or the API key exists already.',
     );
   }
 
-  async addApiKey(apiKeyHash: string, holder: Principal): Promise<void> {
-    await this.client.send(
-      new PutCommand({
-        TableName: this.tableName,
-        Item: apiKeyItem(apiKeyHash, holder, new Date().toISOString()),
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+  addApiKey(key: ApiKeyGrant): Promise<void> {
+    return this.keys.issue(key, new Date().toISOString());
   }
-}
 
-/** The stored form of an API key: its hash as the key, the holder's ids and role, never the secret. */
-function apiKeyItem(apiKeyHash: string, holder: Principal, createdAt: string) {
-  const item: ApiKeyItem = {
-    account_id: holder.accountId,
-    agent_id: holder.agentId,
-    role: holder.role,
-    rate_limit_per_minute: holder.rateLimitPerMinute,
-  };
-  return { ...apiKeyKey(apiKeyHash), type: 'api_key', ...item, created_at: createdAt };
+  revokeApiKeysOf(accountId: string, agentId: number): Promise<number> {
+    return this.keys.revokeAll(accountId, agentId);
+  }
 }

@@ -3,9 +3,16 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } fro
 import { ConflictError } from '#domain/errors';
 import type { DueRecord, ErasureStore, FileCountOf, TrashedRecord } from '#domain/privacy/erasure-store';
 import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
+import { AgentApiKeys } from './agent-api-keys.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
 import { ERASED_SK, RECORD_SK, deadlinePk, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
-import { type RecordItem, RecordIndexItems, fromItem, transactRecords } from './record-items.ts';
+import {
+  type RecordItem,
+  RecordIndexItems,
+  type TransactItem,
+  fromItem,
+  transactRecords,
+} from './record-items.ts';
 
 /** Beside the request's trash entries (which its trash pages never read: they begin TRASHED#). */
 const fileCountKey = ({ accountId, requestId, ref, purgeOf }: FileCountOf) => ({
@@ -22,12 +29,14 @@ const conflict = 'The record changed while it was being erased; the step is retr
  */
 export class DynamoErasureStore implements ErasureStore {
   private readonly index: RecordIndexItems;
+  private readonly keys: AgentApiKeys;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
   ) {
     this.index = new RecordIndexItems(tableName);
+    this.keys = new AgentApiKeys(client, tableName);
   }
 
   async moveToTrash(
@@ -49,6 +58,7 @@ export class DynamoErasureStore implements ErasureStore {
       [
         this.deleteRecordItem(record),
         ...this.index.companionsOf(record, 'delete'),
+        ...(await this.keysRevokedWith(record)),
         this.putTombstone(record, audit),
         {
           Put: {
@@ -152,6 +162,7 @@ export class DynamoErasureStore implements ErasureStore {
       [
         this.deleteRecordItem(record),
         ...this.index.companionsOf(record, 'delete'),
+        ...(await this.keysRevokedWith(record)),
         this.putTombstone(record, audit),
         this.index.putAudit(record, audit),
       ],
@@ -241,6 +252,15 @@ export class DynamoErasureStore implements ErasureStore {
         },
       },
     };
+  }
+
+  /**
+   * An agent's API keys go in the transaction that removes their profile, so no key outlives it. A
+   * restore does not bring them back: the ring is not in the trash, and the agent needs a new key.
+   */
+  private async keysRevokedWith(record: StoredRecord<object>): Promise<TransactItem[]> {
+    if (record.ref.type !== 'agent') return [];
+    return (await this.keys.revocation(record.accountId, record.ref.id)).items;
   }
 
   private deleteRecordItem(record: StoredRecord<object>) {

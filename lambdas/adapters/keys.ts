@@ -1,3 +1,5 @@
+import { recordPk } from './record-keys.ts';
+
 /**
  * Primary keys of the items the platform stores (see README, "Access patterns"). Every record of an
  * account lives under a key that starts with the account id, so no query can reach another account.
@@ -6,6 +8,12 @@ export const accountKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, 
 
 /** API keys are found by the hash of the secret; the secret itself is never stored. */
 export const apiKeyKey = (apiKeyHash: string) => ({ pk: `APIKEY#${apiKeyHash}`, sk: 'APIKEY' });
+
+/** The hashes of every API key an agent holds: one item in the agent's own partition, beside its profile. */
+export const apiKeyRingKey = (accountId: string, agentId: number) => ({
+  pk: recordPk(accountId, { type: 'agent', id: agentId }),
+  sk: 'APIKEYS',
+});
 
 /** The account's portal-token signing secret (one per account, created on first use). */
 export const portalSecretKey = (accountId: string) => ({ pk: `A#${accountId}#PORTAL_SECRET`, sk: 'SECRET' });

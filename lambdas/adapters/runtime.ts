@@ -38,7 +38,7 @@ export interface Runtime {
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
   readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
   readonly portalSecrets: PortalSecretStore;
-  /** How long a container trusts an agent's ticket scope: TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
+  /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
   /** Starts this region's export workflow (only the privacy requests function has one). */
   readonly exportWorkflow?: WorkflowStarter;

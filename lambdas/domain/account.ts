@@ -4,6 +4,7 @@ import {
   type ProductKey,
   productsAvailableIn,
 } from '#lib/residency/index';
+import type { AuditEntry, StoredRecord } from '#domain/records/record';
 
 export const roles = ['account_admin', 'admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof roles)[number];
@@ -39,14 +40,45 @@ export interface TicketScope {
   readonly groupIds: readonly number[];
 }
 
+/**
+ * What an API key says about its holder: the account and agent it names, and the account's request
+ * budget. Never the role or the ticket scope: those are read from the agent's current profile.
+ */
+export interface ApiKeyHolder {
+  readonly accountId: string;
+  readonly agentId: number;
+  /** The account's own request budget per minute, if it has one. */
+  readonly rateLimitPerMinute?: number;
+}
+
+/** An API key to store: the SHA-256 hash of its secret (the secret itself is never stored) and its holder. */
+export interface ApiKeyGrant extends ApiKeyHolder {
+  readonly apiKeyHash: string;
+}
+
+/** A new record with its audit entry (the account owner's agent profile). */
+export interface NewRecord {
+  readonly record: StoredRecord<object>;
+  readonly audit: AuditEntry;
+}
+
 export interface AccountStore {
-  /** The principal an API key (by its SHA-256 hash) belongs to, or undefined. */
-  findPrincipalByApiKeyHash(apiKeyHash: string): Promise<Principal | undefined>;
+  /** The holder an API key (by its SHA-256 hash) names, or undefined for an unknown or revoked key. */
+  findApiKeyHolder(apiKeyHash: string): Promise<ApiKeyHolder | undefined>;
   getAccount(accountId: string): Promise<Account | undefined>;
-  /** Creates the account and its first API key together, or neither. */
-  createAccount(account: Account, apiKeyHash: string, owner: Principal): Promise<void>;
-  /** Issues another API key of an existing account to one of its agents. */
-  addApiKey(apiKeyHash: string, holder: Principal): Promise<void>;
+  /** Creates the account, its owner's agent profile and the owner's first API key together, or nothing. */
+  createAccount(account: Account, owner: NewRecord, key: ApiKeyGrant): Promise<void>;
+  /**
+   * Issues another API key to an agent of an existing account. NotFoundError unless the agent's profile
+   * is live; TooManyApiKeysError (409) when the agent already holds `maxApiKeysPerAgent` keys.
+   */
+  addApiKey(key: ApiKeyGrant): Promise<void>;
+  /**
+   * Revokes every API key the agent holds, in one transaction; answers how many. The one operation
+   * that ends an agent's keys outside an erasure (which revokes them with the profile): deleting or
+   * suspending an agent calls it. ConflictError if a key was issued meanwhile (call it again).
+   */
+  revokeApiKeysOf(accountId: string, agentId: number): Promise<number>;
 }
 
 /** Products an account in `homeRegion` may hold: a product the region cannot host is refused. */

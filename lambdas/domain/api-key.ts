@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type HostingRegionKey, isHostingRegionKey } from '#lib/residency/index';
+import { ConflictError } from '#domain/errors';
 
 /**
  * API keys are opaque secrets prefixed with their account's home region (`eea_…`), so any region can
@@ -31,4 +32,18 @@ export function apiKeyFromBasicAuth(header: string | undefined): string | undefi
   const separator = decoded.indexOf(':');
   const key = separator === -1 ? decoded : decoded.slice(0, separator);
   return key.length >= 8 && key.length <= 200 ? key : undefined;
+}
+
+/**
+ * How many API keys one agent may hold. Bounded so that revoking all of them fits in the transaction
+ * that removes the agent's profile (DynamoDB: at most 100 items; an agent's erasure writes about 15).
+ */
+export const maxApiKeysPerAgent = 10;
+
+/** The agent holds as many API keys as one may (409); revoke one before issuing another. */
+export class TooManyApiKeysError extends ConflictError {
+  constructor() {
+    super(`An agent may hold at most ${maxApiKeysPerAgent} API keys; revoke one before issuing another.`);
+    this.name = 'TooManyApiKeysError';
+  }
 }

@@ -11,6 +11,7 @@ import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import type { RecordStore } from '#domain/records/record-store';
 import { type AuthenticatedContext, apiKeyAuth, type CallerAccess } from './api-key-auth.ts';
 import { errorResponder } from './error-responder.ts';
+import { MissingDependencyError } from './missing-dependency.ts';
 import { rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
 import { requestMetrics } from './request-metrics.ts';
@@ -22,15 +23,15 @@ export interface ApiDependencies {
   readonly homeRegion: HostingRegionKey;
   /** Per-request metrics (EMF); without them (unit tests) nothing is recorded. */
   readonly metrics?: Metrics;
-  /** Agents' profiles (ticket scope) and contacts (portal tokens); without it (unit tests) all are global. */
-  readonly records?: RecordStore;
+  /** Agents' profiles (role, ticket scope, that the agent exists) and contacts (portal tokens). */
+  readonly records: RecordStore;
   /** Portal-token secrets; without them a requester's Bearer token is refused. */
   readonly portalSecrets?: PortalSecretStore;
-  /** How long a container trusts a ticket scope read (default `defaultScopeCacheMs`). */
+  /** How long a container trusts an agent profile read (default `defaultScopeCacheMs`). */
   readonly scopeCacheMs?: number;
   readonly now?: () => Date;
-  /** Per-account request budget; without one (unit tests) nothing is counted. */
-  readonly rateLimit?: {
+  /** Per-account request budget (tests that need none compose their own handler from the middlewares). */
+  readonly rateLimit: {
     readonly limiter: RateLimiter;
     readonly perMinute: number;
     readonly now: () => Date;
@@ -51,11 +52,19 @@ export function publicApi(
   return api.use(errorResponder(deps.logger)).handler(serve);
 }
 
-/** An API route for an authenticated caller: logging, the error format and API-key auth around `serve`. */
+/**
+ * An API route for an authenticated caller: logging, the error format, API-key auth (agents checked
+ * against their current profile) and the account's rate limit around `serve`. Every check is always
+ * there: a dependency missing at run time (e.g. undefined from a runtime) is a MissingDependencyError
+ * when the handler is built, never a skipped check.
+ */
 export function authenticatedApi(
   deps: ApiDependencies,
   serve: (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>,
 ): ApiHandler {
+  if (!deps.accounts) throw new MissingDependencyError('account store');
+  if (!deps.records) throw new MissingDependencyError('record store');
+  if (!deps.rateLimit?.limiter) throw new MissingDependencyError('rate limiter');
   const now = deps.now ?? (() => new Date());
   const api = middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
@@ -63,25 +72,23 @@ export function authenticatedApi(
   if (deps.metrics) api.use(requestMetrics(deps.metrics));
   api
     .use(errorResponder(deps.logger))
-    .use(apiKeyAuth(deps.accounts, deps.homeRegion, () => now().getTime(), callerAccess(deps, now)));
-  if (deps.rateLimit)
-    api.use(rateLimit(deps.rateLimit.limiter, deps.rateLimit.perMinute, deps.rateLimit.now));
+    .use(apiKeyAuth(deps.accounts, deps.homeRegion, () => now().getTime(), callerAccess(deps, now)))
+    .use(rateLimit(deps.rateLimit.limiter, deps.rateLimit.perMinute, deps.rateLimit.now));
   return api.handler(async (event, context) => {
     deps.logger.appendKeys({ accountId: context.principal.accountId });
     return serve(event, context.principal);
   }) as unknown as ApiHandler;
 }
 
-/** Where the caller's ticket scope and portal tokens are checked, when the handler has a record store. */
+/** Where the caller's agent profile and portal tokens are checked. */
 function callerAccess(deps: ApiDependencies, now: () => Date): CallerAccess {
   const { records, portalSecrets } = deps;
   return {
     records,
     scopeCacheMs: deps.scopeCacheMs,
-    portalTokens:
-      records && portalSecrets
-        ? new PortalTokenService({ store: records, secrets: portalSecrets, homeRegion: deps.homeRegion, now })
-        : undefined,
+    portalTokens: portalSecrets
+      ? new PortalTokenService({ store: records, secrets: portalSecrets, homeRegion: deps.homeRegion, now })
+      : undefined,
   };
 }
 

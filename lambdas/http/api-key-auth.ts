@@ -1,17 +1,22 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { AccountStore, Principal } from '#domain/account';
+import type { AccountStore, ApiKeyHolder, Principal } from '#domain/account';
 import { apiKeyFromBasicAuth, apiKeyRegion, hashApiKey } from '#domain/api-key';
-import { defaultScopeCacheMs, ticketScopeOf } from '#domain/agents/ticket-scope';
+import { type AgentAccess, currentAgentAccess, principalOf } from '#domain/agents/agent-principal';
+import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
 import { bearerToken, readPortalToken } from '#domain/contacts/portal-token';
 import type { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { AuthenticationError, WrongRegionError } from '#domain/errors';
 import type { RecordStore } from '#domain/records/record-store';
 import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
 import { expiringCache } from './expiring-cache.ts';
+import { MissingDependencyError } from './missing-dependency.ts';
 import { requireRequesterRoute } from './requester-routes.ts';
 
-/** How long a container trusts a resolved API key before reading it again. */
+/**
+ * How long a container trusts a resolved API key (which account and agent it names) before reading it
+ * again: a key revoked while its agent's profile stays live keeps working for at most this long.
+ */
 export const principalCacheMs = 30_000;
 
 export interface AuthenticatedContext extends Context {
@@ -20,11 +25,14 @@ export interface AuthenticatedContext extends Context {
 
 /** What the caller's access is read from at request time, beyond the API key itself. */
 export interface CallerAccess {
-  /** Agents' profiles, for their ticket scope; without it (unit tests) every agent is global. */
-  readonly records?: RecordStore;
+  /** Agents' current profiles: their role, ticket scope and groups, and that they still exist. */
+  readonly records: RecordStore;
   /** Verifies requesters' portal tokens; without it a Bearer token is refused. */
   readonly portalTokens?: PortalTokenService;
-  /** How long a ticket scope or a requester's contact is trusted; a change shows after at most this. */
+  /**
+   * How long an agent's profile (role, scope, groups, existence) or a requester's contact is trusted;
+   * a change shows after at most this (default `defaultScopeCacheMs`).
+   */
   readonly scopeCacheMs?: number;
 }
 
@@ -37,14 +45,19 @@ export interface CallerAccess {
 export function apiKeyAuth(
   accounts: AccountStore,
   homeRegion: HostingRegionKey,
-  clock: () => number = Date.now,
-  access: CallerAccess = {},
+  clock: () => number,
+  access: CallerAccess,
 ): middy.MiddlewareObj<APIGatewayProxyEventV2, unknown, Error, AuthenticatedContext> {
+  const { records } = access;
+  // Fail closed: without agents' profiles no key could be checked against its agent.
+  if (!records) throw new MissingDependencyError('records');
   // Resolved keys are remembered for a short while per container, saving a read on every request;
   // a revoked key therefore keeps working for at most `principalCacheMs` in a warm container.
-  const principals = expiringCache<Principal | undefined>(principalCacheMs, clock);
+  const holders = expiringCache<ApiKeyHolder | undefined>(principalCacheMs, clock);
   const scopeCacheMs = access.scopeCacheMs ?? defaultScopeCacheMs;
-  const scopes = expiringCache<Principal['ticketScope']>(scopeCacheMs, clock);
+  // The agent as their profile says: one read per agent and scope cache time yields role, scope and
+  // groups, so a role or scope change, or the agent's erasure, shows after at most `scopeCacheMs`.
+  const agents = expiringCache<AgentAccess | undefined>(scopeCacheMs, clock);
   const liveContacts = expiringCache<boolean>(scopeCacheMs, clock);
 
   const agentFrom = async (header: string | undefined): Promise<Principal> => {
@@ -55,17 +68,21 @@ export function apiKeyAuth(
       throw new WrongRegionError(keyRegion, hostingRegion(keyRegion).name);
     }
     const hash = hashApiKey(apiKey);
-    const principal = await principals(
+    const holder = await holders(
       hash,
-      () => accounts.findPrincipalByApiKeyHash(hash),
+      () => accounts.findApiKeyHolder(hash),
       (found) => found !== undefined,
     );
-    if (!principal) throw new AuthenticationError();
-    const { records } = access;
-    if (!records) return principal;
-    const scopeKey = `${principal.accountId}#${principal.agentId}#${principal.role}`;
-    const ticketScope = await scopes(scopeKey, () => ticketScopeOf(records, principal));
-    return ticketScope ? { ...principal, ticketScope } : principal;
+    if (!holder) throw new AuthenticationError();
+    // Every key, also one issued before keys were indexed by agent, answers to its agent's profile:
+    // an agent who is gone (erased, deleted, superseded) holds no credential.
+    const agent = await agents(
+      `${holder.accountId}#${holder.agentId}`,
+      () => currentAgentAccess(records, holder.accountId, holder.agentId),
+      (found) => found !== undefined,
+    );
+    if (!agent) throw new AuthenticationError();
+    return principalOf(holder, agent);
   };
 
   const requesterFrom = async (token: string, event: APIGatewayProxyEventV2): Promise<Principal> => {

@@ -40,7 +40,7 @@ export const functionEnvironmentSchema = z.object({
     .optional(),
   /** CloudWatch namespace of the functions' metrics (embedded metric format in their logs). */
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
-  /** How long a container trusts an agent's ticket scope, in seconds (default 5). */
+  /** How long a container trusts an agent's profile (role, ticket scope, that it exists), in seconds (default 5). */
   TICKET_SCOPE_CACHE_SECONDS: z
     .string()
     .regex(/^[0-9]{1,3}$/)

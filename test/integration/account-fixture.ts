@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { type AgentFields, newAgent } from '../../lambdas/domain/agents/agent-service.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
-import type { Role } from '../../lambdas/domain/account.ts';
+import type { NewRecord, Role } from '../../lambdas/domain/account.ts';
+import type { AuditEntry } from '../../lambdas/domain/records/record.ts';
 import type { HostingRegionKey } from '../../lib/residency/index.ts';
 import { basicAuth } from './http-client.ts';
 
@@ -11,14 +14,44 @@ export interface TestAgent {
   readonly key: string;
 }
 
-/** A fresh account of `region` with one API key per agent (the first one owns the account). */
+/** An agent of a test account: id and role, and any profile fields the test needs. */
+export interface TestAgentSpec {
+  readonly id: number;
+  readonly role: Role;
+  readonly fields?: Partial<AgentFields>;
+}
+
+/** The profile of a test agent with its audit entry: name and e-mail from its id unless `fields` say. */
+export function testAgentProfile(accountId: string, agent: TestAgentSpec): NewRecord {
+  const at = new Date().toISOString();
+  const record = newAgent(accountId, agent.id, at, {
+    name: `Agent ${agent.id}`,
+    email: `a${agent.id}@example.test`,
+    role: agent.role,
+    ...agent.fields,
+  });
+  const audit: AuditEntry = {
+    at,
+    actor: { type: 'system', id: 'test' },
+    operation: 'create',
+    record: record.ref,
+    changedFields: [],
+  };
+  return { record, audit };
+}
+
+/**
+ * A fresh account of `region` with a profile and one API key per agent (the first one owns the
+ * account), written as the platform writes them: a key is issued only to a live agent profile.
+ */
 export async function createTestAccount(
   client: DynamoDBDocumentClient,
   table: string,
   region: HostingRegionKey,
-  agents: ReadonlyArray<{ id: number; role: Role }>,
+  agents: ReadonlyArray<TestAgentSpec>,
 ): Promise<{ id: string; agents: TestAgent[] }> {
   const accounts = new DynamoAccountStore(client, table);
+  const records = new DynamoRecordStore(client, table);
   const id = randomUUID();
   const made = agents.map((agent) => ({ ...agent, key: generateApiKey(region) }));
   const [owner, ...others] = made;
@@ -31,11 +64,13 @@ export async function createTestAccount(
       products: ['helpdesk'],
       createdAt: new Date().toISOString(),
     },
-    hashApiKey(owner.key),
-    { accountId: id, agentId: owner.id, role: owner.role },
+    testAgentProfile(id, owner),
+    { apiKeyHash: hashApiKey(owner.key), accountId: id, agentId: owner.id },
   );
   for (const agent of others) {
-    await accounts.addApiKey(hashApiKey(agent.key), { accountId: id, agentId: agent.id, role: agent.role });
+    const profile = testAgentProfile(id, agent);
+    await records.create(profile.record, profile.audit);
+    await accounts.addApiKey({ apiKeyHash: hashApiKey(agent.key), accountId: id, agentId: agent.id });
   }
   return { id, agents: made.map(({ id: agentId, key }) => ({ id: agentId, key })) };
 }

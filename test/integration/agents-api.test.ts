@@ -1,42 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
-import { newAgent } from '../../lambdas/domain/agents/agent-service.ts';
-import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { createTestAccount, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.in;
 const client = emulatorDocumentClient(platform);
-const accountId = randomUUID();
-const admin = { id: 101, key: generateApiKey('in') };
-const agent = { id: 102, key: generateApiKey('in') };
+let admin: TestAgent;
+let agent: TestAgent;
 
 beforeAll(async () => {
-  const accounts = new DynamoAccountStore(client, table);
-  const records = new DynamoRecordStore(client, table);
-  const at = new Date().toISOString();
-  await accounts.createAccount(
-    { id: accountId, name: 'Agents test', homeRegion: 'in', products: ['helpdesk'], createdAt: at },
-    hashApiKey(admin.key),
-    { accountId, agentId: admin.id, role: 'admin' },
-  );
-  await accounts.addApiKey(hashApiKey(agent.key), { accountId, agentId: agent.id, role: 'agent' });
-  for (const [id, role] of [
-    [admin.id, 'admin'],
-    [agent.id, 'agent'],
-  ] as const) {
-    const record = newAgent(accountId, id, at, { name: `Agent ${id}`, email: `a${id}@example.test`, role });
-    await records.create(record, {
-      at,
-      actor: { type: 'system', id: 'test' },
-      operation: 'create',
-      record: record.ref,
-      changedFields: [],
-    });
-  }
+  const account = await createTestAccount(client, table, 'in', [
+    { id: 101, role: 'admin' },
+    { id: 102, role: 'agent' },
+  ]);
+  [admin, agent] = account.agents as [TestAgent, TestAgent];
 });
 afterAll(() => client.destroy());
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { testAgentProfile } from './account-fixture.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
@@ -20,8 +21,8 @@ beforeAll(async () => {
       products: ['helpdesk'],
       createdAt: new Date().toISOString(),
     },
-    hashApiKey(otherKey),
-    { accountId: otherId, agentId: 31, role: 'admin' },
+    testAgentProfile(otherId, { id: 31, role: 'admin' }),
+    { apiKeyHash: hashApiKey(otherKey), accountId: otherId, agentId: 31 },
   );
 });
 afterAll(() => client.destroy());

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { testAgentProfile } from './account-fixture.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
@@ -25,8 +26,8 @@ beforeAll(async () => {
       products: ['helpdesk'],
       createdAt: new Date().toISOString(),
     },
-    hashApiKey(otherAccountKey),
-    { accountId: otherId, agentId: 424242, role: 'account_admin' },
+    testAgentProfile(otherId, { id: 424242, role: 'account_admin' }),
+    { apiKeyHash: hashApiKey(otherAccountKey), accountId: otherId, agentId: 424242 },
   );
 });
 afterAll(() => client.destroy());

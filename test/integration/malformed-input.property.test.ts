@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { testAgentProfile } from './account-fixture.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
 import { type ApiRoute, apiRoutes } from '../../lib/platform/api-routes.ts';
 import { hostingRegionKeys } from '../../lib/residency/index.ts';
@@ -61,9 +62,9 @@ beforeAll(async () => {
       products: ['helpdesk'],
       createdAt: new Date().toISOString(),
     },
-    hashApiKey(apiKey),
+    testAgentProfile(accountId, { id: 424_242, role: 'account_admin' }),
     // A budget well above the ~1,100 requests of this file, so no answer is a 429.
-    { accountId, agentId: 424_242, role: 'account_admin', rateLimitPerMinute: 100_000 },
+    { apiKeyHash: hashApiKey(apiKey), accountId, agentId: 424_242, rateLimitPerMinute: 100_000 },
   );
   for (const name of ['Ada', 'Grace', 'Edsger']) existingIds.push(await createContact(name));
   itemsNow = await dataItems();

@@ -7,21 +7,14 @@ import { DynamoErasureStore } from '../../lambdas/adapters/dynamo-erasure-store.
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { SfnWorkflowStarter } from '../../lambdas/adapters/sfn-workflow-starter.ts';
-import { newAgent } from '../../lambdas/domain/agents/agent-service.ts';
 import { PrivacyDeadlines } from '../../lambdas/domain/privacy/privacy-deadlines.ts';
 import type { RecordRef } from '../../lambdas/domain/records/record.ts';
 import { localCredentials } from '../../local/local-credentials.ts';
 import { privacyErasureStateMachineName, stateMachineArn } from '../../lib/platform/names.ts';
 import { localAwsAccountId } from '../../local/local-credentials.ts';
-import { linkedRecords } from './account-fixture.ts';
+import { createTestAccount as createAccountWithAgents, linkedRecords } from './account-fixture.ts';
 import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
-import {
-  apiCaller,
-  completed,
-  createTestAccount,
-  type PrivacyRequestView,
-  privacyRequestOnceDone,
-} from './test-accounts.ts';
+import { apiCaller, completed, type PrivacyRequestView, privacyRequestOnceDone } from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const region = 'us' as const;
@@ -43,33 +36,26 @@ const digits = (marker: string) =>
     .slice(0, 7);
 
 async function accountWithAgent(agentMarker?: string) {
-  const account = await createTestAccount(client, table, region, ['admin', 'agent']);
+  // The agent behind the plain key (id 901), with a profile whose every field carries the marker.
+  const marked = agentMarker
+    ? {
+        name: `Agent ${agentMarker}`,
+        email: `${agentMarker}@agents.example.test`,
+        job_title: `Title ${agentMarker}`,
+        signature: `Sig ${agentMarker}`,
+      }
+    : undefined;
+  const made = await createAccountWithAgents(client, table, region, [
+    { id: 900, role: 'admin' },
+    { id: 901, role: 'agent', fields: marked },
+  ]);
+  const [adminKey = '', agentKey = ''] = made.agents.map(({ key }) => key);
   const call = apiCaller(url);
-  if (agentMarker) {
-    // The agent behind the plain key (id 901) as a profile whose every field carries the marker.
-    const at = new Date().toISOString();
-    const agent = newAgent(account.id, 901, at, {
-      name: `Agent ${agentMarker}`,
-      email: `${agentMarker}@agents.example.test`,
-      role: 'agent',
-    });
-    const fields = { ...agent.fields, job_title: `Title ${agentMarker}`, signature: `Sig ${agentMarker}` };
-    await records.create(
-      { ...agent, fields },
-      {
-        at,
-        actor: { type: 'system', id: 'test' },
-        operation: 'create',
-        record: agent.ref,
-        changedFields: [],
-      },
-    );
-  }
   return {
-    id: account.id,
-    adminKey: account.keys.admin,
-    admin: (method: string, path: string, body?: unknown) => call(method, path, account.keys.admin, body),
-    agent: (method: string, path: string, body?: unknown) => call(method, path, account.keys.agent, body),
+    id: made.id,
+    adminKey,
+    admin: (method: string, path: string, body?: unknown) => call(method, path, adminKey, body),
+    agent: (method: string, path: string, body?: unknown) => call(method, path, agentKey, body),
   };
 }
 type Account = Awaited<ReturnType<typeof accountWithAgent>>;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { testAgentProfile } from './account-fixture.ts';
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
@@ -24,8 +25,8 @@ beforeAll(async () => {
       products: ['helpdesk'],
       createdAt: new Date().toISOString(),
     },
-    hashApiKey(key),
-    { accountId, agentId: 9, role: 'admin', rateLimitPerMinute: 3 },
+    testAgentProfile(accountId, { id: 9, role: 'admin' }),
+    { apiKeyHash: hashApiKey(key), accountId, agentId: 9, rateLimitPerMinute: 3 },
   );
 });
 afterAll(() => client.destroy());

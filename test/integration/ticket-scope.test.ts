@@ -1,6 +1,4 @@
 import { beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
-import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
-import { newAgent } from '../../lambdas/domain/agents/agent-service.ts';
 import type { Role } from '../../lambdas/domain/account.ts';
 import { createTestAccount, keyCaller, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
@@ -53,18 +51,6 @@ async function newTicket(fields: Record<string, unknown>): Promise<number> {
 beforeAll(async () => {
   const account = await createTestAccount(client, table, 'eea', agents);
   [admin, grouped, restricted, supervisor] = account.agents as [TestAgent, TestAgent, TestAgent, TestAgent];
-  const records = new DynamoRecordStore(client, table);
-  const at = new Date().toISOString();
-  for (const { id, role } of agents) {
-    const record = newAgent(account.id, id, at, { name: `Agent ${id}`, email: `a${id}@example.test`, role });
-    await records.create(record, {
-      at,
-      actor: { type: 'system', id: 'test' },
-      operation: 'create',
-      record: record.ref,
-      changedFields: [],
-    });
-  }
   groupA = (await call(admin.key, 'POST', '/api/v2/groups', { name: 'Scope A' })).body.id;
   groupB = (await call(admin.key, 'POST', '/api/v2/groups', { name: 'Scope B' })).body.id;
   await setScope(grouped.id, { ticket_scope: 2, group_ids: [groupA] });

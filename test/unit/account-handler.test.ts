@@ -5,8 +5,11 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { hashApiKey } from '../../lambdas/domain/api-key.ts';
+import { agentProfileItem, unlimitedRate } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -23,6 +26,8 @@ const makeHandler = () =>
   createAccountHandler({
     logger,
     accounts: new DynamoAccountStore(documentClient, 'helpdesk-eea-records'),
+    records: new DynamoRecordStore(documentClient, 'helpdesk-eea-records'),
+    rateLimit: unlimitedRate,
     homeRegion: 'eea',
   });
 const context = { awsRequestId: 'req-1', functionName: 'account' } as Context;
@@ -36,7 +41,9 @@ const withKey = (key: string) => event(`Basic ${Buffer.from(`${key}:X`).toString
 function givenKeyOfAccount(homeRegion: string) {
   dynamo
     .on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' } })
-    .resolves({ Item: { account_id: 'acc-1', agent_id: 7, role: 'account_admin' } })
+    .resolves({ Item: { account_id: 'acc-1', agent_id: 7 } })
+    .on(GetCommand, { Key: { pk: recordPk('acc-1', { type: 'agent', id: 7 }), sk: RECORD_SK } })
+    .resolves({ Item: agentProfileItem('acc-1', 7, 'account_admin') })
     .on(GetCommand, { Key: { pk: 'ACCOUNT#acc-1', sk: 'PROFILE' } })
     .resolves({
       Item: {
@@ -71,6 +78,12 @@ describe('GET /api/v2/account handler', () => {
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'helpdesk-eea-records',
       Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' },
+      ConsistentRead: true,
+    });
+    // The role comes from the agent's profile, read strongly consistent (an erased agent is gone at once).
+    expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
+      Key: { pk: recordPk('acc-1', { type: 'agent', id: 7 }), sk: RECORD_SK },
+      ConsistentRead: true,
     });
   });
 

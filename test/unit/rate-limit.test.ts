@@ -7,8 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
 import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
+import { agentProfileItem } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -24,6 +26,7 @@ const makeHandler = () =>
   createAccountHandler({
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     accounts: new DynamoAccountStore(documentClient, 'table'),
+    records: new DynamoRecordStore(documentClient, 'table'),
     homeRegion: 'eea',
     rateLimit: {
       limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),
@@ -38,13 +41,12 @@ const event = {
 const context = { awsRequestId: 'r' } as Context;
 
 function givenAccount(keyLimit?: number) {
-  dynamo
-    .on(GetCommand)
-    .callsFake((input) =>
-      input.Key.sk === 'APIKEY'
-        ? { Item: { account_id: 'a', agent_id: 1, role: 'admin', rate_limit_per_minute: keyLimit } }
-        : { Item: { account_id: 'a', name: 'A', home_region: 'eea', products: [], created_at: 'x' } },
-    );
+  dynamo.on(GetCommand).callsFake((input) => {
+    if (input.Key.sk === 'APIKEY')
+      return { Item: { account_id: 'a', agent_id: 1, rate_limit_per_minute: keyLimit } };
+    if (input.Key.sk === 'RECORD') return { Item: agentProfileItem('a', 1, 'admin') };
+    return { Item: { account_id: 'a', name: 'A', home_region: 'eea', products: [], created_at: 'x' } };
+  });
 }
 
 describe('per-account rate limit', () => {

@@ -16,6 +16,7 @@ import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
 import { ConversationService } from '../../lambdas/domain/tickets/conversation-service.ts';
 import { HuddleService } from '../../lambdas/domain/tickets/huddle-service.ts';
 import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
+import { agentProfileItem } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -50,7 +51,9 @@ describe('a ticket read in a warm container', () => {
     // Prepare: the deployed wiring (API-key auth, leased rate limit, record store) over one client.
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
-      if (input.Key.sk === 'APIKEY') return { Item: { account_id: 'a', agent_id: 1, role: 'admin' } };
+      if (input.Key.sk === 'APIKEY') return { Item: { account_id: 'a', agent_id: 1 } };
+      if (input.Key.pk === recordPk('a', { type: 'agent', id: 1 }))
+        return { Item: agentProfileItem('a', 1, 'admin') };
       const item = ticketItem(Number(input.Key.pk.split('#').at(-1)));
       return { Item: { ...item, fields: { ...item.fields, has_attachments: hasAttachments } } };
     });
@@ -59,6 +62,7 @@ describe('a ticket read in a warm container', () => {
     const handler = createTicketsHandler({
       logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
       accounts: new DynamoAccountStore(documentClient, 'table'),
+      records: services.store,
       homeRegion: 'eea',
       rateLimit: {
         limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),

@@ -16,6 +16,7 @@ import { AttachmentService } from '../../lambdas/domain/attachments/attachment-s
 import { ConversationService } from '../../lambdas/domain/tickets/conversation-service.ts';
 import { HuddleService } from '../../lambdas/domain/tickets/huddle-service.ts';
 import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
+import { agentProfileItem, unlimitedRate } from './api-doubles.ts';
 import { createHealthHandler } from '../../lambdas/api/health.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -55,8 +56,11 @@ function ticketsHandler() {
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
     if (input.Key.sk === 'APIKEY') {
       return input.Key.pk === `APIKEY#${hashApiKey(apiKey)}`
-        ? { Item: { account_id: accountId, agent_id: 1, role: 'admin' } }
+        ? { Item: { account_id: accountId, agent_id: 1 } }
         : {};
+    }
+    if (input.Key.pk === recordPk(accountId, { type: 'agent', id: 1 })) {
+      return { Item: agentProfileItem(accountId, 1, 'admin') };
     }
     if (input.Key.pk === recordPk(accountId, { type: 'ticket', id: brokenId })) throw new Error('boom');
     if (input.Key.pk !== recordPk(accountId, { type: 'ticket', id: foundId })) return {};
@@ -84,6 +88,8 @@ function ticketsHandler() {
     logger,
     metrics: metrics(),
     accounts: new DynamoAccountStore(documentClient, 'table'),
+    records: services.store,
+    rateLimit: unlimitedRate,
     homeRegion: 'eea',
     tickets: new TicketService(services),
     conversations: new ConversationService(services),

@@ -1,22 +1,22 @@
-import type { Principal, TicketScope } from '#domain/account';
-import type { RecordStore } from '#domain/records/record-store';
+import type { Role, TicketScope } from '#domain/account';
 import type { AgentFields } from './agent-service.ts';
 import { isAdmin } from './permissions.ts';
 
-/** How long a container trusts an agent's ticket scope (or a requester's contact) unless configured. */
+/**
+ * How long a container trusts an agent's profile (role, ticket scope, groups, and that the agent still
+ * exists) unless configured, and a requester's contact: a change shows after at most this.
+ */
 export const defaultScopeCacheMs = 5_000;
 
 /**
- * The caller's ticket scope, read from their agent profile (one GetItem). Administrators are always
- * global; supervisors and agents have the scope their profile says (global unless an administrator
- * set group or restricted). A key whose agent has no profile record keeps the profile default, global.
+ * The ticket scope an agent profile gives its holder. Administrators are always global; supervisors
+ * and agents have the scope their profile says (global unless an administrator set group or restricted).
  */
-export async function ticketScopeOf(
-  store: RecordStore,
-  principal: Principal,
-): Promise<TicketScope | undefined> {
-  if (isAdmin(principal)) return undefined;
-  const agent = await store.get<AgentFields>(principal.accountId, { type: 'agent', id: principal.agentId });
-  const scope = agent?.fields.ticket_scope ?? 1;
-  return scope === 1 ? undefined : { scope, groupIds: agent?.fields.group_ids ?? [] };
+export function ticketScopeOf(
+  role: Role,
+  profile: Partial<Pick<AgentFields, 'ticket_scope' | 'group_ids'>>,
+): TicketScope | undefined {
+  const scope = profile.ticket_scope ?? 1;
+  if (isAdmin({ role }) || scope === 1) return undefined;
+  return { scope, groupIds: profile.group_ids ?? [] };
 }

@@ -28,7 +28,8 @@ export interface DueRecord {
 export interface ErasureStore {
   /**
    * Moves a record into an erasure request's trash: it leaves every view, list and lookup, and comes
-   * back byte for byte on restore. ConflictError if it changed since it was read.
+   * back byte for byte on restore. ConflictError if it changed since it was read. An agent's API keys
+   * are revoked in the same transaction, and a restore does not bring them back.
    */
   moveToTrash(
     record: StoredRecord<object>,
@@ -50,7 +51,10 @@ export interface ErasureStore {
   keepFileCount(of: FileCountOf, files: number, expiresAt: string): Promise<number>;
   /** The count kept for the record by the request, if any. */
   fileCount(of: FileCountOf): Promise<number | undefined>;
-  /** Deletes a live (or soft-deleted) record and everything standing beside it, for good. */
+  /**
+   * Deletes a live (or soft-deleted) record and everything standing beside it, for good; an agent's
+   * API keys with it, in the same transaction. ConflictError if it or (an agent's) keys changed meanwhile.
+   */
   deleteForGood(record: StoredRecord<object>, audit: AuditEntry): Promise<void>;
   /** One page of a request's trash, by Query; pass the answered cursor back for the next page. */
   trashPage(
