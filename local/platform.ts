@@ -194,8 +194,8 @@ function startChild(
   });
   const ready = new Promise<Record<string, unknown>>((resolveReady, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`${module} did not start within 60 s; see ${logFile}`)),
-      60_000,
+      () => reject(new Error(`${module} did not start within 180 s; see ${logFile}`)),
+      180_000,
     );
     child.once('exit', (code) => {
       clearTimeout(timer);
