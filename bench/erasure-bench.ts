@@ -136,11 +136,12 @@ export async function runErasureBench(): Promise<void> {
       await seed(accountId, subject, subjectItems);
       const requestId = await request(accountId, subject);
       const t0 = performance.now();
-      const { pages } = await erasure.index(accountId, requestId, 'erase');
-      const results: ErasurePageResult[] = await mapBounded(pages, erasurePageConcurrency, (page) =>
-        erasure.processPage(accountId, requestId, 'erase', page),
+      const { batches } = await erasure.index(accountId, requestId, 'erase');
+      await mapBounded(batches, erasurePageConcurrency, (batch) =>
+        erasure.processBatch(accountId, requestId, 'erase', batch),
       );
       const ms = performance.now() - t0;
+      const results: ErasurePageResult[] = await erasure.pageResults(accountId, requestId, 'erase');
       const erased = results.reduce((sum, page) => sum + (page.erased.ticket ?? 0), 0);
       if (erased !== subjectItems) throw new Error(`erased ${erased} of ${subjectItems} items`);
       return ms;

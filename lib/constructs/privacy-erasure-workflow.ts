@@ -26,6 +26,7 @@ import { grantRecordTableAccess } from './records-table.ts';
 import {
   failurePath,
   grantDataKeyVia,
+  grantListingUnder,
   grantObjectPrefix,
   lambdaTask,
   workflowStateMachine,
@@ -52,12 +53,12 @@ export const erasureStates = {
   markStarted: 'MarkStarted',
   index: 'IndexWork',
   pages: 'ProcessPages',
-  processPage: 'ProcessPage',
+  processPage: 'ProcessPageBatch',
   outcome: 'RecordOutcome',
   markFailed: 'MarkFailed',
 } as const;
 
-/** Pages handled at once: bounds the load on the table whatever the subject's size. */
+/** Batches of pages handled at once: bounds the load on the table whatever the subject's size. */
 export const erasurePageConcurrency = 4;
 /** How often the deadline watch runs: overdue requests alarm within the hour, purges start within it. */
 export const deadlineWatchRate = Duration.hours(1);
@@ -70,9 +71,12 @@ const tasksEntry = 'lambdas/workflows/privacy-erasure/erasure-tasks.ts';
  * Erases a data subject in one hosting region, and restores or purges a soft erasure's trash: a
  * Standard execution per request and operation (`privacy-<id>`, `privacy-<id>-restore-<n>`,
  * `privacy-<id>-purge-<n>`) marks it started, snapshots the work by Query (the subject's links, or the
- * trash), handles the pages (Map, bounded concurrency) and records the outcome (certificate, restored,
- * purged). Any failure records the error's name. An hourly deadline watch alarms on overdue requests
- * and starts the purges that are due. Each task has its own role with only what it needs.
+ * trash) into pages and plans batches of consecutive pages (at most 1,000, see workflow-batches),
+ * handles the batches (Map, bounded concurrency; page results kept in the trash bucket, never in the
+ * state, so millions of records stay within the execution's 25,000 history events and 256 KB state)
+ * and records the outcome (certificate, restored, purged) from them. Any failure records the error's
+ * name. An hourly deadline watch alarms on overdue requests and starts the purges that are due. Each
+ * task has its own role with only what it needs.
  */
 export class PrivacyErasureWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -109,7 +113,12 @@ export class PrivacyErasureWorkflow extends Construct {
     const tasks = {
       markStarted: fn('MarkStartedTask', tasksEntry, 'markStarted', 'mark the request started'),
       index: fn('IndexWorkTask', tasksEntry, 'indexWork', 'snapshot the work by Query'),
-      processPage: fn('ProcessPageTask', tasksEntry, 'processPage', 'erase, restore or purge one page'),
+      processPage: fn(
+        'ProcessPageTask',
+        tasksEntry,
+        'processBatch',
+        'erase, restore or purge a batch of pages',
+      ),
       outcome: fn('RecordOutcomeTask', tasksEntry, 'recordOutcome', 'certificate, restored or purged'),
       markFailed: fn('MarkFailedTask', tasksEntry, 'markFailed', 'record the failure'),
     };
@@ -118,22 +127,24 @@ export class PrivacyErasureWorkflow extends Construct {
     const bucketArn = (name: string) =>
       stack.formatArn({ service: 's3', region: '', account: '', resource: name });
     const useDataKey = (role: Role, services: string[]) => grantDataKeyVia(role, props.dataKey, services);
+    const readsWork = [tasks.index, tasks.processPage, tasks.outcome];
     for (const task of Object.values(tasks)) {
       grantRecordTableAccess(task.role, props.tableName);
-      useDataKey(
-        task.role,
-        task === tasks.index || task === tasks.processPage ? ['dynamodb', 's3'] : ['dynamodb'],
-      );
+      useDataKey(task.role, readsWork.includes(task) ? ['dynamodb', 's3'] : ['dynamodb']);
     }
     const workWhy =
       'Work pages and trash copies are keyed per request at run time, under erasures/ of the trash bucket.';
+    // The index reads back a complete index (a later execution of the operation), the outcome the page results.
     grantObjectPrefix(
       tasks.index.role,
       props.trashBucketName,
       'erasures/',
-      ['s3:PutObject', 's3:AbortMultipartUpload'],
+      ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
       workWhy,
     );
+    grantObjectPrefix(tasks.outcome.role, props.trashBucketName, 'erasures/', ['s3:GetObject'], workWhy);
+    // Each looks for work objects that may not be there yet: S3 answers 404 (not 403) only with ListBucket.
+    for (const task of readsWork) grantListingUnder(task.role, props.trashBucketName, 'erasures/');
     grantObjectPrefix(
       tasks.processPage.role,
       props.trashBucketName,
@@ -195,18 +206,19 @@ export class PrivacyErasureWorkflow extends Construct {
       },
     });
     const pages = new MapState(this, erasureStates.pages, {
-      comment: 'One iteration per page of the work index, a few at a time.',
-      itemsPath: '$.work.pages',
+      comment:
+        'One iteration per batch of consecutive work index pages, a few at a time; page results stay in the trash bucket.',
+      itemsPath: '$.work.batches',
       itemSelector: {
         'accountId.$': '$.accountId',
         'requestId.$': '$.requestId',
         'operation.$': '$.operation',
-        'page.$': '$$.Map.Item.Value',
+        'batch.$': '$$.Map.Item.Value',
       },
       maxConcurrency: erasurePageConcurrency,
-      resultPath: '$.pages',
+      resultPath: JsonPath.DISCARD,
     });
-    pages.itemProcessor(invoke(erasureStates.processPage, tasks.processPage));
+    pages.itemProcessor(invoke(erasureStates.processPage, tasks.processPage, JsonPath.DISCARD));
     const steps = [
       invoke(erasureStates.markStarted, tasks.markStarted, JsonPath.DISCARD),
       invoke(erasureStates.index, tasks.index, '$.work'),

@@ -1,6 +1,6 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Chain,
@@ -19,6 +19,7 @@ import { grantRecordTableAccess } from './records-table.ts';
 import {
   failurePath,
   grantDataKeyVia,
+  grantListingUnder,
   grantObjectPrefix,
   lambdaTask,
   workflowStateMachine,
@@ -42,14 +43,14 @@ export const exportStates = {
   markRunning: 'MarkRunning',
   index: 'IndexSubjectLinks',
   pages: 'ExportPages',
-  exportPage: 'ExportPage',
-  copyFiles: 'CopyPageFiles',
+  exportPage: 'ExportPageBatch',
+  copyFiles: 'CopyBatchFiles',
   assemble: 'AssembleBundle',
   publish: 'PublishBundle',
   markFailed: 'MarkFailed',
 } as const;
 
-/** Index pages exported at once: bounds the load on the table whatever the subject's size. */
+/** Batches of index pages exported at once: bounds the load on the table whatever the subject's size. */
 export const exportPageConcurrency = 4;
 
 /** Errors no retry can fix: the request is not verified (or gone). */
@@ -58,11 +59,14 @@ const tasksEntry = 'lambdas/workflows/privacy-export/export-tasks.ts';
 
 /**
  * Exports a data subject's data in one hosting region: a Standard execution named after the request
- * (`privacy-<id>`) marks it running, pages through the subject index (Query), exports the pages as
- * NDJSON parts and copies their attachment and recording files into the bundle (Map, bounded
- * concurrency), assembles JSON and CSV per category with a manifest in the exports bucket, and records
- * counts, checksum, the bundle's keys and until when it is offered on the request. Any failure marks
- * the request failed with the error's name. Each task has its own role with only what it needs.
+ * (`privacy-<id>`) marks it running, pages through the subject index (Query) and plans batches of
+ * consecutive pages (at most 1,000, see workflow-batches), exports each batch's pages as NDJSON parts
+ * and copies their attachment and recording files into the bundle (Map, bounded concurrency; page
+ * results kept in the exports bucket, never in the state, so a subject of millions of records stays
+ * within the execution's 25,000 history events and 256 KB state), assembles JSON and CSV per category
+ * with a manifest in the exports bucket, and records counts, checksum, the bundle's keys and until
+ * when it is offered on the request. Any failure marks the request failed with the error's name. Each
+ * task has its own role with only what it needs.
  */
 export class PrivacyExportWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -98,8 +102,8 @@ export class PrivacyExportWorkflow extends Construct {
     const tasks = {
       markRunning: fn('MarkRunningTask', 'markRunning', 'mark the request running'),
       index: fn('IndexSubjectTask', 'indexSubject', 'page through the subject index'),
-      exportPage: fn('ExportPageTask', 'exportPage', 'export one page of linked records'),
-      copyFiles: fn('CopyPageFilesTask', 'copyPageFiles', "copy one page's attachment and recording files"),
+      exportPage: fn('ExportPageTask', 'exportBatch', 'export a batch of pages of linked records'),
+      copyFiles: fn('CopyPageFilesTask', 'copyBatchFiles', "copy a batch's attachment and recording files"),
       assemble: fn('AssembleBundleTask', 'assembleBundle', 'JSON, CSV and manifest per category'),
       publish: fn('PublishBundleTask', 'publishBundle', 'presign and record the result'),
       markFailed: fn('MarkFailedTask', 'markFailed', 'mark the request failed'),
@@ -126,6 +130,9 @@ export class PrivacyExportWorkflow extends Construct {
     // The copy reads its page's list and the copies (for their checksums) and writes the copies.
     allowExports(tasks.copyFiles.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
     allowExports(tasks.assemble.role, ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload']);
+    // The batch tasks and the assembly look for page results: S3 answers a missing one 404 (not 403) only with ListBucket.
+    for (const task of [tasks.exportPage, tasks.copyFiles, tasks.assemble])
+      grantListingUnder(task.role, props.exportsBucketName, 'exports/');
     for (const task of [tasks.index, tasks.exportPage, tasks.assemble]) {
       useDataKey(task.role, ['dynamodb', 's3']);
     }
@@ -146,19 +153,21 @@ export class PrivacyExportWorkflow extends Construct {
     );
 
     const pages = new MapState(this, exportStates.pages, {
-      comment: 'One iteration per page of the subject index, a few at a time.',
-      itemsPath: '$.index.pages',
+      comment:
+        'One iteration per batch of consecutive index pages, a few at a time; page results stay in the exports bucket.',
+      itemsPath: '$.index.batches',
       itemSelector: {
         'accountId.$': '$.accountId',
         'requestId.$': '$.requestId',
-        'page.$': '$$.Map.Item.Value',
+        'execution.$': '$$.Execution.Name',
+        'batch.$': '$$.Map.Item.Value',
       },
       maxConcurrency: exportPageConcurrency,
-      resultPath: '$.pages',
+      resultPath: JsonPath.DISCARD,
     });
     pages.itemProcessor(
-      invoke(exportStates.exportPage, tasks.exportPage, '$.exported').next(
-        invoke(exportStates.copyFiles, tasks.copyFiles),
+      invoke(exportStates.exportPage, tasks.exportPage, JsonPath.DISCARD).next(
+        invoke(exportStates.copyFiles, tasks.copyFiles, JsonPath.DISCARD),
       ),
     );
     const steps = [
@@ -190,7 +199,7 @@ export class PrivacyExportWorkflow extends Construct {
 
 /**
  * The file copy may read (and so copy) the accounts' objects of a bucket, and list it only to learn
- * that an object is missing (without s3:ListBucket S3 answers 403 for a missing key, not 404).
+ * that an object is missing.
  */
 function allowReadingFilesOf(role: Role, bucketName: string): void {
   grantObjectPrefix(
@@ -200,11 +209,5 @@ function allowReadingFilesOf(role: Role, bucketName: string): void {
     ['s3:GetObject'],
     'File keys are made per record at run time; the wildcard spans the accounts/ prefix of one bucket, read only.',
   );
-  role.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: ['s3:ListBucket'],
-      resources: [Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName })],
-      conditions: { StringLike: { 's3:prefix': ['accounts/*'] } },
-    }),
-  );
+  grantListingUnder(role, bucketName, 'accounts/');
 }

@@ -151,6 +151,20 @@ export function grantObjectPrefix(
 }
 
 /**
+ * Lets `role` list a bucket named at deploy time, under `prefix` only: S3 answers a missing key 404
+ * only to a caller that may list the bucket, 403 to any other (so "not there yet" reads as a failure).
+ */
+export function grantListingUnder(role: Role, bucketName: string, prefix: string): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['s3:ListBucket'],
+      resources: [Stack.of(role).formatArn({ service: 's3', region: '', account: '', resource: bucketName })],
+      conditions: { StringLike: { 's3:prefix': [`${prefix}*`] } },
+    }),
+  );
+}
+
+/**
  * A workflow's failure path: `markFailed` (which records the failure on the business record) ends in a
  * Fail state with the caught error, and so does a failing `markFailed` itself.
  */

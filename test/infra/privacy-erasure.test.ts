@@ -61,7 +61,19 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
       erasureStates.outcome,
       'Done',
     ]);
-    expect(map.MaxConcurrency).toBe(erasurePageConcurrency);
+    // An iteration per batch of pages; page results stay in the trash bucket, out of the state.
+    expect(map).toMatchObject({
+      MaxConcurrency: erasurePageConcurrency,
+      ItemsPath: '$.work.batches',
+      ItemSelector: {
+        'accountId.$': '$.accountId',
+        'requestId.$': '$.requestId',
+        'operation.$': '$.operation',
+        'batch.$': '$$.Map.Item.Value',
+      },
+      ResultPath: null,
+    });
+    expect(inner[erasureStates.processPage]).toMatchObject({ ResultPath: null, End: true });
     expect(tasks.map(([name]) => name).sort()).toEqual(
       [
         erasureStates.markStarted,
@@ -112,6 +124,32 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
     ).toBe(true);
     expect(pageResources.some((r) => r.includes(`helpdesk-${region}-trash-`))).toBe(true);
     expect(pageResources.some((r) => r.includes(`helpdesk-${region}-attachments-`))).toBe(true);
+  });
+
+  it('lets the tasks that read work back (index, pages, outcome) read and list the trash under erasures/ only (else S3 answers a missing key 403)', () => {
+    const stack = workflowStacks[region];
+    const trash = `arn:<AWS::Partition>:s3:::helpdesk-${region}-trash-<AWS::AccountId>`;
+    const trashAccess = (prefix: string) =>
+      statementsOf(stack, roleOf(region, prefix)).filter((s) => s.resources.some((r) => r.startsWith(trash)));
+
+    for (const task of ['IndexWork', 'ProcessPage', 'RecordOutcome']) {
+      const statements = trashAccess(task);
+      expect(
+        statements.find((s) => s.actions.includes('s3:ListBucket')),
+        task,
+      ).toEqual({
+        actions: ['s3:ListBucket'],
+        resources: [trash],
+        condition: { StringLike: { 's3:prefix': ['erasures/*'] } },
+      });
+      expect(
+        statements.some(
+          (s) => s.actions.includes('s3:GetObject') && s.resources.includes(`${trash}/erasures/*`),
+        ),
+        task,
+      ).toBe(true);
+    }
+    expect(trashAccess('MarkStarted')).toEqual([]);
   });
 
   it('runs the deadline watch hourly: it may start only the erasure workflow, and alarms on overdue requests or silence', () => {

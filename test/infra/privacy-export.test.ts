@@ -54,17 +54,22 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
       exportStates.publish,
       'Exported',
     ]);
+    // An iteration per batch of pages; page results stay in the exports bucket, out of the state.
     expect(map).toMatchObject({
       Type: 'Map',
       MaxConcurrency: exportPageConcurrency,
-      ItemsPath: '$.index.pages',
+      ItemsPath: '$.index.batches',
+      ItemSelector: {
+        'accountId.$': '$.accountId',
+        'requestId.$': '$.requestId',
+        'execution.$': '$$.Execution.Name',
+        'batch.$': '$$.Map.Item.Value',
+      },
+      ResultPath: null,
     });
     expect(exportPageConcurrency).toBeGreaterThan(0);
-    expect(inner[exportStates.exportPage]).toMatchObject({
-      ResultPath: '$.exported',
-      Next: exportStates.copyFiles,
-    });
-    expect(inner[exportStates.copyFiles]?.End).toBe(true);
+    expect(inner[exportStates.exportPage]).toMatchObject({ ResultPath: null, Next: exportStates.copyFiles });
+    expect(inner[exportStates.copyFiles]).toMatchObject({ ResultPath: null, End: true });
     expect(allTasks).toHaveLength(7);
     for (const [name, task] of allTasks) {
       const retry = task.Retry as { ErrorEquals: string[]; MaxAttempts: number; BackoffRate?: number }[];
@@ -96,18 +101,33 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
       );
     const table = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-records`;
 
+    const exportsBucket = `arn:<AWS::Partition>:s3:::helpdesk-${region}-exports-<AWS::AccountId>`;
+
     expect(taskRoles).toHaveLength(7);
     expect(new Set(resources)).toEqual(
-      new Set([
-        table,
-        `${table}/index/*`,
-        `arn:<AWS::Partition>:s3:::helpdesk-${region}-exports-<AWS::AccountId>/exports/*`,
-      ]),
+      new Set([table, `${table}/index/*`, `${exportsBucket}/exports/*`, exportsBucket]),
     );
     const deletes = taskRoles.flatMap(([roleId]) =>
       statementsOf(stack, roleId).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete'))),
     );
     expect(deletes).toEqual([]);
+  });
+
+  it('lets the tasks that look for page results list the exports bucket under exports/ only (else S3 answers a missing one 403)', () => {
+    const stack = workflowStacks[region];
+    const listers = exportResources(stack, 'AWS::IAM::Role')
+      .filter(([id]) => id.includes('Task'))
+      .flatMap(([roleId]) =>
+        statementsOf(stack, roleId)
+          .filter((s) => s.actions.includes('s3:ListBucket') && s.resources[0]?.includes('-exports-'))
+          .map((s) => ({ role: roleId.replace(/Task.*$/, ''), condition: s.condition })),
+      );
+
+    expect(listers.map((l) => l.role).sort()).toEqual(
+      ['PrivacyExportAssembleBundle', 'PrivacyExportCopyPageFiles', 'PrivacyExportExportPage'].sort(),
+    );
+    for (const { condition } of listers)
+      expect(condition).toEqual({ StringLike: { 's3:prefix': ['exports/*'] } });
   });
 
   it("lets only the file copy read the accounts' attachments and recordings, without the table, and KMS only via S3", () => {
@@ -145,7 +165,7 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
         ),
       ]),
     );
-    expect(s3).toHaveLength(1 + 2 * sources.length);
+    expect(s3).toHaveLength(2 + 2 * sources.length);
     expect(statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')))).toEqual([]);
     expect(kms).toHaveLength(1);
     expect(kms[0]?.condition).toEqual({

@@ -9,7 +9,7 @@ import {
   type PrivacyRequestFields,
 } from '../../lambdas/domain/privacy/privacy-request.ts';
 import { RequestProgress } from '../../lambdas/domain/privacy/request-progress.ts';
-import { type PageResult, SubjectExport } from '../../lambdas/domain/privacy/subject-export.ts';
+import { SubjectExport } from '../../lambdas/domain/privacy/subject-export.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
 
@@ -58,7 +58,7 @@ async function text(url: string) {
 }
 
 describe('SubjectExport on the local emulators', () => {
-  it('pages through the subject index, exports every page and assembles the same bundle when run again', async () => {
+  it('pages through the subject index, exports every page in batches and assembles the same bundle when run again', async () => {
     // Prepare: a contact with four tickets (one with an extra field) and a trashed one, another contact's ticket.
     const accountId = randomUUID();
     const subject = nextId++;
@@ -107,29 +107,37 @@ describe('SubjectExport on the local emulators', () => {
       now: () => new Date(at),
       storedFiles: { attachments: buckets.attachments ?? '' },
       pageSize: 2,
+      maxBatches: 2,
       readConcurrency: 2,
     });
-    const run = async () => {
+    const run = async (execution: string) => {
       await progress.markRunning(accountId, requestId);
-      const { pages } = await exporter.index(accountId, requestId);
-      const results: PageResult[] = [];
-      for (const page of pages) {
-        const exported = await exporter.exportPage(accountId, requestId, page);
-        results.push(await exporter.copyPageFiles(accountId, requestId, exported));
+      const plan = await exporter.index(accountId, requestId);
+      for (const batch of plan.batches) {
+        await exporter.exportBatch(accountId, requestId, execution, batch);
+        await exporter.copyBatchFiles(accountId, requestId, execution, batch);
       }
-      const bundle = await exporter.assemble(accountId, requestId, results);
+      const bundle = await exporter.assemble(accountId, requestId, plan.pages);
       await exporter.publish(accountId, requestId, bundle);
-      return { pages, bundle };
+      return { plan, bundle };
     };
 
-    // Act
-    const first = await run();
+    // Act: an execution, a repeat of its batches (as a retry would), then a new execution.
+    const first = await run('privacy-1');
     const afterFirst = await progress.read(accountId, requestId);
-    const second = await run();
+    const repeated = await run('privacy-1');
+    const second = await run('privacy-1-retry-1');
     const afterSecond = await progress.read(accountId, requestId);
 
     // Assess
-    expect(first.pages).toEqual([0, 1, 2]);
+    expect(first.plan).toEqual({
+      pages: 3,
+      batches: [
+        { first: 0, count: 2 },
+        { first: 2, count: 1 },
+      ],
+    });
+    expect(repeated.bundle).toEqual(first.bundle);
     expect(first.bundle.counts).toEqual({ profile: 1, tickets: 4 });
     expect(second.bundle).toEqual(first.bundle);
     expect(afterFirst.fields.status).toBe('completed');

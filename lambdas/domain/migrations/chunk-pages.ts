@@ -1,11 +1,10 @@
+import { type Batch, batchLength, cutInBatches } from '#domain/workflow-batches';
 import type { ChunkRef, ImportPhase } from './file-splitter.ts';
 import type { SourceEntity } from './migration.ts';
 
 /** Consecutive chunks of one file, written one after another by one task (one Map iteration). */
-export interface ChunkPage {
+export interface ChunkPage extends Batch {
   readonly entity: SourceEntity;
-  readonly first: number;
-  readonly count: number;
 }
 
 /**
@@ -22,25 +21,32 @@ export const chunksOf = (page: ChunkPage): ChunkRef[] =>
 /**
  * The pages of a run's chunks, phase by phase: one chunk a page (as many tasks at once as the Map
  * allows, the least idle at a phase's end) until the run has more chunks than `maxPagesPerRun`, then
- * as many chunks a page as keep it within. A page holds chunks of one file only.
+ * as many chunks a page as keep it within (see batchLength). A page holds consecutive chunks of one
+ * file only.
  */
 export function pagesOf(
   chunks: Readonly<Record<ImportPhase, readonly ChunkRef[]>>,
   maxPages = maxPagesPerRun,
 ): Record<ImportPhase, ChunkPage[]> {
-  const all = Object.values(chunks).flat();
-  const files = new Set(all.map((chunk) => chunk.entity)).size;
-  // A file's last page may be short: leave one page per file for that.
-  const perPage = Math.max(1, Math.ceil(all.length / Math.max(1, maxPages - files)));
-  const pages = {} as Record<ImportPhase, ChunkPage[]>;
+  const runs = {} as Record<ImportPhase, ChunkPage[]>;
   for (const [phase, refs] of Object.entries(chunks) as [ImportPhase, readonly ChunkRef[]][]) {
-    pages[phase] = [];
+    runs[phase] = [];
     for (const ref of refs) {
-      const last = pages[phase].at(-1);
-      if (last && last.entity === ref.entity && last.first + last.count === ref.index && last.count < perPage)
-        pages[phase][pages[phase].length - 1] = { ...last, count: last.count + 1 };
-      else pages[phase].push({ entity: ref.entity, first: ref.index, count: 1 });
+      const last = runs[phase].at(-1);
+      if (last && last.entity === ref.entity && last.first + last.count === ref.index)
+        runs[phase][runs[phase].length - 1] = { ...last, count: last.count + 1 };
+      else runs[phase].push({ entity: ref.entity, first: ref.index, count: 1 });
     }
+  }
+  const perPage = batchLength(
+    Object.values(runs).flatMap((phaseRuns) => phaseRuns.map((run) => run.count)),
+    maxPages,
+  );
+  const pages = {} as Record<ImportPhase, ChunkPage[]>;
+  for (const [phase, phaseRuns] of Object.entries(runs) as [ImportPhase, ChunkPage[]][]) {
+    pages[phase] = phaseRuns.flatMap((run) =>
+      cutInBatches(run, perPage).map((batch) => ({ entity: run.entity, ...batch })),
+    );
   }
   return pages;
 }

@@ -19,6 +19,8 @@ export const exportKeys = (accountId: string, requestId: number) => {
     /** The page's stored files to copy (sources), then as copied (size, checksum). */
     fileSources: (page: number) => `${prefix}/parts/${pad(page)}/file-sources.ndjson`,
     copiedFiles: (page: number) => `${prefix}/parts/${pad(page)}/copied-files.ndjson`,
+    /** What the page gave (counts, files found and copied), for the step after the Map. */
+    pageResult: (page: number) => `${prefix}/parts/${pad(page)}/result.json`,
     bundle: (name: string) => `${prefix}/bundle/${name}`,
     /** The bundle's stored files, one JSON line each, for the API to page through. */
     storedFiles: () => `${prefix}/stored-files.ndjson`,

@@ -3,6 +3,7 @@ import { retention } from '#lib/residency/index';
 import { ConflictError, DomainError } from '#domain/errors';
 import { nextChangeAt } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
+import { type Batch, maxBatchesPerRun, type TimeLeft, workThrough } from '#domain/workflow-batches';
 import {
   type AuditEntry,
   type AuditOperation,
@@ -18,6 +19,7 @@ import type { ErasureStore } from './erasure-store.ts';
 import { requestsOfSubject } from './subject-requests.ts';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys } from './export-keys.ts';
+import { type PagePlan, pagePlanOf, PageResultMissingError, PageResults } from './page-results.ts';
 import { type ErasureOperation, type StoredPrivacyRequest } from './privacy-request.ts';
 import { erasureWorkflowActor, type RequestProgress } from './request-progress.ts';
 
@@ -37,7 +39,11 @@ interface WorkItem extends RecordRef {
   readonly trashOf?: number;
 }
 
-/** What one page of work did: records per type erased (deleted or trashed), anonymised, restored, purged. */
+/**
+ * What one page of work did: records per type erased (deleted or trashed), anonymised, restored,
+ * purged. Kept beside the page in the trash bucket; a page repeated by any execution of the operation
+ * gives the same result (it counts what the first attempt found), so one found there is not redone.
+ */
 export interface ErasurePageResult {
   readonly page: number;
   readonly erased: Record<string, number>;
@@ -57,8 +63,10 @@ export interface SubjectErasureDependencies {
   readonly exports: Pick<ExportFiles, 'deleteUnder'>;
   readonly progress: RequestProgress;
   readonly now: () => Date;
-  /** Work items per page (one Map iteration each). @default 500 */
+  /** Work items per page. @default 500 */
   readonly pageSize?: number;
+  /** Batches of consecutive pages (one Map iteration each) an operation takes at most. @default 1,000 */
+  readonly maxBatches?: number;
   /** Records handled at once within a page. @default 16 */
   readonly concurrency?: number;
 }
@@ -70,6 +78,8 @@ const workKey = (accountId: string, requestId: number, operation: ErasureOperati
 /** Written once the work index is complete: a later execution of the operation works on the same pages. */
 const workPagesKey = (accountId: string, requestId: number, operation: ErasureOperation) =>
   `erasures/${accountId}/${requestId}/work/${operation}/pages.json`;
+const workResultKey = (accountId: string, requestId: number, operation: ErasureOperation, page: number) =>
+  `erasures/${accountId}/${requestId}/work/${operation}/results/${pad(page)}.json`;
 
 /** The opaque reference a certificate names the subject by: stable per account and subject, not reversible. */
 export const subjectReference = (accountId: string, subject: SubjectRef) =>
@@ -88,11 +98,19 @@ const add = (counts: Record<string, number>, type: string, by = 1) => {
  */
 export class SubjectErasure {
   private readonly pageSize: number;
+  private readonly maxBatches: number;
   private readonly concurrency: number;
 
   constructor(private readonly deps: SubjectErasureDependencies) {
     this.pageSize = deps.pageSize ?? 500;
+    this.maxBatches = deps.maxBatches ?? maxBatchesPerRun;
     this.concurrency = deps.concurrency ?? 16;
+  }
+
+  private resultsOf(accountId: string, requestId: number, operation: ErasureOperation) {
+    return new PageResults<ErasurePageResult>(this.deps.workFiles, (page) =>
+      workResultKey(accountId, requestId, operation, page),
+    );
   }
 
   private async request(accountId: string, requestId: number): Promise<StoredPrivacyRequest> {
@@ -100,21 +118,13 @@ export class SubjectErasure {
   }
 
   /**
-   * Writes the work index in pages; answers the page numbers. An operation indexes once: a retry of a
-   * failed request (a new execution) gets the same pages, so what the failed execution erased is still
-   * worked on (finding it done) and counted.
+   * Writes the work index in pages; answers how many, in batches. An operation indexes once: a retry
+   * of a failed request (a new execution) gets the same pages, so what the failed execution erased is
+   * still counted (its page results are kept, and a page redone finds its records done).
    */
-  async index(
-    accountId: string,
-    requestId: number,
-    operation: ErasureOperation,
-  ): Promise<{ pages: number[] }> {
-    const pagesKey = workPagesKey(accountId, requestId, operation);
-    if (await this.deps.workFiles.exists(pagesKey)) {
-      for await (const line of this.deps.workFiles.lines(pagesKey)) {
-        if (line.trim()) return JSON.parse(line) as { pages: number[] };
-      }
-    }
+  async index(accountId: string, requestId: number, operation: ErasureOperation): Promise<PagePlan> {
+    const indexed = await this.indexedPages(accountId, requestId, operation);
+    if (indexed !== undefined) return pagePlanOf(indexed, this.maxBatches);
     const request = await this.request(accountId, requestId);
     const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
     const sources: Array<(cursor?: string) => Promise<{ items: WorkItem[]; cursor?: string }>> = [];
@@ -152,9 +162,27 @@ export class SubjectErasure {
         cursor = batch.cursor;
       } while (cursor);
     }
-    const indexed = { pages: Array.from({ length: page }, (_, index) => index) };
-    await this.deps.workFiles.write(pagesKey, 'application/json', [JSON.stringify(indexed)]);
-    return indexed;
+    await this.deps.workFiles.write(workPagesKey(accountId, requestId, operation), 'application/json', [
+      JSON.stringify({ pages: page }),
+    ]);
+    return pagePlanOf(page, this.maxBatches);
+  }
+
+  /** How many pages the operation's work index has, once it is complete. */
+  private async indexedPages(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+  ): Promise<number | undefined> {
+    const pagesKey = workPagesKey(accountId, requestId, operation);
+    if (!(await this.deps.workFiles.exists(pagesKey))) return undefined;
+    for await (const line of this.deps.workFiles.lines(pagesKey)) {
+      if (!line.trim()) continue;
+      // Indexes written before batching listed the page numbers.
+      const { pages } = JSON.parse(line) as { pages: number | number[] };
+      return Array.isArray(pages) ? pages.length : pages;
+    }
+    return undefined;
   }
 
   private trashSource(accountId: string, requestId: number, toPurge = true) {
@@ -182,8 +210,41 @@ export class SubjectErasure {
       .map((request) => request.ref.id);
   }
 
+  /**
+   * Handles the batch's pages one after another, each page's result kept beside it; a page with a
+   * result (done by an earlier attempt or execution) is skipped. Stops in time (see workThrough).
+   */
+  async processBatch(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+    batch: Batch,
+    timeLeft?: TimeLeft,
+  ): Promise<Batch> {
+    const results = this.resultsOf(accountId, requestId, operation);
+    return workThrough(
+      batch,
+      async (page) => {
+        if (await results.read(page)) return;
+        await results.write(page, await this.processPage(accountId, requestId, operation, page));
+      },
+      timeLeft,
+    );
+  }
+
+  /** The results of every page of the operation's work, in order (once every batch is done). */
+  async pageResults(
+    accountId: string,
+    requestId: number,
+    operation: ErasureOperation,
+  ): Promise<ErasurePageResult[]> {
+    const pages = await this.indexedPages(accountId, requestId, operation);
+    if (pages === undefined) throw new PageResultMissingError();
+    return this.resultsOf(accountId, requestId, operation).all(pages);
+  }
+
   /** Handles one page of the work index. */
-  async processPage(
+  private async processPage(
     accountId: string,
     requestId: number,
     operation: ErasureOperation,
@@ -376,15 +437,15 @@ export class SubjectErasure {
     return true;
   }
 
-  /** Records the outcome on the request: the certificate (erase), restored, or purged. */
+  /** Records the outcome on the request (the certificate, restored, or purged), from the page results. */
   async finish(
     accountId: string,
     requestId: number,
     operation: ErasureOperation,
-    pages: readonly ErasurePageResult[],
     execution: string,
   ): Promise<void> {
     const request = await this.request(accountId, requestId);
+    const pages = await this.pageResults(accountId, requestId, operation);
     const erased: Record<string, number> = {};
     const anonymised: Record<string, number> = {};
     let files = 0;

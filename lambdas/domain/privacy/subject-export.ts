@@ -1,11 +1,13 @@
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { RecordStore } from '#domain/records/record-store';
+import { type Batch, maxBatchesPerRun, type TimeLeft, workThrough } from '#domain/workflow-batches';
 import { mapBounded } from './bounded.ts';
 import { csvRow } from './csv.ts';
 import { exportCategoryOf } from './export-categories.ts';
 import { exportOfferSeconds } from './export-downloads.ts';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys as keys, storedFileName } from './export-keys.ts';
+import { type PagePlan, pagePlanOf, PageResultMissingError, PageResults } from './page-results.ts';
 import type { ExportResult } from './privacy-request.ts';
 import type { RequestProgress } from './request-progress.ts';
 import {
@@ -19,11 +21,14 @@ import {
 /**
  * What one page of the subject index gave: records per category; after the export, how many stored
  * files the page's records carry (`fileSources`); after the copy, how many were copied (`storedFiles`).
+ * Kept beside the page's parts, naming the execution that made it: a retry of that execution skips
+ * the page, a later execution (which indexed afresh) does it again.
  */
 export interface PageResult {
   readonly page: number;
+  readonly execution: string;
   readonly counts: Readonly<Record<string, number>>;
-  readonly fileSources?: number;
+  readonly fileSources: number;
   readonly storedFiles?: number;
 }
 
@@ -42,8 +47,10 @@ export interface SubjectExportDependencies {
   readonly now: () => Date;
   /** Where the subject's attachment and recording files are stored. */
   readonly storedFiles: StoredFileBuckets;
-  /** Subject links per index page (one Map iteration each). @default 500 */
+  /** Subject links per index page. @default 500 */
   readonly pageSize?: number;
+  /** Batches of consecutive pages (one Map iteration each) an export takes at most. @default 1,000 */
+  readonly maxBatches?: number;
   /** Records read at once while exporting a page. @default 16 */
   readonly readConcurrency?: number;
   /** Stored files copied at once (each streamed through a checksum). @default 4 */
@@ -60,19 +67,26 @@ const exportView = (record: StoredRecord<object>) => ({
 
 /**
  * The export of a subject's data, in steps a workflow runs (each repeatable: the same keys are
- * overwritten with the same content): index the subject's links page by page, export each page's
- * records per category as NDJSON parts, copy the page's attachment and recording files into the
- * bundle, assemble JSON and CSV per category and a manifest, publish.
+ * overwritten with the same content): index the subject's links page by page, export batches of
+ * consecutive pages (each page's records per category as NDJSON parts), copy the batch's attachment
+ * and recording files into the bundle, assemble JSON and CSV per category and a manifest, publish.
+ * Page results stay beside the parts, out of the execution's state, whatever the subject's size.
  */
 export class SubjectExport {
   private readonly pageSize: number;
+  private readonly maxBatches: number;
   private readonly readConcurrency: number;
   private readonly copyConcurrency: number;
 
   constructor(private readonly deps: SubjectExportDependencies) {
     this.pageSize = deps.pageSize ?? 500;
+    this.maxBatches = deps.maxBatches ?? maxBatchesPerRun;
     this.readConcurrency = deps.readConcurrency ?? 16;
     this.copyConcurrency = deps.copyConcurrency ?? 4;
+  }
+
+  private resultsOf(accountId: string, requestId: number): PageResults<PageResult> {
+    return new PageResults(this.deps.files, keys(accountId, requestId).pageResult);
   }
 
   private async subjectOf(accountId: string, requestId: number): Promise<SubjectRef> {
@@ -80,8 +94,8 @@ export class SubjectExport {
     return { kind: request.fields.subject_type, id: request.fields.subject_id };
   }
 
-  /** Writes the subject index in pages (Query, page by page); answers the page numbers. */
-  async index(accountId: string, requestId: number): Promise<{ pages: number[] }> {
+  /** Writes the subject index in pages (Query, page by page); answers how many, in batches. */
+  async index(accountId: string, requestId: number): Promise<PagePlan> {
     const subject = await this.subjectOf(accountId, requestId);
     const key = keys(accountId, requestId);
     let cursor: string | undefined;
@@ -98,11 +112,64 @@ export class SubjectExport {
       cursor = links.cursor;
       page += 1;
     } while (cursor);
-    return { pages: Array.from({ length: page }, (_, index) => index) };
+    return pagePlanOf(page, this.maxBatches);
+  }
+
+  /**
+   * Exports the batch's pages one after another, each page's result kept beside its parts; a page
+   * this execution exported already (a retried batch) is skipped. Stops in time (see workThrough).
+   */
+  exportBatch(
+    accountId: string,
+    requestId: number,
+    execution: string,
+    batch: Batch,
+    timeLeft?: TimeLeft,
+  ): Promise<Batch> {
+    return this.workOnPages(accountId, requestId, batch, timeLeft, async (results, page) => {
+      if ((await results.read(page))?.execution === execution) return;
+      const exported = await this.exportPage(accountId, requestId, page);
+      await results.write(page, { page, execution, ...exported });
+    });
+  }
+
+  /**
+   * Copies the stored files of the batch's exported pages, one page after another, each page's result
+   * then naming how many were copied; a page whose copy this execution did already is skipped.
+   */
+  copyBatchFiles(
+    accountId: string,
+    requestId: number,
+    execution: string,
+    batch: Batch,
+    timeLeft?: TimeLeft,
+  ): Promise<Batch> {
+    return this.workOnPages(accountId, requestId, batch, timeLeft, async (results, page) => {
+      const exported = await results.read(page);
+      if (exported?.execution !== execution) throw new PageResultMissingError();
+      if (exported.storedFiles !== undefined) return;
+      const storedFiles = await this.copyPageFiles(accountId, requestId, exported);
+      await results.write(page, { ...exported, storedFiles });
+    });
+  }
+
+  private workOnPages(
+    accountId: string,
+    requestId: number,
+    batch: Batch,
+    timeLeft: TimeLeft | undefined,
+    work: (results: PageResults<PageResult>, page: number) => Promise<void>,
+  ): Promise<Batch> {
+    const results = this.resultsOf(accountId, requestId);
+    return workThrough(batch, (page) => work(results, page), timeLeft);
   }
 
   /** Exports the live records of one index page, one NDJSON part per category. */
-  async exportPage(accountId: string, requestId: number, page: number): Promise<PageResult> {
+  private async exportPage(
+    accountId: string,
+    requestId: number,
+    page: number,
+  ): Promise<Pick<PageResult, 'counts' | 'fileSources'>> {
     const key = keys(accountId, requestId);
     const refs: RecordRef[] = [];
     for await (const line of this.deps.files.lines(key.index(page))) {
@@ -128,16 +195,17 @@ export class SubjectExport {
       counts[category] = lines.length;
     }
     if (sources.length) await this.deps.files.write(key.fileSources(page), 'application/x-ndjson', sources);
-    return { page, counts, fileSources: sources.length };
+    return { counts, fileSources: sources.length };
   }
 
   /**
    * Copies the page's stored files into the bundle (server-side, a few at a time) and lists each copy
-   * with its size and SHA-256; a file not (yet) stored is left out, as the API leaves it out.
+   * with its size and SHA-256; a file not (yet) stored is left out, as the API leaves it out. Answers
+   * how many were copied.
    */
-  async copyPageFiles(accountId: string, requestId: number, exported: PageResult): Promise<PageResult> {
-    const { page, counts } = exported;
-    if (!exported.fileSources) return { page, counts, storedFiles: 0 };
+  private async copyPageFiles(accountId: string, requestId: number, exported: PageResult): Promise<number> {
+    const { page } = exported;
+    if (!exported.fileSources) return 0;
     const key = keys(accountId, requestId);
     const sources: StoredFileSource[] = [];
     for await (const line of this.deps.files.lines(key.fileSources(page))) {
@@ -156,18 +224,19 @@ export class SubjectExport {
       'application/x-ndjson',
       copied.map((file) => `${JSON.stringify(file)}\n`),
     );
-    return { page, counts, storedFiles: copied.length };
+    return copied.length;
   }
 
-  /** JSON and CSV per category, streamed from the parts, and a manifest with each file's SHA-256. */
-  async assemble(
-    accountId: string,
-    requestId: number,
-    pages: readonly PageResult[],
-  ): Promise<AssembledBundle> {
+  /**
+   * JSON and CSV per category, streamed from the parts of the `pages` index pages (their results read
+   * from beside them), and a manifest with each file's SHA-256.
+   */
+  async assemble(accountId: string, requestId: number, pages: number): Promise<AssembledBundle> {
     const subject = await this.subjectOf(accountId, requestId);
     const key = keys(accountId, requestId);
-    const ordered = [...pages].sort((a, b) => a.page - b.page);
+    const ordered = await this.resultsOf(accountId, requestId).all(pages);
+    // A page exported but not copied: the Map did not finish it.
+    if (ordered.some((page) => page.storedFiles === undefined)) throw new PageResultMissingError();
     const counts: Record<string, number> = {};
     for (const { counts: pageCounts } of ordered) {
       for (const [category, count] of Object.entries(pageCounts))

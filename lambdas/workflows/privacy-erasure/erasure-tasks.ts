@@ -1,9 +1,9 @@
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { TimeLeft } from '#domain/workflow-batches';
 import { recordableErrorName } from '#domain/workflow-error';
 import { erasureOperations } from '#domain/privacy/privacy-request';
 import { type ErasureRuntime, getErasureRuntime } from './erasure-runtime.ts';
-
-const counts = z.record(z.string().regex(/^[a-z_]{1,64}$/), z.number().int().min(0));
 
 /** What the tasks receive: `{ accountId, requestId, operation, execution }` plus earlier results. */
 const taskInputSchema = z.object({
@@ -11,18 +11,8 @@ const taskInputSchema = z.object({
   requestId: z.number().int().positive(),
   operation: z.enum(erasureOperations),
   execution: z.string().min(1).max(80).optional(),
-  page: z.number().int().min(0).optional(),
-  pages: z
-    .array(
-      z.object({
-        page: z.number().int().min(0),
-        erased: counts,
-        anonymised: counts,
-        files: z.number().int().min(0),
-        purgedTrashOf: z.array(z.number().int().positive()),
-      }),
-    )
-    .optional(),
+  /** Inside the Map: the batch of work index pages to handle. */
+  batch: z.object({ first: z.number().int().min(0), count: z.number().int().positive() }).optional(),
   error: z.object({ Error: z.string().optional() }).passthrough().optional(),
 });
 
@@ -30,13 +20,17 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names, which the state machine's Retry and Catch match.
+ * their names, which the state machine's Retry and Catch match. A step learns the time its invocation
+ * has left from Lambda's context (none locally).
  */
-function erasureTask<R>(step: (runtime: ErasureRuntime, input: TaskInput) => Promise<R>) {
-  return async (event: unknown): Promise<R> => {
+function erasureTask<R>(
+  step: (runtime: ErasureRuntime, input: TaskInput, timeLeft?: TimeLeft) => Promise<R>,
+) {
+  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<R> => {
     const runtime = getErasureRuntime();
     const input = taskInputSchema.parse(event);
-    const result = await step(runtime, input);
+    const timeLeft = context && (() => context.getRemainingTimeInMillis());
+    const result = await step(runtime, input, timeLeft);
     runtime.logger.info('privacy erasure step done', {
       step: step.name,
       operation: input.operation,
@@ -56,15 +50,15 @@ export const indexWork = erasureTask(async function indexWork({ erasure }, input
   return erasure.index(input.accountId, input.requestId, input.operation);
 });
 
-export const processPage = erasureTask(async function processPage({ erasure }, input) {
-  if (input.page === undefined) throw new Error('processPage needs the page number ($.page) as input');
-  return erasure.processPage(input.accountId, input.requestId, input.operation, input.page);
+/** Answers the batch (two numbers): page results stay in the trash bucket, out of the state. */
+export const processBatch = erasureTask(async function processBatch({ erasure }, input, timeLeft) {
+  if (!input.batch) throw new Error('processBatch needs the batch ($.batch) as input');
+  return erasure.processBatch(input.accountId, input.requestId, input.operation, input.batch, timeLeft);
 });
 
 export const recordOutcome = erasureTask(async function recordOutcome({ erasure }, input) {
-  if (!input.pages || !input.execution)
-    throw new Error('recordOutcome needs $.pages and $.execution as input');
-  await erasure.finish(input.accountId, input.requestId, input.operation, input.pages, input.execution);
+  if (!input.execution) throw new Error('recordOutcome needs $.execution as input');
+  await erasure.finish(input.accountId, input.requestId, input.operation, input.execution);
   return { completed: true };
 });
 

@@ -1,24 +1,22 @@
+import type { Context } from 'aws-lambda';
 import { z } from 'zod';
+import type { TimeLeft } from '#domain/workflow-batches';
 import { recordableErrorName } from '#domain/workflow-error';
 import { getExportRuntime, type ExportRuntime } from './export-runtime.ts';
 
 const id = z.number().int().positive();
-const counts = z.record(z.string().regex(/^[a-z_]{1,64}$/), z.number().int().min(0));
-const pageResult = z.object({
-  page: z.number().int().min(0),
-  counts,
-  fileSources: z.number().int().min(0).optional(),
-  storedFiles: z.number().int().min(0).optional(),
-});
+const count = z.number().int().min(0);
+const counts = z.record(z.string().regex(/^[a-z_]{1,64}$/), count);
 
 /** What the tasks receive: the execution input `{ accountId, requestId }` plus earlier results. */
 const taskInputSchema = z.object({
   accountId: z.string().min(1).max(64),
   requestId: id,
-  page: z.number().int().min(0).optional(),
-  /** One page's export, for its file copy (inside the Map). */
-  exported: pageResult.optional(),
-  pages: z.array(pageResult).optional(),
+  /** Inside the Map: the execution (page results name it) and the batch of index pages to work on. */
+  execution: z.string().min(1).max(80).optional(),
+  batch: z.object({ first: count, count: z.number().int().positive() }).optional(),
+  /** The index's plan: how many pages (the batches are the Map's items). */
+  index: z.object({ pages: count }).optional(),
   bundle: z
     .object({
       counts,
@@ -34,13 +32,15 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names, which the state machine's Retry and Catch match.
+ * their names, which the state machine's Retry and Catch match. A step learns the time its invocation
+ * has left from Lambda's context (none locally).
  */
-function exportTask<R>(step: (runtime: ExportRuntime, input: TaskInput) => Promise<R>) {
-  return async (event: unknown): Promise<R> => {
+function exportTask<R>(step: (runtime: ExportRuntime, input: TaskInput, timeLeft?: TimeLeft) => Promise<R>) {
+  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<R> => {
     const runtime = getExportRuntime();
     const input = taskInputSchema.parse(event);
-    const result = await step(runtime, input);
+    const timeLeft = context && (() => context.getRemainingTimeInMillis());
+    const result = await step(runtime, input, timeLeft);
     runtime.logger.info('privacy export step done', {
       step: step.name,
       requestId: input.requestId,
@@ -59,19 +59,27 @@ export const indexSubject = exportTask(async function indexSubject(runtime, inpu
   return runtime.export.index(input.accountId, input.requestId);
 });
 
-export const exportPage = exportTask(async function exportPage(runtime, input) {
-  if (input.page === undefined) throw new Error('exportPage needs the page number ($.page) as input');
-  return runtime.export.exportPage(input.accountId, input.requestId, input.page);
+/** The batch and execution a task inside the Map works on. */
+function batchOf(input: TaskInput) {
+  if (!input.batch || !input.execution)
+    throw new Error('A batch task needs $.batch and $.execution as input');
+  return { batch: input.batch, execution: input.execution };
+}
+
+/** Answers the batch (two numbers): page results stay in the exports bucket, out of the state. */
+export const exportBatch = exportTask(async function exportBatch(runtime, input, timeLeft) {
+  const { batch, execution } = batchOf(input);
+  return runtime.export.exportBatch(input.accountId, input.requestId, execution, batch, timeLeft);
 });
 
-export const copyPageFiles = exportTask(async function copyPageFiles(runtime, input) {
-  if (!input.exported) throw new Error('copyPageFiles needs the page export ($.exported) as input');
-  return runtime.export.copyPageFiles(input.accountId, input.requestId, input.exported);
+export const copyBatchFiles = exportTask(async function copyBatchFiles(runtime, input, timeLeft) {
+  const { batch, execution } = batchOf(input);
+  return runtime.export.copyBatchFiles(input.accountId, input.requestId, execution, batch, timeLeft);
 });
 
 export const assembleBundle = exportTask(async function assembleBundle(runtime, input) {
-  if (!input.pages) throw new Error('assembleBundle needs the page results ($.pages) as input');
-  return runtime.export.assemble(input.accountId, input.requestId, input.pages);
+  if (!input.index) throw new Error('assembleBundle needs the index plan ($.index) as input');
+  return runtime.export.assemble(input.accountId, input.requestId, input.index.pages);
 });
 
 export const publishBundle = exportTask(async function publishBundle(runtime, input) {
