@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { ErasureStore } from '../../lambdas/domain/privacy/erasure-store.ts';
 import type { ErasureObjects } from '../../lambdas/domain/privacy/erasure-objects.ts';
 import type { ExportFiles } from '../../lambdas/domain/privacy/export-files.ts';
+import type { PresignedDownload } from '../../lambdas/domain/object-store.ts';
 import {
   type ErasureOperation,
   notYetAnswered,
@@ -109,7 +110,7 @@ class ScaleFiles implements ExportFiles {
     yield* text.split('\n');
   }
 
-  presignDownload(): Promise<string> {
+  presignDownload(): Promise<PresignedDownload> {
     throw new Error('not used by the workflows');
   }
 
