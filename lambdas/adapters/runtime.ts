@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
+import type { PendingUploads } from '#domain/attachments/pending-uploads';
 import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
 import { PortalSecrets } from '#domain/contacts/portal-secrets';
@@ -18,6 +19,7 @@ import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
+import { DynamoPendingUploads } from './dynamo-pending-uploads.ts';
 import { KmsSecretCipher } from './kms-secret-cipher.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ExportFiles } from './s3-export-files.ts';
@@ -35,6 +37,8 @@ export interface Runtime {
   readonly now: () => Date;
   readonly newId: () => number;
   readonly objects: ObjectStore;
+  /** Attachment objects about to be stored, noted first so the orphan sweep finds those no record keeps. */
+  readonly pendingUploads: PendingUploads;
   /** The region's export bundles, whose download URLs are presigned when a request is read. */
   readonly exportFiles: ExportFiles;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
@@ -79,6 +83,7 @@ export function getRuntime(): Runtime {
       now: () => new Date(),
       newId: newRecordId,
       objects: new S3ObjectStore(clients.s3),
+      pendingUploads: new DynamoPendingUploads(clients.dynamo, env.TABLE_NAME),
       exportFiles: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
       recordingStaging:
         env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION

@@ -105,13 +105,25 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
     expect(outcomeDeletes.flatMap((s) => s.resources)).toEqual([
       expect.stringMatching(new RegExp(`helpdesk-${region}-exports-.*/exports/\\*$`)),
     ]);
-    expect(deletes('DeadlineWatch')).toEqual([]);
     const pageResources = objectStatements('ProcessPage').flatMap((s) => s.resources);
     expect(
       pageResources.filter((r) => r.endsWith('*')).every((r) => /\/(accounts|erasures)\/\*$/.test(r)),
     ).toBe(true);
     expect(pageResources.some((r) => r.includes(`helpdesk-${region}-trash-`))).toBe(true);
     expect(pageResources.some((r) => r.includes(`helpdesk-${region}-attachments-`))).toBe(true);
+  });
+
+  it('lets the deadline watch (orphan sweep) read and remove only current attachment objects (accounts/), no versions', () => {
+    const objectStatements = statementsOf(workflowStacks[region], roleOf(region, 'DeadlineWatch')).filter(
+      (s) => s.actions.some((a) => a.startsWith('s3:')),
+    );
+
+    expect(objectStatements.map((s) => [s.actions, s.resources])).toEqual([
+      [
+        ['s3:GetObject', 's3:DeleteObject'],
+        [expect.stringMatching(new RegExp(`helpdesk-${region}-attachments-.*/accounts/\\*$`))],
+      ],
+    ]);
   });
 
   it('runs the deadline watch hourly: it may start only the erasure workflow, and alarms on overdue requests or silence', () => {
