@@ -40,7 +40,8 @@ export async function bootstrapRegion(region: HostingRegionKey, endpoints: Emula
   }
 }
 
-async function createTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+/** A records table of the table design (key schema, indexes, TTL); one that exists is left as it is. */
+export async function createTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
   const keyNames = [
     tableDesign.partitionKey,
     tableDesign.sortKey,

@@ -28,6 +28,8 @@ import { localAwsAccountId, localCredentials } from './local-credentials.ts';
 export interface EmulatorEndpoints {
   readonly dynamodb: string;
   readonly s3: string;
+  /** The local KMS endpoint (local/emulators/kms-emulator.ts) with every region's data key; the API needs it. */
+  readonly kms?: string;
 }
 
 /** The region's local Step Functions endpoint (its workflow server), for the functions that start workflows. */
@@ -79,6 +81,8 @@ export function localFunctionEnvironment(
     MIGRATION_STATE_MACHINE_ARN: workflows && localStateMachineArn(region, migrationStateMachineName(region)),
     POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+    // The local KMS endpoint resolves the data key's alias in the region the request is signed for.
+    PORTAL_SECRET_KEY: keyAlias(region, 'data'),
   });
   return {
     ...definedOnly(functionEnvironment),
@@ -156,6 +160,7 @@ function localAwsEnvironment(region: HostingRegionKey, endpoints: EmulatorEndpoi
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
+    ...(endpoints.kms && { AWS_ENDPOINT_URL_KMS: endpoints.kms }),
     POWERTOOLS_DEV: 'false',
   };
 }

@@ -5,6 +5,7 @@ import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/r
 import { bootstrapRegion } from './bootstrap.ts';
 import { startDynamoDbLocal, stopChild } from './emulators/dynamodb-local.ts';
 import type { RunningEmulator } from './emulators/emulator.ts';
+import { startKmsEmulator } from './emulators/kms-emulator.ts';
 import { startRoundTripProxy } from './emulators/round-trip-proxy.ts';
 import { startS3Emulator } from './emulators/s3-emulator.ts';
 import {
@@ -16,6 +17,8 @@ import {
 } from './local-environment.ts';
 import { runsWorkflows } from '#lib/platform/workflow-regions';
 import { seedDemoAccount } from './seed.ts';
+import { localAwsAccountId } from './local-credentials.ts';
+import { keyAlias } from '#lib/platform/names';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
@@ -65,9 +68,10 @@ export interface LocalPlatformOptions {
 }
 
 /**
- * Starts the whole local platform: DynamoDB Local and the S3 emulator on free loopback ports, every
- * region's table and buckets, one seeded demo account per region, one workflow process per region that
- * runs workflows (its Step Functions endpoint), then one API process per region (given that endpoint).
+ * Starts the whole local platform: DynamoDB Local, the S3 emulator and the local KMS endpoint on free
+ * loopback ports, every region's table and buckets, one seeded demo account per region, one workflow
+ * process per region that runs workflows (its Step Functions endpoint), then one API process per region
+ * (given that endpoint).
  */
 export async function startLocalPlatform(options: LocalPlatformOptions): Promise<LocalPlatform> {
   const stateDir = resolve(options.stateDir);
@@ -85,11 +89,19 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const forwardS3Event = (event: { Records: unknown[] }) => {
       for (const server of workflowServers) server.send({ type: 's3-event', records: event.Records });
     };
-    const [dynamodb, s3] = await Promise.all([
+    const [dynamodb, s3, kms] = await Promise.all([
       startDynamoDbLocal(),
       startS3Emulator(join(stateDir, 's3'), forwardS3Event),
+      // Each region's data key, for what the functions encrypt with KMS directly (portal-token secrets).
+      startKmsEmulator(
+        hostingRegionKeys.map((region) => ({
+          alias: keyAlias(region, 'data'),
+          awsRegion: hostingRegions[region].awsRegion,
+        })),
+        localAwsAccountId,
+      ),
     ]);
-    started.emulators.push(dynamodb, s3);
+    started.emulators.push(dynamodb, s3, kms);
     const dynamodbProxy = options.dynamodbRoundTripMs
       ? await startRoundTripProxy(dynamodb.endpoint, options.dynamodbRoundTripMs)
       : undefined;
@@ -97,6 +109,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const emulators: EmulatorEndpoints = {
       dynamodb: (dynamodbProxy ?? dynamodb).endpoint,
       s3: s3.endpoint,
+      kms: kms.endpoint,
     };
     // Workflow servers first: each region's API process gets its region's Step Functions endpoint.
     const workflows = await Promise.all(

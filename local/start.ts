@@ -22,7 +22,7 @@ for (const [region, endpoint] of Object.entries(platform.endpoints.regions)) {
   console.log(`  try      curl -u "${endpoint.apiKey}:X" ${endpoint.url}/api/v2/account`);
 }
 console.log(
-  `\nDynamoDB Local ${platform.endpoints.emulators.dynamodb}   S3 emulator ${platform.endpoints.emulators.s3}`,
+  `\nDynamoDB Local ${platform.endpoints.emulators.dynamodb}   S3 emulator ${platform.endpoints.emulators.s3}   KMS ${platform.endpoints.emulators.kms}`,
 );
 console.log(
   `Endpoints written to ${endpointsFile}; API logs in ${join(stateDir, 'logs')}. Ctrl-C stops everything.`,

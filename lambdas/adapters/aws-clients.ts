@@ -1,12 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The one place AWS SDK clients are made. On AWS they use the function's region and role. Locally the
- * runtime sets `AWS_ENDPOINT_URL_DYNAMODB` / `AWS_ENDPOINT_URL_S3` (read by the SDK itself); S3
- * emulators additionally need path-style addressing.
+ * runtime sets `AWS_ENDPOINT_URL_DYNAMODB`, `AWS_ENDPOINT_URL_S3` and `AWS_ENDPOINT_URL_KMS` (read by
+ * the SDK itself); S3 emulators additionally need path-style addressing.
  *
  * Every S3 client, on AWS as locally, computes checksums only where an operation requires one. With
  * the SDK's default (`WHEN_SUPPORTED`, client-s3 ≥ 3.729) a presigned PUT carries the CRC32 of an
@@ -19,6 +20,8 @@ export interface AwsClients {
   readonly s3: S3Client;
   /** Step Functions of this region (locally `AWS_ENDPOINT_URL_SFN` points at the local runner). */
   readonly sfn: SFNClient;
+  /** KMS of this region, for what is encrypted directly (locally `AWS_ENDPOINT_URL_KMS`: our KMS endpoint). */
+  readonly kms: KMSClient;
   /** S3 of another AWS region (e.g. the US staging bucket seen from the EEA). */
   readonly s3In: (awsRegion: string) => S3Client;
   /** DynamoDB of another AWS region (e.g. the EEA table written by the US transfer workflow). */
@@ -38,5 +41,5 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
       responseChecksumValidation: 'WHEN_REQUIRED',
       ...(s3Emulated && { forcePathStyle: true }),
     });
-  return { dynamo: dynamoIn(), s3: s3In(), sfn: new SFNClient({}), s3In, dynamoIn };
+  return { dynamo: dynamoIn(), s3: s3In(), sfn: new SFNClient({}), kms: new KMSClient({}), s3In, dynamoIn };
 }

@@ -5,7 +5,8 @@ import type { DueRecord, ErasureStore, FileCountOf, TrashedRecord } from '#domai
 import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import { AgentApiKeys } from './agent-api-keys.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
-import { ERASED_SK, RECORD_SK, deadlinePk, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
+import { dueItems } from './deadline-index.ts';
+import { ERASED_SK, RECORD_SK, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
 import {
   type RecordItem,
   RecordIndexItems,
@@ -196,31 +197,19 @@ export class DynamoErasureStore implements ErasureStore {
   }
 
   async dueRecords(kind: Deadline['kind'], before: string, limit: number): Promise<DueRecord[]> {
-    const due: DueRecord[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: 'gsi4',
-          // '~' sorts after the rest of the key, so deadlines at `before` itself are included.
-          KeyConditionExpression: 'gsi4pk = :kind AND gsi4sk <= :before',
-          ExpressionAttributeValues: { ':kind': deadlinePk(kind), ':before': `${before}~` },
-          ProjectionExpression: 'account_id, record_type, record_id, deadline',
-          Limit: limit - due.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        due.push({
-          accountId: item.account_id as string,
-          ref: { type: item.record_type as RecordType, id: item.record_id as number },
-          at: (item.deadline as Deadline).at,
-        });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && due.length < limit);
-    return due;
+    const items = await dueItems(
+      this.client,
+      this.tableName,
+      kind,
+      before,
+      limit,
+      'account_id, record_type, record_id, deadline',
+    );
+    return items.map((item) => ({
+      accountId: item.account_id as string,
+      ref: { type: item.record_type as RecordType, id: item.record_id as number },
+      at: (item.deadline as Deadline).at,
+    }));
   }
 
   private async trashEntry(accountId: string, requestId: number, ref: RecordRef) {

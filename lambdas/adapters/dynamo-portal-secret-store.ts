@@ -1,51 +1,82 @@
-import { randomBytes } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { PortalSecretStore } from '#domain/contacts/portal-token';
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { PortalSecretVault } from '#domain/contacts/portal-secrets';
+import type { PortalSecret } from '#domain/contacts/portal-token';
+import { ConflictError } from '#domain/errors';
+import type { AuditEntry } from '#domain/records/record';
+import { portalSecretEncryptionContext } from '#lib/platform/portal-secret-encryption';
 import { portalSecretKey } from './keys.ts';
+import type { KmsSecretCipher } from './kms-secret-cipher.ts';
+import { RecordIndexItems, transactRecords } from './record-items.ts';
 
 /**
- * Portal-token secrets in the region's table (encrypted at rest with the region's key), one random
- * secret per account, created by the first token issued; a container remembers the ones it read.
+ * Portal-token secrets in the region's table, one item per account holding the current generation
+ * encrypted with the region's data key (KMS, context `{purpose, account}`): a read of the table (a
+ * backup, a PITR export) alone never yields a secret. An item from before encryption (a plaintext
+ * `secret` attribute) counts as no secret: it is never used again, and the next token issued or
+ * rotation replaces it.
  */
-export class DynamoPortalSecretStore implements PortalSecretStore {
-  private readonly known = new Map<string, Buffer>();
+export class DynamoPortalSecretStore implements PortalSecretVault {
+  private readonly index: RecordIndexItems;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
-
-  async secretOf(accountId: string, options: { create?: boolean } = {}): Promise<Buffer | undefined> {
-    const secret = this.known.get(accountId) ?? (await this.read(accountId));
-    if (secret || !options.create) return secret;
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: {
-            ...portalSecretKey(accountId),
-            type: 'portal_secret',
-            secret: randomBytes(32).toString('base64'),
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-    } catch (error) {
-      // Another request created it first: theirs is the one.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
-    return this.read(accountId);
+    private readonly cipher: KmsSecretCipher,
+  ) {
+    this.index = new RecordIndexItems(tableName);
   }
 
-  private async read(accountId: string): Promise<Buffer | undefined> {
+  async read(accountId: string): Promise<PortalSecret | undefined> {
     const { Item } = await this.client.send(
       new GetCommand({ TableName: this.tableName, Key: portalSecretKey(accountId), ConsistentRead: true }),
     );
-    if (typeof Item?.secret !== 'string') return undefined;
-    const secret = Buffer.from(Item.secret, 'base64');
-    if (this.known.size >= 1000) this.known.clear();
-    this.known.set(accountId, secret);
-    return secret;
+    if (!(Item?.secret_ciphertext instanceof Uint8Array) || typeof Item.generation !== 'number') {
+      return undefined;
+    }
+    return {
+      value: await this.cipher.decrypt(Item.secret_ciphertext, portalSecretEncryptionContext(accountId)),
+      generation: Item.generation,
+      createdAt: String(Item.created_at),
+    };
+  }
+
+  async replace(
+    accountId: string,
+    previous: PortalSecret | undefined,
+    next: PortalSecret,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const ciphertext = await this.cipher.encrypt(next.value, portalSecretEncryptionContext(accountId));
+    try {
+      await transactRecords(
+        this.client,
+        [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                ...portalSecretKey(accountId),
+                type: 'portal_secret',
+                secret_ciphertext: ciphertext,
+                generation: next.generation,
+                created_at: next.createdAt,
+              },
+              ...(previous
+                ? {
+                    ConditionExpression: 'generation = :previous',
+                    ExpressionAttributeValues: { ':previous': previous.generation },
+                  }
+                : { ConditionExpression: 'attribute_not_exists(secret_ciphertext)' }),
+            },
+          },
+          this.index.putAudit({ accountId, ref: audit.record, version: next.generation }, audit),
+        ],
+        'The portal-token secret changed meanwhile.',
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConflictError) return false;
+      throw error;
+    }
   }
 }

@@ -3,8 +3,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
+import type { PendingUploads } from '#domain/attachments/pending-uploads';
 import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
+import { PortalSecrets } from '#domain/contacts/portal-secrets';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
 import type { ExportFiles } from '#domain/privacy/export-files';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
@@ -17,6 +19,8 @@ import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
+import { DynamoPendingUploads } from './dynamo-pending-uploads.ts';
+import { KmsSecretCipher } from './kms-secret-cipher.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ExportFiles } from './s3-export-files.ts';
 import { S3MigrationFiles } from './s3-migration-files.ts';
@@ -33,11 +37,14 @@ export interface Runtime {
   readonly now: () => Date;
   readonly newId: () => number;
   readonly objects: ObjectStore;
+  /** Attachment objects about to be stored, noted first so the orphan sweep finds those no record keeps. */
+  readonly pendingUploads: PendingUploads;
   /** The region's export bundles, whose download URLs are presigned when a request is read. */
   readonly exportFiles: ExportFiles;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
   readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
-  readonly portalSecrets: PortalSecretStore;
+  /** Only the functions with PORTAL_SECRET_KEY (they issue or verify portal tokens); cached for minutes. */
+  readonly portalSecrets?: PortalSecretStore;
   /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
   /** Starts this region's export workflow (only the privacy requests function has one). */
@@ -76,6 +83,7 @@ export function getRuntime(): Runtime {
       now: () => new Date(),
       newId: newRecordId,
       objects: new S3ObjectStore(clients.s3),
+      pendingUploads: new DynamoPendingUploads(clients.dynamo, env.TABLE_NAME),
       exportFiles: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
       recordingStaging:
         env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION
@@ -84,7 +92,16 @@ export function getRuntime(): Runtime {
               objects: new S3ObjectStore(clients.s3In(env.RECORDING_STAGING_REGION)),
             }
           : undefined,
-      portalSecrets: new DynamoPortalSecretStore(clients.dynamo, env.TABLE_NAME),
+      portalSecrets: env.PORTAL_SECRET_KEY
+        ? new PortalSecrets(
+            new DynamoPortalSecretStore(
+              clients.dynamo,
+              env.TABLE_NAME,
+              new KmsSecretCipher(clients.kms, env.PORTAL_SECRET_KEY),
+            ),
+            Date.now,
+          )
+        : undefined,
       scopeCacheMs: Number(env.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
       exportWorkflow: env.PRIVACY_STATE_MACHINE_ARN
         ? new SfnWorkflowStarter(clients.sfn, env.PRIVACY_STATE_MACHINE_ARN)

@@ -91,12 +91,15 @@ export function createContactsHandler(
     },
     'POST /api/v2/contacts/{id}/portal_token': async (event, principal) =>
       jsonResponse(201, await deps.portalTokens.issue(principal, pathId(event))),
+    'POST /api/v2/admin/portal_token_secret/rotate': async (_event, principal) =>
+      jsonResponse(200, await deps.portalTokens.rotateSecret(principal)),
   };
   return routedApi(deps, routes);
 }
 
 export const handler = lazyHandler(() => {
   const runtime = getRuntime();
+  if (!runtime.portalSecrets) throw new Error('The contacts function needs PORTAL_SECRET_KEY');
   const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createContactsHandler({
     ...runtime,

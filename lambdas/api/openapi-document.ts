@@ -387,6 +387,11 @@ export const operations: Readonly<Record<string, Operation>> = {
       'Issue a portal token for a contact (admins; our addition; no body): `token`, `contact_id`, `expires_at` (1 hour). With `Authorization: Bearer <token>` the contact reads and rectifies their own profile (not `email`: 400 `email_not_editable`) and lists, reads, creates, replies to and rates their own tickets; other routes answer 403',
     success: 201,
   },
+  'POST /api/v2/admin/portal_token_secret/rotate': {
+    summary:
+      "Rotate the account's portal-token secret (admins; our addition; no body): answers `rotated_at`. Every portal token issued before stops working: at once where the new secret is known, in every warm container within 5 minutes (docs/portal-tokens.md). Audited without values",
+    success: 200,
+  },
   'POST /api/v2/privacy/requests': {
     summary:
       "Record a data subject's request (our addition): export or erasure of a contact or agent, named by id or a contact's e-mail (resolved to the id, never stored); due one calendar month after receipt",
@@ -610,7 +615,7 @@ export function buildOpenApiDocument() {
           type: 'http',
           scheme: 'bearer',
           description:
-            'A requester (contact) portal token from POST /api/v2/contacts/{id}/portal_token; only on the routes that list it. Expired or forged tokens answer 401',
+            'A requester (contact) portal token from POST /api/v2/contacts/{id}/portal_token; only on the routes that list it (any other route answers 403). Expired, forged or rotated-out tokens answer 401',
         },
       },
       schemas: {

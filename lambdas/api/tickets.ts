@@ -240,6 +240,7 @@ export const handler = lazyHandler(() => {
       ...services,
       objects: runtime.objects,
       bucket: runtime.env.ATTACHMENTS_BUCKET,
+      uploads: runtime.pendingUploads,
     }),
     now: runtime.now,
   });

@@ -53,4 +53,6 @@ export interface ObjectStore {
   sizeOf(bucket: string, key: string): Promise<number | undefined>;
   /** Stores bytes the API received itself (small multipart uploads). */
   put(bucket: string, key: string, bytes: Uint8Array, contentType: string): Promise<void>;
+  /** Removes the object (on a versioned bucket: a delete marker; old versions go by lifecycle rule). */
+  delete(bucket: string, key: string): Promise<void>;
 }

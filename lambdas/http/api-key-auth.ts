@@ -11,7 +11,7 @@ import type { RecordStore } from '#domain/records/record-store';
 import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
 import { expiringCache } from './expiring-cache.ts';
 import { MissingDependencyError } from './missing-dependency.ts';
-import { requireRequesterRoute } from './requester-routes.ts';
+import { requireRequesterRoute, requireRouteForRequesters } from './requester-routes.ts';
 
 /**
  * How long a container trusts a resolved API key (which account and agent it names) before reading it
@@ -90,6 +90,8 @@ export function apiKeyAuth(
     if (claims && claims.homeRegion !== homeRegion) {
       throw new WrongRegionError(claims.homeRegion, hostingRegion(claims.homeRegion).name);
     }
+    // A route no requester may call is refused before any secret is read (403 even for a bad token).
+    requireRouteForRequesters(event);
     const tokens = access.portalTokens;
     if (!tokens) throw new AuthenticationError();
     const { accountId, contactId } = await tokens.verify(token);

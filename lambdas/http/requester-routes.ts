@@ -15,13 +15,21 @@ export const requesterRoutes: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Refuses a route outside `requesterRoutes` (403) to a portal token, before the token is verified:
+ * only the functions serving requester routes read portal-token secrets.
+ */
+export function requireRouteForRequesters(event: APIGatewayProxyEventV2): void {
+  if (!requesterRoutes.has(event.routeKey)) {
+    throw new AccessDeniedError('A portal token may only be used on your own profile and tickets.');
+  }
+}
+
+/**
  * Refuses what a requester may not do: a route outside `requesterRoutes` (403), another contact's
  * profile (404, as for ids of another account). Tickets are checked by the ticket services.
  */
 export function requireRequesterRoute(event: APIGatewayProxyEventV2, contactId: number): void {
-  if (!requesterRoutes.has(event.routeKey)) {
-    throw new AccessDeniedError('A portal token may only be used on your own profile and tickets.');
-  }
+  requireRouteForRequesters(event);
   if (
     event.routeKey.startsWith('GET /api/v2/contacts/') ||
     event.routeKey.startsWith('PUT /api/v2/contacts/')

@@ -75,7 +75,8 @@ const tasksEntry = 'lambdas/workflows/privacy-erasure/erasure-tasks.ts';
  * handles the batches (Map, bounded concurrency; page results kept in the trash bucket, never in the
  * state, so millions of records stay within the execution's 25,000 history events and 256 KB state)
  * and records the outcome (certificate, restored, purged) from them. Any failure records the error's
- * name. An hourly deadline watch alarms on overdue requests and starts the purges that are due. Each
+ * name. An hourly deadline watch alarms on overdue requests and starts the purges that are due; it
+ * also removes attachment objects no record keeps once their pending upload is due (a day after). Each
  * task has its own role with only what it needs.
  */
 export class PrivacyErasureWorkflow extends Construct {
@@ -253,16 +254,25 @@ export class PrivacyErasureWorkflow extends Construct {
       'DeadlineWatch',
       'lambdas/workflows/privacy-erasure/deadline-watch.ts',
       'handler',
-      'count overdue requests, start due purges',
+      'count overdue requests, start due purges, sweep orphan attachments',
       { ERASURE_STATE_MACHINE_ARN: machineArn, POWERTOOLS_METRICS_NAMESPACE: privacyMetricsNamespace },
     );
     grantRecordTableAccess(this.deadlineWatch.role, props.tableName);
-    useDataKey(this.deadlineWatch.role, ['dynamodb']);
+    // The orphan sweep reads an attachment object's size and removes those no record keeps.
+    useDataKey(this.deadlineWatch.role, ['dynamodb', 's3']);
+    grantObjectPrefix(
+      this.deadlineWatch.role,
+      props.attachmentsBucketName,
+      'accounts/',
+      ['s3:GetObject', 's3:DeleteObject'],
+      'Attachment keys are ids only, made at run time under accounts/; the sweep removes those no record keeps.',
+    );
     this.deadlineWatch.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
     );
     new Rule(this, 'DeadlineWatchSchedule', {
-      description: 'Count overdue privacy requests and start the purges of trash past its 60 days.',
+      description:
+        'Count overdue privacy requests, start the purges of trash past its 60 days, remove orphan attachments.',
       schedule: Schedule.rate(deadlineWatchRate),
       targets: [new LambdaFunction(this.deadlineWatch.function)],
     });

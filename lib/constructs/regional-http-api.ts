@@ -11,7 +11,12 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
+import {
+  type ApiFunctionName,
+  apiFunctions,
+  apiRoutes,
+  portalTokenFunctions,
+} from '#lib/platform/api-routes';
 import {
   executionArn,
   httpApiName,
@@ -21,6 +26,7 @@ import {
   stateMachineArn,
 } from '#lib/platform/names';
 import { metricsNamespace } from '#lib/platform/function-environment';
+import { portalSecretPurpose } from '#lib/platform/portal-secret-encryption';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
 import { grantKeyUseByAlias } from './key-grants.ts';
@@ -166,10 +172,23 @@ export class RegionalHttpApi extends Construct {
             MIGRATIONS_BUCKET: data.migrations.bucketName,
             MIGRATION_STATE_MACHINE_ARN: migrationArn,
           }),
+          ...(portalTokenFunctions.includes(name) && { PORTAL_SECRET_KEY: data.dataKey.keyArn }),
           POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
         },
       });
+      if (portalTokenFunctions.includes(name)) {
+        // Portal-token secrets are encrypted with the data key directly (not through DynamoDB or S3), and
+        // only with their purpose in the encryption context: the grant decrypts nothing else.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'PortalTokenSecrets',
+            actions: ['kms:Encrypt', 'kms:Decrypt'],
+            resources: [data.dataKey.keyArn],
+            conditions: { StringEquals: { 'kms:EncryptionContext:purpose': portalSecretPurpose } },
+          }),
+        );
+      }
       if (name === 'privacyRequests') {
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({

@@ -32,6 +32,18 @@ export const apiFunctions = {
 
 export type ApiFunctionName = keyof typeof apiFunctions;
 
+/**
+ * The functions that issue portal tokens, rotate their secret or serve a route a requester may call
+ * with one (`requesterRoutes` in lambdas/http/requester-routes.ts): only they read portal-token secrets,
+ * so only they may decrypt them with the data key. Every other function refuses a Bearer token by its
+ * route before reading any secret.
+ */
+export const portalTokenFunctions: readonly ApiFunctionName[] = [
+  'contacts',
+  'tickets',
+  'satisfactionRatings',
+];
+
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
   /** API Gateway path syntax, e.g. /api/v2/tickets/{id}. */
@@ -150,6 +162,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'PUT', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
   { method: 'DELETE', path: '/api/v2/integration_links/{id}', function: 'integrationLinks' },
   { method: 'POST', path: '/api/v2/contacts/{id}/portal_token', function: 'contacts' },
+  { method: 'POST', path: '/api/v2/admin/portal_token_secret/rotate', function: 'contacts' },
   { method: 'POST', path: '/api/v2/privacy/requests', function: 'privacyRequests' },
   { method: 'GET', path: '/api/v2/privacy/requests', function: 'privacyRequests' },
   { method: 'GET', path: '/api/v2/privacy/requests/{id}', function: 'privacyRequests' },

@@ -38,6 +38,14 @@ export const functionEnvironmentSchema = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,6}$/)
     .optional(),
+  /**
+   * Only the functions that issue or verify portal tokens (`portalTokenFunctions`): the region's data key
+   * (ARN on AWS, alias locally) the portal-token secrets are encrypted with (docs/portal-tokens.md).
+   */
+  PORTAL_SECRET_KEY: z
+    .string()
+    .regex(/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:)?(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/)
+    .optional(),
   /** CloudWatch namespace of the functions' metrics (embedded metric format in their logs). */
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
   /** How long a container trusts an agent's profile (role, ticket scope, that it exists), in seconds (default 5). */

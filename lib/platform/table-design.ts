@@ -39,7 +39,7 @@ export const tableDesign = {
       partitionKey: 'gsi4pk',
       sortKey: 'gsi4sk',
       purpose:
-        'deadlines of the whole region by kind (DEADLINE#<kind>), soonest first: overdue privacy requests, trash purges',
+        'deadlines of the whole region by kind (DEADLINE#<kind>), soonest first: overdue privacy requests, trash purges, pending attachment uploads',
     },
   ] satisfies IndexDesign[],
 } as const;

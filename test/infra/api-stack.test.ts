@@ -2,7 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateFunctionEnvironment } from '#lib/constructs/platform-function';
 import type { FunctionEnvironment } from '#lib/platform/function-environment';
-import { apiFunctions, apiRoutes } from '#lib/platform/api-routes';
+import { apiFunctions, apiRoutes, portalTokenFunctions } from '#lib/platform/api-routes';
 import { bucketName, keyAlias, stackNames, tableName } from '#lib/platform/names';
 import { hostingRegionKeys, retention } from '#lib/residency/index';
 import {
@@ -138,7 +138,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     expect(props.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
   });
 
-  it("lets functions use the data key only through this region's DynamoDB and S3", () => {
+  it("lets functions use the data key through this region's DynamoDB and S3, and directly only for portal-token secrets", () => {
     // Prepare
     const dataKeyArn = keyArnOf(data(), keyAlias(region, 'data'));
     const statements = resourcesOfType(api(), 'AWS::IAM::Policy').flatMap(
@@ -149,7 +149,9 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     // Act
     const kms = statements.filter(
       (s) =>
-        JSON.stringify(s.Action).includes('kms:') && !JSON.stringify(s.Condition).includes('ResourceAliases'),
+        JSON.stringify(s.Action).includes('kms:') &&
+        !JSON.stringify(s.Condition).includes('ResourceAliases') &&
+        s.Sid !== 'PortalTokenSecrets',
     );
 
     // Assess
@@ -164,6 +166,63 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
           ],
         },
       });
+    }
+  });
+
+  it('lets only the functions that issue or verify portal tokens encrypt and decrypt with the data key directly, for that purpose only', () => {
+    // Prepare
+    const dataKeyArn = keyArnOf(data(), keyAlias(region, 'data'));
+    const policies = resourcesOfType(api(), 'AWS::IAM::Policy');
+    const byName = resourcesOfType(api(), 'AWS::Lambda::Function').map(([, fn]) => {
+      const props = fn.Properties as {
+        Role: { 'Fn::GetAtt': [string, string] };
+        Environment: { Variables: Record<string, unknown> };
+      };
+      const roleId = props.Role['Fn::GetAtt'][0];
+      const statements = policies
+        .filter(
+          ([, policy]) => JSON.stringify(policy.Properties?.Roles) === JSON.stringify([{ Ref: roleId }]),
+        )
+        .flatMap(
+          ([, policy]) =>
+            (policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
+        );
+      const name = String(props.Environment.Variables.POWERTOOLS_SERVICE_NAME).replace('helpdesk-', '');
+      return { name, variables: props.Environment.Variables, statements };
+    });
+
+    // Act
+    const direct = byName.map(({ name, variables, statements }) => ({
+      name,
+      key: variables.PORTAL_SECRET_KEY,
+      grants: statements.filter(
+        (s) =>
+          JSON.stringify(s.Action).includes('kms:') &&
+          !JSON.stringify(s.Condition).includes('kms:ViaService'),
+      ),
+    }));
+
+    // Assess
+    expect(
+      direct
+        .filter((fn) => fn.grants.length > 0)
+        .map((fn) => fn.name)
+        .sort(),
+    ).toEqual([...portalTokenFunctions].sort());
+    for (const { name, key, grants } of direct) {
+      if (!portalTokenFunctions.includes(name as (typeof portalTokenFunctions)[number])) {
+        expect(key, name).toBeUndefined();
+        continue;
+      }
+      expect(importedValue(data(), key), name).toEqual(dataKeyArn);
+      expect(grants, name).toHaveLength(1);
+      expect(grants[0], name).toMatchObject({
+        Sid: 'PortalTokenSecrets',
+        Effect: 'Allow',
+        Action: ['kms:Encrypt', 'kms:Decrypt'],
+        Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'portal-token-secret' } },
+      });
+      expect(importedValue(data(), grants[0]?.Resource), name).toEqual(dataKeyArn);
     }
   });
 

@@ -255,6 +255,8 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
     env: {} as ErasureRuntime['env'],
     logger,
     progress,
+    // The hourly deadline watch's; no workflow task reaches it.
+    uploadSweep: {} as ErasureRuntime['uploadSweep'],
     erasure: new SubjectErasure({
       store: storeOf(scale.links, requests),
       erasure,

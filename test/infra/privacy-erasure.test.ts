@@ -117,7 +117,6 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
     expect(outcomeDeletes.flatMap((s) => s.resources)).toEqual([
       expect.stringMatching(new RegExp(`helpdesk-${region}-exports-.*/exports/\\*$`)),
     ]);
-    expect(deletes('DeadlineWatch')).toEqual([]);
     const pageResources = objectStatements('ProcessPage').flatMap((s) => s.resources);
     expect(
       pageResources.filter((r) => r.endsWith('*')).every((r) => /\/(accounts|erasures)\/\*$/.test(r)),
@@ -150,6 +149,19 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
       ).toBe(true);
     }
     expect(trashAccess('MarkStarted')).toEqual([]);
+  });
+
+  it('lets the deadline watch (orphan sweep) read and remove only current attachment objects (accounts/), no versions', () => {
+    const objectStatements = statementsOf(workflowStacks[region], roleOf(region, 'DeadlineWatch')).filter(
+      (s) => s.actions.some((a) => a.startsWith('s3:')),
+    );
+
+    expect(objectStatements.map((s) => [s.actions, s.resources])).toEqual([
+      [
+        ['s3:GetObject', 's3:DeleteObject'],
+        [expect.stringMatching(new RegExp(`helpdesk-${region}-attachments-.*/accounts/\\*$`))],
+      ],
+    ]);
   });
 
   it('runs the deadline watch hourly: it may start only the erasure workflow, and alarms on overdue requests or silence', () => {

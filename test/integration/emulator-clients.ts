@@ -1,8 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
 import type { LocalEndpoints } from '../../local/platform.ts';
+import { type HostingRegionKey, hostingRegions } from '../../lib/residency/index.ts';
 
 /** A DynamoDB document client on the local platform's DynamoDB Local, for tests that look behind the API. */
 export function emulatorDocumentClient(platform: LocalEndpoints): DynamoDBDocumentClient {
@@ -22,5 +24,14 @@ export function emulatorS3Client(platform: LocalEndpoints): S3Client {
     region: localSigningRegion,
     credentials: localCredentials,
     forcePathStyle: true,
+  });
+}
+
+/** A KMS client on the local KMS endpoint, signing for `region`'s AWS region (where its data key's alias lives). */
+export function emulatorKmsClient(platform: LocalEndpoints, region: HostingRegionKey): KMSClient {
+  return new KMSClient({
+    endpoint: platform.emulators.kms,
+    region: hostingRegions[region].awsRegion,
+    credentials: localCredentials,
   });
 }

@@ -343,6 +343,15 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [404],
     contactIds: true,
   },
+  // docs/portal-tokens.md: an admin rotates the account's portal-token secret; no body, no query.
+  'POST /api/v2/admin/portal_token_secret/rotate': {
+    auth: 'api-key',
+    body: 'ignored',
+    query: 'ignored',
+    success: [200],
+    existingMay: [],
+    contactIds: false,
+  },
   'POST /api/v2/privacy/requests': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/privacy/requests': ticketRoute('ignored', privacyRequestListQuery, [200]),
   'GET /api/v2/privacy/requests/{id}': ticketRoute('ignored', 'ignored', [200]),

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoPortalSecretStore } from '../../lambdas/adapters/dynamo-portal-secret-store.ts';
+import { KmsSecretCipher } from '../../lambdas/adapters/kms-secret-cipher.ts';
 import { signPortalToken } from '../../lambdas/domain/contacts/portal-token.ts';
 import { apiCaller, createTestAccount, settledPrivacyRequest, type TestAccount } from './test-accounts.ts';
-import { emulatorDocumentClient } from './emulator-clients.ts';
+import { emulatorDocumentClient, emulatorKmsClient } from './emulator-clients.ts';
 import { linkedRecords } from './account-fixture.ts';
 
 /**
@@ -14,6 +15,7 @@ import { linkedRecords } from './account-fixture.ts';
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.eea;
 const client = emulatorDocumentClient(platform);
+const kms = emulatorKmsClient(platform, 'eea');
 const call = apiCaller(url);
 let account: TestAccount;
 let me: number;
@@ -59,7 +61,10 @@ beforeAll(async () => {
   expect(issued.status).toBe(201);
   token = issued.body.token;
 });
-afterAll(() => client.destroy());
+afterAll(() => {
+  client.destroy();
+  kms.destroy();
+});
 
 describe('POST /api/v2/contacts/{id}/portal_token', () => {
   it('issues a token of ids only that expires in an hour, for admins only', async () => {
@@ -235,13 +240,15 @@ describe('a requester with a portal token', () => {
 });
 
 describe('refused portal tokens', () => {
-  const secrets = () => new DynamoPortalSecretStore(client, table);
-  const claims = () => ({ homeRegion: 'eea' as const, accountId: account.id, contactId: me });
+  const secrets = () =>
+    new DynamoPortalSecretStore(client, table, new KmsSecretCipher(kms, 'alias/helpdesk-eea-data'));
+  const claims = () => ({ homeRegion: 'eea' as const, accountId: account.id, contactId: me, generation: 1 });
 
   it('answers 401 in the Freshdesk error format for an expired token', async () => {
-    const secret = await secrets().secretOf(account.id);
-    const expired = signPortalToken(secret!, {
+    const secret = await secrets().read(account.id);
+    const expired = signPortalToken(secret!.value, {
       ...claims(),
+      generation: secret!.generation,
       expiresAt: Math.floor(Date.now() / 1000) - 1,
     });
 
@@ -257,9 +264,9 @@ describe('refused portal tokens', () => {
   it('answers 401 for forged tokens: another contact or account, a wrong secret, garbage', async () => {
     const [head, mac] = [token.slice(0, token.lastIndexOf('.')), token.slice(token.lastIndexOf('.') + 1)];
     const parts = head.split('.');
-    const otherContact = [...parts.slice(0, 3), String(other), parts[4], mac].join('.');
+    const otherContact = [...parts.slice(0, 3), String(other), ...parts.slice(4), mac].join('.');
     const otherAccount = [parts[0], parts[1], crypto.randomUUID(), ...parts.slice(3), mac].join('.');
-    const later = [...parts.slice(0, 4), String(Number(parts[4]) + 86_400), mac].join('.');
+    const later = [...parts.slice(0, 4), String(Number(parts[4]) + 86_400), parts[5], mac].join('.');
     const wrongSecret = signPortalToken(randomBytes(32), {
       ...claims(),
       expiresAt: Math.floor(Date.now() / 1000) + 600,

@@ -7,7 +7,7 @@ import {
   signPortalToken,
 } from '../../lambdas/domain/contacts/portal-token.ts';
 import { requesterRoutes } from '../../lambdas/http/requester-routes.ts';
-import { apiRoutes } from '../../lib/platform/api-routes.ts';
+import { apiRoutes, portalTokenFunctions } from '../../lib/platform/api-routes.ts';
 
 const secret = randomBytes(32);
 const claims = {
@@ -15,12 +15,14 @@ const claims = {
   accountId: '0f8fad5b-d9cb-469f-a165-70867728950e',
   contactId: 42,
   expiresAt: 2_000_000_000,
+  generation: 3,
 };
 
 describe('portal tokens', () => {
-  it('carry ids and expiry only, and verify until they expire', () => {
+  it('carry ids, expiry and the secret generation only, and verify until they expire', () => {
     const token = signPortalToken(secret, claims);
 
+    expect(token.split('.').slice(0, -1)).toEqual(['hdpt', 'eea', claims.accountId, '42', '2000000000', '3']);
     expect(readPortalToken(token)).toEqual(claims);
     expect(isValidPortalToken(secret, token, new Date(claims.expiresAt * 1000 - 1))).toBe(true);
     expect(isValidPortalToken(secret, token, new Date(claims.expiresAt * 1000))).toBe(false);
@@ -42,6 +44,9 @@ describe('portal tokens', () => {
       `${token}.x`,
       token.replace('hdpt', 'HDPT'),
       token.replace('.42.', '.042.'),
+      token.replace('.2000000000.3.', '.2000000000.4.'),
+      token.replace('.2000000000.3.', '.2000000000.0.'),
+      token.replace('.2000000000.3.', '.2000000000.'),
     ]) {
       expect(isValidPortalToken(secret, bad, now)).toBe(false);
     }
@@ -60,5 +65,20 @@ describe('requester routes', () => {
     const routes = new Set(apiRoutes.map((route) => `${route.method} ${route.path}`));
 
     expect([...requesterRoutes].filter((route) => !routes.has(route))).toEqual([]);
+  });
+
+  it('are served by exactly the functions that may decrypt portal-token secrets, with the issuing one', () => {
+    // Prepare
+    const functionOf = new Map(apiRoutes.map((route) => [`${route.method} ${route.path}`, route.function]));
+    const issuing = [
+      'POST /api/v2/contacts/{id}/portal_token',
+      'POST /api/v2/admin/portal_token_secret/rotate',
+    ];
+
+    // Act
+    const serving = new Set([...requesterRoutes, ...issuing].map((route) => functionOf.get(route)));
+
+    // Assess
+    expect([...serving].sort()).toEqual([...portalTokenFunctions].sort());
   });
 });

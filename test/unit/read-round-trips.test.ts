@@ -10,6 +10,7 @@ import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
+import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import { AttachmentService } from '../../lambdas/domain/attachments/attachment-service.ts';
 import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
@@ -76,6 +77,7 @@ describe('a ticket read in a warm container', () => {
         ...services,
         objects: new S3ObjectStore(new S3Client({ region: 'eu-central-1' })),
         bucket: 'attachments',
+        uploads: new DynamoPendingUploads(documentClient, 'table'),
       }),
       now,
     });

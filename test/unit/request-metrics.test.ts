@@ -10,6 +10,7 @@ import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
+import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import { hashApiKey } from '../../lambdas/domain/api-key.ts';
 import { AttachmentService } from '../../lambdas/domain/attachments/attachment-service.ts';
@@ -98,6 +99,7 @@ function ticketsHandler() {
       ...services,
       objects: new S3ObjectStore(new S3Client({ region: 'eu-central-1' })),
       bucket: 'attachments',
+      uploads: new DynamoPendingUploads(documentClient, 'table'),
     }),
     now: services.now,
   });

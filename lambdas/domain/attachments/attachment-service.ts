@@ -8,6 +8,7 @@ import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record
 import { requesterAndAuthor } from '#domain/tickets/conversation-service';
 import { readTicket } from '#domain/tickets/ticket-access';
 import { ticketAttachmentsKey } from '#domain/tickets/ticket-children';
+import { type PendingUploads, pendingUpload } from './pending-uploads.ts';
 
 /** Presigned attachment URLs (download and upload) live this long. */
 export const attachmentUrlSeconds = 900;
@@ -88,7 +89,8 @@ export interface VisibleAttachment {
 /**
  * Files on tickets and conversations, kept in the region's attachments bucket. Records are written in
  * the transaction of their ticket or conversation; the bytes are stored just before it, so a failed
- * write leaves at most an object no record points to (never shown, removed by the bucket's purge).
+ * write leaves at most an object no record points to: never shown, and removed when its pending upload
+ * (written before any byte) is due (`OrphanUploadSweep`, a day later).
  */
 export class AttachmentService {
   private readonly lifecycle: RecordLifecycle<StoredAttachment['fields']>;
@@ -97,6 +99,8 @@ export class AttachmentService {
     private readonly deps: ContactServiceDependencies & {
       readonly objects: ObjectStore;
       readonly bucket: string;
+      /** Where the objects about to be stored are noted first, for the orphan sweep. */
+      readonly uploads: PendingUploads;
     },
   ) {
     this.lifecycle = new RecordLifecycle(deps, deriveAttachment, 'The attachment changed since you read it.');
@@ -116,6 +120,7 @@ export class AttachmentService {
         position,
       ),
     );
+    if (records.length > 0) await this.expectUpload(principal, records);
     await Promise.all(
       records.map((record, index) =>
         this.deps.objects.put(
@@ -180,6 +185,8 @@ export class AttachmentService {
       upload: 'presigned',
     });
     const audit = this.lifecycle.audit(principal, 'create', record, Object.keys(input));
+    // An upload that arrives after its record is gone, or of another size, is removed when this is due.
+    await this.expectUpload(principal, [record]);
     const ticket = owner.ticket;
     if (owner.conversationId === null && ticket && !ticket.fields.has_attachments) {
       // The ticket's first own file: the attachment and the ticket's mark are stored together.
@@ -276,6 +283,14 @@ export class AttachmentService {
         ).url
       : null;
     return { record, url };
+  }
+
+  private expectUpload(principal: Principal, records: readonly StoredAttachment[]): Promise<void> {
+    const objects = records.map((record) => ({
+      attachmentId: record.ref.id,
+      objectKey: record.fields.object_key,
+    }));
+    return this.deps.uploads.expect(pendingUpload(principal.accountId, objects, this.deps.now()));
   }
 
   private newRecord(

@@ -1,6 +1,7 @@
 import type { Principal } from '#domain/account';
 import { requireAdmin } from '#domain/agents/permissions';
 import { AuthenticationError, NotFoundError } from '#domain/errors';
+import { actorOf } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { contactRef } from './contact-service.ts';
@@ -27,25 +28,40 @@ export class PortalTokenService {
   async issue(principal: Principal, contactId: number) {
     requireAdmin(principal, 'issue portal tokens');
     if (!(await this.isLiveContact(principal.accountId, contactId))) throw new NotFoundError();
-    const secret = await this.deps.secrets.secretOf(principal.accountId, { create: true });
-    if (!secret) throw new Error('The portal secret could not be created');
+    const secret = await this.deps.secrets.signing(principal.accountId, actorOf(principal));
     const expiresAt = Math.floor(this.deps.now().getTime() / 1000) + portalTokenSeconds;
-    const claims = { homeRegion: this.deps.homeRegion, accountId: principal.accountId, contactId, expiresAt };
+    const claims = {
+      homeRegion: this.deps.homeRegion,
+      accountId: principal.accountId,
+      contactId,
+      expiresAt,
+      generation: secret.generation,
+    };
     return {
-      token: signPortalToken(secret, claims),
+      token: signPortalToken(secret.value, claims),
       contact_id: contactId,
       expires_at: new Date(expiresAt * 1000).toISOString(),
     };
   }
 
   /**
+   * Replaces the account's portal-token secret by a new generation (our addition, administrators only):
+   * every token issued before stops working (docs/portal-tokens.md says how soon in warm containers).
+   */
+  async rotateSecret(principal: Principal): Promise<{ rotated_at: string }> {
+    requireAdmin(principal, 'rotate the portal-token secret');
+    const secret = await this.deps.secrets.rotate(principal.accountId, actorOf(principal));
+    return { rotated_at: secret.createdAt };
+  }
+
+  /**
    * The requester a token (already known to be of this region) lets act: signed with the account's
-   * secret, unexpired, for a contact still live. Anything else is refused as unauthenticated.
+   * current secret, unexpired, for a contact still live. Anything else is refused as unauthenticated.
    */
   async verify(token: string): Promise<{ accountId: string; contactId: number }> {
     const claims = readPortalToken(token);
-    const secret = claims && (await this.deps.secrets.secretOf(claims.accountId));
-    if (!claims || !secret || !isValidPortalToken(secret, token, this.deps.now())) {
+    const secret = claims && (await this.deps.secrets.verifying(claims.accountId, claims.generation));
+    if (!claims || !secret || !isValidPortalToken(secret.value, token, this.deps.now())) {
       throw new AuthenticationError('The portal token is invalid or has expired.');
     }
     return { accountId: claims.accountId, contactId: claims.contactId };

@@ -28,6 +28,8 @@ export const recordTypes = [
   'integration_link',
   'privacy_request',
   'migration',
+  /** Audit entries only: an account's portal-token secret was created or rotated (no values). */
+  'portal_secret',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

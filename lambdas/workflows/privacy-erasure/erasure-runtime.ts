@@ -2,9 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createAwsClients } from '#adapters/aws-clients';
 import { parseEnvironment } from '#lib/platform/function-environment';
 import { DynamoErasureStore } from '#adapters/dynamo-erasure-store';
+import { DynamoPendingUploads } from '#adapters/dynamo-pending-uploads';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
 import { S3ExportFiles } from '#adapters/s3-export-files';
+import { S3ObjectStore } from '#adapters/s3-object-store';
+import { OrphanUploadSweep } from '#domain/attachments/orphan-upload-sweep';
 import { SfnWorkflowStarter } from '#adapters/sfn-workflow-starter';
 import { PrivacyDeadlines } from '#domain/privacy/privacy-deadlines';
 import { erasureWorkflowActor, RequestProgress } from '#domain/privacy/request-progress';
@@ -21,6 +24,8 @@ export interface ErasureRuntime {
   readonly erasure: SubjectErasure;
   /** Only where the deadline watch runs (it has the state machine's ARN). */
   readonly deadlines?: PrivacyDeadlines;
+  /** Run by the deadline watch too: removes attachment objects no record keeps once their upload is due. */
+  readonly uploadSweep: OrphanUploadSweep;
 }
 
 let runtime: ErasureRuntime | undefined;
@@ -63,6 +68,13 @@ export function getErasureRuntime(): ErasureRuntime {
             now,
           })
         : undefined,
+      uploadSweep: new OrphanUploadSweep({
+        uploads: new DynamoPendingUploads(clients.dynamo, env.TABLE_NAME),
+        store,
+        objects: new S3ObjectStore(clients.s3),
+        bucket: env.ATTACHMENTS_BUCKET,
+        now,
+      }),
     };
   }
   return runtime;
