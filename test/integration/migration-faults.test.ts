@@ -98,7 +98,12 @@ async function queuedMigration(moreTickets: object[] = []) {
     {
       ...record,
       version: 2,
-      fields: { ...record.fields, status: 'queued', run: 1, execution_name: `migration-${id}-1` },
+      fields: {
+        ...record.fields,
+        status: 'queued',
+        run: 1,
+        execution_name: `migration-${account.id}-${id}-1`,
+      },
     },
     {
       at: new Date().toISOString(),

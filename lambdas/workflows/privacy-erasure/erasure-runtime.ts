@@ -5,7 +5,9 @@ import { DynamoErasureStore } from '#adapters/dynamo-erasure-store';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
 import { S3ExportFiles } from '#adapters/s3-export-files';
+import { S3MigrationFiles } from '#adapters/s3-migration-files';
 import { SfnWorkflowStarter } from '#adapters/sfn-workflow-starter';
+import { MigrationsBeforeErasure } from '#domain/migrations/migrations-before-erasure';
 import { PrivacyDeadlines } from '#domain/privacy/privacy-deadlines';
 import { erasureWorkflowActor, RequestProgress } from '#domain/privacy/request-progress';
 import { SubjectErasure } from '#domain/privacy/subject-erasure';
@@ -19,6 +21,8 @@ export interface ErasureRuntime {
   readonly logger: Logger;
   readonly progress: RequestProgress;
   readonly erasure: SubjectErasure;
+  /** The account's migrations an erasure waits for, and whose files it deletes. */
+  readonly migrations: MigrationsBeforeErasure;
   /** Only where the deadline watch runs (it has the state machine's ARN). */
   readonly deadlines?: PrivacyDeadlines;
 }
@@ -42,6 +46,12 @@ export function getErasureRuntime(): ErasureRuntime {
         persistentKeys: { region: env.HOME_REGION },
       }),
       progress,
+      migrations: new MigrationsBeforeErasure({
+        store,
+        files: new S3MigrationFiles(clients.s3, env.MIGRATIONS_BUCKET),
+        now,
+        actor: erasureWorkflowActor,
+      }),
       erasure: new SubjectErasure({
         store,
         erasure: erasureStore,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { recordableErrorName } from '#domain/workflow-error';
+import { recordableErrorName, withNameOnlyErrors } from '#domain/workflow-error';
+import { MigrationRunningError } from '#domain/migrations/migrations-before-erasure';
 import { erasureOperations } from '#domain/privacy/privacy-request';
 import { type ErasureRuntime, getErasureRuntime } from './erasure-runtime.ts';
 
@@ -30,10 +31,10 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names, which the state machine's Retry and Catch match.
+ * their names (which the state machine's Retry and Catch match), never their messages.
  */
 function erasureTask<R>(step: (runtime: ErasureRuntime, input: TaskInput) => Promise<R>) {
-  return async (event: unknown): Promise<R> => {
+  return withNameOnlyErrors(async (event: unknown): Promise<R> => {
     const runtime = getErasureRuntime();
     const input = taskInputSchema.parse(event);
     const result = await step(runtime, input);
@@ -44,11 +45,24 @@ function erasureTask<R>(step: (runtime: ErasureRuntime, input: TaskInput) => Pro
       accountId: input.accountId,
     });
     return result;
-  };
+  });
 }
 
-export const markStarted = erasureTask(async function markStarted({ progress }, input) {
+/**
+ * Marks the operation started; an erasure then waits (this task's MigrationRunning error is retried)
+ * while a migration of the account runs, saying so on the request, and deletes the migrations' files.
+ */
+export const markStarted = erasureTask(async function markStarted({ progress, migrations }, input) {
   await progress.markStarted(input.accountId, input.requestId, input.operation);
+  if (input.operation !== 'erase') return { started: true };
+  try {
+    await migrations.clear(input.accountId, input.requestId);
+  } catch (error) {
+    if (error instanceof MigrationRunningError)
+      await progress.waitForMigrations(input.accountId, input.requestId, true);
+    throw error;
+  }
+  await progress.waitForMigrations(input.accountId, input.requestId, false);
   return { started: true };
 });
 

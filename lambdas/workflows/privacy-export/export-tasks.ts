@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { recordableErrorName } from '#domain/workflow-error';
+import { recordableErrorName, withNameOnlyErrors } from '#domain/workflow-error';
 import { getExportRuntime, type ExportRuntime } from './export-runtime.ts';
 
 const id = z.number().int().positive();
@@ -34,10 +34,10 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names, which the state machine's Retry and Catch match.
+ * their names (which the state machine's Retry and Catch match), never their messages.
  */
 function exportTask<R>(step: (runtime: ExportRuntime, input: TaskInput) => Promise<R>) {
-  return async (event: unknown): Promise<R> => {
+  return withNameOnlyErrors(async (event: unknown): Promise<R> => {
     const runtime = getExportRuntime();
     const input = taskInputSchema.parse(event);
     const result = await step(runtime, input);
@@ -47,7 +47,7 @@ function exportTask<R>(step: (runtime: ExportRuntime, input: TaskInput) => Promi
       accountId: input.accountId,
     });
     return result;
-  };
+  });
 }
 
 export const markRunning = exportTask(async function markRunning({ progress }, input) {
