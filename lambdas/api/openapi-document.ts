@@ -453,7 +453,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/migrations/{id}/start': {
     summary:
-      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<account>-<id>-<run>; a running one is answered as it is; a finished one, or one whose execution ended (stopped, timed out), runs again, skipping what it imported',
+      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<account>-<id>-<run>; a running one is answered as it is; a failed one, or one whose execution ended (stopped, timed out), runs again, skipping what it imported; a completed one is final (409: its files are deleted)',
     success: 200,
   },
 };
