@@ -126,6 +126,7 @@ export function localWorkflowEnvironment(
     RECORDINGS_BUCKET: names.buckets.recordings,
     TRASH_BUCKET: names.buckets.trash,
     EXPORTS_BUCKET: names.buckets.exports,
+    MIGRATIONS_BUCKET: names.buckets.migrations,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     // The deadline watch runs here on its schedule and starts purges on the local endpoint.
     ERASURE_STATE_MACHINE_ARN: localStateMachineArn(region, privacyErasureStateMachineName(region)),

@@ -48,6 +48,10 @@ export class S3MigrationFiles implements MigrationFiles {
     return this.text.write(key, contentType, chunks);
   }
 
+  deleteUnder(prefix: string): Promise<number> {
+    return this.text.deleteUnder(prefix);
+  }
+
   async *list(prefix: string): AsyncIterable<string> {
     let token: string | undefined;
     do {

@@ -417,7 +417,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/privacy/requests/{id}/verify': {
     summary:
-      'Verify a request (admins): an export starts its workflow (execution privacy-<id>, started once however often verified); an erasure is recorded as verified (erasure workflows are not available yet)',
+      'Verify a request (admins): an export starts its workflow (execution privacy-<account>-<id>, started once however often verified); an erasure is recorded as verified (erasure workflows are not available yet)',
     body: verifyPrivacyRequestSchema,
     success: 200,
   },
@@ -428,7 +428,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/privacy/requests/{id}/retry': {
     summary:
-      "Run a failed request again (admins): it is 'verified' again and a new execution privacy-<id>-retry-<n> repeats every step (each idempotent); 409 unless failed (a retry already under way is answered as it is)",
+      "Run a failed request again (admins): it is 'verified' again and a new execution privacy-<account>-<id>-retry-<n> repeats every step (each idempotent); 409 unless failed (a retry already under way is answered as it is)",
     success: 202,
   },
   'POST /api/v2/privacy/requests/{id}/restore': {
@@ -459,7 +459,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/migrations/{id}/start': {
     summary:
-      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<id>-<run>; a running one is answered as it is; a finished one, or one whose execution ended (stopped, timed out), runs again, skipping what it imported',
+      'Start a migration once its files are uploaded (admins; 409 otherwise): a Step Functions execution migration-<account>-<id>-<run>; a running one is answered as it is; a failed one, or one whose execution ended (stopped, timed out), runs again, skipping what it imported; a completed one is final (409: its files are deleted)',
     success: 200,
   },
 };

@@ -4,7 +4,6 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   Chain,
-  Fail,
   JsonPath,
   Map as MapState,
   type StateMachine,
@@ -17,7 +16,14 @@ import { migrationStateMachineName } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
-import { grantDataKeyVia, grantObjectPrefix, lambdaTask, workflowStateMachine } from './workflow-parts.ts';
+import {
+  catchErrorNames,
+  failurePath,
+  grantDataKeyVia,
+  grantObjectPrefix,
+  lambdaTask,
+  workflowStateMachine,
+} from './workflow-parts.ts';
 
 export interface MigrationWorkflowProps {
   readonly region: HostingRegionKey;
@@ -50,12 +56,13 @@ const permanentErrors = ['MalformedFile', 'MigrationNotRunnable'];
 const tasksEntry = 'lambdas/workflows/migration/migration-tasks.ts';
 
 /**
- * Imports a migration in one hosting region: a Standard execution per run (`migration-<id>-<run>`)
+ * Imports a migration in one hosting region: a Standard execution per run (`migration-<account>-<id>-<run>`)
  * marks it running, splits every uploaded file into chunks of mapped, validated records (a malformed
  * file fails the run before anything is written), writes companies, then people, then tickets, then
  * conversations, each phase a Map over pages of its chunks (see chunk-pages: at most 2,000 iterations a
- * run, so any run fits the execution's history) with bounded concurrency, and reports. Any failure
- * marks the migration failed; starting it again resumes (written chunks are skipped).
+ * run, so any run fits the execution's history) with bounded concurrency, and reports (the error report
+ * under migration-reports/, then the migration's uploads, chunks and report parts are deleted). Any
+ * failure marks the migration failed; starting it again resumes (written chunks are skipped).
  */
 export class MigrationWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -108,7 +115,15 @@ export class MigrationWorkflow extends Construct {
     const write = ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'];
     allowObjects(tasks.split.role, write);
     allowObjects(tasks.writePage.role, write);
-    allowObjects(tasks.report.role, write);
+    // The report reads the error parts, then deletes the migration's working files once it completes.
+    allowObjects(tasks.report.role, ['s3:GetObject', 's3:DeleteObject']);
+    grantObjectPrefix(
+      tasks.report.role,
+      props.migrationsBucketName,
+      'migration-reports/',
+      ['s3:PutObject', 's3:AbortMultipartUpload'],
+      'Report keys are made per migration at run time; the wildcard spans the migration-reports/ prefix of one bucket.',
+    );
     // The report lists the migration's error parts (ListBucket cannot be narrowed below the bucket but by prefix).
     tasks.report.role.addToPrincipalPolicy(
       new PolicyStatement({
@@ -124,14 +139,12 @@ export class MigrationWorkflow extends Construct {
     const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
       lambdaTask(this, state, task, retry, resultPath);
 
-    const failed = new Fail(this, 'MigrationFailed', {
-      comment: 'The migration is marked failed with the reason; the alarm on failed executions fires.',
-      errorPath: '$.error.Error',
-      causePath: '$.error.Cause',
-    });
-    const markFailed = invoke(migrationStates.markFailed, tasks.markFailed, JsonPath.DISCARD);
-    markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
-    markFailed.next(failed);
+    const markFailed = failurePath(
+      this,
+      'MigrationFailed',
+      "The migration is marked failed with the error's name; the alarm on failed executions fires.",
+      invoke(migrationStates.markFailed, tasks.markFailed, JsonPath.DISCARD),
+    );
 
     const phases = (
       Object.entries(migrationStates.phases) as [keyof typeof migrationStates.phases, string][]
@@ -157,7 +170,7 @@ export class MigrationWorkflow extends Construct {
       ...phases,
       invoke(migrationStates.report, tasks.report, JsonPath.DISCARD),
     ];
-    for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+    catchErrorNames(this, steps, markFailed);
     let chain = Chain.start(steps[0] as TaskStateBase);
     for (const step of steps.slice(1)) chain = chain.next(step);
     chain.next(new Succeed(this, 'Imported'));

@@ -24,10 +24,12 @@ import type { HostingRegionKey } from '#lib/residency/index';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
+  catchErrorNames,
   failurePath,
   grantDataKeyVia,
   grantListingUnder,
   grantObjectPrefix,
+  grantPrefixDeletion,
   lambdaTask,
   workflowStateMachine,
 } from './workflow-parts.ts';
@@ -42,6 +44,8 @@ export interface PrivacyErasureWorkflowProps {
   readonly trashBucketName: string;
   /** The subject's earlier export bundles are deleted from it. */
   readonly exportsBucketName: string;
+  /** The account's migration files are deleted from it before an erasure. */
+  readonly migrationsBucketName: string;
   /** Encrypts the table and the buckets. */
   readonly dataKey: IKey;
   readonly logsKey: IKey;
@@ -63,14 +67,20 @@ export const erasurePageConcurrency = 4;
 /** How often the deadline watch runs: overdue requests alarm within the hour, purges start within it. */
 export const deadlineWatchRate = Duration.hours(1);
 
+/**
+ * How an erasure waits for a running migration of the account: its start is tried again every 10
+ * minutes for 10 hours (within the execution's 12), then the request fails with `MigrationRunning`.
+ */
+export const migrationWait = { interval: Duration.minutes(10), maxAttempts: 60 } as const;
+
 /** Errors no retry can fix: the request cannot run, or a restore meets a taken unique value. */
 const permanentErrors = ['RequestNotRunnable', 'RestoreConflict'];
 const tasksEntry = 'lambdas/workflows/privacy-erasure/erasure-tasks.ts';
 
 /**
  * Erases a data subject in one hosting region, and restores or purges a soft erasure's trash: a
- * Standard execution per request and operation (`privacy-<id>`, `privacy-<id>-restore-<n>`,
- * `privacy-<id>-purge-<n>`) marks it started, snapshots the work by Query (the subject's links, or the
+ * Standard execution per request and operation (`privacy-<account>-<id>`, `…-restore-<n>`,
+ * `…-purge-<n>`) marks it started, snapshots the work by Query (the subject's links, or the
  * trash) into pages and plans batches of consecutive pages (at most 1,000, see workflow-batches),
  * handles the batches (Map, bounded concurrency; page results kept in the trash bucket, never in the
  * state, so millions of records stay within the execution's 25,000 history events and 256 KB state)
@@ -97,6 +107,7 @@ export class PrivacyErasureWorkflow extends Construct {
       RECORDINGS_BUCKET: props.recordingsBucketName,
       TRASH_BUCKET: props.trashBucketName,
       EXPORTS_BUCKET: props.exportsBucketName,
+      MIGRATIONS_BUCKET: props.migrationsBucketName,
       POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     };
     const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
@@ -171,19 +182,18 @@ export class PrivacyErasureWorkflow extends Construct {
       );
     }
     // The outcome deletes the bundles of the subject's earlier exports (ids-only keys under exports/).
-    grantObjectPrefix(
+    grantPrefixDeletion(
       tasks.outcome.role,
       props.exportsBucketName,
       'exports/',
-      ['s3:DeleteObject'],
       "Export keys are made per request at run time; the outcome deletes those of the subject's exports.",
     );
-    tasks.outcome.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['s3:ListBucket'],
-        resources: [bucketArn(props.exportsBucketName)],
-        conditions: { StringLike: { 's3:prefix': ['exports/*'] } },
-      }),
+    // Before an erasure, the start deletes the account's migration files (uploads, chunks: source rows).
+    grantPrefixDeletion(
+      tasks.markStarted.role,
+      props.migrationsBucketName,
+      'migrations/',
+      "Migration keys are made per account at run time; an erasure deletes its account's under migrations/.",
     );
 
     const retry = { permanentErrors, interval: Duration.seconds(2), maxAttempts: 5 };
@@ -220,13 +230,19 @@ export class PrivacyErasureWorkflow extends Construct {
       resultPath: JsonPath.DISCARD,
     });
     pages.itemProcessor(invoke(erasureStates.processPage, tasks.processPage, JsonPath.DISCARD));
+    const markStarted = invoke(erasureStates.markStarted, tasks.markStarted, JsonPath.DISCARD).addRetry({
+      errors: ['MigrationRunning'],
+      interval: migrationWait.interval,
+      backoffRate: 1,
+      maxAttempts: migrationWait.maxAttempts,
+    });
     const steps = [
-      invoke(erasureStates.markStarted, tasks.markStarted, JsonPath.DISCARD),
+      markStarted,
       invoke(erasureStates.index, tasks.index, '$.work'),
       pages,
       invoke(erasureStates.outcome, tasks.outcome, JsonPath.DISCARD),
     ];
-    for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+    catchErrorNames(this, steps, markFailed);
     let chain = Chain.start(prepare).next(steps[0] as TaskStateBase);
     for (const step of steps.slice(1)) chain = chain.next(step);
     chain.next(new Succeed(this, 'Done'));

@@ -17,6 +17,7 @@ import type { HostingRegionKey } from '#lib/residency/index';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
+  catchErrorNames,
   failurePath,
   grantDataKeyVia,
   grantListingUnder,
@@ -59,7 +60,7 @@ const tasksEntry = 'lambdas/workflows/privacy-export/export-tasks.ts';
 
 /**
  * Exports a data subject's data in one hosting region: a Standard execution named after the request
- * (`privacy-<id>`) marks it running, pages through the subject index (Query) and plans batches of
+ * (`privacy-<account>-<id>`) marks it running, pages through the subject index (Query) and plans batches of
  * consecutive pages (at most 1,000, see workflow-batches), exports each batch's pages as NDJSON parts
  * and copies their attachment and recording files into the bundle (Map, bounded concurrency; page
  * results kept in the exports bucket, never in the state, so a subject of millions of records stays
@@ -177,7 +178,7 @@ export class PrivacyExportWorkflow extends Construct {
       invoke(exportStates.assemble, tasks.assemble, '$.bundle'),
       invoke(exportStates.publish, tasks.publish, JsonPath.DISCARD),
     ];
-    for (const step of steps) step.addCatch(markFailed, { errors: ['States.ALL'], resultPath: '$.error' });
+    catchErrorNames(this, steps, markFailed);
     let chain = Chain.start(steps[0] as TaskStateBase);
     for (const step of steps.slice(1)) chain = chain.next(step);
     chain.next(new Succeed(this, 'Exported'));

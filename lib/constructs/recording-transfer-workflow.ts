@@ -4,7 +4,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Chain, Fail, JsonPath, StateMachine, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
+import { Chain, JsonPath, StateMachine, Succeed, Wait, WaitTime } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import { bucketName, keyAlias, tableName } from '#lib/platform/names';
@@ -13,7 +13,7 @@ import { grantKeyUseByAlias, keyAliasArn } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
-import { lambdaTask, workflowStateMachine } from './workflow-parts.ts';
+import { catchErrorNames, errorNameFail, lambdaTask, workflowStateMachine } from './workflow-parts.ts';
 
 export interface RecordingTransferWorkflowProps {
   /** Where the recordings are staged (this stack's region, the US). */
@@ -174,11 +174,11 @@ export class RecordingTransferWorkflow extends Construct {
     const retry = { permanentErrors, interval: Duration.seconds(5), maxAttempts: 6 };
     const invoke = (state: string, task: PlatformFunction, resultPath = JsonPath.DISCARD) =>
       lambdaTask(this, state, task, retry, resultPath);
-    const failed = new Fail(this, 'TransferFailed', {
-      comment: 'The staged original is kept; the alarm on failed executions fires.',
-      errorPath: '$.error.Error',
-      causePath: '$.error.Cause',
-    });
+    const failed = errorNameFail(
+      this,
+      'TransferFailed',
+      'The staged original is kept; the alarm on failed executions fires.',
+    );
     const steps = [
       invoke(transferStates.copy, tasks.copy),
       invoke(transferStates.verify, tasks.verify, '$.copy'),
@@ -186,7 +186,7 @@ export class RecordingTransferWorkflow extends Construct {
       invoke(transferStates.deleteStaged, tasks.deleteStaged, '$.deleted'),
       invoke(transferStates.audit, tasks.audit),
     ];
-    for (const step of steps) step.addCatch(failed, { errors: ['States.ALL'], resultPath: '$.error' });
+    catchErrorNames(this, steps, failed);
     const hold = new Wait(this, transferStates.hold, {
       time: WaitTime.duration(Duration.seconds(retention.recordingHoldSeconds)),
       comment: 'Residency hold: the recording stays in staging for this long before it moves home.',

@@ -66,12 +66,15 @@ export interface RegionalHttpApiProps {
   readonly throttle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
-/** One JSON line per request; ids, route and outcome only (no headers, query strings or bodies). */
+/**
+ * One JSON line per request; ids, route template and outcome only: no client IP or user agent (kept a
+ * year, they would be personal data; API Gateway offers no truncated IP), no path, headers, query
+ * strings or bodies. See docs/personal-data.md.
+ */
 const accessLogFormat = AccessLogFormat.custom(
   JSON.stringify({
     requestId: '$context.requestId',
     requestTime: '$context.requestTime',
-    ip: '$context.identity.sourceIp',
     routeKey: '$context.routeKey',
     status: '$context.status',
     responseLength: '$context.responseLength',

@@ -35,6 +35,9 @@ export function lifecycleRulesFor(design: BucketDesign): LifecycleRule[] {
   if (design.expireAfterDays !== undefined) {
     rules.push({ id: 'expire-current', expiration: Duration.days(design.expireAfterDays) });
   }
+  for (const { prefix, days } of design.expireSoonerUnder ?? []) {
+    rules.push({ id: `expire-${prefix.replace(/\W+/g, '')}`, prefix, expiration: Duration.days(days) });
+  }
   if (design.versioned) {
     // S3 rejects ExpiredObjectDeleteMarker next to Expiration days in one rule, hence a rule of its own.
     rules.push({

@@ -3,11 +3,13 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
+  type CatchProps,
   DefinitionBody,
   Fail,
   JsonPath,
   type IChainable,
   LogLevel,
+  Pass,
   StateMachine,
   StateMachineType,
   type TaskStateBase,
@@ -165,8 +167,51 @@ export function grantListingUnder(role: Role, bucketName: string, prefix: string
 }
 
 /**
- * A workflow's failure path: `markFailed` (which records the failure on the business record) ends in a
- * Fail state with the caught error, and so does a failing `markFailed` itself.
+ * Lets `role` list and delete the objects under `prefix` of a bucket named at deploy time (deleting
+ * everything under a prefix needs both; the listing is narrowed to the prefix); `why` justifies the wildcard.
+ */
+export function grantPrefixDeletion(role: Role, bucketName: string, prefix: string, why: string): void {
+  grantObjectPrefix(role, bucketName, prefix, ['s3:DeleteObject'], why);
+  grantListingUnder(role, bucketName, prefix);
+}
+
+/** Where a Catch puts the caught error: `{ Error, Cause }`, and after `KeepErrorName` only `{ Error }`. */
+export const caughtErrorPath = '$.error';
+
+/** The Fail state's fixed cause: the caught error's cause (a message, a stack) never leaves the task's history. */
+export const withheldCause =
+  "The error's cause is withheld: execution data keeps error names only (docs/personal-data.md).";
+
+/**
+ * Catches every error of `steps` and goes on to `next` with only the error's NAME at `$.error`: each
+ * Catch leads to one Pass state that replaces the caught `{ Error, Cause }` by `{ Error }`, so no cause
+ * (an error message, a stack trace, which may quote data) reaches a later state, a task's input, the
+ * execution's output or its failure. Every workflow's Catch goes through here (asserted over the
+ * synthesized templates).
+ */
+export function catchErrorNames(
+  scope: Construct,
+  steps: readonly { addCatch(handler: IChainable, props?: CatchProps): unknown }[],
+  next: IChainable,
+): void {
+  const keepName = new Pass(scope, 'KeepErrorName', {
+    comment: "Keeps only the caught error's name: its cause may quote data.",
+    parameters: { 'Error.$': `${caughtErrorPath}.Error` },
+    resultPath: caughtErrorPath,
+  });
+  keepName.next(next);
+  for (const step of steps) step.addCatch(keepName, { errors: ['States.ALL'], resultPath: caughtErrorPath });
+}
+
+/** A Fail state ending an execution with the caught error's name (`$.error.Error`) and a fixed cause. */
+export function errorNameFail(scope: Construct, id: string, comment: string): Fail {
+  return new Fail(scope, id, { comment, errorPath: `${caughtErrorPath}.Error`, cause: withheldCause });
+}
+
+/**
+ * A workflow's failure path: `markFailed` (which records the failure's name on the business record)
+ * ends in a Fail state with the caught error's name, and so does a failing `markFailed` itself (its own
+ * error discarded). Hand it to `catchErrorNames` as `next`.
  */
 export function failurePath(
   scope: Construct,
@@ -174,7 +219,7 @@ export function failurePath(
   comment: string,
   markFailed: TaskStateBase,
 ): TaskStateBase {
-  const failed = new Fail(scope, failId, { comment, errorPath: '$.error.Error', causePath: '$.error.Cause' });
+  const failed = errorNameFail(scope, failId, comment);
   markFailed.addCatch(failed, { errors: ['States.ALL'], resultPath: JsonPath.DISCARD });
   markFailed.next(failed);
   return markFailed;

@@ -31,6 +31,8 @@ export interface BucketDesign {
   readonly versioned: boolean;
   /** Days after which current objects expire; undefined keeps them until the platform deletes them. */
   readonly expireAfterDays?: number;
+  /** Key prefixes whose current objects expire sooner than `expireAfterDays`. */
+  readonly expireSoonerUnder?: readonly { readonly prefix: string; readonly days: number }[];
   /** The hosting regions that have this bucket. */
   readonly regions: readonly HostingRegionKey[];
   /** Object events go to EventBridge (the staging bucket's arrivals start transfers). */
@@ -94,7 +96,10 @@ export const bucketDesigns: readonly BucketDesign[] = [
     purpose: 'uploaded migration exports, their chunks and error reports, in the account home region',
     // Not versioned: a re-upload replaces a file, and no old copy of imported data should linger.
     versioned: false,
+    // Files are deleted when their migration completes; this catches those of unfinished ones.
     expireAfterDays: retention.migrationDays,
+    // Error reports (see migration-files.ts) are kept one week.
+    expireSoonerUnder: [{ prefix: 'migration-reports/', days: retention.migrationReportDays }],
     regions: everyRegion,
   },
 ];

@@ -19,6 +19,8 @@ export const privacyErasureEnvironmentSchema = z.object({
   TRASH_BUCKET: z.string().min(3),
   /** Where the subject's earlier export bundles are, deleted with their data. */
   EXPORTS_BUCKET: z.string().min(3),
+  /** The account's migration files, deleted before an erasure (see migrations-before-erasure.ts). */
+  MIGRATIONS_BUCKET: z.string().min(3),
   POWERTOOLS_SERVICE_NAME: z.string().min(1),
   /** Only the deadline watch has these: the workflow it starts purges with, and where its metric goes. */
   ERASURE_STATE_MACHINE_ARN: stateMachineArnSchema.optional(),

@@ -27,11 +27,12 @@ export const retention = {
   /** Daily backups stay in the region's vault this long. */
   backupDays: 35,
   /**
-   * Migration uploads, their chunks and error reports: deleted two weeks after upload. They copy data
-   * already imported into the table (and the report names source ids), so they are kept only as long
-   * as an operator may need them to re-run or resume a migration and read its report.
+   * Migration uploads and their chunks: deleted when the migration completes (and by an erasure in the
+   * account), at the latest two weeks after upload, the time an admin has to resume a failed one.
    */
   migrationDays: 14,
+  /** A completed migration's error report (source ids and reasons of refused rows): one week. */
+  migrationReportDays: 7,
   /** GDPR Art. 12(3): one month to answer a data subject's request. */
   subjectRequestMonths: 1,
 } as const;

@@ -63,6 +63,7 @@ export class WorkflowStack extends Stack {
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,
       trashBucketName: data.bucket('trash').bucketName,
       exportsBucketName: data.bucket('exports').bucketName,
+      migrationsBucketName: data.bucket('migrations').bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

@@ -138,6 +138,29 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     expect(props.DefaultRouteSettings.ThrottlingBurstLimit).toBeGreaterThan(0);
   });
 
+  it('writes access logs without client IP, user agent, path or query string', () => {
+    // Prepare
+    const [[, stage] = []] = resourcesOfType(api(), 'AWS::ApiGatewayV2::Stage');
+    const format = (stage?.Properties as { AccessLogSettings: { Format: string } }).AccessLogSettings.Format;
+    const variables = Object.values(JSON.parse(format) as Record<string, string>);
+
+    // Assess: only ids, the route template and the outcome (docs/personal-data.md).
+    expect(format).not.toMatch(/identity|sourceIp|userAgent|path|query|header/i);
+    expect(variables.sort()).toEqual(
+      [
+        '$context.integrationErrorMessage',
+        '$context.integrationLatency',
+        '$context.integrationStatus',
+        '$context.requestId',
+        '$context.requestTime',
+        '$context.responseLatency',
+        '$context.responseLength',
+        '$context.routeKey',
+        '$context.status',
+      ].sort(),
+    );
+  });
+
   it("lets functions use the data key through this region's DynamoDB and S3, and directly only for portal-token secrets", () => {
     // Prepare
     const dataKeyArn = keyArnOf(data(), keyAlias(region, 'data'));

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { migrationKeys } from '#domain/migrations/migration-files';
 import { type BucketKind, bucketDesigns } from '#lib/platform/bucket-design';
 import { backupVaultName, keyAlias, stackNames, tableName } from '#lib/platform/names';
 import { tableDesign } from '#lib/platform/table-design';
@@ -20,6 +21,7 @@ beforeAll(() => {
 });
 
 type LifecycleRuleJson = {
+  Prefix?: string;
   ExpirationInDays?: number;
   NoncurrentVersionExpiration?: { NoncurrentDays: number };
   ExpiredObjectDeleteMarker?: boolean;
@@ -85,7 +87,7 @@ describe.each(hostingRegionKeys)('data stack of %s', (region) => {
         [...buckets].map(([kind, [, bucket]]) => [
           kind,
           lifecycleRules(bucket).flatMap((rule) =>
-            rule.ExpirationInDays === undefined ? [] : [rule.ExpirationInDays],
+            rule.ExpirationInDays === undefined || rule.Prefix !== undefined ? [] : [rule.ExpirationInDays],
           ),
         ]),
       );
@@ -98,6 +100,24 @@ describe.each(hostingRegionKeys)('data stack of %s', (region) => {
       if (buckets.has('eea-log-copies')) expect(expirations['eea-log-copies']).toEqual([30]);
       expect(expirations.logs).toEqual([365]);
       expect(expirations.trash).toEqual([60]);
+    });
+
+    it('expires migration error reports after 7 days, and no other prefix of any bucket sooner', () => {
+      // Prepare
+      const buckets = bucketsByKind(data(), region);
+
+      // Act
+      const prefixRules = [...buckets].flatMap(([kind, [, bucket]]) =>
+        lifecycleRules(bucket)
+          .filter((rule) => rule.Prefix !== undefined)
+          .map((rule) => ({ kind, prefix: rule.Prefix, days: rule.ExpirationInDays })),
+      );
+
+      // Assess: the rule's prefix is where the migration workflow writes its reports.
+      expect(prefixRules).toEqual([{ kind: 'migrations', prefix: 'migration-reports/', days: 7 }]);
+      expect(retention.migrationReportDays).toBe(7);
+      expect(migrationKeys.report('a', 1).startsWith('migration-reports/')).toBe(true);
+      expect(migrationKeys.files('a', 1).startsWith('migration-reports/')).toBe(false);
     });
 
     it('expires noncurrent versions and cleans expired delete markers on every versioned bucket', () => {

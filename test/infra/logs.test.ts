@@ -22,8 +22,10 @@ import {
   retention,
 } from '#lib/residency/index';
 import {
+  allStates,
   arnText,
   bucketsByKind,
+  everyStateMachine,
   type CfnResourceJson,
   keyIdOf,
   resourcesOfType,
@@ -427,5 +429,63 @@ describe('deploy order', () => {
 
     // Assess
     expect(dependsOnEea).toEqual(['us', 'in']);
+  });
+});
+
+describe('workflow execution data', () => {
+  /** A Catch that keeps the error puts `{ Error, Cause }` there; the cause may quote data. */
+  const keepsNameOnly = (state: Record<string, unknown> | undefined) =>
+    state?.Type === 'Pass' &&
+    JSON.stringify(state.Parameters) === JSON.stringify({ 'Error.$': '$.error.Error' }) &&
+    state.ResultPath === '$.error';
+
+  it('holds error names only: every Catch that keeps the error leads to a state that keeps only its name', () => {
+    // Prepare
+    const machines = everyStateMachine(platform);
+    const catches = machines.flatMap(({ region, id, definition }) => {
+      const states = new Map(allStates(definition));
+      return [...states].flatMap(([name, state]) =>
+        ((state.Catch as { ResultPath?: string | null; Next: string }[] | undefined) ?? []).map((c) => ({
+          where: `${region} ${id} ${name} -> ${c.Next}`,
+          discarded: c.ResultPath === null,
+          next: states.get(c.Next),
+        })),
+      );
+    });
+
+    // Assess: every workflow has Catches, and each discards the error or hands it to KeepErrorName.
+    expect(machines.length).toBeGreaterThanOrEqual(9);
+    expect(catches.length).toBeGreaterThan(machines.length);
+    for (const { where, discarded, next } of catches) {
+      expect(discarded || keepsNameOnly(next), where).toBe(true);
+    }
+  });
+
+  it('ends failed executions with the error name and a fixed cause, never one taken from the error', () => {
+    // Prepare
+    const fails = everyStateMachine(platform).flatMap(({ region, id, definition }) =>
+      allStates(definition)
+        .filter(([, state]) => state.Type === 'Fail')
+        .map(([name, state]) => ({ where: `${region} ${id} ${name}`, state })),
+    );
+
+    // Assess
+    expect(fails.length).toBeGreaterThanOrEqual(9);
+    for (const { where, state } of fails) {
+      expect(state, where).not.toHaveProperty('CausePath');
+      expect(state.ErrorPath ?? state.Error, where).toBe('$.error.Error');
+      expect(String(state.Cause), where).not.toMatch(/\$/);
+    }
+  });
+
+  it('keeps error causes out of every state input: no path or parameter reads a Cause', () => {
+    // Prepare
+    const definitions = everyStateMachine(platform).map(({ region, id, definition }) => ({
+      where: `${region} ${id}`,
+      text: JSON.stringify(definition),
+    }));
+
+    // Assess
+    for (const { where, text } of definitions) expect(text, where).not.toMatch(/\.Cause/);
   });
 });

@@ -72,9 +72,10 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
     }
     for (const name of order.slice(0, -1)) {
       expect(states[name]?.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: migrationStates.markFailed },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'KeepErrorName' },
       ]);
     }
+    expect(states.KeepErrorName).toMatchObject({ Type: 'Pass', Next: migrationStates.markFailed });
     expect(states[migrationStates.markFailed]).toMatchObject({ Next: 'MigrationFailed' });
   });
 
@@ -91,12 +92,21 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
 
     expect(taskRoles).toHaveLength(5);
     expect(new Set(resources)).toEqual(
-      new Set([table, `${table}/index/*`, `${bucket}/migrations/*`, bucket]),
+      new Set([table, `${table}/index/*`, `${bucket}/migrations/*`, `${bucket}/migration-reports/*`, bucket]),
     );
+    // Only the report deletes: the completed migration's working files, under migrations/.
     const deletes = taskRoles.flatMap(([roleId]) =>
-      statementsOf(stack, roleId).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete'))),
+      statementsOf(stack, roleId)
+        .filter((s) => s.actions.some((a) => a.startsWith('s3:Delete')))
+        .map((s) => ({
+          role: roleId.replace(/[0-9A-F]{8}$/, '').replace(/^.*(ReportTask).*$/, '$1'),
+          actions: s.actions.filter((a) => a.startsWith('s3:Delete')),
+          resources: s.resources,
+        })),
     );
-    expect(deletes).toEqual([]);
+    expect(deletes).toEqual([
+      { role: 'ReportTask', actions: ['s3:DeleteObject'], resources: [`${bucket}/migrations/*`] },
+    ]);
   });
 
   it('lets only the migrations API function start it, watch its executions and reach the migrations bucket', () => {

@@ -162,6 +162,7 @@ function progressOf(request: StoredPrivacyRequest): RequestProgress {
     withdrawExport: same,
     failOperation: same,
     fail: same,
+    waitForMigrations: same,
   } as unknown as RequestProgress;
 }
 
@@ -257,6 +258,8 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
     progress,
     // The hourly deadline watch's; no workflow task reaches it.
     uploadSweep: {} as ErasureRuntime['uploadSweep'],
+    // An account with no migration: the erasure starts at once, with no migration files to delete.
+    migrations: { clear: async () => undefined } as unknown as ErasureRuntime['migrations'],
     erasure: new SubjectErasure({
       store: storeOf(scale.links, requests),
       erasure,

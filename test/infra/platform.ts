@@ -175,3 +175,27 @@ export function stateOrder(definition: WorkflowDefinition, from = definition.Sta
     order.push(name);
   return order;
 }
+
+/** Every state of a definition by name, those inside Map item processors and Parallel branches too. */
+export function allStates(definition: WorkflowDefinition): [string, Record<string, unknown>][] {
+  return Object.entries(definition.States).flatMap(([name, state]) => {
+    const nested = [
+      state.ItemProcessor ?? state.Iterator,
+      ...((state.Branches as WorkflowDefinition[] | undefined) ?? []),
+    ].filter((inner): inner is WorkflowDefinition => inner !== undefined);
+    return [[name, state] as [string, Record<string, unknown>], ...nested.flatMap(allStates)];
+  });
+}
+
+/** Every state machine of every region's Workflows stack, by region and logical id. */
+export function everyStateMachine(
+  platform: SynthesizedPlatform,
+): { region: HostingRegionKey; id: string; definition: WorkflowDefinition }[] {
+  return Object.entries(stacksOf(platform, 'workflows')).flatMap(([region, stack]) =>
+    resourcesOfType(stack, 'AWS::StepFunctions::StateMachine').map(([id, machine]) => ({
+      region: region as HostingRegionKey,
+      id,
+      definition: JSON.parse(arnText(machine.Properties?.DefinitionString)) as WorkflowDefinition,
+    })),
+  );
+}

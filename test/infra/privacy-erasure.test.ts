@@ -89,8 +89,18 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
         ErrorEquals: ['RequestNotRunnable', 'RestoreConflict'],
         MaxAttempts: 0,
       });
-      expect(retries[1]).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
+      expect(retries.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
     }
+    // An erasure waits for a running migration of the account: its start is retried every 10 minutes.
+    const startRetries = (states[erasureStates.markStarted]?.Retry ?? []) as Record<string, unknown>[];
+    expect(
+      startRetries.find((retry) => (retry.ErrorEquals as string[]).includes('MigrationRunning')),
+    ).toEqual({
+      ErrorEquals: ['MigrationRunning'],
+      IntervalSeconds: 600,
+      MaxAttempts: 60,
+      BackoffRate: 1,
+    });
     for (const name of [
       erasureStates.markStarted,
       erasureStates.index,
@@ -108,7 +118,14 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
     const deletes = (prefix: string) =>
       objectStatements(prefix).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete')));
 
-    expect(deletes('MarkStarted')).toEqual([]);
+    // The start deletes the account's migration files (uploads, chunks) before an erasure, nothing else.
+    const startDeletes = objectStatements('MarkStarted').filter((s) =>
+      s.actions.some((a) => a.startsWith('s3:Delete')),
+    );
+    expect(startDeletes.flatMap((s) => s.actions)).toEqual(['s3:DeleteObject']);
+    expect(startDeletes.flatMap((s) => s.resources)).toEqual([
+      expect.stringMatching(new RegExp(`helpdesk-${region}-migrations-.*/migrations/\\*$`)),
+    ]);
     expect(deletes('IndexWork')).toEqual([]);
     const outcomeDeletes = objectStatements('RecordOutcome').filter((s) =>
       s.actions.some((a) => a.startsWith('s3:Delete')),

@@ -76,12 +76,14 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
       expect(retry.at(0), name).toEqual({ ErrorEquals: ['RequestNotRunnable'], MaxAttempts: 0 });
       expect(retry.at(-1), name).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
     }
-    // Every step of the main path (and the Map as a whole) is caught into MarkFailed, which ends failed.
+    // Every step of the main path (and the Map as a whole) is caught into MarkFailed (through the state
+    // that keeps only the error's name), which ends failed.
     for (const name of order.slice(0, -1)) {
       expect(states[name]?.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: exportStates.markFailed },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'KeepErrorName' },
       ]);
     }
+    expect(states.KeepErrorName).toMatchObject({ Type: 'Pass', Next: exportStates.markFailed });
     expect(states[exportStates.markFailed]).toMatchObject({
       Next: 'ExportFailed',
       Catch: [{ ErrorEquals: ['States.ALL'], Next: 'ExportFailed' }],

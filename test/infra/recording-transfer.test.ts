@@ -72,9 +72,10 @@ describe('recording transfer workflow (US)', () => {
       expect(retry.at(0)?.MaxAttempts, name).toBe(0);
       expect(retry.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
       expect(task.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'TransferFailed' },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'KeepErrorName' },
       ]);
     }
+    expect(states.KeepErrorName).toMatchObject({ Type: 'Pass', Next: 'TransferFailed' });
     expect(states.TransferFailed?.Type).toBe('Fail');
   });
 

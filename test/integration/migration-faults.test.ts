@@ -98,7 +98,12 @@ async function queuedMigration(moreTickets: object[] = []) {
     {
       ...record,
       version: 2,
-      fields: { ...record.fields, status: 'queued', run: 1, execution_name: `migration-${id}-1` },
+      fields: {
+        ...record.fields,
+        status: 'queued',
+        run: 1,
+        execution_name: `migration-${account.id}-${id}-1`,
+      },
     },
     {
       at: new Date().toISOString(),
@@ -200,7 +205,9 @@ describe('migration under injected faults (the synthesized workflow on the local
 
   it("skips links to records that never landed when a subject's data is exported or erased", async () => {
     // Prepare: the requester of tickets 0, 100, …, 900 (chunk 0, killed) exists; those tickets do not.
-    const { killed, idOf, api, key } = await killedBetweenPhases();
+    const { killed, idOf, api, key, run, accountId, id } = await killedBetweenPhases();
+    // The run ended as its workflow's Catch ends it: an erasure waits while a migration still runs.
+    await run.fail(accountId, id, 1, 'Killed');
     const requester = idOf('user', 0);
     const privacyRequest = async (body: object) => {
       const created = await api('POST', '/api/v2/privacy/requests', key, {

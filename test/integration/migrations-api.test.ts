@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { SFNClient, StopExecutionCommand } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { importedRecordId } from '../../lambdas/domain/migrations/source-ids.ts';
@@ -12,7 +13,7 @@ import {
   uploadFile,
 } from '../../scripts/migration-client.ts';
 import { linkedRecords } from './account-fixture.ts';
-import { emulatorDocumentClient } from './emulator-clients.ts';
+import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
 import { inputFile, ndjson } from './migration-inputs.ts';
 import { apiCaller, completed, createTestAccount, settledPrivacyRequest } from './test-accounts.ts';
 
@@ -28,6 +29,15 @@ afterAll(() => {
   client.destroy();
   sfn.destroy();
 });
+
+const s3 = emulatorS3Client(platform);
+afterAll(() => s3.destroy());
+
+/** The keys under a prefix of a bucket of the S3 emulator, in key order. */
+async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (listed.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : [])).sort();
+}
 
 const samples = resolve(import.meta.dirname, '..', '..', 'samples', 'migrations');
 const zendeskFiles: MigrationFile[] = ['organizations', 'users', 'tickets'].map((entity) => ({
@@ -144,19 +154,26 @@ describe('migrations API: Zendesk samples', () => {
     });
   });
 
-  it('runs again, and imports the same files again, with no change', async () => {
+  it("deletes a completed migration's files, keeps its error report, and imports the same files again with no change", async () => {
     // Prepare
     const account = await accountWithMigrations();
     const first = await migrate(account.migrations, 'zendesk', zendeskFiles);
     const before = await account.api('GET', '/api/v2/tickets?per_page=100');
 
     // Act: the same migration started again, then a second migration of the same files.
-    await account.migrations.start(first.id);
-    const again = await account.migrations.waitUntilDone(first.id, { intervalMs: 100, timeoutMs: 60_000 });
+    const again = await account.api('POST', `/api/v2/migrations/${first.id}/start`);
     const second = await migrate(account.migrations, 'zendesk', zendeskFiles);
 
-    // Assess
-    expect(again).toMatchObject({ status: 'completed', run: 2, counts: first.counts });
+    // Assess: uploads, chunks and report parts are gone; the report stays under its own prefix.
+    const bucket = platform.regions.eea.buckets.migrations as string;
+    expect(await keysUnder(bucket, `migrations/${account.id}/`)).toEqual([]);
+    expect(await keysUnder(bucket, `migration-reports/${account.id}/`)).toEqual([
+      `migration-reports/${account.id}/${first.id}/errors.ndjson`,
+      `migration-reports/${account.id}/${second.id}/errors.ndjson`,
+    ]);
+    expect((await fetch(second.error_report_url as string)).status).toBe(200);
+    expect(again.status).toBe(409);
+    expect(again.body.description).toMatch(/completed/);
     expect(second.counts).toEqual({ total: 16, imported: 0, skipped: 16, failed: 0 });
     const after = await account.api('GET', '/api/v2/tickets?per_page=100');
     expect(after.body).toEqual(before.body);
@@ -260,7 +277,7 @@ describe('migrations API: a run whose execution ended', () => {
     // Act: an operator stops the execution; the admin looks, then starts the migration again.
     await sfn.send(
       new StopExecutionCommand({
-        executionArn: `${machine.replace(':stateMachine:', ':execution:')}:migration-${id}-1`,
+        executionArn: `${machine.replace(':stateMachine:', ':execution:')}:migration-${account.id}-${id}-1`,
       }),
     );
     const stopped = await account.migrations.get(id);

@@ -1,12 +1,24 @@
 import { randomUUID } from 'node:crypto';
+import { ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
-import type { PrivacyRequestFields } from '../../lambdas/domain/privacy/privacy-request.ts';
+import { migrationKeys } from '../../lambdas/domain/migrations/migration-files.ts';
+import {
+  deriveMigration,
+  type MigrationFields,
+  migrationRef,
+} from '../../lambdas/domain/migrations/migration.ts';
+import {
+  type PrivacyRequestFields,
+  privacyRequestRef,
+} from '../../lambdas/domain/privacy/privacy-request.ts';
+import { migrationWaitNotice } from '../../lambdas/domain/privacy/request-progress.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import { erasureStates } from '../../lib/constructs/privacy-erasure-workflow.ts';
+import { withheldCause } from '../../lib/constructs/workflow-parts.ts';
 import { privacyErasureStateMachineName } from '../../lib/platform/names.ts';
 import { linkedRecords } from './account-fixture.ts';
-import { emulatorDocumentClient } from './emulator-clients.ts';
+import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
 import { apiCaller, completed, createTestAccount, privacyRequestOnceDone } from './test-accounts.ts';
 import { injectedError, runWithFaults, type TaskHandler, workflowUnderTest } from './workflow-faults.ts';
 
@@ -72,6 +84,52 @@ async function erasureRequest(mode: 'soft' | 'permanent', verify = true) {
     },
   );
   return input;
+}
+
+const migrationsBucket = platform.regions.au.buckets.migrations as string;
+const s3 = emulatorS3Client(platform);
+afterAll(() => s3.destroy());
+
+async function keysUnder(bucket: string, prefix: string): Promise<string[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }));
+  return (listed.Contents ?? []).flatMap((object) => (object.Key ? [object.Key] : []));
+}
+
+/** A migration of the account in `status`, with an uploaded file (whose rows may be the subject's). */
+async function migrationWithFiles(accountId: string, status: MigrationFields['status']) {
+  const id = Math.floor(Math.random() * 1e12) + 1;
+  const at = new Date().toISOString();
+  const fields: MigrationFields = {
+    source: 'zendesk',
+    files: [{ entity: 'users', format: 'ndjson' }],
+    status,
+    created_by: 1,
+    run: status === 'awaiting_upload' ? 0 : 1,
+    execution_name: null,
+    started_at: null,
+    completed_at: null,
+    counts: null,
+    failure: status === 'failed' ? { reason: 'The import stopped: X.', entity: null, line: null, at } : null,
+  };
+  const record = deriveMigration({
+    accountId,
+    ref: migrationRef(id),
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+    fields,
+    subjects: [],
+  });
+  await store.create(record, {
+    at,
+    actor: { type: 'system', id: 'test' },
+    operation: 'create',
+    record: record.ref,
+    changedFields: ['status'],
+  });
+  const key = migrationKeys.upload(accountId, id, 'users', 'ndjson');
+  await s3.send(new PutObjectCommand({ Bucket: migrationsBucket, Key: key, Body: '{"id":1}\n' }));
+  return { id, prefix: `migrations/${accountId}/${id}/` };
 }
 
 type Fault = 'throttled before the work' | 'failed after the work';
@@ -170,7 +228,7 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
     expect(retried.body).toMatchObject({
       status: 'verified',
       retries: 1,
-      execution_name: `privacy-${input.requestId}-retry-1`,
+      execution_name: `privacy-${input.accountId}-${input.requestId}-retry-1`,
       failure: null,
     });
     expect(await endState(input)).toEqual({
@@ -184,8 +242,103 @@ describe('privacy erasure under injected faults (the synthesized workflow on the
       trash: null,
       links: [],
     });
-    expect(done.certificate).toMatchObject({ executions: [`privacy-${input.requestId}-retry-1`] });
+    expect(done.certificate).toMatchObject({
+      executions: [`privacy-${input.accountId}-${input.requestId}-retry-1`],
+    });
     expect(again.status).toBe(409);
+  }, 120_000);
+
+  it("keeps only the error's name in a failed execution's data: no cause in later states, the failure or its record", async () => {
+    // Prepare: a page fails every attempt with an error whose message quotes personal data.
+    const input = await erasureRequest('permanent');
+    const marker = `quoted-${randomUUID()}@example.test`;
+    const failedTaskInputs: unknown[] = [];
+    const inject = (state: string, handler: TaskHandler): TaskHandler => {
+      if (state === erasureStates.processPage)
+        return async () => {
+          throw Object.assign(new Error(`Cannot erase ${marker}`), { name: 'ValidationException' });
+        };
+      if (state === erasureStates.markFailed)
+        return async (event) => {
+          failedTaskInputs.push(event);
+          return handler(event);
+        };
+      return handler;
+    };
+
+    // Act
+    const execution = await runWithFaults(workflow(), input, inject);
+
+    // Assess: the execution ends with the name and a fixed cause; the failure task saw the name only.
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'ValidationException', cause: withheldCause });
+    expect(failedTaskInputs).toHaveLength(1);
+    expect((failedTaskInputs[0] as { error: unknown }).error).toEqual({ Error: 'ValidationException' });
+    expect(await endState(input)).toMatchObject({ status: 'failed' });
+    // Every state after the one keeping the name sees no cause (the failed task's own events hold it,
+    // as its history event does on AWS: tasks throw name-only errors for that reason).
+    const kept = execution.events.findIndex(
+      (event) => event.type === 'StateExited' && event.state?.name === 'KeepErrorName',
+    );
+    expect(kept).toBeGreaterThan(0);
+    const stateData = (event: unknown) => {
+      const { input, output } = (event as { state?: { input?: unknown; output?: unknown } }).state ?? {};
+      return { input, output };
+    };
+    // KeepErrorName's own input holds the cause; its output and everything after must not.
+    const laterData = JSON.stringify([
+      stateData(execution.events[kept]).output,
+      ...execution.events.slice(kept + 1).map(stateData),
+    ]);
+    expect(laterData).not.toContain(marker);
+    expect(laterData).not.toContain('Cause');
+  }, 120_000);
+
+  it('waits while a migration of the account runs: the request says so, fails MigrationRunning if it outlasts, erases nothing', async () => {
+    // Prepare: a running migration whose upload may hold the subject.
+    const input = await erasureRequest('permanent');
+    const migration = await migrationWithFiles(input.accountId, 'running');
+
+    // Act: every retry of the start meets the running migration (retries wait 0 ms here).
+    const execution = await runWithFaults(workflow(), input, (_state, handler) => handler);
+
+    // Assess
+    const request = await store.get<PrivacyRequestFields>(
+      input.accountId,
+      privacyRequestRef(input.requestId),
+    );
+    expect(execution).toMatchObject({ status: 'FAILED', error: 'MigrationRunning' });
+    expect(request?.fields).toMatchObject({
+      status: 'failed',
+      failure: { error: 'MigrationRunning' },
+      notice: migrationWaitNotice,
+    });
+    expect((await endState(input)).links.length).toBeGreaterThan(0);
+    expect(await keysUnder(migrationsBucket, migration.prefix)).toHaveLength(1);
+  }, 120_000);
+
+  it("deletes the files of the account's finished and failed migrations before erasing, and says so on a failed one", async () => {
+    // Prepare
+    const input = await erasureRequest('permanent');
+    const failed = await migrationWithFiles(input.accountId, 'failed');
+    const waiting = await migrationWithFiles(input.accountId, 'awaiting_upload');
+
+    // Act
+    const execution = await runWithFaults(workflow(), input, (_state, handler) => handler);
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(await keysUnder(migrationsBucket, `migrations/${input.accountId}/`)).toEqual([]);
+    const afterwards = await store.get<MigrationFields>(input.accountId, migrationRef(failed.id));
+    expect(afterwards?.fields.failure?.reason).toBe(
+      `Its files were deleted by the erasure of privacy request ${input.requestId}; create a new migration.`,
+    );
+    const untouched = await store.get<MigrationFields>(input.accountId, migrationRef(waiting.id));
+    expect(untouched?.fields.status).toBe('awaiting_upload');
+    const request = await store.get<PrivacyRequestFields>(
+      input.accountId,
+      privacyRequestRef(input.requestId),
+    );
+    expect(request?.fields).toMatchObject({ status: 'completed', notice: null });
   }, 120_000);
 
   it('changes nothing when the whole execution runs again after it completed', async () => {

@@ -239,12 +239,15 @@ describe('erasure of data subjects on the local platform', () => {
     expect(untouched.status).toBe(200);
     expect(byAgent.status).toBe(403);
     expect(again.status).toBe(200);
-    expect(done).toMatchObject({ status: 'completed', execution_name: `privacy-${created.body.id}` });
+    expect(done).toMatchObject({
+      status: 'completed',
+      execution_name: `privacy-${account.id}-${created.body.id}`,
+    });
     const certificate = done.certificate as Record<string, unknown>;
     expect(certificate).toMatchObject({
       request_id: created.body.id,
       mode: 'permanent',
-      executions: [`privacy-${created.body.id}`],
+      executions: [`privacy-${account.id}-${created.body.id}`],
       counts: {
         erased: {
           attachment: 1,
@@ -355,8 +358,8 @@ describe('erasure of data subjects on the local platform', () => {
     expect(startedDue).toBeGreaterThanOrEqual(1);
     expect(purged).toMatchObject({ status: 'completed', trash: { state: 'purged' } });
     expect((purged.certificate as { executions: string[] }).executions).toEqual([
-      `privacy-${requestIdOf(deleted)}`,
-      `privacy-${requestIdOf(deleted)}-purge-1`,
+      `privacy-${account.id}-${requestIdOf(deleted)}`,
+      `privacy-${account.id}-${requestIdOf(deleted)}-purge-1`,
     ]);
     const everything = await regionText();
     expect(everything).not.toContain(marker);

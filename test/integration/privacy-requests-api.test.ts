@@ -1,6 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import {
+  derivePrivacyRequest,
+  type PrivacyRequestFields,
+  privacyRequestRef,
+  type StoredPrivacyRequest,
+} from '../../lambdas/domain/privacy/privacy-request.ts';
 import { localCredentials } from '../../local/local-credentials.ts';
 import type { HostingRegionKey } from '../../lib/residency/index.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
@@ -136,7 +143,7 @@ describe('privacy requests API', () => {
     expect(verified.body).toMatchObject({
       status: 'verified',
       verification_method: 'email_confirmation',
-      execution_name: `privacy-${created.body.id}`,
+      execution_name: `privacy-${account.id}-${created.body.id}`,
     });
     expect(done.body.status).toBe('completed');
     const { result } = done.body;
@@ -215,7 +222,9 @@ describe('privacy requests API', () => {
     expect(afterDone.body.status).toBe('completed');
     expect(afterDone.body.verification_method).toBe('email_confirmation');
     expect(done.body.status).toBe('completed');
-    expect(executions.filter((execution) => execution.name === `privacy-${id}`)).toHaveLength(1);
+    expect(executions.filter((execution) => execution.name === `privacy-${account.id}-${id}`)).toHaveLength(
+      1,
+    );
   });
 
   it.each(['eea', 'in', 'au'] as const)('exports in the %s region with its own workflow', async (region) => {
@@ -273,6 +282,44 @@ describe('privacy requests API', () => {
     });
     expect(adminFiles.status).toBe(200);
   });
+
+  it('runs the requests of two accounts that have the same id, each in its own execution', async () => {
+    // Prepare: account B gets a pending request with the very id of account A's (ids are per account).
+    const [a, b] = [await accountIn('us'), await accountIn('us')];
+    const subjectA = await contactWithTicket(a, `a${randomUUID()}`);
+    const subjectB = await contactWithTicket(b, `b${randomUUID()}`);
+    const created = await a.agent('POST', path, {
+      type: 'export',
+      subject: { type: 'contact', id: subjectA.contact },
+      channel: 'email',
+    });
+    const id = created.body.id as number;
+    const store = new DynamoRecordStore(client, platform.regions.us.table);
+    const ref = privacyRequestRef(id);
+    const original = (await store.get<PrivacyRequestFields>(a.id, ref)) as StoredPrivacyRequest;
+    const copy = derivePrivacyRequest({
+      ...original,
+      accountId: b.id,
+      fields: { ...original.fields, subject_id: subjectB.contact },
+    });
+    await store.create(copy, {
+      at: copy.createdAt,
+      actor: { type: 'system', id: 'test' },
+      operation: 'create',
+      record: ref,
+      changedFields: ['type'],
+    });
+
+    // Act
+    for (const account of [a, b])
+      await account.admin('POST', `${path}/${id}/verify`, { method: 'email_confirmation' });
+    const [doneA, doneB] = [await finished(a, id), await finished(b, id)];
+
+    // Assess: both ran (on today's main B's start met A's execution name and never ran).
+    expect([doneA.body.status, doneB.body.status]).toEqual(['completed', 'completed']);
+    expect(doneA.body.execution_name).toBe(`privacy-${a.id}-${id}`);
+    expect(doneB.body.execution_name).toBe(`privacy-${b.id}-${id}`);
+  }, 60_000);
 
   it('names the subject by e-mail at intake and keeps only the id', async () => {
     const account = await accountIn('us');

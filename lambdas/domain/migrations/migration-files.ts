@@ -4,7 +4,9 @@ import type { FileFormat, MigrationCounts, SourceEntity } from './migration.ts';
 /**
  * The objects of migrations in the region's migrations bucket. Keys hold ids and entity names only:
  * `migrations/<account>/<migration>/upload/<entity>.<format>` (what the admin uploads), `…/chunks/…`
- * (the split records), `…/errors/…` (report parts) and `…/report/errors.ndjson`.
+ * (the split records) and `…/errors/…` (report parts), all deleted when the migration completes, and
+ * `migration-reports/<account>/<migration>/errors.ndjson`, the error report, which the bucket expires
+ * sooner than the rest (see bucket-design.ts).
  */
 export interface MigrationFiles {
   /** A URL the client PUTs the file to, bound to `terms`, valid for `expiresInSeconds` at most. */
@@ -19,12 +21,23 @@ export interface MigrationFiles {
   write(key: string, contentType: string, chunks: AsyncIterable<string> | Iterable<string>): Promise<unknown>;
   /** Keys under a prefix, in key order. */
   list(prefix: string): AsyncIterable<string>;
+  /** Deletes every object under a prefix; answers how many. */
+  deleteUnder(prefix: string): Promise<number>;
 }
 
-const base = (accountId: string, migrationId: number) => `migrations/${accountId}/${migrationId}`;
+/** Where the files a migration works from are: one prefix per account, one below it per migration. */
+export const migrationFilesRoot = 'migrations/';
+/** Where error reports are: a prefix of its own, so the bucket expires them sooner. */
+export const migrationReportsRoot = 'migration-reports/';
+
+const base = (accountId: string, migrationId: number) => `${migrationFilesRoot}${accountId}/${migrationId}`;
 const pad = (index: number) => String(index).padStart(6, '0');
 
 export const migrationKeys = {
+  /** Everything a migration works from (uploads, chunks, report parts), deleted once it completes. */
+  files: (accountId: string, migrationId: number) => `${base(accountId, migrationId)}/`,
+  /** The working files of every migration of an account (an erasure deletes those of finished runs). */
+  accountFiles: (accountId: string) => `${migrationFilesRoot}${accountId}/`,
   upload: (accountId: string, migrationId: number, entity: SourceEntity, format: FileFormat) =>
     `${base(accountId, migrationId)}/upload/${entity}.${format}`,
   chunk: (accountId: string, migrationId: number, entity: SourceEntity, index: number) =>
@@ -38,7 +51,8 @@ export const migrationKeys = {
     part: 'file' | 'chunk',
     index: number,
   ) => `${base(accountId, migrationId)}/errors/${entity}/${part}-${pad(index)}.ndjson`,
-  report: (accountId: string, migrationId: number) => `${base(accountId, migrationId)}/report/errors.ndjson`,
+  report: (accountId: string, migrationId: number) =>
+    `${migrationReportsRoot}${accountId}/${migrationId}/errors.ndjson`,
 };
 
 /** A part of a migration's work and what it counted: reading a file (`chunk` undefined) or writing a chunk. */

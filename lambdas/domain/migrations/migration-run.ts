@@ -130,21 +130,28 @@ export class MigrationRun {
     return counts;
   }
 
-  /** Sums the ledger, joins the failures into one report (streamed) and marks the migration completed. */
+  /**
+   * Sums the ledger, joins the failures into one report (streamed), marks the migration completed and
+   * deletes its working files (uploads, chunks, report parts: copies of imported data). Run again, it
+   * keeps the report it wrote (its parts may be deleted already) and finishes the deletion.
+   */
   async report(accountId: string, id: number, run: number): Promise<MigrationCounts> {
-    await this.read(accountId, id, run);
+    const migration = await this.read(accountId, id, run);
     const counts = await this.deps.ledger.totals(accountId, id);
     const { files } = this.deps;
-    async function* reportLines() {
-      for await (const key of files.list(migrationKeys.errorsPrefix(accountId, id))) {
-        for await (const line of files.lines(key)) if (line) yield `${line}\n`;
+    if (migration.fields.status !== 'completed') {
+      async function* reportLines() {
+        for await (const key of files.list(migrationKeys.errorsPrefix(accountId, id))) {
+          for await (const line of files.lines(key)) if (line) yield `${line}\n`;
+        }
       }
+      await files.write(migrationKeys.report(accountId, id), 'application/x-ndjson', reportLines());
+      const at = this.deps.now().toISOString();
+      await this.change(accountId, id, (fields) =>
+        fields.status === 'completed' ? {} : { status: 'completed', completed_at: at, counts, failure: null },
+      );
     }
-    await files.write(migrationKeys.report(accountId, id), 'application/x-ndjson', reportLines());
-    const at = this.deps.now().toISOString();
-    await this.change(accountId, id, (fields) =>
-      fields.status === 'completed' ? {} : { status: 'completed', completed_at: at, counts, failure: null },
-    );
+    await files.deleteUnder(migrationKeys.files(accountId, id));
     return counts;
   }
 

@@ -171,13 +171,17 @@ export class MigrationService {
 
   /**
    * Starts a run: once every file is uploaded, and not while one runs (then the running one is
-   * answered; a run whose execution has ended counts as failed). A completed or failed migration runs
-   * again: what it already imported is skipped.
+   * answered; a run whose execution has ended counts as failed). A failed migration runs again: what
+   * it already imported is skipped. A completed one is final: its files are deleted (409).
    */
   async start(principal: Principal, id: number): Promise<MigrationView> {
     requireAdmin(principal, 'import data');
     const ref = migrationRef(id);
     let migration = await this.reconciled(await this.lifecycle.getLive(principal, ref));
+    if (migration.fields.status === 'completed')
+      throw new ConflictError(
+        'This migration is completed and its files are deleted; create a new migration to import again.',
+      );
     if (migration.fields.status !== 'queued' && migration.fields.status !== 'running') {
       for (const file of migration.fields.files) {
         if (
@@ -195,7 +199,7 @@ export class MigrationService {
         {
           status: 'queued',
           run,
-          execution_name: migrationExecutionName(id, run),
+          execution_name: migrationExecutionName(principal.accountId, id, run),
           started_at: this.deps.now().toISOString(),
           completed_at: null,
           counts: null,
@@ -206,7 +210,7 @@ export class MigrationService {
     }
     if (!this.deps.workflow) throw new Error('No migration workflow is configured for this function');
     // Named after the run: a repeated start (a lost answer) starts the same execution once.
-    await this.deps.workflow.start(migrationExecutionName(id, migration.fields.run), {
+    await this.deps.workflow.start(migrationExecutionName(principal.accountId, id, migration.fields.run), {
       accountId: principal.accountId,
       migrationId: id,
       run: migration.fields.run,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { maxPresignedPutBytes } from '#domain/object-store';
+import { executionName } from '#domain/privacy/workflow-starter';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 
 /** Where an export comes from: Zendesk's NDJSON exports, or our own documented format. */
@@ -90,7 +91,7 @@ export interface MigrationFields {
   files: { entity: SourceEntity; format: FileFormat; size?: number }[];
   status: MigrationStatus;
   created_by: number;
-  /** How many times it was started; each start is its own execution, `migration-<id>-<run>`. */
+  /** How many times it was started; each start is its own execution, `migration-<account>-<id>-<run>`. */
   run: number;
   execution_name: string | null;
   started_at: string | null;
@@ -105,8 +106,12 @@ export type StoredMigration = StoredRecord<MigrationFields>;
 
 export const migrationRef = (id: number): RecordRef => ({ type: 'migration', id });
 
-/** Each start runs its own execution; the name repeats only for the same start (a retried request). */
-export const migrationExecutionName = (migrationId: number, run: number) => `migration-${migrationId}-${run}`;
+/**
+ * Each start runs its own execution, `migration-<account>-<id>-<run>`; the name repeats only for the
+ * same start (a retried request), never for another account's migration of the same id.
+ */
+export const migrationExecutionName = (accountId: string, migrationId: number, run: number) =>
+  executionName('migration', accountId, migrationId, run);
 
 /** The actor of imported records' audit entries: the migration, by id. */
 export const migrationActorId = (migrationId: number) => `migration-${migrationId}`;

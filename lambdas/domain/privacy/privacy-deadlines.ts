@@ -45,7 +45,7 @@ export class PrivacyDeadlines {
       const request = await this.deps.store.get<PrivacyRequestFields>(accountId, ref);
       const trash = request?.fields.trash;
       if (!request || !trash || (trash.state !== 'held' && trash.state !== 'purging')) continue;
-      await this.deps.erasureWorkflow.start(trashExecutionName(ref.id, 'purge', trash), {
+      await this.deps.erasureWorkflow.start(trashExecutionName(accountId, ref.id, 'purge', trash), {
         accountId,
         requestId: ref.id,
         operation: 'purge',

@@ -163,7 +163,7 @@ export class PrivacyRequestService {
           verified_at: this.deps.now().toISOString(),
           verified_by: principal.agentId,
           verification_method: method,
-          execution_name: privacyExecutionName(id),
+          execution_name: privacyExecutionName(principal.accountId, id),
         },
         etagOf(request),
       );
@@ -176,7 +176,7 @@ export class PrivacyRequestService {
     const isExport = request.fields.type === 'export';
     const workflow = isExport ? this.deps.exportWorkflow : this.deps.erasureWorkflow;
     if (!workflow) throw new Error(`No ${request.fields.type} workflow is configured for this function`);
-    await workflow.start(request.fields.execution_name ?? privacyExecutionName(request.ref.id), {
+    await workflow.start(request.fields.execution_name ?? privacyExecutionName(accountId, request.ref.id), {
       accountId,
       requestId: request.ref.id,
       ...(!isExport && { operation: 'erase' }),
@@ -185,7 +185,7 @@ export class PrivacyRequestService {
 
   /**
    * An admin runs a failed request again: it is `verified` once more and a new execution
-   * (`privacy-<id>-retry-<n>`) repeats every step, each idempotent, so what the failed one did is
+   * (`privacy-<account>-<id>-retry-<n>`) repeats every step, each idempotent, so what the failed one did is
    * neither lost nor done twice. Asking again before it runs or while it runs starts nothing more.
    */
   async retry(principal: Principal, id: number): Promise<StoredPrivacyRequest> {
@@ -201,7 +201,7 @@ export class PrivacyRequestService {
         {
           status: 'verified',
           retries: attempt,
-          execution_name: retryExecutionName(id, attempt),
+          execution_name: retryExecutionName(principal.accountId, id, attempt),
           failure: null,
         },
         etagOf(request),
@@ -251,7 +251,7 @@ export class PrivacyRequestService {
         verified_at: at,
         verified_by: principal.agentId,
         verification_method: 'admin_action',
-        execution_name: privacyExecutionName(draft.ref.id),
+        execution_name: privacyExecutionName(principal.accountId, draft.ref.id),
       },
     });
     await this.lifecycle.create(principal, request, ['type', 'subject', 'mode', 'channel', 'status']);
@@ -293,7 +293,7 @@ export class PrivacyRequestService {
       throw new ConflictError(`This erasure's trash is ${trash.state}; it can no longer be restored.`);
     }
     if (!this.deps.erasureWorkflow) throw new Error('No erasure workflow is configured for this function');
-    await this.deps.erasureWorkflow.start(trashExecutionName(id, 'restore', trash), {
+    await this.deps.erasureWorkflow.start(trashExecutionName(principal.accountId, id, 'restore', trash), {
       accountId: principal.accountId,
       requestId: id,
       operation: 'restore',

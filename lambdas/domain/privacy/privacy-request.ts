@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Deadline, RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { executionName } from './workflow-starter.ts';
 
 export const privacyRequestTypes = ['export', 'erasure'] as const;
 export const privacyRequestStatuses = [
@@ -215,19 +216,27 @@ export const notYetAnswered = {
 
 export const privacyRequestRef = (id: number): RecordRef => ({ type: 'privacy_request', id });
 
-/** The Step Functions execution of a request: named after it, so starting it twice starts it once. */
-export const privacyExecutionName = (requestId: number) => `privacy-${requestId}`;
+/**
+ * The Step Functions execution of a request: named after its account and id (`privacy-<account>-<id>`),
+ * so starting it twice starts it once and two accounts' requests of equal ids both run.
+ */
+export const privacyExecutionName = (accountId: string, requestId: number) =>
+  executionName('privacy', accountId, requestId);
 
 /** The execution of an admin's `retry` number `attempt` of a failed request: one per retry. */
-export const retryExecutionName = (requestId: number, attempt: number) =>
-  `privacy-${requestId}-retry-${attempt}`;
+export const retryExecutionName = (accountId: string, requestId: number, attempt: number) =>
+  executionName('privacy', accountId, requestId, 'retry', attempt);
 
 /**
  * The execution restoring or purging a soft erasure's trash: one per attempt, so asking again while it
  * runs starts nothing, and asking after a failure starts afresh.
  */
-export const trashExecutionName = (requestId: number, operation: 'restore' | 'purge', trash: ErasureTrash) =>
-  `privacy-${requestId}-${operation}-${trash.failed_attempts + 1}`;
+export const trashExecutionName = (
+  accountId: string,
+  requestId: number,
+  operation: 'restore' | 'purge',
+  trash: ErasureTrash,
+) => executionName('privacy', accountId, requestId, operation, trash.failed_attempts + 1);
 
 /** Lists a subject's requests (e.g. the soft erasure a v2 restore call undoes). */
 export const subjectRequestsKey = (subject: SubjectRef) => `privacy#${subject.kind}#${subject.id}`;

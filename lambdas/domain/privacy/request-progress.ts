@@ -27,6 +27,10 @@ export const erasureWorkflowActor: Actor = { type: 'system', id: 'privacy-erasur
 
 const dayMs = 24 * 60 * 60 * 1000;
 
+/** What a running erasure shows while it waits for a migration of the account to end. */
+export const migrationWaitNotice =
+  'Waiting for a running migration of the account to end: its files may hold the subject, so the erasure starts after it.';
+
 /**
  * The status changes a request's workflow makes: verified → running → completed, or failed. Each is
  * conditional on the version read and does nothing when the request is already there, so a repeated
@@ -82,6 +86,22 @@ export class RequestProgress {
       if (trash.state !== 'held') throw new RequestNotRunnableError(`${fields.status}, trash ${trash.state}`);
       return { trash: { ...trash, state: target }, failure: null };
     });
+  }
+
+  /**
+   * While an erasure waits for the account's running migrations, its `notice` says so; once it goes
+   * on, the notice goes. Repeating either changes nothing more.
+   */
+  waitForMigrations(accountId: string, requestId: number, waiting: boolean): Promise<StoredPrivacyRequest> {
+    return this.change(accountId, requestId, (fields) =>
+      waiting
+        ? fields.notice === migrationWaitNotice
+          ? {}
+          : { notice: migrationWaitNotice }
+        : fields.notice === migrationWaitNotice
+          ? { notice: null }
+          : {},
+    );
   }
 
   /** A completed erasure: its certificate, and for a soft erasure the trash held for the purge. */

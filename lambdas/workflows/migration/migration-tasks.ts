@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ChunkPage } from '#domain/migrations/chunk-pages';
 import { sourceEntities } from '#domain/migrations/migration';
-import { recordableErrorName } from '#domain/workflow-error';
+import { recordableErrorName, withNameOnlyErrors } from '#domain/workflow-error';
 import { getMigrationRuntime, type MigrationRuntime } from './migration-runtime.ts';
 
 const entities = [...new Set(Object.values(sourceEntities).flat())] as [string, ...string[]];
@@ -23,9 +23,9 @@ const taskInputSchema = z.object({
 
 type TaskInput = z.infer<typeof taskInputSchema>;
 
-/** One workflow task: parse the input, run a step, log ids and the outcome only. */
+/** One workflow task: parse the input, run a step, log ids and the outcome only; errors leave with names only. */
 function migrationTask<R>(step: (runtime: MigrationRuntime, input: TaskInput) => Promise<R>) {
-  return async (event: unknown): Promise<R> => {
+  return withNameOnlyErrors(async (event: unknown): Promise<R> => {
     const runtime = getMigrationRuntime();
     const input = taskInputSchema.parse(event);
     const result = await step(runtime, input);
@@ -37,7 +37,7 @@ function migrationTask<R>(step: (runtime: MigrationRuntime, input: TaskInput) =>
       ...(input.page && { page: `${input.page.entity}-${input.page.first}+${input.page.count}` }),
     });
     return result;
-  };
+  });
 }
 
 export const markRunning = migrationTask(async function markRunning({ run }, input) {

@@ -8,7 +8,9 @@ import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
 import { S3ExportFiles } from '#adapters/s3-export-files';
 import { S3ObjectStore } from '#adapters/s3-object-store';
 import { OrphanUploadSweep } from '#domain/attachments/orphan-upload-sweep';
+import { S3MigrationFiles } from '#adapters/s3-migration-files';
 import { SfnWorkflowStarter } from '#adapters/sfn-workflow-starter';
+import { MigrationsBeforeErasure } from '#domain/migrations/migrations-before-erasure';
 import { PrivacyDeadlines } from '#domain/privacy/privacy-deadlines';
 import { erasureWorkflowActor, RequestProgress } from '#domain/privacy/request-progress';
 import { SubjectErasure } from '#domain/privacy/subject-erasure';
@@ -22,6 +24,8 @@ export interface ErasureRuntime {
   readonly logger: Logger;
   readonly progress: RequestProgress;
   readonly erasure: SubjectErasure;
+  /** The account's migrations an erasure waits for, and whose files it deletes. */
+  readonly migrations: MigrationsBeforeErasure;
   /** Only where the deadline watch runs (it has the state machine's ARN). */
   readonly deadlines?: PrivacyDeadlines;
   /** Run by the deadline watch too: removes attachment objects no record keeps once their upload is due. */
@@ -47,6 +51,12 @@ export function getErasureRuntime(): ErasureRuntime {
         persistentKeys: { region: env.HOME_REGION },
       }),
       progress,
+      migrations: new MigrationsBeforeErasure({
+        store,
+        files: new S3MigrationFiles(clients.s3, env.MIGRATIONS_BUCKET),
+        now,
+        actor: erasureWorkflowActor,
+      }),
       erasure: new SubjectErasure({
         store,
         erasure: erasureStore,

@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { TimeLeft } from '#domain/workflow-batches';
-import { recordableErrorName } from '#domain/workflow-error';
+import { recordableErrorName, withNameOnlyErrors } from '#domain/workflow-error';
+import { MigrationRunningError } from '#domain/migrations/migrations-before-erasure';
 import { erasureOperations } from '#domain/privacy/privacy-request';
 import { type ErasureRuntime, getErasureRuntime } from './erasure-runtime.ts';
 
@@ -20,29 +21,44 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names, which the state machine's Retry and Catch match. A step learns the time its invocation
+ * their names (which the state machine's Retry and Catch match), never their messages. A step learns the time its invocation
  * has left from Lambda's context (none locally).
  */
 function erasureTask<R>(
   step: (runtime: ErasureRuntime, input: TaskInput, timeLeft?: TimeLeft) => Promise<R>,
 ) {
-  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<R> => {
-    const runtime = getErasureRuntime();
-    const input = taskInputSchema.parse(event);
-    const timeLeft = context && (() => context.getRemainingTimeInMillis());
-    const result = await step(runtime, input, timeLeft);
-    runtime.logger.info('privacy erasure step done', {
-      step: step.name,
-      operation: input.operation,
-      requestId: input.requestId,
-      accountId: input.accountId,
-    });
-    return result;
-  };
+  return withNameOnlyErrors(
+    async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<R> => {
+      const runtime = getErasureRuntime();
+      const input = taskInputSchema.parse(event);
+      const timeLeft = context && (() => context.getRemainingTimeInMillis());
+      const result = await step(runtime, input, timeLeft);
+      runtime.logger.info('privacy erasure step done', {
+        step: step.name,
+        operation: input.operation,
+        requestId: input.requestId,
+        accountId: input.accountId,
+      });
+      return result;
+    },
+  );
 }
 
-export const markStarted = erasureTask(async function markStarted({ progress }, input) {
+/**
+ * Marks the operation started; an erasure then waits (this task's MigrationRunning error is retried)
+ * while a migration of the account runs, saying so on the request, and deletes the migrations' files.
+ */
+export const markStarted = erasureTask(async function markStarted({ progress, migrations }, input) {
   await progress.markStarted(input.accountId, input.requestId, input.operation);
+  if (input.operation !== 'erase') return { started: true };
+  try {
+    await migrations.clear(input.accountId, input.requestId);
+  } catch (error) {
+    if (error instanceof MigrationRunningError)
+      await progress.waitForMigrations(input.accountId, input.requestId, true);
+    throw error;
+  }
+  await progress.waitForMigrations(input.accountId, input.requestId, false);
   return { started: true };
 });
 

@@ -1,7 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { z } from 'zod';
 import type { TimeLeft } from '#domain/workflow-batches';
-import { recordableErrorName } from '#domain/workflow-error';
+import { recordableErrorName, withNameOnlyErrors } from '#domain/workflow-error';
 import { getExportRuntime, type ExportRuntime } from './export-runtime.ts';
 
 const id = z.number().int().positive();
@@ -32,22 +32,24 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names, which the state machine's Retry and Catch match. A step learns the time its invocation
+ * their names (which the state machine's Retry and Catch match), never their messages. A step learns the time its invocation
  * has left from Lambda's context (none locally).
  */
 function exportTask<R>(step: (runtime: ExportRuntime, input: TaskInput, timeLeft?: TimeLeft) => Promise<R>) {
-  return async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<R> => {
-    const runtime = getExportRuntime();
-    const input = taskInputSchema.parse(event);
-    const timeLeft = context && (() => context.getRemainingTimeInMillis());
-    const result = await step(runtime, input, timeLeft);
-    runtime.logger.info('privacy export step done', {
-      step: step.name,
-      requestId: input.requestId,
-      accountId: input.accountId,
-    });
-    return result;
-  };
+  return withNameOnlyErrors(
+    async (event: unknown, context?: Pick<Context, 'getRemainingTimeInMillis'>): Promise<R> => {
+      const runtime = getExportRuntime();
+      const input = taskInputSchema.parse(event);
+      const timeLeft = context && (() => context.getRemainingTimeInMillis());
+      const result = await step(runtime, input, timeLeft);
+      runtime.logger.info('privacy export step done', {
+        step: step.name,
+        requestId: input.requestId,
+        accountId: input.accountId,
+      });
+      return result;
+    },
+  );
 }
 
 export const markRunning = exportTask(async function markRunning({ progress }, input) {

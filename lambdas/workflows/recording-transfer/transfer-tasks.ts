@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withNameOnlyErrors } from '#domain/workflow-error';
 import type { RecordingTransfer } from '#domain/calls/recording-transfer';
 import { parseStagedRecording, type StagedRecording } from '#domain/calls/staged-recording';
 import { getTransferRuntime } from './transfer-runtime.ts';
@@ -14,12 +15,12 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step of `RecordingTransfer`, log ids and the outcome only.
- * Errors propagate with their names, which the state machine's Retry and Catch match.
+ * Errors propagate with their names (which Retry and Catch match), never their messages.
  */
 function transferTask<R>(
   step: (transfer: RecordingTransfer, recording: StagedRecording, input: TaskInput) => Promise<R>,
 ) {
-  return async (event: unknown): Promise<R> => {
+  return withNameOnlyErrors(async (event: unknown): Promise<R> => {
     const { transfer, logger } = getTransferRuntime();
     const input = taskInputSchema.parse(event);
     const recording = parseStagedRecording(input.key);
@@ -30,7 +31,7 @@ function transferTask<R>(
       accountId: recording.accountId,
     });
     return result;
-  };
+  });
 }
 
 export const copyToHome = transferTask(async function copyToHome(transfer, recording) {
