@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
+import type { ObjectVersions } from '#domain/object-versions';
 import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
@@ -21,6 +22,7 @@ import { newRecordId } from './record-ids.ts';
 import { S3ExportFiles } from './s3-export-files.ts';
 import { S3MigrationFiles } from './s3-migration-files.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
+import { S3ObjectVersions } from './s3-versions.ts';
 import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
@@ -36,7 +38,11 @@ export interface Runtime {
   /** The region's export bundles, whose download URLs are presigned when a request is read. */
   readonly exportFiles: ExportFiles;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
-  readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
+  readonly recordingStaging?: {
+    readonly bucket: string;
+    readonly objects: ObjectStore;
+    readonly versions: ObjectVersions;
+  };
   readonly portalSecrets: PortalSecretStore;
   /** How long a container trusts an agent's ticket scope: TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
@@ -77,13 +83,7 @@ export function getRuntime(): Runtime {
       newId: newRecordId,
       objects: new S3ObjectStore(clients.s3),
       exportFiles: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
-      recordingStaging:
-        env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION
-          ? {
-              bucket: env.RECORDING_STAGING_BUCKET,
-              objects: new S3ObjectStore(clients.s3In(env.RECORDING_STAGING_REGION)),
-            }
-          : undefined,
+      recordingStaging: recordingStagingOf(env, clients),
       portalSecrets: new DynamoPortalSecretStore(clients.dynamo, env.TABLE_NAME),
       scopeCacheMs: Number(env.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
       exportWorkflow: env.PRIVACY_STATE_MACHINE_ARN
@@ -109,4 +109,15 @@ export function getRuntime(): Runtime {
     };
   }
   return runtime;
+}
+
+/** The staging bucket in another region where this region's recordings land first, with one client. */
+function recordingStagingOf(env: FunctionEnvironment, clients: ReturnType<typeof createAwsClients>) {
+  if (!env.RECORDING_STAGING_BUCKET || !env.RECORDING_STAGING_REGION) return undefined;
+  const client = clients.s3In(env.RECORDING_STAGING_REGION);
+  return {
+    bucket: env.RECORDING_STAGING_BUCKET,
+    objects: new S3ObjectStore(client),
+    versions: new S3ObjectVersions(client),
+  };
 }

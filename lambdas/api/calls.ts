@@ -1,9 +1,15 @@
 import { z } from 'zod';
-import { CallService, callView, createCallSchema, recordingUrlSeconds } from '#domain/calls/call-service';
+import {
+  CallService,
+  callView,
+  createCallSchema,
+  recordingUploadUrlSeconds,
+  recordingUrlSeconds,
+} from '#domain/calls/call-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { jsonResponse } from '#http/responses';
+import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const callListQuerySchema = z
@@ -12,7 +18,7 @@ export const callListQuerySchema = z
 
 /** /api/v2/calls (our addition): call records and presigned recording transfer. */
 export function createCallsHandler(deps: ApiDependencies & { calls: CallService; now: () => Date }) {
-  const expiresAt = () => new Date(deps.now().getTime() + recordingUrlSeconds * 1000).toISOString();
+  const expiresAt = (seconds: number) => new Date(deps.now().getTime() + seconds * 1000).toISOString();
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/calls': async (event, principal) => {
       const { record, uploadUrl } = await deps.calls.create(
@@ -23,7 +29,11 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
         201,
         {
           ...callView(record),
-          recording: { location: null, upload_url: uploadUrl, upload_expires_at: expiresAt() },
+          recording: {
+            location: null,
+            upload_url: uploadUrl,
+            upload_expires_at: expiresAt(recordingUploadUrlSeconds),
+          },
         },
         { location: `/api/v2/calls/${record.ref.id}` },
       );
@@ -50,9 +60,16 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
             transferred_at: transfer.copied_at,
             staging_deleted_at: transfer.staging_deleted_at ?? null,
           }),
-          ...(downloadUrl && { download_url: downloadUrl, download_expires_at: expiresAt() }),
+          ...(downloadUrl && {
+            download_url: downloadUrl,
+            download_expires_at: expiresAt(recordingUrlSeconds),
+          }),
         },
       });
+    },
+    'DELETE /api/v2/calls/{id}': async (event, principal) => {
+      await deps.calls.delete(principal, pathId(event));
+      return noContent();
     },
   };
   return routedApi(deps, routes);
