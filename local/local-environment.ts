@@ -119,6 +119,7 @@ export function localWorkflowEnvironment(
     RECORDINGS_BUCKET: names.buckets.recordings,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
   });
+  const staging = recordingStagingRegionFor(region);
   const privacyErasure = privacyErasureEnvironmentSchema.parse({
     HOME_REGION: region,
     TABLE_NAME: names.table,
@@ -127,6 +128,8 @@ export function localWorkflowEnvironment(
     TRASH_BUCKET: names.buckets.trash,
     EXPORTS_BUCKET: names.buckets.exports,
     MIGRATIONS_BUCKET: names.buckets.migrations,
+    RECORDING_STAGING_BUCKET: staging && localResourceNames(staging).buckets['recording-staging'],
+    RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     // The deadline watch runs here on its schedule and starts purges on the local endpoint.
     ERASURE_STATE_MACHINE_ARN: localStateMachineArn(region, privacyErasureStateMachineName(region)),

@@ -4,6 +4,7 @@ import type { AccountStore } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
 import type { PendingUploads } from '#domain/attachments/pending-uploads';
+import type { ObjectVersions } from '#domain/object-versions';
 import { LeasedRateLimiter } from '#domain/rate-lease';
 import type { PortalSecretStore } from '#domain/contacts/portal-token';
 import { PortalSecrets } from '#domain/contacts/portal-secrets';
@@ -25,6 +26,7 @@ import { newRecordId } from './record-ids.ts';
 import { S3ExportFiles } from './s3-export-files.ts';
 import { S3MigrationFiles } from './s3-migration-files.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
+import { S3ObjectVersions } from './s3-versions.ts';
 import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
 
 /** Everything a handler needs, made once per container from the function's environment. */
@@ -42,7 +44,11 @@ export interface Runtime {
   /** The region's export bundles, whose download URLs are presigned when a request is read. */
   readonly exportFiles: ExportFiles;
   /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
-  readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
+  readonly recordingStaging?: {
+    readonly bucket: string;
+    readonly objects: ObjectStore;
+    readonly versions: ObjectVersions;
+  };
   /** Only the functions with PORTAL_SECRET_KEY (they issue or verify portal tokens); cached for minutes. */
   readonly portalSecrets?: PortalSecretStore;
   /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
@@ -85,13 +91,7 @@ export function getRuntime(): Runtime {
       objects: new S3ObjectStore(clients.s3),
       pendingUploads: new DynamoPendingUploads(clients.dynamo, env.TABLE_NAME),
       exportFiles: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
-      recordingStaging:
-        env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION
-          ? {
-              bucket: env.RECORDING_STAGING_BUCKET,
-              objects: new S3ObjectStore(clients.s3In(env.RECORDING_STAGING_REGION)),
-            }
-          : undefined,
+      recordingStaging: recordingStagingOf(env, clients),
       portalSecrets: env.PORTAL_SECRET_KEY
         ? new PortalSecrets(
             new DynamoPortalSecretStore(
@@ -126,4 +126,15 @@ export function getRuntime(): Runtime {
     };
   }
   return runtime;
+}
+
+/** The staging bucket in another region where this region's recordings land first, with one client. */
+function recordingStagingOf(env: FunctionEnvironment, clients: ReturnType<typeof createAwsClients>) {
+  if (!env.RECORDING_STAGING_BUCKET || !env.RECORDING_STAGING_REGION) return undefined;
+  const client = clients.s3In(env.RECORDING_STAGING_REGION);
+  return {
+    bucket: env.RECORDING_STAGING_BUCKET,
+    objects: new S3ObjectStore(client),
+    versions: new S3ObjectVersions(client),
+  };
 }

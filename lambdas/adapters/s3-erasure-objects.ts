@@ -10,11 +10,17 @@ export interface ErasureBuckets {
   /** Absent where the region hosts no recordings. */
   readonly recordings?: string;
   readonly trash: string;
+  /**
+   * The bucket in another region where this region's recordings wait during their hold (EEA: the US
+   * staging bucket), with a client of that region; absent where the region stages nothing.
+   */
+  readonly recordingStaging?: { readonly bucket: string; readonly client: S3Client };
 }
 
 /**
  * Erasure's object operations as S3 server-side copies and deletes: bytes, content type and metadata
- * travel unchanged (CopyObject keeps them), each destination encrypted by its bucket's own key.
+ * travel unchanged (CopyObject keeps them), each destination encrypted by its bucket's own key. Staged
+ * recordings are only ever deleted (every version), never copied.
  */
 export class S3ErasureObjects implements ErasureObjects {
   private readonly objects: S3ObjectStore;
@@ -38,7 +44,12 @@ export class S3ErasureObjects implements ErasureObjects {
     return this.copy(this.buckets.trash, trashKey, this.bucketOf(object.bucket), object.key);
   }
 
-  deleteEveryVersion(object: HeldObject): Promise<number> {
+  async deleteEveryVersion(object: HeldObject): Promise<number> {
+    if (object.bucket === 'recording-staging') {
+      const staging = this.buckets.recordingStaging;
+      // A region that stages no recordings has none of them staged anywhere.
+      return staging ? deleteEveryVersion(staging.client, staging.bucket, object.key) : 0;
+    }
     return deleteEveryVersion(this.client, this.bucketOf(object.bucket), object.key);
   }
 
@@ -47,6 +58,7 @@ export class S3ErasureObjects implements ErasureObjects {
   }
 
   private bucketOf(kind: RecordBucket): string {
+    if (kind === 'recording-staging') throw new Error('Staged recordings are only deleted, never read');
     const bucket = this.buckets[kind];
     if (!bucket) throw new Error(`This region has no ${kind} bucket`);
     return bucket;

@@ -13,7 +13,12 @@ import {
 import { isMissingObject } from './s3-errors.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 import { deleteEveryVersion } from './s3-versions.ts';
-import type { ObjectFingerprint, RecordingMover, RecordingSide } from '#domain/calls/recording-mover';
+import type {
+  CopiedUpload,
+  ObjectFingerprint,
+  RecordingMover,
+  RecordingSide,
+} from '#domain/calls/recording-mover';
 
 export interface BucketSide {
   readonly client: S3Client;
@@ -51,13 +56,21 @@ export class S3RecordingMover implements RecordingMover {
     return new S3ObjectStore(client).exists(bucket, key);
   }
 
-  async copyToHome(key: string): Promise<void> {
+  /**
+   * Copies the staged object's current version, named by its version id (where the bucket keeps
+   * versions), so an upload landing during the copy cannot mix into it and the verification reads the
+   * very bytes copied.
+   */
+  async copyToHome(key: string): Promise<CopiedUpload> {
     const source = await this.staging.client.send(
       new HeadObjectCommand({ Bucket: this.staging.bucket, Key: key }),
     );
     const size = source.ContentLength ?? 0;
+    const versionId = source.VersionId;
     // URL-encoded per segment: S3 accepts it, and the slashes stay readable for emulators too.
-    const copySource = `${this.staging.bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+    const copySource = `${this.staging.bucket}/${key.split('/').map(encodeURIComponent).join('/')}${
+      versionId ? `?versionId=${encodeURIComponent(versionId)}` : ''
+    }`;
     const encryption = this.home.kmsKeyId
       ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.home.kmsKeyId, BucketKeyEnabled: true }
       : {};
@@ -72,16 +85,23 @@ export class S3RecordingMover implements RecordingMover {
           ...encryption,
         }),
       );
-      return;
+    } else {
+      await this.copyInParts(key, copySource, size, source.ContentType, encryption);
     }
-    await this.copyInParts(key, copySource, size, source.ContentType, encryption);
+    return versionId ? { versionId } : {};
   }
 
-  async fingerprint(side: RecordingSide, key: string): Promise<ObjectFingerprint | undefined> {
+  async fingerprint(
+    side: RecordingSide,
+    key: string,
+    versionId?: string,
+  ): Promise<ObjectFingerprint | undefined> {
     const { client, bucket } = this.sideOf(side);
     let body: Readable;
     try {
-      const object = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+      const object = await client.send(
+        new GetObjectCommand({ Bucket: bucket, Key: key, ...(versionId && { VersionId: versionId }) }),
+      );
       body = object.Body as Readable;
     } catch (error) {
       if (isMissingObject(error)) return undefined;
@@ -99,6 +119,10 @@ export class S3RecordingMover implements RecordingMover {
 
   deleteStaged(key: string): Promise<number> {
     return deleteEveryVersion(this.staging.client, this.staging.bucket, key);
+  }
+
+  deleteHome(key: string): Promise<number> {
+    return deleteEveryVersion(this.home.client, this.home.bucket, key);
   }
 
   private async copyInParts(

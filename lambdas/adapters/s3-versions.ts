@@ -6,6 +6,7 @@ import {
   type ObjectIdentifier,
   type S3Client,
 } from '@aws-sdk/client-s3';
+import type { ObjectVersions } from '#domain/object-versions';
 import { S3ObjectStore } from './s3-object-store.ts';
 
 /** Deletes up to 1,000 objects (or versions) in one call; throws if S3 kept any, so a retry finishes. */
@@ -63,4 +64,13 @@ export async function deleteEveryVersion(client: S3Client, bucket: string, key: 
     versionIdMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
   } while (keyMarker);
   return deleted;
+}
+
+/** `ObjectVersions` over one S3 client (e.g. the US staging bucket's, seen from the EEA). */
+export class S3ObjectVersions implements ObjectVersions {
+  constructor(private readonly client: S3Client) {}
+
+  deleteEveryVersion(bucket: string, key: string): Promise<number> {
+    return deleteEveryVersion(this.client, bucket, key);
+  }
 }

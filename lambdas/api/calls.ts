@@ -3,7 +3,7 @@ import { CallService, callView, createCallSchema } from '#domain/calls/call-serv
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { jsonResponse } from '#http/responses';
+import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const callListQuerySchema = z
@@ -54,6 +54,10 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
           ...(download && { download_url: download.url, download_expires_at: download.expiresAt }),
         },
       });
+    },
+    'DELETE /api/v2/calls/{id}': async (event, principal) => {
+      await deps.calls.delete(principal, pathId(event));
+      return noContent();
     },
   };
   return routedApi(deps, routes);

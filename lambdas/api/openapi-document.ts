@@ -192,6 +192,11 @@ export const operations: Readonly<Record<string, Operation>> = {
       'A call and where its recording is (recording.location: staging_us, eea, us or null), with a download URL once it is final at home (an attachment of its type, fresh per read, until download_expires_at)',
     success: 200,
   },
+  'DELETE /api/v2/calls/{id}': {
+    summary:
+      'Soft-delete a call; a recording still in its US hold is deleted with every version (gone, not restorable); on a deleted call it finishes an interrupted deletion',
+    success: 204,
+  },
   'POST /api/v2/chats': {
     summary: 'Start a chat conversation (US and EEA accounts only)',
     body: createChatSchema,

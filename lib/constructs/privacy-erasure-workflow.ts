@@ -22,6 +22,7 @@ import {
 
 import type { HostingRegionKey } from '#lib/residency/index';
 import { PlatformFunction } from './platform-function.ts';
+import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
   catchErrorNames,
@@ -46,6 +47,11 @@ export interface PrivacyErasureWorkflowProps {
   readonly exportsBucketName: string;
   /** The account's migration files are deleted from it before an erasure. */
   readonly migrationsBucketName: string;
+  /**
+   * Where this region's recordings wait during their hold, in another region (EEA: the US staging
+   * bucket, by its deterministic name): the subject's staged recordings are deleted there.
+   */
+  readonly recordingStaging?: { readonly bucketName: string; readonly awsRegion: string };
   /** Encrypts the table and the buckets. */
   readonly dataKey: IKey;
   readonly logsKey: IKey;
@@ -108,6 +114,8 @@ export class PrivacyErasureWorkflow extends Construct {
       TRASH_BUCKET: props.trashBucketName,
       EXPORTS_BUCKET: props.exportsBucketName,
       MIGRATIONS_BUCKET: props.migrationsBucketName,
+      RECORDING_STAGING_BUCKET: props.recordingStaging?.bucketName,
+      RECORDING_STAGING_REGION: props.recordingStaging?.awsRegion,
       POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     };
     const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
@@ -179,6 +187,15 @@ export class PrivacyErasureWorkflow extends Construct {
           actions: ['s3:ListBucketVersions', 's3:GetBucketVersioning', 's3:ListBucket'],
           resources: [bucketArn(bucket)],
         }),
+      );
+    }
+    // A subject's recordings still in their hold in another region: every version deleted there, by
+    // a cross-region request (nothing else of that bucket, no key: deleting never decrypts).
+    if (props.recordingStaging) {
+      grantStagedRecordingDeletion(
+        tasks.processPage.role,
+        props.recordingStaging.bucketName,
+        "An erased subject's calls may have recordings still in their hold; recording keys are made per call at run time, the wildcard spans recording keys of the staging bucket only.",
       );
     }
     // The outcome deletes the bundles of the subject's earlier exports (ids-only keys under exports/).

@@ -28,36 +28,46 @@ export interface RecordingTransferWorkflowProps {
 }
 
 /** Errors that no retry can fix: the workflow stops at once, loudly, leaving the staged original. */
-const permanentErrors = [
-  'RecordingCopyNotVerified',
-  'StagedRecordingMissing',
-  'CallOfRecordingNotFound',
-  'NotARecordingKey',
-];
+const failingErrors = ['RecordingCopyNotVerified', 'StagedRecordingMissing', 'NotARecordingKey'];
+/**
+ * Errors that send the workflow to the discard path, at once: the call is gone (deleted, erased, never
+ * there), or a re-upload to a call whose recording already moved home is refused.
+ */
+export const discardErrors = ['CallOfRecordingGone', 'RecordingAlreadyTransferred'];
+const permanentErrors = [...failingErrors, ...discardErrors];
 
 /** Names of the workflow's states (operators see them in the console; the local runner uses the hold's). */
 export const transferStates = {
   hold: 'HoldInStaging',
+  checkBeforeCopy: 'CheckCallBeforeCopy',
   copy: 'CopyToHome',
+  checkAfterCopy: 'CheckCallAfterCopy',
   verify: 'VerifyHomeCopy',
   recordLocation: 'RecordLocation',
   deleteStaged: 'DeleteStagedVersions',
   audit: 'RecordStagingDeleted',
+  discard: 'DiscardRecording',
 } as const;
 
 const tasksEntry = 'lambdas/workflows/recording-transfer/transfer-tasks.ts';
 
 /**
  * Moves recordings staged in this region to their home region after the residency hold: an S3 "Object
- * Created" event (EventBridge) starts a Standard execution named after the recording, which waits
- * `retention.recordingHoldSeconds`, copies the object home (encrypted with the home key), verifies size
- * and SHA-256, records the location on the home call record, deletes every staged version and writes
- * the last audit entry. Each task has its own role with only what its step needs.
+ * Created" event (EventBridge) starts a Standard execution named after the recording and its upload,
+ * which waits `retention.recordingHoldSeconds`, checks the call is live, copies the object home
+ * (encrypted with the home key), checks the call again, verifies size and SHA-256, records the location
+ * on the home call record, deletes every staged version and writes the last audit entry. A call found
+ * gone before the location is recorded (or a re-upload to a call already transferred) sends it to the
+ * discard task instead, which deletes the staged original and what it copied home, and succeeds saying
+ * so. Each task has its own role with only what its step needs.
  */
 export class RecordingTransferWorkflow extends Construct {
   readonly stateMachine: StateMachine;
   readonly tasks: Readonly<
-    Record<'copy' | 'verify' | 'recordLocation' | 'deleteStaged' | 'audit', PlatformFunction>
+    Record<
+      'checkCall' | 'copy' | 'verify' | 'recordLocation' | 'deleteStaged' | 'audit' | 'discard',
+      PlatformFunction
+    >
   >;
   readonly starter: PlatformFunction;
   readonly stagingWatch: PlatformFunction;
@@ -102,11 +112,13 @@ export class RecordingTransferWorkflow extends Construct {
     });
 
     const tasks = {
+      checkCall: fn('CheckCallTask', 'checkCall', 'the call is live (before and after the copy)'),
       copy: fn('CopyToHomeTask', 'copyToHome', 'server-side copy to the home bucket'),
       verify: fn('VerifyHomeCopyTask', 'verifyHomeCopy', 'size and SHA-256 of the home copy'),
       recordLocation: fn('RecordLocationTask', 'recordLocation', 'location on the home call record'),
       deleteStaged: fn('DeleteStagedTask', 'deleteStaged', 'delete every staged version'),
       audit: fn('RecordStagingDeletedTask', 'recordStagingDeleted', 'last audit entry'),
+      discard: fn('DiscardRecordingTask', 'discardRecording', 'discard a recording whose call is gone'),
     };
     this.tasks = tasks;
     const stagingKeyUse = (role: Role, actions: string[]) =>
@@ -130,8 +142,29 @@ export class RecordingTransferWorkflow extends Construct {
       }
     };
 
-    // Copy: read the staged original, write (only) the home recordings bucket, encrypted with the home key.
-    allow(tasks.copy.role, ['s3:GetObject'], [stagingObjects]);
+    const homeTableArn = stack.formatArn({
+      service: 'dynamodb',
+      region: home,
+      resource: 'table',
+      resourceName: tableName(props.homeRegion),
+    });
+    const readHomeCalls = (role: Role) => {
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [homeTableArn] }),
+      );
+      homeKeyUse(
+        role,
+        ['kms:Decrypt'],
+        ['dynamodb'],
+        'Reading call records of the home table, encrypted with the home data key, named by alias.',
+      );
+    };
+    // Check the call, and the discard: read the home call record (one GetItem), never write it.
+    readHomeCalls(tasks.checkCall.role);
+    readHomeCalls(tasks.discard.role);
+    // Copy: read the staged original (the version it copies), write (only) the home recordings bucket,
+    // encrypted with the home key.
+    allow(tasks.copy.role, ['s3:GetObject', 's3:GetObjectVersion'], [stagingObjects]);
     allow(tasks.copy.role, ['s3:PutObject', 's3:AbortMultipartUpload'], [homeObjects]);
     stagingKeyUse(tasks.copy.role, ['kms:Decrypt']);
     homeKeyUse(
@@ -140,8 +173,9 @@ export class RecordingTransferWorkflow extends Construct {
       ['s3'],
       "The copy is encrypted with the home region's data key, named by alias (no cross-region import).",
     );
-    // Verify: read both sides.
-    allow(tasks.verify.role, ['s3:GetObject'], [stagingObjects, homeObjects]);
+    // Verify: read both sides (on the staging side, the version copied).
+    allow(tasks.verify.role, ['s3:GetObject', 's3:GetObjectVersion'], [stagingObjects]);
+    allow(tasks.verify.role, ['s3:GetObject'], [homeObjects]);
     stagingKeyUse(tasks.verify.role, ['kms:Decrypt']);
     homeKeyUse(
       tasks.verify.role,
@@ -170,23 +204,44 @@ export class RecordingTransferWorkflow extends Construct {
       ['s3:ListBucket', 's3:ListBucketVersions', 's3:GetBucketVersioning'],
       [stagingBucketArn],
     );
+    // Discard: every version of the staged original and of what the copy wrote home. S3's DeleteObjects
+    // checks s3:DeleteObject for every key and s3:DeleteObjectVersion for each version named.
+    const homeBucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: homeBucket });
+    for (const [objectsArn, bucketArn] of [
+      [stagingObjects, stagingBucketArn],
+      [homeObjects, homeBucketArn],
+    ] as const) {
+      allow(tasks.discard.role, ['s3:DeleteObject', 's3:DeleteObjectVersion'], [objectsArn]);
+      allow(tasks.discard.role, ['s3:ListBucketVersions', 's3:GetBucketVersioning'], [bucketArn]);
+    }
 
     const retry = { permanentErrors, interval: Duration.seconds(5), maxAttempts: 6 };
-    const invoke = (state: string, task: PlatformFunction, resultPath = JsonPath.DISCARD) =>
+    const invoke = (state: string, task: PlatformFunction, resultPath?: string) =>
       lambdaTask(this, state, task, retry, resultPath);
     const failed = errorNameFail(
       this,
       'TransferFailed',
       'The staged original is kept; the alarm on failed executions fires.',
     );
-    const steps = [
-      invoke(transferStates.copy, tasks.copy),
+    // Without a result path, the discard's and the last audit's results are the execution's output.
+    const discard = invoke(transferStates.discard, tasks.discard);
+    discard.next(new Succeed(this, 'Discarded', { comment: 'Nothing of the recording is left anywhere.' }));
+    // Up to the commit point (the location recorded on the call), a gone call means discard.
+    const beforeCommit = [
+      invoke(transferStates.checkBeforeCopy, tasks.checkCall, '$.beforeCopy'),
+      invoke(transferStates.copy, tasks.copy, '$.copied'),
+      invoke(transferStates.checkAfterCopy, tasks.checkCall, JsonPath.DISCARD),
       invoke(transferStates.verify, tasks.verify, '$.copy'),
-      invoke(transferStates.recordLocation, tasks.recordLocation),
+      invoke(transferStates.recordLocation, tasks.recordLocation, JsonPath.DISCARD),
+    ];
+    // The discard reads the caught error's name only (which reason); tried before the failure's Catch.
+    catchErrorNames(this, beforeCommit, discard, { errors: discardErrors, passId: 'KeepDiscardReason' });
+    const steps = [
+      ...beforeCommit,
       invoke(transferStates.deleteStaged, tasks.deleteStaged, '$.deleted'),
       invoke(transferStates.audit, tasks.audit),
     ];
-    catchErrorNames(this, steps, failed);
+    catchErrorNames(this, [...steps, discard], failed);
     const hold = new Wait(this, transferStates.hold, {
       time: WaitTime.duration(Duration.seconds(retention.recordingHoldSeconds)),
       comment: 'Residency hold: the recording stays in staging for this long before it moves home.',

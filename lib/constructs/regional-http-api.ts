@@ -33,6 +33,7 @@ import { grantKeyUseByAlias } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
+import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
 import type { RecordsTable } from './records-table.ts';
 import type { SecureBucket } from './secure-bucket.ts';
 
@@ -287,7 +288,8 @@ export class RegionalHttpApi extends Construct {
 
 /**
  * The calls function presigns uploads into the staging bucket and checks whether a recording arrived
- * there; it cannot read the bucket's listing or delete anything.
+ * there; deleting a call deletes its staged recording's versions (recording keys only, no listing of
+ * anything else).
  */
 function grantRecordingStaging(role: Role, staging: RecordingStagingAccess): void {
   const stack = Stack.of(role);
@@ -308,4 +310,9 @@ function grantRecordingStaging(role: Role, staging: RecordingStagingAccess): voi
     reason:
       "Uploads into the staging bucket are encrypted with the staging region's data key, named by alias.",
   });
+  grantStagedRecordingDeletion(
+    role,
+    staging.bucketName,
+    'Deleting a call deletes its staged recording; recording keys are made per call at run time, the wildcard spans recording keys of the staging bucket only.',
+  );
 }

@@ -183,24 +183,26 @@ export const withheldCause =
   "The error's cause is withheld: execution data keeps error names only (docs/personal-data.md).";
 
 /**
- * Catches every error of `steps` and goes on to `next` with only the error's NAME at `$.error`: each
- * Catch leads to one Pass state that replaces the caught `{ Error, Cause }` by `{ Error }`, so no cause
- * (an error message, a stack trace, which may quote data) reaches a later state, a task's input, the
- * execution's output or its failure. Every workflow's Catch goes through here (asserted over the
- * synthesized templates).
+ * Catches the errors of `steps` (every error unless `errors` names some) and goes on to `next` with only
+ * the error's NAME at `$.error`: each Catch leads to one Pass state (`passId`) that replaces the caught
+ * `{ Error, Cause }` by `{ Error }`, so no cause (an error message, a stack trace, which may quote data)
+ * reaches a later state, a task's input, the execution's output or its failure. Every workflow's Catch
+ * goes through here (asserted over the synthesized templates); Catches are tried in the order added.
  */
 export function catchErrorNames(
   scope: Construct,
   steps: readonly { addCatch(handler: IChainable, props?: CatchProps): unknown }[],
   next: IChainable,
+  options: { readonly errors?: readonly string[]; readonly passId?: string } = {},
 ): void {
-  const keepName = new Pass(scope, 'KeepErrorName', {
+  const keepName = new Pass(scope, options.passId ?? 'KeepErrorName', {
     comment: "Keeps only the caught error's name: its cause may quote data.",
     parameters: { 'Error.$': `${caughtErrorPath}.Error` },
     resultPath: caughtErrorPath,
   });
   keepName.next(next);
-  for (const step of steps) step.addCatch(keepName, { errors: ['States.ALL'], resultPath: caughtErrorPath });
+  const errors = [...(options.errors ?? ['States.ALL'])];
+  for (const step of steps) step.addCatch(keepName, { errors, resultPath: caughtErrorPath });
 }
 
 /** A Fail state ending an execution with the caught error's name (`$.error.Error`) and a fixed cause. */

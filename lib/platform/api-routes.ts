@@ -95,6 +95,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'POST', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls/{id}', function: 'calls' },
+  { method: 'DELETE', path: '/api/v2/calls/{id}', function: 'calls' },
   { method: 'POST', path: '/api/v2/chats', function: 'chats' },
   { method: 'GET', path: '/api/v2/chats', function: 'chats' },
   { method: 'GET', path: '/api/v2/chats/{id}', function: 'chats' },

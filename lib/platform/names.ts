@@ -19,6 +19,12 @@ export const tableName = (region: HostingRegionKey) => `${lowerPrefix}-${region}
 export const bucketName = (region: HostingRegionKey, kind: string, awsAccountId: string) =>
   `${lowerPrefix}-${region}-${kind}-${awsAccountId}`;
 
+/**
+ * The keys of call recordings (`accounts/<account>/calls/<call>/recording`, ids only) as an IAM and
+ * `s3:prefix` pattern: what roles that delete staged recordings may touch in the staging bucket.
+ */
+export const recordingKeyPattern = 'accounts/*/calls/*/recording';
+
 export const keyAlias = (region: HostingRegionKey, purpose: 'data' | 'logs') =>
   `alias/${lowerPrefix}-${region}-${purpose}`;
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hostingRegionKeys } from '#lib/residency/index';
-import { stateMachineArnSchema } from './function-environment.ts';
+import { functionEnvironmentSchema, stateMachineArnSchema } from './function-environment.ts';
 
 /**
  * The environment of the erasure workflow's functions and of the privacy deadline watch (one region's
@@ -17,6 +17,12 @@ export const privacyErasureEnvironmentSchema = z.object({
   /** Absent where the region hosts no recordings. */
   RECORDINGS_BUCKET: z.string().min(3).optional(),
   TRASH_BUCKET: z.string().min(3),
+  /**
+   * Where this region's recordings wait during their hold, in another AWS region (EEA: the US staging
+   * bucket): erasure deletes a subject's staged recordings there. Absent where nothing is staged.
+   */
+  RECORDING_STAGING_BUCKET: functionEnvironmentSchema.shape.RECORDING_STAGING_BUCKET,
+  RECORDING_STAGING_REGION: functionEnvironmentSchema.shape.RECORDING_STAGING_REGION,
   /** Where the subject's earlier export bundles are, deleted with their data. */
   EXPORTS_BUCKET: z.string().min(3),
   /** The account's migration files, deleted before an erasure (see migrations-before-erasure.ts). */

@@ -4,7 +4,13 @@ import { PrivacyErasureWorkflow } from '#lib/constructs/privacy-erasure-workflow
 import { MigrationWorkflow } from '#lib/constructs/migration-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
-import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
+import { bucketName } from '#lib/platform/names';
+import {
+  eeaRegionKey,
+  type HostingRegionKey,
+  hostingRegions,
+  recordingStagingRegionFor,
+} from '#lib/residency/index';
 import type { DataStack } from './data-stack.ts';
 
 export interface WorkflowStackProps extends StackProps {
@@ -56,8 +62,14 @@ export class WorkflowStack extends Stack {
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });
+    const stagingRegion = recordingStagingRegionFor(region);
     this.privacyErasure = new PrivacyErasureWorkflow(this, 'PrivacyErasure', {
       region,
+      // Named, not imported: the staging bucket is another region's (the EEA's recordings wait in the US).
+      recordingStaging: stagingRegion && {
+        bucketName: bucketName(stagingRegion, 'recording-staging', this.account),
+        awsRegion: hostingRegions[stagingRegion].awsRegion,
+      },
       tableName: data.table.tableName,
       attachmentsBucketName: data.bucket('attachments').bucketName,
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,

@@ -21,7 +21,12 @@ export interface S3NotificationRecord {
   readonly awsRegion?: string;
   readonly s3: {
     readonly bucket: { readonly name: string };
-    readonly object: { readonly key: string; readonly size?: number };
+    readonly object: {
+      readonly key: string;
+      readonly size?: number;
+      readonly sequencer?: string;
+      readonly versionId?: string;
+    };
   };
 }
 
@@ -39,7 +44,13 @@ export function objectCreatedEvent(record: S3NotificationRecord, account: string
     detail: {
       version: '0',
       bucket: { name: record.s3.bucket.name },
-      object: { key: record.s3.object.key, size: record.s3.object.size },
+      object: {
+        key: record.s3.object.key,
+        size: record.s3.object.size,
+        // S3 names an upload's version in versioned buckets (s3rver has no versions) and always sequences it.
+        ...(record.s3.object.versionId && { 'version-id': record.s3.object.versionId }),
+        sequencer: record.s3.object.sequencer ?? Date.now().toString(16).toUpperCase(),
+      },
       reason: record.eventName.endsWith('Copy') ? 'CopyObject' : 'PutObject',
     },
   };

@@ -41,6 +41,8 @@ const transferResources = (type: string) =>
 
 const stagingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-us-recording-staging-<AWS::AccountId>/*';
 const eeaRecordingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-eea-recordings-<AWS::AccountId>/*';
+const stagingBucket = 'arn:<AWS::Partition>:s3:::helpdesk-us-recording-staging-<AWS::AccountId>';
+const stagedRecordings = `${stagingBucket}/accounts/*/calls/*/recording`;
 
 describe('recording transfer workflow (US)', () => {
   it('holds every recording for the catalogue 600 seconds before anything moves', () => {
@@ -48,35 +50,84 @@ describe('recording transfer workflow (US)', () => {
     const waits = Object.entries(states).filter(([, state]) => state.Type === 'Wait');
 
     expect(retention.recordingHoldSeconds).toBe(600);
-    expect(waits).toEqual([['HoldInStaging', expect.objectContaining({ Seconds: 600, Next: 'CopyToHome' })]]);
+    expect(waits).toEqual([
+      ['HoldInStaging', expect.objectContaining({ Seconds: 600, Next: 'CheckCallBeforeCopy' })],
+    ]);
   });
 
-  it('deletes staged versions only after the copy is verified and recorded, with Retry and Catch on every task', () => {
+  it('checks the call before and after the copy, and deletes staged versions only after the copy is verified and recorded, with Retry and Catch on every task', () => {
     const states = definition().States;
     const order = stateOrder({ StartAt: 'HoldInStaging', States: states });
     const tasks = Object.entries(states).filter(([, state]) => state.Type === 'Task');
 
     expect(order).toEqual([
       'HoldInStaging',
+      'CheckCallBeforeCopy',
       'CopyToHome',
+      'CheckCallAfterCopy',
       'VerifyHomeCopy',
       'RecordLocation',
       'DeleteStagedVersions',
       'RecordStagingDeleted',
       'Transferred',
     ]);
-    expect(tasks).toHaveLength(5);
+    expect(stateOrder({ StartAt: 'DiscardRecording', States: states })).toEqual([
+      'DiscardRecording',
+      'Discarded',
+    ]);
+    expect(tasks).toHaveLength(8);
     for (const [name, task] of tasks) {
       const retry = task.Retry as { ErrorEquals: string[]; MaxAttempts: number; BackoffRate?: number }[];
-      expect(retry.at(0)?.ErrorEquals, name).toContain('RecordingCopyNotVerified');
+      expect(retry.at(0)?.ErrorEquals, name).toEqual(
+        expect.arrayContaining([
+          'RecordingCopyNotVerified',
+          'CallOfRecordingGone',
+          'RecordingAlreadyTransferred',
+        ]),
+      );
       expect(retry.at(0)?.MaxAttempts, name).toBe(0);
       expect(retry.at(-1)).toMatchObject({ ErrorEquals: ['States.ALL'], BackoffRate: 2 });
-      expect(task.Catch, name).toEqual([
-        { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'KeepErrorName' },
-      ]);
+      expect((task.Catch as unknown[]).at(-1), name).toEqual({
+        ErrorEquals: ['States.ALL'],
+        ResultPath: '$.error',
+        Next: 'KeepErrorName',
+      });
     }
     expect(states.KeepErrorName).toMatchObject({ Type: 'Pass', Next: 'TransferFailed' });
+    expect(states.KeepDiscardReason).toMatchObject({ Type: 'Pass', Next: 'DiscardRecording' });
     expect(states.TransferFailed?.Type).toBe('Fail');
+    expect(states.Discarded?.Type).toBe('Succeed');
+  });
+
+  it('discards the recording, not fails, when the call is gone at any step up to the commit (the location recorded)', () => {
+    const states = definition().States;
+    // The caught error's name only reaches the discard (KeepDiscardReason drops its cause).
+    const discardCatch = {
+      ErrorEquals: ['CallOfRecordingGone', 'RecordingAlreadyTransferred'],
+      ResultPath: '$.error',
+      Next: 'KeepDiscardReason',
+    };
+    const discarding = Object.entries(states)
+      .filter(([, state]) =>
+        (state.Catch as unknown[] | undefined)?.some(
+          (c) => c && (c as { Next?: string }).Next === 'KeepDiscardReason',
+        ),
+      )
+      .map(([name, state]) => [name, (state.Catch as unknown[])[0]]);
+
+    expect(discarding).toEqual([
+      ['CheckCallBeforeCopy', discardCatch],
+      ['CopyToHome', discardCatch],
+      ['CheckCallAfterCopy', discardCatch],
+      ['VerifyHomeCopy', discardCatch],
+      ['RecordLocation', discardCatch],
+    ]);
+    // The discard's and the transfer's last results are the execution's output (no result path).
+    expect(states.DiscardRecording?.ResultPath).toBeUndefined();
+    expect(states.RecordStagingDeleted?.ResultPath).toBeUndefined();
+    // The check before the copy leaves its mark, so the discard knows the copy may have started.
+    expect(states.CheckCallBeforeCopy?.ResultPath).toBe('$.beforeCopy');
+    expect(states.CopyToHome?.ResultPath).toBe('$.copied');
   });
 
   it('lets only the copy task write, and only into the EEA recordings bucket', () => {
@@ -89,14 +140,39 @@ describe('recording transfer workflow (US)', () => {
     expect(writers).toEqual([[roleOfFunction('RecordingTransferCopyToHomeTask'), [eeaRecordingObjects]]]);
   });
 
-  it('lets only the delete task delete, and only in the US staging bucket', () => {
+  it('lets only the delete and discard tasks delete; only the discard deletes in the EEA, and only recordings', () => {
     const deleters = transferResources('AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(workflows, roleId)
         .filter((s) => s.actions.some((a) => a.startsWith('s3:Delete')))
         .map((s) => [roleId, s.resources]),
     );
 
-    expect(deleters).toEqual([[roleOfFunction('RecordingTransferDeleteStagedTask'), [stagingObjects]]]);
+    expect(deleters).toEqual([
+      [roleOfFunction('RecordingTransferDeleteStagedTask'), [stagingObjects]],
+      [roleOfFunction('RecordingTransferDiscardRecordingTask'), [stagingObjects]],
+      [roleOfFunction('RecordingTransferDiscardRecordingTask'), [eeaRecordingObjects]],
+    ]);
+  });
+
+  it('lets the call checks and the discard read EEA call records with one GetItem, and write nothing there', () => {
+    const eeaTable = 'arn:<AWS::Partition>:dynamodb:eu-central-1:<AWS::AccountId>:table/helpdesk-eea-records';
+    for (const task of ['RecordingTransferCheckCallTask', 'RecordingTransferDiscardRecordingTask']) {
+      const dynamo = statementsOf(workflows, roleOfFunction(task)).filter((s) =>
+        s.actions.some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(dynamo, task).toEqual([{ actions: ['dynamodb:GetItem'], resources: [eeaTable] }]);
+    }
+  });
+
+  it('reads staged originals by version (the copy and its verification use the version copied)', () => {
+    for (const task of ['RecordingTransferCopyToHomeTask', 'RecordingTransferVerifyHomeCopyTask']) {
+      const staging = statementsOf(workflows, roleOfFunction(task)).filter((s) =>
+        s.resources.includes(stagingObjects),
+      );
+      expect(staging, task).toEqual([
+        { actions: ['s3:GetObject', 's3:GetObjectVersion'], resources: [stagingObjects] },
+      ]);
+    }
   });
 
   it('encrypts the EEA copy with the EEA data key, reached by alias through EEA S3 only', () => {
@@ -132,7 +208,7 @@ describe('recording transfer workflow (US)', () => {
     const actions = statementsOf(workflows, machineRole).flatMap((s) => s.actions);
 
     expect(actions.filter((a) => !a.startsWith('xray:') && !a.startsWith('logs:'))).toEqual(
-      Array(5).fill('lambda:InvokeFunction'),
+      Array(7).fill('lambda:InvokeFunction'),
     );
   });
 
@@ -183,28 +259,92 @@ describe('recording transfer workflow (US)', () => {
     const logGroups = transferResources('AWS::Logs::LogGroup');
     const subscriptions = transferResources('AWS::Logs::SubscriptionFilter');
 
-    expect(logGroups.length).toBe(8);
+    expect(logGroups.length).toBe(10);
     for (const [id, group] of logGroups) expect(group.Properties?.RetentionInDays, id).toBe(365);
     expect(subscriptions.length).toBe(logGroups.length);
   });
 
-  it('lets the EEA calls API upload into US staging, and nothing else of the US', () => {
+  it('lets the EEA calls API upload into US staging and delete staged recordings, and nothing else of the US', () => {
     const api = platform.regions.eea.api;
     const callsRole =
       resourcesOfType(api, 'AWS::IAM::Role').find(([id]) => id.startsWith('ApiCallsRole'))?.[0] ?? '';
     const usResources = resourcesOfType(api, 'AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(api, roleId)
         .filter((s) => s.resources.some((r) => r.includes('helpdesk-us-') || r.includes('us-east-1')))
-        .map((s) => [roleId, s.actions, s.resources]),
+        .map((s) => [roleId, s.actions, s.resources, s.condition]),
     );
 
     expect(usResources).toEqual([
-      [callsRole, ['s3:PutObject', 's3:GetObject'], [stagingObjects]],
+      [callsRole, ['s3:PutObject', 's3:GetObject'], [stagingObjects], undefined],
       [
         callsRole,
         ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
         ['arn:<AWS::Partition>:kms:us-east-1:<AWS::AccountId>:key/*'],
+        expect.anything(),
       ],
+      ...stagedRecordingDeletion(callsRole),
     ]);
+  });
+});
+
+/** The statements that let a role of an EEA stack delete staged recordings' versions in US staging. */
+const stagedRecordingDeletion = (roleId: string) => [
+  [roleId, ['s3:DeleteObject', 's3:DeleteObjectVersion'], [stagedRecordings], undefined],
+  [
+    roleId,
+    ['s3:ListBucketVersions'],
+    [stagingBucket],
+    { StringLike: { 's3:prefix': ['accounts/*/calls/*/recording'] } },
+  ],
+  [roleId, ['s3:GetBucketVersioning'], [stagingBucket], undefined],
+];
+
+describe('staged recordings erased from the EEA', () => {
+  let eeaWorkflows: SynthesizedStack;
+  beforeAll(() => {
+    const json = platform.assembly.getStackByName(stackNames('eea').workflows).template;
+    eeaWorkflows = { template: Template.fromJSON(json), json };
+  });
+
+  it("lets only the EEA erasure's page task reach US staging: delete recordings' versions, list them by prefix, no key", () => {
+    const processPage =
+      resourcesOfType(eeaWorkflows, 'AWS::IAM::Role').find(([id]) =>
+        id.startsWith('PrivacyErasureProcessPageTaskRole'),
+      )?.[0] ?? '';
+    const usResources = resourcesOfType(eeaWorkflows, 'AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOf(eeaWorkflows, roleId)
+        .filter((s) => s.resources.some((r) => r.includes('helpdesk-us-') || r.includes('us-east-1')))
+        .map((s) => [roleId, s.actions, s.resources, s.condition]),
+    );
+
+    expect(usResources).toEqual(stagedRecordingDeletion(processPage));
+  });
+
+  it('names the US staging bucket to the EEA erasure deterministically, without importing from a US stack', () => {
+    const functions = resourcesOfType(eeaWorkflows, 'AWS::Lambda::Function').filter(([id]) =>
+      id.startsWith('PrivacyErasure'),
+    );
+    const variables = functions.map(
+      ([, fn]) => (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables,
+    );
+
+    expect(variables.length).toBeGreaterThan(0);
+    for (const variable of variables) {
+      expect(arnText(variable.RECORDING_STAGING_BUCKET)).toBe(
+        'helpdesk-us-recording-staging-<AWS::AccountId>',
+      );
+      expect(variable.RECORDING_STAGING_REGION).toBe('us-east-1');
+    }
+    expect(JSON.stringify(eeaWorkflows.json)).not.toContain('Helpdesk-us-');
+  });
+
+  it("gives no other region's erasure anything in US staging", () => {
+    for (const region of ['us', 'in', 'au'] as const) {
+      const json = platform.assembly.getStackByName(stackNames(region).workflows).template;
+      const erasureRoles = Object.entries(json.Resources as Record<string, CfnResourceJson>).filter(
+        ([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('PrivacyErasure'),
+      );
+      expect(JSON.stringify(erasureRoles), region).not.toContain('recording-staging');
+    }
   });
 });

@@ -94,13 +94,15 @@ function splitLogCopyReplication(json: Record<string, unknown>) {
 }
 
 /**
- * The recording-transfer links: the US workflow reaches the EEA's recordings bucket, table and key, and
- * the EEA calls API the US staging bucket and key. They may only live in IAM policies, function settings
- * and the cdk-nag notes on those, and may name only the partner region.
+ * The recording-transfer links: the US workflow reaches the EEA's recordings bucket, table and key, the
+ * EEA calls API the US staging bucket and key, and the EEA erasure the US staging bucket (to delete an
+ * erased subject's staged recordings). They may only live in IAM policies, function settings and the
+ * cdk-nag notes on those, and may name only the partner region.
  */
 const transferLinks: Readonly<Record<string, HostingRegionKey>> = {
   [stackNames('us').workflows]: 'eea',
   [stackNames('eea').api]: 'us',
+  [stackNames('eea').workflows]: 'us',
 };
 const linkResourceTypes = new Set(['AWS::IAM::Policy', 'AWS::Lambda::Function']);
 

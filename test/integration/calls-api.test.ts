@@ -74,6 +74,33 @@ describe('calls API', () => {
     },
   );
 
+  it('soft-deletes a call: 204, then 404 and out of lists; repeating it answers 204; an unknown call 404', async () => {
+    // Prepare
+    const contact = await call('us', 'POST', '/api/v2/contacts', {
+      name: 'Deleted caller',
+      email: `d-${randomUUID()}@example.test`,
+    });
+    const created = await call('us', 'POST', '/api/v2/calls', newCall({ contact_id: contact.body.id }));
+
+    // Act
+    const deleted = await call('us', 'DELETE', `/api/v2/calls/${created.body.id}`);
+    const again = await call('us', 'DELETE', `/api/v2/calls/${created.body.id}`);
+    const read = await call('us', 'GET', `/api/v2/calls/${created.body.id}`);
+    const listed = await call('us', 'GET', `/api/v2/calls?contact_id=${contact.body.id}`);
+    const unknown = await call('us', 'DELETE', '/api/v2/calls/987654321012');
+    const audit = await call('us', 'GET', `/api/v2/audit_log?record_type=call&record_id=${created.body.id}`);
+
+    // Assess
+    expect(deleted.status).toBe(204);
+    expect(again.status).toBe(204);
+    expect(read.status).toBe(404);
+    expect(listed.body).toEqual([]);
+    expect(unknown.status).toBe(404);
+    expect(audit.body.map((entry: { summary: string }) => entry.summary)[0]).toMatch(
+      new RegExp(`deleted call ${created.body.id}$`),
+    );
+  });
+
   it('refuses an unknown contact and malformed call records with 400', async () => {
     expect(
       (await call('eea', 'POST', '/api/v2/calls', newCall({ contact_id: 987654321 }))).body.errors[0].field,

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
 import type { LocalEndpoints } from '../../local/platform.ts';
@@ -34,4 +34,14 @@ export function emulatorKmsClient(platform: LocalEndpoints, region: HostingRegio
     region: hostingRegions[region].awsRegion,
     credentials: localCredentials,
   });
+}
+
+/** Whether the S3 emulator holds an object at `key` of `bucket`. */
+export async function objectExists(s3: S3Client, bucket: string, key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
 }

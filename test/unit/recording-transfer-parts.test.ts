@@ -14,11 +14,32 @@ const accountId = '6eb79ec8-bed9-49be-8269-7438da0ea8dc';
 
 describe('staged recordings', () => {
   it('reads account and call from the key and names the execution with ids only, within 80 characters', () => {
-    const recording = parseStagedRecording(`accounts/${accountId}/calls/281474976710655/recording`);
+    // Prepare: the longest call id a number holds exactly (16 digits) and a 32-character S3 version id.
+    const recording = parseStagedRecording(`accounts/${accountId}/calls/9007199254740991/recording`);
+    const versionId = '3HL4kqtJlcpXroDTDmJ.rmSpXd3dIbrH';
 
-    expect(recording).toMatchObject({ accountId, callId: 281474976710655 });
-    expect(transferExecutionName(recording)).toBe(`recording-281474976710655-${accountId}`);
-    expect(transferExecutionName(recording).length).toBeLessThanOrEqual(80);
+    // Act
+    const name = transferExecutionName(recording, versionId);
+
+    // Assess
+    expect(recording).toMatchObject({ accountId, callId: 9007199254740991 });
+    expect(name).toMatch(new RegExp(`^recording-9007199254740991-${accountId}-[0-9a-f]{16}$`));
+    expect(name.length).toBeLessThanOrEqual(80);
+  });
+
+  it('names one execution per upload: the same event again finds it, a re-upload gets its own', () => {
+    // Prepare
+    const recording = parseStagedRecording(`accounts/${accountId}/calls/42/recording`);
+
+    // Act
+    const first = transferExecutionName(recording, 'version-1');
+    const repeated = transferExecutionName(recording, 'version-1');
+    const reupload = transferExecutionName(recording, 'version-2');
+
+    // Assess
+    expect(repeated).toBe(first);
+    expect(reupload).not.toBe(first);
+    expect(reupload.startsWith(`recording-42-${accountId}-`)).toBe(true);
   });
 
   it.each([

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -6,6 +7,7 @@ import {
   DeleteObjectCommand,
   DeleteObjectsCommand,
   GetBucketVersioningCommand,
+  GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   S3Client,
@@ -112,6 +114,80 @@ describe('S3RecordingMover', () => {
       SSEKMSKeyId: homeKey,
       ContentType: 'audio/mpeg',
     });
+  });
+
+  it('copies the version HEAD found current, by its version id, and answers it for the verification', async () => {
+    // Prepare: a versioned staging bucket (s3rver has no versions, so only a mock shows this).
+    staging.on(HeadObjectCommand).resolves({ ContentLength: 1024, VersionId: 'v2/+=' });
+    home.on(CopyObjectCommand).resolves({});
+
+    // Act
+    const copied = await mover().copyToHome(key);
+
+    // Assess: a re-upload landing during the copy cannot mix into it.
+    expect(copied).toEqual({ versionId: 'v2/+=' });
+    expect(home).toHaveReceivedCommandWith(CopyObjectCommand, {
+      CopySource: `staging/${key}?versionId=v2%2F%2B%3D`,
+    });
+  });
+
+  it('copies a large versioned recording in parts, every part from the same version', async () => {
+    staging.on(HeadObjectCommand).resolves({ ContentLength: 10, VersionId: 'v7' });
+    home.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u1' });
+    home.on(UploadPartCopyCommand).resolves({ CopyPartResult: { ETag: '"e"' } });
+    home.on(CompleteMultipartUploadCommand).resolves({});
+
+    const copied = await mover({ singleCopyLimitBytes: 4, partSizeBytes: 4 }).copyToHome(key);
+
+    const sources = home.commandCalls(UploadPartCopyCommand).map((c) => c.args[0].input.CopySource);
+    expect(copied).toEqual({ versionId: 'v7' });
+    expect(sources).toEqual(Array(3).fill(`staging/${key}?versionId=v7`));
+  });
+
+  it('fingerprints the staged version that was copied, not whatever is current now', async () => {
+    // Prepare
+    staging.on(GetObjectCommand).callsFake(() => ({ Body: Readable.from([Buffer.from('abc')]) }));
+
+    // Act
+    const fingerprint = await mover().fingerprint('staging', key, 'v1');
+
+    // Assess
+    expect(fingerprint).toEqual({
+      size: 3,
+      sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
+    });
+    expect(staging).toHaveReceivedCommandWith(GetObjectCommand, {
+      Bucket: 'staging',
+      Key: key,
+      VersionId: 'v1',
+    });
+  });
+
+  it('deletes every version and delete marker of a discarded home copy, and nothing in staging', async () => {
+    // Prepare
+    home.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+    home.on(ListObjectVersionsCommand).resolves({
+      Versions: [{ Key: key, VersionId: 'h2' }],
+      DeleteMarkers: [{ Key: key, VersionId: 'h1' }],
+    });
+    home.on(DeleteObjectsCommand).resolves({});
+
+    // Act
+    const deleted = await mover().deleteHome(key);
+
+    // Assess
+    expect(deleted).toBe(2);
+    expect(home).toHaveReceivedCommandWith(DeleteObjectsCommand, {
+      Bucket: 'home',
+      Delete: {
+        Objects: [
+          { Key: key, VersionId: 'h2' },
+          { Key: key, VersionId: 'h1' },
+        ],
+        Quiet: true,
+      },
+    });
+    expect(staging).not.toHaveReceivedAnyCommand();
   });
 
   it('copies a large recording in server-side parts, never through memory', async () => {

@@ -13,6 +13,9 @@ beforeAll(() => {
   vi.stubEnv('TRASH_BUCKET', 'trash-bucket');
   vi.stubEnv('EXPORTS_BUCKET', 'exports-bucket');
   vi.stubEnv('MIGRATIONS_BUCKET', 'migrations-bucket');
+  // EEA recordings wait in US staging: the EEA erasure deletes a subject's staged recordings there.
+  vi.stubEnv('RECORDING_STAGING_BUCKET', 'recording-staging-bucket');
+  vi.stubEnv('RECORDING_STAGING_REGION', 'us-east-1');
   vi.stubEnv('POWERTOOLS_SERVICE_NAME', 'helpdesk-test');
   return () => vi.unstubAllEnvs();
 });

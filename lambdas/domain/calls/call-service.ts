@@ -4,12 +4,23 @@ import type { ContactServiceDependencies } from '#domain/contacts/contact-servic
 import { requireLiveContact, withContactAndAgent } from '#domain/contacts/contact-reference';
 import { requireCategoryHosted } from '#domain/residency-rules';
 import { maxPresignedPutBytes, type ObjectStore } from '#domain/object-store';
+import type { ObjectVersions } from '#domain/object-versions';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
 
-/** Presigned URLs for recordings live this long. */
+/** Presigned download URLs of recordings live this long (a fresh one is signed on every read). */
 export const recordingUrlSeconds = 3600;
+
+/**
+ * Presigned upload URLs of recordings live this long: 5 minutes. The call is recorded once it ended
+ * (`duration_seconds` is required), so the recorder uploads at once; S3 checks a URL's expiry when the
+ * request arrives, not when the body ends, so a long upload started in time completes, and 5 minutes
+ * leave room for retries with backoff. Shorter than the 10-minute hold
+ * (`retention.recordingHoldSeconds`): every upload through the URL starts before the first upload's
+ * transfer begins; a later one is still refused by the transfer (see docs/recordings.md).
+ */
+export const recordingUploadUrlSeconds = 300;
 
 export const createCallSchema = z
   .object({
@@ -65,7 +76,12 @@ export interface CallServiceDependencies extends ContactServiceDependencies {
   /** The home region's recordings bucket; absent where recordings are not hosted. */
   readonly recordingsBucket?: string;
   /** Where recordings of this home region are staged first (EEA: the US staging bucket), if anywhere. */
-  readonly recordingStaging?: { readonly bucket: string; readonly objects: ObjectStore };
+  readonly recordingStaging?: {
+    readonly bucket: string;
+    readonly objects: ObjectStore;
+    /** Deletes a staged recording with every version, when its call is deleted. */
+    readonly versions: ObjectVersions;
+  };
 }
 
 /** Call records and their recordings: only where the residency matrix hosts call recordings. */
@@ -108,7 +124,7 @@ export class CallService {
       target.bucket,
       record.fields.recording_key,
       { contentType: record.fields.recording_content_type, bytes: record.fields.recording_size },
-      recordingUrlSeconds,
+      recordingUploadUrlSeconds,
     );
     return { record, upload };
   }
@@ -138,6 +154,22 @@ export class CallService {
         )
       : undefined;
     return { record, location, download };
+  }
+
+  /**
+   * Soft-deletes the call (hidden, 404 from then on; a recording already at home stays with it) and
+   * deletes every version of a recording still staged in another region: a recording deleted during
+   * its hold is gone for good, not restorable. The record goes first, so a transfer running meanwhile
+   * finds the call gone and discards what it copied. On a deleted call it finishes an interrupted
+   * deletion (the staged recording) and answers the same.
+   */
+  async delete(principal: Principal, id: number): Promise<void> {
+    this.requireRecordingsHosted();
+    const record = await this.lifecycle.get(principal, callRef(id));
+    if (!record.deletedAt) await this.lifecycle.softDelete(principal, callRef(id));
+    const staging = this.deps.recordingStaging;
+    // Every time, not only before the transfer: a re-upload after it may be staged too.
+    if (staging) await staging.versions.deleteEveryVersion(staging.bucket, record.fields.recording_key);
   }
 
   list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {

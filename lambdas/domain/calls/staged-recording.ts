@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 
 /** A recording waiting in the staging bucket: which account's call it belongs to, by ids only. */
@@ -26,10 +27,21 @@ export function parseStagedRecording(key: string): StagedRecording {
   return { accountId: match[1], callId: Number(match[2]), key };
 }
 
+/** Hex characters of the upload's digest in an execution name: 64 bits, so two uploads never share one. */
+const uploadDigestLength = 16;
+
 /**
- * The transfer execution's name: one per recording, so a second start for the same recording is a
- * no-op and operators find it by the call id. Ids only (Step Functions names allow 80 characters).
+ * The transfer execution's name: one per upload of a recording (`upload` is the object version id S3
+ * gives the upload, or the event's sequencer where the bucket has no versions), so a repeated event for
+ * the same upload is a no-op while a second upload to the same key starts its own execution. Operators
+ * find a call's executions by the prefix `recording-<call>-<account>-`. Ids only, at most 80 characters
+ * (Step Functions' limit): the upload is named by a digest, as version ids may be 32 characters long.
  */
-export function transferExecutionName(recording: StagedRecording): string {
-  return `recording-${recording.callId}-${recording.accountId}`;
+export function transferExecutionName(recording: StagedRecording, upload: string): string {
+  const digest = createHash('sha256').update(upload).digest('hex').slice(0, uploadDigestLength);
+  return `${transferExecutionPrefix(recording)}${digest}`;
 }
+
+/** What every transfer execution of the recording's call is named with first. */
+export const transferExecutionPrefix = (recording: Pick<StagedRecording, 'accountId' | 'callId'>) =>
+  `recording-${recording.callId}-${recording.accountId}-`;

@@ -1,7 +1,10 @@
 import type { StoredRecord } from '#domain/records/record';
 
-/** The buckets whose objects belong to records: a ticket's files, a call's recording. */
-export type RecordBucket = 'attachments' | 'recordings';
+/**
+ * The buckets whose objects belong to records: a ticket's files, a call's recording, and the staging
+ * bucket in another region where a call's recording waits during its hold (EEA accounts: the US).
+ */
+export type RecordBucket = 'attachments' | 'recordings' | 'recording-staging';
 
 /** An object a record holds, by bucket kind and ids-only key. */
 export interface HeldObject {
@@ -17,6 +20,20 @@ export function objectsHeldBy(record: StoredRecord<object>): HeldObject[] {
   }
   if (record.ref.type === 'call' && typeof fields.recording_key === 'string') {
     return [{ bucket: 'recordings', key: fields.recording_key }];
+  }
+  return [];
+}
+
+/**
+ * A call's recording as it may still be staged in another region (uploaded, not yet moved home, or
+ * uploaded again after it moved). Erasure deletes it with every version whatever the mode: a staged
+ * recording is not kept restorable (it would have to stay in the staging region, or reach home
+ * without its transfer's verification). Regions that stage nothing find nothing there.
+ */
+export function stagedObjectsOf(record: StoredRecord<object>): HeldObject[] {
+  const fields = record.fields as { recording_key?: unknown };
+  if (record.ref.type === 'call' && typeof fields.recording_key === 'string') {
+    return [{ bucket: 'recording-staging', key: fields.recording_key }];
   }
   return [];
 }

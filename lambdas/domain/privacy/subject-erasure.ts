@@ -14,7 +14,7 @@ import {
 } from '#domain/records/record';
 import { anonymisedFields } from './agent-anonymisation.ts';
 import { mapBounded } from './bounded.ts';
-import { type ErasureObjects, objectsHeldBy, trashKeyOf } from './erasure-objects.ts';
+import { type ErasureObjects, objectsHeldBy, stagedObjectsOf, trashKeyOf } from './erasure-objects.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import { requestsOfSubject } from './subject-requests.ts';
 import type { ExportFiles } from './export-files.ts';
@@ -301,7 +301,9 @@ export class SubjectErasure {
 
   /**
    * Soft: the record's objects copied to the trash, their count kept, the record moved there, then the
-   * originals' versions deleted. A repeated page finds the count its first attempt kept.
+   * originals' versions deleted, and those of a recording still staged in another region (not
+   * trashed, not counted: it never reached the region). A repeated page finds the count its first
+   * attempt kept.
    */
   private async trashOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
     const record = await this.deps.store.get(accountId, ref);
@@ -318,6 +320,8 @@ export class SubjectErasure {
     const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
     if (!trashed) return false;
     for (const object of objectsHeldBy(trashed.record)) await this.deps.objects.deleteEveryVersion(object);
+    // A recording still in its hold in another region is deleted, not trashed: gone, not restorable.
+    for (const object of stagedObjectsOf(trashed.record)) await this.deps.objects.deleteEveryVersion(object);
     // Awaited before the sum: `a += await b` would read `a` first and lose the other records' counts.
     const files = (await this.deps.erasure.fileCount({ accountId, requestId, ref })) ?? 0;
     result.files += files;
@@ -326,7 +330,8 @@ export class SubjectErasure {
 
   /**
    * Permanent: the stored objects counted (the count kept before anything goes), every version of them
-   * deleted, then the record and what stands beside it.
+   * deleted (and of a recording still staged in another region), then the record and what stands
+   * beside it.
    */
   private async deleteOne(accountId: string, requestId: number, ref: RecordRef, result: { files: number }) {
     const record = await this.deps.store.get(accountId, ref);
@@ -346,7 +351,8 @@ export class SubjectErasure {
       stored,
       this.trashExpiry(),
     );
-    for (const object of held) await this.deps.objects.deleteEveryVersion(object);
+    for (const object of [...held, ...stagedObjectsOf(record)])
+      await this.deps.objects.deleteEveryVersion(object);
     await this.deps.erasure.deleteForGood(record, this.audit(ref, 'delete'));
     result.files += files;
     return true;

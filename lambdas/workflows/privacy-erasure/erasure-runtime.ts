@@ -14,6 +14,7 @@ import { MigrationsBeforeErasure } from '#domain/migrations/migrations-before-er
 import { PrivacyDeadlines } from '#domain/privacy/privacy-deadlines';
 import { erasureWorkflowActor, RequestProgress } from '#domain/privacy/request-progress';
 import { SubjectErasure } from '#domain/privacy/subject-erasure';
+import { recordingStagingRegionFor } from '#lib/residency/index';
 import {
   type PrivacyErasureEnvironment,
   privacyErasureEnvironmentSchema,
@@ -38,6 +39,11 @@ let runtime: ErasureRuntime | undefined;
 export function getErasureRuntime(): ErasureRuntime {
   if (!runtime) {
     const env = parseEnvironment(privacyErasureEnvironmentSchema);
+    // Fails closed: a region whose recordings are staged elsewhere must be able to erase them there.
+    const stagedIn = recordingStagingRegionFor(env.HOME_REGION);
+    if (stagedIn && (!env.RECORDING_STAGING_BUCKET || !env.RECORDING_STAGING_REGION)) {
+      throw new Error('RECORDING_STAGING_BUCKET and RECORDING_STAGING_REGION must be set in this region');
+    }
     const clients = createAwsClients();
     const store = new DynamoRecordStore(clients.dynamo, env.TABLE_NAME);
     const erasureStore = new DynamoErasureStore(clients.dynamo, env.TABLE_NAME);
@@ -64,6 +70,13 @@ export function getErasureRuntime(): ErasureRuntime {
           attachments: env.ATTACHMENTS_BUCKET,
           recordings: env.RECORDINGS_BUCKET,
           trash: env.TRASH_BUCKET,
+          recordingStaging:
+            env.RECORDING_STAGING_BUCKET && env.RECORDING_STAGING_REGION
+              ? {
+                  bucket: env.RECORDING_STAGING_BUCKET,
+                  client: clients.s3In(env.RECORDING_STAGING_REGION),
+                }
+              : undefined,
         }),
         workFiles: new S3ExportFiles(clients.s3, env.TRASH_BUCKET),
         exports: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
