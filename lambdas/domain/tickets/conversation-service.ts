@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
@@ -160,7 +161,7 @@ export function conversationView(record: StoredConversation, attachments: readon
   return {
     id: record.ref.id,
     ...fields,
-    body_text: fields.body.replace(/<[^>]*>/g, ''),
+    body_text: htmlToText(fields.body),
     to_emails: [],
     attachments,
     created_at: record.createdAt,

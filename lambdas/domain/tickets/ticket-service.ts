@@ -9,6 +9,7 @@ import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
+import { htmlToText } from './html-text.ts';
 import { filteredPage, readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { TicketChildren } from './ticket-children.ts';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
@@ -246,7 +247,7 @@ export function ticketView(record: StoredTicket, attachments: readonly unknown[]
   return {
     id: record.ref.id,
     ...fields,
-    description_text: record.fields.description.replace(/<[^>]*>/g, ''),
+    description_text: htmlToText(record.fields.description),
     attachments,
     is_escalated: false,
     spam: false,
