@@ -7,6 +7,7 @@ import type { ObjectStore } from '#domain/object-store';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
+import type { Paging } from '#domain/records/paging';
 
 /** Presigned URLs for recordings live this long. */
 export const recordingUrlSeconds = 3600;
@@ -133,9 +134,9 @@ export class CallService {
     return { record, location, downloadUrl };
   }
 
-  list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {
+  list(principal: Principal, filters: Paging & { contact_id?: number }) {
     this.requireRecordingsHosted();
-    const paging = { page: filters.page, perPage: filters.perPage };
+    const paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
     return filters.contact_id
       ? this.deps.store.listByParent<CallFields>(
           principal.accountId,
