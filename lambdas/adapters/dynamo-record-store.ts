@@ -1,6 +1,8 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { collectionShards } from '#lib/platform/table-design';
+import type { Paging } from '#domain/records/paging';
 import type {
+  CollectionListOptions,
   ImportOutcome,
   ParentListOptions,
   RecordChange,
@@ -16,11 +18,13 @@ import {
   lookupPk,
   parentPk,
   recordPk,
+  shardOf,
   subjectPk,
   uniquePk,
 } from './record-keys.ts';
 import { DynamoBatches } from './dynamo-batches.ts';
 import { DynamoRecordImport, type RecordImportOptions } from './dynamo-record-import.ts';
+import { type MergedPage, MergedListReader } from './merged-list.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
 import {
   type RecordItem,
@@ -38,6 +42,7 @@ export class DynamoRecordStore implements RecordStore {
   private readonly index: RecordIndexItems;
   private readonly batches: DynamoBatches;
   private readonly imports: DynamoRecordImport;
+  private readonly lists: MergedListReader;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -47,6 +52,7 @@ export class DynamoRecordStore implements RecordStore {
     this.index = new RecordIndexItems(tableName);
     this.batches = new DynamoBatches(client, tableName, 4);
     this.imports = new DynamoRecordImport(client, tableName, importOptions);
+    this.lists = new MergedListReader(client, tableName);
   }
 
   async get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined> {
@@ -188,81 +194,77 @@ export class DynamoRecordStore implements RecordStore {
     type: RecordType,
     name: string,
     value: string,
-    paging: { page: number; perPage: number },
+    paging: Paging,
   ): Promise<RecordPage<F>> {
-    const wanted = paging.page * paging.perPage + 1;
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': lookupPk(accountId, type, name, value) },
-          ScanIndexForward: false,
-          Limit: wanted - items.length,
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < wanted);
-    const start = (paging.page - 1) * paging.perPage;
+    const page = await this.lists.read(
+      {
+        accountId,
+        keyName: 'pk',
+        sortName: 'sk',
+        partitions: [lookupPk(accountId, type, name, value)],
+        consistentRead: true,
+      },
+      paging,
+    );
     const records = await Promise.all(
-      items
-        .slice(start, start + paging.perPage)
-        .map((item) => this.get<F>(accountId, { type, id: item.record_id as number })),
+      page.items.map((item) => this.get<F>(accountId, { type, id: item.record_id as number })),
     );
     return {
       // The lookup is written with the record, so each names a live record; the filter is a safeguard.
       records: records.filter((r): r is StoredRecord<F> => Boolean(r && !r.deletedAt && !r.supersededBy)),
-      hasMore: items.length > start + paging.perPage,
+      hasMore: page.hasMore,
+      next: page.next,
     };
   }
 
   async list<F extends object>(
     accountId: string,
     type: RecordType,
-    options: { page: number; perPage: number; updatedSince?: string; deleted?: boolean },
+    options: CollectionListOptions<F>,
   ): Promise<RecordPage<F>> {
-    const wanted = options.page * options.perPage + 1;
-    // Each shard holds a slice of the collection; the newest `wanted` of each, merged, hold the page.
-    const shards = await Promise.all(
-      Array.from({ length: collectionShards }, (_, shard) =>
-        this.queryNewest(
-          'gsi1',
-          'gsi1pk',
+    // Each shard holds a slice of the collection; the list reads them together, newest first.
+    const page = await this.lists.read(
+      {
+        accountId,
+        index: 'gsi1',
+        keyName: 'gsi1pk',
+        sortName: 'gsi1sk',
+        partitions: Array.from({ length: collectionShards }, (_, shard) =>
           collectionPk(accountId, type, shard, options.deleted),
-          wanted,
-          options.updatedSince ? { name: 'gsi1sk', from: options.updatedSince } : undefined,
         ),
-      ),
+        range: options.updatedSince ? { from: options.updatedSince } : undefined,
+        belongs: (id, shard, listed) => shardOf(id) === shard && listed === type,
+      },
+      options,
+      accepting(options.where),
     );
-    const sortKey = (item: RecordItem) => item.gsi1sk ?? '';
-    const merged = shards
-      .flat()
-      .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : sortKey(a) > sortKey(b) ? -1 : 0));
-    return slicePage<F>(merged, options);
+    return recordPage<F>(page);
   }
 
   async listByParent<F extends object>(
     accountId: string,
-    parentKey: string,
-    options: ParentListOptions,
+    parentKeys: string | readonly string[],
+    options: ParentListOptions<F>,
   ): Promise<RecordPage<F>> {
-    const items = await this.queryNewest(
-      options.secondary ? 'gsi3' : 'gsi2',
-      options.secondary ? 'gsi3pk' : 'gsi2pk',
-      parentPk(accountId, parentKey),
-      options.page * options.perPage + 1,
-      options.createdSince
-        ? { name: options.secondary ? 'gsi3sk' : 'gsi2sk', from: options.createdSince }
-        : undefined,
-      options.oldestFirst,
-      !options.includeDeleted,
+    const index = options.secondary ? 'gsi3' : 'gsi2';
+    const page = await this.lists.read(
+      {
+        accountId,
+        index,
+        keyName: `${index}pk`,
+        sortName: `${index}sk`,
+        partitions: (typeof parentKeys === 'string' ? [parentKeys] : parentKeys).map((key) =>
+          parentPk(accountId, key),
+        ),
+        range: options.createdSince ? { from: options.createdSince } : undefined,
+        oldestFirst: options.oldestFirst,
+        // Filtered in the query, so deleted children never shorten a page of live ones.
+        liveOnly: !options.includeDeleted,
+      },
+      options,
+      accepting(options.where),
     );
-    return slicePage<F>(items, options);
+    return recordPage<F>(page);
   }
 
   async subjectLinks(
@@ -329,49 +331,16 @@ export class DynamoRecordStore implements RecordStore {
       .slice(0, limit)
       .map(auditFromItem);
   }
-
-  private async queryNewest(
-    index: string,
-    keyName: string,
-    keyValue: string,
-    limit: number,
-    range?: { name: string; from: string },
-    oldestFirst = false,
-    liveOnly = false,
-  ): Promise<RecordItem[]> {
-    const items: RecordItem[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: index,
-          KeyConditionExpression: range
-            ? `${keyName} = :key AND ${range.name} >= :from`
-            : `${keyName} = :key`,
-          ExpressionAttributeValues: range ? { ':key': keyValue, ':from': range.from } : { ':key': keyValue },
-          // Filtered in the query (Limit counts before the filter; the loop reads on), so deleted
-          // children never shorten a page of live ones.
-          ...(liveOnly && { FilterExpression: 'attribute_not_exists(deleted_at)' }),
-          ScanIndexForward: oldestFirst,
-          Limit: limit - items.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as RecordItem[]));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && items.length < limit);
-    return items;
-  }
 }
 
-function slicePage<F extends object>(
-  items: RecordItem[],
-  options: { page: number; perPage: number },
-): RecordPage<F> {
-  const start = (options.page - 1) * options.perPage;
+/** A `where` of the domain as a test of the items read. */
+const accepting = <F extends object>(where?: (record: StoredRecord<F>) => boolean) =>
+  where && ((item: Record<string, unknown>) => where(fromItem<F>(item as unknown as RecordItem)));
+
+function recordPage<F extends object>(page: MergedPage): RecordPage<F> {
   return {
-    records: items.slice(start, start + options.perPage).map((item) => fromItem<F>(item)),
-    hasMore: items.length > start + options.perPage,
+    records: page.items.map((item) => fromItem<F>(item as unknown as RecordItem)),
+    hasMore: page.hasMore,
+    next: page.next,
   };
 }

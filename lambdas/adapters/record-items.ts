@@ -60,6 +60,7 @@ export interface RecordItem {
   gsi4pk?: string;
   gsi4sk?: string;
   secondary_parent_key?: string;
+  secondary_parent_by_update?: boolean;
 }
 
 /** Unique values a record holds: none while soft-deleted (a deleted contact frees its e-mail). */
@@ -258,6 +259,7 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     subjects: [...record.subjects],
     parent_key: record.parent?.key,
     secondary_parent_key: record.secondaryParent?.key,
+    secondary_parent_by_update: record.secondaryParent?.byUpdate,
     unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
     lookup_values: record.lookupValues ? { ...record.lookupValues } : undefined,
     superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
@@ -278,7 +280,10 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     ...(record.secondaryParent
       ? {
           gsi3pk: parentPk(record.accountId, record.secondaryParent.key),
-          gsi3sk: collectionSk(record.createdAt, record.ref.id),
+          gsi3sk: collectionSk(
+            record.secondaryParent.byUpdate ? record.updatedAt : record.createdAt,
+            record.ref.id,
+          ),
         }
       : {}),
     // Only a live record's deadline is watched.
@@ -303,7 +308,12 @@ export function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
     fields: item.fields as F,
     subjects: item.subjects ?? [],
     parent: item.parent_key ? { key: item.parent_key } : undefined,
-    secondaryParent: item.secondary_parent_key ? { key: item.secondary_parent_key } : undefined,
+    secondaryParent: item.secondary_parent_key
+      ? {
+          key: item.secondary_parent_key,
+          ...(item.secondary_parent_by_update && { byUpdate: true }),
+        }
+      : undefined,
     uniqueValues: item.unique_values,
     lookupValues: item.lookup_values,
     supersededBy: item.superseded_by,

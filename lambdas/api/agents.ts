@@ -7,7 +7,7 @@ import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { erasureStarted, jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -24,12 +24,9 @@ export function createAgentsHandler(
     },
     'GET /api/v2/agents': async (event, principal) => {
       const query = parseQuery(event, agentListQuerySchema);
-      const page = await deps.agents.list(principal, { page: query.page, perPage: query.per_page });
-      return jsonResponse(
-        200,
-        page.records.map(agentView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.agents.list(principal, paging);
+      return jsonResponse(200, page.records.map(agentView), nextPageLink(event, paging, page));
     },
     'GET /api/v2/agents/{id}': async (event, principal) => {
       const record = await deps.agents.get(principal, pathId(event));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { CallService, callView, createCallSchema } from '#domain/calls/call-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -31,12 +31,9 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
     },
     'GET /api/v2/calls': async (event, principal) => {
       const query = parseQuery(event, callListQuerySchema);
-      const page = await deps.calls.list(principal, { ...query, perPage: query.per_page });
-      return jsonResponse(
-        200,
-        page.records.map(callView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.calls.list(principal, { ...paging, contact_id: query.contact_id });
+      return jsonResponse(200, page.records.map(callView), nextPageLink(event, paging, page));
     },
     'GET /api/v2/calls/{id}': async (event, principal) => {
       const { record, location, download } = await deps.calls.get(principal, pathId(event));

@@ -8,7 +8,7 @@ import {
 } from '#domain/chats/chat-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -26,12 +26,9 @@ export function createChatsHandler(deps: ApiDependencies & { chats: ChatService 
     },
     'GET /api/v2/chats': async (event, principal) => {
       const query = parseQuery(event, chatListQuerySchema);
-      const page = await deps.chats.list(principal, { ...query, perPage: query.per_page });
-      return jsonResponse(
-        200,
-        page.records.map(chatView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.chats.list(principal, { ...paging, contact_id: query.contact_id });
+      return jsonResponse(200, page.records.map(chatView), nextPageLink(event, paging, page));
     },
     'GET /api/v2/chats/{id}': async (event, principal) =>
       jsonResponse(200, chatView(await deps.chats.get(principal, pathId(event)))),
@@ -43,15 +40,9 @@ export function createChatsHandler(deps: ApiDependencies & { chats: ChatService 
     'GET /api/v2/chats/{id}/messages': async (event, principal) => {
       const chatId = pathId(event);
       const query = parseQuery(event, chatMessagesQuerySchema);
-      const page = await deps.chats.listMessages(principal, chatId, {
-        page: query.page,
-        perPage: query.per_page,
-      });
-      return jsonResponse(
-        200,
-        page.records.map(chatMessageView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.chats.listMessages(principal, chatId, paging);
+      return jsonResponse(200, page.records.map(chatMessageView), nextPageLink(event, paging, page));
     },
   };
   return routedApi(deps, routes);

@@ -9,7 +9,7 @@ import { etagOf, type SubjectRef } from '#domain/records/record';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { erasureStarted, jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -56,11 +56,12 @@ export function createContactsHandler(
     'GET /api/v2/contacts': async (event, principal) => {
       const query = parseQuery(event, contactListQuerySchema);
       const form = await deps.contacts.form(principal);
-      const page = await deps.contacts.list(principal, query, form);
+      const paging = listPaging(query);
+      const page = await deps.contacts.list(principal, { ...query, ...paging }, form);
       return jsonResponse(
         200,
         page.records.map((record) => form.redact(contactView(record))),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+        nextPageLink(event, paging, page),
       );
     },
     'GET /api/v2/contacts/{id}': async (event, principal) => {

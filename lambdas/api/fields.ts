@@ -11,11 +11,12 @@ import { FieldService } from '#domain/fields/field-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { crudRoutes } from '#http/crud-routes';
-import { paginationSchema } from '#http/request';
+import { pageNumberSchema } from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
-export const fieldListQuerySchema = z.object(paginationSchema).strict();
+/** The fields of a form are few and held whole: they page by number only. */
+export const fieldListQuerySchema = z.object(pageNumberSchema).strict();
 
 const schemas = {
   contact: { create: createContactFieldSchema, update: updateContactFieldSchema },

@@ -10,7 +10,7 @@ import {
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { crudRoutes } from '#http/crud-routes';
-import { nextPageLink, paginationSchema, parseQuery } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseQuery } from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { routedApi } from '#http/routed-api';
 
@@ -54,15 +54,15 @@ export function createIntegrationLinksHandler(deps: ApiDependencies & { links: I
           },
         ]);
       }
-      const page = await deps.links.list(
-        principal,
-        { page: query.page, perPage: query.per_page },
-        { record: type && id ? { type, id } : undefined, app },
-      );
+      const paging = listPaging(query);
+      const page = await deps.links.list(principal, paging, {
+        record: type && id ? { type, id } : undefined,
+        app,
+      });
       return jsonResponse(
         200,
         page.records.map((record) => integrationLinkView(record)),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+        nextPageLink(event, paging, page),
       );
     },
   });

@@ -3,7 +3,7 @@ import { createMigrationSchema } from '#domain/migrations/migration';
 import { MigrationService, migrationView } from '#domain/migrations/migration-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -20,15 +20,12 @@ export function createMigrationsHandler(deps: ApiDependencies & { migrations: Mi
     },
     [`GET ${path}`]: async (event, principal) => {
       const query = parseQuery(event, migrationListQuerySchema);
-      const page = await deps.migrations.list(principal, { page: query.page, perPage: query.per_page });
+      const paging = listPaging(query);
+      const page = await deps.migrations.list(principal, paging);
       const views = await Promise.all(
         page.records.map((record) => deps.migrations.get(principal, record.ref.id)),
       );
-      return jsonResponse(
-        200,
-        views.map(migrationView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      return jsonResponse(200, views.map(migrationView), nextPageLink(event, paging, page));
     },
     [`GET ${path}/{id}`]: async (event, principal) =>
       jsonResponse(200, migrationView(await deps.migrations.get(principal, pathId(event)))),

@@ -15,7 +15,15 @@ import { ExportDownloads } from '#domain/privacy/export-downloads';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import {
+  listPaging,
+  nextPageLink,
+  pageNumberSchema,
+  paginationSchema,
+  parseJsonBody,
+  parseQuery,
+  pathId,
+} from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -27,7 +35,7 @@ export const privacyRequestListQuerySchema = z
     overdue: z.enum(['true', 'false']).optional(),
   })
   .strict();
-export const storedFilesQuerySchema = z.object(paginationSchema).strict();
+export const storedFilesQuerySchema = z.object(pageNumberSchema).strict();
 
 const path = '/api/v2/privacy/requests';
 
@@ -52,17 +60,17 @@ export function createPrivacyRequestsHandler(
     },
     [`GET ${path}`]: async (event, principal) => {
       const query = parseQuery(event, privacyRequestListQuerySchema);
+      const paging = listPaging(query);
       const page = await deps.requests.list(principal, {
         status: query.status,
         type: query.type,
         overdue: query.overdue === undefined ? undefined : query.overdue === 'true',
-        page: query.page,
-        perPage: query.per_page,
+        ...paging,
       });
       return jsonResponse(
         200,
         await Promise.all(page.records.map((record) => view(record, principal))),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+        nextPageLink(event, paging, page),
       );
     },
     [`GET ${path}/{id}`]: async (event, principal) =>
@@ -71,12 +79,9 @@ export function createPrivacyRequestsHandler(
       requireAdmin(principal, "download a data subject's exported files");
       const query = parseQuery(event, storedFilesQuerySchema);
       const request = await deps.requests.get(principal, pathId(event));
-      const page = await deps.downloads.storedFiles(request, { page: query.page, perPage: query.per_page });
-      return jsonResponse(
-        200,
-        page.files,
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.downloads.storedFiles(request, paging);
+      return jsonResponse(200, page.files, nextPageLink(event, paging, page));
     },
     [`POST ${path}/{id}/verify`]: async (event, principal) => {
       const id = pathId(event);

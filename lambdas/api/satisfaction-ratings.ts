@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { createRatingSchema, RatingService, ratingView } from '#domain/satisfaction/rating-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -25,25 +25,20 @@ export function createSatisfactionRatingsHandler(deps: ApiDependencies & { ratin
     },
     'GET /api/v2/surveys/satisfaction_ratings': async (event, principal) => {
       const query = parseQuery(event, ratingListQuerySchema);
-      const page = await deps.ratings.list(principal, { ...query, perPage: query.per_page });
-      return jsonResponse(
-        200,
-        page.records.map(ratingView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.ratings.list(principal, {
+        ...paging,
+        user_id: query.user_id,
+        created_since: query.created_since,
+      });
+      return jsonResponse(200, page.records.map(ratingView), nextPageLink(event, paging, page));
     },
     'GET /api/v2/tickets/{id}/satisfaction_ratings': async (event, principal) => {
       const ticketId = pathId(event);
       const query = parseQuery(event, ticketRatingsQuerySchema);
-      const page = await deps.ratings.listForTicket(principal, ticketId, {
-        page: query.page,
-        perPage: query.per_page,
-      });
-      return jsonResponse(
-        200,
-        page.records.map(ratingView),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await deps.ratings.listForTicket(principal, ticketId, paging);
+      return jsonResponse(200, page.records.map(ratingView), nextPageLink(event, paging, page));
     },
   };
   return routedApi(deps, routes);

@@ -22,7 +22,8 @@ import { createTicketSchema, requesterTicketSchema, updateTicketSchema } from '#
 import { TicketService, ticketView } from '#domain/tickets/ticket-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
-import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import type { Paging } from '#domain/records/paging';
 import { parseBodyWithFiles } from '#http/multipart';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
@@ -51,14 +52,14 @@ export function createTicketsHandler(
 ) {
   const page = <T>(
     event: APIGatewayProxyEventV2,
-    query: { page: number; per_page: number },
-    result: { records: T[]; hasMore: boolean },
+    paging: Paging,
+    result: { records: T[]; hasMore: boolean; next?: string },
     view: (record: T) => unknown,
   ) =>
     jsonResponse(
       200,
       result.records.map((record) => view(record)),
-      result.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
+      nextPageLink(event, paging, result),
     );
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/tickets': async (event, principal) => {
@@ -82,7 +83,8 @@ export function createTicketsHandler(
     },
     'GET /api/v2/tickets': async (event, principal) => {
       const query = parseQuery(event, ticketListQuerySchema);
-      return page(event, query, await deps.tickets.list(principal, query), ticketView);
+      const paging = listPaging(query);
+      return page(event, paging, await deps.tickets.list(principal, { ...query, ...paging }), ticketView);
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
       const record = await deps.tickets.get(principal, pathId(event));
@@ -120,12 +122,10 @@ export function createTicketsHandler(
     'GET /api/v2/tickets/{id}/conversations': async (event, principal) => {
       const id = pathId(event);
       const query = parseQuery(event, conversationPageQuerySchema);
-      const result = await deps.conversations.list(principal, id, {
-        page: query.page,
-        perPage: query.per_page,
-      });
+      const paging = listPaging(query);
+      const result = await deps.conversations.list(principal, id, paging);
       const attachments = await deps.attachments.ofTicket(principal, id);
-      return page(event, query, result, (record) =>
+      return page(event, paging, result, (record) =>
         conversationView(record, ownAttachments(attachments, record.ref.id)),
       );
     },
@@ -147,8 +147,9 @@ export function createTicketsHandler(
     'GET /api/v2/tickets/{id}/huddle': async (event, principal) => {
       const id = pathId(event);
       const query = parseQuery(event, conversationPageQuerySchema);
-      const result = await deps.huddles.list(principal, id, { page: query.page, perPage: query.per_page });
-      return page(event, query, result, huddleView);
+      const paging = listPaging(query);
+      const result = await deps.huddles.list(principal, id, paging);
+      return page(event, paging, result, huddleView);
     },
     'DELETE /api/v2/huddle_messages/{id}': async (event, principal) => {
       await deps.huddles.softDelete(principal, pathId(event));

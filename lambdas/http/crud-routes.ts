@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { etagOf, type StoredRecord } from '#domain/records/record';
-import { nextPageLink, parseJsonBody, parseQuery, pathId } from './request.ts';
+import type { Paging } from '#domain/records/paging';
+import { listPaging, nextPageLink, parseJsonBody, parseQuery, pathId } from './request.ts';
 import { jsonResponse, noContent } from './responses.ts';
 import type { RouteHandler } from './routed-api.ts';
 
@@ -16,9 +17,9 @@ export interface CrudService<R extends StoredRecord<object>, C, U> {
   softDelete(principal: Principal, id: number): Promise<void>;
   list(
     principal: Principal,
-    paging: { page: number; perPage: number },
+    paging: Paging,
     parentId?: number,
-  ): Promise<{ records: R[]; hasMore: boolean }>;
+  ): Promise<{ records: R[]; hasMore: boolean; next?: string }>;
 }
 
 /**
@@ -34,7 +35,7 @@ export function crudRoutes<R extends StoredRecord<object>, C, U>(options: {
   readonly view: (record: R) => unknown;
   readonly createSchema: z.ZodType<C>;
   readonly updateSchema: z.ZodType<U>;
-  readonly listQuerySchema: z.ZodType<{ page: number; per_page: number }>;
+  readonly listQuerySchema: z.ZodType<{ page: number; per_page: number; cursor?: string }>;
 }): Record<string, RouteHandler> {
   const { path, under, service, view } = options;
   const collection = under ? `${under.path}/{id}/${under.collection}` : path;
@@ -48,12 +49,9 @@ export function crudRoutes<R extends StoredRecord<object>, C, U>(options: {
     [`GET ${collection}`]: async (event, principal) => {
       const parentId = parentOf(event);
       const query = parseQuery(event, options.listQuerySchema);
-      const page = await service.list(principal, { page: query.page, perPage: query.per_page }, parentId);
-      return jsonResponse(
-        200,
-        page.records.map(view),
-        page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
-      );
+      const paging = listPaging(query);
+      const page = await service.list(principal, paging, parentId);
+      return jsonResponse(200, page.records.map(view), nextPageLink(event, paging, page));
     },
     [`GET ${path}/{id}`]: async (event, principal) => {
       const record = await service.get(principal, pathId(event));

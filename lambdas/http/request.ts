@@ -1,6 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { type FieldError, NotFoundError, ValidationError } from '#domain/errors';
+import { maxPagedRecords, type Paging } from '#domain/records/paging';
 
 /** Largest JSON body the API accepts (attachments come through presigned uploads, not JSON). */
 export const maxJsonBodyBytes = 256 * 1024;
@@ -92,21 +93,65 @@ export function pathId(event: APIGatewayProxyEventV2, name = 'id'): number {
   return Number(raw);
 }
 
-/** Freshdesk v2 pagination: `page` from 1, `per_page` up to 100 (default 30). */
-export const paginationSchema = {
-  page: z.coerce.number().int().min(1).max(10_000).default(1),
+/** Freshdesk v2 pagination by page number only, for lists held whole (a form's fields, an export's files). */
+export const pageNumberSchema = {
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(Number.MAX_SAFE_INTEGER)
+    .default(1)
+    .describe(`From 1; without a cursor, page × per_page may be at most ${maxPagedRecords}`),
   per_page: z.coerce.number().int().min(1).max(100).default(30),
 };
 
-/** The `link` header pointing at the next page, as Freshdesk v2 sends it. */
+/**
+ * Freshdesk v2 pagination: `page` from 1, `per_page` up to 100 (default 30), and our `cursor`, which the
+ * `link` header carries to the next page (see `listPaging`).
+ */
+export const paginationSchema = {
+  ...pageNumberSchema,
+  cursor: z
+    .string()
+    .min(1)
+    .max(2_048)
+    .optional()
+    .describe('Opaque: as the link header of the page before gives it; the list goes on from there'),
+};
+
+/**
+ * The paging a list query asks for. With a cursor (from a `link` header) the list goes on where the
+ * page before stopped and `page` only numbers it; without one, `page × per_page` may be at most
+ * `maxPagedRecords`: a deeper page is a 400 naming `page`, as reading it would read that many entries.
+ */
+export function listPaging(query: { page: number; per_page: number; cursor?: string }): Paging {
+  if (query.cursor === undefined && query.page * query.per_page > maxPagedRecords) {
+    throw new ValidationError([
+      {
+        field: 'page',
+        code: 'invalid_value',
+        message: `Pages reach ${maxPagedRecords} records deep (page × per_page); to read further, follow the link header.`,
+      },
+    ]);
+  }
+  return { page: query.page, perPage: query.per_page, cursor: query.cursor };
+}
+
+/**
+ * The `link` header pointing at the next page, as Freshdesk v2 sends it, while there is one: `page` and
+ * `per_page` as v2 has them, and the cursor that resumes the list where this page ended.
+ */
 export function nextPageLink(
   event: APIGatewayProxyEventV2,
-  page: number,
-  perPage: number,
+  paging: Paging,
+  result: { readonly hasMore: boolean; readonly next?: string },
 ): Record<string, string> {
+  if (!result.hasMore) return {};
   const query = new URLSearchParams(event.rawQueryString ?? '');
-  query.set('page', String(page + 1));
-  query.set('per_page', String(perPage));
+  query.set('page', String(paging.page + 1));
+  query.set('per_page', String(paging.perPage));
+  if (result.next) query.set('cursor', result.next);
+  else query.delete('cursor');
   const host = event.headers?.host ?? event.requestContext?.domainName ?? 'localhost';
   const scheme =
     event.headers?.['x-forwarded-proto'] ??

@@ -32,7 +32,8 @@ export const tableDesign = {
       name: 'gsi3',
       partitionKey: 'gsi3pk',
       sortKey: 'gsi3sk',
-      purpose: 'second parent of a record (tickets by company)',
+      purpose:
+        'second parent of a record (tickets by company; privacy requests by type and status, by update time)',
     },
     {
       name: 'gsi4',

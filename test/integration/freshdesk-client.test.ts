@@ -78,6 +78,49 @@ describe('an existing Freshdesk v2 client library (freshdesk-api) against the lo
     expect(restored).toMatchObject({ id: ticket.id, subject: 'Via the client library' });
   });
 
+  it('pages lists by number and by the link header, and reports a page too deep as a 400', async () => {
+    // Prepare: five tickets of one requester, and the library's own paging report (`extra`).
+    const email = `lib-${randomUUID()}@example.test`;
+    const first = await call<Ticket>('createTicket', { subject: 'P0', description: 'x', email, priority: 1 });
+    for (let n = 1; n < 5; n++) {
+      await call('createTicket', {
+        subject: `P${n}`,
+        description: 'x',
+        requester_id: first.requester_id,
+        priority: 1,
+      });
+    }
+    const page = (params: Record<string, unknown>) =>
+      new Promise<{ tickets: Ticket[]; link?: string }>((resolve, reject) =>
+        client.listAllTickets?.(params, (error: unknown, data: unknown, extra?: { _headersLink?: string }) =>
+          error ? reject(error) : resolve({ tickets: data as Ticket[], link: extra?._headersLink }),
+        ),
+      );
+    const base = { requester_id: first.requester_id, per_page: 2 };
+
+    // Act: page 2 by number; then page 1 and on through each link's cursor, as the library passes params.
+    const second = await page({ ...base, page: 2 });
+    const followed: string[] = [];
+    for (let params: Record<string, unknown> | undefined = base; params;) {
+      const answer = await page(params);
+      followed.push(...answer.tickets.map((ticket) => ticket.subject));
+      const next = answer.link && new URL(/<([^>]+)>/.exec(answer.link)?.[1] as string);
+      params = next
+        ? { ...base, page: next.searchParams.get('page'), cursor: next.searchParams.get('cursor') }
+        : undefined;
+    }
+    const tooDeep = await page({ ...base, per_page: 100, page: 21 }).catch((error: unknown) => error);
+
+    // Assess
+    expect(second.tickets.map((ticket) => ticket.subject)).toEqual(['P2', 'P1']);
+    expect(followed).toEqual(['P4', 'P3', 'P2', 'P1', 'P0']);
+    expect(tooDeep).toMatchObject({
+      name: 'FreshdeskError',
+      status: 400,
+      data: { errors: [expect.objectContaining({ field: 'page', code: 'invalid_value' })] },
+    });
+  });
+
   it('surfaces our validation errors as the library reports Freshdesk errors', async () => {
     const failure = await call('createContact', { name: 'No identifier' }).catch((error: unknown) => error);
 

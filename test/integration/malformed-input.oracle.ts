@@ -54,8 +54,8 @@ interface QueryParam {
 
 export interface QuerySpec {
   readonly params: Readonly<Record<string, QueryParam>>;
-  /** Rules across parameters (given the names present). */
-  readonly combine?: (present: ReadonlySet<string>) => Judgement;
+  /** Rules across parameters (given the parameters present, by name). */
+  readonly combine?: (present: ReadonlyMap<string, string>) => Judgement;
 }
 
 export interface RouteContract {
@@ -124,10 +124,26 @@ const enumParam = (values: readonly string[]): QueryParam => ({
   judge: (value) => (values.includes(value) ? 'good' : 'bad'),
 });
 
+/**
+ * Paging (docs/api-limits.md): `page` from 1 and `per_page` 1 to 100; without a cursor `page × per_page`
+ * (per_page 30 by default) may be at most 2,000. A cursor is one the API gave: none made up here is.
+ */
+const pagingParams = {
+  page: intParam(1, Number.MAX_SAFE_INTEGER),
+  per_page: intParam(1, 100),
+  cursor: { judge: (): Judgement => 'bad' },
+};
+const pagingDepth = (present: ReadonlyMap<string, string>): Judgement => {
+  if (present.has('cursor')) return 'good';
+  const page = present.get('page') ?? '1';
+  const perPage = present.get('per_page') ?? '30';
+  if (!/^[1-9][0-9]{0,15}$/.test(page) || !/^[1-9][0-9]{0,2}$/.test(perPage)) return 'unsure';
+  return Number(page) * Number(perPage) > 2_000 ? 'bad' : 'good';
+};
+
 export const contactListQuery: QuerySpec = {
   params: {
-    page: intParam(1, 10_000),
-    per_page: intParam(1, 100),
+    ...pagingParams,
     email: maxLengthParam(254),
     phone: maxLengthParam(255),
     mobile: maxLengthParam(255),
@@ -135,6 +151,7 @@ export const contactListQuery: QuerySpec = {
     updated_since: dateTimeParam,
     state: enumParam(['deleted']),
   },
+  combine: pagingDepth,
 };
 
 export const auditLogQuery: QuerySpec = {
@@ -154,42 +171,42 @@ export const auditLogQuery: QuerySpec = {
 
 export const ticketListQuery: QuerySpec = {
   params: {
-    page: intParam(1, 10_000),
-    per_page: intParam(1, 100),
+    ...pagingParams,
     requester_id: intParam(1, Number.MAX_SAFE_INTEGER),
     email: maxLengthParam(254),
     company_id: intParam(1, Number.MAX_SAFE_INTEGER),
     updated_since: dateTimeParam,
     filter: enumParam(['deleted']),
   },
+  combine: pagingDepth,
 };
 
 export const pageQuery: QuerySpec = {
-  params: { page: intParam(1, 10_000), per_page: intParam(1, 100) },
+  params: pagingParams,
+  combine: pagingDepth,
 };
 
 export const integrationLinkListQuery: QuerySpec = {
   params: {
-    page: intParam(1, 10_000),
-    per_page: intParam(1, 100),
+    ...pagingParams,
     record_type: enumParam(['ticket', 'contact', 'company', 'call', 'chat']),
     record_id: intParam(1, Number.MAX_SAFE_INTEGER),
     app: { judge: (value) => (value.length >= 1 && value.length <= 64 ? 'good' : 'bad') },
   },
   combine: (present) => {
     if (present.has('record_type') !== present.has('record_id')) return 'bad';
-    return present.has('record_type') && present.has('app') ? 'bad' : 'good';
+    return present.has('record_type') && present.has('app') ? 'bad' : pagingDepth(present);
   },
 };
 
 export const privacyRequestListQuery: QuerySpec = {
   params: {
-    page: intParam(1, 10_000),
-    per_page: intParam(1, 100),
+    ...pagingParams,
     status: enumParam(['pending_verification', 'verified', 'running', 'completed', 'failed', 'rejected']),
     type: enumParam(['export', 'erasure']),
     overdue: enumParam(['true', 'false']),
   },
+  combine: pagingDepth,
 };
 
 /** A ticket or conversation route: API key, no contact ids, fields not spelled out here. */
@@ -574,7 +591,7 @@ function judgeQuery(contract: RouteContract['query'], search: URLSearchParams): 
     const param = Object.hasOwn(contract.params, name) ? contract.params[name] : undefined;
     judgements.push(param ? param.judge(value) : 'bad');
   }
-  if (contract.combine) judgements.push(contract.combine(new Set(values.keys())));
+  if (contract.combine) judgements.push(contract.combine(values));
   const judgement = worst(judgements);
   if (judgement === 'bad') return [certain([400], 'query invalid')];
   return judgement === 'unsure' ? [maybe([400], 'query possibly invalid')] : [];

@@ -185,4 +185,53 @@ describe('DynamoRecordStore on DynamoDB Local', () => {
     expect(live.hasMore).toBe(true);
     expect(all.records.map((r) => r.ref.id)).toEqual(messages.map((m) => m.ref.id));
   });
+
+  it('follows cursors through a collection, a parent list and a lookup list on DynamoDB Local', async () => {
+    // Prepare: 20 contacts over the shards, updated a day apart; every one shares a phone lookup and a
+    // company; another account has the same.
+    const accountId = randomUUID();
+    const other = randomUUID();
+    const at = (day: number) => `2026-03-${String(day + 1).padStart(2, '0')}T00:00:00.000Z`;
+    const make = (account: string, day: number) => ({
+      ...contact(account, `c${day}-${account}@example.test`, at(day)),
+      parent: { key: 'company#5#contact' },
+      lookupValues: { phone: '+4930123' },
+    });
+    const records = Array.from({ length: 20 }, (_, day) => make(accountId, day));
+    for (const record of [...records, ...Array.from({ length: 5 }, (_, day) => make(other, day))])
+      await store.create(record, audit(record, 'create'));
+    const newestFirst = [...records].reverse().map((record) => record.ref.id);
+    const follow = async (read: (cursor?: string) => Promise<{ records: StoredRecord[]; next?: string }>) => {
+      const ids: number[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await read(cursor);
+        ids.push(...page.records.map((record) => record.ref.id));
+        cursor = page.next;
+      } while (cursor);
+      return ids;
+    };
+
+    // Act
+    const collection = await follow((cursor) =>
+      store.list(accountId, 'contact', { page: 1, perPage: 3, cursor }),
+    );
+    const company = await follow((cursor) =>
+      store.listByParent(accountId, 'company#5#contact', { page: 1, perPage: 4, cursor }),
+    );
+    const phone = await follow((cursor) =>
+      store.listByLookupValue(accountId, 'contact', 'phone', '+4930123', { page: 1, perPage: 6, cursor }),
+    );
+    const cursor = (await store.list(other, 'contact', { page: 1, perPage: 2 })).next as string;
+    const replayed = store.list(accountId, 'contact', { page: 2, perPage: 2, cursor });
+
+    // Assess: each once, in order; a cursor of the other account is refused.
+    expect(collection).toEqual(newestFirst);
+    expect(company).toEqual(newestFirst);
+    expect(phone).toEqual(newestFirst);
+    await expect(replayed).rejects.toMatchObject({
+      name: 'ValidationError',
+      errors: [expect.objectContaining({ field: 'cursor' })],
+    });
+  });
 });

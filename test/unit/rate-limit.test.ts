@@ -3,14 +3,20 @@ import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import middy from '@middy/core';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
+import type { AuthenticatedContext } from '../../lambdas/http/api-key-auth.ts';
+import type { HttpResponse } from '../../lambdas/http/responses.ts';
+import type { Principal } from '../../lambdas/domain/account.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
-import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
+import { RateLimitedError } from '../../lambdas/domain/errors.ts';
 import { agentProfileItem } from './api-doubles.ts';
+import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
+import { rateLimit } from '../../lambdas/http/rate-limit.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -91,7 +97,7 @@ describe('per-account rate limit', () => {
     expect(JSON.parse(String(response.body)).code).toBe('rate_limited');
   });
 
-  it('also refuses an over-budget read, counted while the read ran', async () => {
+  it('also refuses an over-budget read, before it reads anything', async () => {
     givenAccount();
     dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
     const getEvent = {
@@ -103,5 +109,28 @@ describe('per-account rate limit', () => {
 
     expect(response.statusCode).toBe(429);
     expect(response.headers).toMatchObject({ 'retry-after': '15', 'x-ratelimit-remaining': '0' });
+  });
+
+  it('decides a read before its route runs: over budget, the route never runs', async () => {
+    // Prepare: the middleware over the leased limiter, in front of a route that counts its calls.
+    dynamo.on(UpdateCommand).rejects(new ConditionalCheckFailedException({ message: 'no', $metadata: {} }));
+    const route = vi.fn(async () => ({ statusCode: 200, headers: {}, body: '[]' }));
+    const principal: Principal = { accountId: 'a', agentId: 1, role: 'admin' };
+    const guarded = middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()
+      .before((request) => {
+        request.context.principal = principal;
+      })
+      .use(rateLimit(new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')), 50, () => now))
+      .handler(route);
+    const read = { requestContext: { http: { method: 'GET' } } } as unknown as APIGatewayProxyEventV2;
+
+    // Act
+    const refused = await guarded(read, { ...context } as AuthenticatedContext).catch(
+      (error: unknown) => error,
+    );
+
+    // Assess
+    expect(refused).toBeInstanceOf(RateLimitedError);
+    expect(route).not.toHaveBeenCalled();
   });
 });

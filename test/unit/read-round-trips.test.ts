@@ -1,22 +1,10 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
-import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
-import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
-import { AttachmentService } from '../../lambdas/domain/attachments/attachment-service.ts';
-import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
-import { ConversationService } from '../../lambdas/domain/tickets/conversation-service.ts';
-import { HuddleService } from '../../lambdas/domain/tickets/huddle-service.ts';
-import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
+import { deployedTicketsHandler } from './deployed-tickets-handler.ts';
 import { agentProfileItem } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -59,28 +47,7 @@ describe('a ticket read in a warm container', () => {
       return { Item: { ...item, fields: { ...item.fields, has_attachments: hasAttachments } } };
     });
     dynamo.on(UpdateCommand).resolves({ Attributes: { used: 20 } });
-    const services = { store: new DynamoRecordStore(documentClient, 'table'), now, newId: () => 1 };
-    const handler = createTicketsHandler({
-      logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
-      accounts: new DynamoAccountStore(documentClient, 'table'),
-      records: services.store,
-      homeRegion: 'eea',
-      rateLimit: {
-        limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),
-        perMinute: 1000,
-        now,
-      },
-      tickets: new TicketService(services),
-      conversations: new ConversationService(services),
-      huddles: new HuddleService(services),
-      attachments: new AttachmentService({
-        ...services,
-        objects: new S3ObjectStore(new S3Client({ region: 'eu-central-1' })),
-        bucket: 'attachments',
-        uploads: new DynamoPendingUploads(documentClient, 'table'),
-      }),
-      now,
-    });
+    const handler = deployedTicketsHandler(documentClient, { now, perMinute: 1000 });
     const context = { awsRequestId: 'r' } as Context;
     await handler(getTicket(1), context); // cold: reads the key, reserves a block of the budget
     dynamo.resetHistory();

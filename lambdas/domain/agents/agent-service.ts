@@ -6,6 +6,7 @@ import { isAdmin } from './permissions.ts';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
+import type { Paging } from '#domain/records/paging';
 
 /** Freshdesk v2 ticket scopes: 1 global, 2 group, 3 restricted (own tickets only). */
 export const ticketScopes = [1, 2, 3] as const;
@@ -100,7 +101,7 @@ export class AgentService {
     return this.lifecycle.getLive(principal, agentRef(id));
   }
 
-  list(principal: Principal, paging: { page: number; perPage: number }) {
+  list(principal: Principal, paging: Paging) {
     return this.deps.store.list<AgentFields>(principal.accountId, 'agent', paging);
   }
 

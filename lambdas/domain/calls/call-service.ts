@@ -8,6 +8,7 @@ import type { ObjectVersions } from '#domain/object-versions';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
+import type { Paging } from '#domain/records/paging';
 
 /** Presigned download URLs of recordings live this long (a fresh one is signed on every read). */
 export const recordingUrlSeconds = 3600;
@@ -172,9 +173,9 @@ export class CallService {
     if (staging) await staging.versions.deleteEveryVersion(staging.bucket, record.fields.recording_key);
   }
 
-  list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {
+  list(principal: Principal, filters: Paging & { contact_id?: number }) {
     this.requireRecordingsHosted();
-    const paging = { page: filters.page, perPage: filters.perPage };
+    const paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
     return filters.contact_id
       ? this.deps.store.listByParent<CallFields>(
           principal.accountId,

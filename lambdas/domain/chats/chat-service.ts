@@ -7,6 +7,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { requireCategoryHosted } from '#domain/residency-rules';
 import type { HostingRegionKey } from '#lib/residency/index';
+import type { Paging } from '#domain/records/paging';
 
 export const createChatSchema = z
   .object({
@@ -98,9 +99,9 @@ export class ChatService {
     return this.chats.getLive(principal, chatRef(id));
   }
 
-  list(principal: Principal, filters: { contact_id?: number; page: number; perPage: number }) {
+  list(principal: Principal, filters: Paging & { contact_id?: number }) {
     requireCategoryHosted('chat_messages', this.deps.homeRegion);
-    const paging = { page: filters.page, perPage: filters.perPage };
+    const paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
     return filters.contact_id
       ? this.deps.store.listByParent<ChatFields>(
           principal.accountId,
@@ -149,7 +150,7 @@ export class ChatService {
     );
   }
 
-  async listMessages(principal: Principal, chatId: number, paging: { page: number; perPage: number }) {
+  async listMessages(principal: Principal, chatId: number, paging: Paging) {
     await this.get(principal, chatId);
     return this.deps.store.listByParent<ChatMessageFields>(principal.accountId, messagesKey(chatId), {
       ...paging,

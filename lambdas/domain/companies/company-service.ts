@@ -3,6 +3,7 @@ import type { Principal } from '#domain/account';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
+import type { Paging } from '#domain/records/paging';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -85,7 +86,7 @@ export class CompanyService {
   update = (principal: Principal, id: number, changes: Partial<CompanyFields>, ifMatch?: string) =>
     this.lifecycle.update(principal, companyRef(id), changes, ifMatch);
   softDelete = (principal: Principal, id: number) => this.lifecycle.softDelete(principal, companyRef(id));
-  list = (principal: Principal, paging: { page: number; perPage: number }) =>
+  list = (principal: Principal, paging: Paging) =>
     this.deps.store.list<CompanyFields>(principal.accountId, 'company', paging);
 }
 

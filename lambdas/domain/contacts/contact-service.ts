@@ -2,7 +2,8 @@ import type { Principal } from '#domain/account';
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
-import type { RecordStore } from '#domain/records/record-store';
+import type { Paging } from '#domain/records/paging';
+import type { RecordPage, RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import { type ContactFields, contactDefaults, normaliseEmail, normalisePhone } from './contact-schema.ts';
 import { checkRectification } from './rectification.ts';
@@ -15,15 +16,13 @@ export interface ContactServiceDependencies {
 
 export type StoredContact = StoredRecord<ContactFields>;
 
-export interface ContactFilters {
+export interface ContactFilters extends Paging {
   readonly email?: string;
   readonly phone?: string;
   readonly mobile?: string;
   readonly company_id?: number;
   readonly updated_since?: string;
   readonly state?: 'deleted';
-  readonly page: number;
-  readonly per_page: number;
 }
 
 export const contactRef = (id: number): RecordRef => ({ type: 'contact', id });
@@ -149,12 +148,8 @@ export class ContactService {
     return record.supersededBy && !options.includeAgents ? undefined : record;
   }
 
-  async list(
-    principal: Principal,
-    filters: ContactFilters,
-    form: Form,
-  ): Promise<{ records: StoredContact[]; hasMore: boolean }> {
-    const paging = { page: filters.page, perPage: filters.per_page };
+  async list(principal: Principal, filters: ContactFilters, form: Form): Promise<RecordPage<ContactFields>> {
+    const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
     if (filters.email) {
       const record = await this.findByEmail(principal, filters.email);
       return { records: record && filters.page === 1 ? [record] : [], hasMore: false };

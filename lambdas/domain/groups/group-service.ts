@@ -4,6 +4,7 @@ import { requireAdmin } from '#domain/agents/permissions';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
+import type { Paging } from '#domain/records/paging';
 
 /** Group fields, Freshdesk API v2 names. */
 export const groupFieldsSchema = z
@@ -73,7 +74,7 @@ export class GroupService {
   }
 
   get = (principal: Principal, id: number) => this.lifecycle.getLive(principal, groupRef(id));
-  list = (principal: Principal, paging: { page: number; perPage: number }) =>
+  list = (principal: Principal, paging: Paging) =>
     this.deps.store.list<GroupFields>(principal.accountId, 'group', paging);
 
   update(principal: Principal, id: number, changes: Partial<GroupFields>, ifMatch?: string) {

@@ -5,6 +5,7 @@ import { NotFoundError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordPage } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
+import type { Paging } from '#domain/records/paging';
 
 /** The records an app may link to an outside record. */
 export const linkableRecordTypes = ['ticket', 'contact', 'company', 'call', 'chat'] as const;
@@ -147,7 +148,7 @@ export class IntegrationLinkService {
 
   list(
     principal: Principal,
-    paging: { page: number; perPage: number },
+    paging: Paging,
     filters: IntegrationLinkFilters = {},
   ): Promise<RecordPage<IntegrationLinkFields>> {
     const { store } = this.deps;

@@ -25,6 +25,7 @@ import {
   type StoredMigration,
   stoppedRun,
 } from './migration.ts';
+import type { Paging } from '#domain/records/paging';
 
 /** How long an upload URL and an error report link stay valid. */
 export const migrationUrlSeconds = 3600;
@@ -163,10 +164,9 @@ export class MigrationService {
     }
   }
 
-  async list(principal: Principal, paging: { page: number; perPage: number }) {
+  async list(principal: Principal, paging: Paging) {
     requireAdmin(principal, 'see migrations');
-    const page = await this.deps.store.list<MigrationFields>(principal.accountId, 'migration', paging);
-    return { records: page.records, hasMore: page.hasMore };
+    return this.deps.store.list<MigrationFields>(principal.accountId, 'migration', paging);
   }
 
   /**

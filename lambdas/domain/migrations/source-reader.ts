@@ -1,8 +1,14 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError, type Options, parse } from 'csv-parse';
 import { DomainError } from '#domain/errors';
 import type { RecordFailure } from './import-item.ts';
 import type { FileFormat, SourceEntity } from './migration.ts';
 
-/** The longest line (NDJSON) or record (CSV) read, in characters: a longer one fails that record. */
+/**
+ * The longest line (NDJSON, in characters: a longer one fails that line) or record (CSV, in bytes of its
+ * cells: a longer one fails the file, as where the next record starts cannot be known).
+ */
 export const maxRecordChars = 1024 * 1024;
 
 /** A file that cannot be read as its format at all: the migration fails, naming the file and line. */
@@ -42,14 +48,19 @@ function firstBadLine(chunk: Uint8Array): number {
   return 0;
 }
 
+/** How many line feeds `text` holds. */
+function lineFeedsIn(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) count += 1;
+  return count;
+}
+
 /**
- * The lines of a UTF-8 byte stream, in bounded memory (one line at a time). Bytes that are not UTF-8
- * fail the file: decoding them into replacement characters would import corrupted text.
+ * The text of a UTF-8 byte stream, piece by piece as the bytes arrive. Bytes that are not UTF-8 fail
+ * the file, naming their line: decoding them into replacement characters would import corrupted text.
  */
-async function* linesOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<SourceLine> {
+async function* textOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
-  let partial = '';
-  let oversize = false;
   let line = 1;
   const decode = (chunk?: Uint8Array) => {
     try {
@@ -59,6 +70,20 @@ async function* linesOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>):
       throw new MalformedFileError(entity, at, `The file is not UTF-8 text (line ${at}).`);
     }
   };
+  for await (const chunk of bytes) {
+    const text = decode(chunk);
+    line += lineFeedsIn(text);
+    if (text !== '') yield text;
+  }
+  const rest = decode();
+  if (rest !== '') yield rest;
+}
+
+/** The lines of a UTF-8 byte stream, in bounded memory (one line at a time). */
+async function* linesOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>): AsyncGenerator<SourceLine> {
+  let partial = '';
+  let oversize = false;
+  let line = 1;
   const take = (text: string) => {
     if (oversize) return;
     if (partial.length + text.length > maxRecordChars) {
@@ -66,8 +91,8 @@ async function* linesOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>):
       partial = '';
     } else partial += text;
   };
-  for await (const chunk of bytes) {
-    const pieces = decode(chunk).split('\n');
+  for await (const text of textOf(entity, bytes)) {
+    const pieces = text.split('\n');
     for (let i = 0; i < pieces.length - 1; i++) {
       take(pieces[i] as string);
       yield { line, text: oversize ? undefined : partial.replace(/\r$/, ''), terminated: true };
@@ -77,7 +102,6 @@ async function* linesOf(entity: SourceEntity, bytes: AsyncIterable<Uint8Array>):
     }
     take(pieces[pieces.length - 1] as string);
   }
-  take(decode());
   if (partial !== '' || oversize) yield { line, text: oversize ? undefined : partial, terminated: false };
 }
 
@@ -133,92 +157,96 @@ async function* ndjsonRecords(
   }
 }
 
-/** Splits one CSV record into cells (RFC 4180); answers undefined while a quoted cell is still open. */
-function csvCells(text: string): string[] | undefined {
-  const cells: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i += 1;
-      } else if (char === '"') quoted = false;
-      else cell += char;
-    } else if (char === '"' && cell === '') quoted = true;
-    else if (char === ',') {
-      cells.push(cell);
-      cell = '';
-    } else cell += char;
-  }
-  if (quoted) return undefined;
-  cells.push(cell);
-  return cells;
+/** A CSV record's cells and the line it starts on. */
+interface CsvRow {
+  readonly line: number;
+  readonly cells: string[];
 }
 
-/** CSV with a header row naming the columns; a quoted cell may span lines; empty cells are absent. */
+/** The cells of a CSV record as the file gave them: a line break inside a quoted cell is a line feed. */
+const cellText = (cell: string) => (cell.includes('\r\n') ? cell.replaceAll('\r\n', '\n') : cell);
+
+/**
+ * The file-level fault a csv-parse error stands for, at the record starting on `line`. Only the error's
+ * code is used: csv-parse's messages quote cell values, which may be personal data.
+ */
+function csvFault(entity: SourceEntity, line: number, error: unknown): unknown {
+  if (error instanceof MalformedFileError || !(error instanceof CsvError)) return error;
+  if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+    return new MalformedFileError(
+      entity,
+      line,
+      `The file is truncated: a quoted cell opened on line ${line} never closes.`,
+    );
+  }
+  if (error.code === 'CSV_MAX_RECORD_SIZE') {
+    return new MalformedFileError(
+      entity,
+      line,
+      `The record starting on line ${line} is longer than ${maxRecordChars} bytes (a quote that never closes?); where the next record starts cannot be known.`,
+    );
+  }
+  return new MalformedFileError(entity, line, `The file is not CSV from line ${line} on (${error.code}).`);
+}
+
+/**
+ * CSV (RFC 4180) with a header row naming the columns; a quoted cell may span lines; empty cells are
+ * absent. Parsed by csv-parse as the bytes stream in, so memory holds one record whatever the file's
+ * size, and time is linear in it. Stray quotes inside a cell are kept as text; a row of the wrong width
+ * fails alone; a record over `maxRecordChars` bytes, or a quote open at the end, fails the file.
+ */
 async function* csvRecords(
   entity: SourceEntity,
   bytes: AsyncIterable<Uint8Array>,
 ): AsyncGenerator<SourceRecord> {
+  /** The line the record csv-parse reads next starts on (records are counted as they are parsed). */
+  let line = 1;
+  const options: Options<CsvRow, string[]> = {
+    record_delimiter: ['\r\n', '\n'],
+    relax_quotes: true,
+    relax_column_count: true,
+    max_record_size: maxRecordChars,
+    on_record: (raw) => {
+      const cells = raw.map(cellText);
+      const row = { line, cells };
+      line += 1 + cells.reduce((feeds, cell) => feeds + lineFeedsIn(cell), 0);
+      return row;
+    },
+  };
+  // csv-parse's overloads type `on_record` as returning the record's own shape.
+  const parser = parse(options as unknown as Options);
+  // Errors reach the loop below through the parser (pipeline destroys it with them).
+  pipeline(Readable.from(textOf(entity, bytes)), parser).catch(() => undefined);
   let header: string[] | undefined;
-  let pending: { line: number; text: string } | undefined;
-  let skipping = false;
-  for await (const { line, text, terminated } of linesOf(entity, bytes)) {
-    if (text === undefined || (pending && pending.text.length + text.length > maxRecordChars)) {
-      // An oversize record: fail it, and skip on to where the next record may start.
-      yield { line: pending?.line ?? line, failure: tooLong };
-      pending = undefined;
-      skipping = true;
-      continue;
-    }
-    if (skipping) {
-      skipping = false;
-      if (csvCells(text) === undefined) continue;
-    }
-    const record = pending ? { line: pending.line, text: `${pending.text}\n${text}` } : { line, text };
-    const cells = csvCells(record.text);
-    if (cells === undefined) {
-      if (!terminated) {
-        throw new MalformedFileError(
-          entity,
-          record.line,
-          `The file is truncated: a quoted cell opened on line ${record.line} never closes.`,
-        );
+  try {
+    for await (const record of parser as AsyncIterable<CsvRow>) {
+      const { cells } = record;
+      if (cells.length === 1 && (cells[0] as string).trim() === '') continue;
+      if (!header) {
+        header = cells.map((name) => name.trim());
+        continue;
       }
-      pending = record;
-      continue;
+      if (cells.length !== header.length) {
+        yield {
+          line: record.line,
+          failure: {
+            source_id: null,
+            field: null,
+            reason: `The row has ${cells.length} cells; the header names ${header.length} columns.`,
+          },
+        };
+        continue;
+      }
+      const value: Record<string, unknown> = {};
+      header.forEach((name, index) => {
+        if (cells[index] !== '') value[name] = cells[index];
+      });
+      yield { line: record.line, value };
     }
-    pending = undefined;
-    if (record.text.trim() === '') continue;
-    if (!header) {
-      header = cells.map((name) => name.trim());
-      continue;
-    }
-    if (cells.length !== header.length) {
-      yield {
-        line: record.line,
-        failure: {
-          source_id: null,
-          field: null,
-          reason: `The row has ${cells.length} cells; the header names ${header.length} columns.`,
-        },
-      };
-      continue;
-    }
-    const value: Record<string, unknown> = {};
-    header.forEach((name, index) => {
-      if (cells[index] !== '') value[name] = cells[index];
-    });
-    yield { line: record.line, value };
-  }
-  if (pending) {
-    throw new MalformedFileError(
-      entity,
-      pending.line,
-      `The file is truncated: a quoted cell opened on line ${pending.line} never closes.`,
-    );
+  } catch (error) {
+    throw csvFault(entity, line, error);
+  } finally {
+    parser.destroy();
   }
 }
 

@@ -3,7 +3,8 @@ import { requireAdmin } from '#domain/agents/permissions';
 import { normaliseEmail } from '#domain/contacts/contact-schema';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
-import type { RecordStore } from '#domain/records/record-store';
+import type { Paging } from '#domain/records/paging';
+import type { RecordPage, RecordStore } from '#domain/records/record-store';
 import { etagOf, type SubjectRef } from '#domain/records/record';
 import { subjectRequestDueAt } from './due-date.ts';
 import {
@@ -11,10 +12,14 @@ import {
   derivePrivacyRequest,
   isOverdue,
   notYetAnswered,
+  openStatuses,
   type PrivacyRequestFields,
   type PrivacyRequestStatus,
   type PrivacyRequestType,
   privacyExecutionName,
+  privacyRequestStatuses,
+  privacyRequestTypes,
+  requestStatusKey,
   retryExecutionName,
   privacyRequestRef,
   trashExecutionName,
@@ -33,12 +38,10 @@ export interface PrivacyRequestDependencies {
   readonly erasureWorkflow?: WorkflowStarter;
 }
 
-export interface PrivacyRequestFilters {
+export interface PrivacyRequestFilters extends Paging {
   readonly status?: PrivacyRequestStatus;
   readonly type?: PrivacyRequestType;
   readonly overdue?: boolean;
-  readonly page: number;
-  readonly perPage: number;
 }
 
 /** Data subjects' requests: intake by any agent, verification or rejection by an admin. */
@@ -111,32 +114,32 @@ export class PrivacyRequestService {
   get = (principal: Principal, id: number) => this.lifecycle.getLive(principal, privacyRequestRef(id));
 
   /**
-   * Requests of the account, most recently changed first, filtered. An account has few requests, so
-   * the filters apply to the whole collection read page by page.
+   * Requests of the account, most recently changed first, filtered. Filtered lists read only the
+   * type-and-status partitions the filters allow (`requestStatusKey`), merged; `overdue=true` reads
+   * only open requests, and `overdue` is decided as they are read.
    */
-  async list(principal: Principal, filters: PrivacyRequestFilters) {
-    const now = this.deps.now();
-    const matching: StoredPrivacyRequest[] = [];
-    for (let page = 1, more = true; more; page += 1) {
-      const batch = await this.deps.store.list<PrivacyRequestFields>(principal.accountId, 'privacy_request', {
-        page,
-        perPage: 100,
-      });
-      more = batch.hasMore;
-      matching.push(
-        ...batch.records.filter(
-          (record) =>
-            (!filters.status || record.fields.status === filters.status) &&
-            (!filters.type || record.fields.type === filters.type) &&
-            (filters.overdue === undefined || isOverdue(record, now) === filters.overdue),
-        ),
-      );
+  async list(
+    principal: Principal,
+    filters: PrivacyRequestFilters,
+  ): Promise<RecordPage<PrivacyRequestFields>> {
+    const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
+    const { status, type, overdue } = filters;
+    if (!status && !type && overdue === undefined) {
+      return this.deps.store.list<PrivacyRequestFields>(principal.accountId, 'privacy_request', paging);
     }
-    const start = (filters.page - 1) * filters.perPage;
-    return {
-      records: matching.slice(start, start + filters.perPage),
-      hasMore: matching.length > start + filters.perPage,
-    };
+    const statuses = (status ? [status] : privacyRequestStatuses).filter(
+      (candidate) => overdue !== true || openStatuses.includes(candidate),
+    );
+    const keys = (type ? [type] : privacyRequestTypes).flatMap((candidate) =>
+      statuses.map((inStatus) => requestStatusKey(candidate, inStatus)),
+    );
+    if (keys.length === 0) return { records: [], hasMore: false };
+    const now = this.deps.now();
+    return this.deps.store.listByParent<PrivacyRequestFields>(principal.accountId, keys, {
+      ...paging,
+      secondary: true,
+      where: overdue === undefined ? undefined : (record) => isOverdue(record, now) === overdue,
+    });
   }
 
   /**

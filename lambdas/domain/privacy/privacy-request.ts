@@ -241,10 +241,14 @@ export const trashExecutionName = (
 /** Lists a subject's requests (e.g. the soft erasure a v2 restore call undoes). */
 export const subjectRequestsKey = (subject: SubjectRef) => `privacy#${subject.kind}#${subject.id}`;
 
+/** Lists the account's requests of one type in one status, most recently changed first. */
+export const requestStatusKey = (type: PrivacyRequestType, status: PrivacyRequestStatus) =>
+  `privacy-status#${type}#${status}`;
+
 /**
  * The request holds no one's personal data beyond the subject's id: it has no subject links. It is
- * listed under its subject, and carries the deadline the region's watcher looks for: `due_at` while
- * open, the purge date while a soft erasure's trash is held.
+ * listed under its subject and under its type and status, and carries the deadline the region's
+ * watcher looks for: `due_at` while open, the purge date while a soft erasure's trash is held.
  */
 export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivacyRequest => {
   const { fields } = record;
@@ -258,6 +262,7 @@ export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivac
     ...record,
     subjects: [],
     parent: { key: subjectRequestsKey({ kind: fields.subject_type, id: fields.subject_id }) },
+    secondaryParent: { key: requestStatusKey(fields.type, fields.status), byUpdate: true },
     deadline,
   };
 };

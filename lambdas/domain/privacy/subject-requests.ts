@@ -13,12 +13,14 @@ export async function requestsOfSubject(
   subject: SubjectRef,
 ): Promise<StoredPrivacyRequest[]> {
   const requests: StoredPrivacyRequest[] = [];
-  for (let page = 1, more = true; more; page += 1) {
+  for (let cursor: string | undefined, more = true; more;) {
     const batch = await store.listByParent<PrivacyRequestFields>(accountId, subjectRequestsKey(subject), {
-      page,
+      page: 1,
       perPage: 100,
+      cursor,
     });
     more = batch.hasMore;
+    cursor = batch.next;
     requests.push(...batch.records);
   }
   return requests;

@@ -3,6 +3,7 @@ import { NotFoundError } from '#domain/errors';
 import { RecordLifecycle } from './record-lifecycle.ts';
 import type { RecordStore } from './record-store.ts';
 import type { RecordRef, RecordType, StoredRecord, SubjectRef } from './record.ts';
+import type { Paging } from './paging.ts';
 
 export interface NestedResourceDependencies {
   readonly store: RecordStore;
@@ -113,7 +114,7 @@ export class NestedResource<
   }
 
   /** Live records under a live parent (or of the whole account at the top level). */
-  async list(principal: Principal, paging: { page: number; perPage: number }, parentId?: number) {
+  async list(principal: Principal, paging: Paging, parentId?: number) {
     const parent = await this.liveParent(principal, parentId);
     if (!parent) return this.deps.store.list<F>(principal.accountId, this.spec.type, paging);
     return this.deps.store.listByParent<F>(

@@ -1,3 +1,4 @@
+import type { Paging } from './paging.ts';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from './record.ts';
 
 /** One change of a transaction that stores several (see RecordStore.commit). */
@@ -9,13 +10,22 @@ export type RecordChange =
       readonly audit: AuditEntry;
     };
 
+/** Keeps only the records `where` accepts, tested as the list is read: pages stay full. */
+export interface ListFilter<F extends object> {
+  readonly where?: (record: StoredRecord<F>) => boolean;
+}
+
+/** Paging of a collection, optionally only records updated since an instant, or the soft-deleted ones. */
+export interface CollectionListOptions<F extends object = object> extends Paging, ListFilter<F> {
+  readonly updatedSince?: string;
+  readonly deleted?: boolean;
+}
+
 /**
  * Paging of a parent list; `secondary` lists under the secondary parent, `createdSince` is a key range,
  * `includeDeleted` lists soft-deleted records too (a parent's cascade).
  */
-export interface ParentListOptions {
-  readonly page: number;
-  readonly perPage: number;
+export interface ParentListOptions<F extends object = object> extends Paging, ListFilter<F> {
   readonly oldestFirst?: boolean;
   readonly secondary?: boolean;
   readonly createdSince?: string;
@@ -35,6 +45,11 @@ export type ImportOutcome =
 export interface RecordPage<F extends object> {
   readonly records: StoredRecord<F>[];
   readonly hasMore: boolean;
+  /**
+   * While there is more: an opaque cursor to pass as `cursor` for the page after this one, read at the
+   * cost of one page wherever it is in the list. Absent where a list is short enough to page by number.
+   */
+  readonly next?: string;
 }
 
 /**
@@ -83,19 +98,23 @@ export interface RecordStore {
     type: RecordType,
     name: string,
     value: string,
-    paging: { page: number; perPage: number },
+    paging: Paging,
   ): Promise<RecordPage<F>>;
   /** Live records of a type, most recently updated first, optionally only those updated since. */
   list<F extends object>(
     accountId: string,
     type: RecordType,
-    options: { page: number; perPage: number; updatedSince?: string; deleted?: boolean },
+    options: CollectionListOptions<F>,
   ): Promise<RecordPage<F>>;
-  /** Records listed under a parent key (e.g. tickets of a requester), newest first, live unless `includeDeleted`; `secondary` for secondary parents. */
+  /**
+   * Records listed under a parent key (e.g. tickets of a requester), newest first, live unless
+   * `includeDeleted`; `secondary` for secondary parents. Several keys list their records merged, in one
+   * order (each record is under one of them).
+   */
   listByParent<F extends object>(
     accountId: string,
-    parentKey: string,
-    options: ParentListOptions,
+    parentKeys: string | readonly string[],
+    options: ParentListOptions<F>,
   ): Promise<RecordPage<F>>;
   /**
    * One page of the subject index: the records holding a person's data (live or not), at most `limit`;

@@ -60,8 +60,11 @@ export interface StoredRecord<F extends object = Record<string, unknown>> {
   readonly subjects: readonly SubjectRef[];
   /** A parent the record is listed under (e.g. a ticket under its requester). */
   readonly parent?: { readonly key: string };
-  /** A second parent to list under (e.g. a ticket under its company). */
-  readonly secondaryParent?: { readonly key: string };
+  /**
+   * A second parent to list under (e.g. a ticket under its company), newest first by creation, or by
+   * the last change with `byUpdate` (e.g. privacy requests under their type and status).
+   */
+  readonly secondaryParent?: { readonly key: string; readonly byUpdate?: boolean };
   /** Values that must be unique per account and type (e.g. a contact's e-mail), already normalised. */
   readonly uniqueValues?: Readonly<Record<string, string>>;
   /**

@@ -1,13 +1,9 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import type { Paging } from '#domain/records/paging';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
-import {
-  filteredPage,
-  readTicket,
-  type TicketOwnership,
-  ticketFilterFor,
-} from '#domain/tickets/ticket-access';
+import { readTicket, type TicketOwnership, ticketFilterFor } from '#domain/tickets/ticket-access';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from '#domain/tickets/ticket-schema';
 
@@ -96,38 +92,26 @@ export class RatingService {
    * scoped agent sees the ratings of tickets that were in their scope when rated (the rating keeps the
    * ticket's group and agent of that moment).
    */
-  list(
-    principal: Principal,
-    filters: { user_id?: number; created_since?: string; page: number; perPage: number },
-  ) {
-    const paging = { page: filters.page, perPage: filters.perPage };
+  list(principal: Principal, filters: Paging & { user_id?: number; created_since?: string }) {
+    const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
     const keep = ticketFilterFor<TicketOwnership>(principal);
-    const inScope = keep && ((record: StoredRating) => keep(asTicketOwnership(record)));
+    const where = keep && ((record: StoredRating) => keep(asTicketOwnership(record)));
     if (filters.user_id) {
-      const key = byUser(filters.user_id);
-      return filteredPage(
-        (window) =>
-          this.deps.store.listByParent<RatingFields>(principal.accountId, key, {
-            ...window,
-            createdSince: filters.created_since,
-          }),
-        paging,
-        inScope,
-      );
+      return this.deps.store.listByParent<RatingFields>(principal.accountId, byUser(filters.user_id), {
+        ...paging,
+        createdSince: filters.created_since,
+        where,
+      });
     }
     // Ratings never change, so their collection order (by update time) is their creation order.
-    return filteredPage(
-      (window) =>
-        this.deps.store.list<RatingFields>(principal.accountId, 'satisfaction_rating', {
-          ...window,
-          updatedSince: filters.created_since,
-        }),
-      paging,
-      inScope,
-    );
+    return this.deps.store.list<RatingFields>(principal.accountId, 'satisfaction_rating', {
+      ...paging,
+      updatedSince: filters.created_since,
+      where,
+    });
   }
 
-  async listForTicket(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
+  async listForTicket(principal: Principal, ticketId: number, paging: Paging) {
     await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
     return this.deps.store.listByParent<RatingFields>(principal.accountId, byTicket(ticketId), {
       ...paging,

@@ -2,9 +2,11 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
+import type { Paging } from '#domain/records/paging';
 
 const email = z.string().trim().max(254).email('It should be a valid email address');
 const body = z.string().min(1, 'It should not be blank').max(100_000);
@@ -125,7 +127,7 @@ export class ConversationService {
     return this.lifecycle.create(principal, record, Object.keys(input), companions);
   }
 
-  async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
+  async list(principal: Principal, ticketId: number, paging: Paging) {
     await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
     return this.deps.store.listByParent<ConversationFields>(
       principal.accountId,
@@ -160,7 +162,7 @@ export function conversationView(record: StoredConversation, attachments: readon
   return {
     id: record.ref.id,
     ...fields,
-    body_text: fields.body.replace(/<[^>]*>/g, ''),
+    body_text: htmlToText(fields.body),
     to_emails: [],
     attachments,
     created_at: record.createdAt,

@@ -6,6 +6,7 @@ import { readTicket } from './ticket-access.ts';
 import { ticketHuddleKey } from './ticket-children.ts';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
+import type { Paging } from '#domain/records/paging';
 
 /** A message in a ticket's team huddle: agents discussing the ticket among themselves. */
 export const huddleMessageSchema = z
@@ -64,7 +65,7 @@ export class HuddleService {
   }
 
   /** The huddle, oldest first; a deleted ticket's is gone with it (empty, even while its deletion runs). */
-  async list(principal: Principal, ticketId: number, paging: { page: number; perPage: number }) {
+  async list(principal: Principal, ticketId: number, paging: Paging) {
     const ticket = await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
     if (ticket.deletedAt) return { records: [], hasMore: false };
     return this.deps.store.listByParent<HuddleFields>(principal.accountId, ticketHuddleKey(ticketId), {

@@ -1,6 +1,6 @@
 import type { Principal } from '#domain/account';
 import { NotFoundError } from '#domain/errors';
-import type { RecordPage, RecordStore } from '#domain/records/record-store';
+import type { RecordStore } from '#domain/records/record-store';
 import type { StoredRecord } from '#domain/records/record';
 
 /** What decides who may see a ticket: its requester, its responder and its group. */
@@ -30,30 +30,6 @@ export function requireTicketAccess<T extends StoredRecord<TicketOwnership>>(
 ): T {
   if (!mayAccessTicket(principal, ticket.fields)) throw new NotFoundError();
   return ticket;
-}
-
-/**
- * One page of the records `keep` accepts, read from an index the store lists in pages: reads the first
- * n index entries, doubling n until the requested page is full and one more kept record shows there is
- * a next page (or the index ends), so `per_page` and the `link` header stay honest. The cost grows
- * with the page number and the share of records filtered out; without a filter (`keep` undefined) the
- * index page is read directly.
- */
-export async function filteredPage<F extends object>(
-  read: (paging: { page: number; perPage: number }) => Promise<RecordPage<F>>,
-  paging: { page: number; perPage: number },
-  keep: ((record: StoredRecord<F>) => boolean) | undefined,
-): Promise<RecordPage<F>> {
-  if (!keep) return read(paging);
-  const skip = (paging.page - 1) * paging.perPage;
-  const wanted = skip + paging.perPage + 1;
-  let kept: StoredRecord<F>[] = [];
-  for (let window = wanted; ; window *= 2) {
-    const result = await read({ page: 1, perPage: window });
-    kept = result.records.filter(keep);
-    if (kept.length >= wanted || !result.hasMore) break;
-  }
-  return { records: kept.slice(skip, skip + paging.perPage), hasMore: kept.length > skip + paging.perPage };
 }
 
 /** The filter a caller's ticket list needs, or undefined when they see every ticket. */

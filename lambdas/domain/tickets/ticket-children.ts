@@ -39,14 +39,16 @@ export class TicketChildren {
   ): Promise<StoredRecord<object>[]> {
     const found: StoredRecord<object>[] = [];
     for (const key of [ticketHuddleKey(ticketId), ticketAttachmentsKey(ticketId)]) {
-      for (let page = 1, more = true; more; page += 1) {
+      for (let cursor: string | undefined, more = true; more;) {
         const listed = await this.deps.store.listByParent<object>(accountId, key, {
-          page,
+          page: 1,
           perPage: 100,
+          cursor,
           oldestFirst: true,
           includeDeleted: true,
         });
         more = listed.hasMore;
+        cursor = listed.next;
         const current = await Promise.all(
           listed.records.filter(keep).map((child) => this.deps.store.get<object>(accountId, child.ref)),
         );

@@ -7,9 +7,12 @@ import {
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
+import type { Paging } from '#domain/records/paging';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordPage } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
-import { filteredPage, readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
+import { htmlToText } from './html-text.ts';
+import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { TicketChildren } from './ticket-children.ts';
 import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
 
@@ -19,14 +22,12 @@ import { type CreateTicketInput, type TicketFields, ticketDefaults } from './tic
  */
 export type StoredTicket = StoredRecord<TicketFields & { has_attachments?: boolean }>;
 
-export interface TicketFilters {
+export interface TicketFilters extends Paging {
   readonly requester_id?: number;
   readonly email?: string;
   readonly company_id?: number;
   readonly updated_since?: string;
   readonly filter?: 'deleted';
-  readonly page: number;
-  readonly per_page: number;
 }
 
 const ticketRef = (id: number): RecordRef => ({ type: 'ticket', id });
@@ -179,21 +180,13 @@ export class TicketService {
 
   /**
    * Tickets by the filters, newest first; a scoped agent sees only the tickets of their scope (filtered
-   * after the index query, see `filteredPage`), a requester only their own.
+   * as the index is read, see `RecordStore`'s `where`), a requester only their own.
    */
-  async list(
-    principal: Principal,
-    filters: TicketFilters,
-  ): Promise<{ records: StoredTicket[]; hasMore: boolean }> {
-    const paging = { page: filters.page, perPage: filters.per_page };
-    const keep = ticketFilterFor<TicketFields>(principal);
+  async list(principal: Principal, filters: TicketFilters): Promise<RecordPage<TicketFields>> {
+    const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
+    const where = ticketFilterFor<TicketFields>(principal);
     const byParent = (key: string, secondary = false) =>
-      filteredPage(
-        (window) =>
-          this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...window, secondary }),
-        paging,
-        keep,
-      );
+      this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...paging, secondary, where });
     // A requester lists their own tickets whatever the filters say.
     const requesterId =
       principal.contactId ??
@@ -203,16 +196,12 @@ export class TicketService {
     if (filters.email && requesterId === undefined) return { records: [], hasMore: false };
     if (requesterId !== undefined) return byParent(requesterParentKey(requesterId));
     if (filters.company_id) return byParent(companyParentKey(filters.company_id), true);
-    return filteredPage(
-      (window) =>
-        this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
-          ...window,
-          updatedSince: filters.updated_since,
-          deleted: filters.filter === 'deleted',
-        }),
-      paging,
-      keep,
-    );
+    return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+      ...paging,
+      updatedSince: filters.updated_since,
+      deleted: filters.filter === 'deleted',
+      where,
+    });
   }
 
   private async resolveRequester(principal: Principal, input: CreateTicketInput, at: string) {
@@ -246,7 +235,7 @@ export function ticketView(record: StoredTicket, attachments: readonly unknown[]
   return {
     id: record.ref.id,
     ...fields,
-    description_text: record.fields.description.replace(/<[^>]*>/g, ''),
+    description_text: htmlToText(record.fields.description),
     attachments,
     is_escalated: false,
     spam: false,
