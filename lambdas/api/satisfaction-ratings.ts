@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createRatingSchema, RatingService, ratingView } from '#domain/satisfaction/rating-service';
+import { createRatingSchema, RatingService } from '#domain/satisfaction/rating-service';
+import { ratingViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -21,14 +22,14 @@ export function createSatisfactionRatingsHandler(deps: ApiDependencies & { ratin
     'POST /api/v2/tickets/{id}/satisfaction_ratings': async (event, principal) => {
       const ticketId = pathId(event);
       const record = await deps.ratings.create(principal, ticketId, parseJsonBody(event, createRatingSchema));
-      return jsonResponse(201, ratingView(record));
+      return jsonResponse(201, ratingViewer(principal)(record));
     },
     'GET /api/v2/surveys/satisfaction_ratings': async (event, principal) => {
       const query = parseQuery(event, ratingListQuerySchema);
       const page = await deps.ratings.list(principal, { ...query, perPage: query.per_page });
       return jsonResponse(
         200,
-        page.records.map(ratingView),
+        page.records.map(ratingViewer(principal)),
         page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
       );
     },
@@ -41,7 +42,7 @@ export function createSatisfactionRatingsHandler(deps: ApiDependencies & { ratin
       });
       return jsonResponse(
         200,
-        page.records.map(ratingView),
+        page.records.map(ratingViewer(principal)),
         page.hasMore ? nextPageLink(event, query.page, query.per_page) : {},
       );
     },
