@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
-import { ContactService, contactView } from '#domain/contacts/contact-service';
+import { ContactService } from '#domain/contacts/contact-service';
 import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { etagOf, type SubjectRef } from '#domain/records/record';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
+import { contactViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -34,7 +35,7 @@ const contactSubject = (event: APIGatewayProxyEventV2): SubjectRef => ({
   id: pathId(event),
 });
 
-/** /api/v2/contacts: thin routing over ContactService; views hide the fields hidden from the caller. */
+/** /api/v2/contacts: thin routing over ContactService; views show what the caller may see (contactViewer). */
 export function createContactsHandler(
   deps: ApiDependencies & {
     contacts: ContactService;
@@ -48,7 +49,7 @@ export function createContactsHandler(
       const input = parseJsonBody(event, createContactSchema);
       const form = await deps.contacts.form(principal);
       const record = await deps.contacts.create(principal, input, form);
-      return jsonResponse(201, form.redact(contactView(record)), {
+      return jsonResponse(201, contactViewer(principal, form)(record), {
         etag: etagOf(record),
         location: `/api/v2/contacts/${record.ref.id}`,
       });
@@ -60,21 +61,21 @@ export function createContactsHandler(
       const page = await deps.contacts.list(principal, { ...query, ...paging }, form);
       return jsonResponse(
         200,
-        page.records.map((record) => form.redact(contactView(record))),
+        page.records.map(contactViewer(principal, form)),
         nextPageLink(event, paging, page),
       );
     },
     'GET /api/v2/contacts/{id}': async (event, principal) => {
       const record = await deps.contacts.get(principal, pathId(event));
       const form = await deps.contacts.form(principal);
-      return jsonResponse(200, form.redact(contactView(record)), { etag: etagOf(record) });
+      return jsonResponse(200, contactViewer(principal, form)(record), { etag: etagOf(record) });
     },
     'PUT /api/v2/contacts/{id}': async (event, principal) => {
       const id = pathId(event);
       const changes = parseJsonBody(event, updateContactSchema);
       const form = await deps.contacts.form(principal);
       const record = await deps.contacts.update(principal, id, changes, form, event.headers?.['if-match']);
-      return jsonResponse(200, form.redact(contactView(record)), { etag: etagOf(record) });
+      return jsonResponse(200, contactViewer(principal, form)(record), { etag: etagOf(record) });
     },
     // v2's deletions are erasures: a verified request runs the erasure workflow (README, "Data subjects").
     'DELETE /api/v2/contacts/{id}': async (event, principal) =>

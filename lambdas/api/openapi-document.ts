@@ -131,7 +131,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     multipart: true,
   },
   'GET /api/v2/tickets/{id}/conversations': {
-    summary: "A ticket's conversations, oldest first",
+    summary:
+      "A ticket's conversations, oldest first; with a portal token only the public ones (replies, notes with `private: false`), without `bcc_emails` and `notify_emails`",
     query: conversationPageQuerySchema,
     success: 200,
   },
@@ -389,7 +390,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   'DELETE /api/v2/integration_links/{id}': { summary: 'Delete an integration link', success: 204 },
   'POST /api/v2/contacts/{id}/portal_token': {
     summary:
-      'Issue a portal token for a contact (admins; our addition; no body): `token`, `contact_id`, `expires_at` (1 hour). With `Authorization: Bearer <token>` the contact reads and rectifies their own profile (not `email`: 400 `email_not_editable`) and lists, reads, creates, replies to and rates their own tickets; other routes answer 403',
+      'Issue a portal token for a contact (admins; our addition; no body): `token`, `contact_id`, `expires_at` (1 hour). With `Authorization: Bearer <token>` the contact reads and rectifies their own profile (not `email`: 400 `email_not_editable`) and lists, reads, creates, replies to and rates their own tickets, seeing public conversations only, no helpdesk-internal fields, and custom fields as their `displayed_for_customers` / `customers_can_edit` settings say (a refused write: 403 naming the field); other routes answer 403',
     success: 201,
   },
   'POST /api/v2/admin/portal_token_secret/rotate': {

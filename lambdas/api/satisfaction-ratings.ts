@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { createRatingSchema, RatingService, ratingView } from '#domain/satisfaction/rating-service';
+import { createRatingSchema, RatingService } from '#domain/satisfaction/rating-service';
+import { ratingViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -21,7 +22,7 @@ export function createSatisfactionRatingsHandler(deps: ApiDependencies & { ratin
     'POST /api/v2/tickets/{id}/satisfaction_ratings': async (event, principal) => {
       const ticketId = pathId(event);
       const record = await deps.ratings.create(principal, ticketId, parseJsonBody(event, createRatingSchema));
-      return jsonResponse(201, ratingView(record));
+      return jsonResponse(201, ratingViewer(principal)(record));
     },
     'GET /api/v2/surveys/satisfaction_ratings': async (event, principal) => {
       const query = parseQuery(event, ratingListQuerySchema);
@@ -31,14 +32,14 @@ export function createSatisfactionRatingsHandler(deps: ApiDependencies & { ratin
         user_id: query.user_id,
         created_since: query.created_since,
       });
-      return jsonResponse(200, page.records.map(ratingView), nextPageLink(event, paging, page));
+      return jsonResponse(200, page.records.map(ratingViewer(principal)), nextPageLink(event, paging, page));
     },
     'GET /api/v2/tickets/{id}/satisfaction_ratings': async (event, principal) => {
       const ticketId = pathId(event);
       const query = parseQuery(event, ticketRatingsQuerySchema);
       const paging = listPaging(query);
       const page = await deps.ratings.listForTicket(principal, ticketId, paging);
-      return jsonResponse(200, page.records.map(ratingView), nextPageLink(event, paging, page));
+      return jsonResponse(200, page.records.map(ratingViewer(principal)), nextPageLink(event, paging, page));
     },
   };
   return routedApi(deps, routes);

@@ -11,7 +11,6 @@ import {
 import { etagOf } from '#domain/records/record';
 import {
   ConversationService,
-  conversationView,
   noteSchema,
   replySchema,
   requesterReplySchema,
@@ -19,7 +18,8 @@ import {
 } from '#domain/tickets/conversation-service';
 import { HuddleService, huddleMessageSchema, huddleView } from '#domain/tickets/huddle-service';
 import { createTicketSchema, requesterTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
-import { TicketService, ticketView } from '#domain/tickets/ticket-service';
+import { TicketService } from '#domain/tickets/ticket-service';
+import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -76,7 +76,8 @@ export function createTicketsHandler(
         attached = await deps.attachments.visibleAll(stored.records);
         return stored.entries;
       });
-      return jsonResponse(201, ticketView(record, attached.map(attachmentView)), {
+      const view = await ticketViewer(principal, deps.tickets);
+      return jsonResponse(201, view(record, attached.map(attachmentView)), {
         etag: etagOf(record),
         location: `/api/v2/tickets/${record.ref.id}`,
       });
@@ -84,15 +85,17 @@ export function createTicketsHandler(
     'GET /api/v2/tickets': async (event, principal) => {
       const query = parseQuery(event, ticketListQuerySchema);
       const paging = listPaging(query);
-      return page(event, paging, await deps.tickets.list(principal, { ...query, ...paging }), ticketView);
+      const result = await deps.tickets.list(principal, { ...query, ...paging });
+      return page(event, paging, result, await ticketViewer(principal, deps.tickets));
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
       const record = await deps.tickets.get(principal, pathId(event));
       // A ticket that never had a file of its own is one read; only one that had is listed further.
       const attachments = record.fields.has_attachments
-        ? await deps.attachments.filesOf(principal, record)
+        ? await deps.attachments.filesOf(principal, record, [null])
         : [];
-      return jsonResponse(200, ticketView(record, ownAttachments(attachments, null)), {
+      const view = await ticketViewer(principal, deps.tickets);
+      return jsonResponse(200, view(record, ownAttachments(attachments, null)), {
         etag: etagOf(record),
       });
     },
@@ -100,7 +103,8 @@ export function createTicketsHandler(
       const id = pathId(event);
       const changes = parseJsonBody(event, updateTicketSchema);
       const record = await deps.tickets.update(principal, id, changes, event.headers?.['if-match']);
-      return jsonResponse(200, ticketView(record), { etag: etagOf(record) });
+      const view = await ticketViewer(principal, deps.tickets);
+      return jsonResponse(200, view(record), { etag: etagOf(record) });
     },
     'DELETE /api/v2/tickets/{id}': async (event, principal) => {
       await deps.tickets.softDelete(principal, pathId(event));
@@ -124,9 +128,14 @@ export function createTicketsHandler(
       const query = parseQuery(event, conversationPageQuerySchema);
       const paging = listPaging(query);
       const result = await deps.conversations.list(principal, id, paging);
-      const attachments = await deps.attachments.ofTicket(principal, id);
+      const attachments = await deps.attachments.ofTicket(
+        principal,
+        id,
+        result.records.map((record) => record.ref.id),
+      );
+      const view = conversationViewer(principal);
       return page(event, paging, result, (record) =>
-        conversationView(record, ownAttachments(attachments, record.ref.id)),
+        view(record, ownAttachments(attachments, record.ref.id)),
       );
     },
     'PUT /api/v2/conversations/{id}': async (event, principal) => {
@@ -136,8 +145,11 @@ export function createTicketsHandler(
         id,
         parseJsonBody(event, updateConversationSchema),
       );
-      const attachments = await deps.attachments.ofTicket(principal, record.fields.ticket_id);
-      return jsonResponse(200, conversationView(record, ownAttachments(attachments, record.ref.id)));
+      const attachments = await deps.attachments.ofTicket(principal, record.fields.ticket_id, [
+        record.ref.id,
+      ]);
+      const view = conversationViewer(principal);
+      return jsonResponse(200, view(record, ownAttachments(attachments, record.ref.id)));
     },
     'POST /api/v2/tickets/{id}/huddle': async (event, principal) => {
       const id = pathId(event);
@@ -210,7 +222,7 @@ export function createTicketsHandler(
       attached = await deps.attachments.visibleAll(stored.records);
       return stored.entries;
     });
-    return jsonResponse(201, conversationView(record, attached.map(attachmentView)));
+    return jsonResponse(201, conversationViewer(principal)(record, attached.map(attachmentView)));
   }
 }
 

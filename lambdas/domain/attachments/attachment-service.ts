@@ -223,25 +223,37 @@ export class AttachmentService {
   }
 
   /**
-   * The ticket's attachments whose bytes are stored (a presigned one once its object has the announced
-   * size); none for a deleted ticket, whose files are gone with it.
+   * The attachments of the ticket itself (owner null) or of the given conversations of it, whose bytes
+   * are stored (a presigned one once its object has the announced size); none for a deleted ticket,
+   * whose files are gone with it. Only these get download URLs: a file of a conversation the caller
+   * is not shown (a requester and a private note) never does.
    */
-  async ofTicket(principal: Principal, ticketId: number): Promise<VisibleAttachment[]> {
+  async ofTicket(
+    principal: Principal,
+    ticketId: number,
+    owners: readonly (number | null)[],
+  ): Promise<VisibleAttachment[]> {
     return this.filesOf(
       principal,
       await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true }),
+      owners,
     );
   }
 
   /** As `ofTicket`, for a ticket the caller has already read (within their scope). */
-  async filesOf(principal: Principal, ticket: StoredRecord<object>): Promise<VisibleAttachment[]> {
-    if (ticket.deletedAt) return [];
+  async filesOf(
+    principal: Principal,
+    ticket: StoredRecord<object>,
+    owners: readonly (number | null)[],
+  ): Promise<VisibleAttachment[]> {
+    if (ticket.deletedAt || owners.length === 0) return [];
     const page = await this.deps.store.listByParent<AttachmentFields>(
       principal.accountId,
       ticketAttachmentsKey(ticket.ref.id),
       { page: 1, perPage: 1000, oldestFirst: true },
     );
-    const all = await this.visibleAll(page.records);
+    const owned = page.records.filter((record) => owners.includes(record.fields.conversation_id));
+    const all = await this.visibleAll(owned);
     return all.filter((attachment) => attachment.url !== null);
   }
 

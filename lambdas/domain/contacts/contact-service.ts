@@ -1,4 +1,5 @@
 import type { Principal } from '#domain/account';
+import { audienceOf } from '#domain/fields/field-audience';
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
@@ -90,7 +91,7 @@ export class ContactService {
 
   /** The contact fields as the caller sees them: what to validate writes against and hide from views. */
   async form(principal: Principal): Promise<Form> {
-    return new Form('contact', await this.fields.definitions(principal), principal.role);
+    return new Form('contact', await this.fields.definitions(principal), audienceOf(principal));
   }
 
   create(

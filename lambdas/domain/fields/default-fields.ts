@@ -8,38 +8,62 @@ export interface DefaultField {
   /** Record keys the field governs (e.g. the company field: company_id and view_all_tickets). */
   readonly keys: readonly string[];
   readonly required?: boolean;
+  /**
+   * What requesters (portal tokens) may do with it before an admin says otherwise: `internal` fields
+   * are neither shown to them nor editable, `shown` fields are shown but not editable; others are both.
+   */
+  readonly customers?: 'internal' | 'shown';
 }
 
 /** Contact fields every account has (ids 1–13, as v2 numbers them per account). */
 const contactDefaults: readonly DefaultField[] = [
   { id: 1, name: 'name', label: 'Full name', keys: ['name'], required: true },
   { id: 2, name: 'job_title', label: 'Title', keys: ['job_title'] },
-  { id: 3, name: 'email', label: 'Email', keys: ['email', 'other_emails'] },
+  { id: 3, name: 'email', label: 'Email', keys: ['email', 'other_emails'], customers: 'shown' },
   { id: 4, name: 'phone', label: 'Work phone', keys: ['phone'] },
   { id: 5, name: 'mobile', label: 'Mobile phone', keys: ['mobile'] },
   { id: 6, name: 'twitter_id', label: 'Twitter', keys: ['twitter_id'] },
-  { id: 7, name: 'company_name', label: 'Company', keys: ['company_id', 'view_all_tickets'] },
+  {
+    id: 7,
+    name: 'company_name',
+    label: 'Company',
+    keys: ['company_id', 'view_all_tickets'],
+    customers: 'shown',
+  },
   { id: 8, name: 'address', label: 'Address', keys: ['address'] },
   { id: 9, name: 'time_zone', label: 'Time zone', keys: ['time_zone'] },
   { id: 10, name: 'language', label: 'Language', keys: ['language'] },
-  { id: 11, name: 'tag_names', label: 'Tags', keys: ['tags'] },
-  { id: 12, name: 'description', label: 'About', keys: ['description'] },
-  { id: 13, name: 'unique_external_id', label: 'Unique external ID', keys: ['unique_external_id'] },
+  { id: 11, name: 'tag_names', label: 'Tags', keys: ['tags'], customers: 'internal' },
+  { id: 12, name: 'description', label: 'About', keys: ['description'], customers: 'internal' },
+  {
+    id: 13,
+    name: 'unique_external_id',
+    label: 'Unique external ID',
+    keys: ['unique_external_id'],
+    customers: 'internal',
+  },
 ];
 
 /** Ticket fields every account has. */
 const ticketDefaults: readonly DefaultField[] = [
-  { id: 1, name: 'requester', label: 'Search a requester', keys: ['requester_id'], required: true },
+  {
+    id: 1,
+    name: 'requester',
+    label: 'Search a requester',
+    keys: ['requester_id'],
+    required: true,
+    customers: 'shown',
+  },
   { id: 2, name: 'subject', label: 'Subject', keys: ['subject'], required: true },
   { id: 3, name: 'ticket_type', label: 'Type', keys: ['type'] },
-  { id: 4, name: 'source', label: 'Source', keys: ['source'], required: true },
-  { id: 5, name: 'status', label: 'Status', keys: ['status'], required: true },
+  { id: 4, name: 'source', label: 'Source', keys: ['source'], required: true, customers: 'shown' },
+  { id: 5, name: 'status', label: 'Status', keys: ['status'], required: true, customers: 'shown' },
   { id: 6, name: 'priority', label: 'Priority', keys: ['priority'], required: true },
-  { id: 7, name: 'group', label: 'Group', keys: ['group_id'] },
-  { id: 8, name: 'agent', label: 'Agent', keys: ['responder_id'] },
-  { id: 9, name: 'product', label: 'Product', keys: ['product_id'] },
+  { id: 7, name: 'group', label: 'Group', keys: ['group_id'], customers: 'internal' },
+  { id: 8, name: 'agent', label: 'Agent', keys: ['responder_id'], customers: 'internal' },
+  { id: 9, name: 'product', label: 'Product', keys: ['product_id'], customers: 'shown' },
   { id: 10, name: 'description', label: 'Description', keys: ['description'], required: true },
-  { id: 11, name: 'company', label: 'Company', keys: ['company_id'] },
+  { id: 11, name: 'company', label: 'Company', keys: ['company_id'], customers: 'shown' },
 ];
 
 export const defaultFields: Readonly<Record<FieldKind, readonly DefaultField[]>> = {
@@ -61,8 +85,8 @@ export function defaultDefinition(field: DefaultField, position: number): FieldD
     position,
     required_for_agents: field.required ?? false,
     required_for_customers: field.required ?? false,
-    customers_can_edit: true,
-    displayed_for_customers: true,
+    customers_can_edit: field.customers === undefined,
+    displayed_for_customers: field.customers !== 'internal',
     choices: [],
     hidden_from_roles: [],
   };

@@ -91,13 +91,26 @@ export const createContactFieldSchema = z
   .strict()
   .superRefine(dropdownChoices);
 
+/**
+ * Ticket fields take v2's `displayed_to_customers` (contact fields: `displayed_for_customers`); both are
+ * stored as `displayed_for_customers`.
+ */
+const { displayed_for_customers: _contactName, ...ticketSettingsBase } = settings;
+const ticketSettings = { ...ticketSettingsBase, displayed_to_customers: z.boolean() };
+const storedTicketSettings = <T extends { displayed_to_customers?: boolean }>({
+  displayed_to_customers,
+  ...rest
+}: T) =>
+  displayed_to_customers === undefined ? rest : { ...rest, displayed_for_customers: displayed_to_customers };
+
 /** POST /api/v2/admin/ticket_fields. */
 export const createTicketFieldSchema = z
-  .object({ ...settings, type: z.enum(customFieldTypes) })
+  .object({ ...ticketSettings, type: z.enum(customFieldTypes) })
   .partial()
   .required({ label: true, type: true })
   .strict()
-  .superRefine(dropdownChoices);
+  .superRefine(dropdownChoices)
+  .transform(storedTicketSettings);
 
 const notEmpty = {
   message: 'The request contains no field to update',
@@ -112,10 +125,11 @@ export const updateContactFieldSchema = z
   .refine((body) => Object.keys(body).length > 0, notEmpty);
 
 export const updateTicketFieldSchema = z
-  .object(settings)
+  .object(ticketSettings)
   .partial()
   .strict()
-  .refine((body) => Object.keys(body).length > 0, notEmpty);
+  .refine((body) => Object.keys(body).length > 0, notEmpty)
+  .transform(storedTicketSettings);
 
 export type CreateFieldInput = z.infer<typeof createContactFieldSchema>;
 export type UpdateFieldInput = z.infer<typeof updateContactFieldSchema>;

@@ -1,6 +1,6 @@
-import type { Role } from '#domain/account';
 import { AccessDeniedError, type FieldError, ValidationError } from '#domain/errors';
 import { defaultFields } from './default-fields.ts';
+import { type FieldAudience, isHiddenFrom, isReadOnlyFor, isRequiredOf } from './field-audience.ts';
 import type { FieldDefinitionFields, FieldKind, StoredField } from './field-definition.ts';
 
 type Values = Readonly<Record<string, unknown>>;
@@ -53,7 +53,9 @@ function valueProblem(field: FieldDefinitionFields, value: unknown): Omit<FieldE
 
 /**
  * The fields of a form (contact or ticket) as one caller sees them: which custom fields exist and what
- * they hold, which are required, and which the caller's role may not see (contact fields an admin hid).
+ * they hold, which are required, which the caller may not see (contact fields an admin hid from their
+ * role; for a requester, fields not displayed to customers) and which they see but may not write (for a
+ * requester, fields customers cannot edit). See field-audience.ts.
  */
 export class Form {
   private readonly custom: ReadonlyMap<string, FieldDefinitionFields>;
@@ -61,37 +63,49 @@ export class Form {
   private readonly hiddenKeys: ReadonlySet<string>;
   /** Names of the custom fields hidden from the caller. */
   private readonly hiddenCustom: ReadonlySet<string>;
+  /** Record keys of the built-in fields the caller sees but may not write. */
+  private readonly readOnlyKeys: ReadonlySet<string>;
+  /** Names of the custom fields the caller sees but may not write. */
+  private readonly readOnlyCustom: ReadonlySet<string>;
 
   constructor(
     readonly kind: FieldKind,
     private readonly definitions: readonly StoredField[],
-    private readonly role: Role,
+    private readonly audience: FieldAudience,
   ) {
     this.custom = new Map(
       definitions.filter((d) => !d.fields.default).map((d) => [d.fields.name, d.fields] as const),
     );
-    const hidden = definitions
-      .map((d) => d.fields)
-      .filter((field) => kind === 'contact' && (field.hidden_from_roles as readonly string[]).includes(role));
+    const fields = definitions.map((d) => d.fields);
+    const hidden = fields.filter((field) => isHiddenFrom(kind, field, audience));
+    const readOnly = fields.filter(
+      (field) => !isHiddenFrom(kind, field, audience) && isReadOnlyFor(kind, field, audience),
+    );
     this.hiddenKeys = new Set(
       hidden.filter((field) => field.default).flatMap((field) => this.keysOf(field.name)),
     );
     this.hiddenCustom = new Set(hidden.filter((field) => !field.default).map((field) => field.name));
+    this.readOnlyKeys = new Set(
+      readOnly.filter((field) => field.default).flatMap((field) => this.keysOf(field.name)),
+    );
+    this.readOnlyCustom = new Set(readOnly.filter((field) => !field.default).map((field) => field.name));
   }
 
   /**
-   * Checks a write: hidden fields are refused (403 naming the field), custom fields must be defined
-   * and fit their type, and required fields must be filled (on create; on update those it touches).
-   * `result` is the record's fields as they would be stored.
+   * Checks a write: hidden fields and fields the caller may not edit are refused (403 naming the field),
+   * custom fields must be defined and fit their type, and fields required of the caller must be filled
+   * (on create; on update those it touches). `result` is the record's fields as they would be stored.
    */
   checkWrite(input: Values, result: Values, mode: 'create' | 'update'): void {
     const customInput = (input.custom_fields ?? {}) as Values;
     const customResult = (result.custom_fields ?? {}) as Values;
     for (const key of Object.keys(input)) {
       if (this.hiddenKeys.has(key)) this.refuse(key);
+      if (this.readOnlyKeys.has(key)) this.refuseWrite(key);
     }
     for (const name of Object.keys(customInput)) {
       if (this.hiddenCustom.has(name)) this.refuse(`custom_fields.${name}`);
+      if (this.readOnlyCustom.has(name)) this.refuseWrite(`custom_fields.${name}`);
     }
     const errors: FieldError[] = [];
     for (const [name, value] of Object.entries(customInput)) {
@@ -102,12 +116,12 @@ export class Form {
       if (problem) errors.push({ field: `custom_fields.${name}`, ...problem });
     }
     for (const { fields: field } of this.definitions) {
-      if (!field.required_for_agents) continue;
+      if (!isRequiredOf(field, this.audience)) continue;
       if (field.default) {
         const [key] = this.keysOf(field.name);
-        if (!key || this.hiddenKeys.has(key)) continue;
+        if (!key || this.hiddenKeys.has(key) || this.readOnlyKeys.has(key)) continue;
         if ((mode === 'create' || key in input) && isBlank(result[key])) errors.push(missing(key));
-      } else if (!this.hiddenCustom.has(field.name)) {
+      } else if (!this.hiddenCustom.has(field.name) && !this.readOnlyCustom.has(field.name)) {
         const touched = mode === 'create' || field.name in customInput;
         if (touched && isBlank(customResult[field.name])) errors.push(missing(`custom_fields.${field.name}`));
       }
@@ -137,8 +151,16 @@ export class Form {
   }
 
   private refuse(field: string): never {
+    const message =
+      this.audience.kind === 'agent'
+        ? `The field ${field} is hidden from the ${this.audience.role} role; it cannot be read or written by it.`
+        : `The field ${field} is not shown to requesters; it cannot be written with a portal token.`;
+    throw new AccessDeniedError(message, field);
+  }
+
+  private refuseWrite(field: string): never {
     throw new AccessDeniedError(
-      `The field ${field} is hidden from the ${this.role} role; it cannot be read or written by it.`,
+      `The field ${field} cannot be changed by requesters; ask the helpdesk to change it.`,
       field,
     );
   }

@@ -60,13 +60,28 @@ export type StoredConversation = StoredRecord<ConversationFields>;
 
 const conversationRef = (id: number): RecordRef => ({ type: 'conversation', id });
 export const ticketConversationsKey = (ticketId: number) => `ticket#${ticketId}#conversation`;
+/** The public ones (replies, public notes) only: what a requester lists. `private` never changes. */
+export const ticketPublicConversationsKey = (ticketId: number) => `ticket#${ticketId}#public_conversation`;
 
-/** A conversation holds its author's and its ticket requester's data, and is listed under its ticket. */
+/**
+ * A conversation holds its author's and its ticket requester's data, and is listed under its ticket;
+ * a public one is also listed under its ticket's public conversations, so a requester's list is one
+ * Query whose pages hold only what they may see.
+ */
 export function deriveConversation(record: StoredConversation): StoredConversation {
   const { fields } = record;
   const subjects = requesterAndAuthor(fields.requester_id, { kind: fields.author_kind, id: fields.user_id });
-  return { ...record, subjects, parent: { key: ticketConversationsKey(fields.ticket_id) } };
+  return {
+    ...record,
+    subjects,
+    parent: { key: ticketConversationsKey(fields.ticket_id) },
+    secondaryParent: fields.private ? undefined : { key: ticketPublicConversationsKey(fields.ticket_id) },
+  };
 }
+
+/** Whether the caller may see a conversation: agents every one, a requester only public ones. */
+export const mayReadConversation = (principal: Principal, fields: Pick<ConversationFields, 'private'>) =>
+  principal.contactId === undefined || !fields.private;
 
 /** The people a message on a ticket is about: the ticket's requester and its author (once if the same). */
 export function requesterAndAuthor(requesterId: number, author: SubjectRef): SubjectRef[] {
@@ -127,16 +142,24 @@ export class ConversationService {
     return this.lifecycle.create(principal, record, Object.keys(input), companions);
   }
 
+  /**
+   * A page of the ticket's conversations, oldest first. A requester lists their live ticket's public
+   * conversations from the index that holds only those, so no page comes back short and nothing tells
+   * how many private notes there are; agents list every conversation, of deleted tickets too.
+   */
   async list(principal: Principal, ticketId: number, paging: Paging) {
-    await readTicket(this.deps.store, principal, ticketId, { includeDeleted: true });
-    return this.deps.store.listByParent<ConversationFields>(
+    const requester = principal.contactId !== undefined;
+    await readTicket(this.deps.store, principal, ticketId, { includeDeleted: !requester });
+    const page = await this.deps.store.listByParent<ConversationFields>(
       principal.accountId,
-      ticketConversationsKey(ticketId),
-      {
-        ...paging,
-        oldestFirst: true,
-      },
+      requester ? ticketPublicConversationsKey(ticketId) : ticketConversationsKey(ticketId),
+      { ...paging, oldestFirst: true, secondary: requester },
     );
+    // The index holds public conversations only; checked again, so a stray entry stays hidden.
+    return {
+      ...page,
+      records: page.records.filter((record) => mayReadConversation(principal, record.fields)),
+    };
   }
 
   async update(principal: Principal, id: number, changes: { body: string }): Promise<StoredConversation> {

@@ -4,6 +4,7 @@ import {
   ContactService,
   newContact,
 } from '#domain/contacts/contact-service';
+import { audienceOf } from '#domain/fields/field-audience';
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
@@ -220,8 +221,9 @@ export class TicketService {
     return { id: created.ref.id, created };
   }
 
-  private async form(principal: Principal): Promise<Form> {
-    return new Form('ticket', await this.fields.definitions(principal), principal.role);
+  /** The ticket fields as the caller sees them: what to check writes against and hide from views. */
+  async form(principal: Principal): Promise<Form> {
+    return new Form('ticket', await this.fields.definitions(principal), audienceOf(principal));
   }
 
   private requireLiveContact(principal: Principal, contactId: number): Promise<void> {
