@@ -1,9 +1,10 @@
 import { bucketsIn } from '#lib/platform/bucket-design';
+import { apiFunctions } from '#lib/platform/api-routes';
 import {
-  type FunctionEnvironment,
-  functionEnvironmentSchema,
-  metricsNamespace,
-} from '#lib/platform/function-environment';
+  type ApiResourceNames,
+  apiEnvironmentSchema,
+  apiFunctionEnvironment,
+} from '#lib/platform/function-access';
 import { migrationEnvironmentSchema } from '#lib/platform/migration-environment';
 import {
   bucketName,
@@ -52,8 +53,10 @@ export function localResourceNames(region: HostingRegionKey) {
 }
 
 /**
- * The environment a region's functions get locally: the same variables the CDK function construct
- * sets (validated by the same schema), plus the SDK's own endpoint variables pointing at the emulators.
+ * The environment a region's API functions get locally: one process serves them all, so it holds what
+ * each function gets on AWS (each checked by its own schema, as the CDK construct does), plus the SDK's
+ * own endpoint variables pointing at the emulators. Each handler still parses only the variables its
+ * declared access names at cold start, and builds only what it declared (lambdas/adapters/runtime.ts).
  */
 export function localFunctionEnvironment(
   region: HostingRegionKey,
@@ -62,30 +65,36 @@ export function localFunctionEnvironment(
 ): Record<string, string> {
   const names = localResourceNames(region);
   const staging = recordingStagingRegionFor(region);
-  const functionEnvironment: FunctionEnvironment = functionEnvironmentSchema.parse({
-    HOME_REGION: region,
-    TABLE_NAME: names.table,
-    ATTACHMENTS_BUCKET: names.buckets.attachments,
-    TRASH_BUCKET: names.buckets.trash,
-    EXPORTS_BUCKET: names.buckets.exports,
-    RECORDINGS_BUCKET: names.buckets.recordings,
-    RECORDING_STAGING_BUCKET: staging && localResourceNames(staging).buckets['recording-staging'],
-    RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
-    // The same ARN the CDK API stack builds from the deterministic name (local account id).
-    PRIVACY_STATE_MACHINE_ARN:
-      workflows && localStateMachineArn(region, privacyExportStateMachineName(region)),
-    ERASURE_STATE_MACHINE_ARN:
-      workflows && localStateMachineArn(region, privacyErasureStateMachineName(region)),
-    // One local process serves every function of the region: it has the migrations function's settings too.
-    MIGRATIONS_BUCKET: names.buckets.migrations,
-    MIGRATION_STATE_MACHINE_ARN: workflows && localStateMachineArn(region, migrationStateMachineName(region)),
-    POWERTOOLS_SERVICE_NAME: 'helpdesk-api',
-    POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
+  const resources: ApiResourceNames = {
+    region,
+    tableName: names.table,
+    buckets: {
+      attachments: names.buckets.attachments,
+      exports: names.buckets.exports,
+      migrations: names.buckets.migrations,
+      recordings: names.buckets.recordings,
+    },
+    recordingStaging: staging && {
+      bucketName: localResourceNames(staging).buckets['recording-staging'] ?? '',
+      awsRegion: hostingRegions[staging].awsRegion,
+    },
+    // The same ARNs the CDK API stack builds from the deterministic names (local account id).
+    stateMachineArns: {
+      privacyExport: localStateMachineArn(region, privacyExportStateMachineName(region)),
+      privacyErasure: localStateMachineArn(region, privacyErasureStateMachineName(region)),
+      migration: localStateMachineArn(region, migrationStateMachineName(region)),
+    },
     // The local KMS endpoint resolves the data key's alias in the region the request is signed for.
-    PORTAL_SECRET_KEY: keyAlias(region, 'data'),
-  });
+    dataKeyId: keyAlias(region, 'data'),
+  };
+  const merged: Record<string, string | undefined> = {};
+  for (const spec of Object.values(apiFunctions)) {
+    const environment = apiFunctionEnvironment('helpdesk-api', spec.access, resources);
+    apiEnvironmentSchema(spec.access).parse(environment);
+    Object.assign(merged, environment);
+  }
   return {
-    ...definedOnly(functionEnvironment),
+    ...definedOnly(merged),
     ...localAwsEnvironment(region, endpoints),
     ...(workflows && { AWS_ENDPOINT_URL_SFN: workflows.sfn }),
   };

@@ -13,8 +13,18 @@ import type { ExportFiles } from '#domain/privacy/export-files';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import type { MigrationFiles, MigrationLedger } from '#domain/migrations/migration-files';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
-import { type FunctionEnvironment, parseFunctionEnvironment } from '#lib/platform/function-environment';
-import { createAwsClients } from './aws-clients.ts';
+import { type ApiFunctionName, apiFunctions } from '#lib/platform/api-routes';
+import {
+  type ApiFunctionAccess,
+  apiEnvironmentSchema,
+  type ObjectAccess,
+  type WorkflowName,
+  workflowArnVariables,
+  workflowsOf,
+} from '#lib/platform/function-access';
+import { parseEnvironment } from '#lib/platform/function-environment';
+import type { HostingRegionKey } from '#lib/residency/index';
+import { type AwsClients, createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
 import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
@@ -29,112 +39,169 @@ import { S3ObjectStore } from './s3-object-store.ts';
 import { S3ObjectVersions } from './s3-versions.ts';
 import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
 
-/** Everything a handler needs, made once per container from the function's environment. */
-export interface Runtime {
-  readonly env: FunctionEnvironment;
+/** What every API function has, whatever it may reach. */
+export interface BaseRuntime {
+  /** The function's environment as its declared access's schema parsed it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly homeRegion: HostingRegionKey;
   readonly logger: Logger;
   readonly metrics: Metrics;
-  readonly accounts: AccountStore;
-  readonly records: RecordStore;
   readonly now: () => Date;
   readonly newId: () => number;
-  readonly objects: ObjectStore;
-  /** Attachment objects about to be stored, noted first so the orphan sweep finds those no record keeps. */
-  readonly pendingUploads: PendingUploads;
-  /** The region's export bundles, whose download URLs are presigned when a request is read. */
-  readonly exportFiles: ExportFiles;
-  /** Where this region's recordings are staged first, if anywhere (EEA: the US staging bucket). */
-  readonly recordingStaging?: {
-    readonly bucket: string;
-    readonly objects: ObjectStore;
-    readonly versions: ObjectVersions;
-  };
-  /** Only the functions with PORTAL_SECRET_KEY (they issue or verify portal tokens); cached for minutes. */
-  readonly portalSecrets?: PortalSecretStore;
+}
+
+/** A function with the records table: it authenticates callers and counts their requests. */
+export interface TableRuntime {
+  readonly accounts: AccountStore;
+  readonly records: RecordStore;
   /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
-  /** Starts this region's export workflow (only the privacy requests function has one). */
-  readonly exportWorkflow?: WorkflowStarter;
-  /** The region's erasure workflow, for the functions whose calls erase or restore. */
-  readonly erasureWorkflow?: WorkflowStarter;
-  /** The migrations bucket, ledger and workflow (only the migrations function has them). */
-  readonly migrations?: {
-    readonly files: MigrationFiles;
-    readonly ledger: MigrationLedger;
-    readonly workflow?: WorkflowStarter;
-  };
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
-let runtime: Runtime | undefined;
+/** A function that issues or verifies portal tokens: their secrets, decrypted with the data key, cached for minutes. */
+export interface PortalSecretsRuntime {
+  readonly portalSecrets: PortalSecretStore;
+}
 
-export function getRuntime(): Runtime {
+/** One bucket's objects as a function reaches them. */
+export interface BucketObjects {
+  readonly bucket: string;
+  readonly objects: ObjectStore;
+}
+
+type AccessOf<N extends ApiFunctionName> = (typeof apiFunctions)[N]['access'];
+type Declares<A, B extends string> = A extends { objects: { [K in B]: readonly ObjectAccess[] } }
+  ? true
+  : false;
+type WorkflowsOf<A> = A extends { workflows: infer W }
+  ? | (W extends { start: readonly (infer S)[] } ? S : never)
+    | (W extends { describe: readonly (infer D)[] } ? D : never)
+  : never;
+
+/**
+ * The runtime of API function `N`: only the stores and clients its declared access allows, so code that
+ * reaches for anything else does not compile (and the function has no permission for it on AWS).
+ */
+export type RuntimeFor<N extends ApiFunctionName> = BaseRuntime &
+  (AccessOf<N> extends { table: 'read' | 'readWrite' } ? TableRuntime : unknown) &
+  (AccessOf<N> extends { portalSecrets: true } ? PortalSecretsRuntime : unknown) &
+  (Declares<AccessOf<N>, 'attachments'> extends true
+    ? {
+        readonly attachments: BucketObjects;
+        /** Attachment objects about to be stored, noted first so the orphan sweep finds those no record keeps. */
+        readonly pendingUploads: PendingUploads;
+      }
+    : unknown) &
+  (Declares<AccessOf<N>, 'recordings'> extends true
+    ? {
+        /** The home recordings bucket; absent where the region hosts no recordings. */
+        readonly recordings: { readonly bucket?: string; readonly objects: ObjectStore };
+        /** Where uploads land first when that is another region's bucket (EEA: US staging). */
+        readonly recordingStaging?: BucketObjects & { readonly versions: ObjectVersions };
+      }
+    : unknown) &
+  (Declares<AccessOf<N>, 'exports'> extends true ? { readonly exportFiles: ExportFiles } : unknown) &
+  (Declares<AccessOf<N>, 'migrations'> extends true
+    ? { readonly migrationFiles: MigrationFiles; readonly migrationLedger: MigrationLedger }
+    : unknown) &
+  ([WorkflowsOf<AccessOf<N>>] extends [never]
+    ? unknown
+    : { readonly workflows: Readonly<Record<WorkflowsOf<AccessOf<N>>, WorkflowStarter>> });
+
+const runtimes = new Map<ApiFunctionName, unknown>();
+
+/** The runtime of API function `name`, made once per container from its environment and declared access. */
+export function getRuntime<N extends ApiFunctionName>(name: N): RuntimeFor<N> {
+  let runtime = runtimes.get(name) as RuntimeFor<N> | undefined;
   if (!runtime) {
-    const env = parseFunctionEnvironment();
-    const clients = createAwsClients();
-    runtime = {
-      env,
-      // Logs carry ids and outcomes only; handlers never log request bodies, query strings or headers.
-      logger: new Logger({
-        serviceName: env.POWERTOOLS_SERVICE_NAME,
-        persistentKeys: { region: env.HOME_REGION },
-      }),
-      // Dimensions are fixed values only (service, route template): see lambdas/http/request-metrics.ts.
-      metrics: new Metrics({
-        namespace: env.POWERTOOLS_METRICS_NAMESPACE,
-        serviceName: env.POWERTOOLS_SERVICE_NAME,
-      }),
-      accounts: new DynamoAccountStore(clients.dynamo, env.TABLE_NAME),
-      records: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),
-      now: () => new Date(),
-      newId: newRecordId,
-      objects: new S3ObjectStore(clients.s3),
-      pendingUploads: new DynamoPendingUploads(clients.dynamo, env.TABLE_NAME),
-      exportFiles: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
-      recordingStaging: recordingStagingOf(env, clients),
-      portalSecrets: env.PORTAL_SECRET_KEY
-        ? new PortalSecrets(
-            new DynamoPortalSecretStore(
-              clients.dynamo,
-              env.TABLE_NAME,
-              new KmsSecretCipher(clients.kms, env.PORTAL_SECRET_KEY),
-            ),
-            Date.now,
-          )
-        : undefined,
-      scopeCacheMs: Number(env.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
-      exportWorkflow: env.PRIVACY_STATE_MACHINE_ARN
-        ? new SfnWorkflowStarter(clients.sfn, env.PRIVACY_STATE_MACHINE_ARN)
-        : undefined,
-      erasureWorkflow: env.ERASURE_STATE_MACHINE_ARN
-        ? new SfnWorkflowStarter(clients.sfn, env.ERASURE_STATE_MACHINE_ARN)
-        : undefined,
-      migrations: env.MIGRATIONS_BUCKET
-        ? {
-            files: new S3MigrationFiles(clients.s3, env.MIGRATIONS_BUCKET),
-            ledger: new DynamoMigrationLedger(clients.dynamo, env.TABLE_NAME),
-            workflow: env.MIGRATION_STATE_MACHINE_ARN
-              ? new SfnWorkflowStarter(clients.sfn, env.MIGRATION_STATE_MACHINE_ARN)
-              : undefined,
-          }
-        : undefined,
-      rateLimit: {
-        limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, env.TABLE_NAME)),
-        perMinute: Number(env.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),
-        now: () => new Date(),
-      },
-    };
+    runtime = buildRuntime(apiFunctions[name].access) as RuntimeFor<N>;
+    runtimes.set(name, runtime);
   }
   return runtime;
 }
 
-/** The staging bucket in another region where this region's recordings land first, with one client. */
-function recordingStagingOf(env: FunctionEnvironment, clients: ReturnType<typeof createAwsClients>) {
-  if (!env.RECORDING_STAGING_BUCKET || !env.RECORDING_STAGING_REGION) return undefined;
-  const client = clients.s3In(env.RECORDING_STAGING_REGION);
-  return {
-    bucket: env.RECORDING_STAGING_BUCKET,
-    objects: new S3ObjectStore(client),
-    versions: new S3ObjectVersions(client),
+/** Builds what `access` allows, from an environment parsed by the schema derived from it. */
+export function buildRuntime(
+  access: ApiFunctionAccess,
+  env: NodeJS.ProcessEnv = process.env,
+  clients: AwsClients = createAwsClients(env),
+): BaseRuntime & Record<string, unknown> {
+  const parsed = parseEnvironment(apiEnvironmentSchema(access), env) as Record<string, string | undefined>;
+  const homeRegion = parsed.HOME_REGION as HostingRegionKey;
+  const required = (variable: string) => {
+    const value = parsed[variable];
+    if (!value) throw new Error(`Invalid function environment: ${variable}`);
+    return value;
   };
+  const runtime: BaseRuntime & Record<string, unknown> = {
+    env: parsed,
+    homeRegion,
+    // Logs carry ids and outcomes only; handlers never log request bodies, query strings or headers.
+    logger: new Logger({
+      serviceName: required('POWERTOOLS_SERVICE_NAME'),
+      persistentKeys: { region: homeRegion },
+    }),
+    // Dimensions are fixed values only (service, route template): see lambdas/http/request-metrics.ts.
+    metrics: new Metrics({
+      namespace: required('POWERTOOLS_METRICS_NAMESPACE'),
+      serviceName: required('POWERTOOLS_SERVICE_NAME'),
+    }),
+    now: () => new Date(),
+    newId: newRecordId,
+  };
+  if (access.table) {
+    const table = required('TABLE_NAME');
+    const records = new DynamoRecordStore(clients.dynamo, table);
+    Object.assign(runtime, {
+      accounts: new DynamoAccountStore(clients.dynamo, table),
+      records,
+      scopeCacheMs: Number(parsed.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
+      rateLimit: {
+        limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, table)),
+        perMinute: Number(parsed.RATE_LIMIT_PER_MINUTE ?? defaultRateLimitPerMinute),
+        now: () => new Date(),
+      },
+    } satisfies TableRuntime);
+    if (access.objects?.migrations)
+      runtime.migrationLedger = new DynamoMigrationLedger(clients.dynamo, table);
+    if (access.objects?.attachments) runtime.pendingUploads = new DynamoPendingUploads(clients.dynamo, table);
+    if (access.portalSecrets) {
+      const cipher = new KmsSecretCipher(clients.kms, required('PORTAL_SECRET_KEY'));
+      runtime.portalSecrets = new PortalSecrets(
+        new DynamoPortalSecretStore(clients.dynamo, table, cipher),
+        Date.now,
+      );
+    }
+  }
+  const objects = new S3ObjectStore(clients.s3);
+  if (access.objects?.attachments) runtime.attachments = { bucket: required('ATTACHMENTS_BUCKET'), objects };
+  if (access.objects?.recordings || access.objects?.recordingUploads) {
+    runtime.recordings = { bucket: parsed.RECORDINGS_BUCKET, objects };
+    const stagingBucket = parsed.RECORDING_STAGING_BUCKET;
+    const stagingRegion = parsed.RECORDING_STAGING_REGION;
+    if (stagingBucket && stagingRegion) {
+      const client = clients.s3In(stagingRegion);
+      runtime.recordingStaging = {
+        bucket: stagingBucket,
+        objects: new S3ObjectStore(client),
+        versions: new S3ObjectVersions(client),
+      };
+    }
+  }
+  if (access.objects?.exports)
+    runtime.exportFiles = new S3ExportFiles(clients.s3, required('EXPORTS_BUCKET'));
+  if (access.objects?.migrations) {
+    runtime.migrationFiles = new S3MigrationFiles(clients.s3, required('MIGRATIONS_BUCKET'));
+  }
+  const workflows = workflowsOf(access);
+  if (workflows.length > 0) {
+    runtime.workflows = Object.fromEntries(
+      workflows.map((workflow: WorkflowName) => [
+        workflow,
+        new SfnWorkflowStarter(clients.sfn, required(workflowArnVariables[workflow])),
+      ]),
+    );
+  }
+  return runtime;
 }

@@ -19,6 +19,6 @@ export function createAccountHandler(deps: ApiDependencies) {
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
-  return createAccountHandler({ ...runtime, homeRegion: runtime.env.HOME_REGION });
+  const runtime = getRuntime('account');
+  return createAccountHandler(runtime);
 });

@@ -63,16 +63,15 @@ export function createAgentsHandler(
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('agents');
   return createAgentsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     agents: new AgentService({ store: runtime.records, now: runtime.now }),
     erasures: new PrivacyRequestService({
       store: runtime.records,
       now: runtime.now,
       newId: runtime.newId,
-      erasureWorkflow: runtime.erasureWorkflow,
+      erasureWorkflow: runtime.workflows.privacyErasure,
     }),
   });
 });

@@ -49,6 +49,6 @@ export function createAuditLogHandler(deps: ApiDependencies & { records: RecordS
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
-  return createAuditLogHandler({ ...runtime, homeRegion: runtime.env.HOME_REGION });
+  const runtime = getRuntime('auditLog');
+  return createAuditLogHandler(runtime);
 });

@@ -61,17 +61,16 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService;
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('calls');
   return createCallsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     calls: new CallService({
       store: runtime.records,
       now: runtime.now,
       newId: runtime.newId,
-      homeRegion: runtime.env.HOME_REGION,
-      objects: runtime.objects,
-      recordingsBucket: runtime.env.RECORDINGS_BUCKET,
+      homeRegion: runtime.homeRegion,
+      objects: runtime.recordings.objects,
+      recordingsBucket: runtime.recordings.bucket,
       recordingStaging: runtime.recordingStaging,
     }),
   });

@@ -49,15 +49,14 @@ export function createChatsHandler(deps: ApiDependencies & { chats: ChatService 
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('chats');
   return createChatsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     chats: new ChatService({
       store: runtime.records,
       now: runtime.now,
       newId: runtime.newId,
-      homeRegion: runtime.env.HOME_REGION,
+      homeRegion: runtime.homeRegion,
     }),
   });
 });

@@ -29,10 +29,9 @@ export function createCompaniesHandler(deps: ApiDependencies & { companies: Comp
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('companies');
   return createCompaniesHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     companies: new CompanyService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
   });
 });

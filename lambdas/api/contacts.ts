@@ -100,19 +100,18 @@ export function createContactsHandler(
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('contacts');
   if (!runtime.portalSecrets) throw new Error('The contacts function needs PORTAL_SECRET_KEY');
   const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createContactsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     contacts: new ContactService(services),
     conversion: new ContactConversion(services),
-    erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.erasureWorkflow }),
+    erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.workflows.privacyErasure }),
     portalTokens: new PortalTokenService({
       store: runtime.records,
       secrets: runtime.portalSecrets,
-      homeRegion: runtime.env.HOME_REGION,
+      homeRegion: runtime.homeRegion,
       now: runtime.now,
     }),
   });

@@ -64,10 +64,9 @@ export function createDiscussionsHandler(deps: ApiDependencies & { discussions: 
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('discussions');
   return createDiscussionsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     discussions: new DiscussionService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
   });
 });

@@ -51,11 +51,10 @@ export function createFieldsHandler(
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('fields');
   const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createFieldsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     contactFields: new FieldService(services, 'contact'),
     ticketFields: new FieldService(services, 'ticket'),
   });

@@ -24,10 +24,9 @@ export function createGroupsHandler(deps: ApiDependencies & { groups: GroupServi
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('groups');
   return createGroupsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     groups: new GroupService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
   });
 });

@@ -17,10 +17,10 @@ export function createHealthHandler(deps: Pick<ApiDependencies, 'logger' | 'metr
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('health');
   return createHealthHandler({
     logger: runtime.logger,
     metrics: runtime.metrics,
-    homeRegion: runtime.env.HOME_REGION,
+    homeRegion: runtime.homeRegion,
   });
 });

@@ -69,10 +69,9 @@ export function createIntegrationLinksHandler(deps: ApiDependencies & { links: I
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('integrationLinks');
   return createIntegrationLinksHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     links: new IntegrationLinkService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
   });
 });

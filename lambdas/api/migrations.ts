@@ -38,17 +38,17 @@ export function createMigrationsHandler(deps: ApiDependencies & { migrations: Mi
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
-  if (!runtime.migrations) throw new Error('The migrations function needs MIGRATIONS_BUCKET');
+  const runtime = getRuntime('migrations');
   return createMigrationsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     migrations: new MigrationService({
       store: runtime.records,
       now: runtime.now,
       newId: runtime.newId,
-      homeRegion: runtime.env.HOME_REGION,
-      ...runtime.migrations,
+      homeRegion: runtime.homeRegion,
+      files: runtime.migrationFiles,
+      ledger: runtime.migrationLedger,
+      workflow: runtime.workflows.migration,
     }),
   });
 });

@@ -102,16 +102,15 @@ export function createPrivacyRequestsHandler(
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('privacyRequests');
   return createPrivacyRequestsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     requests: new PrivacyRequestService({
       store: runtime.records,
       now: runtime.now,
       newId: runtime.newId,
-      exportWorkflow: runtime.exportWorkflow,
-      erasureWorkflow: runtime.erasureWorkflow,
+      exportWorkflow: runtime.workflows.privacyExport,
+      erasureWorkflow: runtime.workflows.privacyErasure,
     }),
     downloads: new ExportDownloads({ files: runtime.exportFiles, now: runtime.now }),
   });

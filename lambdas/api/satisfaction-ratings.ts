@@ -46,10 +46,9 @@ export function createSatisfactionRatingsHandler(deps: ApiDependencies & { ratin
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('satisfactionRatings');
   return createSatisfactionRatingsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     ratings: new RatingService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
   });
 });

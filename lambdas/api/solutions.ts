@@ -53,10 +53,9 @@ export function createSolutionsHandler(deps: ApiDependencies & { solutions: Solu
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('solutions');
   return createSolutionsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     solutions: new SolutionService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
   });
 });

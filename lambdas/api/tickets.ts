@@ -241,18 +241,16 @@ function ownAttachments(attachments: readonly VisibleAttachment[], conversationI
 }
 
 export const handler = lazyHandler(() => {
-  const runtime = getRuntime();
+  const runtime = getRuntime('tickets');
   const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createTicketsHandler({
     ...runtime,
-    homeRegion: runtime.env.HOME_REGION,
     tickets: new TicketService(services),
     conversations: new ConversationService(services),
     huddles: new HuddleService(services),
     attachments: new AttachmentService({
       ...services,
-      objects: runtime.objects,
-      bucket: runtime.env.ATTACHMENTS_BUCKET,
+      ...runtime.attachments,
       uploads: runtime.pendingUploads,
     }),
     now: runtime.now,

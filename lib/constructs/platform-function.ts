@@ -14,7 +14,6 @@ import {
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
-import { functionEnvironmentSchema } from '#lib/platform/function-environment';
 import { acknowledgeNagRule } from './nag-acknowledgements.ts';
 import { type LogArchiveTarget, PlatformLogGroup } from './platform-log-group.ts';
 
@@ -36,8 +35,8 @@ export interface PlatformFunctionProps {
   readonly description: string;
   /** Validated against `environmentSchema` at synth time. */
   readonly environment: Readonly<Record<string, string | undefined>>;
-  /** The schema the handler parses its environment with. @default functionEnvironmentSchema (API) */
-  readonly environmentSchema?: z.ZodObject;
+  /** The schema the handler parses its environment with at cold start. */
+  readonly environmentSchema: z.ZodObject;
   /** The region's logs key, for the function's log group. */
   readonly logsKey: IKey;
   /** The route of the function's logs into its region's log archive (e.g. helpdesk application logs). */
@@ -55,7 +54,7 @@ export interface PlatformFunctionProps {
  */
 export function validateFunctionEnvironment(
   environment: Readonly<Record<string, string | undefined>>,
-  schema: z.ZodObject = functionEnvironmentSchema,
+  schema: z.ZodObject,
 ): Record<string, string> {
   const result = schema.safeParse(environment);
   if (!result.success) {

@@ -12,7 +12,7 @@ import { type HostingRegionKey, hostingRegions, retention } from '#lib/residency
 import { grantKeyUseByAlias, keyAliasArn } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
-import { grantRecordTableAccess } from './records-table.ts';
+import { grantCallRecordAccess } from './records-table.ts';
 import { catchErrorNames, errorNameFail, lambdaTask, workflowStateMachine } from './workflow-parts.ts';
 
 export interface RecordingTransferWorkflowProps {
@@ -142,16 +142,8 @@ export class RecordingTransferWorkflow extends Construct {
       }
     };
 
-    const homeTableArn = stack.formatArn({
-      service: 'dynamodb',
-      region: home,
-      resource: 'table',
-      resourceName: tableName(props.homeRegion),
-    });
     const readHomeCalls = (role: Role) => {
-      role.addToPrincipalPolicy(
-        new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [homeTableArn] }),
-      );
+      grantCallRecordAccess(role, tableName(props.homeRegion), home, ['dynamodb:GetItem']);
       homeKeyUse(
         role,
         ['kms:Decrypt'],
@@ -183,9 +175,12 @@ export class RecordingTransferWorkflow extends Construct {
       ['s3'],
       'Reading the home copy back to verify it needs the home data key, named by alias.',
     );
-    // Record location and the last audit entry: the home records table only.
+    // Record location and the last audit entry: the home call records only (no other item, no index).
     for (const task of [tasks.recordLocation, tasks.audit]) {
-      grantRecordTableAccess(task.role, tableName(props.homeRegion), home);
+      grantCallRecordAccess(task.role, tableName(props.homeRegion), home, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+      ]);
       homeKeyUse(
         task.role,
         ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],

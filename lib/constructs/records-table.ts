@@ -98,3 +98,37 @@ export function grantRecordTableAccess(role: Role, tableName: string, awsRegion?
     `Queries run on the records table's own GSIs (${tableDesign.indexes.map((i) => i.name).join(', ')}); the wildcard only spans that table's indexes.`,
   );
 }
+
+/**
+ * A call record's partition as IAM matches it (`StringLike`, `?` one character): `A#<account id, a
+ * UUID>#call#<call id>`. The fixed-length account id keeps it from matching other items of an account
+ * whose key merely contains `#call#` (a phone lookup `A#<account>#LOOKUP#call#…`).
+ */
+export const callPartitionPattern = 'A#????????-????-????-????-????????????#call#*';
+
+/**
+ * Lets `role` act on call records only, of the table named `tableName` in `awsRegion` (e.g. the US
+ * transfer reading and recording a call of the EEA table): `actions` on items whose partition is a
+ * call's (`dynamodb:LeadingKeys`), which holds the record and its audit entries, and no index.
+ */
+export function grantCallRecordAccess(
+  role: Role,
+  tableName: string,
+  awsRegion: string,
+  actions: readonly ('dynamodb:GetItem' | 'dynamodb:PutItem')[],
+): void {
+  const tableArn = Stack.of(role).formatArn({
+    service: 'dynamodb',
+    region: awsRegion,
+    resource: 'table',
+    resourceName: tableName,
+  });
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'CallRecords',
+      actions: [...actions],
+      resources: [tableArn],
+      conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [callPartitionPattern] } },
+    }),
+  );
+}

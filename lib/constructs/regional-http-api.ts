@@ -8,32 +8,28 @@ import {
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
   type ApiFunctionName,
+  type ApiFunctionSpec,
   apiFunctions,
   apiRoutes,
-  portalTokenFunctions,
 } from '#lib/platform/api-routes';
+import { apiEnvironmentSchema, apiFunctionEnvironment } from '#lib/platform/function-access';
 import {
-  executionArn,
   httpApiName,
   migrationStateMachineName,
   privacyErasureStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
 } from '#lib/platform/names';
-import { metricsNamespace } from '#lib/platform/function-environment';
-import { portalSecretPurpose } from '#lib/platform/portal-secret-encryption';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
-import { grantKeyUseByAlias } from './key-grants.ts';
-import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+import { type ApiResources, grantApiFunctionAccess } from './api-function-access.ts';
+import { acknowledgeNagRule } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
-import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
 import type { RecordsTable } from './records-table.ts';
 import type { SecureBucket } from './secure-bucket.ts';
 
@@ -41,9 +37,7 @@ import type { SecureBucket } from './secure-bucket.ts';
 export interface RegionalDataAccess {
   readonly table: RecordsTable;
   readonly attachments: SecureBucket;
-  readonly trash: SecureBucket;
   readonly exports: SecureBucket;
-  /** Only the migrations function reads and writes it. */
   readonly migrations: SecureBucket;
   /** Only in regions that store call recordings (US, EEA). */
   readonly recordings?: SecureBucket;
@@ -51,16 +45,9 @@ export interface RegionalDataAccess {
   readonly dataKey: IKey;
 }
 
-/** A bucket in another region where this region's recordings land first (EEA: the US staging bucket). */
-export interface RecordingStagingAccess {
-  readonly bucketName: string;
-  readonly awsRegion: string;
-  readonly dataKeyAlias: string;
-}
-
 export interface RegionalHttpApiProps {
   readonly region: HostingRegionKey;
-  readonly recordingStaging?: RecordingStagingAccess;
+  readonly recordingStaging?: ApiResources['recordingStaging'];
   readonly data: RegionalDataAccess;
   readonly logsKey: IKey;
   /** Default stage throttling. @default 100 requests/s steady, bursts of 200 */
@@ -93,8 +80,8 @@ const authenticationInHandlers =
  * The HTTP API of a hosting region (API Gateway HTTP API, payload format 2.0): one `PlatformFunction` per
  * entry of `apiFunctions`, one route per entry of `apiRoutes`, a `$default` stage with JSON access logs in
  * a one-year encrypted log group and default throttling. Function logs go to the region's log archive as
- * helpdesk application logs, access logs as API access logs. Every function may read and write the region's
- * records and objects, and use the data key only through DynamoDB and S3 of this region.
+ * helpdesk application logs, access logs as API access logs. Each function gets only what its `access`
+ * declares (lib/platform/api-routes.ts): the settings naming it and the permissions to use it.
  */
 export class RegionalHttpApi extends Construct {
   readonly api: HttpApi;
@@ -125,137 +112,38 @@ export class RegionalHttpApi extends Construct {
       },
     });
 
-    // Built from the deterministic name: the API does not reference the Workflows stack (no cycle).
-    const privacyExportArn = stateMachineArn(
-      stack.partition,
-      stack.region,
-      stack.account,
-      privacyExportStateMachineName(region),
-    );
-    const privacyErasureArn = stateMachineArn(
-      stack.partition,
-      stack.region,
-      stack.account,
-      privacyErasureStateMachineName(region),
-    );
-    // The calls that erase or restore: admins' v2 deletions and the privacy requests API.
-    const startsErasures = (name: ApiFunctionName) =>
-      name === 'privacyRequests' || name === 'contacts' || name === 'agents';
-    const migrationArn = stateMachineArn(
-      stack.partition,
-      stack.region,
-      stack.account,
-      migrationStateMachineName(region),
-    );
+    // Built from the deterministic names: the API does not reference the Workflows stack (no cycle).
+    const machineArn = (name: string) => stateMachineArn(stack.partition, stack.region, stack.account, name);
+    const resources: ApiResources = {
+      region,
+      tableName: data.table.tableName,
+      dataKey: data.dataKey,
+      dataKeyId: data.dataKey.keyArn,
+      buckets: {
+        attachments: data.attachments.bucketName,
+        exports: data.exports.bucketName,
+        migrations: data.migrations.bucketName,
+        recordings: data.recordings?.bucketName,
+      },
+      recordingStaging: props.recordingStaging,
+      stateMachineArns: {
+        privacyExport: machineArn(privacyExportStateMachineName(region)),
+        privacyErasure: machineArn(privacyErasureStateMachineName(region)),
+        migration: machineArn(migrationStateMachineName(region)),
+      },
+    };
     const functions = {} as Record<ApiFunctionName, PlatformFunction>;
-    for (const [name, spec] of Object.entries(apiFunctions) as [
-      ApiFunctionName,
-      (typeof apiFunctions)[ApiFunctionName],
-    ][]) {
+    for (const [name, spec] of Object.entries(apiFunctions) as [ApiFunctionName, ApiFunctionSpec][]) {
       const fn = new PlatformFunction(this, pascalCase(name), {
         entry: spec.entry,
         description: `Helpdesk ${region}: ${spec.description}`,
         logsKey: props.logsKey,
         // The API is the helpdesk product's (Freshdesk v2) API: its logs are helpdesk application logs.
         logArchive: { region, route: 'helpdesk-application' },
-        environment: {
-          HOME_REGION: region,
-          TABLE_NAME: data.table.tableName,
-          ATTACHMENTS_BUCKET: data.attachments.bucketName,
-          TRASH_BUCKET: data.trash.bucketName,
-          EXPORTS_BUCKET: data.exports.bucketName,
-          RECORDINGS_BUCKET: data.recordings?.bucketName,
-          ...(name === 'calls' &&
-            props.recordingStaging && {
-              RECORDING_STAGING_BUCKET: props.recordingStaging.bucketName,
-              RECORDING_STAGING_REGION: props.recordingStaging.awsRegion,
-            }),
-          ...(name === 'privacyRequests' && { PRIVACY_STATE_MACHINE_ARN: privacyExportArn }),
-          ...(startsErasures(name) && { ERASURE_STATE_MACHINE_ARN: privacyErasureArn }),
-          ...(name === 'migrations' && {
-            MIGRATIONS_BUCKET: data.migrations.bucketName,
-            MIGRATION_STATE_MACHINE_ARN: migrationArn,
-          }),
-          ...(portalTokenFunctions.includes(name) && { PORTAL_SECRET_KEY: data.dataKey.keyArn }),
-          POWERTOOLS_SERVICE_NAME: `helpdesk-${name}`,
-          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
-        },
+        environment: apiFunctionEnvironment(`helpdesk-${name}`, spec.access, resources),
+        environmentSchema: apiEnvironmentSchema(spec.access),
       });
-      if (portalTokenFunctions.includes(name)) {
-        // Portal-token secrets are encrypted with the data key directly (not through DynamoDB or S3), and
-        // only with their purpose in the encryption context: the grant decrypts nothing else.
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            sid: 'PortalTokenSecrets',
-            actions: ['kms:Encrypt', 'kms:Decrypt'],
-            resources: [data.dataKey.keyArn],
-            conditions: { StringEquals: { 'kms:EncryptionContext:purpose': portalSecretPurpose } },
-          }),
-        );
-      }
-      if (name === 'privacyRequests') {
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            sid: 'StartPrivacyExport',
-            actions: ['states:StartExecution'],
-            resources: [privacyExportArn],
-          }),
-        );
-      }
-      if (startsErasures(name)) {
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            sid: 'StartPrivacyErasure',
-            actions: ['states:StartExecution'],
-            resources: [privacyErasureArn],
-          }),
-        );
-      }
-      if (name === 'migrations') {
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            sid: 'StartMigration',
-            actions: ['states:StartExecution'],
-            resources: [migrationArn],
-          }),
-        );
-        // Reads how a run's execution stands, so a run whose execution ended is not shown running.
-        const migrationExecutions = executionArn(migrationArn, '*');
-        fn.role.addToPrincipalPolicy(
-          new PolicyStatement({
-            sid: 'WatchMigrationRuns',
-            actions: ['states:DescribeExecution'],
-            resources: [migrationExecutions],
-          }),
-        );
-        acknowledgeNagRule(
-          fn.role,
-          `AwsSolutions-IAM5[Resource::${nagFindingFor(fn.role, migrationExecutions)}]`,
-          "Executions are named per migration run at run time; the wildcard spans the migration state machine's executions only.",
-        );
-        // Presigns uploads and report downloads, and checks uploads arrived.
-        data.migrations.grantObjectReadWrite(fn.role);
-      }
-      if (name === 'calls' && props.recordingStaging) grantRecordingStaging(fn.role, props.recordingStaging);
-      data.table.grantRecordAccess(fn.role);
-      for (const bucket of [data.attachments, data.trash, data.exports, data.recordings]) {
-        bucket?.grantObjectReadWrite(fn.role);
-      }
-      fn.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          sid: 'DataKeyViaRegionalDynamoDbAndS3',
-          actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
-          resources: [data.dataKey.keyArn],
-          conditions: {
-            StringEquals: {
-              'kms:ViaService': [
-                `dynamodb.${stack.region}.amazonaws.com`,
-                `s3.${stack.region}.amazonaws.com`,
-              ],
-            },
-          },
-        }),
-      );
+      grantApiFunctionAccess(fn.role, spec.access, resources);
       functions[name] = fn;
     }
     this.functions = functions;
@@ -284,35 +172,4 @@ export class RegionalHttpApi extends Construct {
   get url(): string {
     return this.stage.url;
   }
-}
-
-/**
- * The calls function presigns uploads into the staging bucket and checks whether a recording arrived
- * there; deleting a call deletes its staged recording's versions (recording keys only, no listing of
- * anything else).
- */
-function grantRecordingStaging(role: Role, staging: RecordingStagingAccess): void {
-  const stack = Stack.of(role);
-  const objects = `${stack.formatArn({ service: 's3', region: '', account: '', resource: staging.bucketName })}/*`;
-  role.addToPrincipalPolicy(
-    new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject'], resources: [objects] }),
-  );
-  acknowledgeNagRule(
-    role,
-    `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objects)}]`,
-    "Recording keys are made at run time; the wildcard spans the staging bucket's objects only.",
-  );
-  grantKeyUseByAlias(role, {
-    awsRegion: staging.awsRegion,
-    alias: staging.dataKeyAlias,
-    actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
-    viaServices: ['s3'],
-    reason:
-      "Uploads into the staging bucket are encrypted with the staging region's data key, named by alias.",
-  });
-  grantStagedRecordingDeletion(
-    role,
-    staging.bucketName,
-    'Deleting a call deletes its staged recording; recording keys are made per call at run time, the wildcard spans recording keys of the staging bucket only.',
-  );
 }

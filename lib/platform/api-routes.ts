@@ -1,48 +1,120 @@
+import type { ApiFunctionAccess } from './function-access.ts';
+
 /**
- * The HTTP API of a hosting region: which function serves which route. The API stack creates one
- * Lambda function per entry of `apiFunctions` and one API Gateway route per entry of `apiRoutes`; the
- * local runtime routes requests with the same table to the same handler modules.
+ * The HTTP API of a hosting region: which function serves which route, and what each function may
+ * reach. The API stack creates one Lambda function per entry of `apiFunctions`, with only the
+ * permissions and settings its `access` declares, and one API Gateway route per entry of `apiRoutes`;
+ * the local runtime routes requests with the same table to the same handler modules.
  */
+export interface ApiFunctionSpec {
+  /** Handler module, relative to the repository root. */
+  readonly entry: string;
+  readonly description: string;
+  /** The only table, buckets, workflows and key uses the function may reach (see ApiFunctionAccess). */
+  readonly access: ApiFunctionAccess;
+}
+
+/** Every authenticated function reads and writes records; the few below only read. */
+const records = { table: 'readWrite' } as const;
+
 export const apiFunctions = {
-  health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API' },
-  openapi: { entry: 'lambdas/api/openapi.ts', description: 'The OpenAPI document' },
-  account: { entry: 'lambdas/api/account.ts', description: 'The calling account' },
-  contacts: { entry: 'lambdas/api/contacts.ts', description: 'Contacts (requesters)' },
-  auditLog: { entry: 'lambdas/api/audit-log.ts', description: 'Audit log of record changes' },
-  tickets: { entry: 'lambdas/api/tickets.ts', description: 'Tickets and their conversations' },
-  agents: { entry: 'lambdas/api/agents.ts', description: 'Agents' },
-  companies: { entry: 'lambdas/api/companies.ts', description: 'Companies' },
-  groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents' },
-  calls: { entry: 'lambdas/api/calls.ts', description: 'Call records and recordings' },
-  chats: { entry: 'lambdas/api/chats.ts', description: 'Chat conversations and messages' },
-  satisfactionRatings: { entry: 'lambdas/api/satisfaction-ratings.ts', description: 'Satisfaction ratings' },
-  discussions: { entry: 'lambdas/api/discussions.ts', description: 'Discussions: forums, topics, comments' },
-  solutions: { entry: 'lambdas/api/solutions.ts', description: 'Solutions: the knowledge base' },
-  fields: { entry: 'lambdas/api/fields.ts', description: 'Contact fields and ticket fields' },
+  health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API', access: {} },
+  openapi: { entry: 'lambdas/api/openapi.ts', description: 'The OpenAPI document', access: {} },
+  account: { entry: 'lambdas/api/account.ts', description: 'The calling account', access: { table: 'read' } },
+  contacts: {
+    entry: 'lambdas/api/contacts.ts',
+    description: 'Contacts (requesters)',
+    // v2 deletions and restores of contacts are erasures; issues portal tokens, serves their profiles.
+    access: { ...records, workflows: { start: ['privacyErasure'] }, portalSecrets: true },
+  },
+  auditLog: {
+    entry: 'lambdas/api/audit-log.ts',
+    description: 'Audit log of record changes',
+    access: { table: 'read' },
+  },
+  tickets: {
+    entry: 'lambdas/api/tickets.ts',
+    description: 'Tickets and their conversations',
+    // Requesters read and write their own tickets with portal tokens.
+    access: { ...records, objects: { attachments: ['read', 'write'] }, portalSecrets: true },
+  },
+  agents: {
+    entry: 'lambdas/api/agents.ts',
+    description: 'Agents',
+    access: { ...records, workflows: { start: ['privacyErasure'] } },
+  },
+  companies: { entry: 'lambdas/api/companies.ts', description: 'Companies', access: records },
+  groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents', access: records },
+  calls: {
+    entry: 'lambdas/api/calls.ts',
+    description: 'Call records and recordings',
+    // Downloads from the home bucket; uploads where recordings land first, checked there, and a
+    // deleted call's recording still in staging deleted with every version.
+    access: {
+      ...records,
+      objects: { recordings: ['read'], recordingUploads: ['read', 'write', 'deleteVersions'] },
+    },
+  },
+  chats: { entry: 'lambdas/api/chats.ts', description: 'Chat conversations and messages', access: records },
+  satisfactionRatings: {
+    entry: 'lambdas/api/satisfaction-ratings.ts',
+    description: 'Satisfaction ratings',
+    // Requesters rate their own tickets with portal tokens.
+    access: { ...records, portalSecrets: true },
+  },
+  discussions: {
+    entry: 'lambdas/api/discussions.ts',
+    description: 'Discussions: forums, topics, comments',
+    access: records,
+  },
+  solutions: {
+    entry: 'lambdas/api/solutions.ts',
+    description: 'Solutions: the knowledge base',
+    access: records,
+  },
+  fields: {
+    entry: 'lambdas/api/fields.ts',
+    description: 'Contact fields and ticket fields',
+    access: records,
+  },
   integrationLinks: {
     entry: 'lambdas/api/integration-links.ts',
     description: "Apps' links from records to outside records",
+    access: records,
   },
   privacyRequests: {
     entry: 'lambdas/api/privacy-requests.ts',
     description: "Data subjects' requests: export and erasure",
+    // Presigns downloads of export bundles; starts exports and erasures (restore, retry).
+    access: {
+      ...records,
+      objects: { exports: ['read'] },
+      workflows: { start: ['privacyExport', 'privacyErasure'] },
+    },
   },
-  migrations: { entry: 'lambdas/api/migrations.ts', description: 'Migration imports from other helpdesks' },
-} as const;
+  migrations: {
+    entry: 'lambdas/api/migrations.ts',
+    description: 'Migration imports from other helpdesks',
+    // Presigns uploads and report downloads, checks uploads arrived; starts runs and reads how they end.
+    access: {
+      ...records,
+      objects: { migrations: ['read', 'write'] },
+      workflows: { start: ['migration'], describe: ['migration'] },
+    },
+  },
+} as const satisfies Record<string, ApiFunctionSpec>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
 
 /**
  * The functions that issue portal tokens, rotate their secret or serve a route a requester may call
- * with one (`requesterRoutes` in lambdas/http/requester-routes.ts): only they read portal-token secrets,
- * so only they may decrypt them with the data key. Every other function refuses a Bearer token by its
- * route before reading any secret.
+ * with one (`requesterRoutes` in lambdas/http/requester-routes.ts): those that declare `portalSecrets`.
+ * Only they read portal-token secrets, so only they may decrypt them with the data key. Every other
+ * function refuses a Bearer token by its route before reading any secret.
  */
-export const portalTokenFunctions: readonly ApiFunctionName[] = [
-  'contacts',
-  'tickets',
-  'satisfactionRatings',
-];
+export const portalTokenFunctions = (Object.keys(apiFunctions) as ApiFunctionName[]).filter(
+  (name) => (apiFunctions[name].access as ApiFunctionAccess).portalSecrets,
+);
 
 export interface ApiRoute {
   readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';

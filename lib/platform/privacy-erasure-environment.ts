@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { hostingRegionKeys } from '#lib/residency/index';
-import { functionEnvironmentSchema, stateMachineArnSchema } from './function-environment.ts';
+import { awsRegionSchema, bucketNameSchema, stateMachineArnSchema } from './function-environment.ts';
 
 /**
  * The environment of the erasure workflow's functions and of the privacy deadline watch (one region's
@@ -21,8 +21,8 @@ export const privacyErasureEnvironmentSchema = z.object({
    * Where this region's recordings wait during their hold, in another AWS region (EEA: the US staging
    * bucket): erasure deletes a subject's staged recordings there. Absent where nothing is staged.
    */
-  RECORDING_STAGING_BUCKET: functionEnvironmentSchema.shape.RECORDING_STAGING_BUCKET,
-  RECORDING_STAGING_REGION: functionEnvironmentSchema.shape.RECORDING_STAGING_REGION,
+  RECORDING_STAGING_BUCKET: bucketNameSchema.optional(),
+  RECORDING_STAGING_REGION: awsRegionSchema.optional(),
   /** Where the subject's earlier export bundles are, deleted with their data. */
   EXPORTS_BUCKET: z.string().min(3),
   /** The account's migration files, deleted before an erasure (see migrations-before-erasure.ts). */

@@ -45,7 +45,6 @@ export class ApiStack extends Stack {
       data: {
         table: data.table,
         attachments: data.bucket('attachments'),
-        trash: data.bucket('trash'),
         exports: data.bucket('exports'),
         migrations: data.bucket('migrations'),
         recordings: data.buckets.get('recordings'),

@@ -1,12 +1,19 @@
 import { Aws } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateFunctionEnvironment } from '#lib/constructs/platform-function';
-import type { FunctionEnvironment } from '#lib/platform/function-environment';
-import { apiFunctions, apiRoutes, portalTokenFunctions } from '#lib/platform/api-routes';
-import { bucketName, keyAlias, stackNames, tableName } from '#lib/platform/names';
-import { hostingRegionKeys, retention } from '#lib/residency/index';
+import { apiEnvironmentSchema } from '#lib/platform/function-access';
 import {
+  type ApiFunctionName,
+  apiFunctions,
+  apiRoutes,
+  portalTokenFunctions,
+} from '#lib/platform/api-routes';
+import { bucketName, keyAlias, stackNames, tableName } from '#lib/platform/names';
+import { hostingRegion as hostingRegionOf, hostingRegionKeys, retention } from '#lib/residency/index';
+import {
+  type CfnResourceJson,
   resourcesOfType,
+  statementsOf,
   type SynthesizedPlatform,
   type SynthesizedStack,
   synthesizePlatform,
@@ -74,31 +81,175 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     }
   });
 
-  it("gives every function its region's table and bucket names, and recordings only where they are stored", () => {
-    // Prepare
+  it('gives each function the names of what it may reach, and nothing else', () => {
+    // Prepare: the variables each function must have beyond HOME_REGION and its Powertools settings.
     const hasRecordings = region === 'us' || region === 'eea';
-    const name = (kind: string) => ({
-      'Fn::Join': ['', [bucketName(region, kind, ''), { Ref: 'AWS::AccountId' }]],
-    });
+    const stagesRecordings = region === 'eea';
+    const expected: Record<ApiFunctionName, string[]> = {
+      health: [],
+      openapi: [],
+      account: ['TABLE_NAME'],
+      auditLog: ['TABLE_NAME'],
+      contacts: ['TABLE_NAME', 'ERASURE_STATE_MACHINE_ARN', 'PORTAL_SECRET_KEY'],
+      agents: ['TABLE_NAME', 'ERASURE_STATE_MACHINE_ARN'],
+      tickets: ['TABLE_NAME', 'ATTACHMENTS_BUCKET', 'PORTAL_SECRET_KEY'],
+      calls: [
+        'TABLE_NAME',
+        ...(hasRecordings ? ['RECORDINGS_BUCKET'] : []),
+        ...(stagesRecordings ? ['RECORDING_STAGING_BUCKET', 'RECORDING_STAGING_REGION'] : []),
+      ],
+      privacyRequests: [
+        'TABLE_NAME',
+        'EXPORTS_BUCKET',
+        'PRIVACY_STATE_MACHINE_ARN',
+        'ERASURE_STATE_MACHINE_ARN',
+      ],
+      migrations: ['TABLE_NAME', 'MIGRATIONS_BUCKET', 'MIGRATION_STATE_MACHINE_ARN'],
+      companies: ['TABLE_NAME'],
+      groups: ['TABLE_NAME'],
+      chats: ['TABLE_NAME'],
+      satisfactionRatings: ['TABLE_NAME', 'PORTAL_SECRET_KEY'],
+      discussions: ['TABLE_NAME'],
+      solutions: ['TABLE_NAME'],
+      fields: ['TABLE_NAME'],
+      integrationLinks: ['TABLE_NAME'],
+    };
+    const always = ['HOME_REGION', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
     // Act
-    const environments = resourcesOfType(api(), 'AWS::Lambda::Function').map(
-      ([, fn]) => (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables,
-    );
+    const variables = functionsByName(api()).map(([name, fn]) => {
+      const env = (fn.Properties?.Environment as { Variables: Record<string, unknown> }).Variables;
+      return [name, env] as const;
+    });
 
     // Assess
-    for (const variables of environments) {
-      expect(variables).toMatchObject({
-        HOME_REGION: region,
-        TABLE_NAME: tableName(region),
-        ATTACHMENTS_BUCKET: name('attachments'),
-        TRASH_BUCKET: name('trash'),
-        EXPORTS_BUCKET: name('exports'),
-      });
-      expect(typeof variables.POWERTOOLS_SERVICE_NAME).toBe('string');
-      expect(variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Helpdesk');
-      if (hasRecordings) expect(variables.RECORDINGS_BUCKET).toEqual(name('recordings'));
-      else expect(variables).not.toHaveProperty('RECORDINGS_BUCKET');
+    expect(variables.map(([name]) => name).sort()).toEqual(Object.keys(apiFunctions).sort());
+    for (const [name, env] of variables) {
+      expect(Object.keys(env).sort(), name).toEqual([...always, ...expected[name]].sort());
+      expect(env.HOME_REGION, name).toBe(region);
+      if (env.TABLE_NAME) expect(env.TABLE_NAME, name).toBe(tableName(region));
+    }
+  });
+
+  it('grants each function only the table, objects, key uses and workflows it declared', () => {
+    // Prepare: what every function's role may do, as "action resource [condition]" lines, by intent.
+    const { awsRegion } = hostingRegionOf(region);
+    const table = `arn:<AWS::Partition>:dynamodb:${awsRegion}:<AWS::AccountId>:table/${tableName(region)}`;
+    const bucket = (kind: string) =>
+      `arn:<AWS::Partition>:s3:::${bucketName(region, kind, '<AWS::AccountId>')}`;
+    const machine = (name: string) =>
+      `arn:<AWS::Partition>:states:${awsRegion}:<AWS::AccountId>:stateMachine:helpdesk-${region}-${name}`;
+    const reads = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'].flatMap((action) => [
+      `${action} ${table}`,
+      `${action} ${table}/index/*`,
+    ]);
+    const writes = [
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:ConditionCheckItem',
+    ].flatMap((action) => [`${action} ${table}`, `${action} ${table}/index/*`]);
+    const keyVia = (service: string, actions: string[]) =>
+      actions.map((action) => `${action} <data key> via ${service}.${awsRegion}.amazonaws.com`);
+    const tableKey = keyVia('dynamodb', [
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+    ]);
+    const rateBudget = [`dynamodb:UpdateItem ${table} leading keys A#*#RATE#*`];
+    const objects = (kind: string, prefix: string, access: ('read' | 'write')[]) => [
+      ...(access.includes('read')
+        ? [`s3:GetObject ${bucket(kind)}/${prefix}*`, `s3:ListBucket ${bucket(kind)} prefix ${prefix}*`]
+        : []),
+      ...(access.includes('write') ? [`s3:PutObject ${bucket(kind)}/${prefix}*`] : []),
+    ];
+    const readWrite = [...reads, ...writes, ...tableKey];
+    const portalSecrets = ['kms:Encrypt', 'kms:Decrypt'].map(
+      (action) => `${action} <data key> purpose portal-token-secret`,
+    );
+    const stagedRecordings = `${bucketName('us', 'recording-staging', '<AWS::AccountId>')}`;
+    const recordings = region === 'us' || region === 'eea';
+    const stagingBucket = `arn:<AWS::Partition>:s3:::${bucketName('us', 'recording-staging', '<AWS::AccountId>')}`;
+    const expected: Record<ApiFunctionName, string[]> = {
+      health: [],
+      openapi: [],
+      account: [...reads, ...rateBudget, ...tableKey],
+      auditLog: [...reads, ...rateBudget, ...tableKey],
+      contacts: [...readWrite, ...portalSecrets, `states:StartExecution ${machine('privacy-erasure')}`],
+      agents: [...readWrite, `states:StartExecution ${machine('privacy-erasure')}`],
+      tickets: [
+        ...readWrite,
+        ...portalSecrets,
+        ...objects('attachments', 'accounts/', ['read', 'write']),
+        ...keyVia('s3', ['kms:Decrypt', 'kms:GenerateDataKey']),
+      ],
+      calls: [
+        ...readWrite,
+        ...(recordings ? objects('recordings', 'accounts/', ['read']) : []),
+        ...(region === 'us' ? objects('recordings', 'accounts/', ['read', 'write']) : []),
+        ...(region === 'eea'
+          ? [
+              `s3:GetObject ${stagingBucket}/accounts/*`,
+              `s3:PutObject ${stagingBucket}/accounts/*`,
+              `s3:ListBucket ${stagingBucket} prefix accounts/*`,
+              ...['kms:Decrypt', 'kms:GenerateDataKey'].map(
+                (action) => `${action} alias/helpdesk-us-data via s3.us-east-1.amazonaws.com`,
+              ),
+              // A deleted call's recording still in its hold goes with every version; nothing else.
+              ...['s3:DeleteObject', 's3:DeleteObjectVersion'].map(
+                (action) =>
+                  `${action} arn:<AWS::Partition>:s3:::${stagedRecordings}/accounts/*/calls/*/recording`,
+              ),
+              `s3:ListBucketVersions arn:<AWS::Partition>:s3:::${stagedRecordings} prefix accounts/*/calls/*/recording`,
+              `s3:GetBucketVersioning arn:<AWS::Partition>:s3:::${stagedRecordings}`,
+            ]
+          : []),
+        ...(recordings
+          ? keyVia('s3', ['kms:Decrypt', ...(region === 'us' ? ['kms:GenerateDataKey'] : [])])
+          : []),
+      ],
+      privacyRequests: [
+        ...readWrite,
+        ...objects('exports', 'exports/', ['read']),
+        ...keyVia('s3', ['kms:Decrypt']),
+        `states:StartExecution ${machine('privacy-export')}`,
+        `states:StartExecution ${machine('privacy-erasure')}`,
+      ],
+      migrations: [
+        ...readWrite,
+        ...objects('migrations', 'migrations/', ['read', 'write']),
+        ...keyVia('s3', ['kms:Decrypt', 'kms:GenerateDataKey']),
+        `states:StartExecution ${machine('migration')}`,
+        `states:DescribeExecution ${machine('migration').replace(':stateMachine:', ':execution:')}:*`,
+      ],
+      companies: readWrite,
+      groups: readWrite,
+      chats: readWrite,
+      satisfactionRatings: [...readWrite, ...portalSecrets],
+      discussions: readWrite,
+      solutions: readWrite,
+      fields: readWrite,
+      integrationLinks: readWrite,
+    };
+
+    for (const [name, fn] of functionsByName(api())) {
+      // Act
+      const roleId = (fn.Properties?.Role as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+      const lines = statementsOf(api(), roleId).flatMap(permissionLines);
+
+      // Assess: its own log group and tracing, and exactly what it declared.
+      expect(
+        lines.filter((line) => line.startsWith('logs:')),
+        name,
+      ).toHaveLength(2);
+      expect(lines.filter((line) => line.startsWith('xray:')).sort(), name).toEqual([
+        'xray:PutTelemetryRecords *',
+        'xray:PutTraceSegments *',
+      ]);
+      const data = lines.filter((line) => !line.startsWith('logs:') && !line.startsWith('xray:'));
+      expect(new Set(data), name).toEqual(new Set(expected[name]));
     }
   });
 
@@ -159,37 +310,6 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         '$context.status',
       ].sort(),
     );
-  });
-
-  it("lets functions use the data key through this region's DynamoDB and S3, and directly only for portal-token secrets", () => {
-    // Prepare
-    const dataKeyArn = keyArnOf(data(), keyAlias(region, 'data'));
-    const statements = resourcesOfType(api(), 'AWS::IAM::Policy').flatMap(
-      ([, policy]) =>
-        (policy.Properties?.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement,
-    );
-
-    // Act
-    const kms = statements.filter(
-      (s) =>
-        JSON.stringify(s.Action).includes('kms:') &&
-        !JSON.stringify(s.Condition).includes('ResourceAliases') &&
-        s.Sid !== 'PortalTokenSecrets',
-    );
-
-    // Assess
-    expect(kms.length).toBe(Object.keys(apiFunctions).length);
-    for (const statement of kms) {
-      expect(importedValue(data(), statement.Resource)).toEqual(dataKeyArn);
-      expect(statement.Condition).toEqual({
-        StringEquals: {
-          'kms:ViaService': [
-            `dynamodb.${platform.stacks[region].api.region}.amazonaws.com`,
-            `s3.${platform.stacks[region].api.region}.amazonaws.com`,
-          ],
-        },
-      });
-    }
   });
 
   it('lets only the functions that issue or verify portal tokens encrypt and decrypt with the data key directly, for that purpose only', () => {
@@ -256,30 +376,80 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
 });
 
 describe('function environment validation at synth time', () => {
-  const valid: FunctionEnvironment = {
+  const schema = apiEnvironmentSchema(apiFunctions.tickets.access);
+  const valid = {
     HOME_REGION: 'eea',
     TABLE_NAME: 'helpdesk-eea-records',
     ATTACHMENTS_BUCKET: `helpdesk-eea-attachments-${Aws.ACCOUNT_ID}`,
-    TRASH_BUCKET: 'helpdesk-eea-trash-123456789012',
-    EXPORTS_BUCKET: 'helpdesk-eea-exports-123456789012',
+    PORTAL_SECRET_KEY: 'alias/helpdesk-eea-data',
     POWERTOOLS_SERVICE_NAME: 'helpdesk-test',
     POWERTOOLS_METRICS_NAMESPACE: 'Helpdesk',
   };
 
   it('accepts names that are only known at deploy time and drops absent optional variables', () => {
     // Act
-    const environment = validateFunctionEnvironment(valid);
+    const environment = validateFunctionEnvironment({ ...valid, RATE_LIMIT_PER_MINUTE: undefined }, schema);
 
     // Assess
     expect(environment.ATTACHMENTS_BUCKET).toBe(valid.ATTACHMENTS_BUCKET);
-    expect(environment).not.toHaveProperty('RECORDINGS_BUCKET');
+    expect(environment).not.toHaveProperty('RATE_LIMIT_PER_MINUTE');
   });
 
   it('rejects what the handlers would reject at cold start, naming the variables', () => {
     // Prepare
-    const invalid = { ...valid, HOME_REGION: 'mars', TABLE_NAME: '' } as unknown as FunctionEnvironment;
+    const invalid = { ...valid, HOME_REGION: 'mars', TABLE_NAME: '' };
 
     // Act / Assess
-    expect(() => validateFunctionEnvironment(invalid)).toThrow(/HOME_REGION.*TABLE_NAME/);
+    expect(() => validateFunctionEnvironment(invalid, schema)).toThrow(/HOME_REGION.*TABLE_NAME/);
   });
 });
+
+/** The API functions of a stack by their name in `apiFunctions` (from their service name). */
+function functionsByName(stack: SynthesizedStack): [ApiFunctionName, CfnResourceJson][] {
+  return resourcesOfType(stack, 'AWS::Lambda::Function').map(([, fn]) => {
+    const env = (fn.Properties?.Environment as { Variables: Record<string, string> }).Variables;
+    return [env.POWERTOOLS_SERVICE_NAME?.replace(/^helpdesk-/, '') as ApiFunctionName, fn];
+  });
+}
+
+/**
+ * A policy statement as "action resource [condition]" lines: the data key import as `<data key>`, a
+ * key named by alias as that alias, and the conditions that narrow a grant spelled out.
+ */
+function permissionLines(statement: {
+  actions: string[];
+  resources: string[];
+  condition?: unknown;
+}): string[] {
+  const condition = (statement.condition ?? {}) as Record<string, Record<string, unknown>>;
+  const via = condition.StringEquals?.['kms:ViaService'];
+  const alias = condition['ForAnyValue:StringEquals']?.['kms:ResourceAliases'];
+  const leadingKeys = condition['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+  const prefix = condition.StringLike?.['s3:prefix'];
+  const purpose = condition.StringEquals?.['kms:EncryptionContext:purpose'];
+  const suffix = [
+    via ? ` via ${[via].flat().join(',')}` : '',
+    leadingKeys ? ` leading keys ${[leadingKeys].flat().join(',')}` : '',
+    prefix ? ` prefix ${[prefix].flat().join(',')}` : '',
+    purpose ? ` purpose ${String(purpose)}` : '',
+  ].join('');
+  const known = [
+    'kms:ViaService',
+    'kms:ResourceAliases',
+    'dynamodb:LeadingKeys',
+    's3:prefix',
+    'kms:EncryptionContext:purpose',
+  ];
+  const unknown = Object.values(condition).flatMap((c) => Object.keys(c).filter((k) => !known.includes(k)));
+  if (unknown.length > 0) throw new Error(`Unexpected condition keys: ${unknown.join(', ')}`);
+  return statement.actions.flatMap((action) =>
+    statement.resources.map((resource) => {
+      const target = alias
+        ? String(alias)
+        : resource.startsWith('<import:') && resource.includes('DataKey')
+          ? '<data key>'
+          : resource;
+      return `${action} ${target}${suffix}`;
+    }),
+  );
+}

@@ -160,7 +160,36 @@ describe('recording transfer workflow (US)', () => {
       const dynamo = statementsOf(workflows, roleOfFunction(task)).filter((s) =>
         s.actions.some((a) => a.startsWith('dynamodb:')),
       );
-      expect(dynamo, task).toEqual([{ actions: ['dynamodb:GetItem'], resources: [eeaTable] }]);
+      expect(dynamo, task).toEqual([
+        { actions: ['dynamodb:GetItem'], resources: [eeaTable], condition: callPartitionsOnly },
+      ]);
+    }
+  });
+
+  it('lets the tasks that update the EEA call record reach call partitions of the EEA table only, no index', () => {
+    // Prepare
+    const eeaTable = 'arn:<AWS::Partition>:dynamodb:eu-central-1:<AWS::AccountId>:table/helpdesk-eea-records';
+
+    // Act
+    const tableStatements = transferResources('AWS::IAM::Role').flatMap(([roleId]) =>
+      statementsOf(workflows, roleId)
+        .filter((s) => s.actions.some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:GetItem'))
+        .map((s) => [roleId, s] as const),
+    );
+
+    // Assess
+    expect(tableStatements.map(([roleId]) => roleId).sort()).toEqual(
+      [
+        roleOfFunction('RecordingTransferRecordLocationTask'),
+        roleOfFunction('RecordingTransferRecordStagingDeletedTask'),
+      ].sort(),
+    );
+    for (const [, statement] of tableStatements) {
+      expect(statement).toEqual({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [eeaTable],
+        condition: callPartitionsOnly,
+      });
     }
   });
 
@@ -275,17 +304,23 @@ describe('recording transfer workflow (US)', () => {
     );
 
     expect(usResources).toEqual([
-      [callsRole, ['s3:PutObject', 's3:GetObject'], [stagingObjects], undefined],
+      [callsRole, ['s3:GetObject', 's3:PutObject'], [stagingObjects.replace(/\*$/, 'accounts/*')], undefined],
+      [callsRole, ['s3:ListBucket'], [stagingBucket], { StringLike: { 's3:prefix': ['accounts/*'] } }],
+      ...stagedRecordingDeletion(callsRole),
       [
         callsRole,
-        ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+        ['kms:Decrypt', 'kms:GenerateDataKey'],
         ['arn:<AWS::Partition>:kms:us-east-1:<AWS::AccountId>:key/*'],
         expect.anything(),
       ],
-      ...stagedRecordingDeletion(callsRole),
     ]);
   });
 });
+
+/** Only call partitions of the table (`A#<account uuid>#call#<id>`): a call record and its audit entries. */
+const callPartitionsOnly = {
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['A#????????-????-????-????-????????????#call#*'] },
+};
 
 /** The statements that let a role of an EEA stack delete staged recordings' versions in US staging. */
 const stagedRecordingDeletion = (roleId: string) => [
