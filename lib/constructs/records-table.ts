@@ -64,15 +64,6 @@ export class RecordsTable extends Construct {
       });
     }
   }
-
-  /**
-   * Lets `role` read and write items of this table and query its indexes. The ARNs are derived from the
-   * table's deterministic name in the role's own stack, so no cross-stack export is needed. The caller
-   * must also grant use of the data key (via DynamoDB).
-   */
-  grantRecordAccess(role: Role): void {
-    grantRecordTableAccess(role, this.tableName);
-  }
 }
 
 /**

@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import {
   BlockPublicAccess,
@@ -13,7 +12,7 @@ import { Construct } from 'constructs';
 import type { BucketDesign } from '#lib/platform/bucket-design';
 import { bucketName } from '#lib/platform/names';
 import { type HostingRegionKey, retention } from '#lib/residency/index';
-import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+import { acknowledgeNagRule } from './nag-acknowledgements.ts';
 
 export interface SecureBucketProps {
   readonly region: HostingRegionKey;
@@ -93,37 +92,6 @@ export class SecureBucket extends Construct {
       handler,
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       "CDK's deploy-time bucket-notifications handler (turns on EventBridge events) uses the AWS basic execution policy.",
-    );
-  }
-
-  /**
-   * Lets `role` read, write and delete objects (every version) and list the bucket. ARNs come from the
-   * deterministic name in the role's stack. The caller must also grant use of the data key (via S3).
-   */
-  grantObjectReadWrite(role: Role): void {
-    const stack = Stack.of(role);
-    const bucketArn = stack.formatArn({ service: 's3', region: '', account: '', resource: this.bucketName });
-    const objectsArn = `${bucketArn}/*`;
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: [
-          's3:GetObject',
-          's3:GetObjectVersion',
-          's3:PutObject',
-          's3:DeleteObject',
-          's3:DeleteObjectVersion',
-          's3:AbortMultipartUpload',
-        ],
-        resources: [objectsArn],
-      }),
-    );
-    role.addToPrincipalPolicy(
-      new PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketVersions'], resources: [bucketArn] }),
-    );
-    acknowledgeNagRule(
-      role,
-      `AwsSolutions-IAM5[Resource::${nagFindingFor(role, objectsArn)}]`,
-      `Object keys are created at run time; the wildcard only spans objects of the ${this.design.kind} bucket.`,
     );
   }
 

@@ -1,6 +1,8 @@
-import { App, Validations } from 'aws-cdk-lib';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Policy } from 'aws-cdk-lib/aws-iam';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '#lib/app';
@@ -227,6 +229,38 @@ describe('cdk-nag AWS Solutions checks', () => {
       const family = /^AwsSolutions-([A-Z]+\d+)(\[.+\])?$/.exec(id)?.[1];
       expect(acknowledgeableRules.has(family ?? ''), `${id} at ${path}`).toBe(true);
     }
+  });
+
+  it('acknowledges a wildcard resource only where a policy under that construct grants it', () => {
+    // Prepare: every policy statement's resources as cdk-nag names them, by the policy's construct path.
+    const granted = app.node
+      .findAll()
+      .filter((construct): construct is Policy => construct instanceof Policy)
+      .flatMap((policy) => {
+        const document = Stack.of(policy).resolve(policy.document.toJSON()) as {
+          Statement: { Resource: unknown }[];
+        };
+        return document.Statement.flatMap((statement) =>
+          [statement.Resource].flat().map((arn) => ({
+            path: policy.node.path,
+            resource: flattenCfnReference(arn),
+          })),
+        );
+      });
+    const wildcards = acknowledgements(app).flatMap(([path, id]) => {
+      const resource = /^AwsSolutions-IAM5\[Resource::(.+)\]$/.exec(id)?.[1];
+      return resource ? [{ path, resource }] : [];
+    });
+
+    // Act: an acknowledgement with no such grant under it would excuse a permission nobody has.
+    const stale = wildcards.filter(
+      ({ path, resource }) =>
+        !granted.some((grant) => grant.path.startsWith(`${path}/`) && grant.resource === resource),
+    );
+
+    // Assess
+    expect(wildcards.length).toBeGreaterThan(50);
+    expect(stale.map(({ path, resource }) => `${resource} @ ${path}`)).toEqual([]);
   });
 
   it('writes every acknowledgement with its reason into the templates for auditors', () => {
