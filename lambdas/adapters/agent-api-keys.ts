@@ -21,7 +21,7 @@ export interface ApiKeyRevocation {
 }
 
 /**
- * API keys indexed by the agent who holds them (README, "Access patterns"). Beside each key item
+ * API keys indexed by the agent who holds them (docs/access-patterns.md). Beside each key item
  * (`APIKEY#<hash>`, found by the secret's hash) the agent's own partition holds one key ring
  * (`A#<account>#agent#<id>`, `APIKEYS`): the hashes of every key the agent holds and a random revision.
  *

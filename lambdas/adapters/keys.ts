@@ -1,7 +1,7 @@
 import { recordPk } from './record-keys.ts';
 
 /**
- * Primary keys of the items the platform stores (see README, "Access patterns"). Every record of an
+ * Primary keys of the items the platform stores (see docs/access-patterns.md). Every record of an
  * account lives under a key that starts with the account id, so no query can reach another account.
  */
 export const accountKey = (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' });

@@ -31,7 +31,7 @@ import {
 
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** A record as one table item (README, "Access patterns"). */
+/** A record as one table item (docs/access-patterns.md). */
 export interface RecordItem {
   pk: string;
   sk: string;

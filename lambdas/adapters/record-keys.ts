@@ -3,7 +3,7 @@ import { collectionShards } from '#lib/platform/table-design';
 import type { RecordRef, RecordType, SubjectRef } from '#domain/records/record';
 
 /**
- * Keys of record items (README, "Access patterns"). Every key starts with the account id, so a query
+ * Keys of record items (docs/access-patterns.md). Every key starts with the account id, so a query
  * built from a caller's credentials cannot reach another account's items.
  */
 export const recordPk = (accountId: string, ref: RecordRef) => `A#${accountId}#${ref.type}#${ref.id}`;

@@ -42,7 +42,7 @@ export function createAgentsHandler(
       );
       return jsonResponse(200, agentView(record), { etag: etagOf(record) });
     },
-    // An erasure: the profile goes for good, contributions stay with a placeholder (README, "Data subjects").
+    // An erasure: the profile goes for good, contributions stay with a placeholder (docs/privacy-requests.md).
     'DELETE /api/v2/agents/{id}': async (event, principal) => {
       const id = pathId(event);
       requireAdmin(principal, 'delete an agent');

@@ -77,7 +77,7 @@ export function createContactsHandler(
       const record = await deps.contacts.update(principal, id, changes, form, event.headers?.['if-match']);
       return jsonResponse(200, contactViewer(principal, form)(record), { etag: etagOf(record) });
     },
-    // v2's deletions are erasures: a verified request runs the erasure workflow (README, "Data subjects").
+    // v2's deletions are erasures: a verified request runs the erasure workflow (docs/privacy-requests.md).
     'DELETE /api/v2/contacts/{id}': async (event, principal) =>
       erasureStarted(await deps.erasures.eraseByAdmin(principal, contactSubject(event), 'soft')),
     'DELETE /api/v2/contacts/{id}/hard_delete': async (event, principal) =>

@@ -14,7 +14,7 @@ import {
 } from '#domain/errors';
 import { type HttpResponse, jsonResponse } from './responses.ts';
 
-/** The one map from error class to HTTP status (the API's documented error format is in the README). */
+/** The one map from error class to HTTP status (the API's documented error format is in docs/api.md). */
 const statusByError: ReadonlyArray<[new (...args: never[]) => DomainError, number]> = [
   [ValidationError, 400],
   [AuthenticationError, 401],

@@ -8,7 +8,7 @@ import { fieldErrors, parseJsonBody } from './request.ts';
 /**
  * Limits of a multipart/form-data request. A Lambda function behind API Gateway receives at most 6 MB
  * of event, and a binary body arrives base64-encoded (4/3 larger), so 4 MiB of body is what fits with
- * room for headers; larger files go through a presigned upload (README, "Attachments").
+ * room for headers; larger files go through a presigned upload (docs/api.md, "Attachments").
  */
 export const multipartLimits = {
   maxBodyBytes: 4 * 1024 * 1024,

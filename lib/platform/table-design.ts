@@ -1,7 +1,7 @@
 /**
  * The single DynamoDB table of a hosting region, described once and read by the CDK construct and by
  * the local bootstrap, so both create the same key schema, indexes and TTL attribute.
- * The access patterns behind each index are listed in the README ("Access patterns").
+ * The access patterns behind each index are listed in docs/access-patterns.md.
  */
 export interface IndexDesign {
   readonly name: string;

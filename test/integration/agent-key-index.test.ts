@@ -16,8 +16,8 @@ import { emulatorDocumentClient } from './emulator-clients.ts';
 import { completed, settledPrivacyRequest } from './test-accounts.ts';
 
 /**
- * API keys indexed by the agent holding them (a key ring in the agent's partition, README "Access
- * patterns"): issued only to a live agent and at most `maxApiKeysPerAgent` each, revoked all together
+ * API keys indexed by the agent holding them (a key ring in the agent's partition, see
+ * docs/access-patterns.md): issued only to a live agent and at most `maxApiKeysPerAgent` each, revoked all together
  * in the transaction that erases the agent, or through the one revocation operation.
  */
 const platform = inject('localPlatform');

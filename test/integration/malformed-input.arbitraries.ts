@@ -440,7 +440,7 @@ export const bodyArb: fc.Arbitrary<BodySpec> = fc.oneof(
   },
 );
 
-/** A contact any reading of the README accepts: a name, an e-mail address and a few plain fields. */
+/** A contact any reading of docs/api.md accepts: a name, an e-mail address and a few plain fields. */
 export const wellFormedContactArb = fc
   .tuple(
     fc.record({ name: fc.stringMatching(/^[A-Z][a-z]{1,12}$/), email: goodEmail }),

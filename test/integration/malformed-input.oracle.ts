@@ -3,7 +3,7 @@ import { recordTypes } from '../../lambdas/domain/records/record.ts';
 
 /**
  * The test oracle of malformed-input.property.test.ts: from a request as sent, which answers the API
- * may give. It is written from the documented contract (README "API", Freshdesk v2, API Gateway's
+ * may give. It is written from the documented contract (docs/api.md, Freshdesk v2, API Gateway's
  * behaviour), not from the handlers' code, and it is deliberately three-valued: a part of a request is
  * `good`, `bad` (the request must be refused, with the status that part causes) or `unsure` (the
  * contract does not say; either answer is accepted). Anything not covered here must not be 2xx.
@@ -162,7 +162,7 @@ export const auditLogQuery: QuerySpec = {
     until: dateTimeParam,
     limit: intParam(1, 100),
   },
-  // README: "for one record (record_type, record_id) or a time range (since, until)".
+  // docs/api.md: "for one record (record_type, record_id) or a time range (since, until)".
   combine: (present) => {
     if (present.has('record_type') !== present.has('record_id')) return 'bad';
     return present.has('record_type') || present.has('since') ? 'good' : 'bad';
@@ -309,7 +309,7 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [],
     contactIds: false,
   },
-  // README: tickets are paginated and filtered "as contacts", with their own documented filters; the
+  // docs/api.md: tickets are paginated and filtered "as contacts", with their own documented filters; the
   // ticket and conversation fields are not spelled out here, so a JSON object body may or may not do.
   'POST /api/v2/tickets': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/tickets': ticketRoute('ignored', ticketListQuery, [200]),
@@ -322,7 +322,7 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   'GET /api/v2/tickets/{id}/conversations': ticketRoute('ignored', pageQuery, [200]),
   'PUT /api/v2/conversations/{id}': ticketRoute('json-object', 'ignored', [200]),
   'DELETE /api/v2/conversations/{id}': ticketRoute('ignored', 'ignored', [204]),
-  // README: discussions and solutions list pages of records (under a parent where the path names one).
+  // docs/api.md: discussions and solutions list pages of records (under a parent where the path names one).
   'GET /api/v2/discussions/categories': ticketRoute('ignored', pageQuery, [200]),
   'GET /api/v2/discussions/categories/{id}/forums': ticketRoute('ignored', pageQuery, [200]),
   'GET /api/v2/discussions/forums/{id}/topics': ticketRoute('ignored', pageQuery, [200]),
@@ -330,7 +330,7 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   'GET /api/v2/solutions/categories': ticketRoute('ignored', pageQuery, [200]),
   'GET /api/v2/solutions/categories/{id}/folders': ticketRoute('ignored', pageQuery, [200]),
   'GET /api/v2/solutions/folders/{id}/articles': ticketRoute('ignored', pageQuery, [200]),
-  // README: the body is optional and its properties are agent settings (not spelled out here). A
+  // docs/api.md: the body is optional and its properties are agent settings (not spelled out here). A
   // converted contact is no longer a contact: the test puts a new one in its place (property test).
   'PUT /api/v2/contacts/{id}/make_agent': {
     auth: 'api-key',
@@ -340,17 +340,17 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [404],
     contactIds: true,
   },
-  // README "Attachments": a large file is announced as JSON; attachments are read and deleted by id.
+  // docs/api.md "Attachments": a large file is announced as JSON; attachments are read and deleted by id.
   'POST /api/v2/tickets/{id}/attachments': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [200]),
   'DELETE /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [204]),
-  // README "Integration links": CRUD; listed by a record (record_type and record_id together) or by app.
+  // docs/api.md "Integration links": CRUD; listed by a record (record_type and record_id together) or by app.
   'POST /api/v2/integration_links': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/integration_links': ticketRoute('ignored', integrationLinkListQuery, [200]),
   'GET /api/v2/integration_links/{id}': ticketRoute('ignored', 'ignored', [200]),
   'PUT /api/v2/integration_links/{id}': ticketRoute('json-object', 'ignored', [200]),
   'DELETE /api/v2/integration_links/{id}': ticketRoute('ignored', 'ignored', [204]),
-  // README "Roles": an admin issues a contact's portal token; no body, no query. A contact made an agent
+  // docs/api.md "Roles": an admin issues a contact's portal token; no body, no query. A contact made an agent
   // or deleted during the run is no longer one (404).
   'POST /api/v2/contacts/{id}/portal_token': {
     auth: 'api-key',
@@ -478,7 +478,7 @@ const emailJudge =
       : 'unsure';
   };
 
-/** Contact fields and limits as the README and Freshdesk v2 document them. */
+/** Contact fields and limits as docs/api.md and Freshdesk v2 document them. */
 const contactFields: Readonly<Record<string, FieldJudge>> = {
   name: textField(255, { nullable: false, nonBlank: true }),
   email: emailJudge({ nullable: true }),
@@ -505,7 +505,7 @@ const contactFields: Readonly<Record<string, FieldJudge>> = {
     value.every((tag) => typeof tag === 'string' && tag.trim().length >= 1 && tag.trim().length <= 32)
       ? 'good'
       : 'bad',
-  // Custom fields must be defined by the account's admins (README "Contact fields and ticket
+  // Custom fields must be defined by the account's admins (docs/api.md "Contact fields and ticket
   // fields"): a well-typed one may still be unknown or of another type, so it is 'unsure'.
   custom_fields: (value) => {
     if (!isPlainObject(value)) return 'bad';

@@ -10,7 +10,7 @@ import { createTestAccount, type TestAccount } from './test-accounts.ts';
  * allow-list, against what an agent's key sees of the same records: public conversations only, without
  * bcc/notify e-mails nor the files of private notes; no agent-internal ticket, contact or rating
  * fields; custom fields as their `displayed_for_customers` / `customers_can_edit` settings say.
- * README "Roles"; docs/requester-access.md.
+ * docs/api.md "Roles"; docs/requester-access.md.
  */
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.eea;

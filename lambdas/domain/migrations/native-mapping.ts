@@ -14,7 +14,7 @@ import type { Mapped } from './zendesk-mapping.ts';
 
 /**
  * Our own format: one file per entity type, NDJSON or CSV, columns named as Freshdesk v2 names the
- * fields (README, "Migrations"). Ids are the source system's; references name those ids.
+ * fields (docs/migrations.md). Ids are the source system's; references name those ids.
  */
 const done = (reader: FieldReader, item: ReturnType<FieldReader['item']>): Mapped =>
   item ? { item } : { failures: reader.failures };
