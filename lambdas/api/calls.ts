@@ -11,7 +11,7 @@ export const callListQuerySchema = z
   .strict();
 
 /** /api/v2/calls (our addition): call records and presigned recording transfer. */
-export function createCallsHandler(deps: ApiDependencies & { calls: CallService; now: () => Date }) {
+export function createCallsHandler(deps: ApiDependencies & { calls: CallService }) {
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/calls': async (event, principal) => {
       const { record, upload } = await deps.calls.create(principal, parseJsonBody(event, createCallSchema));

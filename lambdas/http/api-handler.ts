@@ -62,8 +62,8 @@ export function authenticatedApi(
   deps: ApiDependencies,
   serve: (event: APIGatewayProxyEventV2, principal: Principal) => Promise<HttpResponse>,
 ): ApiHandler {
+  // The record store is checked where it is used, by apiKeyAuth, when it is composed below.
   if (!deps.accounts) throw new MissingDependencyError('account store');
-  if (!deps.records) throw new MissingDependencyError('record store');
   if (!deps.rateLimit?.limiter) throw new MissingDependencyError('rate limiter');
   const now = deps.now ?? (() => new Date());
   const api = middy<APIGatewayProxyEventV2, HttpResponse, Error, AuthenticatedContext>()

@@ -50,7 +50,7 @@ export function apiKeyAuth(
 ): middy.MiddlewareObj<APIGatewayProxyEventV2, unknown, Error, AuthenticatedContext> {
   const { records } = access;
   // Fail closed: without agents' profiles no key could be checked against its agent.
-  if (!records) throw new MissingDependencyError('records');
+  if (!records) throw new MissingDependencyError('record store');
   // Resolved keys are remembered for a short while per container, saving a read on every request;
   // a revoked key therefore keeps working for at most `principalCacheMs` in a warm container.
   const holders = expiringCache<ApiKeyHolder | undefined>(principalCacheMs, clock);

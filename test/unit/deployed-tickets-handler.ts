@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
+import type { ApiDependencies } from '../../lambdas/http/api-handler.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
 import { DynamoRateBudget } from '../../lambdas/adapters/dynamo-rate-budget.ts';
@@ -15,11 +16,13 @@ import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
 
 /**
  * The tickets API as deployed (API-key auth, leased rate limit, record store) over one DynamoDB client,
- * for unit tests that mock that client.
+ * for unit tests that mock that client; `overrides` replace dependencies a test observes or stubs
+ * (e.g. its metrics, or a rate limiter that never refuses).
  */
 export function deployedTicketsHandler(
   documentClient: DynamoDBDocumentClient,
   options: { now: () => Date; perMinute: number },
+  overrides: Partial<Pick<ApiDependencies, 'logger' | 'metrics' | 'rateLimit'>> = {},
 ) {
   const services = {
     store: new DynamoRecordStore(documentClient, 'table'),
@@ -46,5 +49,6 @@ export function deployedTicketsHandler(
       uploads: new DynamoPendingUploads(documentClient, 'table'),
     }),
     now: options.now,
+    ...overrides,
   });
 }

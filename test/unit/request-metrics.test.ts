@@ -2,22 +2,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
-import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
-import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
-import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
-import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import { hashApiKey } from '../../lambdas/domain/api-key.ts';
-import { AttachmentService } from '../../lambdas/domain/attachments/attachment-service.ts';
-import { ConversationService } from '../../lambdas/domain/tickets/conversation-service.ts';
-import { HuddleService } from '../../lambdas/domain/tickets/huddle-service.ts';
-import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
 import { agentProfileItem, unlimitedRate } from './api-doubles.ts';
+import { deployedTicketsHandler } from './deployed-tickets-handler.ts';
 import { createHealthHandler } from '../../lambdas/api/health.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -80,29 +71,11 @@ function ticketsHandler() {
       },
     };
   });
-  const services = {
-    store: new DynamoRecordStore(documentClient, 'table'),
-    now: () => new Date(),
-    newId: () => 1,
-  };
-  return createTicketsHandler({
-    logger,
-    metrics: metrics(),
-    accounts: new DynamoAccountStore(documentClient, 'table'),
-    records: services.store,
-    rateLimit: unlimitedRate,
-    homeRegion: 'eea',
-    tickets: new TicketService(services),
-    conversations: new ConversationService(services),
-    huddles: new HuddleService(services),
-    attachments: new AttachmentService({
-      ...services,
-      objects: new S3ObjectStore(new S3Client({ region: 'eu-central-1' })),
-      bucket: 'attachments',
-      uploads: new DynamoPendingUploads(documentClient, 'table'),
-    }),
-    now: services.now,
-  });
+  return deployedTicketsHandler(
+    documentClient,
+    { now: () => new Date(), perMinute: 1000 },
+    { logger, metrics: metrics(), rateLimit: unlimitedRate },
+  );
 }
 
 const request = (

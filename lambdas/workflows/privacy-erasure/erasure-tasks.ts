@@ -21,8 +21,8 @@ type TaskInput = z.infer<typeof taskInputSchema>;
 
 /**
  * One workflow task: parse the input, run a step, log ids and the outcome only. Errors propagate with
- * their names (which the state machine's Retry and Catch match), never their messages. A step learns the time its invocation
- * has left from Lambda's context (none locally).
+ * their names (which the state machine's Retry and Catch match), never their messages. A step
+ * learns the time its invocation has left from Lambda's context (none locally).
  */
 function erasureTask<R>(
   step: (runtime: ErasureRuntime, input: TaskInput, timeLeft?: TimeLeft) => Promise<R>,
