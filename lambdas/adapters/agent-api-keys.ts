@@ -102,10 +102,13 @@ export class AgentApiKeys {
     ];
   }
 
-  /** Issues `key` to a live agent on its own; the refusals are named after the item that refused it. */
-  async issue(key: ApiKeyGrant, createdAt: string): Promise<void> {
+  /**
+   * Issues `key` to a live agent, with `alongside` (e.g. its audit entry) in the same transaction; the
+   * refusals are named after the item that refused it.
+   */
+  async issue(key: ApiKeyGrant, createdAt: string, alongside: TransactItem[] = []): Promise<void> {
     try {
-      const items = this.issuance(key, createdAt, 'check');
+      const items = [...this.issuance(key, createdAt, 'check'), ...alongside];
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -117,6 +120,9 @@ export class AgentApiKeys {
         throw new NotFoundError('The agent does not exist or is deleted; only a live agent holds keys.');
       if (ring) throw new TooManyApiKeysError();
       if (item) throw new ConflictError('This API key exists already.');
+      if (error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+        throw new ConflictError("The agent's API keys changed at the same instant; try again.");
+      }
       throw error;
     }
   }
@@ -198,7 +204,12 @@ export class AgentApiKeys {
    * Revokes one key of the agent: deletes its item and takes its hash off the ring (a new revision) in
    * one transaction, on condition that the ring still holds it. False when the agent holds no such key.
    */
-  async revoke(accountId: string, agentId: number, keyId: number): Promise<boolean> {
+  async revoke(
+    accountId: string,
+    agentId: number,
+    keyId: number,
+    alongside: TransactItem[] = [],
+  ): Promise<boolean> {
     const ring = await this.ringOf(accountId, agentId);
     const hash = [...(ring?.key_hashes ?? [])].find((candidate) => apiKeyIdOf(candidate) === keyId);
     if (!hash) return false;
@@ -215,6 +226,7 @@ export class AgentApiKeys {
           },
         },
         { Delete: { TableName: this.tableName, Key: apiKeyKey(hash) } },
+        ...alongside,
       ],
       'The API key was revoked meanwhile.',
     );

@@ -178,6 +178,17 @@ describe('API keys, each agent their own', () => {
     expect(after.body).toMatchObject({ code: 'invalid_credentials' });
     expect(listedAfter.body.map((key: { id: number }) => key.id)).not.toContain(created.body.id);
     expect((await call(agent.key, 'GET', '/api/v2/agents/me')).status).toBe(200);
+    const audit = await call(admin.key, 'GET', `/api/v2/audit_log?record_type=agent&record_id=${agent.id}`);
+    const keyChanges = audit.body.filter((entry: { changed_fields: string[] }) =>
+      entry.changed_fields.includes('api_keys'),
+    );
+    // Newest first: the agent revoked their key, issued it, and the admin issued the first one.
+    expect(keyChanges.map((entry: { summary: string }) => entry.summary)).toEqual([
+      `agent ${agent.id} updated agent ${agent.id}: api_keys`,
+      `agent ${agent.id} updated agent ${agent.id}: api_keys`,
+      `agent ${admin.id} updated agent ${agent.id}: api_keys`,
+    ]);
+    expect(JSON.stringify(audit.body)).not.toContain(own);
   });
 
   it('refuses an expired key with 401, and an expiry in the past or beyond two years with 400', async () => {

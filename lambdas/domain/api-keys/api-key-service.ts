@@ -2,7 +2,9 @@ import type { Principal } from '#domain/account';
 import { apiKeyIdOf, apiKeyPrefix, generateApiKey, hashApiKey } from '#domain/api-key';
 import { requireAdmin } from '#domain/agents/permissions';
 import { NotFoundError } from '#domain/errors';
+import { actorOf } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
+import type { AuditEntry } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { ApiKeyInfo, ApiKeyStore } from './api-key-store.ts';
 import { type CreateApiKeyInput, checkedExpiry } from './api-key-options.ts';
@@ -23,6 +25,15 @@ export const apiKeyView = (key: ApiKeyInfo) => ({
   expires_at: key.expiresAt ?? null,
   read_only: key.readOnly ?? false,
   integration: key.integration ?? false,
+});
+
+/** The audit entry of a key issued or revoked: on the agent, naming `api_keys` (never a key or its id). */
+const keysChanged = (principal: Principal, agentId: number, at: string): AuditEntry => ({
+  at,
+  actor: actorOf(principal),
+  operation: 'update',
+  record: { type: 'agent', id: agentId },
+  changedFields: ['api_keys'],
 });
 
 /**
@@ -51,7 +62,7 @@ export class ApiKeyService {
       ...(input.integration && { integration: true }),
     };
     const createdAt = now.toISOString();
-    await this.deps.keys.issue(key, createdAt);
+    await this.deps.keys.issue(key, createdAt, keysChanged(principal, agentId, createdAt));
     return { ...apiKeyView({ ...key, keyId: apiKeyIdOf(apiKeyHash), createdAt }), api_key: apiKey };
   }
 
@@ -62,7 +73,8 @@ export class ApiKeyService {
 
   async revoke(principal: Principal, agentId: number, keyId: number): Promise<void> {
     await this.requireHolder(principal, agentId, "revoke another agent's API keys");
-    if (!(await this.deps.keys.revoke(principal.accountId, agentId, keyId))) throw new NotFoundError();
+    const audit = keysChanged(principal, agentId, this.deps.now().toISOString());
+    if (!(await this.deps.keys.revoke(principal.accountId, agentId, keyId, audit))) throw new NotFoundError();
   }
 
   /** The caller themselves, or an administrator acting on a live agent of their account (else 403/404). */

@@ -1,5 +1,6 @@
 import type { ApiKeyGrant } from '#domain/account';
 import type { RecordChange } from '#domain/records/record-store';
+import type { AuditEntry } from '#domain/records/record';
 
 /** What an agent's key list shows of one key: never its secret nor its hash. */
 export interface ApiKeyInfo {
@@ -18,13 +19,13 @@ export interface ApiKeyInfo {
 export interface ApiKeyStore {
   /**
    * Issues a key to a live agent. NotFoundError unless the agent's profile is live; TooManyApiKeysError
-   * (409) when the agent already holds `maxApiKeysPerAgent` keys.
+   * (409) when the agent already holds `maxApiKeysPerAgent` keys. `audit` (on the agent) is written with it.
    */
-  issue(key: ApiKeyGrant, createdAt: string): Promise<void>;
+  issue(key: ApiKeyGrant, createdAt: string, audit: AuditEntry): Promise<void>;
   /** The keys the agent holds, oldest first. */
   keysOf(accountId: string, agentId: number): Promise<ApiKeyInfo[]>;
-  /** Revokes one key of the agent; false when the agent holds no key with that id. */
-  revoke(accountId: string, agentId: number, keyId: number): Promise<boolean>;
+  /** Revokes one key of the agent, with `audit`; false when the agent holds no key with that id. */
+  revoke(accountId: string, agentId: number, keyId: number, audit: AuditEntry): Promise<boolean>;
   /**
    * Stores `changes` and revokes every key the agent holds in one transaction (all or nothing);
    * answers how many keys. ConflictError when a record or the agent's keys changed meanwhile.
