@@ -60,6 +60,8 @@ export interface LocalPlatformOptions {
   readonly workflowHeapMiB?: number;
   /** How long the API trusts an agent's ticket scope, in seconds (default: the deployed 5). */
   readonly ticketScopeCacheSeconds?: number;
+  /** How long a resolved API key is trusted, in seconds (API_KEY_CACHE_SECONDS; default 30). */
+  readonly apiKeyCacheSeconds?: number;
   /**
    * A network round trip, in ms, added to every DynamoDB request of every process (a delaying proxy
    * in front of DynamoDB Local): the bench shows how writers fare once requests cross a network.
@@ -185,6 +187,9 @@ async function startRegionServer(
   const { child, ready } = startChild('region-server.ts', logFile, {
     ...localFunctionEnvironment(region, emulators, workflows),
     ...(scopeCache !== undefined && { TICKET_SCOPE_CACHE_SECONDS: String(scopeCache) }),
+    ...(options.apiKeyCacheSeconds !== undefined && {
+      API_KEY_CACHE_SECONDS: String(options.apiKeyCacheSeconds),
+    }),
   });
   const message = await ready;
   return { child, port: Number(message.port) };

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { ApiKeyGrant } from '#domain/account';
-import { TooManyApiKeysError, maxApiKeysPerAgent } from '#domain/api-key';
+import { TooManyApiKeysError, apiKeyIdOf, maxApiKeysPerAgent } from '#domain/api-key';
+import type { ApiKeyInfo } from '#domain/api-keys/api-key-store';
+import { DynamoBatches } from './dynamo-batches.ts';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import { apiKeyKey, apiKeyRingKey } from './keys.ts';
 import { RECORD_SK, recordPk } from './record-keys.ts';
@@ -32,10 +39,14 @@ export interface ApiKeyRevocation {
  * between changes the revision and cancels the transaction instead of surviving it.
  */
 export class AgentApiKeys {
+  private readonly batches: DynamoBatches;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-  ) {}
+  ) {
+    this.batches = new DynamoBatches(client, tableName, 1);
+  }
 
   /**
    * The items issuing `key`: the key item (its hash must be new), the hash added to the agent's ring,
@@ -79,6 +90,10 @@ export class AgentApiKeys {
             account_id: accountId,
             agent_id: agentId,
             ...(key.rateLimitPerMinute !== undefined && { rate_limit_per_minute: key.rateLimitPerMinute }),
+            ...(key.prefix !== undefined && { prefix: key.prefix }),
+            ...(key.expiresAt !== undefined && { expires_at: key.expiresAt }),
+            ...(key.readOnly && { read_only: true }),
+            ...(key.integration && { integration: true }),
             created_at: createdAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',
@@ -87,10 +102,13 @@ export class AgentApiKeys {
     ];
   }
 
-  /** Issues `key` to a live agent on its own; the refusals are named after the item that refused it. */
-  async issue(key: ApiKeyGrant, createdAt: string): Promise<void> {
+  /**
+   * Issues `key` to a live agent, with `alongside` (e.g. its audit entry) in the same transaction; the
+   * refusals are named after the item that refused it.
+   */
+  async issue(key: ApiKeyGrant, createdAt: string, alongside: TransactItem[] = []): Promise<void> {
     try {
-      const items = this.issuance(key, createdAt, 'check');
+      const items = [...this.issuance(key, createdAt, 'check'), ...alongside];
       await this.client.send(new TransactWriteCommand({ TransactItems: items }));
     } catch (error) {
       if (!(error instanceof TransactionCanceledException)) throw error;
@@ -102,6 +120,9 @@ export class AgentApiKeys {
         throw new NotFoundError('The agent does not exist or is deleted; only a live agent holds keys.');
       if (ring) throw new TooManyApiKeysError();
       if (item) throw new ConflictError('This API key exists already.');
+      if (error.CancellationReasons?.some((reason) => reason.Code === 'ConditionalCheckFailed')) {
+        throw new ConflictError("The agent's API keys changed at the same instant; try again.");
+      }
       throw error;
     }
   }
@@ -159,4 +180,108 @@ export class AgentApiKeys {
       revoked: hashes.length,
     };
   }
+
+  /** The keys the agent holds, as their ring names them (strongly consistent), oldest first. */
+  async keysOf(accountId: string, agentId: number): Promise<ApiKeyInfo[]> {
+    const ring = await this.ringOf(accountId, agentId);
+    const hashes = [...(ring?.key_hashes ?? [])];
+    if (hashes.length === 0) return [];
+    const items = new Map(
+      (await this.batches.get(hashes.map(apiKeyKey))).map((item) => [
+        item.pk,
+        item as unknown as ApiKeyInfoItem,
+      ]),
+    );
+    return hashes
+      .flatMap((hash) => {
+        const item = items.get(apiKeyKey(hash).pk);
+        return item ? [keyInfoOf(hash, item)] : [];
+      })
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.keyId - b.keyId);
+  }
+
+  /**
+   * Revokes one key of the agent: deletes its item and takes its hash off the ring (a new revision) in
+   * one transaction, on condition that the ring still holds it. False when the agent holds no such key.
+   */
+  async revoke(
+    accountId: string,
+    agentId: number,
+    keyId: number,
+    alongside: TransactItem[] = [],
+  ): Promise<boolean> {
+    const ring = await this.ringOf(accountId, agentId);
+    const hash = [...(ring?.key_hashes ?? [])].find((candidate) => apiKeyIdOf(candidate) === keyId);
+    if (!hash) return false;
+    await transactRecords(
+      this.client,
+      [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: apiKeyRingKey(accountId, agentId),
+            UpdateExpression: 'DELETE key_hashes :hash SET revision = :revision',
+            ConditionExpression: 'contains(key_hashes, :held)',
+            ExpressionAttributeValues: { ':hash': new Set([hash]), ':held': hash, ':revision': randomUUID() },
+          },
+        },
+        { Delete: { TableName: this.tableName, Key: apiKeyKey(hash) } },
+        ...alongside,
+      ],
+      'The API key was revoked meanwhile.',
+    );
+    return true;
+  }
+
+  /** Sets the key's last-used day unless it names that day (or a later one) already, or is revoked. */
+  async noteUsed(apiKeyHash: string, day: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: apiKeyKey(apiKeyHash),
+          UpdateExpression: 'SET last_used_on = :day',
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(last_used_on) OR last_used_on < :day)',
+          ExpressionAttributeValues: { ':day': day },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  private async ringOf(accountId: string, agentId: number): Promise<ApiKeyRingItem | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: apiKeyRingKey(accountId, agentId),
+        ConsistentRead: true,
+      }),
+    );
+    return Item as ApiKeyRingItem | undefined;
+  }
+}
+
+/** A key item as stored (see `issuance`); keys issued before prefixes and options lack them. */
+interface ApiKeyInfoItem {
+  pk: string;
+  created_at: string;
+  prefix?: string;
+  last_used_on?: string;
+  expires_at?: string;
+  read_only?: boolean;
+  integration?: boolean;
+}
+
+function keyInfoOf(hash: string, item: ApiKeyInfoItem): ApiKeyInfo {
+  return {
+    keyId: apiKeyIdOf(hash),
+    createdAt: item.created_at,
+    ...(item.prefix !== undefined && { prefix: item.prefix }),
+    ...(item.last_used_on !== undefined && { lastUsedOn: item.last_used_on }),
+    ...(item.expires_at !== undefined && { expiresAt: item.expires_at }),
+    ...(item.read_only && { readOnly: true }),
+    ...(item.integration && { integration: true }),
+  };
 }

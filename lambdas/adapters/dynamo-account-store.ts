@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountStore, ApiKeyGrant, ApiKeyHolder, NewRecord } from '#domain/account';
+import { apiKeyIdOf } from '#domain/api-key';
 import { AgentApiKeys } from './agent-api-keys.ts';
 import { accountKey, apiKeyKey } from './keys.ts';
 import { RecordIndexItems, transactRecords } from './record-items.ts';
@@ -17,6 +18,9 @@ interface ApiKeyItem {
   account_id: string;
   agent_id: number;
   rate_limit_per_minute?: number;
+  expires_at?: string;
+  read_only?: boolean;
+  integration?: boolean;
 }
 
 export class DynamoAccountStore implements AccountStore {
@@ -40,7 +44,11 @@ export class DynamoAccountStore implements AccountStore {
     return {
       accountId: item.account_id,
       agentId: item.agent_id,
+      keyId: apiKeyIdOf(apiKeyHash),
       ...(item.rate_limit_per_minute !== undefined && { rateLimitPerMinute: item.rate_limit_per_minute }),
+      ...(item.expires_at !== undefined && { expiresAt: item.expires_at }),
+      ...(item.read_only && { readOnly: true }),
+      ...(item.integration && { integration: true }),
     };
   }
 
@@ -90,5 +98,9 @@ export class DynamoAccountStore implements AccountStore {
 
   revokeApiKeysOf(accountId: string, agentId: number): Promise<number> {
     return this.keys.revokeAll(accountId, agentId);
+  }
+
+  noteApiKeyUsed(apiKeyHash: string, day: string): Promise<void> {
+    return this.keys.noteUsed(apiKeyHash, day);
   }
 }

@@ -99,17 +99,21 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async commit(changes: readonly RecordChange[]): Promise<void> {
-    const items = changes.flatMap((change) =>
-      'create' in change
-        ? this.createItems(change.create, change.audit)
-        : this.replaceItems(change.previous, change.next, change.audit),
-    );
     await transactRecords(
       this.client,
-      items,
+      this.changeItems(changes),
       changes.some((change) => 'previous' in change)
         ? 'The record was changed by someone else, or a unique value is taken. Read it again.'
         : 'A record with this id or a unique value already exists.',
+    );
+  }
+
+  /** The items storing `changes`, for a transaction that writes them with others. */
+  changeItems(changes: readonly RecordChange[]): TransactItem[] {
+    return changes.flatMap((change) =>
+      'create' in change
+        ? this.createItems(change.create, change.audit)
+        : this.replaceItems(change.previous, change.next, change.audit),
     );
   }
 

@@ -1,6 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
+import { defaultKeyCacheMs } from '#domain/api-key';
+import type { ApiKeyStore } from '#domain/api-keys/api-key-store';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
 import type { PendingUploads } from '#domain/attachments/pending-uploads';
@@ -26,6 +28,7 @@ import { parseEnvironment } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { type AwsClients, createAwsClients } from './aws-clients.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
+import { DynamoApiKeyStore } from './dynamo-api-key-store.ts';
 import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
@@ -54,8 +57,12 @@ export interface BaseRuntime {
 export interface TableRuntime {
   readonly accounts: AccountStore;
   readonly records: RecordStore;
+  /** Agents' API keys: issued, listed, revoked (docs/api-keys.md). */
+  readonly apiKeys: ApiKeyStore;
   /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
+  /** How long a container trusts a resolved API key: API_KEY_CACHE_SECONDS, default 30 s. */
+  readonly keyCacheMs: number;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
 }
 
@@ -156,6 +163,8 @@ export function buildRuntime(
     Object.assign(runtime, {
       accounts: new DynamoAccountStore(clients.dynamo, table),
       records,
+      apiKeys: new DynamoApiKeyStore(clients.dynamo, table),
+      keyCacheMs: Number(parsed.API_KEY_CACHE_SECONDS ?? defaultKeyCacheMs / 1000) * 1000,
       scopeCacheMs: Number(parsed.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,
       rateLimit: {
         limiter: new LeasedRateLimiter(new DynamoRateBudget(clients.dynamo, table)),

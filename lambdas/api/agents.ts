@@ -1,23 +1,37 @@
 import { z } from 'zod';
+import { AgentCreation, createAgentSchema } from '#domain/agents/agent-creation';
+import { AgentRetirement } from '#domain/agents/agent-retirement';
 import { AgentService, agentView, updateAgentSchema } from '#domain/agents/agent-service';
-import { requireAdmin } from '#domain/agents/permissions';
 import { roleViews } from '#domain/agents/roles';
-import { ConflictError, NotFoundError } from '#domain/errors';
-import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
+import { ApiKeyService } from '#domain/api-keys/api-key-service';
+import { NotFoundError } from '#domain/errors';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { erasureStarted, jsonResponse } from '#http/responses';
+import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
+import { apiKeyRoutes } from './api-key-routes.ts';
 
 export const agentListQuerySchema = z.object(paginationSchema).strict();
 
-/** /api/v2/agents and the read-only /api/v2/roles: thin routing over AgentService. */
+/** /api/v2/agents, their API keys, and the read-only /api/v2/roles: thin routing over the agent services. */
 export function createAgentsHandler(
-  deps: ApiDependencies & { agents: AgentService; erasures: PrivacyRequestService },
+  deps: ApiDependencies & {
+    agents: AgentService;
+    creation: AgentCreation;
+    retirement: AgentRetirement;
+    apiKeys: ApiKeyService;
+  },
 ) {
   const routes: Record<string, RouteHandler> = {
+    'POST /api/v2/agents': async (event, principal) => {
+      const record = await deps.creation.create(principal, parseJsonBody(event, createAgentSchema));
+      return jsonResponse(201, agentView(record), {
+        etag: etagOf(record),
+        location: `/api/v2/agents/${record.ref.id}`,
+      });
+    },
     'GET /api/v2/agents/me': async (_event, principal) => {
       const record = await deps.agents.get(principal, principal.agentId);
       return jsonResponse(200, agentView(record), { etag: etagOf(record) });
@@ -42,14 +56,10 @@ export function createAgentsHandler(
       );
       return jsonResponse(200, agentView(record), { etag: etagOf(record) });
     },
-    // An erasure: the profile goes for good, contributions stay with a placeholder (docs/privacy-requests.md).
+    // As v2 (204): the agent becomes a contact, their keys are revoked, nothing is erased (docs/api.md).
     'DELETE /api/v2/agents/{id}': async (event, principal) => {
-      const id = pathId(event);
-      requireAdmin(principal, 'delete an agent');
-      if (id === principal.agentId) {
-        throw new ConflictError('An admin cannot delete themselves; ask another admin.');
-      }
-      return erasureStarted(await deps.erasures.eraseByAdmin(principal, { kind: 'agent', id }, 'permanent'));
+      await deps.retirement.makeContact(principal, pathId(event));
+      return noContent();
     },
     'GET /api/v2/roles': async () => jsonResponse(200, roleViews),
     'GET /api/v2/roles/{id}': async (event) => {
@@ -58,20 +68,19 @@ export function createAgentsHandler(
       if (!role) throw new NotFoundError();
       return jsonResponse(200, role);
     },
+    ...apiKeyRoutes(deps.apiKeys),
   };
   return routedApi(deps, routes);
 }
 
 export const handler = lazyHandler(() => {
   const runtime = getRuntime('agents');
+  const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createAgentsHandler({
     ...runtime,
-    agents: new AgentService({ store: runtime.records, now: runtime.now }),
-    erasures: new PrivacyRequestService({
-      store: runtime.records,
-      now: runtime.now,
-      newId: runtime.newId,
-      erasureWorkflow: runtime.workflows.privacyErasure,
-    }),
+    agents: new AgentService(services),
+    creation: new AgentCreation(services),
+    retirement: new AgentRetirement({ ...services, keys: runtime.apiKeys }),
+    apiKeys: new ApiKeyService({ ...services, keys: runtime.apiKeys, homeRegion: runtime.homeRegion }),
   });
 });

@@ -5,7 +5,9 @@ import { createContactSchema, updateContactSchema } from '#domain/contacts/conta
 import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
 import { huddleMessageSchema } from '#domain/tickets/huddle-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { createAgentSchema } from '#domain/agents/agent-creation';
 import { updateAgentSchema } from '#domain/agents/agent-service';
+import { createApiKeySchema } from '#domain/api-keys/api-key-options';
 import { createCompanySchema, updateCompanySchema } from '#domain/companies/company-service';
 import { agentListQuerySchema } from './agents.ts';
 import { companyListQuerySchema } from './companies.ts';
@@ -156,9 +158,41 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/agents/me': { summary: 'The calling agent', success: 200 },
   'GET /api/v2/agents': { summary: 'List agents', query: agentListQuerySchema, success: 200 },
   'GET /api/v2/agents/{id}': { summary: 'View an agent (ETag)', success: 200 },
+  'POST /api/v2/agents': {
+    summary:
+      'Create an agent (admins; email and ticket_scope required, role from role_ids or role). 409 when an agent or a contact holds the e-mail (a contact: make_agent). The agent holds no API key yet',
+    body: createAgentSchema,
+    success: 201,
+  },
   'DELETE /api/v2/agents/{id}': {
     summary:
-      "Erase an agent: profile deleted for good, contributions kept as 'Deleted agent <id>' (admins; a verified erasure request)",
+      'Delete an agent as v2 does (admins; not oneself): they become a contact with the same id, their tickets stay, their API keys are revoked; nothing is erased (erasure: POST /api/v2/privacy/requests)',
+    success: 204,
+  },
+  'GET /api/v2/api_keys': {
+    summary:
+      "The caller's own API keys: id, prefix, created_at, last_used_on, expires_at, read_only, integration; never the secret",
+    success: 200,
+  },
+  'POST /api/v2/api_keys': {
+    summary:
+      'Issue an API key to the caller (optional body: expires_at at most 730 days away, read_only; integration: admins only). The secret is in this answer only',
+    body: createApiKeySchema,
+    success: 201,
+  },
+  'DELETE /api/v2/api_keys/{id}': { summary: "Revoke one of the caller's own API keys", success: 204 },
+  'GET /api/v2/agents/{id}/api_keys': {
+    summary: "An agent's API keys (admins; agents: their own), never the secret",
+    success: 200,
+  },
+  'POST /api/v2/agents/{id}/api_keys': {
+    summary:
+      "Issue an API key to an agent (admins; agents: themselves), e.g. a new agent's first key; the secret is in this answer only",
+    body: createApiKeySchema,
+    success: 201,
+  },
+  'DELETE /api/v2/agents/{id}/api_keys/{key_id}': {
+    summary: "Revoke one of an agent's API keys (admins; agents: their own)",
     success: 204,
   },
   'PUT /api/v2/agents/{id}': {

@@ -49,11 +49,21 @@ export interface ApiKeyHolder {
   readonly agentId: number;
   /** The account's own request budget per minute, if it has one. */
   readonly rateLimitPerMinute?: number;
+  /** The key's id (`apiKeyIdOf` its hash), as the key routes name it (docs/api-keys.md). */
+  readonly keyId: number;
+  /** ISO instant after which the key is refused (401); none: it does not expire. */
+  readonly expiresAt?: string;
+  /** The key may only read (GET): any other method is refused with 403. */
+  readonly readOnly?: boolean;
+  /** A key for an integration rather than a person (only admins issue them). */
+  readonly integration?: boolean;
 }
 
 /** An API key to store: the SHA-256 hash of its secret (the secret itself is never stored) and its holder. */
-export interface ApiKeyGrant extends ApiKeyHolder {
+export interface ApiKeyGrant extends Omit<ApiKeyHolder, 'keyId'> {
   readonly apiKeyHash: string;
+  /** What the key's list shows of it: its region prefix and a few characters (`eea_Ab3x`). */
+  readonly prefix?: string;
 }
 
 /** A new record with its audit entry (the account owner's agent profile). */
@@ -79,6 +89,11 @@ export interface AccountStore {
    * suspending an agent calls it. ConflictError if a key was issued meanwhile (call it again).
    */
   revokeApiKeysOf(accountId: string, agentId: number): Promise<number>;
+  /**
+   * Notes that the key was used on `day` (YYYY-MM-DD): one conditional write, which does nothing if
+   * the key already names that day or a later one, or is revoked.
+   */
+  noteApiKeyUsed(apiKeyHash: string, day: string): Promise<void>;
 }
 
 /** Products an account in `homeRegion` may hold: a product the region cannot host is refused. */

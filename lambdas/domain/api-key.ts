@@ -14,6 +14,21 @@ export function hashApiKey(apiKey: string): string {
   return createHash('sha256').update(apiKey, 'utf8').digest('hex');
 }
 
+/**
+ * A key's id, derived from its hash (the first 48 bits): stable, the same for keys issued before ids
+ * existed, and revealing nothing of the secret (a SHA-256 hash is not reversible).
+ */
+export const apiKeyIdOf = (apiKeyHash: string): number => Number.parseInt(apiKeyHash.slice(0, 12), 16);
+
+/** How many characters of the secret after the region a key's list shows (24 of its 192 random bits). */
+const shownCharacters = 4;
+
+/** What a key's list shows of it: the region prefix and the first few characters (`eea_Ab3x`). */
+export function apiKeyPrefix(apiKey: string): string {
+  const separator = apiKey.indexOf('_');
+  return apiKey.slice(0, separator + 1 + shownCharacters);
+}
+
 /** The home region named by a key's prefix, if it has one. */
 export function apiKeyRegion(apiKey: string): HostingRegionKey | undefined {
   const prefix = apiKey.split('_', 1)[0];
@@ -33,6 +48,12 @@ export function apiKeyFromBasicAuth(header: string | undefined): string | undefi
   const key = separator === -1 ? decoded : decoded.slice(0, separator);
   return key.length >= 8 && key.length <= 200 ? key : undefined;
 }
+
+/**
+ * How long a container trusts a resolved API key unless configured (API_KEY_CACHE_SECONDS): a revoked
+ * key is refused after at most this (docs/api-keys.md).
+ */
+export const defaultKeyCacheMs = 30_000;
 
 /**
  * How many API keys one agent may hold. Bounded so that revoking all of them fits in the transaction

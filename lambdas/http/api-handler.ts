@@ -29,6 +29,8 @@ export interface ApiDependencies {
   readonly portalSecrets?: PortalSecretStore;
   /** How long a container trusts an agent profile read (default `defaultScopeCacheMs`). */
   readonly scopeCacheMs?: number;
+  /** How long a container trusts a resolved API key (default `principalCacheMs`). */
+  readonly keyCacheMs?: number;
   readonly now?: () => Date;
   /** Per-account request budget (tests that need none compose their own handler from the middlewares). */
   readonly rateLimit: {
@@ -86,6 +88,7 @@ function callerAccess(deps: ApiDependencies, now: () => Date): CallerAccess {
   return {
     records,
     scopeCacheMs: deps.scopeCacheMs,
+    keyCacheMs: deps.keyCacheMs,
     portalTokens: portalSecrets
       ? new PortalTokenService({ store: records, secrets: portalSecrets, homeRegion: deps.homeRegion, now })
       : undefined,

@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { AccountStore, ApiKeyHolder, Principal } from '#domain/account';
-import { apiKeyFromBasicAuth, apiKeyRegion, hashApiKey } from '#domain/api-key';
+import { apiKeyFromBasicAuth, apiKeyRegion, defaultKeyCacheMs, hashApiKey } from '#domain/api-key';
 import { type AgentAccess, currentAgentAccess, principalOf } from '#domain/agents/agent-principal';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
 import { bearerToken, readPortalToken } from '#domain/contacts/portal-token';
@@ -9,15 +9,18 @@ import type { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { AuthenticationError, WrongRegionError } from '#domain/errors';
 import type { RecordStore } from '#domain/records/record-store';
 import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
+import { checkKeyAllows } from '#domain/api-keys/key-restrictions';
 import { expiringCache } from './expiring-cache.ts';
+import { keyUseNotes } from './key-use-notes.ts';
 import { MissingDependencyError } from './missing-dependency.ts';
 import { requireRequesterRoute, requireRouteForRequesters } from './requester-routes.ts';
 
 /**
  * How long a container trusts a resolved API key (which account and agent it names) before reading it
- * again: a key revoked while its agent's profile stays live keeps working for at most this long.
+ * again: a key revoked while its agent's profile stays live keeps working for at most this long
+ * (docs/api-keys.md). Expiry and read-only are checked on every request, also for a remembered key.
  */
-export const principalCacheMs = 30_000;
+export const principalCacheMs = defaultKeyCacheMs;
 
 export interface AuthenticatedContext extends Context {
   principal: Principal;
@@ -34,6 +37,8 @@ export interface CallerAccess {
    * a change shows after at most this (default `defaultScopeCacheMs`).
    */
   readonly scopeCacheMs?: number;
+  /** How long a resolved API key is trusted (default `principalCacheMs`); 0 on the integration platform. */
+  readonly keyCacheMs?: number;
 }
 
 /**
@@ -53,14 +58,17 @@ export function apiKeyAuth(
   if (!records) throw new MissingDependencyError('record store');
   // Resolved keys are remembered for a short while per container, saving a read on every request;
   // a revoked key therefore keeps working for at most `principalCacheMs` in a warm container.
-  const holders = expiringCache<ApiKeyHolder | undefined>(principalCacheMs, clock);
+  const holders = expiringCache<ApiKeyHolder | undefined>(access.keyCacheMs ?? principalCacheMs, clock);
   const scopeCacheMs = access.scopeCacheMs ?? defaultScopeCacheMs;
   // The agent as their profile says: one read per agent and scope cache time yields role, scope and
   // groups, so a role or scope change, or the agent's erasure, shows after at most `scopeCacheMs`.
   const agents = expiringCache<AgentAccess | undefined>(scopeCacheMs, clock);
   const liveContacts = expiringCache<boolean>(scopeCacheMs, clock);
 
-  const agentFrom = async (header: string | undefined): Promise<Principal> => {
+  // A key's last-used day is written at most once a day per key and container (docs/api-keys.md).
+  const keyUse = keyUseNotes(accounts, clock);
+
+  const agentFrom = async (header: string | undefined, method: string): Promise<Principal> => {
     const apiKey = apiKeyFromBasicAuth(header);
     if (!apiKey) throw new AuthenticationError();
     const keyRegion = apiKeyRegion(apiKey);
@@ -82,6 +90,8 @@ export function apiKeyAuth(
       (found) => found !== undefined,
     );
     if (!agent) throw new AuthenticationError();
+    checkKeyAllows(holder, clock(), method);
+    await keyUse.note(hash);
     return principalOf(holder, agent);
   };
 
@@ -109,7 +119,9 @@ export function apiKeyAuth(
     before: async (request) => {
       const header = request.event.headers?.authorization;
       const token = bearerToken(header);
-      request.context.principal = token ? await requesterFrom(token, request.event) : await agentFrom(header);
+      request.context.principal = token
+        ? await requesterFrom(token, request.event)
+        : await agentFrom(header, request.event.requestContext?.http?.method ?? 'GET');
     },
   };
 }

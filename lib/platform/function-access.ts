@@ -90,6 +90,11 @@ const withTable = {
     .string()
     .regex(/^[1-9][0-9]{0,6}$/)
     .optional(),
+  /** How long a container trusts a resolved API key, in seconds (default 30; docs/api-keys.md). */
+  API_KEY_CACHE_SECONDS: z
+    .string()
+    .regex(/^[0-9]{1,3}$/)
+    .optional(),
   /** How long a container trusts an agent's ticket scope, in seconds (default 5). */
   TICKET_SCOPE_CACHE_SECONDS: z
     .string()

@@ -91,7 +91,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       account: ['TABLE_NAME'],
       auditLog: ['TABLE_NAME'],
       contacts: ['TABLE_NAME', 'ERASURE_STATE_MACHINE_ARN', 'PORTAL_SECRET_KEY'],
-      agents: ['TABLE_NAME', 'ERASURE_STATE_MACHINE_ARN'],
+      agents: ['TABLE_NAME'],
       tickets: ['TABLE_NAME', 'ATTACHMENTS_BUCKET', 'PORTAL_SECRET_KEY'],
       calls: [
         'TABLE_NAME',
@@ -178,7 +178,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       account: [...reads, ...rateBudget, ...tableKey],
       auditLog: [...reads, ...rateBudget, ...tableKey],
       contacts: [...readWrite, ...portalSecrets, `states:StartExecution ${machine('privacy-erasure')}`],
-      agents: [...readWrite, `states:StartExecution ${machine('privacy-erasure')}`],
+      agents: readWrite,
       tickets: [
         ...readWrite,
         ...portalSecrets,

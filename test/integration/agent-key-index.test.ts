@@ -13,7 +13,7 @@ import {
 import { ConflictError, NotFoundError } from '../../lambdas/domain/errors.ts';
 import { createTestAccount, keyCaller, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
-import { completed, settledPrivacyRequest } from './test-accounts.ts';
+import { erasedAgent } from './test-accounts.ts';
 
 /**
  * API keys indexed by the agent holding them (a key ring in the agent's partition, see
@@ -51,8 +51,7 @@ describe('API keys indexed by their agent', () => {
     const ringBefore = await ringOf(account.id, agent.id);
 
     // Act
-    const erased = await call(admin.key, 'DELETE', `/api/v2/agents/${agent.id}`);
-    const done = await settledPrivacyRequest(url, admin.key, erased, completed);
+    const done = await erasedAgent(url, admin.key, agent.id);
 
     // Assess
     expect(ringBefore?.key_hashes).toEqual(new Set([hashApiKey(agent.key), hashApiKey(another)]));

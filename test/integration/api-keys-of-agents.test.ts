@@ -6,7 +6,7 @@ import type { Role } from '../../lambdas/domain/account.ts';
 import { generateApiKey, hashApiKey } from '../../lambdas/domain/api-key.ts';
 import { keyCaller, testAgentProfile } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
-import { completed, settledPrivacyRequest } from './test-accounts.ts';
+import { erasedAgent } from './test-accounts.ts';
 
 /**
  * API keys and the agents holding them, over HTTP: the role and scope of a request are the agent's
@@ -76,8 +76,7 @@ describe('API keys of agents (keys written before the agent index)', () => {
     const before = await call(agent, 'GET', '/api/v2/tickets');
 
     // Act
-    const erased = await call(admin, 'DELETE', '/api/v2/agents/5202');
-    const done = await settledPrivacyRequest(url, admin, erased, completed);
+    const done = await erasedAgent(url, admin, 5202);
     const after = await call(agent, 'GET', '/api/v2/tickets');
 
     // Assess

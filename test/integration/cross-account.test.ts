@@ -152,6 +152,9 @@ beforeAll(async () => {
   own(`${v}/admin/ticket_fields/`, ticketField);
   own(`${v}/attachments/`, attachment);
   own(`${v}/integration_links/`, link);
+  const ownerKeyId = (await call(ownerKey, 'GET', `${v}/api_keys`)).body[0].id as number;
+  own(`${v}/api_keys/`, ownerKeyId, `${v}/api_keys`);
+  owned.apiKey = { id: ownerKeyId, view: `${v}/api_keys` };
   // make_agent would convert the shared contact: it gets a contact of its own.
   owned.makeAgent = { id: convertible, view: `${v}/contacts/${convertible}` };
 }, 60_000);
@@ -179,7 +182,7 @@ describe("another account's credentials on the owner's ids", () => {
       const answer = await call(
         intruderKey,
         route.method,
-        route.path.replace('{id}', String(target.id)),
+        route.path.replace('{id}', String(target.id)).replace('{key_id}', String(owned.apiKey?.id)),
         bodies[key],
       );
       const after = await call(ownerKey, 'GET', target.view);

@@ -14,11 +14,13 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-it-'));
   // The recording hold (600 s deployed) is zero in tests; the templates prove the 600. The ticket
-  // scope cache (5 s deployed) is zero too, so a scope change shows at once without sleeping.
+  // scope cache (5 s deployed) and the API key cache (30 s) are zero too, so a scope change or a
+  // revoked key shows at once without sleeping.
   const platform = await startLocalPlatform({
     stateDir,
     recordingHoldSeconds: 0,
     ticketScopeCacheSeconds: 0,
+    apiKeyCacheSeconds: 0,
   });
   project.provide('localPlatform', platform.endpoints);
   return async () => {

@@ -83,4 +83,28 @@ export async function privacyRequestOnceDone(
 
 export const completed = (request: { status: string }) => request.status === 'completed';
 
+/**
+ * Erases an agent the one way there is (DELETE /api/v2/agents/{id} makes them a contact instead): an
+ * erasure request for them, verified by the admin; answers the request once settled.
+ */
+export async function erasedAgent(
+  url: string,
+  adminKey: string,
+  agentId: number,
+): Promise<PrivacyRequestView> {
+  const call = apiCaller(url);
+  const path = '/api/v2/privacy/requests';
+  const created = await call('POST', path, adminKey, {
+    type: 'erasure',
+    mode: 'permanent',
+    subject: { type: 'agent', id: agentId },
+    channel: 'email',
+  });
+  if (created.status !== 201) throw new Error(`The erasure request was refused: ${created.status}`);
+  const id = (created.body as { id: number }).id;
+  const verified = await call('POST', `${path}/${id}/verify`, adminKey, { method: 'email_confirmation' });
+  if (verified.status !== 200) throw new Error(`The erasure request was not verified: ${verified.status}`);
+  return privacyRequestOnceDone(url, adminKey, `${path}/${id}`, completed);
+}
+
 export const restored = (request: { status: string }) => request.status === 'restored';

@@ -6,14 +6,21 @@ import type { RecordStore } from '../../lambdas/domain/records/record-store.ts';
 import { apiKeyAuth, principalCacheMs } from '../../lambdas/http/api-key-auth.ts';
 import { MissingDependencyError } from '../../lambdas/http/missing-dependency.ts';
 
-/** Counts how often the key is looked up; the store is our own domain interface, not an AWS service. */
+/**
+ * Counts how often the key is looked up and its use noted (with the days noted); the store is our own
+ * domain interface, not an AWS service.
+ */
 function keyStore(holder: ApiKeyHolder | undefined) {
   const store = {
     lookups: 0,
+    notedDays: [] as string[],
     holder,
     async findApiKeyHolder() {
       store.lookups += 1;
       return store.holder;
+    },
+    async noteApiKeyUsed(_hash: string, day: string) {
+      store.notedDays.push(day);
     },
   };
   return store;
@@ -41,9 +48,10 @@ function profileStore(profile: Profile | undefined) {
   return store;
 }
 
-const request = () => ({
+const request = (method = 'GET') => ({
   event: {
     headers: { authorization: `Basic ${Buffer.from('eea_cache-test-key:X').toString('base64')}` },
+    requestContext: { http: { method } },
   } as unknown as APIGatewayProxyEventV2,
   context: {} as Record<string, unknown>,
 });
@@ -60,8 +68,8 @@ function authWith(
   });
 }
 
-const authenticate = async (auth: ReturnType<typeof apiKeyAuth>) => {
-  const req = request();
+const authenticate = async (auth: ReturnType<typeof apiKeyAuth>, method = 'GET') => {
+  const req = request(method);
   await auth.before?.(req as never);
   return (req.context as unknown as { principal: Principal }).principal;
 };
@@ -70,7 +78,7 @@ describe('API-key authentication cache', () => {
   it('reads a key once per container for a while, then again', async () => {
     // Prepare
     let now = 1_000_000;
-    const keys = keyStore({ accountId: 'a', agentId: 1 });
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 1 });
     const auth = authWith(keys, profileStore({ role: 'admin' }), () => now);
 
     // Act
@@ -112,7 +120,7 @@ describe('the agent behind a key', () => {
     'refuses a key whose agent %s with AuthenticationError (401), never a global scope',
     async (_case, profile) => {
       // Prepare
-      const auth = authWith(keyStore({ accountId: 'a', agentId: 7 }), profileStore(profile));
+      const auth = authWith(keyStore({ accountId: 'a', keyId: 1, agentId: 7 }), profileStore(profile));
 
       // Act
       const refused = authenticate(auth);
@@ -129,7 +137,7 @@ describe('the agent behind a key', () => {
     // Prepare
     let now = 1_000_000;
     const profiles = profileStore({ role: 'admin', ticket_scope: 3, group_ids: [] });
-    const auth = authWith(keyStore({ accountId: 'a', agentId: 7 }), profiles, () => now, 5_000);
+    const auth = authWith(keyStore({ accountId: 'a', keyId: 1, agentId: 7 }), profiles, () => now, 5_000);
 
     // Act
     const before = await authenticate(auth);
@@ -149,7 +157,7 @@ describe('the agent behind a key', () => {
   it("refuses an erased agent's key once the profile cache time passed, though the key is still cached", async () => {
     // Prepare
     let now = 1_000_000;
-    const keys = keyStore({ accountId: 'a', agentId: 7 });
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 7 });
     const profiles = profileStore({ role: 'agent' });
     const auth = authWith(keys, profiles, () => now, 5_000);
     await authenticate(auth);
@@ -169,7 +177,7 @@ describe('the agent behind a key', () => {
     let now = 1_000_000;
     const profiles = profileStore({ role: 'agent', ticket_scope: 2, group_ids: [5] });
     const auth = authWith(
-      keyStore({ accountId: 'a', agentId: 7, rateLimitPerMinute: 20 }),
+      keyStore({ accountId: 'a', keyId: 1, agentId: 7, rateLimitPerMinute: 20 }),
       profiles,
       () => now,
       5_000,
@@ -187,6 +195,7 @@ describe('the agent behind a key', () => {
     expect(first).toEqual({
       accountId: 'a',
       agentId: 7,
+      keyId: 1,
       role: 'agent',
       rateLimitPerMinute: 20,
       ticketScope: { scope: 2, groupIds: [5] },
@@ -198,7 +207,7 @@ describe('the agent behind a key', () => {
 
   it('reads the profile on every request when the profile cache time is 0 (the integration platform)', async () => {
     const profiles = profileStore({ role: 'agent' });
-    const auth = authWith(keyStore({ accountId: 'a', agentId: 7 }), profiles, () => 0, 0);
+    const auth = authWith(keyStore({ accountId: 'a', keyId: 1, agentId: 7 }), profiles, () => 0, 0);
 
     await authenticate(auth);
     await authenticate(auth);
@@ -208,7 +217,7 @@ describe('the agent behind a key', () => {
 
   it('never narrows administrators, whatever their profile scope', async () => {
     const auth = authWith(
-      keyStore({ accountId: 'a', agentId: 1 }),
+      keyStore({ accountId: 'a', keyId: 1, agentId: 1 }),
       profileStore({ role: 'admin', ticket_scope: 3, group_ids: [] }),
     );
 
@@ -217,7 +226,7 @@ describe('the agent behind a key', () => {
 
   it('treats a global-scope agent as unscoped', async () => {
     const auth = authWith(
-      keyStore({ accountId: 'a', agentId: 7 }),
+      keyStore({ accountId: 'a', keyId: 1, agentId: 7 }),
       profileStore({ role: 'supervisor', ticket_scope: 1, group_ids: [5] }),
     );
 
@@ -225,8 +234,90 @@ describe('the agent behind a key', () => {
   });
 
   it('refuses a profile that names no role the platform knows', async () => {
-    const auth = authWith(keyStore({ accountId: 'a', agentId: 7 }), profileStore({ role: 'owner' as never }));
+    const auth = authWith(
+      keyStore({ accountId: 'a', keyId: 1, agentId: 7 }),
+      profileStore({ role: 'owner' as never }),
+    );
 
     await expect(authenticate(auth)).rejects.toMatchObject({ name: 'AuthenticationError' });
+  });
+});
+
+describe('what a key allows, checked on every request', () => {
+  const day = 24 * 60 * 60 * 1000;
+  const start = Date.parse('2026-12-07T10:00:00Z');
+
+  it('refuses an expired key with 401, also while the container remembers the key', async () => {
+    // Prepare
+    let now = start;
+    const expiresAt = new Date(start + 1_000).toISOString();
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 7, expiresAt });
+    const auth = authWith(keys, profileStore({ role: 'agent' }), () => now);
+    await authenticate(auth);
+
+    // Act
+    now += 1_000;
+    const refused = authenticate(auth);
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ name: 'ExpiredApiKeyError', code: 'invalid_credentials' });
+    expect(keys.lookups).toBe(1);
+  });
+
+  it.each(['POST', 'PUT', 'DELETE', 'PATCH'])(
+    'refuses %s with a read-only key (403, naming why)',
+    async (method) => {
+      // Prepare
+      const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 7, readOnly: true });
+      const auth = authWith(keys, profileStore({ role: 'admin' }), () => start);
+
+      // Act
+      const read = await authenticate(auth, 'GET');
+      const write = authenticate(auth, method);
+
+      // Assess
+      expect(read.agentId).toBe(7);
+      await expect(write).rejects.toMatchObject({ name: 'ReadOnlyApiKeyError', code: 'access_denied' });
+      await expect(write).rejects.toThrow('read-only');
+    },
+  );
+
+  it("notes a key's use once per day and container: repeated requests cost no extra read or write", async () => {
+    // Prepare
+    let now = start;
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 7 });
+    const profiles = profileStore({ role: 'agent' });
+    const auth = authWith(keys, profiles, () => now);
+
+    // Act
+    for (let i = 0; i < 5; i++) await authenticate(auth);
+    const sameDay = { lookups: keys.lookups, notes: keys.notedDays.length, reads: profiles.reads };
+    now += day;
+    await authenticate(auth);
+
+    // Assess
+    expect(sameDay).toEqual({ lookups: 1, notes: 1, reads: 1 });
+    expect(keys.notedDays).toEqual(['2026-12-07', '2026-12-08']);
+  });
+
+  it('never refuses a request because its use could not be noted, and notes it again later', async () => {
+    // Prepare
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 7 });
+    let failures = 1;
+    const note = keys.noteApiKeyUsed;
+    keys.noteApiKeyUsed = async (hash, day) => {
+      if (failures-- > 0) throw new Error('throttled');
+      return note(hash, day);
+    };
+    const auth = authWith(keys, profileStore({ role: 'agent' }), () => start);
+
+    // Act
+    const first = await authenticate(auth);
+    await authenticate(auth);
+    await authenticate(auth);
+
+    // Assess
+    expect(first.agentId).toBe(7);
+    expect(keys.notedDays).toEqual(['2026-12-07']);
   });
 });

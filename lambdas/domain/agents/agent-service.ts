@@ -3,6 +3,7 @@ import type { Principal, Role } from '#domain/account';
 import { roles } from '#domain/account';
 import { AccessDeniedError } from '#domain/errors';
 import { isAdmin } from './permissions.ts';
+import { normaliseEmail } from '#domain/contacts/contact-schema';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -53,10 +54,16 @@ export type StoredAgent = StoredRecord<AgentFields>;
 const adminOnlyFields: readonly (keyof AgentFields)[] = ['role', 'ticket_scope', 'group_ids', 'occasional'];
 const agentRef = (id: number): RecordRef => ({ type: 'agent', id });
 
-/** An agent is the subject of their own profile. */
+/**
+ * An agent is the subject of their own profile and holds their e-mail address uniquely among the
+ * account's agents (normalised as a contact's is), until they live on as a contact.
+ */
 export const deriveAgent = (record: StoredAgent): StoredAgent => ({
   ...record,
   subjects: [{ kind: 'agent', id: record.ref.id }],
+  // An imported agent may come without an address (migrations): it then claims none.
+  uniqueValues:
+    record.supersededBy || !record.fields.email ? undefined : { email: normaliseEmail(record.fields.email) },
 });
 
 /** What an agent has unless said otherwise. */

@@ -20,3 +20,8 @@ export const roleViews = (Object.keys(roleIds) as Role[]).map((role) => ({
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 }));
+
+/** The role a `role_ids` entry names. */
+export const roleById: ReadonlyMap<number, Role> = new Map(
+  Object.entries(roleIds).map(([role, id]) => [id, role as Role]),
+);

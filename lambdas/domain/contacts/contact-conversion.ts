@@ -1,16 +1,23 @@
 import { z } from 'zod';
-import type { Principal, Role } from '#domain/account';
+import type { Principal } from '#domain/account';
 import { requireAdmin } from '#domain/agents/permissions';
-import { type StoredAgent, newAgent, roleIds, ticketScopes } from '#domain/agents/agent-service';
+import { roleById } from '#domain/agents/roles';
+import {
+  type AgentFields,
+  type StoredAgent,
+  newAgent,
+  roleIds,
+  ticketScopes,
+} from '#domain/agents/agent-service';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { RecordLifecycle, actorOf } from '#domain/records/record-lifecycle';
-import type { RecordStore } from '#domain/records/record-store';
+import type { RecordChange, RecordStore } from '#domain/records/record-store';
+import type { AuditEntry } from '#domain/records/record';
 import type { ContactFields } from './contact-schema.ts';
 import { contactRef, deriveContact } from './contact-service.ts';
 
 const conflictMessage =
   'The contact changed while it was being made an agent, or an agent with its id exists. Read it again.';
-const roleById = new Map(Object.entries(roleIds).map(([role, id]) => [id, role as Role]));
 
 /** PUT /api/v2/contacts/{id}/make_agent: every property optional, as in v2 (no body: a full-time agent). */
 export const makeAgentSchema = z
@@ -82,8 +89,9 @@ export class ContactConversion {
       record: agent.ref,
       changedFields: Object.keys(agent.fields).sort(),
     };
+    const agentChange = await this.agentOnceMore(principal, agent, agentAudit);
     try {
-      await this.deps.store.commit([superseded, { create: agent, audit: agentAudit }]);
+      await this.deps.store.commit([superseded, agentChange ?? { create: agent, audit: agentAudit }]);
     } catch (error) {
       if (error instanceof ConflictError) {
         throw new ConflictError(conflictMessage);
@@ -91,5 +99,22 @@ export class ContactConversion {
       throw error;
     }
     return agent;
+  }
+
+  /**
+   * A person who was an agent before (deleted as v2 does, DELETE /api/v2/agents/{id}) has their agent
+   * record still, superseded by this contact: it becomes their agent again, as `agent` says.
+   */
+  private async agentOnceMore(
+    principal: Principal,
+    agent: StoredAgent,
+    audit: AuditEntry,
+  ): Promise<RecordChange | undefined> {
+    const former = await this.deps.store.get<AgentFields>(principal.accountId, agent.ref);
+    const wasThisContact =
+      former?.supersededBy?.type === 'contact' && former.supersededBy.id === agent.ref.id;
+    if (!former || !wasThisContact) return undefined;
+    const next = { ...agent, createdAt: former.createdAt, version: former.version + 1 };
+    return { previous: former, next, audit: { ...audit, operation: 'update' } };
   }
 }

@@ -107,8 +107,18 @@ export class PrivacyRequestService {
         normaliseEmail(subject.email ?? ''),
       ));
     if (id === undefined) throw new NotFoundError('No contact of this account has that e-mail address.');
+    if (subject.type === 'agent' && (await this.isFormerAgent(principal.accountId, id))) return id;
     await this.subjects.getLive(principal, { type: subject.type, id });
     return id;
+  }
+
+  /**
+   * An agent deleted as v2 does (made a contact) keeps their agent-era data (the superseded profile,
+   * their contributions) under the agent: they remain a subject of export and erasure as an agent.
+   */
+  private async isFormerAgent(accountId: string, id: number): Promise<boolean> {
+    const agent = await this.deps.store.get(accountId, { type: 'agent', id });
+    return Boolean(agent && !agent.deletedAt && agent.supersededBy?.type === 'contact');
   }
 
   get = (principal: Principal, id: number) => this.lifecycle.getLive(principal, privacyRequestRef(id));
