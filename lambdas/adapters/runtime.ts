@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
+import type { AccountDirectory } from '#domain/operators/account-directory';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
 import type { PendingUploads } from '#domain/attachments/pending-uploads';
@@ -25,6 +26,7 @@ import {
 import { parseEnvironment } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { type AwsClients, createAwsClients } from './aws-clients.ts';
+import { DynamoAccountDirectory } from './dynamo-account-directory.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
 import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
@@ -86,6 +88,9 @@ type WorkflowsOf<A> = A extends { workflows: infer W }
 export type RuntimeFor<N extends ApiFunctionName> = BaseRuntime &
   (AccessOf<N> extends { table: 'read' | 'readWrite' } ? TableRuntime : unknown) &
   (AccessOf<N> extends { portalSecrets: true } ? PortalSecretsRuntime : unknown) &
+  (AccessOf<N> extends { accountDirectory: true }
+    ? { readonly accounts: AccountStore; readonly directory: AccountDirectory }
+    : unknown) &
   (Declares<AccessOf<N>, 'attachments'> extends true
     ? {
         readonly attachments: BucketObjects;
@@ -173,6 +178,11 @@ export function buildRuntime(
         Date.now,
       );
     }
+  }
+  if (access.accountDirectory) {
+    const table = required('TABLE_NAME');
+    runtime.accounts ??= new DynamoAccountStore(clients.dynamo, table);
+    runtime.directory = new DynamoAccountDirectory(clients.dynamo, table);
   }
   const objects = new S3ObjectStore(clients.s3);
   if (access.objects?.attachments) runtime.attachments = { bucket: required('ATTACHMENTS_BUCKET'), objects };

@@ -9,6 +9,7 @@ import type { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { AuthenticationError, WrongRegionError } from '#domain/errors';
 import type { RecordStore } from '#domain/records/record-store';
 import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
+import { activeAccountCheck } from './active-account.ts';
 import { expiringCache } from './expiring-cache.ts';
 import { MissingDependencyError } from './missing-dependency.ts';
 import { requireRequesterRoute, requireRouteForRequesters } from './requester-routes.ts';
@@ -59,6 +60,8 @@ export function apiKeyAuth(
   // groups, so a role or scope change, or the agent's erasure, shows after at most `scopeCacheMs`.
   const agents = expiringCache<AgentAccess | undefined>(scopeCacheMs, clock);
   const liveContacts = expiringCache<boolean>(scopeCacheMs, clock);
+  // Every principal's account must be active: a suspended account's keys and tokens get 403.
+  const requireActiveAccount = activeAccountCheck(accounts, scopeCacheMs, clock);
 
   const agentFrom = async (header: string | undefined): Promise<Principal> => {
     const apiKey = apiKeyFromBasicAuth(header);
@@ -109,7 +112,9 @@ export function apiKeyAuth(
     before: async (request) => {
       const header = request.event.headers?.authorization;
       const token = bearerToken(header);
-      request.context.principal = token ? await requesterFrom(token, request.event) : await agentFrom(header);
+      const principal = token ? await requesterFrom(token, request.event) : await agentFrom(header);
+      await requireActiveAccount(principal.accountId);
+      request.context.principal = principal;
     },
   };
 }
