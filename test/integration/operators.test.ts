@@ -184,7 +184,7 @@ describe('npm run accounts on the local platform', () => {
   });
 
   it("lets a workflow started before the suspension finish: a contact's erasure completes", async () => {
-    // Prepare: an account written before operators (no status: active), a contact, its v2 deletion.
+    // Prepare: an account of the test fixture, a contact, its v2 deletion (an erasure workflow).
     const { url, table } = platform.regions.eea;
     const account = await createTestAccount(client, table, 'eea', ['admin']);
     const call = apiCaller(url);
