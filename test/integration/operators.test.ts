@@ -1,4 +1,9 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { privacyRequestRef } from '../../lambdas/domain/privacy/privacy-request.ts';
@@ -215,6 +220,48 @@ describe('npm run accounts on the local platform', () => {
     expect(status).toBe('completed');
     expect((await call('GET', '/api/v2/account', account.keys.admin)).status).toBe(403);
   });
+});
+
+describe('npm run accounts as a child process', () => {
+  const repoRoot = resolve(import.meta.dirname, '..', '..');
+  /** Runs scripts/accounts.ts as `npm run accounts` does, on the platform's endpoints file. */
+  async function accountsProcess(...argv: string[]) {
+    const dir = mkdtempSync(join(tmpdir(), 'accounts-cli-'));
+    const endpointsFile = join(dir, 'endpoints.json');
+    writeFileSync(endpointsFile, JSON.stringify(platform));
+    try {
+      const { stdout, stderr } = await promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', 'scripts/accounts.ts', ...argv, '--endpoints-file', endpointsFile],
+        { cwd: repoRoot },
+      );
+      return { code: 0, stdout, stderr };
+    } catch (error) {
+      const failed = error as { code: number; stdout: string; stderr: string };
+      return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+    }
+  }
+
+  it("lists a region's accounts for a person, from the local platform's endpoints file", async () => {
+    // Act
+    const listed = await accountsProcess('list', '--region', 'us');
+
+    // Assess
+    expect(listed.stderr).toBe('');
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(/^ACCOUNT ID\s+STATUS\s+CREATED\s+PRODUCTS\s+NAME$/m);
+    expect(listed.stdout).toContain(platform.regions.us.accountId);
+  }, 60_000);
+
+  it('exits 1 with the reason when the account is not in the region', async () => {
+    // Act
+    const shown = await accountsProcess('show', randomUUID(), '--region', 'us');
+
+    // Assess
+    expect(shown.code).toBe(1);
+    expect(shown.stderr).toContain('HTTP 404');
+    expect(shown.stdout).toBe('');
+  }, 60_000);
 });
 
 describe('the operator routes refuse what API Gateway IAM authorization refuses', () => {
