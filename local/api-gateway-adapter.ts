@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { ApiRoute } from '#lib/platform/api-routes';
+import type { IamIdentity } from './iam-request-auth.ts';
 
 /** API Gateway HTTP APIs accept request bodies up to 10 MB. */
 const maxBodyBytes = 10 * 1024 * 1024;
@@ -88,18 +89,26 @@ export async function readBody(request: IncomingMessage): Promise<Buffer | 'too_
   return Buffer.concat(chunks);
 }
 
+/** The request's headers as API Gateway passes them: lower-case names, repeated values comma-joined. */
+export function lowerCaseHeaders(request: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  return headers;
+}
+
 /** Builds the payload-format-2.0 event API Gateway would send for this request. */
 export function toApiGatewayEvent(
   request: IncomingMessage,
   body: Buffer,
   route: ApiRoute,
   pathParameters: Record<string, string>,
+  /** The caller's verified IAM identity, on routes with IAM authorization (as API Gateway passes it). */
+  iam?: IamIdentity,
 ): APIGatewayProxyEventV2 {
   const url = new URL(request.url ?? '/', 'http://localhost');
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(request.headers)) {
-    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
-  }
+  const headers = lowerCaseHeaders(request);
   const queryStringParameters: Record<string, string> = {};
   for (const [name, value] of url.searchParams) {
     queryStringParameters[name] =
@@ -138,6 +147,7 @@ export function toApiGatewayEvent(
       stage: '$default',
       time: now.toISOString(),
       timeEpoch: now.getTime(),
+      ...(iam && { authorizer: { iam } }),
     },
     body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: !isText,
@@ -190,13 +200,21 @@ export function writeResult(
   response.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
-/** API Gateway's own answers where no function runs (unknown route, oversize body, function failure). */
+/**
+ * API Gateway's own answers where no function runs (a request IAM authorization refuses, unknown route,
+ * oversize body, function failure).
+ */
 export function writeGatewayError(
   response: ServerResponse,
-  status: 404 | 413 | 500,
+  status: 403 | 404 | 413 | 500,
   requestId: string,
 ): void {
-  const message = { 404: 'Not Found', 413: 'Request Entity Too Large', 500: 'Internal Server Error' }[status];
+  const message = {
+    403: 'Forbidden',
+    404: 'Not Found',
+    413: 'Request Entity Too Large',
+    500: 'Internal Server Error',
+  }[status];
   response.setHeader('apigw-requestid', requestId);
   response.writeHead(status, { 'content-type': 'application/json' });
   response.end(JSON.stringify({ message }));

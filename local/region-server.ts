@@ -4,16 +4,19 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type ApiFunctionName, apiFunctions, apiRoutes } from '#lib/platform/api-routes';
+import { hostingRegion, isHostingRegionKey } from '#lib/residency/index';
 import {
   compileRoutes,
   fitsLambdaInvoke,
   type LambdaHandler,
   lambdaContext,
+  lowerCaseHeaders,
   readBody,
   toApiGatewayEvent,
   writeGatewayError,
   writeResult,
 } from './api-gateway-adapter.ts';
+import { type IamIdentity, verifyIamRequest } from './iam-request-auth.ts';
 
 /**
  * One hosting region's HTTP API, run as its own process with the environment the region's Lambda
@@ -23,6 +26,9 @@ import {
 const repoRoot = resolve(import.meta.dirname, '..');
 const matchRoute = compileRoutes(apiRoutes);
 const handlers = new Map<ApiFunctionName, Promise<LambdaHandler>>();
+const homeRegion = process.env.HOME_REGION ?? '';
+/** Operator routes are signed for the region's AWS region, as API Gateway there expects. */
+const signingRegion = isHostingRegionKey(homeRegion) ? hostingRegion(homeRegion).awsRegion : '';
 
 function loadHandler(name: ApiFunctionName): Promise<LambdaHandler> {
   let handler = handlers.get(name);
@@ -42,7 +48,21 @@ const server = createServer(async (request, response) => {
     if (!matched) return writeGatewayError(response, 404, requestId);
     const body = await readBody(request);
     if (body === 'too_large') return writeGatewayError(response, 413, requestId);
-    const event = toApiGatewayEvent(request, body, matched.route, matched.pathParameters);
+    let iam: IamIdentity | undefined;
+    if (matched.route.authorization === 'iam') {
+      // API Gateway's IAM authorization: an unsigned or badly signed request never reaches the function.
+      iam = await verifyIamRequest(
+        {
+          method: request.method ?? 'GET',
+          url: request.url ?? '/',
+          headers: lowerCaseHeaders(request),
+          body,
+        },
+        signingRegion,
+      );
+      if (!iam) return writeGatewayError(response, 403, requestId);
+    }
+    const event = toApiGatewayEvent(request, body, matched.route, matched.pathParameters, iam);
     if (!fitsLambdaInvoke(event)) return writeGatewayError(response, 413, requestId);
     const handler = await loadHandler(matched.route.function);
     const result = await handler(

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoAccountDirectory } from '#adapters/dynamo-account-directory';
 import { DynamoAccountStore } from '#adapters/dynamo-account-store';
-import { newAgent } from '#domain/agents/agent-service';
 import { newRecordId } from '#adapters/record-ids';
-import { generateApiKey, hashApiKey } from '#domain/api-key';
+import { AccountService } from '#domain/operators/account-service';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
 import { localCredentials, localSigningRegion } from './local-credentials.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
@@ -15,7 +15,10 @@ export interface SeededAccount {
   readonly agentId: number;
 }
 
-/** Seeds one demo account homed in `region`, with an account-admin API key, through the real store. */
+/**
+ * Seeds one demo account homed in `region`, with an account-admin API key, through the same account
+ * service the operators' `POST /operator/v1/accounts` uses (audited as the system's `seed`).
+ */
 export async function seedDemoAccount(
   region: HostingRegionKey,
   endpoints: EmulatorEndpoints,
@@ -28,38 +31,24 @@ export async function seedDemoAccount(
     }),
   );
   try {
-    const accountId = randomUUID();
-    const agentId = newRecordId();
-    const apiKey = generateApiKey(region);
-    const createdAt = new Date().toISOString();
-    // The owner is an agent of the account (so /agents/me and the audit trail name a real agent), and
-    // their key answers to that profile: account, profile and key are written in one transaction.
-    const owner = newAgent(accountId, agentId, createdAt, {
-      name: 'Demo Admin',
-      email: `admin@${region}.demo.invalid`,
-      role: 'account_admin',
+    const table = localResourceNames(region).table;
+    const service = new AccountService({
+      accounts: new DynamoAccountStore(client, table),
+      directory: new DynamoAccountDirectory(client, table),
+      homeRegion: region,
+      now: () => new Date(),
+      newId: newRecordId,
+      newAccountId: randomUUID,
     });
-    await new DynamoAccountStore(client, localResourceNames(region).table).createAccount(
+    const created = await service.create(
       {
-        id: accountId,
         name: `Demo ${hostingRegions[region].name}`,
-        homeRegion: region,
         products: productsAvailableIn(region),
-        createdAt,
+        admin: { name: 'Demo Admin', email: `admin@${region}.demo.invalid` },
       },
-      {
-        record: owner,
-        audit: {
-          at: createdAt,
-          actor: { type: 'system', id: 'seed' },
-          operation: 'create',
-          record: owner.ref,
-          changedFields: ['email', 'name', 'role'],
-        },
-      },
-      { apiKeyHash: hashApiKey(apiKey), accountId, agentId },
+      { type: 'system', id: 'seed' },
     );
-    return { accountId, apiKey, agentId };
+    return { accountId: created.account.id, apiKey: created.apiKey, agentId: created.adminAgentId };
   } finally {
     client.destroy();
   }

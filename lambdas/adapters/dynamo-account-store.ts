@@ -1,17 +1,11 @@
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Account, AccountStore, ApiKeyGrant, ApiKeyHolder, NewRecord } from '#domain/account';
 import { apiKeyIdOf } from '#domain/api-key';
+import type { AuditEntry } from '#domain/records/record';
+import { AccountCompanionItems, type AccountItem, accountFromItem, accountToItem } from './account-items.ts';
 import { AgentApiKeys } from './agent-api-keys.ts';
 import { accountKey, apiKeyKey } from './keys.ts';
 import { RecordIndexItems, transactRecords } from './record-items.ts';
-
-interface AccountItem {
-  account_id: string;
-  name: string;
-  home_region: Account['homeRegion'];
-  products: Account['products'];
-  created_at: string;
-}
 
 /** A key item; keys issued before the agent index also carry a `role`, which is never read. */
 interface ApiKeyItem {
@@ -26,6 +20,7 @@ interface ApiKeyItem {
 export class DynamoAccountStore implements AccountStore {
   private readonly keys: AgentApiKeys;
   private readonly index: RecordIndexItems;
+  private readonly companions: AccountCompanionItems;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -33,6 +28,7 @@ export class DynamoAccountStore implements AccountStore {
   ) {
     this.keys = new AgentApiKeys(client, tableName);
     this.index = new RecordIndexItems(tableName);
+    this.companions = new AccountCompanionItems(tableName, this.index);
   }
 
   async findApiKeyHolder(apiKeyHash: string): Promise<ApiKeyHolder | undefined> {
@@ -54,27 +50,18 @@ export class DynamoAccountStore implements AccountStore {
 
   async getAccount(accountId: string): Promise<Account | undefined> {
     const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: accountKey(accountId) }),
+      new GetCommand({ TableName: this.tableName, Key: accountKey(accountId), ConsistentRead: true }),
     );
-    if (!Item) return undefined;
-    const item = Item as AccountItem;
-    return {
-      id: item.account_id,
-      name: item.name,
-      homeRegion: item.home_region,
-      products: item.products,
-      createdAt: item.created_at,
-    };
+    return Item ? accountFromItem(Item as AccountItem) : undefined;
   }
 
-  async createAccount(account: Account, owner: NewRecord, key: ApiKeyGrant): Promise<void> {
-    const accountItem: AccountItem = {
-      account_id: account.id,
-      name: account.name,
-      home_region: account.homeRegion,
-      products: account.products,
-      created_at: account.createdAt,
-    };
+  async createAccount(
+    account: Account,
+    owner: NewRecord,
+    key: ApiKeyGrant,
+    audit?: AuditEntry,
+  ): Promise<void> {
+    const accountItem = accountToItem(account);
     await transactRecords(
       this.client,
       [
@@ -87,6 +74,8 @@ export class DynamoAccountStore implements AccountStore {
         },
         ...this.index.creation(owner.record, owner.audit),
         ...this.keys.issuance(key, account.createdAt, 'created-alongside'),
+        this.companions.directoryEntry(account),
+        ...(audit ? this.companions.audit(account, audit) : []),
       ],
       'The account, its owner or the API key exists already.',
     );

@@ -17,3 +17,17 @@ export const apiKeyRingKey = (accountId: string, agentId: number) => ({
 
 /** The account's portal-token signing secret (one per account, created on first use). */
 export const portalSecretKey = (accountId: string) => ({ pk: `A#${accountId}#PORTAL_SECRET`, sk: 'SECRET' });
+
+/** The region's directory of accounts (operators list it): one item per account, oldest first. */
+export const ACCOUNT_DIRECTORY_PK = 'DIRECTORY#ACCOUNTS';
+export const accountDirectoryKey = (createdAt: string, accountId: string) => ({
+  pk: ACCOUNT_DIRECTORY_PK,
+  sk: `${createdAt}#${accountId}`,
+});
+
+/** The region's operator audit: one item per operator action, by time. */
+export const OPERATOR_AUDIT_PK = 'OPERATOR_AUDIT';
+export const operatorAuditKey = (at: string, accountId: string, version: number) => ({
+  pk: OPERATOR_AUDIT_PK,
+  sk: `${at}#${accountId}#${String(version).padStart(8, '0')}`,
+});

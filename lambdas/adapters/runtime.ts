@@ -3,6 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AccountStore } from '#domain/account';
 import { defaultKeyCacheMs } from '#domain/api-key';
 import type { ApiKeyStore } from '#domain/api-keys/api-key-store';
+import type { AccountDirectory } from '#domain/operators/account-directory';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ObjectStore } from '#domain/object-store';
 import type { PendingUploads } from '#domain/attachments/pending-uploads';
@@ -27,6 +28,7 @@ import {
 import { parseEnvironment } from '#lib/platform/function-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { type AwsClients, createAwsClients } from './aws-clients.ts';
+import { DynamoAccountDirectory } from './dynamo-account-directory.ts';
 import { DynamoAccountStore } from './dynamo-account-store.ts';
 import { DynamoApiKeyStore } from './dynamo-api-key-store.ts';
 import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
@@ -93,6 +95,9 @@ type WorkflowsOf<A> = A extends { workflows: infer W }
 export type RuntimeFor<N extends ApiFunctionName> = BaseRuntime &
   (AccessOf<N> extends { table: 'read' | 'readWrite' } ? TableRuntime : unknown) &
   (AccessOf<N> extends { portalSecrets: true } ? PortalSecretsRuntime : unknown) &
+  (AccessOf<N> extends { accountDirectory: true }
+    ? { readonly accounts: AccountStore; readonly directory: AccountDirectory }
+    : unknown) &
   (Declares<AccessOf<N>, 'attachments'> extends true
     ? {
         readonly attachments: BucketObjects;
@@ -182,6 +187,11 @@ export function buildRuntime(
         Date.now,
       );
     }
+  }
+  if (access.accountDirectory) {
+    const table = required('TABLE_NAME');
+    runtime.accounts ??= new DynamoAccountStore(clients.dynamo, table);
+    runtime.directory = new DynamoAccountDirectory(clients.dynamo, table);
   }
   const objects = new S3ObjectStore(clients.s3);
   if (access.objects?.attachments) runtime.attachments = { bucket: required('ATTACHMENTS_BUCKET'), objects };

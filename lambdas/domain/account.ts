@@ -9,12 +9,20 @@ import type { AuditEntry, StoredRecord } from '#domain/records/record';
 export const roles = ['account_admin', 'admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof roles)[number];
 
+/** A suspended account's keys and tokens are refused (403 `account_suspended`); its workflows finish. */
+export const accountStatuses = ['active', 'suspended'] as const;
+export type AccountStatus = (typeof accountStatuses)[number];
+
 export interface Account {
   readonly id: string;
   readonly name: string;
   readonly homeRegion: HostingRegionKey;
   readonly products: readonly ProductKey[];
   readonly createdAt: string;
+  /** Absent on accounts written before operators could suspend one: active. */
+  readonly status?: AccountStatus;
+  /** Increases with every operator change (absent before the first: 1); changes are conditional on it. */
+  readonly version?: number;
 }
 
 /** Who is calling: resolved from credentials only, never from the request body. */
@@ -76,8 +84,12 @@ export interface AccountStore {
   /** The holder an API key (by its SHA-256 hash) names, or undefined for an unknown or revoked key. */
   findApiKeyHolder(apiKeyHash: string): Promise<ApiKeyHolder | undefined>;
   getAccount(accountId: string): Promise<Account | undefined>;
-  /** Creates the account, its owner's agent profile and the owner's first API key together, or nothing. */
-  createAccount(account: Account, owner: NewRecord, key: ApiKeyGrant): Promise<void>;
+  /**
+   * Creates the account, its owner's agent profile and the owner's first API key together, or nothing;
+   * with `audit`, also the account's audit entry and the region's operator audit entry, and always the
+   * region's directory entry (operators list accounts from it).
+   */
+  createAccount(account: Account, owner: NewRecord, key: ApiKeyGrant, audit?: AuditEntry): Promise<void>;
   /**
    * Issues another API key to an agent of an existing account. NotFoundError unless the agent's profile
    * is live; TooManyApiKeysError (409) when the agent already holds `maxApiKeysPerAgent` keys.
@@ -116,5 +128,6 @@ export function accountView(account: Account) {
     aws_region: region.awsRegion,
     products: [...account.products],
     created_at: account.createdAt,
+    status: account.status ?? 'active',
   };
 }

@@ -111,3 +111,11 @@ export class PayloadTooLargeError extends DomainError {
     this.name = 'PayloadTooLargeError';
   }
 }
+
+/** The caller's account is suspended by the vendor: its keys and tokens are refused (403); nothing was read. */
+export class AccountSuspendedError extends DomainError {
+  constructor() {
+    super('This account is suspended. Contact your service provider.', 'account_suspended');
+    this.name = 'AccountSuspendedError';
+  }
+}

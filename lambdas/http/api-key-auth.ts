@@ -10,6 +10,7 @@ import { AuthenticationError, WrongRegionError } from '#domain/errors';
 import type { RecordStore } from '#domain/records/record-store';
 import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
 import { checkKeyAllows } from '#domain/api-keys/key-restrictions';
+import { activeAccountCheck } from './active-account.ts';
 import { expiringCache } from './expiring-cache.ts';
 import { keyUseNotes } from './key-use-notes.ts';
 import { MissingDependencyError } from './missing-dependency.ts';
@@ -64,6 +65,8 @@ export function apiKeyAuth(
   // groups, so a role or scope change, or the agent's erasure, shows after at most `scopeCacheMs`.
   const agents = expiringCache<AgentAccess | undefined>(scopeCacheMs, clock);
   const liveContacts = expiringCache<boolean>(scopeCacheMs, clock);
+  // Every principal's account must be active: a suspended account's keys and tokens get 403.
+  const requireActiveAccount = activeAccountCheck(accounts, scopeCacheMs, clock);
 
   // A key's last-used day is written at most once a day per key and container (docs/api-keys.md).
   const keyUse = keyUseNotes(accounts, clock);
@@ -119,9 +122,11 @@ export function apiKeyAuth(
     before: async (request) => {
       const header = request.event.headers?.authorization;
       const token = bearerToken(header);
-      request.context.principal = token
+      const principal = token
         ? await requesterFrom(token, request.event)
         : await agentFrom(header, request.event.requestContext?.http?.method ?? 'GET');
+      await requireActiveAccount(principal.accountId);
+      request.context.principal = principal;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type middy from '@middy/core';
 import {
   AccessDeniedError,
+  AccountSuspendedError,
   AuthenticationError,
   CategoryNotAllowedError,
   ConflictError,
@@ -19,6 +20,7 @@ const statusByError: ReadonlyArray<[new (...args: never[]) => DomainError, numbe
   [ValidationError, 400],
   [AuthenticationError, 401],
   [AccessDeniedError, 403],
+  [AccountSuspendedError, 403],
   [CategoryNotAllowedError, 403],
   [NotFoundError, 404],
   [ConflictError, 409],

@@ -40,6 +40,7 @@ const tableWrites = [
  */
 export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, resources: ApiResources): void {
   if (access.table) grantTable(role, access.table, resources);
+  if (access.accountDirectory) grantAccountDirectory(role, resources);
   // Per physical bucket: in the US, recordings are read and uploaded in the same bucket.
   const home = new Map<string, { kind: string; prefix: string; wanted: Set<ObjectAccess> }>();
   for (const bucket of apiBuckets) {
@@ -117,6 +118,39 @@ export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, re
   }
 }
 
+/** The data key, as DynamoDB uses it to read and write the encrypted table for the function. */
+function grantTableKey(role: Role, resources: ApiResources): void {
+  grantDataKeyVia(
+    role,
+    resources.dataKey,
+    'dynamodb',
+    ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
+    'DataKeyViaDynamoDb',
+  );
+}
+
+/** Account administration (operators): items of the table itself, no index, no deletes. */
+const accountDirectoryActions = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:ConditionCheckItem',
+];
+
+function grantAccountDirectory(role: Role, resources: ApiResources): void {
+  const tableArn = Stack.of(role).formatArn({
+    service: 'dynamodb',
+    resource: 'table',
+    resourceName: resources.tableName,
+  });
+  role.addToPrincipalPolicy(
+    new PolicyStatement({ sid: 'AccountDirectory', actions: accountDirectoryActions, resources: [tableArn] }),
+  );
+  grantTableKey(role, resources);
+}
+
 function grantTable(role: Role, level: 'read' | 'readWrite', resources: ApiResources): void {
   const stack = Stack.of(role);
   const tableArn = stack.formatArn({
@@ -149,13 +183,7 @@ function grantTable(role: Role, level: 'read' | 'readWrite', resources: ApiResou
     );
   }
   // Every function with the table writes (at least its callers' request budget).
-  grantDataKeyVia(
-    role,
-    resources.dataKey,
-    'dynamodb',
-    ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
-    'DataKeyViaDynamoDb',
-  );
+  grantTableKey(role, resources);
 }
 
 /**

@@ -7,7 +7,9 @@ import {
   LogGroupLogDestination,
   PayloadFormatVersion,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import {
@@ -15,11 +17,13 @@ import {
   type ApiFunctionSpec,
   apiFunctions,
   apiRoutes,
+  iamRoutes,
 } from '#lib/platform/api-routes';
 import { apiEnvironmentSchema, apiFunctionEnvironment } from '#lib/platform/function-access';
 import {
   httpApiName,
   migrationStateMachineName,
+  operatorPolicyName,
   privacyErasureStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
@@ -27,7 +31,7 @@ import {
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
 import { type ApiResources, grantApiFunctionAccess } from './api-function-access.ts';
-import { acknowledgeNagRule } from './nag-acknowledgements.ts';
+import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { PlatformFunction } from './platform-function.ts';
 import { PlatformLogGroup } from './platform-log-group.ts';
 import type { RecordsTable } from './records-table.ts';
@@ -74,7 +78,7 @@ const accessLogFormat = AccessLogFormat.custom(
 );
 
 const authenticationInHandlers =
-  'Clients authenticate with a Freshdesk-compatible API key over HTTP Basic (or a requester portal token), verified inside each handler against the region table; API Gateway authorizers (IAM, Cognito) cannot check those keys. GET /api/v2/health and /api/v2/openapi.json are public by design and reach no data (their functions have no data permissions).';
+  'Clients authenticate with a Freshdesk-compatible API key over HTTP Basic (or a requester portal token), verified inside each handler against the region table; API Gateway authorizers (IAM, Cognito) cannot check those keys. GET /api/v2/health and /api/v2/openapi.json are public by design and reach no data (their functions have no data permissions). The operator routes (/operator/v1/…) are authorized by AWS IAM.';
 
 /**
  * The HTTP API of a hosting region (API Gateway HTTP API, payload format 2.0): one `PlatformFunction` per
@@ -87,6 +91,8 @@ export class RegionalHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: Readonly<Record<ApiFunctionName, PlatformFunction>>;
+  /** What the vendor attaches to its operator roles: invoke the operator routes, nothing else. */
+  readonly operatorAccess: ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: RegionalHttpApiProps) {
     super(scope, id);
@@ -148,6 +154,7 @@ export class RegionalHttpApi extends Construct {
     }
     this.functions = functions;
 
+    const iamAuthorizer = new HttpIamAuthorizer();
     const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
     for (const route of apiRoutes) {
       let integration = integrations.get(route.function);
@@ -161,7 +168,29 @@ export class RegionalHttpApi extends Construct {
         );
         integrations.set(route.function, integration);
       }
-      this.api.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration,
+        ...(route.authorization === 'iam' && { authorizer: iamAuthorizer }),
+      });
+    }
+
+    // execute-api:Invoke on exactly the operator routes (any stage: the API has only `$default`).
+    const operatorRouteArns = iamRoutes.map((route) =>
+      this.api.arnForExecuteApi(route.method, route.path.replace(/\{\w+\}/g, '*'), '*'),
+    );
+    this.operatorAccess = new ManagedPolicy(this, 'OperatorAccess', {
+      managedPolicyName: operatorPolicyName(region),
+      description: `Operators of the helpdesk ${region} region: the operator routes of its API (docs/operators.md)`,
+      statements: [new PolicyStatement({ actions: ['execute-api:Invoke'], resources: operatorRouteArns })],
+    });
+    for (const arn of operatorRouteArns) {
+      acknowledgeNagRule(
+        this.operatorAccess,
+        `AwsSolutions-IAM5[Resource::${nagFindingFor(this.operatorAccess, arn)}]`,
+        'One operator route of this API: the wildcards stand for its only stage ($default) and the account id in the path; no other route is granted.',
+      );
     }
 
     acknowledgeNagRule(this.api, 'AwsSolutions-APIG4', authenticationInHandlers);

@@ -102,6 +102,12 @@ export const apiFunctions = {
       workflows: { start: ['migration'], describe: ['migration'] },
     },
   },
+  operators: {
+    entry: 'lambdas/api/operators.ts',
+    description: "Operators: the region's accounts (IAM-authorized)",
+    // Creates accounts (profile, first admin, key, directory and audit entries), lists and changes them.
+    access: { accountDirectory: true },
+  },
 } as const satisfies Record<string, ApiFunctionSpec>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -121,6 +127,12 @@ export interface ApiRoute {
   /** API Gateway path syntax, e.g. /api/v2/tickets/{id}. */
   readonly path: string;
   readonly function: ApiFunctionName;
+  /**
+   * `iam`: API Gateway authorizes the caller by AWS IAM (SigV4) before the function runs, and hands it
+   * the caller's IAM identity (the vendor's operators, docs/operators.md). Absent: no gateway
+   * authorization; the function authenticates API keys and portal tokens itself.
+   */
+  readonly authorization?: 'iam';
 }
 
 export const apiRoutes: readonly ApiRoute[] = [
@@ -256,4 +268,20 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/uploads', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/start', function: 'migrations' },
+  // The vendor's operators (AWS IAM, not API keys): not part of the public API nor its OpenAPI document.
+  { method: 'POST', path: '/operator/v1/accounts', function: 'operators', authorization: 'iam' },
+  { method: 'GET', path: '/operator/v1/accounts', function: 'operators', authorization: 'iam' },
+  { method: 'GET', path: '/operator/v1/accounts/{id}', function: 'operators', authorization: 'iam' },
+  { method: 'POST', path: '/operator/v1/accounts/{id}/suspend', function: 'operators', authorization: 'iam' },
+  {
+    method: 'POST',
+    path: '/operator/v1/accounts/{id}/reactivate',
+    function: 'operators',
+    authorization: 'iam',
+  },
+  { method: 'PUT', path: '/operator/v1/accounts/{id}/products', function: 'operators', authorization: 'iam' },
+  { method: 'GET', path: '/operator/v1/audit', function: 'operators', authorization: 'iam' },
 ];
+
+/** Routes API Gateway authorizes by AWS IAM: the operator interface. */
+export const iamRoutes = apiRoutes.filter((route) => route.authorization === 'iam');

@@ -36,6 +36,13 @@ export interface ApiFunctionAccess {
    * with the region's data key directly, and only with that purpose in the encryption context.
    */
   readonly portalSecrets?: true;
+  /**
+   * The function administers the region's accounts for the vendor's operators: it reads accounts and
+   * the account directory, and writes accounts with their first admin, key and audit entries. Only
+   * the table actions that takes (GetItem, BatchGetItem, Query, PutItem, UpdateItem, ConditionCheckItem,
+   * on the table itself, no index); no API keys are checked, no request budget spent.
+   */
+  readonly accountDirectory?: true;
 }
 
 /**
@@ -110,6 +117,7 @@ const withTable = {
 export function apiEnvironmentSchema(access: ApiFunctionAccess) {
   const shape: Record<string, z.ZodType> = { ...everyFunction };
   if (access.table) Object.assign(shape, withTable);
+  if (access.accountDirectory) shape.TABLE_NAME = withTable.TABLE_NAME;
   for (const bucket of apiBuckets) {
     if (!access.objects?.[bucket]) continue;
     if (bucket === 'recordingUploads') {
@@ -151,7 +159,7 @@ export function apiFunctionEnvironment(
     POWERTOOLS_SERVICE_NAME: serviceName,
     POWERTOOLS_METRICS_NAMESPACE: metricsNamespace,
   };
-  if (access.table) environment.TABLE_NAME = names.tableName;
+  if (access.table || access.accountDirectory) environment.TABLE_NAME = names.tableName;
   for (const bucket of apiBuckets) {
     if (!access.objects?.[bucket]) continue;
     if (bucket === 'recordingUploads') {

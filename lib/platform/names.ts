@@ -37,6 +37,9 @@ export const backupPlanName = (region: HostingRegionKey) => `${lowerPrefix}-${re
 
 export const httpApiName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-api`;
 
+/** The managed policy the vendor attaches to its operator roles (invoke the region's operator routes). */
+export const operatorPolicyName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-operator-access`;
+
 /** The Firehose delivery stream that carries one log route of a hosting region into its logs bucket. */
 export const logArchiveStreamName = (region: HostingRegionKey, route: string) =>
   `${lowerPrefix}-${region}-logs-${route}`;

@@ -53,5 +53,9 @@ export class ApiStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: `Base URL of the ${region} API` });
+    new CfnOutput(this, 'OperatorPolicyArn', {
+      value: this.api.operatorAccess.managedPolicyArn,
+      description: `Attach to the vendor's operator roles: the ${region} operator routes (docs/operators.md)`,
+    });
   }
 }

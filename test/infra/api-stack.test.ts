@@ -6,6 +6,7 @@ import {
   type ApiFunctionName,
   apiFunctions,
   apiRoutes,
+  iamRoutes,
   portalTokenFunctions,
 } from '#lib/platform/api-routes';
 import { bucketName, keyAlias, stackNames, tableName } from '#lib/platform/names';
@@ -113,6 +114,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       solutions: ['TABLE_NAME'],
       fields: ['TABLE_NAME'],
       integrationLinks: ['TABLE_NAME'],
+      operators: ['TABLE_NAME'],
     };
     const always = ['HOME_REGION', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
@@ -232,6 +234,18 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       solutions: readWrite,
       fields: readWrite,
       integrationLinks: readWrite,
+      // Account administration: the table itself (no index), no deletes, no request budget.
+      operators: [
+        ...[
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:Query',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:ConditionCheckItem',
+        ].map((action) => `${action} ${table}`),
+        ...tableKey,
+      ],
     };
 
     for (const [name, fn] of functionsByName(api())) {
@@ -269,6 +283,57 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         PayloadFormatVersion: '2.0',
       });
     }
+  });
+
+  it('authorizes the operator routes by AWS IAM, and no other route', () => {
+    // Act
+    const routes = resourcesOfType(api(), 'AWS::ApiGatewayV2::Route').map(
+      ([, route]) => route.Properties ?? {},
+    );
+
+    // Assess
+    const byKey = new Map(
+      routes.map((route) => [route.RouteKey as string, route.AuthorizationType ?? 'NONE']),
+    );
+    const operatorKeys = iamRoutes.map((route) => `${route.method} ${route.path}`);
+    expect(operatorKeys.length).toBeGreaterThan(0);
+    for (const route of apiRoutes) {
+      const key = `${route.method} ${route.path}`;
+      expect(byKey.get(key), key).toBe(route.path.startsWith('/operator/') ? 'AWS_IAM' : 'NONE');
+    }
+    expect(operatorKeys.every((key) => key.split(' ')[1]?.startsWith('/operator/v1/'))).toBe(true);
+  });
+
+  it('offers a managed policy that invokes the operator routes of this API only, and outputs its ARN and the API URL', () => {
+    // Prepare
+    const [[policyId, policy] = []] = resourcesOfType(api(), 'AWS::IAM::ManagedPolicy');
+    const apiId = resourcesOfType(api(), 'AWS::ApiGatewayV2::Api')[0]?.[0];
+
+    // Act
+    const document = policy?.Properties?.PolicyDocument as {
+      Statement: { Effect: string; Action: string; Resource: unknown[] }[];
+    };
+    const resources = document.Statement.flatMap((statement) => statement.Resource).map((resource) =>
+      JSON.stringify(resource),
+    );
+
+    // Assess
+    expect(policy?.Properties?.ManagedPolicyName).toBe(`helpdesk-${region}-operator-access`);
+    expect(document.Statement).toHaveLength(1);
+    expect(document.Statement[0]).toMatchObject({ Effect: 'Allow', Action: 'execute-api:Invoke' });
+    expect(resources).toHaveLength(iamRoutes.length);
+    for (const route of iamRoutes) {
+      const suffix = `/*/${route.method}${route.path.replace(/\{\w+\}/g, '*')}`;
+      expect(
+        resources.filter(
+          (resource) => resource.includes(`"${suffix}"`) && resource.includes(`"Ref":"${apiId}"`),
+        ),
+        suffix,
+      ).toHaveLength(1);
+    }
+    const outputs = api().json.Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.OperatorPolicyArn?.Value).toEqual({ Ref: policyId });
+    expect(outputs.ApiUrl).toBeDefined();
   });
 
   it('serves a throttled $default stage that writes access logs to its log group', () => {

@@ -1,5 +1,5 @@
 import { App, Stack, Validations } from 'aws-cdk-lib';
-import { Policy } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, Policy } from 'aws-cdk-lib/aws-iam';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference.js';
@@ -232,10 +232,14 @@ describe('cdk-nag AWS Solutions checks', () => {
   });
 
   it('acknowledges a wildcard resource only where a policy under that construct grants it', () => {
-    // Prepare: every policy statement's resources as cdk-nag names them, by the policy's construct path.
+    // Prepare: every policy statement's resources as cdk-nag names them, by the policy's construct path
+    // (inline policies of roles, and managed policies such as the operators', acknowledged on themselves).
     const granted = app.node
       .findAll()
-      .filter((construct): construct is Policy => construct instanceof Policy)
+      .filter(
+        (construct): construct is Policy | ManagedPolicy =>
+          construct instanceof Policy || construct instanceof ManagedPolicy,
+      )
       .flatMap((policy) => {
         const document = Stack.of(policy).resolve(policy.document.toJSON()) as {
           Statement: { Resource: unknown }[];
@@ -255,7 +259,10 @@ describe('cdk-nag AWS Solutions checks', () => {
     // Act: an acknowledgement with no such grant under it would excuse a permission nobody has.
     const stale = wildcards.filter(
       ({ path, resource }) =>
-        !granted.some((grant) => grant.path.startsWith(`${path}/`) && grant.resource === resource),
+        !granted.some(
+          (grant) =>
+            (grant.path === path || grant.path.startsWith(`${path}/`)) && grant.resource === resource,
+        ),
     );
 
     // Assess

@@ -48,6 +48,26 @@ async function keyOfEarlierFormat(accountId: string, agentId: number, role: Role
 async function profileOf(accountId: string, id: number, role: Role): Promise<void> {
   const profile = testAgentProfile(accountId, { id, role });
   await records.create(profile.record, profile.audit);
+  await accountOfEarlierFormat(accountId);
+}
+
+/** The account item as written before operators (no status, no version: an active account). */
+async function accountOfEarlierFormat(accountId: string): Promise<void> {
+  await client.send(
+    new PutCommand({
+      TableName: table,
+      Item: {
+        pk: `ACCOUNT#${accountId}`,
+        sk: 'PROFILE',
+        type: 'account',
+        account_id: accountId,
+        name: 'Earlier account',
+        home_region: region,
+        products: ['helpdesk'],
+        created_at: '2026-01-01T00:00:00.000Z',
+      },
+    }),
+  );
 }
 
 const auditLogSince = `/api/v2/audit_log?since=${encodeURIComponent('2020-01-01T00:00:00Z')}`;

@@ -19,7 +19,7 @@ export interface Finding {
 
 export type Expectation =
   /** API Gateway answers itself (no function runs): `{"message": …}`. */
-  | { readonly kind: 'gateway'; readonly statuses: readonly (404 | 413)[]; readonly why: string }
+  | { readonly kind: 'gateway'; readonly statuses: readonly (403 | 404 | 413)[]; readonly why: string }
   /** A function answers; `allowed` lists every acceptable status. */
   | {
       readonly kind: 'function';
@@ -659,6 +659,10 @@ export function expectationFor(
   }
   if (oversize) return { kind: 'gateway', statuses: [413], why: 'body over 10 MB' };
   const { route } = match;
+  // The operator routes are authorized by AWS IAM at the gateway: no request here is SigV4-signed.
+  if (route.authorization === 'iam') {
+    return { kind: 'gateway', statuses: [403], why: 'IAM authorization: not signed by an operator' };
+  }
   const contract = contractOf(route);
   // Authentication comes first, and a refused caller learns nothing else about the request.
   if (contract.auth === 'api-key' && request.auth !== 'valid') {

@@ -114,7 +114,11 @@ async function dataItems(): Promise<Record<string, unknown>[]> {
   return items.filter((item) => item.item_type !== 'rate_window');
 }
 
-const gatewayMessages: Record<number, string> = { 404: 'Not Found', 413: 'Request Entity Too Large' };
+const gatewayMessages: Record<number, string> = {
+  403: 'Forbidden',
+  404: 'Not Found',
+  413: 'Request Entity Too Large',
+};
 
 /** The documented error body: Freshdesk v2's `{description, errors:[{field?, message, code}]}`. */
 function assessErrorBody(response: RawResponse, context: string): void {

@@ -38,7 +38,7 @@ const event = (authorization?: string) =>
   }) as unknown as APIGatewayProxyEventV2;
 const withKey = (key: string) => event(`Basic ${Buffer.from(`${key}:X`).toString('base64')}`);
 
-function givenKeyOfAccount(homeRegion: string) {
+function givenKeyOfAccount(homeRegion: string, status?: 'suspended') {
   dynamo
     .on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' } })
     .resolves({ Item: { account_id: 'acc-1', agent_id: 7 } })
@@ -52,6 +52,7 @@ function givenKeyOfAccount(homeRegion: string) {
         home_region: homeRegion,
         products: ['helpdesk'],
         created_at: '2026-01-01T00:00:00.000Z',
+        ...(status && { status }),
       },
     });
 }
@@ -74,6 +75,7 @@ describe('GET /api/v2/account handler', () => {
       aws_region: 'eu-central-1',
       products: ['helpdesk'],
       created_at: '2026-01-01T00:00:00.000Z',
+      status: 'active',
     });
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
       TableName: 'helpdesk-eea-records',
@@ -84,6 +86,21 @@ describe('GET /api/v2/account handler', () => {
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
       Key: { pk: recordPk('acc-1', { type: 'agent', id: 7 }), sk: RECORD_SK },
       ConsistentRead: true,
+    });
+  });
+
+  it("answers 403 account_suspended for a suspended account's key, in the API's error body", async () => {
+    // Prepare
+    givenKeyOfAccount('eea', 'suspended');
+
+    // Act
+    const response = await handler(withKey(apiKey), context);
+
+    // Assess
+    expect(response.statusCode).toBe(403);
+    expect(JSON.parse(String(response.body))).toMatchObject({
+      code: 'account_suspended',
+      errors: [{ code: 'account_suspended' }],
     });
   });
 

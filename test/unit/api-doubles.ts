@@ -35,3 +35,16 @@ export function agentProfileItem(
   });
   return { ...toItem(agent) };
 }
+
+/** An active account's profile item as the records table stores it, for a mocked GetItem of `ACCOUNT#<id>`. */
+export function accountProfileItem(accountId: string): Record<string, unknown> {
+  return {
+    pk: `ACCOUNT#${accountId}`,
+    sk: 'PROFILE',
+    account_id: accountId,
+    name: 'Test account',
+    home_region: 'eea',
+    products: ['helpdesk'],
+    created_at: '2026-01-01T00:00:00.000Z',
+  };
+}

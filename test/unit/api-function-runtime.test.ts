@@ -120,8 +120,10 @@ describe('API function runtimes, built from what each function declared', () => 
       // Act
       const response = await handler(event, { awsRequestId: 'r', functionName: name } as Context);
 
-      // Assess: public routes answer, authenticated ones refuse the unknown key; none fails to start.
-      expect(response.statusCode, name).toBe(name === 'health' || name === 'openapi' ? 200 : 401);
+      // Assess: public routes answer, authenticated ones refuse the unknown key, the operator routes an
+      // event without the IAM identity API Gateway passes on (fail closed); none fails to start.
+      const expected = name === 'health' || name === 'openapi' ? 200 : name === 'operators' ? 403 : 401;
+      expect(response.statusCode, name).toBe(expected);
     },
   );
 });

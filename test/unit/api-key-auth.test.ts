@@ -1,26 +1,33 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import type { AccountStore, ApiKeyHolder, Principal } from '../../lambdas/domain/account.ts';
+import type { AccountStatus, AccountStore, ApiKeyHolder, Principal } from '../../lambdas/domain/account.ts';
 import type { AgentFields } from '../../lambdas/domain/agents/agent-service.ts';
 import type { RecordStore } from '../../lambdas/domain/records/record-store.ts';
 import { apiKeyAuth, principalCacheMs } from '../../lambdas/http/api-key-auth.ts';
 import { MissingDependencyError } from '../../lambdas/http/missing-dependency.ts';
 
 /**
- * Counts how often the key is looked up and its use noted (with the days noted); the store is our own
- * domain interface, not an AWS service.
+ * Counts how often the key and the account are looked up and the key's use noted (with the days noted);
+ * the store is our own domain interface, not an AWS service. The account is active unless a test
+ * suspends it.
  */
 function keyStore(holder: ApiKeyHolder | undefined) {
   const store = {
     lookups: 0,
     notedDays: [] as string[],
+    accountReads: 0,
     holder,
+    status: 'active' as AccountStatus,
     async findApiKeyHolder() {
       store.lookups += 1;
       return store.holder;
     },
     async noteApiKeyUsed(_hash: string, day: string) {
       store.notedDays.push(day);
+    },
+    async getAccount(accountId: string) {
+      store.accountReads += 1;
+      return { id: accountId, status: store.status };
     },
   };
   return store;
@@ -319,5 +326,42 @@ describe('what a key allows, checked on every request', () => {
     // Assess
     expect(first.agentId).toBe(7);
     expect(keys.notedDays).toEqual(['2026-12-07']);
+  });
+});
+
+describe('a suspended account', () => {
+  it('refuses its keys with 403 account_suspended, and lets them in again after the cache time once reactivated', async () => {
+    // Prepare
+    let now = 1_000_000;
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 1 });
+    keys.status = 'suspended';
+    const auth = authWith(keys, profileStore({ role: 'account_admin' }), () => now, 5_000);
+
+    // Act
+    const refused = authenticate(auth);
+    await expect(refused).rejects.toMatchObject({ name: 'AccountSuspendedError', code: 'account_suspended' });
+    keys.status = 'active';
+    now += 1_000;
+    const stillRefused = authenticate(auth);
+    await expect(stillRefused).rejects.toMatchObject({ code: 'account_suspended' });
+    now += 5_000;
+    const principal = await authenticate(auth);
+
+    // Assess: one account read per cache time
+    expect(principal.accountId).toBe('a');
+    expect(keys.accountReads).toBe(2);
+  });
+
+  it('refuses a key whose account is gone with 401', async () => {
+    // Prepare
+    const keys = keyStore({ accountId: 'a', keyId: 1, agentId: 1 });
+    keys.getAccount = async () => undefined as never;
+    const auth = authWith(keys, profileStore({ role: 'admin' }));
+
+    // Act
+    const refused = authenticate(auth);
+
+    // Assess
+    await expect(refused).rejects.toMatchObject({ name: 'AuthenticationError' });
   });
 });

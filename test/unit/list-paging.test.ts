@@ -1,3 +1,4 @@
+import { accountProfileItem } from './api-doubles.ts';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
@@ -71,6 +72,7 @@ function serveCollection(items: Item[]) {
 /** The tickets API as deployed (API-key auth, leased rate limit, record store) over the mocked client. */
 function ticketsApi() {
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
+    if (input.Key.sk === 'PROFILE') return { Item: accountProfileItem('a') };
     if (input.Key.sk === 'APIKEY') return { Item: { account_id: 'a', agent_id: 1, role: 'admin' } };
     if (input.Key.pk === recordPk('a', { type: 'agent', id: 1 })) {
       return {

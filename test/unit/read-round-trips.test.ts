@@ -5,7 +5,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { deployedTicketsHandler } from './deployed-tickets-handler.ts';
-import { agentProfileItem } from './api-doubles.ts';
+import { accountProfileItem, agentProfileItem } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -40,6 +40,7 @@ describe('a ticket read in a warm container', () => {
     // Prepare: the deployed wiring (API-key auth, leased rate limit, record store) over one client.
     dynamo.on(QueryCommand).resolves({ Items: [] });
     dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
+      if (input.Key.sk === 'PROFILE') return { Item: accountProfileItem('a') };
       if (input.Key.sk === 'APIKEY') return { Item: { account_id: 'a', agent_id: 1 } };
       if (input.Key.pk === recordPk('a', { type: 'agent', id: 1 }))
         return { Item: agentProfileItem('a', 1, 'admin') };

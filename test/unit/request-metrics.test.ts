@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { hashApiKey } from '../../lambdas/domain/api-key.ts';
-import { agentProfileItem, unlimitedRate } from './api-doubles.ts';
+import { accountProfileItem, agentProfileItem, unlimitedRate } from './api-doubles.ts';
 import { deployedTicketsHandler } from './deployed-tickets-handler.ts';
 import { createHealthHandler } from '../../lambdas/api/health.ts';
 
@@ -46,6 +46,7 @@ const context = { awsRequestId: 'r', functionName: 'tickets' } as Context;
 function ticketsHandler() {
   dynamo.on(QueryCommand).resolves({ Items: [] });
   dynamo.on(GetCommand).callsFake((input: { Key: { pk: string; sk: string } }) => {
+    if (input.Key.sk === 'PROFILE') return { Item: accountProfileItem(accountId) };
     if (input.Key.sk === 'APIKEY') {
       return input.Key.pk === `APIKEY#${hashApiKey(apiKey)}`
         ? { Item: { account_id: accountId, agent_id: 1 } }

@@ -30,6 +30,8 @@ export const recordTypes = [
   'migration',
   /** Audit entries only: an account's portal-token secret was created or rotated (no values). */
   'portal_secret',
+  /** Audit entries only: the account itself was created, suspended, reactivated or its products changed. */
+  'account',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
@@ -95,9 +97,12 @@ export interface Deadline {
 /** `purge` ends a trashed record for good; `anonymise` removes an erased agent's data from a contribution. */
 export type AuditOperation = 'create' | 'update' | 'delete' | 'restore' | 'purge' | 'anonymise';
 
-/** Who made a change: ids only, never names or e-mail addresses. */
+/**
+ * Who made a change: ids only, never names or e-mail addresses. An `operator` is the SaaS vendor's
+ * IAM principal (see lambdas/domain/operators/operator-identity.ts).
+ */
 export interface Actor {
-  readonly type: 'agent' | 'contact' | 'system';
+  readonly type: 'agent' | 'contact' | 'system' | 'operator';
   readonly id: string;
 }
 
