@@ -369,6 +369,13 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     existingMay: [],
     contactIds: false,
   },
+  // docs/api-keys.md: the body is optional (no body: a key without options); an agent holds at most 10
+  // keys (409). Issuing to an agent by id: 403 for another agent's id unless admin, 404 for no agent.
+  'POST /api/v2/api_keys': { ...ticketRoute('unknown', 'ignored', [201]), mayAlso: [409] },
+  'POST /api/v2/agents/{id}/api_keys': {
+    ...ticketRoute('unknown', 'ignored', [201]),
+    mayAlso: [403, 404, 409],
+  },
   'POST /api/v2/privacy/requests': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/privacy/requests': ticketRoute('ignored', privacyRequestListQuery, [200]),
   'GET /api/v2/privacy/requests/{id}': ticketRoute('ignored', 'ignored', [200]),
