@@ -264,7 +264,7 @@ describe('npm run accounts as a child process', () => {
   }, 60_000);
 });
 
-describe('the operator routes refuse what API Gateway IAM authorization refuses', () => {
+describe('the operator routes refuse unsigned, foreign-signed and malformed requests', () => {
   const url = platform.regions.eea.url;
 
   it('answers an unsigned request 403 {"message":"Forbidden"} before any function runs', async () => {
@@ -294,6 +294,38 @@ describe('the operator routes refuse what API Gateway IAM authorization refuses'
       expect((answer as PromiseRejectedResult).reason).toBeInstanceOf(OperatorRequestError);
       expect((answer as PromiseRejectedResult).reason).toMatchObject({ status: 403, details: 'Forbidden' });
     }
+  });
+
+  it('answers bad input from a signed operator in the error format, never a 500, writing nothing', async () => {
+    // Prepare
+    const operator = new OperatorClient(url, localOperatorCredentials, hostingRegion('eea').awsRegion);
+    const refusal = (call: Promise<unknown>) =>
+      call.then(
+        () => undefined,
+        (error: OperatorRequestError) => [error.status, error.details] as const,
+      );
+    const before = await operator.list(100);
+
+    // Act
+    const answers = await Promise.all([
+      refusal(
+        operator.call('POST', 'operator/v1/accounts', { name: '', products: ['nope'], admin: {}, extra: 1 }),
+      ),
+      refusal(operator.call('POST', 'operator/v1/accounts', [1, 2])),
+      refusal(operator.show('not-an-account-id')),
+      refusal(operator.suspend(randomUUID())),
+      refusal(operator.list(100, 'forged-cursor')),
+      refusal(operator.products(before.accounts[0]?.account_id ?? '', [])),
+    ]);
+    const after = await operator.list(100);
+
+    // Assess
+    expect(answers.map((answer) => answer?.[0])).toEqual([400, 400, 404, 404, 400, 400]);
+    expect(answers[0]?.[1]).toMatch(
+      /name: .*products\.0: .*admin\.name: It should be specified.*extra: Unexpected/,
+    );
+    expect(answers[4]?.[1]).toContain('cursor');
+    expect(after.accounts).toEqual(before.accounts);
   });
 
   it('does not let an API key reach the operator routes', async () => {
