@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from '#adapters/dynamo-account-store';
 import { newAgent } from '#domain/agents/agent-service';
 import { newRecordId } from '#adapters/record-ids';
 import { generateApiKey, hashApiKey } from '#domain/api-key';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
-import { localCredentials, localSigningRegion } from './local-credentials.ts';
+import { localDocumentClient } from './local-document-client.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
 export interface SeededAccount {
@@ -20,13 +18,7 @@ export async function seedDemoAccount(
   region: HostingRegionKey,
   endpoints: EmulatorEndpoints,
 ): Promise<SeededAccount> {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: endpoints.dynamodb,
-      region: localSigningRegion,
-      credentials: localCredentials,
-    }),
-  );
+  const client = localDocumentClient(endpoints);
   try {
     const accountId = randomUUID();
     const agentId = newRecordId();

@@ -79,6 +79,7 @@ export class AgentApiKeys {
             account_id: accountId,
             agent_id: agentId,
             ...(key.rateLimitPerMinute !== undefined && { rate_limit_per_minute: key.rateLimitPerMinute }),
+            ...(key.integration && { integration: true }),
             created_at: createdAt,
           },
           ConditionExpression: 'attribute_not_exists(pk)',

@@ -17,6 +17,7 @@ interface ApiKeyItem {
   account_id: string;
   agent_id: number;
   rate_limit_per_minute?: number;
+  integration?: boolean;
 }
 
 export class DynamoAccountStore implements AccountStore {
@@ -41,6 +42,7 @@ export class DynamoAccountStore implements AccountStore {
       accountId: item.account_id,
       agentId: item.agent_id,
       ...(item.rate_limit_per_minute !== undefined && { rateLimitPerMinute: item.rate_limit_per_minute }),
+      ...(item.integration === true && { integration: true }),
     };
   }
 

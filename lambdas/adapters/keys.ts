@@ -17,3 +17,16 @@ export const apiKeyRingKey = (accountId: string, agentId: number) => ({
 
 /** The account's portal-token signing secret (one per account, created on first use). */
 export const portalSecretKey = (accountId: string) => ({ pk: `A#${accountId}#PORTAL_SECRET`, sk: 'SECRET' });
+
+/** The account's single sign-on settings (one per account). */
+export const ssoSettingsKey = (accountId: string) => ({ pk: `A#${accountId}#SSO`, sk: 'SETTINGS' });
+
+/**
+ * The claim of one issuer + client id pair by the account that registered it: at most one account
+ * of the region holds a pair, so a token finds its account by `iss` and `aud` alone. Hashed to bound
+ * the key's length (the issuer is a URL of the customer's identity provider, not personal data).
+ */
+export const ssoClientKey = (issuerAndClientHash: string) => ({
+  pk: `SSO#${issuerAndClientHash}`,
+  sk: 'CLIENT',
+});

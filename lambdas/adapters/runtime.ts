@@ -20,6 +20,7 @@ import {
   type ObjectAccess,
   type WorkflowName,
   workflowArnVariables,
+  localLoopbackIssuersVariable,
   workflowsOf,
 } from '#lib/platform/function-access';
 import { parseEnvironment } from '#lib/platform/function-environment';
@@ -31,6 +32,9 @@ import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { DynamoPendingUploads } from './dynamo-pending-uploads.ts';
+import { DynamoSsoSettingsStore } from './dynamo-sso-settings-store.ts';
+import { OidcTokenVerifier } from './oidc-token-verifier.ts';
+import type { SsoDependencies } from '#http/sso-auth';
 import { KmsSecretCipher } from './kms-secret-cipher.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ExportFiles } from './s3-export-files.ts';
@@ -57,6 +61,8 @@ export interface TableRuntime {
   /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
   readonly scopeCacheMs: number;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
+  /** Single sign-on: the accounts' settings and the OpenID Connect token verifier (keys cached per container). */
+  readonly sso: SsoDependencies;
 }
 
 /** A function that issues or verifies portal tokens: their secrets, decrypted with the data key, cached for minutes. */
@@ -153,7 +159,19 @@ export function buildRuntime(
   if (access.table) {
     const table = required('TABLE_NAME');
     const records = new DynamoRecordStore(clients.dynamo, table);
+    const allowLoopbackHttpIssuers = parsed[localLoopbackIssuersVariable] === 'allow';
     Object.assign(runtime, {
+      sso: {
+        allowLoopbackHttpIssuers,
+        settings: new DynamoSsoSettingsStore(clients.dynamo, table),
+        verifier: new OidcTokenVerifier({
+          now: () => new Date(),
+          allowLoopbackHttp: allowLoopbackHttpIssuers,
+        }),
+        newId: newRecordId,
+        now: () => new Date(),
+        mayWrite: access.table === 'readWrite',
+      },
       accounts: new DynamoAccountStore(clients.dynamo, table),
       records,
       scopeCacheMs: Number(parsed.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,

@@ -49,6 +49,8 @@ export interface ApiKeyHolder {
   readonly agentId: number;
   /** The account's own request budget per minute, if it has one. */
   readonly rateLimitPerMinute?: number;
+  /** An integration's key (item attribute `integration`): it keeps working where the account requires SSO. */
+  readonly integration?: boolean;
 }
 
 /** An API key to store: the SHA-256 hash of its secret (the secret itself is never stored) and its holder. */

@@ -12,6 +12,8 @@ import { type HostingRegionKey, hostingRegion } from '#lib/residency/index';
 import { expiringCache } from './expiring-cache.ts';
 import { MissingDependencyError } from './missing-dependency.ts';
 import { requireRequesterRoute, requireRouteForRequesters } from './requester-routes.ts';
+import { bearerJwt } from '#domain/sso/sso-bearer';
+import { type SsoDependencies, ssoAuth } from './sso-auth.ts';
 
 /**
  * How long a container trusts a resolved API key (which account and agent it names) before reading it
@@ -34,11 +36,14 @@ export interface CallerAccess {
    * a change shows after at most this (default `defaultScopeCacheMs`).
    */
   readonly scopeCacheMs?: number;
+  /** Single sign-on: agents' OpenID Connect tokens, and accounts that refuse agents' personal keys. */
+  readonly sso: SsoDependencies;
 }
 
 /**
- * Resolves the caller: an agent from a Freshdesk-style API key (HTTP Basic, `apikey:X`), or a requester
- * from a portal token (`Authorization: Bearer …`). The account comes from the credentials only. A key
+ * Resolves the caller: an agent from a Freshdesk-style API key (HTTP Basic, `apikey:X`) or from an
+ * OpenID Connect token of the account's identity provider (`Authorization: Bearer <JWT>`, see
+ * docs/sso.md), or a requester from a portal token (`Authorization: Bearer hdpt.…`). The account comes from the credentials only. A key
  * or token of an account homed in another region is refused with 421 before any data is read, so this
  * region never processes another region's account.
  */
@@ -51,10 +56,13 @@ export function apiKeyAuth(
   const { records } = access;
   // Fail closed: without agents' profiles no key could be checked against its agent.
   if (!records) throw new MissingDependencyError('record store');
+  // Fail closed: without SSO settings no key could be shown not to be refused by `sso_required`.
+  if (!access.sso) throw new MissingDependencyError('SSO settings');
   // Resolved keys are remembered for a short while per container, saving a read on every request;
   // a revoked key therefore keeps working for at most `principalCacheMs` in a warm container.
   const holders = expiringCache<ApiKeyHolder | undefined>(principalCacheMs, clock);
   const scopeCacheMs = access.scopeCacheMs ?? defaultScopeCacheMs;
+  const sso = ssoAuth(access.sso, records, clock, scopeCacheMs);
   // The agent as their profile says: one read per agent and scope cache time yields role, scope and
   // groups, so a role or scope change, or the agent's erasure, shows after at most `scopeCacheMs`.
   const agents = expiringCache<AgentAccess | undefined>(scopeCacheMs, clock);
@@ -74,6 +82,11 @@ export function apiKeyAuth(
       (found) => found !== undefined,
     );
     if (!holder) throw new AuthenticationError();
+    await sso.checkKey(holder);
+    return agentOf(holder);
+  };
+
+  const agentOf = async (holder: ApiKeyHolder): Promise<Principal> => {
     // Every key, also one issued before keys were indexed by agent, answers to its agent's profile:
     // an agent who is gone (erased, deleted, superseded) holds no credential.
     const agent = await agents(
@@ -108,8 +121,14 @@ export function apiKeyAuth(
   return {
     before: async (request) => {
       const header = request.event.headers?.authorization;
-      const token = bearerToken(header);
-      request.context.principal = token ? await requesterFrom(token, request.event) : await agentFrom(header);
+      const jwt = bearerJwt(header);
+      const token = jwt ? undefined : bearerToken(header);
+      // The one place a resolved principal is returned, whatever the credential.
+      request.context.principal = jwt
+        ? await agentOf(await sso.holderOf(jwt))
+        : token
+          ? await requesterFrom(token, request.event)
+          : await agentFrom(header);
     },
   };
 }

@@ -102,6 +102,11 @@ export const apiFunctions = {
       workflows: { start: ['migration'], describe: ['migration'] },
     },
   },
+  sso: {
+    entry: 'lambdas/api/sso.ts',
+    description: "The account's single sign-on settings",
+    access: records,
+  },
 } as const satisfies Record<string, ApiFunctionSpec>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -249,4 +254,7 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/uploads', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/start', function: 'migrations' },
+  { method: 'GET', path: '/api/v2/admin/sso', function: 'sso' },
+  { method: 'PUT', path: '/api/v2/admin/sso', function: 'sso' },
+  { method: 'DELETE', path: '/api/v2/admin/sso', function: 'sso' },
 ];

@@ -5,6 +5,7 @@ import type { AgentFields } from '../../lambdas/domain/agents/agent-service.ts';
 import type { RecordStore } from '../../lambdas/domain/records/record-store.ts';
 import { apiKeyAuth, principalCacheMs } from '../../lambdas/http/api-key-auth.ts';
 import { MissingDependencyError } from '../../lambdas/http/missing-dependency.ts';
+import { noSso } from './api-doubles.ts';
 
 /** Counts how often the key is looked up; the store is our own domain interface, not an AWS service. */
 function keyStore(holder: ApiKeyHolder | undefined) {
@@ -57,6 +58,7 @@ function authWith(
   return apiKeyAuth(keys as unknown as AccountStore, 'eea', clock, {
     records: profiles as unknown as RecordStore,
     scopeCacheMs,
+    sso: noSso,
   });
 }
 
@@ -98,6 +100,7 @@ describe('API-key authentication cache', () => {
     expect(() =>
       apiKeyAuth(keyStore(undefined) as unknown as AccountStore, 'eea', () => 0, {
         records: undefined as unknown as RecordStore,
+        sso: noSso,
       }),
     ).toThrow(MissingDependencyError);
   });

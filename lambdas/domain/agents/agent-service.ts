@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal, Role } from '#domain/account';
 import { roles } from '#domain/account';
 import { AccessDeniedError } from '#domain/errors';
+import { normaliseEmail } from '#domain/contacts/contact-schema';
 import { isAdmin } from './permissions.ts';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
@@ -57,6 +58,7 @@ const agentRef = (id: number): RecordRef => ({ type: 'agent', id });
 export const deriveAgent = (record: StoredAgent): StoredAgent => ({
   ...record,
   subjects: [{ kind: 'agent', id: record.ref.id }],
+  uniqueValues: { email: normaliseEmail(record.fields.email) },
 });
 
 /** What an agent has unless said otherwise. */

@@ -30,6 +30,8 @@ export const recordTypes = [
   'migration',
   /** Audit entries only: an account's portal-token secret was created or rotated (no values). */
   'portal_secret',
+  /** Audit entries only: an account's single sign-on settings were set, changed or removed (field names). */
+  'sso_settings',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
