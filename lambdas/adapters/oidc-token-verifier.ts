@@ -42,6 +42,8 @@ export interface OidcTokenVerifierOptions {
   /** The platform runs on this machine: loopback issuers may use plain http (never set on AWS). */
   readonly allowLoopbackHttp: boolean;
   readonly fetch?: typeof fetch;
+  /** How soon after a key set fetch a token naming an unknown key id may fetch it again (default 30 s). */
+  readonly keySetCooldownMs?: number;
 }
 
 /**
@@ -127,7 +129,7 @@ export class OidcTokenVerifier implements TokenVerifier {
     }
     return createRemoteJWKSet(new URL(document.jwks_uri), {
       timeoutDuration: identityProviderTimeoutMs,
-      cooldownDuration: 30_000,
+      cooldownDuration: this.options.keySetCooldownMs ?? 30_000,
       cacheMaxAge: 600_000,
     });
   }
