@@ -4,6 +4,7 @@ import {
   type ApiResourceNames,
   apiEnvironmentSchema,
   apiFunctionEnvironment,
+  localLoopbackIssuersVariable,
 } from '#lib/platform/function-access';
 import { migrationEnvironmentSchema } from '#lib/platform/migration-environment';
 import {
@@ -95,6 +96,8 @@ export function localFunctionEnvironment(
   }
   return {
     ...definedOnly(merged),
+    // The local identity provider is plain http on a loopback port: allowed here, never on AWS.
+    [localLoopbackIssuersVariable]: 'allow',
     ...localAwsEnvironment(region, endpoints),
     ...(workflows && { AWS_ENDPOINT_URL_SFN: workflows.sfn }),
   };

@@ -19,6 +19,13 @@ import { runsWorkflows } from '#lib/platform/workflow-regions';
 import { seedDemoAccount } from './seed.ts';
 import { localAwsAccountId } from './local-credentials.ts';
 import { keyAlias } from '#lib/platform/names';
+import { startLocalIdentityProvider } from './identity/identity-provider.ts';
+import {
+  configureDemoSso,
+  demoSsoClient,
+  demoSsoUsers,
+  type IdentityProviderEndpoint,
+} from './identity/demo-sso.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..');
 
@@ -36,6 +43,8 @@ export interface RegionEndpoint {
 export interface LocalEndpoints {
   readonly regions: Record<HostingRegionKey, RegionEndpoint>;
   readonly emulators: EmulatorEndpoints;
+  /** The local OpenID Connect provider every demo account's SSO settings name (docs/sso.md). */
+  readonly identityProvider: IdentityProviderEndpoint;
   /** The local Step Functions endpoint of each region that runs workflows. */
   readonly workflows: Partial<
     Record<
@@ -104,6 +113,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       ),
     ]);
     started.emulators.push(dynamodb, s3, kms);
+    // A real OpenID Connect provider on a loopback port plays the customers' identity provider.
+    const identityProvider = await startLocalIdentityProvider({
+      users: demoSsoUsers,
+      clients: [demoSsoClient],
+    });
+    started.emulators.push(identityProvider);
     const dynamodbProxy = options.dynamodbRoundTripMs
       ? await startRoundTripProxy(dynamodb.endpoint, options.dynamodbRoundTripMs)
       : undefined;
@@ -139,6 +154,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       hostingRegionKeys.map(async (region) => {
         await bootstrapRegion(region, emulators);
         const account = await seedDemoAccount(region, emulators);
+        await configureDemoSso(region, emulators, account.accountId, identityProvider.issuer);
         const logFile = join(logDir, `${region}-api.log`);
         const workflowUrl = workflowEndpoints.get(region);
         const { child, port } = await startRegionServer(
@@ -166,6 +182,12 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
       endpoints: {
         regions: Object.fromEntries(regions) as Record<HostingRegionKey, RegionEndpoint>,
         emulators,
+        identityProvider: {
+          issuer: identityProvider.issuer,
+          clientId: demoSsoClient.clientId,
+          redirectUri: demoSsoClient.redirectUri,
+          users: demoSsoUsers.map(({ email, password }) => ({ email, password })),
+        },
         workflows: Object.fromEntries(workflows),
       },
       stop,

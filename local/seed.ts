@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountDirectory } from '#adapters/dynamo-account-directory';
 import { DynamoAccountStore } from '#adapters/dynamo-account-store';
 import { newRecordId } from '#adapters/record-ids';
 import { AccountService } from '#domain/operators/account-service';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
-import { localCredentials, localSigningRegion } from './local-credentials.ts';
+import { localDocumentClient } from './local-document-client.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
 export interface SeededAccount {
@@ -23,13 +21,7 @@ export async function seedDemoAccount(
   region: HostingRegionKey,
   endpoints: EmulatorEndpoints,
 ): Promise<SeededAccount> {
-  const client = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: endpoints.dynamodb,
-      region: localSigningRegion,
-      credentials: localCredentials,
-    }),
-  );
+  const client = localDocumentClient(endpoints);
   try {
     const table = localResourceNames(region).table;
     const service = new AccountService({

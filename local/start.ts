@@ -21,6 +21,9 @@ for (const [region, endpoint] of Object.entries(platform.endpoints.regions)) {
   console.log(`  API key  ${endpoint.apiKey}   (account ${endpoint.accountId})`);
   console.log(`  try      curl -u "${endpoint.apiKey}:X" ${endpoint.url}/api/v2/account`);
 }
+const idp = platform.endpoints.identityProvider;
+console.log(`\nSSO      local identity provider ${idp.issuer} (client ${idp.clientId})`);
+console.log(`  sign in as a demo admin: npm run sso-token -- admin@eea.demo.invalid   (docs/sso.md)`);
 console.log(
   `\nDynamoDB Local ${platform.endpoints.emulators.dynamodb}   S3 emulator ${platform.endpoints.emulators.s3}   KMS ${platform.endpoints.emulators.kms}`,
 );

@@ -31,3 +31,16 @@ export const operatorAuditKey = (at: string, accountId: string, version: number)
   pk: OPERATOR_AUDIT_PK,
   sk: `${at}#${accountId}#${String(version).padStart(8, '0')}`,
 });
+
+/** The account's single sign-on settings (one per account). */
+export const ssoSettingsKey = (accountId: string) => ({ pk: `A#${accountId}#SSO`, sk: 'SETTINGS' });
+
+/**
+ * The claim of one issuer + client id pair by the account that registered it: at most one account
+ * of the region holds a pair, so a token finds its account by `iss` and `aud` alone. Hashed to bound
+ * the key's length (the issuer is a URL of the customer's identity provider, not personal data).
+ */
+export const ssoClientKey = (issuerAndClientHash: string) => ({
+  pk: `SSO#${issuerAndClientHash}`,
+  sk: 'CLIENT',
+});

@@ -23,6 +23,7 @@ import {
   type ObjectAccess,
   type WorkflowName,
   workflowArnVariables,
+  localLoopbackIssuersVariable,
   workflowsOf,
 } from '#lib/platform/function-access';
 import { parseEnvironment } from '#lib/platform/function-environment';
@@ -36,6 +37,9 @@ import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { DynamoPendingUploads } from './dynamo-pending-uploads.ts';
+import { DynamoSsoSettingsStore } from './dynamo-sso-settings-store.ts';
+import { OidcTokenVerifier } from './oidc-token-verifier.ts';
+import type { SsoDependencies } from '#http/sso-auth';
 import { KmsSecretCipher } from './kms-secret-cipher.ts';
 import { newRecordId } from './record-ids.ts';
 import { S3ExportFiles } from './s3-export-files.ts';
@@ -66,6 +70,8 @@ export interface TableRuntime {
   /** How long a container trusts a resolved API key: API_KEY_CACHE_SECONDS, default 30 s. */
   readonly keyCacheMs: number;
   readonly rateLimit: { readonly limiter: RateLimiter; readonly perMinute: number; readonly now: () => Date };
+  /** Single sign-on: the accounts' settings and the OpenID Connect token verifier (keys cached per container). */
+  readonly sso: SsoDependencies;
 }
 
 /** A function that issues or verifies portal tokens: their secrets, decrypted with the data key, cached for minutes. */
@@ -165,7 +171,19 @@ export function buildRuntime(
   if (access.table) {
     const table = required('TABLE_NAME');
     const records = new DynamoRecordStore(clients.dynamo, table);
+    const allowLoopbackHttpIssuers = parsed[localLoopbackIssuersVariable] === 'allow';
     Object.assign(runtime, {
+      sso: {
+        allowLoopbackHttpIssuers,
+        settings: new DynamoSsoSettingsStore(clients.dynamo, table),
+        verifier: new OidcTokenVerifier({
+          now: () => new Date(),
+          allowLoopbackHttp: allowLoopbackHttpIssuers,
+        }),
+        newId: newRecordId,
+        now: () => new Date(),
+        mayWrite: access.table === 'readWrite',
+      },
       accounts: new DynamoAccountStore(clients.dynamo, table),
       records,
       apiKeys: new DynamoApiKeyStore(clients.dynamo, table),

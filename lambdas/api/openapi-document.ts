@@ -50,6 +50,7 @@ import {
 import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy-requests.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
 import { migrationListQuerySchema } from './migrations.ts';
+import { ssoSettingsSchema } from '#domain/sso/sso-settings';
 
 interface Operation {
   readonly summary: string;
@@ -432,6 +433,22 @@ export const operations: Readonly<Record<string, Operation>> = {
       "Rotate the account's portal-token secret (admins; our addition; no body): answers `rotated_at`. Every portal token issued before stops working: at once where the new secret is known, in every warm container within 5 minutes (docs/portal-tokens.md). Audited without values",
     success: 200,
   },
+  'GET /api/v2/admin/sso': {
+    summary:
+      "The account's single sign-on settings (admins; our addition): issuer, client_ids, email_claim, groups_claim, group_roles, sso_required, jit, jit_role. 404 when none (docs/sso.md)",
+    success: 200,
+  },
+  'PUT /api/v2/admin/sso': {
+    summary:
+      "Set the account's OpenID Connect single sign-on (admins; our addition): the issuer (https) and 1..10 client ids accepted in `aud` (or an access token's `client_id`); the claim naming the agent's e-mail (default `email`); optionally a groups claim and a map group → role; `sso_required` (agents' personal API keys answer 403 `sso_required`, integration keys keep working) and `jit` (unknown agents created on first sign-in with `jit_role`). An issuer + client id pair registered by another account of the region answers 409. Audited (field names only); settings reach every warm container within 5 s",
+    body: ssoSettingsSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/admin/sso': {
+    summary:
+      "Remove the account's single sign-on (admins; our addition): its tokens stop working, personal keys work again",
+    success: 204,
+  },
   'POST /api/v2/privacy/requests': {
     summary:
       "Record a data subject's request (our addition): export or erasure of a contact or agent, named by id or a contact's e-mail (resolved to the id, never stored); due one calendar month after receipt",
@@ -595,7 +612,9 @@ export function buildOpenApiDocument() {
       summary: operation.summary,
       operationId: key.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, ''),
       ...(operation.auth === false ? { security: [] } : {}),
-      ...(requesterRoutes.has(key) ? { security: [{ apiKey: [] }, { portalToken: [] }] } : {}),
+      ...(requesterRoutes.has(key)
+        ? { security: [{ apiKey: [] }, { ssoToken: [] }, { portalToken: [] }] }
+        : {}),
       parameters: [...pathParameters, ...queryParameters(operation.query)],
       ...(operation.body
         ? {
@@ -644,13 +663,20 @@ export function buildOpenApiDocument() {
       description: region.name,
       variables: { 'api-id': { default: 'api-id' } },
     })),
-    security: [{ apiKey: [] }],
+    security: [{ apiKey: [] }, { ssoToken: [] }],
     components: {
       securitySchemes: {
         apiKey: {
           type: 'http',
           scheme: 'basic',
           description: 'API key as user name; the password is ignored',
+        },
+        ssoToken: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            "An OpenID Connect ID token (or an access token naming the client in `aud` or `client_id`) from the account's identity provider (PUT /api/v2/admin/sso; docs/sso.md), as the agent with the token's e-mail. Signature (asymmetric algorithms only), iss, aud, exp and nbf are checked (30 s clock tolerance); any fault answers 401, an identity provider that cannot be reached 503",
         },
         portalToken: {
           type: 'http',

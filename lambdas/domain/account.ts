@@ -67,6 +67,9 @@ export interface ApiKeyHolder {
   readonly integration?: boolean;
 }
 
+/** What any agent credential (an API key, an SSO token) names: the account, the agent and the budget. */
+export type CredentialHolder = Pick<ApiKeyHolder, 'accountId' | 'agentId' | 'rateLimitPerMinute'>;
+
 /** An API key to store: the SHA-256 hash of its secret (the secret itself is never stored) and its holder. */
 export interface ApiKeyGrant extends Omit<ApiKeyHolder, 'keyId'> {
   readonly apiKeyHash: string;

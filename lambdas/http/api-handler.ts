@@ -15,6 +15,7 @@ import { MissingDependencyError } from './missing-dependency.ts';
 import { rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
 import { requestMetrics } from './request-metrics.ts';
+import type { SsoDependencies } from './sso-auth.ts';
 import type { HttpResponse } from './responses.ts';
 
 export interface ApiDependencies {
@@ -27,6 +28,8 @@ export interface ApiDependencies {
   readonly records: RecordStore;
   /** Portal-token secrets; without them a requester's Bearer token is refused. */
   readonly portalSecrets?: PortalSecretStore;
+  /** Single sign-on settings and the token verifier (required: checked when the handler is built). */
+  readonly sso: SsoDependencies;
   /** How long a container trusts an agent profile read (default `defaultScopeCacheMs`). */
   readonly scopeCacheMs?: number;
   /** How long a container trusts a resolved API key (default `principalCacheMs`). */
@@ -87,6 +90,7 @@ function callerAccess(deps: ApiDependencies, now: () => Date): CallerAccess {
   const { records, portalSecrets } = deps;
   return {
     records,
+    sso: deps.sso,
     scopeCacheMs: deps.scopeCacheMs,
     keyCacheMs: deps.keyCacheMs,
     portalTokens: portalSecrets

@@ -1,6 +1,6 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { AccountStore, ApiKeyHolder, Principal } from '#domain/account';
+import type { AccountStore, ApiKeyHolder, CredentialHolder, Principal } from '#domain/account';
 import { apiKeyFromBasicAuth, apiKeyRegion, defaultKeyCacheMs, hashApiKey } from '#domain/api-key';
 import { type AgentAccess, currentAgentAccess, principalOf } from '#domain/agents/agent-principal';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
@@ -15,6 +15,8 @@ import { expiringCache } from './expiring-cache.ts';
 import { keyUseNotes } from './key-use-notes.ts';
 import { MissingDependencyError } from './missing-dependency.ts';
 import { requireRequesterRoute, requireRouteForRequesters } from './requester-routes.ts';
+import { bearerJwt } from '#domain/sso/sso-bearer';
+import { type SsoDependencies, ssoAuth } from './sso-auth.ts';
 
 /**
  * How long a container trusts a resolved API key (which account and agent it names) before reading it
@@ -40,11 +42,14 @@ export interface CallerAccess {
   readonly scopeCacheMs?: number;
   /** How long a resolved API key is trusted (default `principalCacheMs`); 0 on the integration platform. */
   readonly keyCacheMs?: number;
+  /** Single sign-on: agents' OpenID Connect tokens, and accounts that refuse agents' personal keys. */
+  readonly sso: SsoDependencies;
 }
 
 /**
- * Resolves the caller: an agent from a Freshdesk-style API key (HTTP Basic, `apikey:X`), or a requester
- * from a portal token (`Authorization: Bearer …`). The account comes from the credentials only. A key
+ * Resolves the caller: an agent from a Freshdesk-style API key (HTTP Basic, `apikey:X`) or from an
+ * OpenID Connect token of the account's identity provider (`Authorization: Bearer <JWT>`, see
+ * docs/sso.md), or a requester from a portal token (`Authorization: Bearer hdpt.…`). The account comes from the credentials only. A key
  * or token of an account homed in another region is refused with 421 before any data is read, so this
  * region never processes another region's account.
  */
@@ -57,10 +62,13 @@ export function apiKeyAuth(
   const { records } = access;
   // Fail closed: without agents' profiles no key could be checked against its agent.
   if (!records) throw new MissingDependencyError('record store');
+  // Fail closed: without SSO settings no key could be shown not to be refused by `sso_required`.
+  if (!access.sso) throw new MissingDependencyError('SSO settings');
   // Resolved keys are remembered for a short while per container, saving a read on every request;
   // a revoked key therefore keeps working for at most `principalCacheMs` in a warm container.
   const holders = expiringCache<ApiKeyHolder | undefined>(access.keyCacheMs ?? principalCacheMs, clock);
   const scopeCacheMs = access.scopeCacheMs ?? defaultScopeCacheMs;
+  const sso = ssoAuth(access.sso, records, clock, scopeCacheMs);
   // The agent as their profile says: one read per agent and scope cache time yields role, scope and
   // groups, so a role or scope change, or the agent's erasure, shows after at most `scopeCacheMs`.
   const agents = expiringCache<AgentAccess | undefined>(scopeCacheMs, clock);
@@ -85,17 +93,28 @@ export function apiKeyAuth(
       (found) => found !== undefined,
     );
     if (!holder) throw new AuthenticationError();
-    // Every key, also one issued before keys were indexed by agent, answers to its agent's profile:
-    // an agent who is gone (erased, deleted, superseded) holds no credential.
+    await sso.checkKey(holder);
+    const agent = await agentAccessOf(holder);
+    checkKeyAllows(holder, clock(), method);
+    await keyUse.note(hash);
+    return principalOf(holder, agent);
+  };
+
+  const agentFromSso = async (jwt: string): Promise<Principal> => {
+    const holder = await sso.holderOf(jwt);
+    return principalOf(holder, await agentAccessOf(holder));
+  };
+
+  // Every credential, also a key issued before keys were indexed by agent, answers to its agent's
+  // profile: an agent who is gone (erased, deleted, superseded) holds no credential.
+  const agentAccessOf = async (holder: CredentialHolder): Promise<AgentAccess> => {
     const agent = await agents(
       `${holder.accountId}#${holder.agentId}`,
       () => currentAgentAccess(records, holder.accountId, holder.agentId),
       (found) => found !== undefined,
     );
     if (!agent) throw new AuthenticationError();
-    checkKeyAllows(holder, clock(), method);
-    await keyUse.note(hash);
-    return principalOf(holder, agent);
+    return agent;
   };
 
   const requesterFrom = async (token: string, event: APIGatewayProxyEventV2): Promise<Principal> => {
@@ -121,10 +140,14 @@ export function apiKeyAuth(
   return {
     before: async (request) => {
       const header = request.event.headers?.authorization;
-      const token = bearerToken(header);
-      const principal = token
-        ? await requesterFrom(token, request.event)
-        : await agentFrom(header, request.event.requestContext?.http?.method ?? 'GET');
+      const jwt = bearerJwt(header);
+      const token = jwt ? undefined : bearerToken(header);
+      const principal = jwt
+        ? await agentFromSso(jwt)
+        : token
+          ? await requesterFrom(token, request.event)
+          : await agentFrom(header, request.event.requestContext?.http?.method ?? 'GET');
+      // Whatever the credential, its account must be active.
       await requireActiveAccount(principal.accountId);
       request.context.principal = principal;
     },

@@ -13,6 +13,7 @@ import {
   ValidationError,
   WrongRegionError,
 } from '#domain/errors';
+import { IdentityProviderUnavailableError, SsoRequiredError } from '#domain/sso/sso-errors';
 import { type HttpResponse, jsonResponse } from './responses.ts';
 
 /** The one map from error class to HTTP status (the API's documented error format is in docs/api.md). */
@@ -27,6 +28,8 @@ const statusByError: ReadonlyArray<[new (...args: never[]) => DomainError, numbe
   [WrongRegionError, 421],
   [RateLimitedError, 429],
   [PayloadTooLargeError, 413],
+  [SsoRequiredError, 403],
+  [IdentityProviderUnavailableError, 503],
 ];
 
 const throttlingErrorNames = new Set([

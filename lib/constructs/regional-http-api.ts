@@ -78,7 +78,7 @@ const accessLogFormat = AccessLogFormat.custom(
 );
 
 const authenticationInHandlers =
-  'Clients authenticate with a Freshdesk-compatible API key over HTTP Basic (or a requester portal token), verified inside each handler against the region table; API Gateway authorizers (IAM, Cognito) cannot check those keys. GET /api/v2/health and /api/v2/openapi.json are public by design and reach no data (their functions have no data permissions). The operator routes (/operator/v1/…) are authorized by AWS IAM.';
+  'Clients authenticate with a Freshdesk-compatible API key over HTTP Basic, a requester portal token or an agent OpenID Connect token of the account identity provider, verified inside each handler against the region table and the issuer keys; API Gateway authorizers (IAM, Cognito, a JWT authorizer with one fixed issuer) cannot check those: each account has its own issuer. GET /api/v2/health and /api/v2/openapi.json are public by design and reach no data (their functions have no data permissions). The operator routes (/operator/v1/…) are authorized by AWS IAM.';
 
 /**
  * The HTTP API of a hosting region (API Gateway HTTP API, payload format 2.0): one `PlatformFunction` per

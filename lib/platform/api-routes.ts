@@ -108,6 +108,11 @@ export const apiFunctions = {
     // Creates accounts (profile, first admin, key, directory and audit entries), lists and changes them.
     access: { accountDirectory: true },
   },
+  sso: {
+    entry: 'lambdas/api/sso.ts',
+    description: "The account's single sign-on settings",
+    access: records,
+  },
 } as const satisfies Record<string, ApiFunctionSpec>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -268,6 +273,9 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/uploads', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/start', function: 'migrations' },
+  { method: 'GET', path: '/api/v2/admin/sso', function: 'sso' },
+  { method: 'PUT', path: '/api/v2/admin/sso', function: 'sso' },
+  { method: 'DELETE', path: '/api/v2/admin/sso', function: 'sso' },
   // The vendor's operators (AWS IAM, not API keys): not part of the public API nor its OpenAPI document.
   { method: 'POST', path: '/operator/v1/accounts', function: 'operators', authorization: 'iam' },
   { method: 'GET', path: '/operator/v1/accounts', function: 'operators', authorization: 'iam' },

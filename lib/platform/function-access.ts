@@ -89,6 +89,9 @@ const everyFunction = {
   POWERTOOLS_METRICS_NAMESPACE: z.string().min(1),
 };
 
+/** The variable that lets loopback SSO issuers use http: local platform only. */
+export const localLoopbackIssuersVariable = 'SSO_LOCAL_LOOPBACK_ISSUERS';
+
 /** What a function with the table holds: it authenticates callers and counts their requests. */
 const withTable = {
   TABLE_NAME: z.string().min(3),
@@ -107,6 +110,11 @@ const withTable = {
     .string()
     .regex(/^[0-9]{1,3}$/)
     .optional(),
+  /**
+   * Set only by the local platform (local/local-environment.ts), never on AWS (an infra test asserts
+   * it): SSO issuers on a loopback host may use plain http. Anything but `allow` means https only.
+   */
+  [localLoopbackIssuersVariable]: z.literal('allow').optional(),
 };
 
 /**

@@ -8,6 +8,7 @@ import { RegionBackup } from '#lib/constructs/region-backup';
 import { RegionKeys } from '#lib/constructs/region-keys';
 import { RegionLogArchive } from '#lib/constructs/region-log-archive';
 import { SecureBucket } from '#lib/constructs/secure-bucket';
+import { SsoUserPool } from '#lib/constructs/sso-user-pool';
 import { type BucketKind, bucketsIn } from '#lib/platform/bucket-design';
 import { logRoutesCopiedToEea } from '#lib/platform/log-archive';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
@@ -42,6 +43,8 @@ export class DataStack extends Stack {
   /** Only in the regions that copy helpdesk and service-desk logs to the EEA. */
   readonly logCopyReplication?: EeaLogCopyReplication;
   readonly backup: RegionBackup;
+  /** The Cognito user pool federating customers' SAML identity providers (docs/sso.md). */
+  readonly ssoUserPool: SsoUserPool;
 
   constructor(scope: Construct, id: string, props: DataStackProps) {
     super(scope, id, { terminationProtection: true, ...props });
@@ -89,6 +92,9 @@ export class DataStack extends Stack {
       });
     }
     if (region === eeaRegionKey) admitOnlyLogCopyReplication(this.bucket('eea-log-copies'));
+
+    // Agents' federated identities (SAML) stay in the region: its own pool, referenced by nothing outside.
+    this.ssoUserPool = new SsoUserPool(this, 'SsoUserPool', { region });
 
     this.backup = new RegionBackup(this, 'Backup', {
       region,

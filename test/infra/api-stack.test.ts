@@ -1,7 +1,7 @@
 import { Aws } from 'aws-cdk-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateFunctionEnvironment } from '#lib/constructs/platform-function';
-import { apiEnvironmentSchema } from '#lib/platform/function-access';
+import { apiEnvironmentSchema, localLoopbackIssuersVariable } from '#lib/platform/function-access';
 import {
   type ApiFunctionName,
   apiFunctions,
@@ -115,6 +115,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       fields: ['TABLE_NAME'],
       integrationLinks: ['TABLE_NAME'],
       operators: ['TABLE_NAME'],
+      sso: ['TABLE_NAME'],
     };
     const always = ['HOME_REGION', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
@@ -129,6 +130,8 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     for (const [name, env] of variables) {
       expect(Object.keys(env).sort(), name).toEqual([...always, ...expected[name]].sort());
       expect(env.HOME_REGION, name).toBe(region);
+      // Plain-http SSO issuers are a local-platform setting only: never on AWS (docs/sso.md).
+      expect(env, name).not.toHaveProperty(localLoopbackIssuersVariable);
       if (env.TABLE_NAME) expect(env.TABLE_NAME, name).toBe(tableName(region));
     }
   });
@@ -246,6 +249,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         ].map((action) => `${action} ${table}`),
         ...tableKey,
       ],
+      sso: readWrite,
     };
 
     for (const [name, fn] of functionsByName(api())) {

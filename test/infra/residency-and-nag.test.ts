@@ -10,7 +10,7 @@ import { stackNames } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 
 /** Rule families we accept acknowledging; a new one must be added here on purpose. */
-const acknowledgeableRules = new Set(['S1', 'IAM4', 'IAM5', 'L1', 'APIG4', 'COG4']);
+const acknowledgeableRules = new Set(['S1', 'IAM4', 'IAM5', 'L1', 'APIG4', 'COG3', 'COG4', 'COG8']);
 
 let app: App;
 let assembly: CloudAssembly | undefined;

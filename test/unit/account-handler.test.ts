@@ -9,7 +9,7 @@ import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { hashApiKey } from '../../lambdas/domain/api-key.ts';
-import { agentProfileItem, unlimitedRate } from './api-doubles.ts';
+import { agentProfileItem, noSso, unlimitedRate } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -28,6 +28,7 @@ const makeHandler = () =>
     accounts: new DynamoAccountStore(documentClient, 'helpdesk-eea-records'),
     records: new DynamoRecordStore(documentClient, 'helpdesk-eea-records'),
     rateLimit: unlimitedRate,
+    sso: noSso,
     homeRegion: 'eea',
   });
 const context = { awsRequestId: 'req-1', functionName: 'account' } as Context;

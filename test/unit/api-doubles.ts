@@ -2,6 +2,8 @@ import { toItem } from '../../lambdas/adapters/record-items.ts';
 import type { Role } from '../../lambdas/domain/account.ts';
 import { type AgentFields, newAgent } from '../../lambdas/domain/agents/agent-service.ts';
 import type { RateLimiter } from '../../lambdas/domain/rate-limit.ts';
+import { AuthenticationError } from '../../lambdas/domain/errors.ts';
+import type { SsoDependencies } from '../../lambdas/http/sso-auth.ts';
 
 /**
  * A rate limit that lets every request through: a test double of the domain's RateLimiter, for unit
@@ -48,3 +50,26 @@ export function accountProfileItem(accountId: string): Record<string, unknown> {
     created_at: '2026-01-01T00:00:00.000Z',
   };
 }
+
+/**
+ * Single sign-on of a region where no account configured it: a double of the domain's settings store
+ * (no settings) and token verifier (every token refused), for unit tests whose subject is not SSO.
+ */
+export const noSso: SsoDependencies = {
+  settings: {
+    get: async () => undefined,
+    findByClient: async () => undefined,
+    put: async () => undefined,
+    remove: async () => undefined,
+  },
+  verifier: {
+    address: () => undefined,
+    verify: async () => {
+      throw new AuthenticationError();
+    },
+  },
+  newId: () => 1,
+  now: () => new Date('2026-11-23T10:00:00Z'),
+  mayWrite: false,
+  allowLoopbackHttpIssuers: false,
+};

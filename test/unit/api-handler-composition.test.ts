@@ -9,7 +9,7 @@ import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts
 import { createAccountHandler } from '../../lambdas/api/account.ts';
 import { lazyHandler } from '../../lambdas/http/api-handler.ts';
 import { MissingDependencyError } from '../../lambdas/http/missing-dependency.ts';
-import { unlimitedRate } from './api-doubles.ts';
+import { noSso, unlimitedRate } from './api-doubles.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -21,6 +21,7 @@ const complete = {
   accounts: new DynamoAccountStore(documentClient, 'table'),
   records: new DynamoRecordStore(documentClient, 'table'),
   rateLimit: unlimitedRate,
+  sso: noSso,
   homeRegion: 'eea' as const,
 };
 const { records: _records, ...withoutRecords } = complete;

@@ -5,6 +5,7 @@ import type { AgentFields } from '../../lambdas/domain/agents/agent-service.ts';
 import type { RecordStore } from '../../lambdas/domain/records/record-store.ts';
 import { apiKeyAuth, principalCacheMs } from '../../lambdas/http/api-key-auth.ts';
 import { MissingDependencyError } from '../../lambdas/http/missing-dependency.ts';
+import { noSso } from './api-doubles.ts';
 
 /**
  * Counts how often the key and the account are looked up and the key's use noted (with the days noted);
@@ -72,6 +73,7 @@ function authWith(
   return apiKeyAuth(keys as unknown as AccountStore, 'eea', clock, {
     records: profiles as unknown as RecordStore,
     scopeCacheMs,
+    sso: noSso,
   });
 }
 
@@ -113,6 +115,7 @@ describe('API-key authentication cache', () => {
     expect(() =>
       apiKeyAuth(keyStore(undefined) as unknown as AccountStore, 'eea', () => 0, {
         records: undefined as unknown as RecordStore,
+        sso: noSso,
       }),
     ).toThrow(MissingDependencyError);
   });
@@ -202,7 +205,6 @@ describe('the agent behind a key', () => {
     expect(first).toEqual({
       accountId: 'a',
       agentId: 7,
-      keyId: 1,
       role: 'agent',
       rateLimitPerMinute: 20,
       ticketScope: { scope: 2, groupIds: [5] },

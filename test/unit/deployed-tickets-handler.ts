@@ -13,6 +13,7 @@ import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
 import { ConversationService } from '../../lambdas/domain/tickets/conversation-service.ts';
 import { HuddleService } from '../../lambdas/domain/tickets/huddle-service.ts';
 import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
+import { noSso } from './api-doubles.ts';
 
 /**
  * The tickets API as deployed (API-key auth, leased rate limit, record store) over one DynamoDB client,
@@ -33,6 +34,7 @@ export function deployedTicketsHandler(
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     accounts: new DynamoAccountStore(documentClient, 'table'),
     records: services.store,
+    sso: noSso,
     homeRegion: 'eea',
     rateLimit: {
       limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),

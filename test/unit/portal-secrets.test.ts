@@ -13,6 +13,7 @@ import { AccessDeniedError, AuthenticationError } from '../../lambdas/domain/err
 import type { AuditEntry } from '../../lambdas/domain/records/record.ts';
 import type { RecordStore } from '../../lambdas/domain/records/record-store.ts';
 import { apiKeyAuth } from '../../lambdas/http/api-key-auth.ts';
+import { noSso } from './api-doubles.ts';
 
 /**
  * One account's stored secret, shared by the containers of a test; our own domain interface (the
@@ -187,7 +188,11 @@ describe('a Bearer token on a route no requester may call', () => {
         throw new AuthenticationError();
       },
     } as unknown as PortalTokenService;
-    const auth = apiKeyAuth({} as AccountStore, 'eea', () => 0, { records: {} as RecordStore, portalTokens });
+    const auth = apiKeyAuth({} as AccountStore, 'eea', () => 0, {
+      records: {} as RecordStore,
+      portalTokens,
+      sso: noSso,
+    });
     const token = `hdpt.eea.${accountId}.42.2000000000.1.mac`;
     const on = (routeKey: string) => ({
       event: { routeKey, headers: { authorization: `Bearer ${token}` } } as unknown as APIGatewayProxyEventV2,

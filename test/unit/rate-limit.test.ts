@@ -14,7 +14,7 @@ import type { Principal } from '../../lambdas/domain/account.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { LeasedRateLimiter } from '../../lambdas/domain/rate-lease.ts';
 import { RateLimitedError } from '../../lambdas/domain/errors.ts';
-import { agentProfileItem } from './api-doubles.ts';
+import { agentProfileItem, noSso } from './api-doubles.ts';
 import { minuteWindow } from '../../lambdas/domain/rate-limit.ts';
 import { rateLimit } from '../../lambdas/http/rate-limit.ts';
 
@@ -33,6 +33,7 @@ const makeHandler = () =>
     logger: new Logger({ serviceName: 'test', logLevel: 'SILENT' }),
     accounts: new DynamoAccountStore(documentClient, 'table'),
     records: new DynamoRecordStore(documentClient, 'table'),
+    sso: noSso,
     homeRegion: 'eea',
     rateLimit: {
       limiter: new LeasedRateLimiter(new DynamoRateBudget(documentClient, 'table')),

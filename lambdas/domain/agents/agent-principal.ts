@@ -1,4 +1,4 @@
-import { type ApiKeyHolder, type Principal, roles } from '#domain/account';
+import { type CredentialHolder, type Principal, roles } from '#domain/account';
 import type { RecordStore } from '#domain/records/record-store';
 import type { AgentFields } from './agent-service.ts';
 import { ticketScopeOf } from './ticket-scope.ts';
@@ -25,7 +25,12 @@ export async function currentAgentAccess(
 }
 
 /** The caller an API key names: the key's account, agent and budget, with the agent's current access. */
-export const principalOf = (holder: ApiKeyHolder, access: AgentAccess): Principal => ({
-  ...holder,
+export const principalOf = (
+  { accountId, agentId, rateLimitPerMinute }: CredentialHolder,
+  access: AgentAccess,
+): Principal => ({
+  accountId,
+  agentId,
+  ...(rateLimitPerMinute !== undefined && { rateLimitPerMinute }),
   ...access,
 });

@@ -32,6 +32,8 @@ export const recordTypes = [
   'portal_secret',
   /** Audit entries only: the account itself was created, suspended, reactivated or its products changed. */
   'account',
+  /** Audit entries only: an account's single sign-on settings were set, changed or removed (field names). */
+  'sso_settings',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 
