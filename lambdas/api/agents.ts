@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { AgentService, agentView, updateAgentSchema } from '#domain/agents/agent-service';
-import { requireAdmin } from '#domain/agents/permissions';
-import { roleViews } from '#domain/agents/roles';
-import { ConflictError, NotFoundError } from '#domain/errors';
+import { requirePermission } from '#domain/roles/permission-check';
+import { ConflictError } from '#domain/errors';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
@@ -13,7 +12,7 @@ import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const agentListQuerySchema = z.object(paginationSchema).strict();
 
-/** /api/v2/agents and the read-only /api/v2/roles: thin routing over AgentService. */
+/** /api/v2/agents: thin routing over AgentService (roles: lambdas/api/roles.ts). */
 export function createAgentsHandler(
   deps: ApiDependencies & { agents: AgentService; erasures: PrivacyRequestService },
 ) {
@@ -45,18 +44,11 @@ export function createAgentsHandler(
     // An erasure: the profile goes for good, contributions stay with a placeholder (docs/privacy-requests.md).
     'DELETE /api/v2/agents/{id}': async (event, principal) => {
       const id = pathId(event);
-      requireAdmin(principal, 'delete an agent');
+      requirePermission(principal, 'admin.agents', 'delete an agent');
       if (id === principal.agentId) {
         throw new ConflictError('An admin cannot delete themselves; ask another admin.');
       }
       return erasureStarted(await deps.erasures.eraseByAdmin(principal, { kind: 'agent', id }, 'permanent'));
-    },
-    'GET /api/v2/roles': async () => jsonResponse(200, roleViews),
-    'GET /api/v2/roles/{id}': async (event) => {
-      const id = pathId(event);
-      const role = roleViews.find((view) => view.id === id);
-      if (!role) throw new NotFoundError();
-      return jsonResponse(200, role);
     },
   };
   return routedApi(deps, routes);

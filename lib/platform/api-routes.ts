@@ -43,6 +43,11 @@ export const apiFunctions = {
     description: 'Agents',
     access: { ...records, workflows: { start: ['privacyErasure'] } },
   },
+  roles: {
+    entry: 'lambdas/api/roles.ts',
+    description: 'Roles (fixed and custom) and ticket sharing rules',
+    access: records,
+  },
   companies: { entry: 'lambdas/api/companies.ts', description: 'Companies', access: records },
   groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents', access: records },
   calls: {
@@ -123,7 +128,12 @@ export interface ApiRoute {
   readonly function: ApiFunctionName;
 }
 
-export const apiRoutes: readonly ApiRoute[] = [
+/** `METHOD /path` of a route, as API Gateway's `routeKey` names it. */
+type RouteKeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+
+export const apiRoutes = [
   { method: 'GET', path: '/api/v2/health', function: 'health' },
   { method: 'GET', path: '/api/v2/openapi.json', function: 'openapi' },
   { method: 'GET', path: '/api/v2/account', function: 'account' },
@@ -154,8 +164,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'PUT', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'DELETE', path: '/api/v2/agents/{id}', function: 'agents' },
-  { method: 'GET', path: '/api/v2/roles', function: 'agents' },
-  { method: 'GET', path: '/api/v2/roles/{id}', function: 'agents' },
+  { method: 'GET', path: '/api/v2/roles', function: 'roles' },
+  { method: 'GET', path: '/api/v2/roles/{id}', function: 'roles' },
   { method: 'POST', path: '/api/v2/companies', function: 'companies' },
   { method: 'GET', path: '/api/v2/companies', function: 'companies' },
   { method: 'GET', path: '/api/v2/companies/{id}', function: 'companies' },
@@ -249,4 +259,15 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/migrations/{id}', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/uploads', function: 'migrations' },
   { method: 'POST', path: '/api/v2/migrations/{id}/start', function: 'migrations' },
-];
+  { method: 'POST', path: '/api/v2/roles', function: 'roles' },
+  { method: 'PUT', path: '/api/v2/roles/{id}', function: 'roles' },
+  { method: 'DELETE', path: '/api/v2/roles/{id}', function: 'roles' },
+  { method: 'POST', path: '/api/v2/sharing_rules', function: 'roles' },
+  { method: 'GET', path: '/api/v2/sharing_rules', function: 'roles' },
+  { method: 'GET', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+  { method: 'PUT', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+  { method: 'DELETE', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+] as const satisfies readonly ApiRoute[];
+
+/** Every route's key: what `routePermissions` (lambdas/http/route-permissions.ts) must declare. */
+export type RouteKey = RouteKeyOf<(typeof apiRoutes)[number]>;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal, Role } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { type StoredAgent, newAgent, roleIds, ticketScopes } from '#domain/agents/agent-service';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { RecordLifecycle, actorOf } from '#domain/records/record-lifecycle';
@@ -48,7 +48,7 @@ export class ContactConversion {
   }
 
   async makeAgent(principal: Principal, contactId: number, input: MakeAgentInput): Promise<StoredAgent> {
-    requireAdmin(principal, 'make a contact an agent');
+    requirePermission(principal, 'admin.agents', 'make a contact an agent');
     const contact = await this.contacts.get(principal, contactRef(contactId));
     if (contact.deletedAt)
       throw new NotFoundError('The contact is deleted; restore it before making it an agent.');
