@@ -192,6 +192,36 @@ describe('custom roles', () => {
     expect(gone.status).toBe(404);
   });
 
+  it('never lets a custom role with the admin area agents make anyone an administrator', async () => {
+    // Prepare: an agent manager, and a contact to make an agent.
+    const role = await newRole('Agent manager', [
+      'admin.agents',
+      'agents.view',
+      'agents.edit',
+      'contacts.create',
+    ]);
+    await assign(memberOfA.id, { role_ids: [role] });
+    const contact = await call(admin.key, 'POST', '/api/v2/contacts', {
+      name: 'Would be admin',
+      email: `would-be-admin-${role}@example.test`,
+    });
+
+    // Act
+    const promoted = await call(memberOfA.key, 'PUT', `/api/v2/contacts/${contact.body.id}/make_agent`, {
+      role_ids: [1],
+    });
+    const selfPromoted = await call(memberOfA.key, 'PUT', `/api/v2/agents/${memberOfA.id}`, {
+      role_ids: [2],
+    });
+    const scoped = await call(memberOfA.key, 'PUT', `/api/v2/agents/${viewer.id}`, { occasional: true });
+    await assign(memberOfA.id, { role_ids: [4] });
+
+    // Assess
+    expect(promoted.status).toBe(403);
+    expect(selfPromoted.status).toBe(403);
+    expect(scoped.status).toBe(200);
+  });
+
   it('audits role changes with ids and field names only', async () => {
     // Prepare
     const role = await newRole('Audited', ['tickets.view']);

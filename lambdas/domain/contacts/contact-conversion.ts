@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Principal, Role } from '#domain/account';
+import { isAdmin, requireAdmin } from '#domain/agents/permissions';
 import { requirePermission } from '#domain/roles/permission-check';
 import { type StoredAgent, newAgent, roleIds, ticketScopes } from '#domain/agents/agent-service';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
@@ -63,6 +64,9 @@ export class ContactConversion {
       ]);
     }
     const { role_ids, ...settings } = input;
+    const role = roleById.get(role_ids?.[0] ?? roleIds.agent) ?? 'agent';
+    // A custom role holding `admin.agents` may not make anyone an administrator.
+    if (isAdmin({ role })) requireAdmin(principal, 'grant an administrator role');
     const superseded = this.contacts.supersede(principal, contact, { type: 'agent', id: contactId });
     const agent = newAgent(principal.accountId, contactId, superseded.next.updatedAt, {
       name,
@@ -72,7 +76,7 @@ export class ContactConversion {
       job_title,
       language,
       time_zone,
-      role: roleById.get(role_ids?.[0] ?? roleIds.agent) ?? 'agent',
+      role,
       ...settings,
     });
     const agentAudit = {

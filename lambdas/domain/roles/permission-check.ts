@@ -22,6 +22,8 @@ export const hasPermission = (
 /** Refuses (403) a caller without `permission`, saying what it is needed for. */
 export function requirePermission(principal: Principal, permission: Permission, what: string): void {
   if (!hasPermission(principal, permission)) {
-    throw new AccessDeniedError(`You need the permission ${permission} to ${what}.`);
+    // What the fixed agent role lacks is an administrator's (admin areas, requests, exports).
+    const who = fixedRolePermissions.agent.includes(permission) ? 'a role' : 'an administrator or a role';
+    throw new AccessDeniedError(`Only ${who} with the permission ${permission} may ${what}.`);
   }
 }
