@@ -166,7 +166,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 204,
   },
   'PUT /api/v2/agents/{id}': {
-    summary: 'Update an agent (admins: anyone; agents: own profile, not role or scope)',
+    summary:
+      'Update an agent (admins: anyone; agents: own profile, not role or scope); role_ids assigns a fixed or custom role',
     body: updateAgentSchema,
     success: 200,
   },
