@@ -2,9 +2,7 @@ import { z } from 'zod';
 import { AgentCreation, createAgentSchema } from '#domain/agents/agent-creation';
 import { AgentRetirement } from '#domain/agents/agent-retirement';
 import { AgentService, agentView, updateAgentSchema } from '#domain/agents/agent-service';
-import { roleViews } from '#domain/agents/roles';
 import { ApiKeyService } from '#domain/api-keys/api-key-service';
-import { NotFoundError } from '#domain/errors';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -15,7 +13,7 @@ import { apiKeyRoutes } from './api-key-routes.ts';
 
 export const agentListQuerySchema = z.object(paginationSchema).strict();
 
-/** /api/v2/agents, their API keys, and the read-only /api/v2/roles: thin routing over the agent services. */
+/** /api/v2/agents and their API keys: thin routing over the agent services (roles: lambdas/api/roles.ts). */
 export function createAgentsHandler(
   deps: ApiDependencies & {
     agents: AgentService;
@@ -60,13 +58,6 @@ export function createAgentsHandler(
     'DELETE /api/v2/agents/{id}': async (event, principal) => {
       await deps.retirement.makeContact(principal, pathId(event));
       return noContent();
-    },
-    'GET /api/v2/roles': async () => jsonResponse(200, roleViews),
-    'GET /api/v2/roles/{id}': async (event) => {
-      const id = pathId(event);
-      const role = roleViews.find((view) => view.id === id);
-      if (!role) throw new NotFoundError();
-      return jsonResponse(200, role);
     },
     ...apiKeyRoutes(deps.apiKeys),
   };

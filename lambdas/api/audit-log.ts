@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccessDeniedError } from '#domain/errors';
+import { requirePermission } from '#domain/roles/permission-check';
 import { auditView } from '#domain/records/audit-view';
 import type { RecordStore } from '#domain/records/record-store';
 import { recordTypes } from '#domain/records/record';
@@ -29,7 +29,7 @@ export const auditLogQuerySchema = z
 /** GET /api/v2/audit_log: who changed what and when, newest first. Admins only. */
 export function createAuditLogHandler(deps: ApiDependencies & { records: RecordStore; now: () => Date }) {
   return authenticatedApi(deps, async (event, principal) => {
-    if (principal.role !== 'account_admin' && principal.role !== 'admin') throw new AccessDeniedError();
+    requirePermission(principal, 'admin.audit_log', 'read the audit log');
     const query = parseQuery(event, auditLogQuerySchema);
     const entries =
       query.record_type && query.record_id

@@ -51,6 +51,10 @@ import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy
 import { createMigrationSchema } from '#domain/migrations/migration';
 import { migrationListQuerySchema } from './migrations.ts';
 import { ssoSettingsSchema } from '#domain/sso/sso-settings';
+import { createCustomRoleSchema, updateCustomRoleSchema } from '#domain/roles/custom-role-service';
+import { createSharingRuleSchema, updateSharingRuleSchema } from '#domain/roles/sharing-rule-service';
+import { routeRequirement } from '#http/route-permissions';
+import { roleListQuerySchema, sharingRuleListQuerySchema } from './roles.ts';
 
 interface Operation {
   readonly summary: string;
@@ -197,7 +201,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 204,
   },
   'PUT /api/v2/agents/{id}': {
-    summary: 'Update an agent (admins: anyone; agents: own profile, not role or scope)',
+    summary:
+      'Update an agent (admins: anyone; agents: own profile, not role or scope); role_ids assigns a fixed or custom role',
     body: updateAgentSchema,
     success: 200,
   },
@@ -263,8 +268,34 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/groups/{id}': { summary: 'Delete a group (admins)', success: 204 },
-  'GET /api/v2/roles': { summary: 'The fixed roles (read-only)', success: 200 },
-  'GET /api/v2/roles/{id}': { summary: 'One role', success: 200 },
+  'GET /api/v2/roles': {
+    summary: 'The fixed roles (ids 1 to 4, read-only, on the first page) and custom roles, with permissions',
+    query: roleListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/roles/{id}': { summary: 'One role, fixed or custom, with its permissions', success: 200 },
+  'POST /api/v2/roles': {
+    summary: 'Create a custom role: a named permission set (docs/roles-and-sharing.md)',
+    body: createCustomRoleSchema,
+    success: 201,
+  },
+  'PUT /api/v2/roles/{id}': {
+    summary: 'Update a custom role (If-Match); the fixed roles are read-only (403)',
+    body: updateCustomRoleSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/roles/{id}': {
+    summary: 'Delete a custom role; 409 while agents hold it (the message says how many)',
+    success: 204,
+  },
+  ...crudOperations({
+    path: '/api/v2/sharing_rules',
+    noun: 'sharing rule',
+    who: 'admin area roles',
+    create: createSharingRuleSchema,
+    update: updateSharingRuleSchema,
+    query: sharingRuleListQuerySchema,
+  }),
   'POST /api/v2/companies': {
     summary: 'Create a company (names unique per account)',
     body: createCompanySchema,
@@ -615,6 +646,8 @@ export function buildOpenApiDocument() {
       ...(requesterRoutes.has(key)
         ? { security: [{ apiKey: [] }, { ssoToken: [] }, { portalToken: [] }] }
         : {}),
+      // The permission an agent's role needs for the route (lambdas/http/route-permissions.ts).
+      'x-permission': routeRequirement(key),
       parameters: [...pathParameters, ...queryParameters(operation.query)],
       ...(operation.body
         ? {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
-import { isAdmin, requireAdmin } from '#domain/agents/permissions';
+import { hasPermission, requirePermission } from '#domain/roles/permission-check';
 import {
   createPrivacyRequestSchema,
   privacyRequestStatuses,
@@ -46,7 +46,8 @@ export function createPrivacyRequestsHandler(
   // A completed export's URLs are minted for each read, valid until its `available_until` at most, and
   // only for administrators: any other agent sees a request's status and dates.
   const view = async (record: StoredPrivacyRequest, principal: Principal) => {
-    if (!isAdmin(principal)) return privacyRequestStatusView(record, deps.now());
+    if (!hasPermission(principal, 'privacy_requests.manage'))
+      return privacyRequestStatusView(record, deps.now());
     const { result } = record.fields;
     return {
       ...privacyRequestView(record, deps.now()),
@@ -76,7 +77,7 @@ export function createPrivacyRequestsHandler(
     [`GET ${path}/{id}`]: async (event, principal) =>
       jsonResponse(200, await view(await deps.requests.get(principal, pathId(event)), principal)),
     [`GET ${path}/{id}/files`]: async (event, principal) => {
-      requireAdmin(principal, "download a data subject's exported files");
+      requirePermission(principal, 'exports.download', "download a data subject's exported files");
       const query = parseQuery(event, storedFilesQuerySchema);
       const request = await deps.requests.get(principal, pathId(event));
       const paging = listPaging(query);

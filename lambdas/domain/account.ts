@@ -5,6 +5,7 @@ import {
   productsAvailableIn,
 } from '#lib/residency/index';
 import type { AuditEntry, StoredRecord } from '#domain/records/record';
+import type { Permission } from '#domain/roles/permission-catalogue';
 
 export const roles = ['account_admin', 'admin', 'supervisor', 'agent'] as const;
 export type Role = (typeof roles)[number];
@@ -40,6 +41,23 @@ export interface Principal {
   readonly ticketScope?: TicketScope;
   /** Set when a requester (contact) acts through a portal token: their contact id, and nothing else. */
   readonly contactId?: number;
+  /**
+   * What the caller may do, from their custom role as read with their profile (docs/roles-and-sharing.md);
+   * absent: what their fixed `role` allows (`fixedRolePermissions`).
+   */
+  readonly permissions?: readonly Permission[];
+  /** Groups whose tickets sharing rules show to or hide from the caller, read with their profile. */
+  readonly ticketSharing?: TicketSharing;
+}
+
+/** What the account's sharing rules mean for one agent: groups whose tickets they also see, or not. */
+export interface TicketSharing {
+  /** Tickets of these groups are shown to the caller read-only. */
+  readonly readGroupIds: readonly number[];
+  /** Tickets of these groups are shown to the caller to view and change. */
+  readonly writeGroupIds: readonly number[];
+  /** Tickets of these groups are hidden from the caller (unless assigned to them). */
+  readonly hiddenGroupIds: readonly number[];
 }
 
 /** Freshdesk v2 `ticket_scope`: 2 group (the agent's groups and own tickets), 3 restricted (own tickets). */

@@ -16,6 +16,7 @@ import { rateLimit } from './rate-limit.ts';
 import { requestLog } from './request-log.ts';
 import { requestMetrics } from './request-metrics.ts';
 import type { SsoDependencies } from './sso-auth.ts';
+import { routePermission } from './route-permissions.ts';
 import type { HttpResponse } from './responses.ts';
 
 export interface ApiDependencies {
@@ -59,7 +60,8 @@ export function publicApi(
 
 /**
  * An API route for an authenticated caller: logging, the error format, API-key auth (agents checked
- * against their current profile) and the account's rate limit around `serve`. Every check is always
+ * against their current profile), the route's permission (`routePermissions`) and the account's rate
+ * limit around `serve`. Every check is always
  * there: a dependency missing at run time (e.g. undefined from a runtime) is a MissingDependencyError
  * when the handler is built, never a skipped check.
  */
@@ -78,7 +80,9 @@ export function authenticatedApi(
   api
     .use(errorResponder(deps.logger))
     .use(apiKeyAuth(deps.accounts, deps.homeRegion, () => now().getTime(), callerAccess(deps, now)))
-    .use(rateLimit(deps.rateLimit.limiter, deps.rateLimit.perMinute, deps.rateLimit.now));
+    .use(rateLimit(deps.rateLimit.limiter, deps.rateLimit.perMinute, deps.rateLimit.now))
+    // After the rate limit, so refused calls count against the budget too.
+    .use(routePermission());
   return api.handler(async (event, context) => {
     deps.logger.appendKeys({ accountId: context.principal.accountId });
     return serve(event, context.principal);

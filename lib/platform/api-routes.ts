@@ -43,6 +43,11 @@ export const apiFunctions = {
     description: 'Agents and their API keys',
     access: records,
   },
+  roles: {
+    entry: 'lambdas/api/roles.ts',
+    description: 'Roles (fixed and custom) and ticket sharing rules',
+    access: records,
+  },
   companies: { entry: 'lambdas/api/companies.ts', description: 'Companies', access: records },
   groups: { entry: 'lambdas/api/groups.ts', description: 'Groups of agents', access: records },
   calls: {
@@ -140,7 +145,12 @@ export interface ApiRoute {
   readonly authorization?: 'iam';
 }
 
-export const apiRoutes: readonly ApiRoute[] = [
+/** `METHOD /path` of a route, as API Gateway's `routeKey` names it. */
+type RouteKeyOf<R> = R extends { method: infer M extends string; path: infer P extends string }
+  ? `${M} ${P}`
+  : never;
+
+const routeTable = [
   { method: 'GET', path: '/api/v2/health', function: 'health' },
   { method: 'GET', path: '/api/v2/openapi.json', function: 'openapi' },
   { method: 'GET', path: '/api/v2/account', function: 'account' },
@@ -171,8 +181,8 @@ export const apiRoutes: readonly ApiRoute[] = [
   { method: 'GET', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'PUT', path: '/api/v2/agents/{id}', function: 'agents' },
   { method: 'DELETE', path: '/api/v2/agents/{id}', function: 'agents' },
-  { method: 'GET', path: '/api/v2/roles', function: 'agents' },
-  { method: 'GET', path: '/api/v2/roles/{id}', function: 'agents' },
+  { method: 'GET', path: '/api/v2/roles', function: 'roles' },
+  { method: 'GET', path: '/api/v2/roles/{id}', function: 'roles' },
   { method: 'POST', path: '/api/v2/agents', function: 'agents' },
   { method: 'GET', path: '/api/v2/api_keys', function: 'agents' },
   { method: 'POST', path: '/api/v2/api_keys', function: 'agents' },
@@ -289,7 +299,21 @@ export const apiRoutes: readonly ApiRoute[] = [
   },
   { method: 'PUT', path: '/operator/v1/accounts/{id}/products', function: 'operators', authorization: 'iam' },
   { method: 'GET', path: '/operator/v1/audit', function: 'operators', authorization: 'iam' },
-];
+  { method: 'POST', path: '/api/v2/roles', function: 'roles' },
+  { method: 'PUT', path: '/api/v2/roles/{id}', function: 'roles' },
+  { method: 'DELETE', path: '/api/v2/roles/{id}', function: 'roles' },
+  { method: 'POST', path: '/api/v2/sharing_rules', function: 'roles' },
+  { method: 'GET', path: '/api/v2/sharing_rules', function: 'roles' },
+  { method: 'GET', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+  { method: 'PUT', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+  { method: 'DELETE', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+] as const satisfies readonly ApiRoute[];
+
+/** Every route of the region's HTTP API. */
+export const apiRoutes: readonly ApiRoute[] = routeTable;
+
+/** Every route's key: what `routePermissions` (lambdas/http/route-permissions.ts) must declare. */
+export type RouteKey = RouteKeyOf<(typeof routeTable)[number]>;
 
 /** Routes API Gateway authorizes by AWS IAM: the operator interface. */
 export const iamRoutes = apiRoutes.filter((route) => route.authorization === 'iam');

@@ -407,3 +407,58 @@ describe('DELETE /api/v2/agents/{id}', () => {
     expect((await call(key, 'GET', '/api/v2/agents/me')).status).toBe(401);
   });
 });
+
+describe('an admin never reaches above their role', () => {
+  let owner: TestAgent;
+  let deputy: TestAgent;
+  let worker: TestAgent;
+  beforeAll(async () => {
+    const account = await createTestAccount(client, table, region, [
+      { id: 9101, role: 'account_admin' },
+      { id: 9102, role: 'admin' },
+      { id: 9103, role: 'agent' },
+    ]);
+    [owner, deputy, worker] = account.agents as [TestAgent, TestAgent, TestAgent];
+  });
+
+  it('cannot make anyone an account admin, themselves included, nor set the account single sign-on', async () => {
+    // Act
+    const made = await call(deputy.key, 'POST', '/api/v2/agents', {
+      email: uniqueEmail(),
+      ticket_scope: 1,
+      role: 'account_admin',
+    });
+    const selfPromotion = await call(deputy.key, 'PUT', `/api/v2/agents/${deputy.id}`, {
+      role: 'account_admin',
+    });
+    const promotion = await call(deputy.key, 'PUT', `/api/v2/agents/${worker.id}`, { role_ids: [1] });
+    const sso = await call(deputy.key, 'PUT', '/api/v2/admin/sso', {
+      issuer: 'https://idp.example.test',
+      client_ids: ['helpdesk'],
+    });
+    const byOwner = await call(owner.key, 'PUT', `/api/v2/agents/${worker.id}`, { role: 'admin' });
+
+    // Assess
+    expect(made.status).toBe(403);
+    expect(selfPromotion.status).toBe(403);
+    expect(promotion.status).toBe(403);
+    expect(sso.status).toBe(403);
+    expect(JSON.stringify(sso.body)).toMatch(/account admin/);
+    expect(byOwner.status).toBe(200);
+  });
+
+  it('cannot issue a key to, list or revoke the keys of, change or delete an account admin', async () => {
+    // Act
+    const issued = await call(deputy.key, 'POST', `/api/v2/agents/${owner.id}/api_keys`);
+    const listed = await call(deputy.key, 'GET', `/api/v2/agents/${owner.id}/api_keys`);
+    const changed = await call(deputy.key, 'PUT', `/api/v2/agents/${owner.id}`, { ticket_scope: 3 });
+    const deleted = await call(deputy.key, 'DELETE', `/api/v2/agents/${owner.id}`);
+    const ownerStillIn = await call(owner.key, 'GET', '/api/v2/agents/me');
+    const workerKey = await call(deputy.key, 'POST', `/api/v2/agents/${worker.id}/api_keys`);
+
+    // Assess
+    expect([issued.status, listed.status, changed.status, deleted.status]).toEqual([403, 403, 403, 403]);
+    expect(ownerStillIn.status).toBe(200);
+    expect(workerKey.status).toBe(201);
+  });
+});

@@ -10,8 +10,8 @@ const client = emulatorDocumentClient(platform);
 const call = keyCaller(url);
 afterAll(() => client.destroy());
 
-/** Roles are the platform's four fixed roles, the same for every account: not account data. */
-const notAccountData = new Set(['GET /api/v2/roles/{id}']);
+/** Nothing of the route table is shared between accounts: custom roles are account data too. */
+const notAccountData = new Set<string>();
 
 /** A valid body for each write, so a refusal can only come from whose id it is, never from validation. */
 const bodies: Record<string, unknown> = {
@@ -46,6 +46,8 @@ const bodies: Record<string, unknown> = {
     size: 10,
   },
   'PUT /api/v2/integration_links/{id}': { external_url: 'https://example.test/changed' },
+  'PUT /api/v2/roles/{id}': { description: 'Changed' },
+  'PUT /api/v2/sharing_rules/{id}': { name: 'Changed' },
   'POST /api/v2/privacy/requests/{id}/verify': { method: 'email_confirmation' },
   'POST /api/v2/privacy/requests/{id}/reject': { reason: 'Changed' },
 };
@@ -53,6 +55,7 @@ const bodies: Record<string, unknown> = {
 /** Where each route's id points: a record of the owner account, and the GET that shows it. */
 const owned: Record<string, { id: number; view: string }> = {};
 let intruderKey = '';
+let intruderAgentId = 0;
 
 function ownerOf(path: string): { id: number; view: string } {
   const prefix = path.slice(0, path.indexOf('{id}'));
@@ -64,6 +67,7 @@ function ownerOf(path: string): { id: number; view: string } {
 beforeAll(async () => {
   const intruder = await createTestAccount(client, table, 'us', [{ id: 77, role: 'admin' }]);
   intruderKey = intruder.agents[0]?.key ?? '';
+  intruderAgentId = intruder.agents[0]?.id ?? 0;
   const make = async (path: string, body: unknown) => {
     const answer = await call(ownerKey, 'POST', path, body);
     if (answer.status !== 201) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
@@ -155,6 +159,19 @@ beforeAll(async () => {
   const ownerKeyId = (await call(ownerKey, 'GET', `${v}/api_keys`)).body[0].id as number;
   own(`${v}/api_keys/`, ownerKeyId, `${v}/api_keys`);
   owned.apiKey = { id: ownerKeyId, view: `${v}/api_keys` };
+  const role = await make(`${v}/roles`, { name: `R ${randomUUID()}`, permissions: ['tickets.view'] });
+  own(`${v}/roles/`, role);
+  const sharedWith = await make(`${v}/groups`, { name: `G ${randomUUID()}` });
+  own(
+    `${v}/sharing_rules/`,
+    await make(`${v}/sharing_rules`, {
+      name: 'Owned rule',
+      group_id: group,
+      action: 'share',
+      shared_with_group_id: sharedWith,
+      access: 'read_only',
+    }),
+  );
   // make_agent would convert the shared contact: it gets a contact of its own.
   owned.makeAgent = { id: convertible, view: `${v}/contacts/${convertible}` };
 }, 60_000);
@@ -193,4 +210,27 @@ describe("another account's credentials on the owner's ids", () => {
       expect(after.body).toEqual(before.body);
     },
   );
+});
+
+describe("another account's roles and sharing rules", () => {
+  it('are not listed to the intruder and cannot be assigned by them', async () => {
+    // Prepare
+    const role = ownerOf('/api/v2/roles/{id}');
+    const rule = ownerOf('/api/v2/sharing_rules/{id}');
+
+    // Act
+    const roles = await call(intruderKey, 'GET', '/api/v2/roles');
+    const rules = await call(intruderKey, 'GET', '/api/v2/sharing_rules');
+    const assigned = await call(intruderKey, 'PUT', `/api/v2/agents/${intruderAgentId}`, {
+      role_ids: [role.id],
+    });
+
+    // Assess
+    expect(roles.status).toBe(200);
+    expect(roles.body.map((view: { id: number }) => view.id)).not.toContain(role.id);
+    expect(rules.status).toBe(200);
+    expect(rules.body.map((view: { id: number }) => view.id)).not.toContain(rule.id);
+    expect(assigned.status).toBe(400);
+    expect(assigned.body.errors[0]).toMatchObject({ field: 'role_ids' });
+  });
 });

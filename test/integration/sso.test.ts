@@ -79,13 +79,13 @@ beforeAll(async () => {
     clients: ['acme-a', 'acme-b'].map((clientId) => ({ clientId, redirectUri })),
   });
   const a = await createTestAccount(client, table, 'eea', [
-    { id: 900, role: 'admin' },
+    { id: 900, role: 'account_admin' },
     { id: 901, role: 'agent', fields: { email: 'sso-agent@acme.test' } },
     { id: 902, role: 'agent', fields: { email: 'SSO-Lead@acme.test' } },
     { id: 903, role: 'agent', fields: { email: 'unverified@acme.test' } },
   ]);
   accountA = { id: a.id, admin: a.agents[0]?.key ?? '', agent: a.agents[1]?.key ?? '' };
-  const b = await createTestAccount(client, table, 'eea', [{ id: 910, role: 'admin' }]);
+  const b = await createTestAccount(client, table, 'eea', [{ id: 910, role: 'account_admin' }]);
   accountB = { id: b.id, admin: b.agents[0]?.key ?? '' };
   const settingsA = await api('PUT', '/api/v2/admin/sso', basicAuth(accountA.admin), {
     issuer: idp.issuer,
@@ -299,7 +299,7 @@ describe('bad tokens', () => {
       clients: [{ clientId: 'acme-c', redirectUri }],
     });
     const c = await createTestAccount(client, table, 'eea', [
-      { id: 920, role: 'admin', fields: { email: 'sso-agent@acme.test' } },
+      { id: 920, role: 'account_admin', fields: { email: 'sso-agent@acme.test' } },
     ]);
     const settings = await api('PUT', '/api/v2/admin/sso', basicAuth(c.agents[0]?.key ?? ''), {
       issuer: down.issuer,

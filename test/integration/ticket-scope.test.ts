@@ -19,11 +19,14 @@ const agents: ReadonlyArray<{ id: number; role: Role }> = [
   { id: 702, role: 'agent' },
   { id: 703, role: 'agent' },
   { id: 704, role: 'supervisor' },
+  { id: 705, role: 'agent' },
 ];
 let admin: TestAgent;
 let grouped: TestAgent;
 let restricted: TestAgent;
 let supervisor: TestAgent;
+/** Holds a custom role that may view and edit tickets, with group scope on group A. */
+let customScoped: TestAgent;
 let groupA: number;
 let groupB: number;
 /** inA: group A; ownB: group B, assigned to the restricted agent; mine: assigned to the grouped agent. */
@@ -50,7 +53,13 @@ async function newTicket(fields: Record<string, unknown>): Promise<number> {
 
 beforeAll(async () => {
   const account = await createTestAccount(client, table, 'eea', agents);
-  [admin, grouped, restricted, supervisor] = account.agents as [TestAgent, TestAgent, TestAgent, TestAgent];
+  [admin, grouped, restricted, supervisor, customScoped] = account.agents as [
+    TestAgent,
+    TestAgent,
+    TestAgent,
+    TestAgent,
+    TestAgent,
+  ];
   groupA = (await call(admin.key, 'POST', '/api/v2/groups', { name: 'Scope A' })).body.id;
   groupB = (await call(admin.key, 'POST', '/api/v2/groups', { name: 'Scope B' })).body.id;
   await setScope(grouped.id, { ticket_scope: 2, group_ids: [groupA] });
@@ -242,5 +251,33 @@ describe('supervisors', () => {
     expect(agent.body.ticket_scope).toBe(2);
     const self = await call(admin.key, 'GET', `/api/v2/agents/${supervisor.id}`);
     expect(self.body.role_ids).toEqual([3]);
+  });
+});
+
+describe('ticket scope: custom roles', () => {
+  it('keeps the profile scope for a custom role: its permissions never widen which tickets it sees', async () => {
+    // Prepare
+    const role = await call(admin.key, 'POST', '/api/v2/roles', {
+      name: 'Scoped ticket worker',
+      permissions: ['tickets.view', 'tickets.edit', 'conversations.view'],
+    });
+    expect(role.status).toBe(201);
+    await setScope(customScoped.id, { ticket_scope: 2, group_ids: [groupA] });
+    const assigned = await call(admin.key, 'PUT', `/api/v2/agents/${customScoped.id}`, {
+      role_ids: [role.body.id],
+    });
+    expect(assigned.status).toBe(200);
+
+    // Act
+    const listed = await call(customScoped.key, 'GET', '/api/v2/tickets');
+    const inScope = await call(customScoped.key, 'PUT', `/api/v2/tickets/${tickets.inA}`, { priority: 2 });
+    const outOfScope = await call(customScoped.key, 'GET', `/api/v2/tickets/${tickets.otherB}`);
+    const notPermitted = await call(customScoped.key, 'DELETE', `/api/v2/tickets/${tickets.inA}`);
+
+    // Assess
+    expect(ids(listed.body)).toEqual(sorted(tickets.inA));
+    expect(inScope.status).toBe(200);
+    expect(outOfScope.status).toBe(404);
+    expect(notPermitted.status).toBe(403);
   });
 });

@@ -35,6 +35,7 @@ const context = { awsRequestId: 'req-1', functionName: 'account' } as Context;
 const event = (authorization?: string) =>
   ({
     headers: authorization ? { authorization } : {},
+    routeKey: 'GET /api/v2/account',
     requestContext: {},
   }) as unknown as APIGatewayProxyEventV2;
 const withKey = (key: string) => event(`Basic ${Buffer.from(`${key}:X`).toString('base64')}`);

@@ -36,11 +36,17 @@ function keyStore(holder: ApiKeyHolder | undefined) {
 
 type Profile = Partial<AgentFields> & { deleted?: boolean; superseded?: boolean };
 
-/** An agent profile store (our RecordStore interface) answering the profile it is told; counts reads. */
-function profileStore(profile: Profile | undefined) {
+/**
+ * An agent profile store (our RecordStore interface) answering the profile it is told, and the sharing
+ * rules it is told; counts profile reads.
+ */
+function profileStore(profile: Profile | undefined, sharingRules: readonly object[] = []) {
   const store = {
     reads: 0,
     profile,
+    async list() {
+      return { records: sharingRules.map((fields) => ({ fields })), hasMore: false };
+    },
     async get() {
       store.reads += 1;
       const current = store.profile;

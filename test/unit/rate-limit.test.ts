@@ -43,6 +43,7 @@ const makeHandler = () =>
   });
 const event = {
   headers: { authorization: `Basic ${Buffer.from('eea_rate-limit-key:X').toString('base64')}` },
+  routeKey: 'GET /api/v2/account',
   requestContext: {},
 } as unknown as APIGatewayProxyEventV2;
 const context = { awsRequestId: 'r' } as Context;

@@ -12,7 +12,8 @@ import {
   newAgent,
   updateAgentSchema,
 } from './agent-service.ts';
-import { requireAdmin } from './permissions.ts';
+import { requirePermission } from '#domain/roles/permission-check';
+import { roleAssignment } from '#domain/roles/role-assignment';
 import { roleById } from './roles.ts';
 
 /**
@@ -48,7 +49,9 @@ export class ContactHoldsEmailError extends ConflictError {
 /** The role `role_ids` and `role` name (agent if neither); both must agree when both are sent. */
 function roleOf(input: Pick<CreateAgentInput, 'role' | 'role_ids'>): Role {
   const fromIds = input.role_ids?.[0] === undefined ? undefined : roleById.get(input.role_ids[0]);
-  if (fromIds && input.role && fromIds !== input.role) {
+  // A custom role id (not a fixed one) with `role` names two roles at once.
+  const customWithRole = input.role !== undefined && input.role_ids !== undefined && !fromIds;
+  if (customWithRole || (fromIds && input.role && fromIds !== input.role)) {
     throw new ValidationError([
       { field: 'role_ids', message: 'It should name the same role as role', code: 'invalid_value' },
     ]);
@@ -70,15 +73,22 @@ export class AgentCreation {
   }
 
   async create(principal: Principal, input: CreateAgentInput): Promise<StoredAgent> {
-    requireAdmin(principal, 'create an agent');
-    const { role_ids: _roleIds, role: _role, ...fields } = input;
+    requirePermission(principal, 'admin.agents', 'create an agent');
+    const { role_ids: roleIdList, role: _role, ...fields } = input;
     const email = normaliseEmail(input.email);
+    // A fixed role by `role` or a fixed id must agree; a custom role id is resolved with the account's roles.
+    const role = roleOf(input);
+    const granted =
+      roleIdList === undefined && input.role === undefined
+        ? { role }
+        : await roleAssignment(this.deps.store, principal, roleIdList ? { role_ids: roleIdList } : { role });
     await this.refuseTakenEmail(principal.accountId, email);
     const record = newAgent(principal.accountId, this.deps.newId(), this.deps.now().toISOString(), {
       ...fields,
+      ...granted,
       // v2 names an agent without a name after their address.
       name: fields.name ?? email.split('@')[0] ?? email,
-      role: roleOf(input),
+      role: granted.role ?? role,
     });
     return this.lifecycle.create(principal, record, Object.keys(record.fields));
   }

@@ -7,7 +7,8 @@ import { RecordLifecycle, actorOf, nextChangeAt } from '#domain/records/record-l
 import type { RecordChange, RecordStore } from '#domain/records/record-store';
 import { changedFieldNames } from '#domain/records/record';
 import { type AgentFields, type StoredAgent, deriveAgent } from './agent-service.ts';
-import { requireAdmin } from './permissions.ts';
+import { requirePermission } from '#domain/roles/permission-check';
+import { requireRankOver } from './agent-rank.ts';
 
 const conflictMessage = 'The agent, their contact record or their API keys changed meanwhile; try again.';
 
@@ -39,11 +40,12 @@ export class AgentRetirement {
 
   /** Makes the agent a contact; answers the contact. */
   async makeContact(principal: Principal, agentId: number): Promise<StoredContact> {
-    requireAdmin(principal, 'delete an agent');
+    requirePermission(principal, 'admin.agents', 'delete an agent');
     if (agentId === principal.agentId) {
       throw new ConflictError('An admin cannot delete themselves; ask another admin.');
     }
     const agent: StoredAgent = await this.agents.getLive(principal, { type: 'agent', id: agentId });
+    requireRankOver(principal, agent.fields.role, 'delete this agent');
     const superseded = this.agents.supersede(principal, agent, contactRef(agentId));
     const contact = await this.contactChange(principal, agent, superseded.next.updatedAt);
     try {

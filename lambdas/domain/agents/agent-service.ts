@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import type { Principal, Role } from '#domain/account';
+import type { Principal } from '#domain/account';
 import { roles } from '#domain/account';
 import { AccessDeniedError } from '#domain/errors';
 import { normaliseEmail } from '#domain/contacts/contact-schema';
-import { isAdmin } from './permissions.ts';
+import { roleIds } from './role-ids.ts';
+import type { CustomRoleHolder } from '#domain/roles/custom-role-service';
+import { roleAssignment } from '#domain/roles/role-assignment';
+import { requireRankOver } from './agent-rank.ts';
+import { hasPermission } from '#domain/roles/permission-check';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -12,13 +16,7 @@ import type { Paging } from '#domain/records/paging';
 /** Freshdesk v2 ticket scopes: 1 global, 2 group, 3 restricted (own tickets only). */
 export const ticketScopes = [1, 2, 3] as const;
 
-/** Role ids as `role_ids` shows them (read-only roles of the platform). */
-export const roleIds: Readonly<Record<Role, number>> = {
-  account_admin: 1,
-  admin: 2,
-  supervisor: 3,
-  agent: 4,
-};
+export { roleIds } from './role-ids.ts';
 
 const text = (max: number) => z.string().trim().max(max);
 
@@ -38,6 +36,8 @@ export const updateAgentSchema = z
       ticketScopes.map((scope) => z.literal(scope)) as [z.ZodLiteral<1>, z.ZodLiteral<2>, z.ZodLiteral<3>],
     ),
     role: z.enum(roles),
+    /** v2: the agent's role, one id, fixed (1–4) or custom (docs/roles-and-sharing.md). */
+    role_ids: z.array(z.number().int().positive()).length(1, 'It should name exactly one role'),
     group_ids: z.array(z.number().int().positive()).max(100),
   })
   .partial()
@@ -45,13 +45,25 @@ export const updateAgentSchema = z
   .refine((body) => Object.keys(body).length > 0, {
     message: 'The request contains no field to update',
     path: ['body'],
+  })
+  .refine((body) => body.role === undefined || body.role_ids === undefined, {
+    message: 'Give role or role_ids, not both',
+    path: ['role_ids'],
   });
 
-export type AgentFields = Required<z.infer<typeof updateAgentSchema>>;
+export type AgentChanges = z.infer<typeof updateAgentSchema>;
+/** An agent profile as stored: `role_ids` is stored as the base `role` and `custom_role_id`. */
+export type AgentFields = Required<Omit<AgentChanges, 'role_ids'>> & CustomRoleHolder;
 export type StoredAgent = StoredRecord<AgentFields>;
 
-/** Fields only an administrator may change, even on their own profile. */
-const adminOnlyFields: readonly (keyof AgentFields)[] = ['role', 'ticket_scope', 'group_ids', 'occasional'];
+/** Fields only an administrator (admin area `agents`) may change, even on their own profile. */
+const adminOnlyFields: readonly (keyof AgentChanges)[] = [
+  'role',
+  'role_ids',
+  'ticket_scope',
+  'group_ids',
+  'occasional',
+];
 const agentRef = (id: number): RecordRef => ({ type: 'agent', id });
 
 /**
@@ -112,19 +124,22 @@ export class AgentService {
     return this.deps.store.list<AgentFields>(principal.accountId, 'agent', paging);
   }
 
-  update(
+  async update(
     principal: Principal,
     id: number,
-    changes: Partial<AgentFields>,
+    changes: AgentChanges,
     ifMatch?: string,
   ): Promise<StoredAgent> {
-    if (!isAdmin(principal)) {
+    if (!hasPermission(principal, 'admin.agents')) {
       if (id !== principal.agentId) throw new AccessDeniedError('Agents may edit only their own profile.');
       const forbidden = adminOnlyFields.filter((field) => field in changes);
       if (forbidden.length)
         throw new AccessDeniedError(`Only an administrator may change: ${forbidden.join(', ')}.`);
+    } else if (id !== principal.agentId) {
+      requireRankOver(principal, (await this.get(principal, id)).fields.role, 'change this agent');
     }
-    return this.lifecycle.update(principal, agentRef(id), changes, ifMatch);
+    const fields = await roleAssignment(this.deps.store, principal, changes);
+    return this.lifecycle.update(principal, agentRef(id), fields, ifMatch);
   }
 }
 
@@ -138,7 +153,7 @@ export function agentView(record: StoredAgent) {
     signature: agent.signature,
     ticket_scope: agent.ticket_scope,
     group_ids: agent.group_ids,
-    role_ids: [roleIds[role]],
+    role_ids: [agent.custom_role_id ?? roleIds[role]],
     type: 'support_agent',
     contact: { active: true, name, email, phone, mobile, job_title, language, time_zone },
     created_at: record.createdAt,

@@ -1,5 +1,6 @@
 import type { Role } from '#domain/account';
-import { roleIds } from './agent-service.ts';
+import { fixedRolePermissions } from '#domain/roles/permission-catalogue';
+import { roleIds } from './role-ids.ts';
 
 const descriptions: Readonly<Record<Role, string>> = {
   account_admin: 'Everything an admin can do, plus billing, data-subject requests and account deletion',
@@ -8,7 +9,7 @@ const descriptions: Readonly<Record<Role, string>> = {
   agent: 'Works tickets within their ticket scope',
 };
 
-/** The platform's fixed roles as Freshdesk v2's read-only roles API shows them. */
+/** The platform's fixed roles as Freshdesk v2's read-only roles API shows them, with their permissions. */
 export const roleViews = (Object.keys(roleIds) as Role[]).map((role) => ({
   id: roleIds[role],
   name: role
@@ -17,6 +18,7 @@ export const roleViews = (Object.keys(roleIds) as Role[]).map((role) => ({
     .join(' '),
   description: descriptions[role],
   default: true,
+  permissions: fixedRolePermissions[role],
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 }));

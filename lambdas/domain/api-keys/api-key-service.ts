@@ -1,6 +1,8 @@
 import type { Principal } from '#domain/account';
 import { apiKeyIdOf, apiKeyPrefix, generateApiKey, hashApiKey } from '#domain/api-key';
 import { requireAdmin } from '#domain/agents/permissions';
+import { requireRankOver } from '#domain/agents/agent-rank';
+import type { AgentFields } from '#domain/agents/agent-service';
 import { NotFoundError } from '#domain/errors';
 import { actorOf } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
@@ -81,7 +83,9 @@ export class ApiKeyService {
   private async requireHolder(principal: Principal, agentId: number, what: string): Promise<void> {
     if (agentId === principal.agentId) return;
     requireAdmin(principal, what);
-    const agent = await this.deps.store.get(principal.accountId, { type: 'agent', id: agentId });
+    const agent = await this.deps.store.get<AgentFields>(principal.accountId, { type: 'agent', id: agentId });
     if (!agent || agent.deletedAt || agent.supersededBy) throw new NotFoundError();
+    // A key acts as its agent: none of an agent of a higher role than the caller's.
+    requireRankOver(principal, agent.fields.role, what);
   }
 }

@@ -144,7 +144,7 @@ export class AttachmentService {
    */
   async ownerFor(principal: Principal, ticketId: number, conversationId?: number): Promise<AttachmentOwner> {
     const { store } = this.deps;
-    const ticket = await readTicket(store, principal, ticketId);
+    const ticket = await readTicket(store, principal, ticketId, { toChange: true });
     const owner = {
       ticketId,
       ticket,
@@ -264,18 +264,18 @@ export class AttachmentService {
 
   /** One attachment, with a download URL once its bytes are stored. */
   async get(principal: Principal, id: number): Promise<VisibleAttachment> {
-    return this.visible(await this.reachable(principal, id));
+    return this.visible(await this.reachable(principal, id, false));
   }
 
   async softDelete(principal: Principal, id: number): Promise<void> {
-    await this.reachable(principal, id);
+    await this.reachable(principal, id, true);
     return this.lifecycle.softDelete(principal, attachmentRef(id));
   }
 
   /** A live attachment of a live ticket within the caller's scope (a deleted ticket's files are gone with it). */
-  private async reachable(principal: Principal, id: number): Promise<StoredAttachment> {
+  private async reachable(principal: Principal, id: number, toChange: boolean): Promise<StoredAttachment> {
     const record = await this.lifecycle.getLive(principal, attachmentRef(id));
-    await readTicket(this.deps.store, principal, record.fields.ticket_id);
+    await readTicket(this.deps.store, principal, record.fields.ticket_id, { toChange });
     return record;
   }
 

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { isAdmin, requireAdmin } from '#domain/agents/permissions';
+import { requireRankOver } from '#domain/agents/agent-rank';
 import { roleById } from '#domain/agents/roles';
+import { requirePermission } from '#domain/roles/permission-check';
 import {
   type AgentFields,
   type StoredAgent,
@@ -55,7 +57,7 @@ export class ContactConversion {
   }
 
   async makeAgent(principal: Principal, contactId: number, input: MakeAgentInput): Promise<StoredAgent> {
-    requireAdmin(principal, 'make a contact an agent');
+    requirePermission(principal, 'admin.agents', 'make a contact an agent');
     const contact = await this.contacts.get(principal, contactRef(contactId));
     if (contact.deletedAt)
       throw new NotFoundError('The contact is deleted; restore it before making it an agent.');
@@ -70,6 +72,10 @@ export class ContactConversion {
       ]);
     }
     const { role_ids, ...settings } = input;
+    const role = roleById.get(role_ids?.[0] ?? roleIds.agent) ?? 'agent';
+    // A custom role holding `admin.agents` may not make anyone an administrator.
+    if (isAdmin({ role })) requireAdmin(principal, 'grant an administrator role');
+    requireRankOver(principal, role, 'grant this role');
     const superseded = this.contacts.supersede(principal, contact, { type: 'agent', id: contactId });
     const agent = newAgent(principal.accountId, contactId, superseded.next.updatedAt, {
       name,
@@ -79,7 +85,7 @@ export class ContactConversion {
       job_title,
       language,
       time_zone,
-      role: roleById.get(role_ids?.[0] ?? roleIds.agent) ?? 'agent',
+      role,
       ...settings,
     });
     const agentAudit = {

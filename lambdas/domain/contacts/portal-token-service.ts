@@ -1,5 +1,5 @@
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { AuthenticationError, NotFoundError } from '#domain/errors';
 import { actorOf } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
@@ -26,7 +26,7 @@ export class PortalTokenService {
 
   /** A token for a live contact of the caller's account, for administrators only (our addition). */
   async issue(principal: Principal, contactId: number) {
-    requireAdmin(principal, 'issue portal tokens');
+    requirePermission(principal, 'admin.portal', 'issue portal tokens');
     if (!(await this.isLiveContact(principal.accountId, contactId))) throw new NotFoundError();
     const secret = await this.deps.secrets.signing(principal.accountId, actorOf(principal));
     const expiresAt = Math.floor(this.deps.now().getTime() / 1000) + portalTokenSeconds;
@@ -49,7 +49,7 @@ export class PortalTokenService {
    * every token issued before stops working (docs/portal-tokens.md says how soon in warm containers).
    */
   async rotateSecret(principal: Principal): Promise<{ rotated_at: string }> {
-    requireAdmin(principal, 'rotate the portal-token secret');
+    requirePermission(principal, 'admin.portal', 'rotate the portal-token secret');
     const secret = await this.deps.secrets.rotate(principal.accountId, actorOf(principal));
     return { rotated_at: secret.createdAt };
   }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { requireAdmin } from '#domain/agents/permissions';
+import type { Principal } from '#domain/account';
+import { requirePermission } from '#domain/roles/permission-check';
 import { ConflictError } from '#domain/errors';
 import { NestedResource, type NestedResourceDependencies } from '#domain/records/nested-resource';
 import {
@@ -26,8 +27,8 @@ type CreateForum = z.infer<typeof createForumSchema>;
 type CreateTopic = z.infer<typeof createTopicSchema>;
 type CreateComment = z.infer<typeof createCommentSchema>;
 
-const manageForums = (principal: Parameters<typeof requireAdmin>[0]) =>
-  requireAdmin(principal, 'manage forum categories and forums');
+const manageForums = (principal: Principal) =>
+  requirePermission(principal, 'admin.forums', 'manage forum categories and forums');
 const anyAgent = () => undefined;
 const lower = (name: string) => name.trim().toLowerCase();
 

@@ -1,5 +1,5 @@
 import type { Principal } from '#domain/account';
-import { isAdmin } from '#domain/agents/permissions';
+import { hasPermission } from '#domain/roles/permission-check';
 import { AccessDeniedError } from '#domain/errors';
 import type { StoredRecord, SubjectRef } from '#domain/records/record';
 
@@ -28,7 +28,7 @@ export const authorOrAdmin =
   (what: string) =>
   (principal: Principal, record: StoredRecord<PostAuthor>): void => {
     const own = record.fields.user_type === 'agent' && record.fields.user_id === principal.agentId;
-    if (!own && !isAdmin(principal)) {
+    if (!own && !hasPermission(principal, 'admin.forums')) {
       throw new AccessDeniedError(`Only its author or an administrator may change this ${what}.`);
     }
   };

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { RecordLifecycle, actorOf } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import { type RecordRef, changedFieldNames, etagOf } from '#domain/records/record';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { alwaysVisibleContactFields, defaultDefinition, defaultFields } from './default-fields.ts';
 import {
   type CreateFieldInput,
@@ -70,7 +70,7 @@ export class FieldService {
 
   /** The admin view of the form, a page at a time (v2 lists it whole; pages of up to 100 here). */
   async list(principal: Principal, paging: { page: number; perPage: number }) {
-    requireAdmin(principal, `manage ${this.kind} fields`);
+    requirePermission(principal, 'admin.fields', `manage ${this.kind} fields`);
     const all = await this.definitions(principal);
     const start = (paging.page - 1) * paging.perPage;
     return {
@@ -80,12 +80,12 @@ export class FieldService {
   }
 
   async get(principal: Principal, id: number): Promise<StoredField> {
-    requireAdmin(principal, `manage ${this.kind} fields`);
+    requirePermission(principal, 'admin.fields', `manage ${this.kind} fields`);
     return this.find(principal, id);
   }
 
   async create(principal: Principal, input: CreateFieldInput): Promise<StoredField> {
-    requireAdmin(principal, `manage ${this.kind} fields`);
+    requirePermission(principal, 'admin.fields', `manage ${this.kind} fields`);
     const name = fieldNameOf(this.kind, input.label);
     if (!name) {
       throw new ValidationError([
@@ -138,7 +138,7 @@ export class FieldService {
     changes: UpdateFieldInput,
     ifMatch?: string,
   ): Promise<StoredField> {
-    requireAdmin(principal, `manage ${this.kind} fields`);
+    requirePermission(principal, 'admin.fields', `manage ${this.kind} fields`);
     const current = await this.find(principal, id);
     this.checkChanges(current, changes);
     const { choices, ...rest } = changes;
@@ -166,7 +166,7 @@ export class FieldService {
   }
 
   async softDelete(principal: Principal, id: number): Promise<void> {
-    requireAdmin(principal, `manage ${this.kind} fields`);
+    requirePermission(principal, 'admin.fields', `manage ${this.kind} fields`);
     const current = await this.find(principal, id);
     if (current.fields.default) {
       throw new ValidationError([

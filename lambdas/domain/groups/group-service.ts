@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -37,7 +37,8 @@ const deriveGroup = (record: StoredGroup): StoredGroup => ({
   uniqueValues: { name: record.fields.name.trim().toLowerCase() },
 });
 
-const requireGroupAdmin = (principal: Principal) => requireAdmin(principal, 'change groups');
+const requireGroupAdmin = (principal: Principal) =>
+  requirePermission(principal, 'admin.groups', 'change groups');
 
 /** Groups of agents: admins create, change and delete them; every agent may read them. */
 export class GroupService {

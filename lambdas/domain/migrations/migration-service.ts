@@ -1,5 +1,5 @@
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { ConflictError } from '#domain/errors';
 import type { PresignedDownload, PresignedUpload } from '#domain/object-store';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
@@ -66,7 +66,7 @@ export class MigrationService {
   }
 
   async create(principal: Principal, input: CreateMigration): Promise<MigrationView> {
-    requireAdmin(principal, 'import data');
+    requirePermission(principal, 'admin.migrations', 'import data');
     // Everything a migration writes must be hosted in this region (the account's home region).
     for (const category of ['contacts', 'agents', 'tickets'] as const)
       requireCategoryHosted(category, this.deps.homeRegion);
@@ -102,7 +102,7 @@ export class MigrationService {
 
   /** Fresh upload URLs for the files not uploaded yet (the first ones expired, or were lost). */
   async reissueUploads(principal: Principal, id: number): Promise<MigrationView> {
-    requireAdmin(principal, 'import data');
+    requirePermission(principal, 'admin.migrations', 'import data');
     const record = await this.lifecycle.getLive(principal, migrationRef(id));
     if (record.fields.status !== 'awaiting_upload')
       throw new ConflictError('The migration was started; its files cannot be uploaded again.');
@@ -129,7 +129,7 @@ export class MigrationService {
   }
 
   async get(principal: Principal, id: number): Promise<MigrationView> {
-    requireAdmin(principal, 'see migrations');
+    requirePermission(principal, 'admin.migrations', 'see migrations');
     return this.view(await this.reconciled(await this.lifecycle.getLive(principal, migrationRef(id))));
   }
 
@@ -165,7 +165,7 @@ export class MigrationService {
   }
 
   async list(principal: Principal, paging: Paging) {
-    requireAdmin(principal, 'see migrations');
+    requirePermission(principal, 'admin.migrations', 'see migrations');
     return this.deps.store.list<MigrationFields>(principal.accountId, 'migration', paging);
   }
 
@@ -175,7 +175,7 @@ export class MigrationService {
    * it already imported is skipped. A completed one is final: its files are deleted (409).
    */
   async start(principal: Principal, id: number): Promise<MigrationView> {
-    requireAdmin(principal, 'import data');
+    requirePermission(principal, 'admin.migrations', 'import data');
     const ref = migrationRef(id);
     let migration = await this.reconciled(await this.lifecycle.getLive(principal, ref));
     if (migration.fields.status === 'completed')

@@ -1,5 +1,5 @@
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { normaliseEmail } from '#domain/contacts/contact-schema';
 import { ConflictError, NotFoundError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
@@ -161,7 +161,7 @@ export class PrivacyRequestService {
     id: number,
     method: NonNullable<PrivacyRequestFields['verification_method']>,
   ): Promise<StoredPrivacyRequest> {
-    requireAdmin(principal, 'verify a data-subject request');
+    requirePermission(principal, 'privacy_requests.manage', 'verify a data-subject request');
     const ref = privacyRequestRef(id);
     let request = await this.lifecycle.getLive(principal, ref);
     if (request.fields.status === 'rejected') {
@@ -202,7 +202,7 @@ export class PrivacyRequestService {
    * neither lost nor done twice. Asking again before it runs or while it runs starts nothing more.
    */
   async retry(principal: Principal, id: number): Promise<StoredPrivacyRequest> {
-    requireAdmin(principal, 'retry a data-subject request');
+    requirePermission(principal, 'privacy_requests.manage', 'retry a data-subject request');
     const ref = privacyRequestRef(id);
     let request = await this.lifecycle.getLive(principal, ref);
     const { status } = request.fields;
@@ -236,7 +236,11 @@ export class PrivacyRequestService {
     subject: SubjectRef,
     mode: NonNullable<PrivacyRequestFields['mode']>,
   ): Promise<StoredPrivacyRequest> {
-    requireAdmin(principal, `delete ${subject.kind === 'agent' ? 'an agent' : 'a contact'}`);
+    requirePermission(
+      principal,
+      'privacy_requests.manage',
+      `delete ${subject.kind === 'agent' ? 'an agent' : 'a contact'}`,
+    );
     const open = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).find(
       (request) =>
         request.fields.type === 'erasure' &&
@@ -290,7 +294,7 @@ export class PrivacyRequestService {
    * record and object back as it was. Asking again while it runs starts nothing more.
    */
   async restore(principal: Principal, id: number): Promise<StoredPrivacyRequest> {
-    requireAdmin(principal, 'restore erased data');
+    requirePermission(principal, 'privacy_requests.manage', 'restore erased data');
     const request = await this.lifecycle.getLive(principal, privacyRequestRef(id));
     const { trash } = request.fields;
     if (request.fields.type !== 'erasure' || request.fields.mode !== 'soft') {
@@ -319,7 +323,7 @@ export class PrivacyRequestService {
    * that is live already is left as it is (no request).
    */
   async restoreSubject(principal: Principal, subject: SubjectRef): Promise<StoredPrivacyRequest | undefined> {
-    requireAdmin(principal, 'restore erased data');
+    requirePermission(principal, 'privacy_requests.manage', 'restore erased data');
     const latest = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).find(
       (request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'restoring',
     );
@@ -333,7 +337,7 @@ export class PrivacyRequestService {
 
   /** An admin refuses a request that is still waiting for verification, with the reason. */
   async reject(principal: Principal, id: number, reason: string): Promise<StoredPrivacyRequest> {
-    requireAdmin(principal, 'reject a data-subject request');
+    requirePermission(principal, 'privacy_requests.manage', 'reject a data-subject request');
     const ref = privacyRequestRef(id);
     const request = await this.lifecycle.getLive(principal, ref);
     if (request.fields.status === 'rejected') return request;

@@ -28,6 +28,10 @@ export const recordTypes = [
   'integration_link',
   'privacy_request',
   'migration',
+  /** A custom role: a named permission set (docs/roles-and-sharing.md). */
+  'role',
+  /** A rule widening or narrowing who sees the tickets of a group. */
+  'sharing_rule',
   /** Audit entries only: an account's portal-token secret was created or rotated (no values). */
   'portal_secret',
   /** Audit entries only: the account itself was created, suspended, reactivated or its products changed. */

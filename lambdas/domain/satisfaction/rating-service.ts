@@ -65,7 +65,7 @@ export class RatingService {
     ticketId: number,
     input: z.infer<typeof createRatingSchema>,
   ): Promise<StoredRating> {
-    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId);
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId, { toChange: true });
     const at = this.deps.now().toISOString();
     const record: StoredRating = {
       accountId: principal.accountId,

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requirePermission } from '#domain/roles/permission-check';
 import { NestedResource, type NestedResourceDependencies } from '#domain/records/nested-resource';
 import type {
   createSolutionArticleSchema,
@@ -24,7 +24,7 @@ export type SolutionArticleFields = z.infer<typeof solutionArticleFieldsSchema> 
 };
 
 const manageSolutions = (principal: Principal) =>
-  requireAdmin(principal, 'manage solution categories and folders');
+  requirePermission(principal, 'admin.solutions', 'manage solution categories and folders');
 const anyAgent = () => undefined;
 const lower = (name: string) => name.trim().toLowerCase();
 

@@ -1,5 +1,6 @@
 import type { Principal } from '#domain/account';
-import { requireAdmin } from '#domain/agents/permissions';
+import { requireAccountAdmin } from '#domain/agents/agent-rank';
+import { requirePermission } from '#domain/roles/permission-check';
 import { NotFoundError, ValidationError } from '#domain/errors';
 import { actorOf } from '#domain/records/record-lifecycle';
 import { type AuditOperation, changedFieldNames, type RecordRef } from '#domain/records/record';
@@ -16,19 +17,20 @@ export interface SsoSettingsServiceDependencies {
   readonly allowLoopbackHttpIssuers: boolean;
 }
 
-/** GET/PUT/DELETE /api/v2/admin/sso: administrators configure the account's single sign-on. */
+/** GET/PUT/DELETE /api/v2/admin/sso: account admins configure the account's single sign-on; `admin.sso` views it. */
 export class SsoSettingsService {
   constructor(private readonly deps: SsoSettingsServiceDependencies) {}
 
   async get(principal: Principal): Promise<SsoSettings> {
-    requireAdmin(principal, 'view single sign-on settings');
+    requirePermission(principal, 'admin.sso', 'view single sign-on settings');
     const settings = await this.deps.settings.get(principal.accountId);
     if (!settings) throw new NotFoundError('The account has no single sign-on settings.');
     return settings;
   }
 
   async put(principal: Principal, input: SsoSettingsInput): Promise<SsoSettings> {
-    requireAdmin(principal, 'change single sign-on settings');
+    // The identity provider decides who signs in as whom, account admins included: theirs alone.
+    requireAccountAdmin(principal, 'change single sign-on settings');
     const problem = issuerProblem(input.issuer, this.deps.allowLoopbackHttpIssuers);
     if (problem) throw new ValidationError([{ field: 'issuer', message: problem, code: 'invalid_value' }]);
     const previous = await this.deps.settings.get(principal.accountId);
@@ -55,7 +57,7 @@ export class SsoSettingsService {
   }
 
   async remove(principal: Principal): Promise<void> {
-    requireAdmin(principal, 'remove single sign-on settings');
+    requireAccountAdmin(principal, 'remove single sign-on settings');
     const previous = await this.deps.settings.get(principal.accountId);
     if (!previous) throw new NotFoundError('The account has no single sign-on settings.');
     await this.deps.settings.remove(previous, this.audit(principal, 'delete', []));

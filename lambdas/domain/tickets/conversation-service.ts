@@ -109,7 +109,7 @@ export class ConversationService {
     input: z.infer<typeof replySchema> & z.infer<typeof noteSchema>,
     companions: (conversation: StoredConversation) => Promise<readonly NewRecord[]> = async () => [],
   ): Promise<StoredConversation> {
-    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId);
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId, { toChange: true });
     // A requester (portal token) always writes as themselves; an agent may write for another user.
     const authorId = principal.contactId ?? input.user_id ?? principal.agentId;
     const authorIsContact =
@@ -172,10 +172,10 @@ export class ConversationService {
     return this.lifecycle.softDelete(principal, conversationRef(id));
   }
 
-  /** A conversation is reachable only while its ticket is within the caller's scope. */
+  /** A conversation is changed only while its ticket is within the caller's scope, to change. */
   private async requireInScope(principal: Principal, id: number): Promise<void> {
     const conversation = await this.lifecycle.getLive(principal, conversationRef(id));
-    await requireTicketInScope(this.deps.store, principal, conversation.fields.ticket_id);
+    await requireTicketInScope(this.deps.store, principal, conversation.fields.ticket_id, { toChange: true });
   }
 }
 

@@ -42,7 +42,7 @@ export class HuddleService {
   }
 
   async post(principal: Principal, ticketId: number, input: { body: string }): Promise<StoredHuddleMessage> {
-    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId);
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId, { toChange: true });
     const at = this.deps.now().toISOString();
     return this.lifecycle.create(
       principal,
@@ -77,7 +77,7 @@ export class HuddleService {
   async softDelete(principal: Principal, id: number): Promise<void> {
     const message = await this.lifecycle.getLive(principal, huddleRef(id));
     // A message of a deleted ticket is gone with it (404), even while the deletion runs.
-    await readTicket(this.deps.store, principal, message.fields.ticket_id);
+    await readTicket(this.deps.store, principal, message.fields.ticket_id, { toChange: true });
     return this.lifecycle.softDelete(principal, huddleRef(id));
   }
 }

@@ -138,7 +138,7 @@ export class TicketService {
     return this.lifecycle.update(
       principal,
       ticketRef(id),
-      (previous) => checked(requireTicketAccess(principal, previous)),
+      (previous) => checked(requireTicketAccess(principal, previous, { toChange: true })),
       ifMatch,
     );
   }
@@ -150,7 +150,10 @@ export class TicketService {
    * interrupted deletion left, so a retry completes it.
    */
   async softDelete(principal: Principal, id: number): Promise<void> {
-    const ticket = await readTicket<TicketFields>(this.deps.store, principal, id, { includeDeleted: true });
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, id, {
+      includeDeleted: true,
+      toChange: true,
+    });
     const first = ticket.deletedAt ? [] : [this.lifecycle.deletion(principal, ticket)];
     const deletedAt = first[0]?.next.deletedAt ?? (ticket.deletedAt as string);
     const children = await this.children.matching(principal.accountId, id, (child) => !child.deletedAt);
@@ -167,7 +170,10 @@ export class TicketService {
    * transaction, so its children stay hidden until it is back; a retry finishes an interrupted restore.
    */
   async restore(principal: Principal, id: number): Promise<void> {
-    const ticket = await readTicket<TicketFields>(this.deps.store, principal, id, { includeDeleted: true });
+    const ticket = await readTicket<TicketFields>(this.deps.store, principal, id, {
+      includeDeleted: true,
+      toChange: true,
+    });
     const children = await this.children.matching(
       principal.accountId,
       id,
