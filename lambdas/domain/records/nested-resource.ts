@@ -44,8 +44,8 @@ const childrenKey = (parentType: RecordType, parentId: number, type: RecordType)
 /**
  * One level of a hierarchy of records, over RecordLifecycle. A record is reachable only while its
  * parent is (recursively up to the top): deleting a parent soft-deletes it alone, and everything under
- * it answers 404 from then on while its subject links stay for erasure and export; the trash purge (not
- * built yet) is to remove the descendants with the parent.
+ * it answers 404 from then on while its subject links stay for erasure and export. The 60-day purge
+ * (docs/purge.md) removes the deleted record itself; its live descendants are not purged with it yet.
  */
 export class NestedResource<
   F extends object,
