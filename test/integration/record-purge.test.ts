@@ -128,22 +128,54 @@ describe('the 60-day purge', () => {
     // The note, deleted first, was due a moment earlier: the early run took it.
     const output = JSON.parse(onTime.output ?? '{}');
     expect(JSON.parse(early.output ?? '{}').purged).toMatchObject({ conversation: 1 });
-    expect(output.purged).toMatchObject({ ticket: 1, attachment: 3, huddle: 1 });
+    // The reply was never deleted itself: hidden with its ticket, it goes with it.
+    expect(output.purged).toMatchObject({ ticket: 1, attachment: 3, huddle: 1, conversation: 1 });
     expect(JSON.stringify(output)).not.toContain(account.id);
-    const left = itemsOf(
-      await accountItems(),
-      refs.filter((ref) => ref.id !== reply.id),
-    );
+    const left = itemsOf(await accountItems(), refs);
     expect(new Set(left)).toEqual(new Set(['audit', 'erased_record']));
     expect(await accountObjects()).toEqual([]);
     const trail = await store.auditTrail(account.id, { type: 'ticket', id: ticket.id }, 10);
     expect(trail.map((entry) => entry.operation)).toEqual(['purge', 'delete', 'restore', 'delete', 'create']);
-    expect(
-      await store.erasedAmong(
-        account.id,
-        refs.filter((ref) => ref.id !== reply.id),
-      ),
-    ).toHaveLength(refs.length - 1);
+    expect(await store.erasedAmong(account.id, refs)).toHaveLength(refs.length);
+  });
+
+  it('removes a deleted forum category with the forum, topic and comment it hid', async () => {
+    // Prepare
+    const d = '/api/v2/discussions';
+    const category = await call('POST', `${d}/categories`, account.key, { name: `P ${randomUUID()}` });
+    const forum = await call('POST', `${d}/categories/${category.body.id}/forums`, account.key, {
+      name: 'How to',
+      forum_type: 1,
+      forum_visibility: 1,
+    });
+    const topic = await call('POST', `${d}/forums/${forum.body.id}/topics`, account.key, {
+      title: 'Reports',
+      message: 'How do I export a report?',
+    });
+    const comment = await call('POST', `${d}/topics/${topic.body.id}/comments`, account.key, {
+      body: 'Here.',
+    });
+    expect((await call('DELETE', `${d}/categories/${category.body.id}`, account.key)).status).toBe(204);
+    const deleted = await store.get(account.id, { type: 'forum_category', id: category.body.id });
+
+    // Act
+    const execution = await runPurge(purgeDueAt(deleted?.deletedAt ?? ''));
+
+    // Assess
+    const refs: RecordRef[] = [
+      { type: 'forum_category', id: category.body.id },
+      { type: 'forum', id: forum.body.id },
+      { type: 'topic', id: topic.body.id },
+      { type: 'comment', id: comment.body.id },
+    ];
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(JSON.parse(execution.output ?? '{}').purged).toMatchObject({
+      forum_category: 1,
+      forum: 1,
+      topic: 1,
+      comment: 1,
+    });
+    expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
   });
 
   it('retries a failed page and resumes where it stopped', async () => {

@@ -38,12 +38,25 @@ const attachment = (deleted: string | null = deletedAt): StoredRecord<object> =>
   subjects: [],
 });
 
-/** A purge over the real S3 adapter (mocked client) and a store holding `records`. */
-function purgeOver(records: StoredRecord<object>[], held: HeldRecords = nothingHeld) {
-  const stored = new Map(records.map((r) => [`${r.ref.type}#${r.ref.id}`, r]));
+/**
+ * A purge over the real S3 adapter (mocked client) and a store holding `records` (due) and `others`
+ * (not in the queue: e.g. live children, listed under their parent key).
+ */
+function purgeOver(
+  records: StoredRecord<object>[],
+  held: HeldRecords = nothingHeld,
+  others: StoredRecord<object>[] = [],
+) {
+  const stored = new Map([...records, ...others].map((r) => [`${r.ref.type}#${r.ref.id}`, r]));
   const purgedAudits: AuditEntry[] = [];
   const purge = new RecordPurge({
-    store: { get: async (_account, ref) => stored.get(`${ref.type}#${ref.id}`) as never },
+    store: {
+      get: async (_account, ref) => stored.get(`${ref.type}#${ref.id}`) as never,
+      listByParent: async (_account, key) => ({
+        records: [...stored.values()].filter((r) => r.parent?.key === key) as never,
+        hasMore: false,
+      }),
+    },
     erasure: {
       deleteForGood: async (record, audit) => {
         stored.delete(`${record.ref.type}#${record.ref.id}`);
@@ -141,6 +154,26 @@ describe('RecordPurge', () => {
     expect(result).toEqual({ purged: {}, held: 1 });
     expect(stored.size).toBe(3);
     expect(s3).not.toHaveReceivedCommand(DeleteObjectsCommand);
+  });
+
+  it("purges the live descendants a deleted parent hides: a ticket's conversations", async () => {
+    // Prepare
+    const ticket = { ...attachment(), ref: { type: 'ticket' as const, id: 1 }, fields: {} };
+    const reply: StoredRecord<object> = {
+      ...attachment(null),
+      ref: { type: 'conversation', id: 2 },
+      fields: {},
+      parent: { key: 'ticket#1#conversation' },
+    };
+    const { purge, stored, purgedAudits } = purgeOver([ticket], nothingHeld, [reply]);
+
+    // Act
+    const result = await purge.purgePage('2026-03-02T10:00:00.000Z', 100);
+
+    // Assess
+    expect(result).toEqual({ purged: { ticket: 1, conversation: 1 }, held: 0 });
+    expect(stored.size).toBe(0);
+    expect(purgedAudits.map((audit) => audit.record)).toEqual([reply.ref, ticket.ref]);
   });
 
   it('finds a record purged already simply gone (a retried page)', async () => {

@@ -1,8 +1,10 @@
 import type { ErasureObjects } from '#domain/privacy/erasure-objects';
 import { objectsHeldBy, stagedObjectsOf } from '#domain/privacy/erasure-objects';
 import type { ErasureStore } from '#domain/privacy/erasure-store';
-import type { Actor, RecordRef, RecordType } from '#domain/records/record';
+import { ConflictError } from '#domain/errors';
+import type { Actor, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import type { RecordStore } from '#domain/records/record-store';
+import { descendantKeysOf } from './descendants.ts';
 import type { HeldRecords } from './held-records.ts';
 import { isPurgeDue } from './purge-due.ts';
 import type { DueDeletion, PurgeQueue } from './purge-queue.ts';
@@ -14,7 +16,7 @@ export const purgeActor: Actor = { type: 'system', id: 'record-purge' };
 const concurrency = 8;
 
 export interface RecordPurgeDependencies {
-  readonly store: Pick<RecordStore, 'get'>;
+  readonly store: Pick<RecordStore, 'get' | 'listByParent'>;
   /** Erasure's removal of a record with everything beside it, leaving a tombstone. */
   readonly erasure: Pick<ErasureStore, 'deleteForGood'>;
   /** Erasure's removal of every version and delete marker of a record's objects. */
@@ -25,6 +27,8 @@ export interface RecordPurgeDependencies {
 
 /** What became of one due record. */
 export type PurgeOutcome = 'purged' | 'gone' | 'not_due' | 'held';
+
+type Counts = Partial<Record<RecordType, number>>;
 
 /** What one page of the purge did: counts per record kind (no ids), and where the next page starts. */
 export interface PurgePageResult {
@@ -46,48 +50,80 @@ export class RecordPurge {
   async purgePage(now: string, limit: number, cursor?: string): Promise<PurgePageResult> {
     const page = await this.deps.queue.duePage(now, { limit, cursor });
     const held = await this.heldOf(page.due);
-    const purged: Partial<Record<RecordType, number>> = {};
-    const outcomes: PurgeOutcome[] = [];
+    const purged: Counts = {};
+    let heldCount = 0;
     for (let start = 0; start < page.due.length; start += concurrency) {
       const slice = page.due.slice(start, start + concurrency);
-      const results = await Promise.all(
+      const outcomes = await Promise.all(
         slice.map((due) =>
           held.has(keyOf(due.accountId, due.ref))
             ? ('held' as const)
-            : this.purgeOne(due.accountId, due.ref, now),
+            : this.purgeOne(due.accountId, due.ref, now, purged),
         ),
       );
-      results.forEach((outcome, index) => {
-        outcomes.push(outcome);
-        const type = (slice[index] as DueDeletion).ref.type;
-        if (outcome === 'purged') purged[type] = (purged[type] ?? 0) + 1;
-      });
+      heldCount += outcomes.filter((outcome) => outcome === 'held').length;
     }
-    return {
-      purged,
-      held: outcomes.filter((outcome) => outcome === 'held').length,
-      ...(page.cursor && { cursor: page.cursor }),
-    };
+    return { purged, held: heldCount, ...(page.cursor && { cursor: page.cursor }) };
   }
 
-  /** Purges one record if it is still soft-deleted and due at `now`; anything else is left as it is. */
-  async purgeOne(accountId: string, ref: RecordRef, now: string): Promise<PurgeOutcome> {
+  /**
+   * Purges one record, with its descendants, if it is still soft-deleted and due at `now`; anything
+   * else is left as it is. Adds what it removed to `counts`, per record kind.
+   */
+  async purgeOne(accountId: string, ref: RecordRef, now: string, counts: Counts = {}): Promise<PurgeOutcome> {
     const record = await this.deps.store.get(accountId, ref);
     if (!record) return 'gone';
     // Restored (or deleted again later) since the page was read: not this run's to purge.
     if (!record.deletedAt || !isPurgeDue(record.deletedAt, now)) return 'not_due';
-    // Objects first: a failure leaves the record due, and the retried page deletes what is left.
+    await this.removeTree(record, now, counts);
+    return 'purged';
+  }
+
+  /** Descendants first, then the record: a failure leaves the record due, and the retry finishes. */
+  private async removeTree(record: StoredRecord<object>, now: string, counts: Counts): Promise<void> {
+    for (const key of descendantKeysOf(record.ref)) {
+      for (let cursor: string | undefined, more = true; more;) {
+        const listed = await this.deps.store.listByParent<object>(record.accountId, key, {
+          page: 1,
+          perPage: 100,
+          cursor,
+          includeDeleted: true,
+        });
+        more = listed.hasMore;
+        cursor = listed.next;
+        for (const child of listed.records) {
+          const current = await this.deps.store.get(record.accountId, child.ref);
+          if (current) await this.removeTree(current, now, counts);
+        }
+      }
+    }
+    if (await this.remove(record, now)) counts[record.ref.type] = (counts[record.ref.type] ?? 0) + 1;
+  }
+
+  /**
+   * Every version of the record's objects first, then the record with everything beside it; false if
+   * it was purged meanwhile.
+   */
+  private async remove(record: StoredRecord<object>, now: string): Promise<boolean> {
     for (const object of [...objectsHeldBy(record), ...stagedObjectsOf(record)]) {
       await this.deps.objects.deleteEveryVersion(object);
     }
-    await this.deps.erasure.deleteForGood(record, {
-      at: now,
-      actor: purgeActor,
-      operation: 'purge',
-      record: ref,
-      changedFields: [],
-    });
-    return 'purged';
+    try {
+      await this.deps.erasure.deleteForGood(record, {
+        at: now,
+        actor: purgeActor,
+        operation: 'purge',
+        record: record.ref,
+        changedFields: [],
+      });
+      return true;
+    } catch (error) {
+      // Purged meanwhile by its own entry (a child due with its parent, in the same page): done.
+      if (error instanceof ConflictError && !(await this.deps.store.get(record.accountId, record.ref))) {
+        return false;
+      }
+      throw error;
+    }
   }
 
   private async heldOf(due: readonly DueDeletion[]): Promise<Set<string>> {
