@@ -178,6 +178,49 @@ describe('the 60-day purge', () => {
     expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
   });
 
+  it('removes a deleted company, group and integration link, and frees nothing a new record holds', async () => {
+    // Prepare: each created and deleted; a new company then takes the deleted one's name.
+    const name = `Acme ${randomUUID()}`;
+    const company = await call('POST', '/api/v2/companies', account.key, { name });
+    const group = await call('POST', '/api/v2/groups', account.key, { name: `G ${randomUUID()}` });
+    const ticket = await call('POST', '/api/v2/tickets', account.key, {
+      subject: 'Linked',
+      description: 'x',
+      email: `l-${randomUUID()}@example.test`,
+    });
+    const link = await call('POST', '/api/v2/integration_links', account.key, {
+      app: 'jira',
+      external_id: 'PROJ-1',
+      external_url: 'https://jira.example.test/browse/PROJ-1',
+      record_type: 'ticket',
+      record_id: ticket.body.id,
+    });
+    for (const path of [
+      `/api/v2/companies/${company.body.id}`,
+      `/api/v2/groups/${group.body.id}`,
+      `/api/v2/integration_links/${link.body.id}`,
+    ]) {
+      expect((await call('DELETE', path, account.key)).status).toBe(204);
+    }
+    const successor = await call('POST', '/api/v2/companies', account.key, { name });
+    const deleted = await store.get(account.id, { type: 'integration_link', id: link.body.id });
+
+    // Act
+    const execution = await runPurge(purgeDueAt(deleted?.deletedAt ?? ''));
+
+    // Assess
+    const refs: RecordRef[] = [
+      { type: 'company', id: company.body.id },
+      { type: 'group', id: group.body.id },
+      { type: 'integration_link', id: link.body.id },
+    ];
+    expect(execution.status).toBe('SUCCEEDED');
+    expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
+    expect(successor.status).toBe(201);
+    expect((await call('GET', `/api/v2/companies/${successor.body.id}`, account.key)).status).toBe(200);
+    expect((await call('POST', '/api/v2/companies', account.key, { name })).status).toBe(409);
+  });
+
   it('retries a failed page and resumes where it stopped', async () => {
     // Prepare: a deleted ticket with a file.
     const ticket = await multipart(
