@@ -12,12 +12,14 @@ import {
   keyAlias,
   migrationStateMachineName,
   privacyErasureStateMachineName,
+  recordPurgeStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
   tableName,
 } from '#lib/platform/names';
 import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
+import { recordPurgeEnvironmentSchema } from '#lib/platform/record-purge-environment';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import {
   eeaRegionKey,
@@ -146,6 +148,17 @@ export function localWorkflowEnvironment(
     // The deadline watch runs here on its schedule and starts purges on the local endpoint.
     ERASURE_STATE_MACHINE_ARN: localStateMachineArn(region, privacyErasureStateMachineName(region)),
   });
+  const recordPurge = recordPurgeEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    ATTACHMENTS_BUCKET: names.buckets.attachments,
+    RECORDINGS_BUCKET: names.buckets.recordings,
+    RECORDING_STAGING_BUCKET: staging && localResourceNames(staging).buckets['recording-staging'],
+    RECORDING_STAGING_REGION: staging && hostingRegions[staging].awsRegion,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-record-purge',
+    // The daily purge schedule runs here and starts the purge on the local endpoint.
+    PURGE_STATE_MACHINE_ARN: localStateMachineArn(region, recordPurgeStateMachineName(region)),
+  });
   const migration = migrationEnvironmentSchema.parse({
     HOME_REGION: region,
     TABLE_NAME: names.table,
@@ -155,6 +168,7 @@ export function localWorkflowEnvironment(
   return {
     ...migration,
     ...definedOnly(privacyExport),
+    ...definedOnly(recordPurge),
     ...definedOnly(privacyErasure),
     ...definedOnly(transfer),
     HOSTING_REGION: region,

@@ -5,6 +5,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
+import { purgeDueAt, recordPurgeDeadline } from '#domain/purge/purge-due';
 import type {
   AuditEntry,
   Deadline,
@@ -286,13 +287,26 @@ export function toItem(record: StoredRecord<object>): RecordItem {
           ),
         }
       : {}),
-    // Only a live record's deadline is watched.
+    // Only a live record's deadline is watched; a soft-deleted one waits for the purge instead.
     ...(record.deadline && !record.deletedAt
       ? {
           gsi4pk: deadlinePk(record.deadline.kind),
           gsi4sk: `${record.deadline.at}#${record.accountId}#${record.ref.type}#${record.ref.id}`,
         }
       : {}),
+    ...(record.deletedAt ? purgeEntry(record, record.deletedAt) : {}),
+  };
+}
+
+/**
+ * A soft-deleted record's entry in the region's deadlines index (docs/purge.md): written with the
+ * deletion (it is the record item's own gsi4 key, so in the same transaction), gone with a restore or
+ * the purge. The daily purge reads the entries due by Query, whatever the account or table size.
+ */
+function purgeEntry(record: StoredRecord<object>, deletedAt: string) {
+  return {
+    gsi4pk: deadlinePk(recordPurgeDeadline),
+    gsi4sk: `${purgeDueAt(deletedAt)}#${record.accountId}#${record.ref.type}#${record.ref.id}`,
   };
 }
 

@@ -9,7 +9,8 @@ export interface ErasureBuckets {
   readonly attachments: string;
   /** Absent where the region hosts no recordings. */
   readonly recordings?: string;
-  readonly trash: string;
+  /** Absent for the 60-day purge, which only ever deletes. */
+  readonly trash?: string;
   /**
    * The bucket in another region where this region's recordings wait during their hold (EEA: the US
    * staging bucket), with a client of that region; absent where the region stages nothing.
@@ -37,11 +38,11 @@ export class S3ErasureObjects implements ErasureObjects {
   }
 
   copyToTrash(object: HeldObject, trashKey: string): Promise<boolean> {
-    return this.copy(this.bucketOf(object.bucket), object.key, this.buckets.trash, trashKey);
+    return this.copy(this.bucketOf(object.bucket), object.key, this.trashBucket(), trashKey);
   }
 
   copyBack(trashKey: string, object: HeldObject): Promise<boolean> {
-    return this.copy(this.buckets.trash, trashKey, this.bucketOf(object.bucket), object.key);
+    return this.copy(this.trashBucket(), trashKey, this.bucketOf(object.bucket), object.key);
   }
 
   async deleteEveryVersion(object: HeldObject): Promise<number> {
@@ -54,7 +55,12 @@ export class S3ErasureObjects implements ErasureObjects {
   }
 
   async deleteTrashCopy(trashKey: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.buckets.trash, Key: trashKey }));
+    await this.client.send(new DeleteObjectCommand({ Bucket: this.trashBucket(), Key: trashKey }));
+  }
+
+  private trashBucket(): string {
+    if (!this.buckets.trash) throw new Error('No trash bucket was given: these objects are only deleted');
+    return this.buckets.trash;
   }
 
   private bucketOf(kind: RecordBucket): string {

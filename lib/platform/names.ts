@@ -59,6 +59,9 @@ export const privacyExportStateMachineName = (region: HostingRegionKey) =>
 /** The state machine that erases a data subject (and restores or purges a soft erasure's trash) in a region. */
 export const privacyErasureStateMachineName = (region: HostingRegionKey) =>
   `${lowerPrefix}-${region}-privacy-erasure`;
+/** The state machine of the daily 60-day purge of soft-deleted records in a region (its starter builds the ARN). */
+export const recordPurgeStateMachineName = (region: HostingRegionKey) =>
+  `${lowerPrefix}-${region}-record-purge`;
 /** The state machine that imports a migration in a hosting region (named: the API builds its ARN). */
 export const migrationStateMachineName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-migration`;
 

@@ -4,6 +4,7 @@ import { PrivacyErasureWorkflow } from '#lib/constructs/privacy-erasure-workflow
 import { MigrationWorkflow } from '#lib/constructs/migration-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
+import { RecordPurgeWorkflow } from '#lib/constructs/record-purge-workflow';
 import { bucketName } from '#lib/platform/names';
 import {
   eeaRegionKey,
@@ -22,7 +23,7 @@ export interface WorkflowStackProps extends StackProps {
 /**
  * The Step Functions workflows of a hosting region (stateless, redeploys freely): in every region the
  * export of a data subject's data and their erasure (with the restore and purge of soft erasures' trash and
- * the hourly deadline watch), and the import of migrations, processing only that region's table and
+ * the hourly deadline watch), the daily 60-day purge of soft-deleted records, and the import of migrations, processing only that region's table and
  * buckets. In the
  * recording staging region (US) it also holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
  * bucket, table and key by their deterministic names, so it deploys without the EEA stacks, but a
@@ -33,6 +34,7 @@ export class WorkflowStack extends Stack {
   readonly privacyExport: PrivacyExportWorkflow;
   readonly privacyErasure: PrivacyErasureWorkflow;
   readonly migration: MigrationWorkflow;
+  readonly recordPurge: RecordPurgeWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -83,6 +85,18 @@ export class WorkflowStack extends Stack {
       region,
       tableName: data.table.tableName,
       migrationsBucketName: data.bucket('migrations').bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.recordPurge = new RecordPurgeWorkflow(this, 'RecordPurge', {
+      region,
+      recordingStaging: stagingRegion && {
+        bucketName: bucketName(stagingRegion, 'recording-staging', this.account),
+        awsRegion: hostingRegions[stagingRegion].awsRegion,
+      },
+      tableName: data.table.tableName,
+      attachmentsBucketName: data.bucket('attachments').bucketName,
+      recordingsBucketName: data.buckets.get('recordings')?.bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

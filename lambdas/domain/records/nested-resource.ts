@@ -38,14 +38,14 @@ export interface NestedResourceSpec<F extends object, C extends object, P extend
 }
 
 /** The key a record is listed under its parent: `<parent type>#<parent id>#<type>`. */
-const childrenKey = (parentType: RecordType, parentId: number, type: RecordType) =>
+export const childrenKey = (parentType: RecordType, parentId: number, type: RecordType) =>
   `${parentType}#${parentId}#${type}`;
 
 /**
  * One level of a hierarchy of records, over RecordLifecycle. A record is reachable only while its
  * parent is (recursively up to the top): deleting a parent soft-deletes it alone, and everything under
- * it answers 404 from then on while its subject links stay for erasure and export; the trash purge (not
- * built yet) is to remove the descendants with the parent.
+ * it answers 404 from then on while its subject links stay for erasure and export. The 60-day purge
+ * (docs/purge.md) removes the deleted record with its descendants.
  */
 export class NestedResource<
   F extends object,
