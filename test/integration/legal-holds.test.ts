@@ -225,6 +225,42 @@ describe('legal holds', () => {
     expect(contactHold.status).toBe(201);
   });
 
+  it("previews an agent's erasure as anonymised contributions, for admins only, and refuses an export's", async () => {
+    // Prepare
+    const acc = await account();
+    const { tickets } = await contactWithTickets(acc.admin);
+    const reply = await acc.agent('POST', `/api/v2/tickets/${tickets[0]}/notes`, { body: 'An agent note' });
+    const erasure = await acc.admin('POST', requests, {
+      type: 'erasure',
+      mode: 'permanent',
+      subject: { type: 'agent', id: 901 },
+      channel: 'email',
+    });
+    const exported = await acc.admin('POST', requests, {
+      type: 'export',
+      subject: { type: 'agent', id: 901 },
+      channel: 'email',
+    });
+
+    // Act
+    const preview = await acc.admin('GET', `${requests}/${erasure.body.id}/preview`);
+    const byAgent = await acc.agent('GET', `${requests}/${erasure.body.id}/preview`);
+    const ofExport = await acc.admin('GET', `${requests}/${exported.body.id}/preview`);
+    const after = await acc.admin('GET', `${requests}/${erasure.body.id}`);
+
+    // Assess: nothing changed; the profile would go, the note would stay anonymised.
+    expect(reply.status).toBe(201);
+    expect(preview.status).toBe(200);
+    expect(preview.body).toMatchObject({
+      request_id: erasure.body.id,
+      counts: { remove: { agent: 1 }, anonymise: { conversation: 1 } },
+      held: { counts: {}, holds: [] },
+    });
+    expect(byAgent.status).toBe(403);
+    expect(ofExport.status).toBe(409);
+    expect(after.body.status).toBe('pending_verification');
+  });
+
   it('says in the certificate how long backups keep copies: the catalogue number', () => {
     expect(retention.backupDays).toBe(35);
   });
