@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { retention } from '../../lib/residency/index.ts';
 import { createTestAccount } from './account-fixture.ts';
@@ -7,7 +8,7 @@ import { apiCaller, completed, type PrivacyRequestView, privacyRequestOnceDone }
 
 const platform = inject('localPlatform');
 const region = 'us' as const;
-const { url, table } = platform.regions[region];
+const { url, table, logFile } = platform.regions[region];
 const client = emulatorDocumentClient(platform);
 afterAll(() => client.destroy());
 
@@ -77,10 +78,11 @@ describe('legal holds', () => {
     // Act
     const byAgent = await acc.agent('POST', holds, { target_type: 'contact', target_id: contact, reason });
     const placed = await acc.admin('POST', holds, { target_type: 'contact', target_id: contact, reason });
-    const second = await acc.admin('POST', holds, {
-      target_type: 'contact',
-      target_id: contact,
-      reason: 'x',
+    const second = await acc.admin('POST', holds, { target_type: 'contact', target_id: contact, reason });
+    const refused = await acc.admin('POST', holds, {
+      target_type: 'account',
+      reason,
+      ends_at: '2001-01-01T00:00:00Z',
     });
     const listed = await acc.admin('GET', holds);
     const released = await acc.admin('DELETE', `${holds}/${placed.body.id}`);
@@ -102,6 +104,9 @@ describe('legal holds', () => {
       placed_by: 900,
     });
     expect(second.status).toBe(409);
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify([second.body, refused.body])).not.toContain(reason);
+    expect(readFileSync(logFile, 'utf8')).not.toContain(reason);
     expect(listed.body).toEqual([expect.objectContaining({ id: placed.body.id, status: 'active' })]);
     expect(released.status).toBe(200);
     expect(released.body).toMatchObject({ status: 'released', released_by: 900 });
