@@ -16,6 +16,7 @@ import { notYetAnswered, type PrivacyRequestFields } from '../lambdas/domain/pri
 import { erasureWorkflowActor, RequestProgress } from '../lambdas/domain/privacy/request-progress.ts';
 import { type ErasurePageResult, SubjectErasure } from '../lambdas/domain/privacy/subject-erasure.ts';
 import type { StoredRecord, SubjectRef } from '../lambdas/domain/records/record.ts';
+import { StoredHolds } from '../lambdas/domain/holds/stored-holds.ts';
 import { erasurePageConcurrency } from '../lib/constructs/privacy-erasure-workflow.ts';
 import { bootstrapRegion } from '../local/bootstrap.ts';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local.ts';
@@ -69,6 +70,7 @@ export async function runErasureBench(): Promise<void> {
       workFiles: new S3ExportFiles(s3, buckets.trash),
       exports: new S3ExportFiles(s3, buckets.exports),
       progress,
+      holds: new StoredHolds(store),
       now: () => new Date(),
     });
     let nextId = 1;

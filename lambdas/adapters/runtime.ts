@@ -5,6 +5,7 @@ import { defaultKeyCacheMs } from '#domain/api-key';
 import type { ApiKeyStore } from '#domain/api-keys/api-key-store';
 import type { AccountDirectory } from '#domain/operators/account-directory';
 import type { RecordStore } from '#domain/records/record-store';
+import type { ErasureStore } from '#domain/privacy/erasure-store';
 import type { ObjectStore } from '#domain/object-store';
 import type { PendingUploads } from '#domain/attachments/pending-uploads';
 import type { ObjectVersions } from '#domain/object-versions';
@@ -35,6 +36,7 @@ import { DynamoApiKeyStore } from './dynamo-api-key-store.ts';
 import { DynamoMigrationLedger } from './dynamo-migration-ledger.ts';
 import { DynamoRateBudget } from './dynamo-rate-budget.ts';
 import { DynamoRecordStore } from './dynamo-record-store.ts';
+import { DynamoErasureStore } from './dynamo-erasure-store.ts';
 import { DynamoPortalSecretStore } from './dynamo-portal-secret-store.ts';
 import { DynamoPendingUploads } from './dynamo-pending-uploads.ts';
 import { DynamoSsoSettingsStore } from './dynamo-sso-settings-store.ts';
@@ -63,6 +65,8 @@ export interface BaseRuntime {
 export interface TableRuntime {
   readonly accounts: AccountStore;
   readonly records: RecordStore;
+  /** Soft erasures' trash, read only (an erasure's preview counts what a permanent one would purge). */
+  readonly erasureTrash: Pick<ErasureStore, 'trashPage' | 'trashed'>;
   /** Agents' API keys: issued, listed, revoked (docs/api-keys.md). */
   readonly apiKeys: ApiKeyStore;
   /** How long a container trusts an agent's profile (role, scope): TICKET_SCOPE_CACHE_SECONDS, default 5 s. */
@@ -186,6 +190,7 @@ export function buildRuntime(
       },
       accounts: new DynamoAccountStore(clients.dynamo, table),
       records,
+      erasureTrash: new DynamoErasureStore(clients.dynamo, table),
       apiKeys: new DynamoApiKeyStore(clients.dynamo, table),
       keyCacheMs: Number(parsed.API_KEY_CACHE_SECONDS ?? defaultKeyCacheMs / 1000) * 1000,
       scopeCacheMs: Number(parsed.TICKET_SCOPE_CACHE_SECONDS ?? defaultScopeCacheMs / 1000) * 1000,

@@ -48,6 +48,8 @@ import {
   verifyPrivacyRequestSchema,
 } from '#domain/privacy/privacy-request';
 import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy-requests.ts';
+import { createLegalHoldSchema } from '#domain/holds/legal-hold';
+import { legalHoldListQuerySchema } from './legal-hold-routes.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
 import { migrationListQuerySchema } from './migrations.ts';
 import { ssoSettingsSchema } from '#domain/sso/sso-settings';
@@ -523,6 +525,32 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary:
       "Restore a completed soft erasure while its trash is held (admins); the request becomes 'restored'",
     success: 202,
+  },
+  'GET /api/v2/privacy/requests/{id}/preview': {
+    summary:
+      "What an erasure request would do if it ran now (admins; nothing changes): records per type it would remove (delete, or move to the trash when soft) or anonymise (an agent's contributions), the stored files the removed records reference, and the records legal holds keep (per type, per hold). Any status; 409 for an export. Reads the subject's links by Query: cost follows the subject",
+    success: 200,
+  },
+  'POST /api/v2/legal_holds': {
+    summary:
+      'Place a legal hold (admins, privacy_requests.manage; our addition) on a contact, a ticket or the whole account, with a reason (free text, never logged nor audited) and an optional future `ends_at`. While it holds, erasures (and the purge and retention rules) leave what it covers in place. One hold per target: 409 while another holds it. Audited (field names only)',
+    body: createLegalHoldSchema,
+    success: 201,
+  },
+  'GET /api/v2/legal_holds': {
+    summary:
+      "List the account's legal holds, newest first, with their status: active, ended (past ends_at) or released",
+    query: legalHoldListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/legal_holds/{id}': {
+    summary: 'View a legal hold (admins)',
+    success: 200,
+  },
+  'DELETE /api/v2/legal_holds/{id}': {
+    summary:
+      'Release a legal hold (admins): it stops holding at once and is kept, released, for the record; releasing it again changes nothing. Audited',
+    success: 200,
   },
   'POST /api/v2/migrations': {
     summary:

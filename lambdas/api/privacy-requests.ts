@@ -13,6 +13,9 @@ import {
 } from '#domain/privacy/privacy-request';
 import { ExportDownloads } from '#domain/privacy/export-downloads';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
+import { ErasurePreview } from '#domain/privacy/erasure-preview';
+import { LegalHoldService } from '#domain/holds/legal-hold-service';
+import { StoredHolds } from '#domain/holds/stored-holds';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import {
@@ -26,6 +29,7 @@ import {
 } from '#http/request';
 import { jsonResponse } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
+import { legalHoldRoutes } from './legal-hold-routes.ts';
 
 export const privacyRequestListQuerySchema = z
   .object({
@@ -39,9 +43,18 @@ export const storedFilesQuerySchema = z.object(pageNumberSchema).strict();
 
 const path = '/api/v2/privacy/requests';
 
-/** /api/v2/privacy/requests (our addition): data subjects' requests, their verification and result. */
+/**
+ * /api/v2/privacy/requests (our addition): data subjects' requests, their verification, preview and
+ * result; and /api/v2/legal_holds, which erasures respect.
+ */
 export function createPrivacyRequestsHandler(
-  deps: ApiDependencies & { requests: PrivacyRequestService; downloads: ExportDownloads; now: () => Date },
+  deps: ApiDependencies & {
+    requests: PrivacyRequestService;
+    downloads: ExportDownloads;
+    preview: ErasurePreview;
+    holds: LegalHoldService;
+    now: () => Date;
+  },
 ) {
   // A completed export's URLs are minted for each read, valid until its `available_until` at most, and
   // only for administrators: any other agent sees a request's status and dates.
@@ -98,6 +111,9 @@ export function createPrivacyRequestsHandler(
       jsonResponse(202, await view(await deps.requests.retry(principal, pathId(event)), principal)),
     [`POST ${path}/{id}/restore`]: async (event, principal) =>
       jsonResponse(202, await view(await deps.requests.restore(principal, pathId(event)), principal)),
+    [`GET ${path}/{id}/preview`]: async (event, principal) =>
+      jsonResponse(200, await deps.preview.of(await deps.requests.get(principal, pathId(event)))),
+    ...legalHoldRoutes(deps),
   };
   return routedApi(deps, routes);
 }
@@ -114,5 +130,12 @@ export const handler = lazyHandler(() => {
       erasureWorkflow: runtime.workflows.privacyErasure,
     }),
     downloads: new ExportDownloads({ files: runtime.exportFiles, now: runtime.now }),
+    preview: new ErasurePreview({
+      store: runtime.records,
+      erasure: runtime.erasureTrash,
+      holds: new StoredHolds(runtime.records),
+      now: runtime.now,
+    }),
+    holds: new LegalHoldService({ store: runtime.records, now: runtime.now }),
   });
 });

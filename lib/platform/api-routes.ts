@@ -89,7 +89,7 @@ export const apiFunctions = {
   },
   privacyRequests: {
     entry: 'lambdas/api/privacy-requests.ts',
-    description: "Data subjects' requests: export and erasure",
+    description: "Data subjects' requests (export, erasure, its preview) and legal holds",
     // Presigns downloads of export bundles; starts exports and erasures (restore, retry).
     access: {
       ...records,
@@ -307,6 +307,11 @@ const routeTable = [
   { method: 'GET', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
   { method: 'PUT', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
   { method: 'DELETE', path: '/api/v2/sharing_rules/{id}', function: 'roles' },
+  { method: 'GET', path: '/api/v2/privacy/requests/{id}/preview', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/legal_holds', function: 'privacyRequests' },
+  { method: 'GET', path: '/api/v2/legal_holds', function: 'privacyRequests' },
+  { method: 'GET', path: '/api/v2/legal_holds/{id}', function: 'privacyRequests' },
+  { method: 'DELETE', path: '/api/v2/legal_holds/{id}', function: 'privacyRequests' },
 ] as const satisfies readonly ApiRoute[];
 
 /** Every route of the region's HTTP API. */

@@ -267,6 +267,7 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
       workFiles: new ScaleFiles(),
       exports: new ScaleFiles(),
       progress,
+      holds: { accountHold: async () => undefined, heldBy: async () => undefined },
       now: () => new Date(at),
     }),
   };

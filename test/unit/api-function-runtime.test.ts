@@ -59,7 +59,16 @@ describe('API function runtimes, built from what each function declared', () => 
     );
 
     // Assess: health and the OpenAPI document have nothing; each other function only its own.
-    const table = ['accounts', 'apiKeys', 'keyCacheMs', 'rateLimit', 'records', 'scopeCacheMs', 'sso'];
+    const table = [
+      'accounts',
+      'apiKeys',
+      'erasureTrash',
+      'keyCacheMs',
+      'rateLimit',
+      'records',
+      'scopeCacheMs',
+      'sso',
+    ];
     expect(parts.health).toEqual({ built: [], workflows: [] });
     expect(parts.openapi).toEqual({ built: [], workflows: [] });
     expect(parts.account).toEqual({ built: table, workflows: [] });

@@ -141,6 +141,25 @@ export interface ErasureCertificate {
   executions: string[];
   /** Set once a soft erasure's trash is purged for good. */
   purged_at: string | null;
+  /**
+   * Records the erasure left in place because a legal hold covered them: counts per type, and per
+   * hold (its id and target). Absent on certificates made before legal holds.
+   */
+  held?: {
+    counts: Record<string, number>;
+    holds: Array<{
+      hold_id: number;
+      target_type: 'contact' | 'ticket' | 'account';
+      target_id: number | null;
+      counts: Record<string, number>;
+    }>;
+  };
+  /** Where copies made before the erasure remain, and for how long (see backup-copies.ts). */
+  backups?: {
+    point_in_time_recovery_days: number;
+    aws_backup_days: number;
+    statement: string;
+  };
 }
 
 /** A soft erasure's trash: held until `purge_due_at`, then purged; restorable while held. */

@@ -12,11 +12,15 @@ import {
   type StoredRecord,
   type SubjectRef,
 } from '#domain/records/record';
+import type { HeldRecords } from '#domain/holds/held-records';
 import { anonymisedFields } from './agent-anonymisation.ts';
+import { backupCopies } from './backup-copies.ts';
+import { countHeld, ErasureHolds, type HeldUnder, heldSummary, mergeHeld } from './erasure-holds.ts';
 import { mapBounded } from './bounded.ts';
 import { type ErasureObjects, objectsHeldBy, stagedObjectsOf, trashKeyOf } from './erasure-objects.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import { requestsOfSubject } from './subject-requests.ts';
+import { erasureWorkSources, isAgentProfile, recordOfWork, type WorkItem } from './erasure-plan.ts';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys } from './export-keys.ts';
 import { type PagePlan, pagePlanOf, PageResultMissingError, PageResults } from './page-results.ts';
@@ -34,11 +38,6 @@ export class RestoreConflictError extends DomainError {
   }
 }
 
-/** One line of an erasure's work index: a linked record, or a record in an earlier soft erasure's trash. */
-interface WorkItem extends RecordRef {
-  readonly trashOf?: number;
-}
-
 /**
  * What one page of work did: records per type erased (deleted or trashed), anonymised, restored,
  * purged. Kept beside the page in the trash bucket; a page repeated by any execution of the operation
@@ -51,6 +50,8 @@ export interface ErasurePageResult {
   readonly files: number;
   /** Earlier soft erasures of the subject whose trash this page purged. */
   readonly purgedTrashOf: number[];
+  /** Records left in place under a legal hold, per hold id (absent in results made before holds). */
+  readonly held?: Record<string, HeldUnder>;
 }
 
 export interface SubjectErasureDependencies {
@@ -62,6 +63,8 @@ export interface SubjectErasureDependencies {
   /** The exports bucket: bundles of the subject's earlier exports are deleted with their data. */
   readonly exports: Pick<ExportFiles, 'deleteUnder'>;
   readonly progress: RequestProgress;
+  /** Legal holds: an erasure leaves the records they cover in place (docs/legal-holds.md). */
+  readonly holds: HeldRecords;
   readonly now: () => Date;
   /** Work items per page. @default 500 */
   readonly pageSize?: number;
@@ -126,26 +129,12 @@ export class SubjectErasure {
     const indexed = await this.indexedPages(accountId, requestId, operation);
     if (indexed !== undefined) return pagePlanOf(indexed, this.maxBatches);
     const request = await this.request(accountId, requestId);
-    const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
-    const sources: Array<(cursor?: string) => Promise<{ items: WorkItem[]; cursor?: string }>> = [];
-    if (operation === 'erase') {
-      sources.push(async (cursor) => {
-        const links = await this.deps.store.subjectLinks(accountId, subject, {
-          limit: this.pageSize,
-          cursor,
-        });
-        return { items: links.refs, cursor: links.cursor };
-      });
-      if (subject.kind === 'agent')
-        sources.push(async () => ({ items: await this.supersededContact(accountId, subject) }));
-      if (request.fields.mode === 'permanent') {
-        for (const earlier of await this.heldTrashesOf(accountId, subject))
-          sources.push(this.trashSource(accountId, earlier));
-      }
-    } else {
-      // A restore puts the request's own trash back; a purge ends it (work items naming the trash they are in).
-      sources.push(this.trashSource(accountId, requestId, operation === 'purge'));
-    }
+    const sources = await erasureWorkSources(
+      { store: this.deps.store, erasure: this.deps.erasure },
+      request,
+      operation,
+      this.pageSize,
+    );
     let page = 0;
     for (const source of sources) {
       let cursor: string | undefined;
@@ -183,31 +172,6 @@ export class SubjectErasure {
       return Array.isArray(pages) ? pages.length : pages;
     }
     return undefined;
-  }
-
-  private trashSource(accountId: string, requestId: number, toPurge = true) {
-    return async (cursor?: string) => {
-      const trash = await this.deps.erasure.trashPage(accountId, requestId, { limit: this.pageSize, cursor });
-      const items = trash.refs.map((ref): WorkItem => (toPurge ? { ...ref, trashOf: requestId } : ref));
-      return { items, cursor: trash.cursor };
-    };
-  }
-
-  /** A contact record that lives on as this agent (made an agent) holds the agent's data too. */
-  private async supersededContact(accountId: string, agent: SubjectRef): Promise<WorkItem[]> {
-    const contact = await this.deps.store.get(accountId, { type: 'contact', id: agent.id });
-    const supersededByAgent = contact?.supersededBy?.type === 'agent' && contact.supersededBy.id === agent.id;
-    return supersededByAgent ? [{ type: 'contact', id: agent.id }] : [];
-  }
-
-  /** Earlier soft erasures of the subject whose trash is still held (a later permanent erasure purges it). */
-  private async heldTrashesOf(accountId: string, subject: SubjectRef): Promise<number[]> {
-    const requests = await requestsOfSubject(this.deps.store, accountId, subject);
-    return requests
-      .filter(
-        (request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'purging',
-      )
-      .map((request) => request.ref.id);
   }
 
   /**
@@ -255,9 +219,26 @@ export class SubjectErasure {
     for await (const line of this.deps.workFiles.lines(workKey(accountId, requestId, operation, page))) {
       if (line.trim()) items.push(JSON.parse(line) as WorkItem);
     }
-    const result = { page, erased: {}, anonymised: {}, files: 0, purgedTrashOf: [] as number[] };
+    const result = {
+      page,
+      erased: {},
+      anonymised: {},
+      files: 0,
+      purgedTrashOf: [] as number[],
+      held: {} as Record<string, HeldUnder>,
+    };
+    const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
+    const holds =
+      operation === 'erase'
+        ? await ErasureHolds.of(this.deps.holds, accountId, subject, this.deps.now())
+        : undefined;
     await mapBounded(items, this.concurrency, async (item) => {
       const ref: RecordRef = { type: item.type, id: item.id };
+      const hold = holds && (await holds.holdOf((await recordOfWork(this.deps, accountId, item)) ?? { ref }));
+      if (hold) {
+        countHeld(result.held, hold, ref.type);
+        return;
+      }
       if (item.trashOf !== undefined) {
         if (await this.purgeOne(accountId, requestId, item.trashOf, ref, result))
           add(result.erased, ref.type);
@@ -366,7 +347,7 @@ export class SubjectErasure {
     ref: RecordRef,
     result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
   ) {
-    if (ref.id === agentId && (ref.type === 'agent' || ref.type === 'contact')) {
+    if (isAgentProfile(agentId, ref)) {
       if (await this.deleteOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
       return;
     }
@@ -456,7 +437,9 @@ export class SubjectErasure {
     const anonymised: Record<string, number> = {};
     let files = 0;
     const purgedTrashOf = new Set<number>();
+    const held: Record<string, HeldUnder> = {};
     for (const page of pages) {
+      mergeHeld(held, page.held);
       for (const [type, count] of Object.entries(page.erased)) add(erased, type, count);
       for (const [type, count] of Object.entries(page.anonymised)) add(anonymised, type, count);
       files += page.files;
@@ -487,6 +470,8 @@ export class SubjectErasure {
       },
       executions: [execution],
       purged_at: null,
+      held: heldSummary(held),
+      backups: backupCopies(),
     });
   }
 

@@ -38,6 +38,8 @@ export const recordTypes = [
   'account',
   /** Audit entries only: an account's single sign-on settings were set, changed or removed (field names). */
   'sso_settings',
+  /** A legal hold on a contact, a ticket or the whole account (docs/legal-holds.md). */
+  'legal_hold',
 ] as const;
 export type RecordType = (typeof recordTypes)[number];
 

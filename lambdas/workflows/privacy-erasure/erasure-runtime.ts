@@ -14,6 +14,7 @@ import { MigrationsBeforeErasure } from '#domain/migrations/migrations-before-er
 import { PrivacyDeadlines } from '#domain/privacy/privacy-deadlines';
 import { erasureWorkflowActor, RequestProgress } from '#domain/privacy/request-progress';
 import { SubjectErasure } from '#domain/privacy/subject-erasure';
+import { StoredHolds } from '#domain/holds/stored-holds';
 import { recordingStagingRegionFor } from '#lib/residency/index';
 import {
   type PrivacyErasureEnvironment,
@@ -81,6 +82,7 @@ export function getErasureRuntime(): ErasureRuntime {
         workFiles: new S3ExportFiles(clients.s3, env.TRASH_BUCKET),
         exports: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
         progress,
+        holds: new StoredHolds(store),
         now,
       }),
       deadlines: env.ERASURE_STATE_MACHINE_ARN
