@@ -12,6 +12,7 @@ import {
   keyAlias,
   migrationStateMachineName,
   privacyErasureStateMachineName,
+  retentionStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
   tableName,
@@ -19,6 +20,7 @@ import {
 import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
+import { retentionEnvironmentSchema } from '#lib/platform/retention-environment';
 import {
   eeaRegionKey,
   type HostingRegionKey,
@@ -152,7 +154,15 @@ export function localWorkflowEnvironment(
     MIGRATIONS_BUCKET: names.buckets.migrations,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-migration',
   });
+  // The daily retention start runs here on its schedule and starts the run on the local endpoint.
+  const retention = retentionEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-retention',
+    RETENTION_STATE_MACHINE_ARN: localStateMachineArn(region, retentionStateMachineName(region)),
+  });
   return {
+    ...definedOnly(retention),
     ...migration,
     ...definedOnly(privacyExport),
     ...definedOnly(privacyErasure),

@@ -4,6 +4,7 @@ import { PrivacyErasureWorkflow } from '#lib/constructs/privacy-erasure-workflow
 import { MigrationWorkflow } from '#lib/constructs/migration-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
+import { RetentionWorkflow } from '#lib/constructs/retention-workflow';
 import { bucketName } from '#lib/platform/names';
 import {
   eeaRegionKey,
@@ -33,6 +34,7 @@ export class WorkflowStack extends Stack {
   readonly privacyExport: PrivacyExportWorkflow;
   readonly privacyErasure: PrivacyErasureWorkflow;
   readonly migration: MigrationWorkflow;
+  readonly retention: RetentionWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -83,6 +85,12 @@ export class WorkflowStack extends Stack {
       region,
       tableName: data.table.tableName,
       migrationsBucketName: data.bucket('migrations').bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.retention = new RetentionWorkflow(this, 'Retention', {
+      region,
+      tableName: data.table.tableName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });
