@@ -148,6 +148,43 @@ describe('retention policies on the local platform', () => {
     expect(back.body.deleted).toBe(false);
   });
 
+  it('resumes a step that failed midway (as its Retry does): what was trashed stays trashed, the rest follows', async () => {
+    // Prepare: three closed tickets; the trash fails once, on the second.
+    const acct = await account();
+    const tickets = [await acct.ticket(5), await acct.ticket(5), await acct.ticket(5)];
+    const rule = await acct.admin('POST', policies, { name: 'Closed', rule: 'closed_tickets', months: 1 });
+    const at = daysLater(40);
+    const real = new RetentionTrash({ store, now: () => at, newId: () => Date.now() });
+    let calls = 0;
+    const flaky = {
+      trash: async (...args: Parameters<RetentionTrash['trash']>) => {
+        calls += 1;
+        if (calls === 2)
+          throw Object.assign(new Error('cut off'), { name: 'ProvisionedThroughputExceededException' });
+        return real.trash(...args);
+      },
+    } as RetentionTrash;
+    const only = { position: 'p', accountId: acct.id, policyId: rule.body.id as number };
+    const run = new RetentionRun({
+      store,
+      rules: { next: async (after) => (after ? undefined : only) },
+      trash: flaky,
+      holds: holding(),
+    });
+    const start: RetentionRunState = { at: at.toISOString(), counts: {}, done: false };
+
+    // Act: the step fails; the retry gets the same input.
+    const failed = (await run.step(start).catch((error: unknown) => error)) as Error;
+    let state = start;
+    while (!state.done) state = await run.step(state);
+    const views = await Promise.all(tickets.map((id) => acct.admin('GET', `/api/v2/tickets/${id}`)));
+
+    // Assess: the attempt that failed counted nothing (docs/retention.md, known gaps).
+    expect(failed.name).toBe('ProvisionedThroughputExceededException');
+    expect(views.map((v) => Boolean(v.body.deleted))).toEqual([true, true, true]);
+    expect(state.counts).toEqual({ ticket: 2 });
+  });
+
   it("runs the region's daily workflow once a day: enabled rules trash what they match, disabled ones nothing", async () => {
     // Prepare
     const acct = await account();
