@@ -13,6 +13,7 @@ import {
   migrationStateMachineName,
   privacyErasureStateMachineName,
   recordPurgeStateMachineName,
+  retentionStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
   tableName,
@@ -21,6 +22,7 @@ import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-e
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import { recordPurgeEnvironmentSchema } from '#lib/platform/record-purge-environment';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
+import { retentionEnvironmentSchema } from '#lib/platform/retention-environment';
 import {
   eeaRegionKey,
   type HostingRegionKey,
@@ -165,7 +167,15 @@ export function localWorkflowEnvironment(
     MIGRATIONS_BUCKET: names.buckets.migrations,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-migration',
   });
+  // The daily retention start runs here on its schedule and starts the run on the local endpoint.
+  const retention = retentionEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-retention',
+    RETENTION_STATE_MACHINE_ARN: localStateMachineArn(region, retentionStateMachineName(region)),
+  });
   return {
+    ...definedOnly(retention),
     ...migration,
     ...definedOnly(privacyExport),
     ...definedOnly(recordPurge),

@@ -236,7 +236,7 @@ export class DynamoRecordStore implements RecordStore {
         partitions: Array.from({ length: collectionShards }, (_, shard) =>
           collectionPk(accountId, type, shard, options.deleted),
         ),
-        range: options.updatedSince ? { from: options.updatedSince } : undefined,
+        range: collectionRange(options),
         belongs: (id, shard, listed) => shardOf(id) === shard && listed === type,
       },
       options,
@@ -347,4 +347,16 @@ function recordPage<F extends object>(page: MergedPage): RecordPage<F> {
     hasMore: page.hasMore,
     next: page.next,
   };
+}
+
+/**
+ * The gsi1 sort key range (`<updated_at>#<id>`) of a collection list: updated since an instant, and
+ * with `updatedBefore` only before another (BETWEEN is inclusive; `<before>#` sorts below every entry
+ * updated at that instant itself).
+ */
+function collectionRange(
+  options: CollectionListOptions<never>,
+): { from?: string; before?: string } | undefined {
+  if (!options.updatedSince && !options.updatedBefore) return undefined;
+  return { from: options.updatedSince, before: options.updatedBefore };
 }

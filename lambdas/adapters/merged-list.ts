@@ -25,8 +25,8 @@ export interface MergedListSpec {
   readonly sortName: string;
   /** The partition key values, every one built from the caller's account. */
   readonly partitions: readonly string[];
-  /** Only entries whose sort key is at least `from`. */
-  readonly range?: { readonly from: string };
+  /** Only entries whose sort key is at least `from` and, with `before`, below `before`. */
+  readonly range?: { readonly from?: string; readonly before?: string };
   readonly oldestFirst?: boolean;
   /** Leaves soft-deleted records out in the query itself. */
   readonly liveOnly?: boolean;
@@ -74,6 +74,7 @@ export class MergedListReader {
       spec.index ?? 'table',
       spec.partitions,
       spec.range?.from ?? null,
+      ...(spec.range?.before ? [spec.range.before] : []),
       Boolean(spec.oldestFirst),
       Boolean(spec.liveOnly),
     ]);
@@ -163,12 +164,11 @@ export class MergedListReader {
       new QueryCommand({
         TableName: this.tableName,
         IndexName: spec.index,
-        KeyConditionExpression: spec.range
-          ? `${spec.keyName} = :key AND ${spec.sortName} >= :from`
-          : `${spec.keyName} = :key`,
+        KeyConditionExpression: keyCondition(spec),
         ExpressionAttributeValues: {
           ':key': spec.partitions[state.partition],
-          ...(spec.range && { ':from': spec.range.from }),
+          ...(spec.range?.from && { ':from': spec.range.from }),
+          ...(spec.range?.before && { ':before': spec.range.before }),
         },
         // Limit counts entries before the filter: a query may answer fewer, and the list reads on.
         ...(spec.liveOnly && { FilterExpression: 'attribute_not_exists(deleted_at)' }),
@@ -221,4 +221,13 @@ export class MergedListReader {
     if ((position.length === 2) !== Boolean(spec.index) || !Number.isSafeInteger(id) || id < 1) return false;
     return spec.belongs ? spec.belongs(id, partition, position[1]) : true;
   }
+}
+
+/** The key condition of a partition's Query: the partition, and the sort key range if any. */
+function keyCondition(spec: MergedListSpec): string {
+  const { from, before } = spec.range ?? {};
+  const key = `${spec.keyName} = :key`;
+  if (from && before) return `${key} AND ${spec.sortName} BETWEEN :from AND :before`;
+  if (before) return `${key} AND ${spec.sortName} < :before`;
+  return from ? `${key} AND ${spec.sortName} >= :from` : key;
 }

@@ -57,6 +57,8 @@ import { createCustomRoleSchema, updateCustomRoleSchema } from '#domain/roles/cu
 import { createSharingRuleSchema, updateSharingRuleSchema } from '#domain/roles/sharing-rule-service';
 import { routeRequirement } from '#http/route-permissions';
 import { roleListQuerySchema, sharingRuleListQuerySchema } from './roles.ts';
+import { createRetentionPolicySchema, updateRetentionPolicySchema } from '#domain/retention/retention-policy';
+import { retentionPolicyListQuerySchema } from './retention-policies.ts';
 
 interface Operation {
   readonly summary: string;
@@ -298,6 +300,18 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: updateSharingRuleSchema,
     query: sharingRuleListQuerySchema,
   }),
+  ...crudOperations({
+    path: '/api/v2/retention_policies',
+    noun: 'retention policy',
+    who: 'admin area retention',
+    create: createRetentionPolicySchema,
+    update: updateRetentionPolicySchema,
+    query: retentionPolicyListQuerySchema,
+  }),
+  'POST /api/v2/retention_policies/{id}/preview': {
+    summary: 'Dry run of a retention policy: what it would send to the trash now, counted (nothing changes)',
+    success: 200,
+  },
   'POST /api/v2/companies': {
     summary: 'Create a company (names unique per account)',
     body: createCompanySchema,

@@ -48,6 +48,8 @@ export interface Principal {
   readonly permissions?: readonly Permission[];
   /** Groups whose tickets sharing rules show to or hide from the caller, read with their profile. */
   readonly ticketSharing?: TicketSharing;
+  /** Set when the platform itself acts for the account (a retention rule): the audit entries' actor. */
+  readonly systemActor?: { readonly type: 'system'; readonly id: string };
 }
 
 /** What the account's sharing rules mean for one agent: groups whose tickets they also see, or not. */

@@ -118,6 +118,11 @@ export const apiFunctions = {
     description: "The account's single sign-on settings",
     access: records,
   },
+  retentionPolicies: {
+    entry: 'lambdas/api/retention-policies.ts',
+    description: "The account's retention rules and their dry run",
+    access: records,
+  },
 } as const satisfies Record<string, ApiFunctionSpec>;
 
 export type ApiFunctionName = keyof typeof apiFunctions;
@@ -312,6 +317,12 @@ const routeTable = [
   { method: 'GET', path: '/api/v2/legal_holds', function: 'privacyRequests' },
   { method: 'GET', path: '/api/v2/legal_holds/{id}', function: 'privacyRequests' },
   { method: 'DELETE', path: '/api/v2/legal_holds/{id}', function: 'privacyRequests' },
+  { method: 'POST', path: '/api/v2/retention_policies', function: 'retentionPolicies' },
+  { method: 'GET', path: '/api/v2/retention_policies', function: 'retentionPolicies' },
+  { method: 'GET', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
+  { method: 'PUT', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
+  { method: 'DELETE', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
+  { method: 'POST', path: '/api/v2/retention_policies/{id}/preview', function: 'retentionPolicies' },
 ] as const satisfies readonly ApiRoute[];
 
 /** Every route of the region's HTTP API. */

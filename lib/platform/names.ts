@@ -72,3 +72,5 @@ export const stateMachineArn = (partition: string, awsRegion: string, awsAccount
 /** The ARN Step Functions gives execution `name` of a state machine (`*`: all its executions, in IAM). */
 export const executionArn = (machineArn: string, name: string) =>
   `${machineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+/** The state machine that runs every account's retention rules in a hosting region, once a day. */
+export const retentionStateMachineName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-retention`;

@@ -5,6 +5,7 @@ import { MigrationWorkflow } from '#lib/constructs/migration-workflow';
 import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
 import { RecordPurgeWorkflow } from '#lib/constructs/record-purge-workflow';
+import { RetentionWorkflow } from '#lib/constructs/retention-workflow';
 import { bucketName } from '#lib/platform/names';
 import {
   eeaRegionKey,
@@ -35,6 +36,7 @@ export class WorkflowStack extends Stack {
   readonly privacyErasure: PrivacyErasureWorkflow;
   readonly migration: MigrationWorkflow;
   readonly recordPurge: RecordPurgeWorkflow;
+  readonly retention: RetentionWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -97,6 +99,12 @@ export class WorkflowStack extends Stack {
       tableName: data.table.tableName,
       attachmentsBucketName: data.bucket('attachments').bucketName,
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.retention = new RetentionWorkflow(this, 'Retention', {
+      region,
+      tableName: data.table.tableName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
     });

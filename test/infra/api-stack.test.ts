@@ -117,6 +117,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       integrationLinks: ['TABLE_NAME'],
       operators: ['TABLE_NAME'],
       sso: ['TABLE_NAME'],
+      retentionPolicies: ['TABLE_NAME'],
     };
     const always = ['HOME_REGION', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
@@ -252,6 +253,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         ...tableKey,
       ],
       sso: readWrite,
+      retentionPolicies: readWrite,
     };
 
     for (const [name, fn] of functionsByName(api())) {

@@ -45,6 +45,15 @@ describe('workflow tasks', () => {
       async () => (await import('../../lambdas/workflows/migration/migration-tasks.ts')).markRunning,
       input,
     ],
+    [
+      'retention',
+      async () => (await import('../../lambdas/workflows/retention/retention-tasks.ts')).runStep,
+      {
+        at: '2026-12-01T00:00:00.000Z',
+        rule: { position: 'p', accountId: input.accountId, policyId: 3 },
+        counts: {},
+      },
+    ],
   ] as const)(
     '%s: fail with the error name only, never its message (it becomes the execution history cause)',
     async (_workflow, load, event) => {

@@ -31,11 +31,15 @@ export function nextChangeAt(previous: Pick<StoredRecord<object>, 'updatedAt'>, 
   return (now > floor ? now : floor).toISOString();
 }
 
-/** The actor of an API call, by id only: the requester acting through a portal token, else the agent. */
+/**
+ * The actor of a change, by id only: the platform acting for the account (a retention rule), the
+ * requester acting through a portal token, else the agent.
+ */
 export const actorOf = (principal: Principal): Actor =>
-  principal.contactId !== undefined
+  principal.systemActor ??
+  (principal.contactId !== undefined
     ? { type: 'contact', id: String(principal.contactId) }
-    : { type: 'agent', id: String(principal.agentId) };
+    : { type: 'agent', id: String(principal.agentId) });
 
 /**
  * The changes every record type goes through the same way: read within the caller's account, update

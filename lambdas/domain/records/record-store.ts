@@ -15,9 +15,14 @@ export interface ListFilter<F extends object> {
   readonly where?: (record: StoredRecord<F>) => boolean;
 }
 
-/** Paging of a collection, optionally only records updated since an instant, or the soft-deleted ones. */
+/**
+ * Paging of a collection, optionally only records updated since an instant, or last updated before one
+ * (`updatedBefore`: what a retention rule reads, at a cost that follows the old records only), or the
+ * soft-deleted ones.
+ */
 export interface CollectionListOptions<F extends object = object> extends Paging, ListFilter<F> {
   readonly updatedSince?: string;
+  readonly updatedBefore?: string;
   readonly deleted?: boolean;
 }
 

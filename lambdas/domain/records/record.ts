@@ -32,6 +32,8 @@ export const recordTypes = [
   'role',
   /** A rule widening or narrowing who sees the tickets of a group. */
   'sharing_rule',
+  /** An account's retention rule: which records go to the trash after how long (docs/retention.md). */
+  'retention_policy',
   /** Audit entries only: an account's portal-token secret was created or rotated (no values). */
   'portal_secret',
   /** Audit entries only: the account itself was created, suspended, reactivated or its products changed. */
@@ -95,7 +97,12 @@ export interface StoredRecord<F extends object = Record<string, unknown>> {
 }
 
 /** Kinds of deadline the region's watchers look for. */
-export const deadlineKinds = ['privacy-request-due', 'trash-purge'] as const;
+export const deadlineKinds = [
+  'privacy-request-due',
+  'trash-purge',
+  /** Carried by every enabled retention rule: the region's daily run finds them by Query (docs/retention.md). */
+  'retention-rule',
+] as const;
 export interface Deadline {
   readonly kind: (typeof deadlineKinds)[number];
   /** ISO instant. */

@@ -35,6 +35,7 @@ export const adminAreas = [
   'solutions',
   'forums',
   'sso',
+  'retention',
 ] as const;
 
 type ResourceAction = {

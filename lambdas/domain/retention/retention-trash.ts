@@ -1,0 +1,67 @@
+import type { Principal } from '#domain/account';
+import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { StoredRecord } from '#domain/records/record';
+import { TicketService } from '#domain/tickets/ticket-service';
+import type { RetentionRuleKind } from './retention-policy.ts';
+
+/** The actor of a rule's deletions in the audit log: the platform, named after the rule (ids only). */
+export const retentionActorId = (policyId: number) => `retention-rule-${policyId}`;
+
+/**
+ * The principal a rule acts as within its account: an administrator's reach (global ticket scope) whose
+ * changes are audited with the rule as actor (`system`, `retention-rule-<id>`), never an agent.
+ */
+export function retentionPrincipal(accountId: string, policyId: number): Principal {
+  return {
+    accountId,
+    agentId: 0,
+    role: 'account_admin',
+    systemActor: { type: 'system', id: retentionActorId(policyId) },
+  };
+}
+
+/** Messages of a chat soft-deleted per transaction with it (each writes a few items). */
+const chatMessageBatch = 20;
+
+/**
+ * Sends matched records to the trash through their normal soft deletion (restorable until the 60-day
+ * purge): a ticket with its huddle and attachments (TicketService), a call with its recording (kept
+ * with the call, purged with it), a chat with its messages (deleted with it, restored with it).
+ */
+export class RetentionTrash {
+  private readonly tickets: TicketService;
+  private readonly records: RecordLifecycle<object>;
+
+  constructor(private readonly deps: ContactServiceDependencies) {
+    this.tickets = new TicketService(deps);
+    // Only soft deletion goes through it, which derives nothing.
+    this.records = new RecordLifecycle(deps, (record) => record, 'The record changed during its deletion.');
+  }
+
+  async trash(principal: Principal, rule: RetentionRuleKind, record: StoredRecord<object>): Promise<void> {
+    if (rule === 'closed_tickets') return this.tickets.softDelete(principal, record.ref.id);
+    const deletion = this.records.deletion(principal, record);
+    if (rule === 'calls') return this.records.commit([deletion]);
+    const parent = { ref: record.ref, deletedAt: deletion.next.deletedAt as string };
+    let cursor: string | undefined;
+    let first = true;
+    do {
+      const page = await this.deps.store.listByParent<object>(
+        principal.accountId,
+        `chat#${record.ref.id}#message`,
+        {
+          page: 1,
+          perPage: chatMessageBatch,
+          cursor,
+          oldestFirst: true,
+        },
+      );
+      const messages = page.records.map((message) => this.records.deletion(principal, message, parent));
+      // The chat goes in the first transaction: from then on its messages answer 404 through it.
+      await this.records.commit(first ? [deletion, ...messages] : messages);
+      first = false;
+      cursor = page.hasMore ? page.next : undefined;
+    } while (cursor);
+  }
+}

@@ -1,0 +1,42 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { createAwsClients, type AwsClients } from '#adapters/aws-clients';
+import { DynamoRecordStore } from '#adapters/dynamo-record-store';
+import { DynamoRetentionRuleDirectory } from '#adapters/dynamo-retention-rules';
+import { newRecordId } from '#adapters/record-ids';
+import { noLegalHolds } from '#domain/retention/legal-hold-check';
+import { RetentionRun } from '#domain/retention/retention-run';
+import { RetentionTrash } from '#domain/retention/retention-trash';
+import { parseEnvironment } from '#lib/platform/function-environment';
+import { type RetentionEnvironment, retentionEnvironmentSchema } from '#lib/platform/retention-environment';
+
+export interface RetentionRuntime {
+  readonly env: RetentionEnvironment;
+  readonly logger: Logger;
+  readonly clients: AwsClients;
+  readonly run: RetentionRun;
+}
+
+let runtime: RetentionRuntime | undefined;
+
+/** Made once per container: the region's records table. */
+export function getRetentionRuntime(): RetentionRuntime {
+  if (!runtime) {
+    const env = parseEnvironment(retentionEnvironmentSchema);
+    const clients = createAwsClients();
+    const store = new DynamoRecordStore(clients.dynamo, env.TABLE_NAME);
+    const now = () => new Date();
+    runtime = {
+      env,
+      clients,
+      logger: new Logger({ serviceName: 'helpdesk-retention', persistentKeys: { region: env.HOME_REGION } }),
+      run: new RetentionRun({
+        store,
+        rules: new DynamoRetentionRuleDirectory(clients.dynamo, env.TABLE_NAME),
+        trash: new RetentionTrash({ store, now, newId: newRecordId }),
+        // Legal holds: the lead wires `heldBy` here when the legal-hold part is merged.
+        holds: noLegalHolds,
+      }),
+    };
+  }
+  return runtime;
+}
