@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { noLegalHolds } from '#domain/retention/legal-hold-check';
+import { retentionHoldCheck } from '#domain/holds/hold-checks';
+import { StoredHolds } from '#domain/holds/stored-holds';
 import {
   createRetentionPolicySchema,
   retentionPolicyView,
@@ -45,7 +46,7 @@ export const handler = lazyHandler(() => {
     retentionPolicies: new RetentionPolicyService({
       store: runtime.records,
       now: runtime.now,
-      holds: noLegalHolds,
+      holds: retentionHoldCheck(new StoredHolds(runtime.records), runtime.records, runtime.now),
     }),
   });
 });

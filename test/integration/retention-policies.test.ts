@@ -5,6 +5,8 @@ import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts
 import { SfnWorkflowStarter } from '../../lambdas/adapters/sfn-workflow-starter.ts';
 import type { RecordRef } from '../../lambdas/domain/records/record.ts';
 import type { LegalHoldCheck } from '../../lambdas/domain/retention/legal-hold-check.ts';
+import { retentionHoldCheck } from '../../lambdas/domain/holds/hold-checks.ts';
+import { StoredHolds } from '../../lambdas/domain/holds/stored-holds.ts';
 import { RetentionPolicyService } from '../../lambdas/domain/retention/retention-policy-service.ts';
 import { RetentionRun, type RetentionRunState } from '../../lambdas/domain/retention/retention-run.ts';
 import { RetentionTrash } from '../../lambdas/domain/retention/retention-trash.ts';
@@ -115,7 +117,14 @@ describe('retention policies on the local platform', () => {
     const [closed, held, open] = [await acct.ticket(5), await acct.ticket(5), await acct.ticket(2)];
     const rule = await acct.admin('POST', policies, { name: 'Closed', rule: 'closed_tickets', months: 1 });
     const at = daysLater(40);
-    const holds = holding({ type: 'ticket', id: held });
+    // A real legal hold, placed through the API, read as the deployed retention run reads it.
+    const placed = await acct.admin('POST', '/api/v2/legal_holds', {
+      target_type: 'ticket',
+      target_id: held,
+      reason: 'Litigation',
+    });
+    expect(placed.status).toBe(201);
+    const holds = retentionHoldCheck(new StoredHolds(store), store, () => at);
     const service = new RetentionPolicyService({ store, now: () => at, holds });
     const only = { position: 'p', accountId: acct.id, policyId: rule.body.id as number };
     const run = new RetentionRun({

@@ -97,4 +97,25 @@ describe('held records', () => {
     expect(call?.id).toBe(2);
     expect(other).toBeUndefined();
   });
+
+  it('asks once per question: the account and the subject contact are skipped when asked already', async () => {
+    // Prepare
+    const { store, reads } = storeOf([]);
+    const holds = new StoredHolds(store);
+    const note = {
+      ref: { type: 'conversation' as const, id: 1 },
+      fields: { ticket_id: 5 },
+      subjects: [
+        { kind: 'contact', id: 9 },
+        { kind: 'contact', id: 10 },
+      ],
+    };
+
+    // Act
+    const held = await holdCovering(holds, accountId, note, at, { skipAccount: true, skipContact: 9 });
+
+    // Assess
+    expect(held).toBeUndefined();
+    expect(reads).toEqual(['claim ticket:5', 'claim contact:10']);
+  });
 });

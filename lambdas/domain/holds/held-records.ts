@@ -37,14 +37,14 @@ export function ticketOf(record: RecordToCheck): number | undefined {
  * The hold covering a record at `at`, if any: the account's, the ticket it belongs to, or a held
  * contact it is or holds data of. Costs one GetItem per question (account, ticket, each contact), one
  * more for a hold found. Callers checking many records of one account ask `accountHold` once instead
- * (`skipAccount`).
+ * (`skipAccount`); one checking a contact's records asks about that contact once (`skipContact`).
  */
 export async function holdCovering(
   holds: HeldRecords,
   accountId: string,
   record: RecordToCheck,
   at: Date,
-  options: { skipAccount?: boolean } = {},
+  options: { skipAccount?: boolean; skipContact?: number } = {},
 ): Promise<Hold | undefined> {
   if (!options.skipAccount) {
     const account = await holds.accountHold(accountId, at);
@@ -57,6 +57,7 @@ export async function holdCovering(
   }
   const contacts = new Set<number>(record.ref.type === 'contact' ? [record.ref.id] : []);
   for (const subject of record.subjects ?? []) if (subject.kind === 'contact') contacts.add(subject.id);
+  if (options.skipContact !== undefined) contacts.delete(options.skipContact);
   for (const id of contacts) {
     const held = await holds.heldBy(accountId, { type: 'contact', id }, at);
     if (held) return held;

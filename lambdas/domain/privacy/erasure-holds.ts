@@ -19,6 +19,8 @@ export class ErasureHolds {
     private readonly accountId: string,
     private readonly at: Date,
     private readonly whole: Hold | undefined,
+    /** The subject contact, asked about once (not held, or `whole` says so). */
+    private readonly subjectContact: number | undefined,
   ) {}
 
   static async of(holds: HeldRecords, accountId: string, subject: SubjectRef, at: Date) {
@@ -27,12 +29,18 @@ export class ErasureHolds {
       (subject.kind === 'contact'
         ? await holds.heldBy(accountId, { type: 'contact', id: subject.id }, at)
         : undefined);
-    return new ErasureHolds(holds, accountId, at, whole);
+    return new ErasureHolds(holds, accountId, at, whole, subject.kind === 'contact' ? subject.id : undefined);
   }
 
   /** The hold covering the record (as stored, or by its ref alone when it is gone), if any. */
   async holdOf(record: RecordToCheck): Promise<Hold | undefined> {
-    return this.whole ?? holdCovering(this.holds, this.accountId, record, this.at, { skipAccount: true });
+    return (
+      this.whole ??
+      holdCovering(this.holds, this.accountId, record, this.at, {
+        skipAccount: true,
+        skipContact: this.subjectContact,
+      })
+    );
   }
 }
 

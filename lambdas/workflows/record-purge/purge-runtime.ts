@@ -5,7 +5,8 @@ import { DynamoPurgeQueue } from '#adapters/dynamo-purge-queue';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
 import { SfnWorkflowStarter } from '#adapters/sfn-workflow-starter';
-import { nothingHeld } from '#domain/purge/held-records';
+import { purgeHoldCheck } from '#domain/holds/hold-checks';
+import { StoredHolds } from '#domain/holds/stored-holds';
 import { RecordPurge } from '#domain/purge/record-purge';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import { parseEnvironment } from '#lib/platform/function-environment';
@@ -37,6 +38,7 @@ export function getPurgeRuntime(): PurgeRuntime {
       throw new Error('RECORDING_STAGING_BUCKET and RECORDING_STAGING_REGION must be set in this region');
     }
     const clients = createAwsClients();
+    const records = new DynamoRecordStore(clients.dynamo, env.TABLE_NAME);
     runtime = {
       env,
       logger: new Logger({
@@ -44,7 +46,7 @@ export function getPurgeRuntime(): PurgeRuntime {
         persistentKeys: { region: env.HOME_REGION },
       }),
       purge: new RecordPurge({
-        store: new DynamoRecordStore(clients.dynamo, env.TABLE_NAME),
+        store: records,
         erasure: new DynamoErasureStore(clients.dynamo, env.TABLE_NAME),
         objects: new S3ErasureObjects(clients.s3, {
           attachments: env.ATTACHMENTS_BUCKET,
@@ -55,8 +57,8 @@ export function getPurgeRuntime(): PurgeRuntime {
               : undefined,
         }),
         queue: new DynamoPurgeQueue(clients.dynamo, env.TABLE_NAME),
-        // Legal holds plug in here (docs/purge.md).
-        held: nothingHeld,
+        // A due record a legal hold covers stays in the trash until the hold ends (docs/legal-holds.md).
+        held: purgeHoldCheck(new StoredHolds(records), records, () => new Date()),
       }),
       workflow: env.PURGE_STATE_MACHINE_ARN
         ? new SfnWorkflowStarter(clients.sfn, env.PURGE_STATE_MACHINE_ARN)

@@ -3,7 +3,8 @@ import { createAwsClients, type AwsClients } from '#adapters/aws-clients';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { DynamoRetentionRuleDirectory } from '#adapters/dynamo-retention-rules';
 import { newRecordId } from '#adapters/record-ids';
-import { noLegalHolds } from '#domain/retention/legal-hold-check';
+import { retentionHoldCheck } from '#domain/holds/hold-checks';
+import { StoredHolds } from '#domain/holds/stored-holds';
 import { RetentionRun } from '#domain/retention/retention-run';
 import { RetentionTrash } from '#domain/retention/retention-trash';
 import { parseEnvironment } from '#lib/platform/function-environment';
@@ -33,8 +34,8 @@ export function getRetentionRuntime(): RetentionRuntime {
         store,
         rules: new DynamoRetentionRuleDirectory(clients.dynamo, env.TABLE_NAME),
         trash: new RetentionTrash({ store, now, newId: newRecordId }),
-        // Legal holds: the lead wires `heldBy` here when the legal-hold part is merged.
-        holds: noLegalHolds,
+        // A record a legal hold covers stays where it is (docs/legal-holds.md).
+        holds: retentionHoldCheck(new StoredHolds(store), store, now),
       }),
     };
   }
