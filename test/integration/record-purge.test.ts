@@ -221,6 +221,37 @@ describe('the 60-day purge', () => {
     expect((await call('POST', '/api/v2/companies', account.key, { name })).status).toBe(409);
   });
 
+  it('removes a file and a huddle message deleted on their own from a live ticket, which stays', async () => {
+    // Prepare
+    const ticket = await multipart(
+      '/api/v2/tickets',
+      { subject: 'Alone', description: 'x', email: `a-${randomUUID()}@example.test` },
+      ['gone.txt', 'kept.txt'],
+    );
+    const [gone, kept] = ticket.attachments.map((a) => a.id) as [number, number];
+    const huddle = await call('POST', `/api/v2/tickets/${ticket.id}/huddle`, account.key, { body: 'm' });
+    const objectsBefore = await accountObjects();
+    expect((await call('DELETE', `/api/v2/attachments/${gone}`, account.key)).status).toBe(204);
+    expect((await call('DELETE', `/api/v2/huddle_messages/${huddle.body.id}`, account.key)).status).toBe(204);
+    const deleted = await store.get(account.id, { type: 'huddle', id: huddle.body.id });
+
+    // Act
+    const execution = await runPurge(purgeDueAt(deleted?.deletedAt ?? ''));
+
+    // Assess
+    expect(execution.status).toBe('SUCCEEDED');
+    const refs: RecordRef[] = [
+      { type: 'attachment', id: gone },
+      { type: 'huddle', id: huddle.body.id },
+    ];
+    expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
+    expect((await call('GET', `/api/v2/tickets/${ticket.id}`, account.key)).status).toBe(200);
+    expect((await call('GET', `/api/v2/attachments/${kept}`, account.key)).status).toBe(200);
+    const objectsAfter = await accountObjects();
+    expect(objectsAfter).toHaveLength(objectsBefore.length - 1);
+    expect(objectsAfter.some((key) => key.endsWith(`/${gone}`))).toBe(false);
+  });
+
   it('retries a failed page and resumes where it stopped', async () => {
     // Prepare: a deleted ticket with a file.
     const ticket = await multipart(
