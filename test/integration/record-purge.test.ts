@@ -139,6 +139,43 @@ describe('the 60-day purge', () => {
     expect(await store.erasedAmong(account.id, refs)).toHaveLength(refs.length);
   });
 
+  it('keeps a ticket a legal hold covers past its 60 days, and purges it once the hold is released', async () => {
+    // Prepare: a ticket with a reply, held, then deleted
+    const ticket = await call('POST', '/api/v2/tickets', account.key, {
+      subject: 'Held',
+      description: 'x',
+      email: `h-${randomUUID()}@example.test`,
+    });
+    const reply = await call('POST', `/api/v2/tickets/${ticket.body.id}/reply`, account.key, { body: 'r' });
+    const hold = await call('POST', '/api/v2/legal_holds', account.key, {
+      target_type: 'ticket',
+      target_id: ticket.body.id,
+      reason: 'Pending litigation',
+    });
+    expect(hold.status).toBe(201);
+    expect((await call('DELETE', `/api/v2/tickets/${ticket.body.id}`, account.key)).status).toBe(204);
+    const deleted = await store.get(account.id, { type: 'ticket', id: ticket.body.id });
+    const due = purgeDueAt(deleted?.deletedAt ?? '');
+    const refs: RecordRef[] = [
+      { type: 'ticket', id: ticket.body.id },
+      { type: 'conversation', id: reply.body.id },
+    ];
+
+    // Act
+    const whileHeld = await runPurge(due);
+    const itemsWhileHeld = itemsOf(await accountItems(), refs);
+    const released = await call('DELETE', `/api/v2/legal_holds/${hold.body.id}`, account.key);
+    const afterRelease = await runPurge(new Date(Date.parse(due) + 1).toISOString());
+
+    // Assess
+    expect(whileHeld.status).toBe('SUCCEEDED');
+    expect(JSON.parse(whileHeld.output ?? '{}').held).toBeGreaterThanOrEqual(1);
+    expect(itemsWhileHeld).toContain('record');
+    expect(released.status).toBeLessThan(300);
+    expect(afterRelease.status).toBe('SUCCEEDED');
+    expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
+  });
+
   it('removes a deleted forum category with the forum, topic and comment it hid', async () => {
     // Prepare
     const d = '/api/v2/discussions';
