@@ -8,7 +8,7 @@ import type { RecordRef } from '../../lambdas/domain/records/record.ts';
 import { purgeStates } from '../../lib/constructs/record-purge-workflow.ts';
 import { recordPurgeStateMachineName } from '../../lib/platform/names.ts';
 import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
-import { basicAuth } from './http-client.ts';
+import { multipartPoster } from './multipart-post.ts';
 import { apiCaller, createTestAccount } from './test-accounts.ts';
 import { injectedError, runWithFaults, type TaskHandler, workflowUnderTest } from './workflow-faults.ts';
 
@@ -31,18 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => client.destroy());
 
-async function multipart(path: string, fields: Record<string, string>, files: string[]) {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.append(name, value);
-  for (const name of files) data.append('attachments[]', new Blob([`bytes of ${name}`]), name);
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: basicAuth(account.key) },
-    body: data,
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: number; attachments: { id: number }[] };
-}
+const multipart = multipartPoster(url, () => account.key);
 
 /** Every table item of the account (a test's sweep: the purge itself never scans). */
 async function accountItems(): Promise<Record<string, unknown>[]> {

@@ -8,6 +8,7 @@ import { TicketService } from '../../lambdas/domain/tickets/ticket-service.ts';
 import { createTestAccount } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
+import { multipartPoster } from './multipart-post.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.eea;
@@ -34,18 +35,7 @@ async function call(method: string, path: string, body?: unknown) {
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-async function multipart(path: string, fields: Record<string, string>, files: string[]) {
-  const data = new FormData();
-  for (const [name, value] of Object.entries(fields)) data.append(name, value);
-  for (const name of files) data.append('attachments[]', new Blob([`bytes of ${name}`]), name);
-  const response = await fetch(`${url}${path}`, {
-    method: 'POST',
-    headers: { authorization: basicAuth(account.key) },
-    body: data,
-  });
-  expect(response.status).toBe(201);
-  return (await response.json()) as { id: number; attachments: { id: number }[] };
-}
+const multipart = multipartPoster(url, () => account.key);
 
 /**
  * A ticket with two files, a reply with one, three huddle messages; one message and one file an agent
