@@ -341,18 +341,22 @@ describe('staged recordings erased from the EEA', () => {
     eeaWorkflows = { template: Template.fromJSON(json), json };
   });
 
-  it("lets only the EEA erasure's page task reach US staging: delete recordings' versions, list them by prefix, no key", () => {
-    const processPage =
-      resourcesOfType(eeaWorkflows, 'AWS::IAM::Role').find(([id]) =>
-        id.startsWith('PrivacyErasureProcessPageTaskRole'),
-      )?.[0] ?? '';
+  it("lets only the EEA erasure's and purge's page tasks reach US staging: delete recordings' versions, list them by prefix, no key", () => {
+    const roleStartingWith = (prefix: string) =>
+      resourcesOfType(eeaWorkflows, 'AWS::IAM::Role').find(([id]) => id.startsWith(prefix))?.[0] ?? '';
+    const processPage = roleStartingWith('PrivacyErasureProcessPageTaskRole');
+    // The 60-day purge removes a deleted call's recording still in staging, as an erasure does.
+    const purgePages = roleStartingWith('RecordPurgePurgePagesTaskRole');
     const usResources = resourcesOfType(eeaWorkflows, 'AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(eeaWorkflows, roleId)
         .filter((s) => s.resources.some((r) => r.includes('helpdesk-us-') || r.includes('us-east-1')))
         .map((s) => [roleId, s.actions, s.resources, s.condition]),
     );
 
-    expect(usResources).toEqual(stagedRecordingDeletion(processPage));
+    expect(usResources).toEqual([
+      ...stagedRecordingDeletion(processPage),
+      ...stagedRecordingDeletion(purgePages),
+    ]);
   });
 
   it('names the US staging bucket to the EEA erasure deterministically, without importing from a US stack', () => {

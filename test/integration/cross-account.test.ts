@@ -22,6 +22,7 @@ const bodies: Record<string, unknown> = {
   'PUT /api/v2/conversations/{id}': { body: 'Changed' },
   'POST /api/v2/tickets/{id}/huddle': { body: 'Changed' },
   'PUT /api/v2/agents/{id}': { job_title: 'Changed' },
+  'PUT /api/v2/retention_policies/{id}': { enabled: true },
   'PUT /api/v2/companies/{id}': { description: 'Changed' },
   'POST /api/v2/tickets/{id}/satisfaction_ratings': { ratings: { default_question: 103 } },
   'POST /api/v2/chats/{id}/messages': { body: 'Changed', actor_type: 'agent' },
@@ -171,6 +172,20 @@ beforeAll(async () => {
       shared_with_group_id: sharedWith,
       access: 'read_only',
     }),
+  );
+  // A hold on a ticket of its own, so no other route's record is held; a rule that is off.
+  const heldTicket = await make(`${v}/tickets`, {
+    subject: 'Held',
+    description: 'x',
+    email: `h-${randomUUID()}@example.test`,
+  });
+  own(
+    `${v}/legal_holds/`,
+    await make(`${v}/legal_holds`, { target_type: 'ticket', target_id: heldTicket, reason: 'Owned hold' }),
+  );
+  own(
+    `${v}/retention_policies/`,
+    await make(`${v}/retention_policies`, { name: 'Owned rule', rule: 'calls', days: 3650, enabled: false }),
   );
   // make_agent would convert the shared contact: it gets a contact of its own.
   owned.makeAgent = { id: convertible, view: `${v}/contacts/${convertible}` };
