@@ -7,6 +7,9 @@ import {
   startLocalIdentityProvider,
 } from '../../local/identity/identity-provider.ts';
 import { signInWithPkce } from '../../local/identity/oidc-sign-in.ts';
+import { localOperatorCredentials } from '../../local/local-credentials.ts';
+import { hostingRegion } from '../../lib/residency/index.ts';
+import { OperatorClient } from '../../scripts/operator-client.ts';
 import { createTestAccount } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { basicAuth } from './http-client.ts';
@@ -76,7 +79,7 @@ beforeAll(async () => {
       user('newcomer@acme.test', ['staff']),
       user('boss@acme.test', ['helpdesk-admins']),
     ],
-    clients: ['acme-a', 'acme-b'].map((clientId) => ({ clientId, redirectUri })),
+    clients: ['acme-a', 'acme-b', 'acme-s'].map((clientId) => ({ clientId, redirectUri })),
   });
   const a = await createTestAccount(client, table, 'eea', [
     { id: 900, role: 'account_admin' },
@@ -360,5 +363,35 @@ describe('required single sign-on', () => {
     expect(integration.status).toBe(200);
     expect(integration.body.id).toBe(901);
     expect(withToken.status).toBe(200);
+  });
+});
+
+describe('a suspended account', () => {
+  it("refuses its agents' SSO tokens with 403 account_suspended until the operator reactivates it", async () => {
+    // Prepare: an account whose agent signs in with SSO
+    const c = await createTestAccount(client, table, 'eea', [
+      { id: 930, role: 'account_admin' },
+      { id: 931, role: 'agent', fields: { email: 'newcomer@acme.test' } },
+    ]);
+    const settings = await api('PUT', '/api/v2/admin/sso', basicAuth(c.agents[0]?.key ?? ''), {
+      issuer: idp.issuer,
+      client_ids: ['acme-s'],
+    });
+    expect(settings.status).toBe(200);
+    const token = await signIn('newcomer@acme.test', 'acme-s');
+    const operator = new OperatorClient(url, localOperatorCredentials, hostingRegion('eea').awsRegion);
+
+    // Act
+    const before = await api('GET', '/api/v2/agents/me', `Bearer ${token}`);
+    await operator.suspend(c.id);
+    const whileSuspended = await api('GET', '/api/v2/agents/me', `Bearer ${token}`);
+    await operator.reactivate(c.id);
+    const after = await api('GET', '/api/v2/agents/me', `Bearer ${token}`);
+
+    // Assess
+    expect(before.status).toBe(200);
+    expect(whileSuspended.status).toBe(403);
+    expect(whileSuspended.body.code).toBe('account_suspended');
+    expect(after.status).toBe(200);
   });
 });
