@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
@@ -26,9 +26,12 @@ beforeAll(async () => {
 afterAll(() => client.destroy());
 
 const email = () => `p-${randomUUID()}@example.test`;
-/** A phone number no other test uses, written with spaces and dashes. */
-const newPhone = () => {
-  const digits = String(Date.now() * 1000 + Math.floor(Math.random() * 1000)).slice(-9);
+const usedPhones = new Set<string>();
+/** A phone number no other test in this file uses, written with spaces and dashes. */
+const newPhone = (): { spaced: string; compact: string } => {
+  const digits = String(randomInt(100_000_000, 1_000_000_000));
+  if (usedPhones.has(digits)) return newPhone();
+  usedPhones.add(digits);
   return {
     spaced: `+44 ${digits.slice(0, 3)} ${digits.slice(3, 6)}-${digits.slice(6)}`,
     compact: `+44${digits}`,
