@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoErasureStore } from '../lambdas/adapters/dynamo-erasure-store.ts';
 import { DynamoRecordStore } from '../lambdas/adapters/dynamo-record-store.ts';
 import { toItem } from '../lambdas/adapters/record-items.ts';
@@ -18,12 +12,8 @@ import { type ErasurePageResult, SubjectErasure } from '../lambdas/domain/privac
 import type { StoredRecord, SubjectRef } from '../lambdas/domain/records/record.ts';
 import { StoredHolds } from '../lambdas/domain/holds/stored-holds.ts';
 import { erasurePageConcurrency } from '../lib/constructs/privacy-erasure-workflow.ts';
-import { bootstrapRegion } from '../local/bootstrap.ts';
-import { startDynamoDbLocal } from '../local/emulators/dynamodb-local.ts';
-import { startS3Emulator } from '../local/emulators/s3-emulator.ts';
-import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
-import { localResourceNames } from '../local/local-environment.ts';
 import { mapBounded } from '../lambdas/domain/privacy/bounded.ts';
+import { alternatingMedians, withBenchEmulators, writeItems } from './bench-emulators.ts';
 
 const at = '2026-11-23T10:00:00.000Z';
 const subjectItems = 1_000;
@@ -36,28 +26,8 @@ const otherItems = 100_000;
  * S3 emulator; the Step Functions hops add the same few calls in both cases.
  */
 export async function runErasureBench(): Promise<void> {
-  const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-erasure-bench-'));
-  const dynamoEmulator = await startDynamoDbLocal();
-  const s3Emulator = await startS3Emulator(join(stateDir, 's3'));
-  const region = 'eea';
-  await bootstrapRegion(region, { dynamodb: dynamoEmulator.endpoint, s3: s3Emulator.endpoint });
-  const names = localResourceNames(region);
-  const buckets = names.buckets as Record<'attachments' | 'trash' | 'exports', string>;
-  const dynamo = DynamoDBDocumentClient.from(
-    new DynamoDBClient({
-      endpoint: dynamoEmulator.endpoint,
-      region: localSigningRegion,
-      credentials: localCredentials,
-    }),
-    { marshallOptions: { removeUndefinedValues: true } },
-  );
-  const s3 = new S3Client({
-    endpoint: s3Emulator.endpoint,
-    region: localSigningRegion,
-    credentials: localCredentials,
-    forcePathStyle: true,
-  });
-  try {
+  await withBenchEmulators('eea', async ({ dynamo, s3, names }) => {
+    const buckets = names.buckets as Record<'attachments' | 'trash' | 'exports', string>;
     const store = new DynamoRecordStore(dynamo, names.table);
     const progress = new RequestProgress({ store, now: () => new Date(), actor: erasureWorkflowActor });
     const erasure = new SubjectErasure({
@@ -98,18 +68,7 @@ export async function runErasureBench(): Promise<void> {
           },
         );
       }
-      const batches = Array.from({ length: Math.ceil(items.length / 25) }, (_, b) =>
-        items.slice(b * 25, b * 25 + 25),
-      );
-      await mapBounded(batches, 8, async (batch) => {
-        let pending = batch.map((Item) => ({ PutRequest: { Item } }));
-        while (pending.length > 0) {
-          const result = await dynamo.send(
-            new BatchWriteCommand({ RequestItems: { [names.table]: pending } }),
-          );
-          pending = (result.UnprocessedItems?.[names.table] ?? []) as typeof pending;
-        }
-      });
+      await writeItems(dynamo, names.table, items);
     };
     const request = async (accountId: string, subject: SubjectRef) => {
       const fields: PrivacyRequestFields = {
@@ -159,16 +118,11 @@ export async function runErasureBench(): Promise<void> {
     console.log(
       `  seeded ${otherItems} other items (100 people) in ${((performance.now() - seeded) / 1000).toFixed(0)} s`,
     );
-    const empty: number[] = [];
-    const large: number[] = [];
-    for (let round = 0; round < 3; round++) {
-      empty.push(await eraseOnce(randomUUID()));
-      large.push(await eraseOnce(largeAccount));
-    }
-    const median = (values: number[]) =>
-      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-    const e = median(empty);
-    const l = median(large);
+    const { empty: e, large: l } = await alternatingMedians(
+      3,
+      () => eraseOnce(randomUUID()),
+      () => eraseOnce(largeAccount),
+    );
     console.log(
       `  account with no other data:        ${e.toFixed(0)} ms (${((subjectItems / e) * 1000).toFixed(0)} items/s)`,
     );
@@ -177,11 +131,5 @@ export async function runErasureBench(): Promise<void> {
     );
     const ratio = l / e;
     console.log(`  ratio ${ratio.toFixed(2)} (target < 1.3): ${ratio < 1.3 ? 'met' : 'NOT met'}`);
-  } finally {
-    dynamo.destroy();
-    s3.destroy();
-    await s3Emulator.stop();
-    await dynamoEmulator.stop();
-    rmSync(stateDir, { recursive: true, force: true });
-  }
+  });
 }

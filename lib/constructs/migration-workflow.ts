@@ -14,7 +14,8 @@ import { Construct } from 'constructs';
 import { migrationEnvironmentSchema } from '#lib/platform/migration-environment';
 import { migrationStateMachineName } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { PlatformFunction } from './platform-function.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { workflowFunctions } from './workflow-functions.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
   catchErrorNames,
@@ -74,23 +75,20 @@ export class MigrationWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: MigrationWorkflowProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const fn = (name: string, handler: string, description: string, memorySize = 512) =>
-      new PlatformFunction(this, name, {
-        entry: tasksEntry,
-        handler,
-        description: `Helpdesk migration: ${description}`,
-        environment: {
-          HOME_REGION: props.region,
-          TABLE_NAME: props.tableName,
-          MIGRATIONS_BUCKET: props.migrationsBucketName,
-          POWERTOOLS_SERVICE_NAME: 'helpdesk-migration',
-        },
-        environmentSchema: migrationEnvironmentSchema,
-        logsKey: props.logsKey,
-        logArchive: { region: props.region, route: 'helpdesk-application' },
-        timeout: Duration.minutes(15),
-        memorySize,
-      });
+    const make = workflowFunctions(this, {
+      workflow: 'migration',
+      environment: {
+        HOME_REGION: props.region,
+        TABLE_NAME: props.tableName,
+        MIGRATIONS_BUCKET: props.migrationsBucketName,
+        POWERTOOLS_SERVICE_NAME: 'helpdesk-migration',
+      },
+      environmentSchema: migrationEnvironmentSchema,
+      logsKey: props.logsKey,
+      logRegion: props.region,
+    });
+    const fn = (id: string, handler: string, description: string, memorySize?: number) =>
+      make(id, { entry: tasksEntry, handler, description, memorySize });
     const tasks = {
       markRunning: fn('MarkRunningTask', 'markRunning', 'mark the migration running'),
       split: fn('SplitFilesTask', 'splitFiles', 'read, validate and split the uploaded files'),

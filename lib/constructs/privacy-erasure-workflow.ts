@@ -21,7 +21,8 @@ import {
 } from '#lib/platform/privacy-erasure-environment';
 
 import type { HostingRegionKey } from '#lib/residency/index';
-import { PlatformFunction } from './platform-function.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { workflowFunctions } from './workflow-functions.ts';
 import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
@@ -118,29 +119,21 @@ export class PrivacyErasureWorkflow extends Construct {
       RECORDING_STAGING_REGION: props.recordingStaging?.awsRegion,
       POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-erasure',
     };
-    const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
-      new PlatformFunction(this, name, {
-        entry,
-        handler,
-        description: `Helpdesk privacy erasure: ${description}`,
-        environment: { ...environment, ...extra },
-        environmentSchema: privacyErasureEnvironmentSchema,
-        logsKey: props.logsKey,
-        logArchive: { region: props.region, route: 'helpdesk-application' },
-        timeout: Duration.minutes(15),
-        memorySize: 512,
-      });
+    const make = workflowFunctions(this, {
+      workflow: 'privacy erasure',
+      environment,
+      environmentSchema: privacyErasureEnvironmentSchema,
+      logsKey: props.logsKey,
+      logRegion: props.region,
+    });
+    const fn = (id: string, handler: string, description: string) =>
+      make(id, { entry: tasksEntry, handler, description });
     const tasks = {
-      markStarted: fn('MarkStartedTask', tasksEntry, 'markStarted', 'mark the request started'),
-      index: fn('IndexWorkTask', tasksEntry, 'indexWork', 'snapshot the work by Query'),
-      processPage: fn(
-        'ProcessPageTask',
-        tasksEntry,
-        'processBatch',
-        'erase, restore or purge a batch of pages',
-      ),
-      outcome: fn('RecordOutcomeTask', tasksEntry, 'recordOutcome', 'certificate, restored or purged'),
-      markFailed: fn('MarkFailedTask', tasksEntry, 'markFailed', 'record the failure'),
+      markStarted: fn('MarkStartedTask', 'markStarted', 'mark the request started'),
+      index: fn('IndexWorkTask', 'indexWork', 'snapshot the work by Query'),
+      processPage: fn('ProcessPageTask', 'processBatch', 'erase, restore or purge a batch of pages'),
+      outcome: fn('RecordOutcomeTask', 'recordOutcome', 'certificate, restored or purged'),
+      markFailed: fn('MarkFailedTask', 'markFailed', 'record the failure'),
     };
     this.tasks = tasks;
 
@@ -283,13 +276,14 @@ export class PrivacyErasureWorkflow extends Construct {
       stack.account,
       privacyErasureStateMachineName(props.region),
     );
-    this.deadlineWatch = fn(
-      'DeadlineWatch',
-      'lambdas/workflows/privacy-erasure/deadline-watch.ts',
-      'handler',
-      'count overdue requests, start due purges, sweep orphan attachments',
-      { ERASURE_STATE_MACHINE_ARN: machineArn, POWERTOOLS_METRICS_NAMESPACE: privacyMetricsNamespace },
-    );
+    this.deadlineWatch = make('DeadlineWatch', {
+      entry: 'lambdas/workflows/privacy-erasure/deadline-watch.ts',
+      description: 'count overdue requests, start due purges, sweep orphan attachments',
+      environment: {
+        ERASURE_STATE_MACHINE_ARN: machineArn,
+        POWERTOOLS_METRICS_NAMESPACE: privacyMetricsNamespace,
+      },
+    });
     grantRecordTableAccess(this.deadlineWatch.role, props.tableName);
     // The orphan sweep reads an attachment object's size and removes those no record keeps.
     useDataKey(this.deadlineWatch.role, ['dynamodb', 's3']);

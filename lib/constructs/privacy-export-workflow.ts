@@ -14,7 +14,8 @@ import { Construct } from 'constructs';
 import { privacyExportStateMachineName } from '#lib/platform/names';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { PlatformFunction } from './platform-function.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { workflowFunctions } from './workflow-functions.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
   catchErrorNames,
@@ -81,25 +82,22 @@ export class PrivacyExportWorkflow extends Construct {
 
   constructor(scope: Construct, id: string, props: PrivacyExportWorkflowProps) {
     super(scope, id);
-    const fn = (name: string, handler: string, description: string) =>
-      new PlatformFunction(this, name, {
-        entry: tasksEntry,
-        handler,
-        description: `Helpdesk privacy export: ${description}`,
-        environment: {
-          HOME_REGION: props.region,
-          TABLE_NAME: props.tableName,
-          EXPORTS_BUCKET: props.exportsBucketName,
-          ATTACHMENTS_BUCKET: props.attachmentsBucketName,
-          ...(props.recordingsBucketName && { RECORDINGS_BUCKET: props.recordingsBucketName }),
-          POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
-        },
-        environmentSchema: privacyExportEnvironmentSchema,
-        logsKey: props.logsKey,
-        logArchive: { region: props.region, route: 'helpdesk-application' },
-        timeout: Duration.minutes(15),
-        memorySize: 512,
-      });
+    const make = workflowFunctions(this, {
+      workflow: 'privacy export',
+      environment: {
+        HOME_REGION: props.region,
+        TABLE_NAME: props.tableName,
+        EXPORTS_BUCKET: props.exportsBucketName,
+        ATTACHMENTS_BUCKET: props.attachmentsBucketName,
+        ...(props.recordingsBucketName && { RECORDINGS_BUCKET: props.recordingsBucketName }),
+        POWERTOOLS_SERVICE_NAME: 'helpdesk-privacy-export',
+      },
+      environmentSchema: privacyExportEnvironmentSchema,
+      logsKey: props.logsKey,
+      logRegion: props.region,
+    });
+    const fn = (id: string, handler: string, description: string) =>
+      make(id, { entry: tasksEntry, handler, description });
     const tasks = {
       markRunning: fn('MarkRunningTask', 'markRunning', 'mark the request running'),
       index: fn('IndexSubjectTask', 'indexSubject', 'page through the subject index'),

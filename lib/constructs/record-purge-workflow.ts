@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { recordPurgeStateMachineName, stateMachineArn } from '#lib/platform/names';
 import { recordPurgeEnvironmentSchema } from '#lib/platform/record-purge-environment';
 import { type HostingRegionKey, retention } from '#lib/residency/index';
-import { PlatformFunction } from './platform-function.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { workflowFunctions } from './workflow-functions.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
 import {
@@ -73,24 +74,18 @@ export class RecordPurgeWorkflow extends Construct {
       RECORDING_STAGING_REGION: props.recordingStaging?.awsRegion,
       POWERTOOLS_SERVICE_NAME: 'helpdesk-record-purge',
     };
-    const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
-      new PlatformFunction(this, name, {
-        entry,
-        handler,
-        description: `Helpdesk record purge: ${description}`,
-        environment: { ...environment, ...extra },
-        environmentSchema: recordPurgeEnvironmentSchema,
-        logsKey: props.logsKey,
-        logArchive: { region: props.region, route: 'helpdesk-application' },
-        timeout: Duration.minutes(15),
-        memorySize: 512,
-      });
-    const purgePages = fn(
-      'PurgePagesTask',
-      'lambdas/workflows/record-purge/purge-tasks.ts',
-      'purgePages',
-      'purge pages of the records due',
-    );
+    const fn = workflowFunctions(this, {
+      workflow: 'record purge',
+      environment,
+      environmentSchema: recordPurgeEnvironmentSchema,
+      logsKey: props.logsKey,
+      logRegion: props.region,
+    });
+    const purgePages = fn('PurgePagesTask', {
+      entry: 'lambdas/workflows/record-purge/purge-tasks.ts',
+      handler: 'purgePages',
+      description: 'purge pages of the records due',
+    });
     this.tasks = { purgePages };
     grantRecordTableAccess(purgePages.role, props.tableName);
     // Deleting objects never decrypts: the data key only through DynamoDB.
@@ -158,15 +153,11 @@ export class RecordPurgeWorkflow extends Construct {
 
     // Built from the deterministic name, as the deadline watch does.
     const machineArn = stateMachineArn(stack.partition, stack.region, stack.account, name);
-    this.starter = fn(
-      'PurgeSchedule',
-      'lambdas/workflows/record-purge/purge-schedule.ts',
-      'handler',
-      "start the day's purge",
-      {
-        PURGE_STATE_MACHINE_ARN: machineArn,
-      },
-    );
+    this.starter = fn('PurgeSchedule', {
+      entry: 'lambdas/workflows/record-purge/purge-schedule.ts',
+      description: "start the day's purge",
+      environment: { PURGE_STATE_MACHINE_ARN: machineArn },
+    });
     this.starter.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
     );

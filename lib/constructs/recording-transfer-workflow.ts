@@ -11,7 +11,8 @@ import { bucketName, keyAlias, tableName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegions, retention } from '#lib/residency/index';
 import { grantKeyUseByAlias, keyAliasArn } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
-import { PlatformFunction } from './platform-function.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { workflowFunctions } from './workflow-functions.ts';
 import { grantCallRecordAccess } from './records-table.ts';
 import { catchErrorNames, errorNameFail, lambdaTask, workflowStateMachine } from './workflow-parts.ts';
 
@@ -88,18 +89,16 @@ export class RecordingTransferWorkflow extends Construct {
       HOME_DATA_KEY: keyAliasArn(stack, home, homeKeyAlias),
       POWERTOOLS_SERVICE_NAME: 'helpdesk-recording-transfer',
     };
-    const fn = (name: string, handler: string, description: string, extra: Record<string, string> = {}) =>
-      new PlatformFunction(this, name, {
-        entry: handler.includes('/') ? handler : tasksEntry,
-        handler: handler.includes('/') ? 'handler' : handler,
-        description: `Helpdesk recording transfer: ${description}`,
-        environment: { ...environment, ...extra },
-        environmentSchema: recordingTransferEnvironmentSchema,
-        logsKey: props.logsKey,
-        logArchive: { region: props.stagingRegion, route: 'helpdesk-application' },
-        timeout: Duration.minutes(15),
-        memorySize: 256,
-      });
+    const make = workflowFunctions(this, {
+      workflow: 'recording transfer',
+      environment,
+      environmentSchema: recordingTransferEnvironmentSchema,
+      logsKey: props.logsKey,
+      logRegion: props.stagingRegion,
+      memorySize: 256,
+    });
+    const fn = (id: string, handler: string, description: string) =>
+      make(id, { entry: tasksEntry, handler, description });
     const objects = (bucket: string) =>
       `${stack.formatArn({ service: 's3', region: '', account: '', resource: bucket })}/*`;
     const stagingObjects = objects(props.stagingBucketName);
@@ -257,14 +256,11 @@ export class RecordingTransferWorkflow extends Construct {
     });
     this.stateMachine = machine.stateMachine;
 
-    this.starter = fn(
-      'StartTransfer',
-      'lambdas/workflows/recording-transfer/start-transfer.ts',
-      'start on arrival',
-      {
-        TRANSFER_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn,
-      },
-    );
+    this.starter = make('StartTransfer', {
+      entry: 'lambdas/workflows/recording-transfer/start-transfer.ts',
+      description: 'start on arrival',
+      environment: { TRANSFER_STATE_MACHINE_ARN: this.stateMachine.stateMachineArn },
+    });
     this.stateMachine.grantStartExecution(this.starter.role);
     new Rule(this, 'RecordingArrived', {
       description: 'A recording arrived in the staging bucket: start its transfer.',
@@ -278,14 +274,11 @@ export class RecordingTransferWorkflow extends Construct {
       ],
     });
 
-    this.stagingWatch = fn(
-      'StagingWatch',
-      'lambdas/workflows/recording-transfer/staging-watch.ts',
-      'age of the oldest staged recording',
-      {
-        POWERTOOLS_METRICS_NAMESPACE: 'Helpdesk/RecordingTransfer',
-      },
-    );
+    this.stagingWatch = make('StagingWatch', {
+      entry: 'lambdas/workflows/recording-transfer/staging-watch.ts',
+      description: 'age of the oldest staged recording',
+      environment: { POWERTOOLS_METRICS_NAMESPACE: 'Helpdesk/RecordingTransfer' },
+    });
     allow(this.stagingWatch.role, ['s3:ListBucket'], [stagingBucketArn]);
     new Rule(this, 'StagingWatchSchedule', {
       description: 'Measure how long recordings wait in staging.',

@@ -9,7 +9,8 @@ import { Construct } from 'constructs';
 import { retentionStateMachineName, stateMachineArn } from '#lib/platform/names';
 import { retentionEnvironmentSchema } from '#lib/platform/retention-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
-import { PlatformFunction } from './platform-function.ts';
+import type { PlatformFunction } from './platform-function.ts';
+import { workflowFunctions } from './workflow-functions.ts';
 import { grantRecordTableAccess } from './records-table.ts';
 import {
   catchErrorNames,
@@ -49,29 +50,23 @@ export class RetentionWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: RetentionWorkflowProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const fn = (name: string, entry: string, handler: string, description: string, extra = {}) =>
-      new PlatformFunction(this, name, {
-        entry,
-        handler,
-        description: `Helpdesk retention: ${description}`,
-        environment: {
-          HOME_REGION: props.region,
-          TABLE_NAME: props.tableName,
-          POWERTOOLS_SERVICE_NAME: 'helpdesk-retention',
-          ...extra,
-        },
-        environmentSchema: retentionEnvironmentSchema,
-        logsKey: props.logsKey,
-        logArchive: { region: props.region, route: 'helpdesk-application' },
-        timeout: Duration.minutes(5),
-        memorySize: 512,
-      });
-    this.step = fn(
-      'RunStepTask',
-      'lambdas/workflows/retention/retention-tasks.ts',
-      'runStep',
-      "send a few pages of a rule's matches to the trash",
-    );
+    const fn = workflowFunctions(this, {
+      workflow: 'retention',
+      environment: {
+        HOME_REGION: props.region,
+        TABLE_NAME: props.tableName,
+        POWERTOOLS_SERVICE_NAME: 'helpdesk-retention',
+      },
+      environmentSchema: retentionEnvironmentSchema,
+      logsKey: props.logsKey,
+      logRegion: props.region,
+      timeout: Duration.minutes(5),
+    });
+    this.step = fn('RunStepTask', {
+      entry: 'lambdas/workflows/retention/retention-tasks.ts',
+      handler: 'runStep',
+      description: "send a few pages of a rule's matches to the trash",
+    });
     grantRecordTableAccess(this.step.role, props.tableName);
     grantDataKeyVia(this.step.role, props.dataKey, ['dynamodb']);
 
@@ -106,13 +101,11 @@ export class RetentionWorkflow extends Construct {
       stack.account,
       retentionStateMachineName(props.region),
     );
-    this.starter = fn(
-      'DailyStart',
-      'lambdas/workflows/retention/retention-schedule.ts',
-      'handler',
-      "start the day's retention run",
-      { RETENTION_STATE_MACHINE_ARN: machineArn },
-    );
+    this.starter = fn('DailyStart', {
+      entry: 'lambdas/workflows/retention/retention-schedule.ts',
+      description: "start the day's retention run",
+      environment: { RETENTION_STATE_MACHINE_ARN: machineArn },
+    });
     this.starter.role.addToPrincipalPolicy(
       new PolicyStatement({ actions: ['states:StartExecution'], resources: [machineArn] }),
     );
