@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider from 'oidc-provider';
+import { createMemoryAdapter } from 'oidc-provider/lib/adapters/memory_adapter.js';
 import type { RunningEmulator } from '../emulators/emulator.ts';
 
 /** Someone who can sign in at the local identity provider (a demo or test person; local only). */
@@ -59,6 +60,9 @@ export async function startLocalIdentityProvider(options: {
     options.signingKey ??
     (await exportJWK((await generateKeyPair('RS256', { extractable: true })).privateKey));
   const provider = new Provider(issuer, {
+    // Sessions and grants in this process's memory, on purpose: a local stand-in for a customer's
+    // provider, restarted with the platform. Named explicitly, so the provider does not warn about it.
+    adapter: createMemoryAdapter(),
     clients: options.clients.map((client) => ({
       client_id: client.clientId,
       token_endpoint_auth_method: 'none',

@@ -34,3 +34,8 @@ declare module 'oidc-provider' {
     on(event: string, listener: (...args: unknown[]) => void): void;
   }
 }
+
+/** The provider's own in-memory storage adapter (sessions, grants, codes), for a local provider. */
+declare module 'oidc-provider/lib/adapters/memory_adapter.js' {
+  export function createMemoryAdapter(clockTolerance?: number): unknown;
+}
