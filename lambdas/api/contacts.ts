@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
 import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
-import { ContactService } from '#domain/contacts/contact-service';
+import { ContactService, contactStates } from '#domain/contacts/contact-service';
 import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { etagOf, type SubjectRef } from '#domain/records/record';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
@@ -22,7 +22,8 @@ export const contactListQuerySchema = z
     mobile: z.string().max(255).optional(),
     company_id: z.coerce.number().int().positive().optional(),
     updated_since: z.iso.datetime({ offset: true }).optional(),
-    state: z.enum(['deleted']).optional(),
+    state: z.enum(contactStates).optional(),
+    unique_external_id: z.string().trim().min(1).max(255).optional(),
   })
   .strict();
 

@@ -14,11 +14,19 @@ import {
   noteSchema,
   replySchema,
   requesterReplySchema,
+  type StoredConversation,
   updateConversationSchema,
 } from '#domain/tickets/conversation-service';
 import { HuddleService, huddleMessageSchema, huddleView } from '#domain/tickets/huddle-service';
 import { createTicketSchema, requesterTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
-import { TicketService } from '#domain/tickets/ticket-service';
+import {
+  includeParameter,
+  type TicketInclude,
+  TicketIncludes,
+  ticketListIncludes,
+  ticketViewIncludes,
+} from '#domain/tickets/ticket-includes';
+import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
 import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -35,10 +43,14 @@ export const ticketListQuerySchema = z
     email: z.string().max(254).optional(),
     company_id: z.coerce.number().int().positive().optional(),
     updated_since: z.iso.datetime({ offset: true }).optional(),
-    filter: z.enum(['deleted']).optional(),
+    filter: z.enum(ticketListFilters).optional(),
+    include: includeParameter(ticketListIncludes),
   })
   .strict();
+export const ticketViewQuerySchema = z.object({ include: includeParameter(ticketViewIncludes) }).strict();
 export const conversationPageQuerySchema = z.object(paginationSchema).strict();
+/** How many conversations `include=conversations` embeds in a ticket, as v2 does. */
+export const embeddedConversations = 10;
 
 /** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
 export function createTicketsHandler(
@@ -50,6 +62,7 @@ export function createTicketsHandler(
     now: () => Date;
   },
 ) {
+  const includes = new TicketIncludes({ store: deps.records });
   const page = <T>(
     event: APIGatewayProxyEventV2,
     paging: Paging,
@@ -83,21 +96,39 @@ export function createTicketsHandler(
       });
     },
     'GET /api/v2/tickets': async (event, principal) => {
-      const query = parseQuery(event, ticketListQuerySchema);
+      const { include = new Set<TicketInclude>(), ...query } = parseQuery(event, ticketListQuerySchema);
       const paging = listPaging(query);
       const result = await deps.tickets.list(principal, { ...query, ...paging });
-      return page(event, paging, result, await ticketViewer(principal, deps.tickets));
+      const view = await ticketViewer(principal, deps.tickets);
+      const embedded = await includes.embedder(principal, result.records, include, () =>
+        deps.tickets.requesterForm(principal),
+      );
+      // As v2: a list shows descriptions only when asked to.
+      const described = include.has('description');
+      return page(event, paging, result, (record: StoredTicket) => {
+        const { description, description_text, ...shown } = view(record) as Record<string, unknown>;
+        return { ...shown, ...(described && { description, description_text }), ...embedded(record) };
+      });
     },
     'GET /api/v2/tickets/{id}': async (event, principal) => {
+      const { include = new Set<TicketInclude>() } = parseQuery(event, ticketViewQuerySchema);
       const record = await deps.tickets.get(principal, pathId(event));
       // A ticket that never had a file of its own is one read; only one that had is listed further.
       const attachments = record.fields.has_attachments
         ? await deps.attachments.filesOf(principal, record, [null])
         : [];
       const view = await ticketViewer(principal, deps.tickets);
-      return jsonResponse(200, view(record, ownAttachments(attachments, null)), {
-        etag: etagOf(record),
-      });
+      const embedded = await includes.embedder(principal, [record], include, () =>
+        deps.tickets.requesterForm(principal),
+      );
+      const conversations = include.has('conversations')
+        ? { conversations: await firstConversations(principal, record.ref.id) }
+        : {};
+      return jsonResponse(
+        200,
+        { ...view(record, ownAttachments(attachments, null)), ...embedded(record), ...conversations },
+        { etag: etagOf(record) },
+      );
     },
     'PUT /api/v2/tickets/{id}': async (event, principal) => {
       const id = pathId(event);
@@ -128,15 +159,7 @@ export function createTicketsHandler(
       const query = parseQuery(event, conversationPageQuerySchema);
       const paging = listPaging(query);
       const result = await deps.conversations.list(principal, id, paging);
-      const attachments = await deps.attachments.ofTicket(
-        principal,
-        id,
-        result.records.map((record) => record.ref.id),
-      );
-      const view = conversationViewer(principal);
-      return page(event, paging, result, (record) =>
-        view(record, ownAttachments(attachments, record.ref.id)),
-      );
+      return page(event, paging, result, await conversationsViewer(principal, id, result.records));
     },
     'PUT /api/v2/conversations/{id}': async (event, principal) => {
       const id = pathId(event);
@@ -200,6 +223,30 @@ export function createTicketsHandler(
     },
   };
   return routedApi(deps, routes);
+
+  /** How conversations of the ticket are shown, each with its own files. */
+  async function conversationsViewer(
+    principal: Principal,
+    ticketId: number,
+    conversations: readonly StoredConversation[],
+  ) {
+    const attachments = await deps.attachments.ofTicket(
+      principal,
+      ticketId,
+      conversations.map((record) => record.ref.id),
+    );
+    const view = conversationViewer(principal);
+    return (record: StoredConversation) => view(record, ownAttachments(attachments, record.ref.id));
+  }
+
+  /** The ticket's first conversations, oldest first, as `include=conversations` embeds them. */
+  async function firstConversations(principal: Principal, ticketId: number) {
+    const first = await deps.conversations.list(principal, ticketId, {
+      page: 1,
+      perPage: embeddedConversations,
+    });
+    return first.records.map(await conversationsViewer(principal, ticketId, first.records));
+  }
 
   /** Reply or note, JSON or multipart with files; the files' records are written with the conversation. */
   async function addConversation(

@@ -23,17 +23,26 @@ export interface ContactFilters extends Paging {
   readonly mobile?: string;
   readonly company_id?: number;
   readonly updated_since?: string;
-  readonly state?: 'deleted';
+  readonly state?: ContactState;
+  readonly unique_external_id?: string;
 }
+
+/** v2's contact states. Nothing verifies or blocks contacts here: those two lists are empty. */
+export const contactStates = ['blocked', 'deleted', 'unverified', 'verified'] as const;
+export type ContactState = (typeof contactStates)[number];
 
 export const contactRef = (id: number): RecordRef => ({ type: 'contact', id });
 
-/** The phone numbers a contact is found by (hashed in the key, like the e-mail's claim). */
-function phoneLookups(fields: ContactFields): Record<string, string> | undefined {
+/**
+ * The values a contact is found by (hashed in the key, like the e-mail's claim): phone numbers,
+ * normalised, and the external id exactly as given.
+ */
+function contactLookups(fields: ContactFields): Record<string, string> | undefined {
   const lookups = Object.fromEntries(
-    (['phone', 'mobile'] as const)
-      .map((name) => [name, normalisePhone(fields[name] ?? '')] as const)
-      .filter(([, value]) => value !== ''),
+    [
+      ...(['phone', 'mobile'] as const).map((name) => [name, normalisePhone(fields[name] ?? '')] as const),
+      ['unique_external_id', fields.unique_external_id ?? ''] as const,
+    ].filter(([, value]) => value !== ''),
   );
   return Object.keys(lookups).length ? lookups : undefined;
 }
@@ -50,7 +59,7 @@ export function deriveContact(record: StoredContact): StoredContact {
     subjects: [{ kind: 'contact', id: record.ref.id }],
     parent: listed && fields.company_id ? { key: `company#${fields.company_id}#contact` } : undefined,
     uniqueValues: fields.email ? { email: normaliseEmail(fields.email) } : undefined,
-    lookupValues: listed ? phoneLookups(fields) : undefined,
+    lookupValues: listed ? contactLookups(fields) : undefined,
   };
 }
 
@@ -169,6 +178,17 @@ export class ContactService {
         paging,
       );
     }
+    if (filters.unique_external_id !== undefined) {
+      form.requireVisible('unique_external_id');
+      return this.deps.store.listByLookupValue<ContactFields>(
+        principal.accountId,
+        'contact',
+        'unique_external_id',
+        filters.unique_external_id,
+        paging,
+      );
+    }
+    if (filters.state === 'blocked' || filters.state === 'verified') return { records: [], hasMore: false };
     if (filters.company_id) {
       form.requireVisible('company_id');
       return this.deps.store.listByParent<ContactFields>(

@@ -15,7 +15,12 @@ import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record
 import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { TicketChildren } from './ticket-children.ts';
-import { type CreateTicketInput, type TicketFields, ticketDefaults } from './ticket-schema.ts';
+import {
+  type CreateTicketInput,
+  type TicketFields,
+  ticketDefaults,
+  ticketStatuses,
+} from './ticket-schema.ts';
 
 /**
  * A stored ticket. `has_attachments` (never client-writable, never shown) is set once a file is attached
@@ -28,8 +33,34 @@ export interface TicketFilters extends Paging {
   readonly email?: string;
   readonly company_id?: number;
   readonly updated_since?: string;
-  readonly filter?: 'deleted';
+  readonly filter?: TicketListFilter;
 }
+
+/** v2's predefined ticket filters. */
+export const ticketListFilters = ['new_and_my_open', 'watching', 'spam', 'deleted'] as const;
+export type TicketListFilter = (typeof ticketListFilters)[number];
+
+/**
+ * What a predefined filter keeps, tested as the list is read (pages stay full). No ticket is marked
+ * spam here, and no one watches tickets yet: those two lists are empty, as they truly are.
+ */
+function predefinedFilter(
+  principal: Principal,
+  filter: TicketListFilter | undefined,
+): ((record: StoredRecord<TicketFields>) => boolean) | undefined {
+  if (filter === 'new_and_my_open') {
+    return ({ fields }) =>
+      fields.status === ticketStatuses.open &&
+      (fields.responder_id === null || fields.responder_id === principal.agentId);
+  }
+  return undefined;
+}
+
+const both = <T>(
+  first: ((value: T) => boolean) | undefined,
+  second: ((value: T) => boolean) | undefined,
+): ((value: T) => boolean) | undefined =>
+  first && second ? (value) => first(value) && second(value) : (first ?? second);
 
 const ticketRef = (id: number): RecordRef => ({ type: 'ticket', id });
 export const requesterParentKey = (contactId: number) => `requester#${contactId}#ticket`;
@@ -191,7 +222,8 @@ export class TicketService {
    */
   async list(principal: Principal, filters: TicketFilters): Promise<RecordPage<TicketFields>> {
     const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
-    const where = ticketFilterFor<TicketFields>(principal);
+    if (filters.filter === 'spam' || filters.filter === 'watching') return { records: [], hasMore: false };
+    const where = both(ticketFilterFor<TicketFields>(principal), predefinedFilter(principal, filters.filter));
     const byParent = (key: string, secondary = false) =>
       this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...paging, secondary, where });
     // A requester lists their own tickets whatever the filters say.
@@ -225,6 +257,11 @@ export class TicketService {
       email,
     });
     return { id: created.ref.id, created };
+  }
+
+  /** The contact fields as the caller sees them: what an embedded requester shows. */
+  requesterForm(principal: Principal): Promise<Form> {
+    return this.contacts.form(principal);
   }
 
   /** The ticket fields as the caller sees them: what to check writes against and hide from views. */
