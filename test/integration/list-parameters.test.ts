@@ -28,7 +28,7 @@ const newTicket = async (extra: Record<string, unknown> = {}) => {
   expect(created.status).toBe(201);
   return created.body as { id: number; requester_id: number };
 };
-const listed = async (query: string, key = account.keys.admin) => {
+const listedTickets = async (query: string, key = account.keys.admin) => {
   const response = await call('GET', `/api/v2/tickets?${query}`, key);
   return { ...response, byId: new Map((response.body as { id: number }[]).map((t) => [t.id, t])) };
 };
@@ -49,9 +49,9 @@ describe('ticket list parameters of Freshdesk v2', () => {
     const other = await newTicket();
 
     // Act
-    const plain = await listed(`requester_id=${contact.body.id}`);
-    const described = await listed(`requester_id=${contact.body.id}&include=description`);
-    const embedded = await listed('include=requester,company&per_page=100');
+    const plain = await listedTickets(`requester_id=${contact.body.id}`);
+    const described = await listedTickets(`requester_id=${contact.body.id}&include=description`);
+    const embedded = await listedTickets('include=requester,company&per_page=100');
 
     // Assess
     expect(plain.status).toBe(200);
@@ -107,9 +107,9 @@ describe('ticket list parameters of Freshdesk v2', () => {
     const pending = await newTicket({ responder_id: agentId, status: 3 });
 
     // Act
-    const open = await listed('filter=new_and_my_open&per_page=100', account.keys.agent);
-    const spam = await listed('filter=spam', account.keys.agent);
-    const watching = await listed('filter=watching', account.keys.agent);
+    const open = await listedTickets('filter=new_and_my_open&per_page=100', account.keys.agent);
+    const spam = await listedTickets('filter=spam', account.keys.agent);
+    const watching = await listedTickets('filter=watching', account.keys.agent);
 
     // Assess
     expect(open.byId.has(unassigned.id)).toBe(true);
@@ -118,6 +118,50 @@ describe('ticket list parameters of Freshdesk v2', () => {
     expect(open.byId.has(pending.id)).toBe(false);
     expect(spam.body).toEqual([]);
     expect(watching.body).toEqual([]);
+  });
+
+  it('keeps response and status times as stats, changed with the reply or status that changes them', async () => {
+    // Prepare
+    const ticket = await newTicket();
+    const path = `/api/v2/tickets/${ticket.id}`;
+    const stats = async () =>
+      (await call('GET', `${path}?include=stats`, account.keys.admin)).body.stats as Record<
+        string,
+        string | null
+      >;
+    const created = await stats();
+    await call('POST', `${path}/notes`, account.keys.admin, { body: 'private thoughts' });
+    const afterNote = await stats();
+    const reply = await call('POST', `${path}/reply`, account.keys.admin, { body: 'first answer' });
+    await call('POST', `${path}/reply`, account.keys.admin, { body: 'second answer' });
+    const afterReplies = await stats();
+    const incoming = await call('POST', `${path}/notes`, account.keys.admin, {
+      body: 'the requester writes back',
+      incoming: true,
+      user_id: ticket.requester_id,
+      private: false,
+    });
+    await call('PUT', path, account.keys.admin, { status: 4 });
+    await call('PUT', path, account.keys.admin, { status: 2 });
+
+    // Act
+    const viewed = await call('GET', `${path}?include=stats`, account.keys.admin);
+    const listed = await listedTickets(`requester_id=${ticket.requester_id}&include=stats`);
+
+    // Assert
+    expect(created).toMatchObject({ first_responded_at: null, status_updated_at: expect.any(String) });
+    expect(afterNote).toEqual(created);
+    expect(afterReplies.first_responded_at).toBe(reply.body.created_at);
+    expect(afterReplies.agent_responded_at! > afterReplies.first_responded_at!).toBe(true);
+    expect(viewed.body.stats).toMatchObject({
+      first_responded_at: reply.body.created_at,
+      requester_responded_at: incoming.body.created_at,
+      resolved_at: expect.any(String),
+      reopened_at: expect.any(String),
+      pending_since: null,
+    });
+    expect(listed.byId.get(ticket.id)).toMatchObject({ stats: viewed.body.stats });
+    expect(viewed.body.updated_at >= incoming.body.created_at).toBe(true);
   });
 
   it('refuses includes it does not know and parameters v2 does not have, naming them', async () => {

@@ -78,21 +78,32 @@ export class RecordLifecycle<F extends object> {
     return record;
   }
 
-  /** Creates the record; `companions` (e.g. its attachments) are written in the same transaction. */
+  /**
+   * Creates the record; `companions` (e.g. its attachments) are written in the same transaction, and
+   * so are the `alongside` changes of other records (e.g. the ticket a reply changes).
+   */
   async create(
     principal: Principal,
     record: StoredRecord<F>,
     changedFields: readonly string[],
     companions: (created: StoredRecord<F>) => Promise<readonly NewRecord[]> = async () => [],
+    alongside: readonly RecordChange[] = [],
   ): Promise<StoredRecord<F>> {
     const derived = this.derive(record);
     const audit = this.audit(principal, 'create', derived, changedFields);
     const others = await companions(derived);
-    await this.translateConflicts(() =>
-      others.length
+    await this.translateConflicts(() => {
+      if (alongside.length > 0) {
+        const created = [{ record: derived, audit }, ...others];
+        return this.deps.store.commit([
+          ...created.map((entry) => ({ create: entry.record, audit: entry.audit })),
+          ...alongside,
+        ]);
+      }
+      return others.length
         ? this.deps.store.createTogether([{ record: derived, audit }, ...others])
-        : this.deps.store.create(derived, audit),
-    );
+        : this.deps.store.create(derived, audit);
+    });
     return derived;
   }
 

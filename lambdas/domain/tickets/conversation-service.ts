@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import { ConflictError } from '#domain/errors';
+import { actorOf, type NewRecord, nextChangeAt, RecordLifecycle } from '#domain/records/record-lifecycle';
+import type { RecordChange } from '#domain/records/record-store';
 import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
-import type { TicketFields } from './ticket-schema.ts';
+import type { StoredTicketFields } from './ticket-service.ts';
+import { noTicketStats, statsAfterConversation } from './ticket-stats.ts';
 import type { Paging } from '#domain/records/paging';
 
 const email = z.string().trim().max(254).email('It should be a valid email address');
@@ -109,7 +112,9 @@ export class ConversationService {
     input: z.infer<typeof replySchema> & z.infer<typeof noteSchema>,
     companions: (conversation: StoredConversation) => Promise<readonly NewRecord[]> = async () => [],
   ): Promise<StoredConversation> {
-    const ticket = await readTicket<TicketFields>(this.deps.store, principal, ticketId, { toChange: true });
+    const ticket = await readTicket<StoredTicketFields>(this.deps.store, principal, ticketId, {
+      toChange: true,
+    });
     // A requester (portal token) always writes as themselves; an agent may write for another user.
     const authorId = principal.contactId ?? input.user_id ?? principal.agentId;
     const authorIsContact =
@@ -139,7 +144,56 @@ export class ConversationService {
       },
       subjects: [],
     };
-    return this.lifecycle.create(principal, record, Object.keys(input), companions);
+    const ticketChange = this.ticketStatsChange(principal, ticket, record);
+    try {
+      return await this.lifecycle.create(
+        principal,
+        record,
+        Object.keys(input),
+        companions,
+        ticketChange ? [ticketChange] : [],
+      );
+    } catch (error) {
+      if (ticketChange && error instanceof ConflictError) {
+        throw new ConflictError('The ticket changed while this was being added. Send it again.');
+      }
+      throw error;
+    }
+  }
+
+  /** The ticket's change a new conversation makes (its response stats and last change), if any. */
+  private ticketStatsChange(
+    principal: Principal,
+    ticket: StoredRecord<StoredTicketFields>,
+    conversation: StoredConversation,
+  ): RecordChange | undefined {
+    const { fields } = conversation;
+    const activity = {
+      kind: fields.source === 0 ? ('reply' as const) : ('note' as const),
+      private: fields.private,
+      incoming: fields.incoming,
+      author_kind: fields.author_kind,
+    };
+    const stats = statsAfterConversation(
+      ticket.fields.stats ?? noTicketStats,
+      activity,
+      conversation.createdAt,
+    );
+    if (!stats) return undefined;
+    const next = {
+      ...ticket,
+      version: ticket.version + 1,
+      updatedAt: nextChangeAt(ticket, new Date(conversation.createdAt)),
+      fields: { ...ticket.fields, stats },
+    };
+    const audit = {
+      at: next.updatedAt,
+      actor: actorOf(principal),
+      operation: 'update' as const,
+      record: ticket.ref,
+      changedFields: ['stats'],
+    };
+    return { previous: ticket, next, audit };
   }
 
   /**

@@ -4,12 +4,12 @@ import type { CompanyFields } from '#domain/companies/company-service';
 import type { ContactFields } from '#domain/contacts/contact-schema';
 import type { Form } from '#domain/fields/form';
 import type { RecordStore } from '#domain/records/record-store';
-import type { StoredTicket } from './ticket-service.ts';
+import { type StoredTicket, ticketStatsView } from './ticket-service.ts';
 
-/** What `include=` may embed in a list of tickets (Freshdesk v2; `stats` is not tracked yet). */
-export const ticketListIncludes = ['requester', 'description', 'company'] as const;
+/** What `include=` may embed in a list of tickets (Freshdesk v2). */
+export const ticketListIncludes = ['requester', 'description', 'company', 'stats'] as const;
 /** What `include=` may embed in one ticket (its description is always shown). */
-export const ticketViewIncludes = ['requester', 'company', 'conversations'] as const;
+export const ticketViewIncludes = ['requester', 'company', 'stats', 'conversations'] as const;
 
 export type TicketInclude = (typeof ticketListIncludes)[number] | (typeof ticketViewIncludes)[number];
 
@@ -44,9 +44,10 @@ export interface EmbeddedRequester {
 }
 
 /**
- * Embeds what `include=` asks for in tickets: their requesters and companies, read together (one
- * BatchGetItem per kind for a page, whatever its size), the requester's fields redacted as the caller's
- * contact form hides them. A requester or company no longer there is `null`.
+ * Embeds what `include=` asks for in tickets: their stats (kept on the ticket), and their requesters
+ * and companies, read together (one BatchGetItem per kind for a page, whatever its size), the
+ * requester's fields redacted as the caller's contact form hides them. A requester or company no
+ * longer there is `null`.
  */
 export class TicketIncludes {
   constructor(private readonly deps: { readonly store: RecordStore }) {}
@@ -62,6 +63,7 @@ export class TicketIncludes {
       : undefined;
     const companies = include.has('company') ? await this.companies(principal, tickets) : undefined;
     return (ticket) => ({
+      ...(include.has('stats') && { stats: ticketStatsView(ticket) }),
       ...(requesters && { requester: requesters.get(ticket.fields.requester_id) ?? null }),
       ...(companies && {
         company: ticket.fields.company_id ? (companies.get(ticket.fields.company_id) ?? null) : null,

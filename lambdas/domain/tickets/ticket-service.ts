@@ -14,6 +14,7 @@ import type { RecordPage } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
+import { noTicketStats, statsAfterStatus, type TicketStats } from './ticket-stats.ts';
 import { TicketChildren } from './ticket-children.ts';
 import {
   type CreateTicketInput,
@@ -23,10 +24,12 @@ import {
 } from './ticket-schema.ts';
 
 /**
- * A stored ticket. `has_attachments` (never client-writable, never shown) is set once a file is attached
- * to the ticket itself, so a view of a ticket without files reads nothing but the ticket.
+ * A stored ticket's fields. `has_attachments` (never client-writable, never shown) is set once a file
+ * is attached to the ticket itself, so a view of a ticket without files reads nothing but the ticket;
+ * `stats` (never client-writable, shown with `include=stats`) says when things happened to it.
  */
-export type StoredTicket = StoredRecord<TicketFields & { has_attachments?: boolean }>;
+export type StoredTicketFields = TicketFields & { has_attachments?: boolean; stats?: TicketStats };
+export type StoredTicket = StoredRecord<StoredTicketFields>;
 
 export interface TicketFilters extends Paging {
   readonly requester_id?: number;
@@ -84,7 +87,7 @@ export function deriveTicket(record: StoredTicket): StoredTicket {
 
 /** Tickets: create (with a new requester for an unknown e-mail), view, update, soft delete, restore, list. */
 export class TicketService {
-  private readonly lifecycle: RecordLifecycle<TicketFields>;
+  private readonly lifecycle: RecordLifecycle<StoredTicketFields>;
   private readonly contacts: ContactService;
   private readonly fields: FieldService;
   private readonly children: TicketChildren;
@@ -116,6 +119,7 @@ export class TicketService {
     const requester = await this.resolveRequester(principal, input, at);
     const fields = { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields;
     form.checkWrite(ticketInput, fields, 'create');
+    const stats = statsAfterStatus(noTicketStats, undefined, fields.status, at);
     const id = await this.deps.store.nextSequence(principal.accountId, 'ticket');
     const draft = deriveTicket({
       accountId: principal.accountId,
@@ -123,7 +127,7 @@ export class TicketService {
       version: 1,
       createdAt: at,
       updatedAt: at,
-      fields,
+      fields: { ...fields, stats },
       subjects: [],
     });
     const extra = await companions(draft);
@@ -169,7 +173,13 @@ export class TicketService {
     return this.lifecycle.update(
       principal,
       ticketRef(id),
-      (previous) => checked(requireTicketAccess(principal, previous, { toChange: true })),
+      (previous) => {
+        const next = checked(requireTicketAccess(principal, previous, { toChange: true }));
+        if (next.status === undefined || next.status === previous.fields.status) return next;
+        const stats = previous.fields.stats ?? noTicketStats;
+        const at = this.deps.now().toISOString();
+        return { ...next, stats: statsAfterStatus(stats, previous.fields.status, next.status, at) };
+      },
       ifMatch,
     );
   }
@@ -276,7 +286,7 @@ export class TicketService {
 
 /** A ticket as Freshdesk v2 shows it. */
 export function ticketView(record: StoredTicket, attachments: readonly unknown[] = []) {
-  const { has_attachments: _flag, ...fields } = record.fields;
+  const { has_attachments: _flag, stats: _stats, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
@@ -288,4 +298,9 @@ export function ticketView(record: StoredTicket, attachments: readonly unknown[]
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };
+}
+
+/** A ticket's stats as v2 shows them with `include=stats` (all empty for a ticket from before they were kept). */
+export function ticketStatsView(record: StoredTicket): TicketStats {
+  return record.fields.stats ?? noTicketStats;
 }
