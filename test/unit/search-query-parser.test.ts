@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { errorResponse } from '../../lambdas/http/error-responder.ts';
 import { parseQueryText } from '../../lambdas/domain/search/query-parser.ts';
 import { printQuery } from '../../lambdas/domain/search/query-printer.ts';
 import { parseSearchQuery, queryTextOf } from '../../lambdas/domain/search/search-query.ts';
@@ -164,5 +165,26 @@ describe('the query parameter', () => {
     // Assert
     expect(longest.plan.alternatives).toHaveLength(1);
     expect(tooLong.errors[0]?.message).toBe('The query is longer than 512 characters at position 512');
+  });
+
+  it("answers v2's 400 through the API's error format", () => {
+    // Prepare
+    const error = queryErrorOf(() => parseSearchQuery('"status:2 AND"', 'tickets'));
+
+    // Act
+    const response = errorResponse(error);
+
+    // Assert
+    expect(response.statusCode).toBe(400);
+    expect(JSON.parse(response.body ?? '')).toEqual({
+      description: 'Validation failed',
+      errors: [
+        {
+          field: 'query',
+          message: "Expected '(' or a field name, found the end of the query at position 12",
+          code: 'invalid_value',
+        },
+      ],
+    });
   });
 });

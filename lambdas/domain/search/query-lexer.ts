@@ -46,10 +46,11 @@ export const queryTokens: TokenType[] = [
   FieldName,
 ];
 
-const lexer = new Lexer(queryTokens, { positionTracking: 'onlyOffset' });
+let lexer: Lexer | undefined;
 
 /** The query's tokens; an unknown character, an unclosed string or a too large integer is an error. */
 export function tokenise(text: string) {
+  lexer ??= new Lexer(queryTokens, { positionTracking: 'onlyOffset' });
   const { tokens, errors } = lexer.tokenize(text);
   const [error] = errors;
   if (error) {

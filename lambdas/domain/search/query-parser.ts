@@ -143,13 +143,15 @@ class QueryParser extends EmbeddedActionsParser {
   }
 }
 
-const parser = new QueryParser();
+/** Built on first use: its grammar analysis costs tens of milliseconds a cold start need not pay. */
+let parser: QueryParser | undefined;
 
 /**
  * The syntax tree of a query's text (what is between the double quotes). Throws SearchQueryError with
  * the position of the first token that does not fit the grammar.
  */
 export function parseQueryText(text: string): QueryNode {
+  parser ??= new QueryParser();
   parser.input = tokenise(text);
   const tree = parser.query();
   const [error] = parser.errors;
