@@ -84,6 +84,20 @@ async function runWorkflow(name: string, at: Date): Promise<{ status?: string; o
   }
 }
 
+/** Runs steps as the workflow does: a failed step is retried with the same input, at most 5 times in all. */
+async function runSteps(run: RetentionRun, start: RetentionRunState) {
+  const failures: string[] = [];
+  let state = start;
+  while (!state.done) {
+    if (failures.length > 5) throw new Error(`Failed past its retries: ${failures.join(', ')}`);
+    state = await run.step(state).catch((error: unknown) => {
+      failures.push((error as Error).name);
+      return state;
+    });
+  }
+  return { state, failures };
+}
+
 describe('retention policies on the local platform', () => {
   it('takes rules from admins only, and refuses a bad rule naming the field', async () => {
     // Prepare
@@ -186,6 +200,7 @@ describe('retention policies on the local platform', () => {
     const real = new RetentionTrash({ store, now: () => at, newId: () => Date.now() });
     let calls = 0;
     const flaky = {
+      finish: real.finish.bind(real),
       trash: async (...args: Parameters<RetentionTrash['trash']>) => {
         calls += 1;
         if (calls === 2)
@@ -203,20 +218,63 @@ describe('retention policies on the local platform', () => {
     const start: RetentionRunState = { at: at.toISOString(), counts: {}, done: false };
 
     // Act: steps as the workflow runs them; a failed step is retried with the same input.
-    const failures: string[] = [];
-    let state = start;
-    while (!state.done) {
-      state = await run.step(state).catch((error: unknown) => {
-        failures.push((error as Error).name);
-        return state;
-      });
-    }
+    const { state, failures } = await runSteps(run, start);
     const views = await Promise.all(tickets.map((id) => acct.admin('GET', `/api/v2/tickets/${id}`)));
 
     // Assess: the ticket the failed attempt trashed counts once, as trashed by the retry.
     expect(failures).toEqual(['ProvisionedThroughputExceededException']);
     expect(views.map((v) => Boolean(v.body.deleted))).toEqual([true, true, true]);
     expect(state.counts).toEqual({ ticket: 3 });
+  });
+
+  it('finishes a chat whose deletion a failed attempt cut off: the retry trashes its messages left live, counted once', async () => {
+    // Prepare: a chat with 25 messages (two transactions of the trash); the second one fails once.
+    const acct = await account();
+    const contact = await acct.admin('POST', '/api/v2/contacts', {
+      name: 'Chatter',
+      email: `ch-${randomUUID()}@example.test`,
+    });
+    const chat = await acct.admin('POST', '/api/v2/chats', {
+      contact_id: contact.body.id,
+      started_at: new Date().toISOString(),
+    });
+    const messageIds: number[] = [];
+    for (let n = 0; n < 25; n += 1) {
+      const message = await acct.admin('POST', `/api/v2/chats/${chat.body.id}/messages`, {
+        body: `Line ${n}`,
+        actor_type: 'contact',
+      });
+      messageIds.push(message.body.id as number);
+    }
+    const rule = await acct.admin('POST', policies, { name: 'Chats', rule: 'chats', days: 1 });
+    const at = daysLater(3);
+    let commits = 0;
+    const flakyStore = Object.create(store) as DynamoRecordStore;
+    flakyStore.commit = async (changes) => {
+      commits += 1;
+      if (commits === 2) throw Object.assign(new Error('cut off'), { name: 'TransactionCanceledException' });
+      return store.commit(changes);
+    };
+    const only = { position: 'p', accountId: acct.id, policyId: rule.body.id as number };
+    const run = new RetentionRun({
+      store,
+      rules: { next: async (after) => (after ? undefined : only) },
+      trash: new RetentionTrash({ store: flakyStore, now: () => at, newId: () => Date.now() }),
+      holds: holding(),
+    });
+
+    // Act: steps as the workflow runs them; a failed step is retried with the same input.
+    const { state, failures } = await runSteps(run, { at: at.toISOString(), counts: {}, done: false });
+    const messages = await store.getMany(
+      acct.id,
+      messageIds.map((id) => ({ type: 'chat_message' as const, id })),
+    );
+
+    // Assess
+    expect(failures).toEqual(['TransactionCanceledException']);
+    expect(state.counts).toEqual({ chat: 1 });
+    expect(messages).toHaveLength(25);
+    expect(messages.filter((message) => !message.deletedAt).map((message) => message.ref.id)).toEqual([]);
   });
 
   it("runs the region's daily workflow once a day: enabled rules trash what they match, disabled ones nothing", async () => {

@@ -142,6 +142,8 @@ export class RetentionRun {
         await this.deps.trash.trash(principal, kind, record);
         count(type);
       } else if (record && (await this.trashedByRuleSince(record, policy.ref.id, at))) {
+        // The failed attempt's deletion: finish what it cut off (a chat's messages), count it once.
+        await this.deps.trash.finish(principal, kind, record);
         count(type);
       }
     }

@@ -2,7 +2,7 @@ import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
-import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { type ChangeOfRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { StoredRecord } from '#domain/records/record';
 import { TicketService } from '#domain/tickets/ticket-service';
 import type { RetentionRuleKind } from './retention-policy.ts';
@@ -57,7 +57,22 @@ export class RetentionTrash {
     if (rule === 'closed_tickets') return this.tickets.softDelete(principal, record.ref.id);
     const deletion = this.records.deletion(principal, record);
     if (rule === 'calls') return this.records.commit([deletion]);
-    const parent = { ref: record.ref, deletedAt: deletion.next.deletedAt as string };
+    return this.trashChat(principal, record, deletion);
+  }
+
+  /**
+   * Ends what a deletion of this rule cut off (a retried step): a chat already in the trash takes its
+   * messages still live with it. Nothing else is left over by a deletion.
+   */
+  async finish(principal: Principal, rule: RetentionRuleKind, record: StoredRecord<object>): Promise<void> {
+    if (rule === 'chats') await this.trashChat(principal, record);
+  }
+
+  /** A chat (unless already deleted) and its live messages, `chatMessageBatch` per transaction. */
+  private async trashChat(principal: Principal, record: StoredRecord<object>, deletion?: ChangeOfRecord) {
+    const deletedAt = deletion ? (deletion.next.deletedAt as string) : record.deletedAt;
+    if (!deletedAt) throw new Error('A chat to finish must be deleted already');
+    const parent = { ref: record.ref, deletedAt };
     let cursor: string | undefined;
     let first = true;
     do {
@@ -73,7 +88,8 @@ export class RetentionTrash {
       );
       const messages = page.records.map((message) => this.records.deletion(principal, message, parent));
       // The chat goes in the first transaction: from then on its messages answer 404 through it.
-      await this.records.commit(first ? [deletion, ...messages] : messages);
+      const changes = first && deletion ? [deletion, ...messages] : messages;
+      if (changes.length) await this.records.commit(changes);
       first = false;
       cursor = page.hasMore ? page.next : undefined;
     } while (cursor);
