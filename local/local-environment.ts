@@ -173,6 +173,7 @@ export function localWorkflowEnvironment(
     TABLE_NAME: names.table,
     POWERTOOLS_SERVICE_NAME: 'helpdesk-retention',
     RETENTION_STATE_MACHINE_ARN: localStateMachineArn(region, retentionStateMachineName(region)),
+    ERASURE_STATE_MACHINE_ARN: localStateMachineArn(region, privacyErasureStateMachineName(region)),
   });
   return {
     ...definedOnly(retention),

@@ -6,7 +6,11 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Choice, Condition, type StateMachine, Succeed } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import { retentionStateMachineName, stateMachineArn } from '#lib/platform/names';
+import {
+  privacyErasureStateMachineName,
+  retentionStateMachineName,
+  stateMachineArn,
+} from '#lib/platform/names';
 import { retentionEnvironmentSchema } from '#lib/platform/retention-environment';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { PlatformFunction } from './platform-function.ts';
@@ -38,8 +42,9 @@ export const retentionStates = { step: 'RunRetentionStep', more: 'MoreToDo' } as
  * Runs every account's retention rules in one hosting region, daily: a starter function (on an
  * EventBridge schedule) starts `retention-<region>-<YYYY-MM-DD>` (a second start that day is a no-op);
  * the Standard execution repeats a bounded step (a few pages of one rule's matches, sent to the trash
- * through their normal soft deletion) until every enabled rule is done, and ends with counts per record
- * type. A failed step is retried with backoff; a failure ends the execution and alarms.
+ * through their normal soft deletion, or, for inactive contacts, soft erasure requests the step
+ * starts on the region's erasure workflow) until every enabled rule is done, and ends with counts per
+ * record type. A failed step is retried with backoff; a failure ends the execution and alarms.
  */
 export class RetentionWorkflow extends Construct {
   readonly stateMachine: StateMachine;
@@ -62,13 +67,25 @@ export class RetentionWorkflow extends Construct {
       logRegion: props.region,
       timeout: Duration.minutes(5),
     });
+    // An inactive_contacts rule's matches are soft erasures: the step starts the region's erasure
+    // workflow (built from its deterministic name), and nothing else of it.
+    const erasureMachineArn = stateMachineArn(
+      stack.partition,
+      stack.region,
+      stack.account,
+      privacyErasureStateMachineName(props.region),
+    );
     this.step = fn('RunStepTask', {
       entry: 'lambdas/workflows/retention/retention-tasks.ts',
       handler: 'runStep',
       description: "send a few pages of a rule's matches to the trash",
+      environment: { ERASURE_STATE_MACHINE_ARN: erasureMachineArn },
     });
     grantRecordTableAccess(this.step.role, props.tableName);
     grantDataKeyVia(this.step.role, props.dataKey, ['dynamodb']);
+    this.step.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['states:StartExecution'], resources: [erasureMachineArn] }),
+    );
 
     // A malformed step input (ZodError) is no retry's to fix; anything else is retried.
     const retry = { permanentErrors: ['ZodError'], interval: Duration.seconds(5), maxAttempts: 5 };

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { retentionStates } from '#lib/constructs/retention-workflow';
-import { retentionStateMachineName } from '#lib/platform/names';
+import { privacyErasureStateMachineName, retentionStateMachineName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '#lib/residency/index';
 import {
   resourcesOfType,
@@ -72,7 +72,7 @@ describe.each(hostingRegionKeys)('retention workflow (%s)', (region) => {
     for (const alarm of alarms) expect(alarm).toMatchObject({ Threshold: 1, EvaluationPeriods: 1 });
   });
 
-  it("lets the step reach only the region's records table, and the starter only start this state machine", () => {
+  it("lets the step reach only the region's records table and start erasures, and the starter only start this state machine", () => {
     // Prepare
     const stack = workflowStacks[region];
     const roles = retentionResources(stack, 'AWS::IAM::Role').map(([id]) => id);
@@ -87,7 +87,10 @@ describe.each(hostingRegionKeys)('retention workflow (%s)', (region) => {
     // Assess
     expect(new Set(reach(stepRole, 'dynamodb:'))).toEqual(new Set([table, `${table}/index/*`]));
     expect(reach(stepRole, 's3:')).toEqual([]);
-    expect(reach(stepRole, 'states:')).toEqual([]);
+    const erasureMachine = `arn:<AWS::Partition>:states:${hostingRegions[region].awsRegion}:<AWS::AccountId>:stateMachine:${privacyErasureStateMachineName(region)}`;
+    expect(
+      statementsOf(stack, stepRole).filter((s) => s.actions.some((a) => a.startsWith('states:'))),
+    ).toEqual([{ actions: ['states:StartExecution'], resources: [erasureMachine], condition: undefined }]);
     expect(reach(starterRole, 'dynamodb:')).toEqual([]);
     expect(
       statementsOf(stack, starterRole).filter((s) => s.actions.some((a) => a.startsWith('states:'))),

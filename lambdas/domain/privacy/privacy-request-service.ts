@@ -254,10 +254,24 @@ export class PrivacyRequestService {
     if (mode === 'soft' || subject.kind === 'agent')
       await this.subjects.getLive(principal, { type: subject.kind, id: subject.id });
     else await this.requireSubjectData(principal, subject);
+    return this.startVerifiedErasure(principal, subject, mode, 'admin_action');
+  }
+
+  /**
+   * Records an erasure that counts as verified (the account acting as the controller: an admin's v2
+   * deletion call, or one of its retention rules) and starts it. `note` holds ids only.
+   */
+  private async startVerifiedErasure(
+    principal: Principal,
+    subject: SubjectRef,
+    mode: NonNullable<PrivacyRequestFields['mode']>,
+    method: 'admin_action' | 'retention_rule',
+    note?: string,
+  ): Promise<StoredPrivacyRequest> {
     const at = this.deps.now().toISOString();
     const draft = this.newRequest(
       principal,
-      { type: 'erasure', subject: { type: subject.kind, id: subject.id }, mode, channel: 'api' },
+      { type: 'erasure', subject: { type: subject.kind, id: subject.id }, mode, channel: 'api', note },
       subject.id,
     );
     const request = derivePrivacyRequest({
@@ -267,13 +281,44 @@ export class PrivacyRequestService {
         status: 'verified',
         verified_at: at,
         verified_by: principal.agentId,
-        verification_method: 'admin_action',
+        verification_method: method,
         execution_name: privacyExecutionName(principal.accountId, draft.ref.id),
       },
     });
-    await this.lifecycle.create(principal, request, ['type', 'subject', 'mode', 'channel', 'status']);
+    const changed = ['type', 'subject', 'mode', 'channel', 'status', ...(note ? ['note'] : [])];
+    await this.lifecycle.create(principal, request, changed);
     await this.startWorkflow(principal.accountId, request);
     return request;
+  }
+
+  /**
+   * A retention rule's soft erasure of an inactive contact (docs/retention.md), filed as `principal`
+   * (the rule acting as the system) and verified by the rule. A contact with an open erasure request
+   * gets no second one: answers `filed` only for a request this rule filed since `since` (the run's
+   * instant: a retried step finds the request its failed attempt filed, and starts it if it was not
+   * started), else `skipped`.
+   */
+  async eraseByRetentionRule(
+    principal: Principal,
+    contactId: number,
+    ruleNote: string,
+    since: string,
+  ): Promise<'filed' | 'skipped'> {
+    const subject: SubjectRef = { kind: 'contact', id: contactId };
+    const requests = await requestsOfSubject(this.deps.store, principal.accountId, subject);
+    const erasures = requests.filter((request) => request.fields.type === 'erasure');
+    const mine = erasures.find(
+      (request) => request.fields.note === ruleNote && request.fields.received_at >= since,
+    );
+    if (mine) {
+      if (mine.fields.status === 'verified') await this.startWorkflow(principal.accountId, mine);
+      return 'filed';
+    }
+    if (erasures.some((request) => openStatuses.includes(request.fields.status))) return 'skipped';
+    const contact = await this.deps.store.get(principal.accountId, { type: 'contact', id: contactId });
+    if (!contact || contact.deletedAt || contact.supersededBy) return 'skipped';
+    await this.startVerifiedErasure(principal, subject, 'soft', 'retention_rule', ruleNote);
+    return 'filed';
   }
 
   /**

@@ -34,6 +34,8 @@ export const verificationMethods = [
   'other',
   /** An admin's own v2 deletion call (DELETE /contacts/{id}, …): the admin acts as the controller. */
   'admin_action',
+  /** A retention rule of the account ("contacts with no activity for N months"): the account's own policy. */
+  'retention_rule',
 ] as const;
 
 export type PrivacyRequestType = (typeof privacyRequestTypes)[number];
@@ -94,7 +96,7 @@ export const createPrivacyRequestSchema = z
   });
 
 export const verifyPrivacyRequestSchema = z
-  .object({ method: z.enum(verificationMethods).exclude(['admin_action']) })
+  .object({ method: z.enum(verificationMethods).exclude(['admin_action', 'retention_rule']) })
   .strict();
 export const rejectPrivacyRequestSchema = z
   .object({ reason: z.string().trim().min(1, 'It should not be blank').max(2_000) })

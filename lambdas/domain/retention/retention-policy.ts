@@ -8,9 +8,11 @@ export const retentionLimits = { months: { min: 1, max: 120 }, days: { min: 1, m
 
 /**
  * What a rule sends to the trash: `closed_tickets` closed tickets not changed for `months`; `calls`
- * calls (with their recordings) and `chats` chats (with their messages) older than `days`.
+ * calls (with their recordings) and `chats` chats (with their messages) older than `days`;
+ * `inactive_contacts` contacts with no ticket, call or chat (and no change of their own) for `months`,
+ * each through a soft erasure request.
  */
-export const retentionRuleKinds = ['closed_tickets', 'calls', 'chats'] as const;
+export const retentionRuleKinds = ['closed_tickets', 'calls', 'chats', 'inactive_contacts'] as const;
 export type RetentionRuleKind = (typeof retentionRuleKinds)[number];
 
 /** Which age unit each kind takes; the other must be absent. */
@@ -18,6 +20,7 @@ const unitOf: Readonly<Record<RetentionRuleKind, 'months' | 'days'>> = {
   closed_tickets: 'months',
   calls: 'days',
   chats: 'days',
+  inactive_contacts: 'months',
 };
 
 export const retentionPolicyFieldsSchema = z

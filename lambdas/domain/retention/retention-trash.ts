@@ -1,12 +1,17 @@
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
-import { RecordLifecycle } from '#domain/records/record-lifecycle';
+import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
+import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
+import { type ChangeOfRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { StoredRecord } from '#domain/records/record';
 import { TicketService } from '#domain/tickets/ticket-service';
 import type { RetentionRuleKind } from './retention-policy.ts';
 
 /** The actor of a rule's deletions in the audit log: the platform, named after the rule (ids only). */
 export const retentionActorId = (policyId: number) => `retention-rule-${policyId}`;
+
+/** The note of an erasure request a rule files for an inactive contact: ids only, naming the rule. */
+export const retentionErasureNote = (policyId: number) => `Filed by retention policy ${policyId}.`;
 
 /**
  * The principal a rule acts as within its account: an administrator's reach (global ticket scope) whose
@@ -24,26 +29,50 @@ export function retentionPrincipal(accountId: string, policyId: number): Princip
 /** Messages of a chat soft-deleted per transaction with it (each writes a few items). */
 const chatMessageBatch = 20;
 
+export interface RetentionTrashDependencies extends ContactServiceDependencies {
+  /** Starts erasure executions: needed by `inactive_contacts` rules only. */
+  readonly erasureWorkflow?: WorkflowStarter;
+}
+
 /**
  * Sends matched records to the trash through their normal soft deletion (restorable until the 60-day
  * purge): a ticket with its huddle and attachments (TicketService), a call with its recording (kept
- * with the call, purged with it), a chat with its messages (deleted with it, restored with it).
+ * with the call, purged with it), a chat with its messages (deleted with it, restored with it). An
+ * inactive contact's deletion is a soft erasure request the rule files and verifies, run by the
+ * erasure workflow (restorable for 60 days like any soft erasure).
  */
 export class RetentionTrash {
   private readonly tickets: TicketService;
   private readonly records: RecordLifecycle<object>;
+  private readonly requests: PrivacyRequestService;
 
-  constructor(private readonly deps: ContactServiceDependencies) {
+  constructor(private readonly deps: RetentionTrashDependencies) {
     this.tickets = new TicketService(deps);
     // Only soft deletion goes through it, which derives nothing.
     this.records = new RecordLifecycle(deps, (record) => record, 'The record changed during its deletion.');
+    this.requests = new PrivacyRequestService(deps);
   }
 
   async trash(principal: Principal, rule: RetentionRuleKind, record: StoredRecord<object>): Promise<void> {
     if (rule === 'closed_tickets') return this.tickets.softDelete(principal, record.ref.id);
     const deletion = this.records.deletion(principal, record);
     if (rule === 'calls') return this.records.commit([deletion]);
-    const parent = { ref: record.ref, deletedAt: deletion.next.deletedAt as string };
+    return this.trashChat(principal, record, deletion);
+  }
+
+  /**
+   * Ends what a deletion of this rule cut off (a retried step): a chat already in the trash takes its
+   * messages still live with it. Nothing else is left over by a deletion.
+   */
+  async finish(principal: Principal, rule: RetentionRuleKind, record: StoredRecord<object>): Promise<void> {
+    if (rule === 'chats') await this.trashChat(principal, record);
+  }
+
+  /** A chat (unless already deleted) and its live messages, `chatMessageBatch` per transaction. */
+  private async trashChat(principal: Principal, record: StoredRecord<object>, deletion?: ChangeOfRecord) {
+    const deletedAt = deletion ? (deletion.next.deletedAt as string) : record.deletedAt;
+    if (!deletedAt) throw new Error('A chat to finish must be deleted already');
+    const parent = { ref: record.ref, deletedAt };
     let cursor: string | undefined;
     let first = true;
     do {
@@ -59,9 +88,25 @@ export class RetentionTrash {
       );
       const messages = page.records.map((message) => this.records.deletion(principal, message, parent));
       // The chat goes in the first transaction: from then on its messages answer 404 through it.
-      await this.records.commit(first ? [deletion, ...messages] : messages);
+      const changes = first && deletion ? [deletion, ...messages] : messages;
+      if (changes.length) await this.records.commit(changes);
       first = false;
       cursor = page.hasMore ? page.next : undefined;
     } while (cursor);
+  }
+
+  /**
+   * Files and starts the soft erasure of an inactive contact, verified by the rule (`retention_rule`),
+   * unless the contact has an open erasure request already. `filed` also for the request this rule
+   * filed since `since` (a retried step's earlier attempt), which is started if it was not.
+   */
+  eraseContact(
+    principal: Principal,
+    policyId: number,
+    contactId: number,
+    since: string,
+  ): Promise<'filed' | 'skipped'> {
+    if (!this.deps.erasureWorkflow) throw new Error('An inactive_contacts rule needs the erasure workflow');
+    return this.requests.eraseByRetentionRule(principal, contactId, retentionErasureNote(policyId), since);
   }
 }

@@ -3,6 +3,7 @@ import { createAwsClients, type AwsClients } from '#adapters/aws-clients';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { DynamoRetentionRuleDirectory } from '#adapters/dynamo-retention-rules';
 import { newRecordId } from '#adapters/record-ids';
+import { SfnWorkflowStarter } from '#adapters/sfn-workflow-starter';
 import { retentionHoldCheck } from '#domain/holds/hold-checks';
 import { StoredHolds } from '#domain/holds/stored-holds';
 import { RetentionRun } from '#domain/retention/retention-run';
@@ -19,7 +20,7 @@ export interface RetentionRuntime {
 
 let runtime: RetentionRuntime | undefined;
 
-/** Made once per container: the region's records table. */
+/** Made once per container: the region's records table, and the erasure workflow the step starts. */
 export function getRetentionRuntime(): RetentionRuntime {
   if (!runtime) {
     const env = parseEnvironment(retentionEnvironmentSchema);
@@ -33,7 +34,16 @@ export function getRetentionRuntime(): RetentionRuntime {
       run: new RetentionRun({
         store,
         rules: new DynamoRetentionRuleDirectory(clients.dynamo, env.TABLE_NAME),
-        trash: new RetentionTrash({ store, now, newId: newRecordId }),
+        trash: new RetentionTrash({
+          store,
+          now,
+          newId: newRecordId,
+          // Inactive contacts are erased by the erasure workflow: the step starts their executions.
+          erasureWorkflow:
+            env.ERASURE_STATE_MACHINE_ARN === undefined
+              ? undefined
+              : new SfnWorkflowStarter(clients.sfn, env.ERASURE_STATE_MACHINE_ARN),
+        }),
         // A record a legal hold covers stays where it is (docs/legal-holds.md).
         holds: retentionHoldCheck(new StoredHolds(store), store, now),
       }),
