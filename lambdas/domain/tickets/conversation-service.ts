@@ -3,7 +3,8 @@ import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import { htmlToText } from './html-text.ts';
-import { readTicket, requireTicketInScope } from './ticket-access.ts';
+import { RecordTrash } from '#domain/purge/record-trash';
+import { mayChangeTicketChild, readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 import type { Paging } from '#domain/records/paging';
@@ -93,6 +94,7 @@ export function requesterAndAuthor(requesterId: number, author: SubjectRef): Sub
 /** Replies and notes on tickets: add, list in order, edit, delete. */
 export class ConversationService {
   private readonly lifecycle: RecordLifecycle<ConversationFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(
@@ -100,6 +102,7 @@ export class ConversationService {
       deriveConversation,
       'The conversation changed since you read it.',
     );
+    this.trash = new RecordTrash(deps);
   }
 
   async add(
@@ -170,6 +173,11 @@ export class ConversationService {
   async softDelete(principal: Principal, id: number): Promise<void> {
     await this.requireInScope(principal, id);
     return this.lifecycle.softDelete(principal, conversationRef(id));
+  }
+
+  /** Brings the conversation back while its ticket is live (else 409) and within the caller's scope. */
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.trash.restore(principal, conversationRef(id), mayChangeTicketChild(this.deps.store));
   }
 
   /** A conversation is changed only while its ticket is within the caller's scope, to change. */
