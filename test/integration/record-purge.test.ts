@@ -165,6 +165,50 @@ describe('the 60-day purge', () => {
     expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
   });
 
+  it("keeps a held contact's conversation on an unheld ticket, and the ticket with it, until the hold ends", async () => {
+    // Prepare: a ticket of one requester with a reply written by another contact, who is held.
+    const author = await call('POST', '/api/v2/contacts', account.key, {
+      name: 'Witness',
+      email: `w-${randomUUID()}@example.test`,
+    });
+    const ticket = await call('POST', '/api/v2/tickets', account.key, {
+      subject: 'Unheld',
+      description: 'x',
+      email: `u-${randomUUID()}@example.test`,
+    });
+    const reply = await call('POST', `/api/v2/tickets/${ticket.body.id}/reply`, account.key, {
+      body: 'From the witness',
+      user_id: author.body.id,
+    });
+    const hold = await call('POST', '/api/v2/legal_holds', account.key, {
+      target_type: 'contact',
+      target_id: author.body.id,
+      reason: 'Witness in a pending case',
+    });
+    expect(hold.status).toBe(201);
+    expect((await call('DELETE', `/api/v2/tickets/${ticket.body.id}`, account.key)).status).toBe(204);
+    const deleted = await store.get(account.id, { type: 'ticket', id: ticket.body.id });
+    const due = purgeDueAt(deleted?.deletedAt ?? '');
+    const ticketRef: RecordRef = { type: 'ticket', id: ticket.body.id };
+    const replyRef: RecordRef = { type: 'conversation', id: reply.body.id };
+
+    // Act
+    const whileHeld = await runPurge(due);
+    const ticketWhileHeld = itemsOf(await accountItems(), [ticketRef]);
+    const replyWhileHeld = itemsOf(await accountItems(), [replyRef]);
+    await call('DELETE', `/api/v2/legal_holds/${hold.body.id}`, account.key);
+    const afterRelease = await runPurge(new Date(Date.parse(due) + 1).toISOString());
+
+    // Assess: held, the reply stayed, and so did the ticket it hangs on; released, both went.
+    expect(whileHeld.status).toBe('SUCCEEDED');
+    expect(JSON.parse(whileHeld.output ?? '{}').held).toBeGreaterThanOrEqual(2);
+    expect(replyWhileHeld).toContain('record');
+    expect(ticketWhileHeld).toContain('record');
+    expect(afterRelease.status).toBe('SUCCEEDED');
+    const left = itemsOf(await accountItems(), [ticketRef, replyRef]);
+    expect(new Set(left)).toEqual(new Set(['audit', 'erased_record']));
+  });
+
   it('removes a deleted forum category with the forum, topic and comment it hid', async () => {
     // Prepare
     const d = '/api/v2/discussions';
