@@ -3,6 +3,7 @@ import { CallService, callView, createCallSchema } from '#domain/calls/call-serv
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
+import { restoreRoute } from '#http/crud-routes';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -56,6 +57,7 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService 
       await deps.calls.delete(principal, pathId(event));
       return noContent();
     },
+    ...restoreRoute('/api/v2/calls', (principal, id) => deps.calls.restore(principal, id)),
   };
   return routedApi(deps, routes);
 }

@@ -9,7 +9,8 @@ import {
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
-import { jsonResponse } from '#http/responses';
+import { restoreRoute } from '#http/crud-routes';
+import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const chatListQuerySchema = z
@@ -32,6 +33,11 @@ export function createChatsHandler(deps: ApiDependencies & { chats: ChatService 
     },
     'GET /api/v2/chats/{id}': async (event, principal) =>
       jsonResponse(200, chatView(await deps.chats.get(principal, pathId(event)))),
+    'DELETE /api/v2/chats/{id}': async (event, principal) => {
+      await deps.chats.softDelete(principal, pathId(event));
+      return noContent();
+    },
+    ...restoreRoute('/api/v2/chats', (principal, id) => deps.chats.restore(principal, id)),
     'POST /api/v2/chats/{id}/messages': async (event, principal) => {
       const chatId = pathId(event);
       const record = await deps.chats.addMessage(principal, chatId, parseJsonBody(event, chatMessageSchema));

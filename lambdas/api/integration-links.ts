@@ -35,6 +35,7 @@ export function createIntegrationLinksHandler(deps: ApiDependencies & { links: I
         get: (principal, id) => deps.links.get(principal, id),
         update: (principal, id, changes, ifMatch) => deps.links.update(principal, id, changes, ifMatch),
         softDelete: (principal, id) => deps.links.softDelete(principal, id),
+        restore: (principal, id) => deps.links.restore(principal, id),
         list: (principal, paging) => deps.links.list(principal, paging),
       },
       view: integrationLinkView,

@@ -153,6 +153,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/conversations/{id}': { summary: 'Delete a conversation', success: 204 },
+  ...restoreOperation('/api/v2/conversations', 'conversation', 'its ticket'),
   'POST /api/v2/tickets/{id}/huddle': {
     summary: "Post to the ticket's team huddle (agents' internal discussion)",
     body: huddleMessageSchema,
@@ -164,6 +165,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/huddle_messages/{id}': { summary: 'Delete a huddle message', success: 204 },
+  ...restoreOperation('/api/v2/huddle_messages', 'huddle message', 'its ticket'),
   'GET /api/v2/agents/me': { summary: 'The calling agent', success: 200 },
   'GET /api/v2/agents': { summary: 'List agents', query: agentListQuerySchema, success: 200 },
   'GET /api/v2/agents/{id}': { summary: 'View an agent (ETag)', success: 200 },
@@ -242,6 +244,7 @@ export const operations: Readonly<Record<string, Operation>> = {
       'Soft-delete a call; a recording still in its US hold is deleted with every version (gone, not restorable); on a deleted call it finishes an interrupted deletion',
     success: 204,
   },
+  ...restoreOperation('/api/v2/calls', 'call (with its recording kept at home)'),
   'POST /api/v2/chats': {
     summary: 'Start a chat conversation (US and EEA accounts only)',
     body: createChatSchema,
@@ -249,6 +252,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'GET /api/v2/chats': { summary: 'List chats; filter contact_id', query: chatListQuerySchema, success: 200 },
   'GET /api/v2/chats/{id}': { summary: 'One chat', success: 200 },
+  'DELETE /api/v2/chats/{id}': {
+    summary:
+      'Soft-delete a chat with its messages (they answer 404 with it); on a deleted chat it finishes an interrupted deletion',
+    success: 204,
+  },
+  ...restoreOperation('/api/v2/chats', 'chat with exactly the messages deleted with it'),
   'POST /api/v2/chats/{id}/messages': {
     summary: 'Add a message from the contact or an agent',
     body: chatMessageSchema,
@@ -272,6 +281,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/groups/{id}': { summary: 'Delete a group (admins)', success: 204 },
+  ...restoreOperation('/api/v2/groups', 'group (admins)'),
   'GET /api/v2/roles': {
     summary: 'The fixed roles (ids 1 to 4, read-only, on the first page) and custom roles, with permissions',
     query: roleListQuerySchema,
@@ -325,6 +335,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/companies/{id}': { summary: 'Delete a company (its contacts stay)', success: 204 },
+  ...restoreOperation('/api/v2/companies', 'company'),
+  ...restoreOperation('/api/v2/discussions/categories', 'forum category'),
   ...crudOperations({
     path: '/api/v2/discussions/categories',
     noun: 'forum category',
@@ -333,6 +345,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: discussion.updateForumCategorySchema,
     query: discussionListQuerySchema,
   }),
+  ...restoreOperation('/api/v2/discussions/forums', 'forum', 'its forum category'),
   ...crudOperations({
     path: '/api/v2/discussions/forums',
     under: { path: '/api/v2/discussions/categories', collection: 'forums', noun: 'forum category' },
@@ -342,6 +355,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: discussion.updateForumSchema,
     query: discussionListQuerySchema,
   }),
+  ...restoreOperation('/api/v2/discussions/topics', 'topic', 'its forum'),
   ...crudOperations({
     path: '/api/v2/discussions/topics',
     under: { path: '/api/v2/discussions/forums', collection: 'topics', noun: 'forum' },
@@ -351,6 +365,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: discussion.updateTopicSchema,
     query: discussionListQuerySchema,
   }),
+  ...restoreOperation('/api/v2/discussions/comments', 'comment', 'its topic'),
   ...crudOperations({
     path: '/api/v2/discussions/comments',
     under: { path: '/api/v2/discussions/topics', collection: 'comments', noun: 'topic' },
@@ -360,6 +375,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: discussion.updateCommentSchema,
     query: discussionListQuerySchema,
   }),
+  ...restoreOperation('/api/v2/solutions/categories', 'solution category'),
   ...crudOperations({
     path: '/api/v2/solutions/categories',
     noun: 'solution category',
@@ -368,6 +384,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: solution.updateSolutionCategorySchema,
     query: solutionListQuerySchema,
   }),
+  ...restoreOperation('/api/v2/solutions/folders', 'solution folder', 'its solution category'),
   ...crudOperations({
     path: '/api/v2/solutions/folders',
     under: { path: '/api/v2/solutions/categories', collection: 'folders', noun: 'solution category' },
@@ -377,6 +394,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: solution.updateSolutionFolderSchema,
     query: solutionListQuerySchema,
   }),
+  ...restoreOperation('/api/v2/solutions/articles', 'solution article', 'its solution folder'),
   ...crudOperations({
     path: '/api/v2/solutions/articles',
     under: { path: '/api/v2/solutions/folders', collection: 'articles', noun: 'solution folder' },
@@ -453,6 +471,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/attachments/{id}': { summary: 'Delete an attachment', success: 204 },
+  ...restoreOperation('/api/v2/attachments', 'attachment (its file stayed)', 'its ticket'),
   'POST /api/v2/integration_links': {
     summary: "Link a ticket, contact, company, call or chat to an app's outside record (our addition)",
     body: createIntegrationLinkSchema,
@@ -470,6 +489,7 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
   },
   'DELETE /api/v2/integration_links/{id}': { summary: 'Delete an integration link', success: 204 },
+  ...restoreOperation('/api/v2/integration_links', 'integration link'),
   'POST /api/v2/contacts/{id}/portal_token': {
     summary:
       'Issue a portal token for a contact (admins; our addition; no body): `token`, `contact_id`, `expires_at` (1 hour). With `Authorization: Bearer <token>` the contact reads and rectifies their own profile (not `email`: 400 `email_not_editable`) and lists, reads, creates, replies to and rates their own tickets, seeing public conversations only, no helpdesk-internal fields, and custom fields as their `displayed_for_customers` / `customers_can_edit` settings say (a refused write: 403 naming the field); other routes answer 403',
@@ -624,6 +644,20 @@ function crudOperations(resource: {
     },
     [`DELETE ${path}/{id}`]: {
       summary: `Delete a ${noun} (${who}); what it holds answers 404 from then on`,
+      success: 204,
+    },
+  };
+}
+
+/**
+ * `PUT <path>/{id}/restore` of a soft-deletable kind (lambdas/domain/purge/record-trash.ts), with the
+ * permission of its DELETE; `parent`: the record that hides it while deleted.
+ */
+function restoreOperation(path: string, noun: string, parent?: string): Record<string, Operation> {
+  const conflict = parent ? `; 409 while ${parent} is deleted (restore that first)` : '';
+  return {
+    [`PUT ${path}/{id}/restore`]: {
+      summary: `Restore a deleted ${noun} from the trash, within 60 days of its deletion, exactly as it was (a live one: 204, unchanged; purged: 404)${conflict}`,
       success: 204,
     },
   };

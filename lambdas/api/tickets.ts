@@ -33,6 +33,7 @@ import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import type { Paging } from '#domain/records/paging';
 import { parseBodyWithFiles } from '#http/multipart';
+import { restoreRoute } from '#http/crud-routes';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
@@ -221,6 +222,9 @@ export function createTicketsHandler(
       await deps.attachments.softDelete(principal, pathId(event));
       return noContent();
     },
+    ...restoreRoute('/api/v2/attachments', (principal, id) => deps.attachments.restore(principal, id)),
+    ...restoreRoute('/api/v2/conversations', (principal, id) => deps.conversations.restore(principal, id)),
+    ...restoreRoute('/api/v2/huddle_messages', (principal, id) => deps.huddles.restore(principal, id)),
   };
   return routedApi(deps, routes);
 

@@ -20,10 +20,13 @@ export interface CrudService<R extends StoredRecord<object>, C, U> {
     paging: Paging,
     parentId?: number,
   ): Promise<{ records: R[]; hasMore: boolean; next?: string }>;
+  /** Brings a soft-deleted record back from the trash: with it, the resource has a restore route. */
+  restore?(principal: Principal, id: number): Promise<void>;
 }
 
 /**
- * The create/list/view/update/delete routes of a resource at `path` (e.g. /api/v2/groups). With
+ * The create/list/view/update/delete routes of a resource at `path` (e.g. /api/v2/groups), and
+ * `PUT <path>/{id}/restore` when the service restores. With
  * `under`, the collection lives under its parent as Freshdesk v2 nests it: create and list at
  * `<under.path>/{id}/<under.collection>` (e.g. /api/v2/discussions/categories/{id}/forums), view,
  * update and delete at `<path>/{id}` (e.g. /api/v2/discussions/forums/{id}).
@@ -69,6 +72,20 @@ export function crudRoutes<R extends StoredRecord<object>, C, U>(options: {
     },
     [`DELETE ${path}/{id}`]: async (event, principal) => {
       await service.softDelete(principal, pathId(event));
+      return noContent();
+    },
+    ...(service.restore && restoreRoute(path, service.restore.bind(service))),
+  };
+}
+
+/** `PUT <path>/{id}/restore`: 204 whether the record came back or was live already. */
+export function restoreRoute(
+  path: string,
+  restore: (principal: Principal, id: number) => Promise<void>,
+): Record<string, RouteHandler> {
+  return {
+    [`PUT ${path}/{id}/restore`]: async (event, principal) => {
+      await restore(principal, pathId(event));
       return noContent();
     },
   };

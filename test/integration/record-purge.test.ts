@@ -71,6 +71,20 @@ const stable = (view: unknown): unknown =>
     key === 'updated_at' || key === 'attachment_url' ? undefined : value,
   );
 
+/** Places a hold on a target of the account (expects 201); answers its id. */
+async function placeHold(target_type: 'ticket' | 'contact', target_id: number, reason: string) {
+  const hold = await call('POST', '/api/v2/legal_holds', account.key, { target_type, target_id, reason });
+  expect(hold.status).toBe(201);
+  return hold.body.id as number;
+}
+
+/** Deletes a ticket through the API (expects 204); answers when it is due for the purge. */
+async function deleteTicket(id: number): Promise<string> {
+  expect((await call('DELETE', `/api/v2/tickets/${id}`, account.key)).status).toBe(204);
+  const deleted = await store.get(account.id, { type: 'ticket', id });
+  return purgeDueAt(deleted?.deletedAt ?? '');
+}
+
 const runPurge = (before: string, wrap = (_state: string, handler: TaskHandler) => handler) =>
   runWithFaults(workflow(), { day: before.slice(0, 10), before }, wrap);
 
@@ -136,15 +150,8 @@ describe('the 60-day purge', () => {
       email: `h-${randomUUID()}@example.test`,
     });
     const reply = await call('POST', `/api/v2/tickets/${ticket.body.id}/reply`, account.key, { body: 'r' });
-    const hold = await call('POST', '/api/v2/legal_holds', account.key, {
-      target_type: 'ticket',
-      target_id: ticket.body.id,
-      reason: 'Pending litigation',
-    });
-    expect(hold.status).toBe(201);
-    expect((await call('DELETE', `/api/v2/tickets/${ticket.body.id}`, account.key)).status).toBe(204);
-    const deleted = await store.get(account.id, { type: 'ticket', id: ticket.body.id });
-    const due = purgeDueAt(deleted?.deletedAt ?? '');
+    const hold = await placeHold('ticket', ticket.body.id, 'Pending litigation');
+    const due = await deleteTicket(ticket.body.id);
     const refs: RecordRef[] = [
       { type: 'ticket', id: ticket.body.id },
       { type: 'conversation', id: reply.body.id },
@@ -153,7 +160,7 @@ describe('the 60-day purge', () => {
     // Act
     const whileHeld = await runPurge(due);
     const itemsWhileHeld = itemsOf(await accountItems(), refs);
-    const released = await call('DELETE', `/api/v2/legal_holds/${hold.body.id}`, account.key);
+    const released = await call('DELETE', `/api/v2/legal_holds/${hold}`, account.key);
     const afterRelease = await runPurge(new Date(Date.parse(due) + 1).toISOString());
 
     // Assess
@@ -163,6 +170,43 @@ describe('the 60-day purge', () => {
     expect(released.status).toBeLessThan(300);
     expect(afterRelease.status).toBe('SUCCEEDED');
     expect(new Set(itemsOf(await accountItems(), refs))).toEqual(new Set(['audit', 'erased_record']));
+  });
+
+  it("keeps a held contact's conversation on an unheld ticket, and the ticket with it, until the hold ends", async () => {
+    // Prepare: a ticket of one requester with a reply written by another contact, who is held.
+    const author = await call('POST', '/api/v2/contacts', account.key, {
+      name: 'Witness',
+      email: `w-${randomUUID()}@example.test`,
+    });
+    const ticket = await call('POST', '/api/v2/tickets', account.key, {
+      subject: 'Unheld',
+      description: 'x',
+      email: `u-${randomUUID()}@example.test`,
+    });
+    const reply = await call('POST', `/api/v2/tickets/${ticket.body.id}/reply`, account.key, {
+      body: 'From the witness',
+      user_id: author.body.id,
+    });
+    const hold = await placeHold('contact', author.body.id, 'Witness in a pending case');
+    const due = await deleteTicket(ticket.body.id);
+    const ticketRef: RecordRef = { type: 'ticket', id: ticket.body.id };
+    const replyRef: RecordRef = { type: 'conversation', id: reply.body.id };
+
+    // Act
+    const whileHeld = await runPurge(due);
+    const ticketWhileHeld = itemsOf(await accountItems(), [ticketRef]);
+    const replyWhileHeld = itemsOf(await accountItems(), [replyRef]);
+    await call('DELETE', `/api/v2/legal_holds/${hold}`, account.key);
+    const afterRelease = await runPurge(new Date(Date.parse(due) + 1).toISOString());
+
+    // Assess: held, the reply stayed, and so did the ticket it hangs on; released, both went.
+    expect(whileHeld.status).toBe('SUCCEEDED');
+    expect(JSON.parse(whileHeld.output ?? '{}').held).toBeGreaterThanOrEqual(2);
+    expect(replyWhileHeld).toContain('record');
+    expect(ticketWhileHeld).toContain('record');
+    expect(afterRelease.status).toBe('SUCCEEDED');
+    const left = itemsOf(await accountItems(), [ticketRef, replyRef]);
+    expect(new Set(left)).toEqual(new Set(['audit', 'erased_record']));
   });
 
   it('removes a deleted forum category with the forum, topic and comment it hid', async () => {

@@ -176,6 +176,35 @@ describe('RecordPurge', () => {
     expect(purgedAudits.map((audit) => audit.record)).toEqual([reply.ref, ticket.ref]);
   });
 
+  it('asks the holds for each descendant: a held one stays, and so does its parent, until released', async () => {
+    // Prepare: a deleted ticket with two replies; a hold (e.g. on its author) covers reply 3 only.
+    const ticket = { ...attachment(), ref: { type: 'ticket' as const, id: 1 }, fields: {} };
+    const reply = (id: number): StoredRecord<object> => ({
+      ...attachment(null),
+      ref: { type: 'conversation', id },
+      fields: {},
+      parent: { key: 'ticket#1#conversation' },
+    });
+    let holding = true;
+    const { purge, stored } = purgeOver(
+      [ticket],
+      { heldAmong: async (_account, refs) => refs.filter((ref) => holding && ref.id === 3) },
+      [reply(2), reply(3)],
+    );
+
+    // Act
+    const whileHeld = await purge.purgePage('2026-03-02T10:00:00.000Z', 100);
+    const keptWhileHeld = [...stored.keys()];
+    holding = false;
+    const released = await purge.purgePage('2026-03-03T10:00:00.000Z', 100);
+
+    // Assess: the unheld reply went at once; the held one and the ticket it hangs on stayed.
+    expect(whileHeld).toEqual({ purged: { conversation: 1 }, held: 2 });
+    expect(keptWhileHeld.sort()).toEqual(['conversation#3', 'ticket#1']);
+    expect(released).toEqual({ purged: { ticket: 1, conversation: 1 }, held: 0 });
+    expect(stored.size).toBe(0);
+  });
+
   it('finds a record purged already simply gone (a retried page)', async () => {
     const { purge } = purgeOver([]);
 

@@ -6,7 +6,8 @@ import type { ObjectStore, PresignedUpload } from '#domain/object-store';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { requesterAndAuthor } from '#domain/tickets/conversation-service';
-import { readTicket } from '#domain/tickets/ticket-access';
+import { RecordTrash } from '#domain/purge/record-trash';
+import { mayChangeTicketChild, readTicket } from '#domain/tickets/ticket-access';
 import { ticketAttachmentsKey } from '#domain/tickets/ticket-children';
 import { type PendingUploads, pendingUpload } from './pending-uploads.ts';
 
@@ -94,6 +95,7 @@ export interface VisibleAttachment {
  */
 export class AttachmentService {
   private readonly lifecycle: RecordLifecycle<StoredAttachment['fields']>;
+  private readonly trash: RecordTrash;
 
   constructor(
     private readonly deps: ContactServiceDependencies & {
@@ -104,6 +106,7 @@ export class AttachmentService {
     },
   ) {
     this.lifecycle = new RecordLifecycle(deps, deriveAttachment, 'The attachment changed since you read it.');
+    this.trash = new RecordTrash(deps);
   }
 
   /** Stores the files' bytes under the owner's ids and answers their records, to write with the owner. */
@@ -270,6 +273,11 @@ export class AttachmentService {
   async softDelete(principal: Principal, id: number): Promise<void> {
     await this.reachable(principal, id, true);
     return this.lifecycle.softDelete(principal, attachmentRef(id));
+  }
+
+  /** Brings the file back (its object stayed) while its ticket is live (else 409) and in scope. */
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.trash.restore(principal, attachmentRef(id), mayChangeTicketChild(this.deps.store));
   }
 
   /** A live attachment of a live ticket within the caller's scope (a deleted ticket's files are gone with it). */

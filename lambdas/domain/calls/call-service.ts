@@ -5,6 +5,7 @@ import { requireLiveContact, withContactAndAgent } from '#domain/contacts/contac
 import { requireCategoryHosted } from '#domain/residency-rules';
 import { maxPresignedPutBytes, type ObjectStore } from '#domain/object-store';
 import type { ObjectVersions } from '#domain/object-versions';
+import { RecordTrash } from '#domain/purge/record-trash';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
@@ -88,9 +89,11 @@ export interface CallServiceDependencies extends ContactServiceDependencies {
 /** Call records and their recordings: only where the residency matrix hosts call recordings. */
 export class CallService {
   private readonly lifecycle: RecordLifecycle<CallFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: CallServiceDependencies) {
     this.lifecycle = new RecordLifecycle(deps, deriveCall, 'The call changed since you read it.');
+    this.trash = new RecordTrash(deps);
   }
 
   async create(principal: Principal, input: z.infer<typeof createCallSchema>) {
@@ -171,6 +174,15 @@ export class CallService {
     const staging = this.deps.recordingStaging;
     // Every time, not only before the transfer: a re-upload after it may be staged too.
     if (staging) await staging.versions.deleteEveryVersion(staging.bucket, record.fields.recording_key);
+  }
+
+  /**
+   * Brings the call back with the recording kept at home; one deleted while still staged in another
+   * region was deleted for good with the call's deletion and stays gone.
+   */
+  async restore(principal: Principal, id: number): Promise<void> {
+    this.requireRecordingsHosted();
+    await this.trash.restore(principal, callRef(id));
   }
 
   list(principal: Principal, filters: Paging & { contact_id?: number }) {

@@ -3,11 +3,13 @@ import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { requireLiveContact, withContactAndAgent } from '#domain/contacts/contact-reference';
 import { ValidationError } from '#domain/errors';
+import { RecordTrash } from '#domain/purge/record-trash';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { requireCategoryHosted } from '#domain/residency-rules';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { Paging } from '#domain/records/paging';
+import { chatMessagesKey } from './chat-messages.ts';
 
 export const createChatSchema = z
   .object({
@@ -44,7 +46,6 @@ export interface ChatMessageFields {
 export type StoredChat = StoredRecord<ChatFields>;
 export type StoredChatMessage = StoredRecord<ChatMessageFields>;
 const chatRef = (id: number): RecordRef => ({ type: 'chat', id });
-const messagesKey = (chatId: number) => `chat#${chatId}#message`;
 
 const deriveChat = withContactAndAgent<StoredChat>('chat');
 
@@ -55,17 +56,19 @@ const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
   if (fields.contact_id && !(fields.actor_type === 'contact' && fields.actor_id === fields.contact_id)) {
     subjects.push({ kind: 'contact', id: fields.contact_id });
   }
-  return { ...record, subjects, parent: { key: messagesKey(fields.chat_id) } };
+  return { ...record, subjects, parent: { key: chatMessagesKey(fields.chat_id) } };
 };
 
 /** Chat conversations and their messages: only where the residency matrix hosts chat messages. */
 export class ChatService {
   private readonly chats: RecordLifecycle<ChatFields>;
   private readonly messages: RecordLifecycle<ChatMessageFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: ContactServiceDependencies & { homeRegion: HostingRegionKey }) {
     this.chats = new RecordLifecycle(deps, deriveChat, 'The chat changed since you read it.');
     this.messages = new RecordLifecycle(deps, deriveMessage, 'The message could not be saved.');
+    this.trash = new RecordTrash(deps);
   }
 
   async create(principal: Principal, input: z.infer<typeof createChatSchema>): Promise<StoredChat> {
@@ -150,9 +153,24 @@ export class ChatService {
     );
   }
 
+  /**
+   * Soft-deletes the chat with its messages (restorable together until the 60-day purge); on a deleted
+   * chat it finishes an interrupted deletion.
+   */
+  async softDelete(principal: Principal, id: number): Promise<void> {
+    requireCategoryHosted('chat_messages', this.deps.homeRegion);
+    await this.trash.deleteWithDescendants(principal, chatRef(id));
+  }
+
+  /** Restores the chat with exactly the messages deleted with it. */
+  async restore(principal: Principal, id: number): Promise<void> {
+    requireCategoryHosted('chat_messages', this.deps.homeRegion);
+    await this.trash.restore(principal, chatRef(id));
+  }
+
   async listMessages(principal: Principal, chatId: number, paging: Paging) {
     await this.get(principal, chatId);
-    return this.deps.store.listByParent<ChatMessageFields>(principal.accountId, messagesKey(chatId), {
+    return this.deps.store.listByParent<ChatMessageFields>(principal.accountId, chatMessagesKey(chatId), {
       ...paging,
       oldestFirst: true,
     });

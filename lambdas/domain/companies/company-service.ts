@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
+import { RecordTrash } from '#domain/purge/record-trash';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -59,6 +60,7 @@ export const deriveCompany = (record: StoredCompany): StoredCompany => ({
 /** Companies: create, view, update, soft delete, list (contacts keep their company_id). */
 export class CompanyService {
   private readonly lifecycle: RecordLifecycle<CompanyFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: { store: RecordStore; now: () => Date; newId: () => number }) {
     this.lifecycle = new RecordLifecycle(
@@ -66,6 +68,7 @@ export class CompanyService {
       deriveCompany,
       'A company of that name exists, or it changed since you read it.',
     );
+    this.trash = new RecordTrash(deps);
   }
 
   create(principal: Principal, input: Partial<CompanyFields> & { name: string }): Promise<StoredCompany> {
@@ -86,6 +89,7 @@ export class CompanyService {
   update = (principal: Principal, id: number, changes: Partial<CompanyFields>, ifMatch?: string) =>
     this.lifecycle.update(principal, companyRef(id), changes, ifMatch);
   softDelete = (principal: Principal, id: number) => this.lifecycle.softDelete(principal, companyRef(id));
+  restore = (principal: Principal, id: number) => this.trash.restore(principal, companyRef(id));
   list = (principal: Principal, paging: Paging) =>
     this.deps.store.list<CompanyFields>(principal.accountId, 'company', paging);
 }

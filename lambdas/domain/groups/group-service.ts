@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { requirePermission } from '#domain/roles/permission-check';
+import { RecordTrash } from '#domain/purge/record-trash';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -43,6 +44,7 @@ const requireGroupAdmin = (principal: Principal) =>
 /** Groups of agents: admins create, change and delete them; every agent may read them. */
 export class GroupService {
   private readonly lifecycle: RecordLifecycle<GroupFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: { store: RecordStore; now: () => Date; newId: () => number }) {
     this.lifecycle = new RecordLifecycle(
@@ -50,6 +52,7 @@ export class GroupService {
       deriveGroup,
       'A group of that name exists, or it changed since you read it.',
     );
+    this.trash = new RecordTrash(deps);
   }
 
   create(principal: Principal, input: Partial<GroupFields> & { name: string }): Promise<StoredGroup> {
@@ -86,6 +89,11 @@ export class GroupService {
   softDelete(principal: Principal, id: number) {
     requireGroupAdmin(principal);
     return this.lifecycle.softDelete(principal, groupRef(id));
+  }
+
+  restore(principal: Principal, id: number) {
+    requireGroupAdmin(principal);
+    return this.trash.restore(principal, groupRef(id));
   }
 }
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { NotFoundError } from '#domain/errors';
+import { RecordTrash } from '#domain/purge/record-trash';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordPage } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -91,6 +92,7 @@ export interface IntegrationLinkFilters {
 /** Integration links (our addition): an app's link from one of our records to a record elsewhere. */
 export class IntegrationLinkService {
   private readonly lifecycle: RecordLifecycle<IntegrationLinkFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(
@@ -98,6 +100,7 @@ export class IntegrationLinkService {
       deriveLink,
       'This app already links the record to that external id, or the link changed since you read it.',
     );
+    this.trash = new RecordTrash(deps);
   }
 
   async create(
@@ -144,6 +147,11 @@ export class IntegrationLinkService {
 
   softDelete(principal: Principal, id: number): Promise<void> {
     return this.lifecycle.softDelete(principal, linkRef(id));
+  }
+
+  /** Brings the link back (409 if the app links the record to the same external id again meanwhile). */
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.trash.restore(principal, linkRef(id));
   }
 
   list(

@@ -3,6 +3,7 @@ import { objectsHeldBy, stagedObjectsOf } from '#domain/privacy/erasure-objects'
 import type { ErasureStore } from '#domain/privacy/erasure-store';
 import { ConflictError } from '#domain/errors';
 import type { Actor, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
+import { pagesUnder } from '#domain/records/parent-pages';
 import type { RecordStore } from '#domain/records/record-store';
 import { descendantKeysOf } from './descendants.ts';
 import type { HeldRecords } from './held-records.ts';
@@ -51,53 +52,69 @@ export class RecordPurge {
     const page = await this.deps.queue.duePage(now, { limit, cursor });
     const held = await this.heldOf(page.due);
     const purged: Counts = {};
-    let heldCount = 0;
+    const heldCount = { count: 0 };
     for (let start = 0; start < page.due.length; start += concurrency) {
       const slice = page.due.slice(start, start + concurrency);
       const outcomes = await Promise.all(
         slice.map((due) =>
           held.has(keyOf(due.accountId, due.ref))
             ? ('held' as const)
-            : this.purgeOne(due.accountId, due.ref, now, purged),
+            : this.purgeOne(due.accountId, due.ref, now, purged, heldCount),
         ),
       );
-      heldCount += outcomes.filter((outcome) => outcome === 'held').length;
+      heldCount.count += outcomes.filter((outcome) => outcome === 'held').length;
     }
-    return { purged, held: heldCount, ...(page.cursor && { cursor: page.cursor }) };
+    return { purged, held: heldCount.count, ...(page.cursor && { cursor: page.cursor }) };
   }
 
   /**
    * Purges one record, with its descendants, if it is still soft-deleted and due at `now`; anything
-   * else is left as it is. Adds what it removed to `counts`, per record kind.
+   * else is left as it is. Adds what it removed to `counts`, per record kind, and the descendants a
+   * hold kept to `held.count`: the record then stays too (soft-deleted, due), so its held descendants
+   * keep their place and the next day's run asks again.
    */
-  async purgeOne(accountId: string, ref: RecordRef, now: string, counts: Counts = {}): Promise<PurgeOutcome> {
+  async purgeOne(
+    accountId: string,
+    ref: RecordRef,
+    now: string,
+    counts: Counts = {},
+    held: { count: number } = { count: 0 },
+  ): Promise<PurgeOutcome> {
     const record = await this.deps.store.get(accountId, ref);
     if (!record) return 'gone';
     // Restored (or deleted again later) since the page was read: not this run's to purge.
     if (!record.deletedAt || !isPurgeDue(record.deletedAt, now)) return 'not_due';
-    await this.removeTree(record, now, counts);
-    return 'purged';
+    return (await this.removeTree(record, now, counts, held)) ? 'purged' : 'held';
   }
 
-  /** Descendants first, then the record: a failure leaves the record due, and the retry finishes. */
-  private async removeTree(record: StoredRecord<object>, now: string, counts: Counts): Promise<void> {
-    for (const key of descendantKeysOf(record.ref)) {
-      for (let cursor: string | undefined, more = true; more;) {
-        const listed = await this.deps.store.listByParent<object>(record.accountId, key, {
-          page: 1,
-          perPage: 100,
-          cursor,
-          includeDeleted: true,
-        });
-        more = listed.hasMore;
-        cursor = listed.next;
-        for (const child of listed.records) {
-          const current = await this.deps.store.get(record.accountId, child.ref);
-          if (current) await this.removeTree(current, now, counts);
+  /**
+   * Descendants first, each asked of the holds, then the record: a failure leaves the record due, and
+   * the retry finishes. False if a held descendant kept the record.
+   */
+  private async removeTree(
+    record: StoredRecord<object>,
+    now: string,
+    counts: Counts,
+    held: { count: number },
+  ): Promise<boolean> {
+    let complete = true;
+    for await (const page of pagesUnder(this.deps.store, record.accountId, descendantKeysOf(record.ref))) {
+      const children = page.map((child) => child.ref);
+      const heldRefs = children.length ? await this.deps.held.heldAmong(record.accountId, children) : [];
+      const heldChildren = new Set(heldRefs.map((ref) => keyOf(record.accountId, ref)));
+      for (const child of children) {
+        if (heldChildren.has(keyOf(record.accountId, child))) {
+          held.count += 1;
+          complete = false;
+          continue;
         }
+        const current = await this.deps.store.get(record.accountId, child);
+        if (current && !(await this.removeTree(current, now, counts, held))) complete = false;
       }
     }
+    if (!complete) return false;
     if (await this.remove(record, now)) counts[record.ref.type] = (counts[record.ref.type] ?? 0) + 1;
+    return true;
   }
 
   /**

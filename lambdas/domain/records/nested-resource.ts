@@ -1,5 +1,7 @@
 import type { Principal } from '#domain/account';
 import { NotFoundError } from '#domain/errors';
+import { RecordTrash } from '#domain/purge/record-trash';
+import { childrenKey } from './children-key.ts';
 import { RecordLifecycle } from './record-lifecycle.ts';
 import type { RecordStore } from './record-store.ts';
 import type { RecordRef, RecordType, StoredRecord, SubjectRef } from './record.ts';
@@ -37,14 +39,12 @@ export interface NestedResourceSpec<F extends object, C extends object, P extend
   readonly conflictMessage: string;
 }
 
-/** The key a record is listed under its parent: `<parent type>#<parent id>#<type>`. */
-export const childrenKey = (parentType: RecordType, parentId: number, type: RecordType) =>
-  `${parentType}#${parentId}#${type}`;
+export { childrenKey };
 
 /**
  * One level of a hierarchy of records, over RecordLifecycle. A record is reachable only while its
  * parent is (recursively up to the top): deleting a parent soft-deletes it alone, and everything under
- * it answers 404 from then on while its subject links stay for erasure and export. The 60-day purge
+ * it answers 404 from then on (until the parent is restored) while its subject links stay for erasure and export. The 60-day purge
  * (docs/purge.md) removes the deleted record with its descendants.
  */
 export class NestedResource<
@@ -53,6 +53,7 @@ export class NestedResource<
   P extends object = object,
 > implements ParentResource<F> {
   private readonly lifecycle: RecordLifecycle<F>;
+  private readonly trash: RecordTrash;
 
   constructor(
     private readonly deps: NestedResourceDependencies,
@@ -71,6 +72,7 @@ export class NestedResource<
       }),
       spec.conflictMessage,
     );
+    this.trash = new RecordTrash(deps);
   }
 
   get type(): RecordType {
@@ -111,6 +113,13 @@ export class NestedResource<
   async softDelete(principal: Principal, id: number): Promise<void> {
     this.spec.mayChange(principal, await this.get(principal, id));
     await this.lifecycle.softDelete(principal, this.ref(id));
+  }
+
+  /** Brings the record back if its parent is live (else 409 naming it), as one who may change it. */
+  async restore(principal: Principal, id: number): Promise<void> {
+    await this.trash.restore(principal, this.ref(id), (caller, record) =>
+      this.spec.mayChange(caller, record as StoredRecord<F>),
+    );
   }
 
   /** Live records under a live parent (or of the whole account at the top level). */

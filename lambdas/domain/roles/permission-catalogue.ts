@@ -13,7 +13,7 @@ export const resourceActions = {
   groups: ['view'],
   agents: ['view', 'edit'],
   calls: ['view', 'create', 'delete'],
-  chats: ['view', 'create'],
+  chats: ['view', 'create', 'delete'],
   discussions: ['view', 'create', 'edit', 'delete'],
   solutions: ['view', 'create', 'edit', 'delete'],
   satisfaction_ratings: ['view', 'create'],

@@ -5,7 +5,8 @@ import { ConflictError } from '#domain/errors';
 import { actorOf, type NewRecord, nextChangeAt, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordChange } from '#domain/records/record-store';
 import { htmlToText } from './html-text.ts';
-import { readTicket, requireTicketInScope } from './ticket-access.ts';
+import { RecordTrash } from '#domain/purge/record-trash';
+import { mayChangeTicketChild, readTicket, requireTicketInScope } from './ticket-access.ts';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { StoredTicketFields } from './ticket-service.ts';
 import { noTicketStats, statsAfterConversation } from './ticket-stats.ts';
@@ -96,6 +97,7 @@ export function requesterAndAuthor(requesterId: number, author: SubjectRef): Sub
 /** Replies and notes on tickets: add, list in order, edit, delete. */
 export class ConversationService {
   private readonly lifecycle: RecordLifecycle<ConversationFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(
@@ -103,6 +105,7 @@ export class ConversationService {
       deriveConversation,
       'The conversation changed since you read it.',
     );
+    this.trash = new RecordTrash(deps);
   }
 
   async add(
@@ -224,6 +227,11 @@ export class ConversationService {
   async softDelete(principal: Principal, id: number): Promise<void> {
     await this.requireInScope(principal, id);
     return this.lifecycle.softDelete(principal, conversationRef(id));
+  }
+
+  /** Brings the conversation back while its ticket is live (else 409) and within the caller's scope. */
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.trash.restore(principal, conversationRef(id), mayChangeTicketChild(this.deps.store));
   }
 
   /** A conversation is changed only while its ticket is within the caller's scope, to change. */

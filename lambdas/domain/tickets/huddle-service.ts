@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
-import { readTicket } from './ticket-access.ts';
+import { RecordTrash } from '#domain/purge/record-trash';
+import { mayChangeTicketChild, readTicket } from './ticket-access.ts';
 import { ticketHuddleKey } from './ticket-children.ts';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
@@ -36,9 +37,11 @@ const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
 /** Team huddles (brief, seed 002): internal discussions linked to a ticket. */
 export class HuddleService {
   private readonly lifecycle: RecordLifecycle<HuddleFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: ContactServiceDependencies) {
     this.lifecycle = new RecordLifecycle(deps, deriveHuddle, 'The huddle message changed since you read it.');
+    this.trash = new RecordTrash(deps);
   }
 
   async post(principal: Principal, ticketId: number, input: { body: string }): Promise<StoredHuddleMessage> {
@@ -79,6 +82,11 @@ export class HuddleService {
     // A message of a deleted ticket is gone with it (404), even while the deletion runs.
     await readTicket(this.deps.store, principal, message.fields.ticket_id, { toChange: true });
     return this.lifecycle.softDelete(principal, huddleRef(id));
+  }
+
+  /** Brings the message back while its ticket is live (else 409) and within the caller's scope. */
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.trash.restore(principal, huddleRef(id), mayChangeTicketChild(this.deps.store));
   }
 }
 

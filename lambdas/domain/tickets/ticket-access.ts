@@ -80,6 +80,17 @@ export async function readTicket<F extends TicketOwnership>(
 }
 
 /**
+ * Refuses a record hanging off a ticket (its `ticket_id`) as `requireTicketInScope` does, to change
+ * it: what the trash asks before restoring a conversation, huddle message or attachment.
+ */
+export const mayChangeTicketChild =
+  (store: RecordStore) =>
+  (principal: Principal, record: StoredRecord<object>): Promise<void> =>
+    requireTicketInScope(store, principal, (record.fields as { ticket_id: number }).ticket_id, {
+      toChange: true,
+    });
+
+/**
  * Refuses (404) a record hanging off a ticket (a conversation, huddle message, attachment) when its
  * ticket is out of the caller's scope; costs a read only for scoped callers.
  */

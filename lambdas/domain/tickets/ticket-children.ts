@@ -1,5 +1,6 @@
 import type { LifecycleDependencies } from '#domain/records/record-lifecycle';
 import { type ChangeOfRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import { pagesUnder } from '#domain/records/parent-pages';
 import type { StoredRecord } from '#domain/records/record';
 
 /** Parent keys of what hangs off a ticket and goes with it when it is deleted: huddle and files. */
@@ -38,24 +39,12 @@ export class TicketChildren {
     keep: (child: StoredRecord<object>) => boolean,
   ): Promise<StoredRecord<object>[]> {
     const found: StoredRecord<object>[] = [];
-    for (const key of [ticketHuddleKey(ticketId), ticketAttachmentsKey(ticketId)]) {
-      for (let cursor: string | undefined, more = true; more;) {
-        const listed = await this.deps.store.listByParent<object>(accountId, key, {
-          page: 1,
-          perPage: 100,
-          cursor,
-          oldestFirst: true,
-          includeDeleted: true,
-        });
-        more = listed.hasMore;
-        cursor = listed.next;
-        const current = await Promise.all(
-          listed.records.filter(keep).map((child) => this.deps.store.get<object>(accountId, child.ref)),
-        );
-        found.push(
-          ...current.filter((child): child is StoredRecord<object> => Boolean(child && keep(child))),
-        );
-      }
+    const keys = [ticketHuddleKey(ticketId), ticketAttachmentsKey(ticketId)];
+    for await (const page of pagesUnder(this.deps.store, accountId, keys)) {
+      const current = await Promise.all(
+        page.filter(keep).map((child) => this.deps.store.get<object>(accountId, child.ref)),
+      );
+      found.push(...current.filter((child): child is StoredRecord<object> => Boolean(child && keep(child))));
     }
     return found;
   }
