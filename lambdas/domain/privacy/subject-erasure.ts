@@ -14,6 +14,7 @@ import {
 } from '#domain/records/record';
 import type { HeldRecords } from '#domain/holds/held-records';
 import { anonymisedFields } from './agent-anonymisation.ts';
+import { contributionRestore } from './contribution-restore.ts';
 import { backupCopies } from './backup-copies.ts';
 import { countHeld, ErasureHolds, type HeldUnder, heldSummary, mergeHeld } from './erasure-holds.ts';
 import { mapBounded } from './bounded.ts';
@@ -240,19 +241,23 @@ export class SubjectErasure {
         return;
       }
       if (item.trashOf !== undefined) {
+        // A contribution's pre-image purged makes its anonymisation final: counted as anonymised.
         if (await this.purgeOne(accountId, requestId, item.trashOf, ref, result))
-          add(result.erased, ref.type);
+          add(item.anonymised ? result.anonymised : result.erased, ref.type);
         if (item.trashOf !== requestId && !result.purgedTrashOf.includes(item.trashOf)) {
           result.purgedTrashOf.push(item.trashOf);
         }
         return;
       }
       if (operation === 'restore') {
-        if (await this.restoreOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
+        if (item.anonymised) {
+          await this.restoreContribution(accountId, requestId, request.fields.subject_id, ref);
+        } else if (await this.restoreOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
         return;
       }
       if (request.fields.subject_type === 'agent') {
-        await this.eraseForAgent(accountId, requestId, request.fields.subject_id, ref, result);
+        const soft = request.fields.mode === 'soft';
+        await this.eraseForAgent(accountId, requestId, request.fields.subject_id, soft, ref, result);
       } else if (request.fields.mode === 'soft') {
         if (await this.trashOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
       } else if (await this.deleteOne(accountId, requestId, ref, result)) {
@@ -339,16 +344,24 @@ export class SubjectErasure {
     return true;
   }
 
-  /** An agent's profile (and the contact record it grew from) go; their contributions stay, anonymised. */
+  /**
+   * An agent's profile (and the contact record it grew from) go; their contributions stay, anonymised.
+   * Soft: the profile goes to the trash (with their API keys), and each contribution's pre-image is
+   * kept there, in the transaction that anonymises it, for a restore to write back.
+   */
   private async eraseForAgent(
     accountId: string,
     requestId: number,
     agentId: number,
+    soft: boolean,
     ref: RecordRef,
     result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
   ) {
     if (isAgentProfile(agentId, ref)) {
-      if (await this.deleteOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
+      const removed = soft
+        ? await this.trashOne(accountId, requestId, ref, result)
+        : await this.deleteOne(accountId, requestId, ref, result);
+      if (removed) add(result.erased, ref.type);
       return;
     }
     const record = await this.deps.store.get(accountId, ref);
@@ -364,9 +377,43 @@ export class SubjectErasure {
         fields,
         subjects,
       };
-      await this.deps.store.replace(record, next, this.audit(ref, 'anonymise', changed));
+      const audit = this.audit(ref, 'anonymise', changed);
+      if (soft)
+        await this.deps.erasure.anonymiseIntoTrash(record, next, requestId, audit, this.trashExpiry());
+      else await this.deps.store.replace(record, next, audit);
     }
     add(result.anonymised, ref.type);
+  }
+
+  /**
+   * Restore of a contribution an agent's soft erasure anonymised: its pre-image written back (all of
+   * it if untouched since, else only what the anonymisation changed and is still as it wrote it; see
+   * contributionRestore), and the pre-image deleted. A contribution gone since just drops its pre-image.
+   */
+  private async restoreContribution(accountId: string, requestId: number, agentId: number, ref: RecordRef) {
+    const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
+    if (trashed?.anonymisedVersion === undefined) return;
+    const current = await this.deps.store.get(accountId, ref);
+    if (!current) {
+      await this.deps.erasure.purgeFromTrash(trashed, requestId, this.audit(ref, 'purge'));
+      return;
+    }
+    const restore = contributionRestore(trashed.record, trashed.anonymisedVersion, current, agentId);
+    if (restore.kind === 'nothing') {
+      await this.deps.erasure.purgeFromTrash(trashed, requestId, this.audit(ref, 'restore'));
+      return;
+    }
+    const next: StoredRecord<object> | undefined =
+      (restore.kind === 'fields' && {
+        ...current,
+        version: current.version + 1,
+        updatedAt: nextChangeAt(current, this.deps.now()),
+        fields: restore.fields,
+        subjects: restore.subjects,
+      }) ||
+      undefined;
+    const audit = this.audit(ref, 'restore', restore.changedFields);
+    await this.deps.erasure.restoreContribution(trashed, requestId, current, next, audit);
   }
 
   /** Restore: objects copied back, the record put back as it was, then the trash copies deleted. */
