@@ -51,6 +51,8 @@ export interface ErasurePageResult {
   readonly files: number;
   /** Earlier soft erasures of the subject whose trash this page purged. */
   readonly purgedTrashOf: number[];
+  /** Earlier soft erasures of which this page left trash entries in place under a hold. */
+  readonly heldTrashOf?: number[];
   /** Records left in place under a legal hold, per hold id (absent in results made before holds). */
   readonly held?: Record<string, HeldUnder>;
 }
@@ -226,6 +228,7 @@ export class SubjectErasure {
       anonymised: {},
       files: 0,
       purgedTrashOf: [] as number[],
+      heldTrashOf: [] as number[],
       held: {} as Record<string, HeldUnder>,
     };
     const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
@@ -238,6 +241,8 @@ export class SubjectErasure {
       const hold = holds && (await holds.holdOf((await recordOfWork(this.deps, accountId, item)) ?? { ref }));
       if (hold) {
         countHeld(result.held, hold, ref.type);
+        if (item.trashOf !== undefined && !result.heldTrashOf.includes(item.trashOf))
+          result.heldTrashOf.push(item.trashOf);
         return;
       }
       if (item.trashOf !== undefined) {
@@ -484,8 +489,10 @@ export class SubjectErasure {
     const anonymised: Record<string, number> = {};
     let files = 0;
     const purgedTrashOf = new Set<number>();
+    const heldTrashOf = new Set<number>();
     const held: Record<string, HeldUnder> = {};
     for (const page of pages) {
+      for (const id of page.heldTrashOf ?? []) heldTrashOf.add(id);
       mergeHeld(held, page.held);
       for (const [type, count] of Object.entries(page.erased)) add(erased, type, count);
       for (const [type, count] of Object.entries(page.anonymised)) add(anonymised, type, count);
@@ -500,8 +507,9 @@ export class SubjectErasure {
       await this.deps.progress.completePurge(accountId, requestId, execution);
       return;
     }
+    // An earlier trash a hold keeps entries of stays held (restorable; its own purge comes later).
     for (const earlier of purgedTrashOf)
-      await this.deps.progress.completePurge(accountId, earlier, execution);
+      if (!heldTrashOf.has(earlier)) await this.deps.progress.completePurge(accountId, earlier, execution);
     const { fields } = request;
     const subject: SubjectRef = { kind: fields.subject_type, id: fields.subject_id };
     const exportBundles = await this.withdrawExports(accountId, requestId, subject);
