@@ -145,10 +145,15 @@ export class AgentApiKeys {
    * the ring is still absent. At most `maxApiKeysPerAgent` + 1 items.
    */
   async revocation(accountId: string, agentId: number): Promise<ApiKeyRevocation> {
+    return this.revocationOf(accountId, agentId, await this.ringOf(accountId, agentId));
+  }
+
+  private revocationOf(
+    accountId: string,
+    agentId: number,
+    Item: ApiKeyRingItem | undefined,
+  ): ApiKeyRevocation {
     const Key = apiKeyRingKey(accountId, agentId);
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key, ConsistentRead: true }),
-    );
     if (!Item) {
       return {
         items: [
@@ -179,6 +184,21 @@ export class AgentApiKeys {
       ],
       revoked: hashes.length,
     };
+  }
+
+  /**
+   * The revocation of every key the agent holds (see `revocation`), with the exact items it deletes
+   * (the ring, then each key item it names) for a trash to keep and a restore to put back.
+   */
+  async trashing(
+    accountId: string,
+    agentId: number,
+  ): Promise<{ items: TransactItem[]; kept: Record<string, unknown>[] }> {
+    const ring = await this.ringOf(accountId, agentId);
+    const revocation = this.revocationOf(accountId, agentId, ring);
+    if (!ring) return { items: revocation.items, kept: [] };
+    const keyItems = await this.batches.get([...(ring.key_hashes ?? [])].map(apiKeyKey));
+    return { items: revocation.items, kept: [ring as unknown as Record<string, unknown>, ...keyItems] };
   }
 
   /** The keys the agent holds, as their ring names them (strongly consistent), oldest first. */

@@ -1,7 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
-import type { DueRecord, ErasureStore, FileCountOf, TrashedRecord } from '#domain/privacy/erasure-store';
+import type {
+  DueRecord,
+  ErasureStore,
+  FileCountOf,
+  TrashedRecord,
+  TrashRef,
+} from '#domain/privacy/erasure-store';
 import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import { AgentApiKeys } from './agent-api-keys.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
@@ -46,47 +52,71 @@ export class DynamoErasureStore implements ErasureStore {
     audit: AuditEntry,
     expiresAt: string,
   ): Promise<void> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.tableName,
-        Key: { pk: recordPk(record.accountId, record.ref), sk: RECORD_SK },
-        ConsistentRead: true,
-      }),
-    );
+    const Item = await this.recordItem(record);
     if (!Item || Item.version !== record.version) throw new ConflictError(conflict);
+    const keys = await this.keysTrashedWith(record);
     await transactRecords(
       this.client,
       [
         this.deleteRecordItem(record),
         ...this.index.companionsOf(record, 'delete'),
-        ...(await this.keysRevokedWith(record)),
+        ...keys.items,
         this.putTombstone(record, audit),
-        {
-          Put: {
-            TableName: this.tableName,
-            Item: {
-              pk: trashPk(record.accountId, requestId),
-              sk: trashSk(record.ref),
-              item_type: 'trash',
-              request_id: requestId,
-              trashed_at: audit.at,
-              expires_at: Math.ceil(Date.parse(expiresAt) / 1000),
-              record_item: Item,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        this.putTrashEntry(record, requestId, audit, expiresAt, {
+          record_item: Item,
+          ...(keys.kept.length > 0 && { key_items: keys.kept }),
+        }),
         this.index.putAudit(record, audit),
       ],
       conflict,
     );
   }
 
+  async anonymiseIntoTrash(
+    previous: StoredRecord<object>,
+    next: StoredRecord<object>,
+    requestId: number,
+    audit: AuditEntry,
+    expiresAt: string,
+  ): Promise<void> {
+    const Item = await this.recordItem(previous);
+    if (!Item || Item.version !== previous.version) throw new ConflictError(conflict);
+    await transactRecords(
+      this.client,
+      [
+        ...this.index.replacement(previous, next, audit),
+        this.putTrashEntry(previous, requestId, audit, expiresAt, {
+          record_item: Item,
+          anonymised_version: next.version,
+        }),
+      ],
+      conflict,
+    );
+  }
+
+  async restoreContribution(
+    trashed: TrashedRecord,
+    requestId: number,
+    current: StoredRecord<object>,
+    next: StoredRecord<object> | undefined,
+    audit: AuditEntry,
+  ): Promise<void> {
+    const entry = await this.trashEntry(current.accountId, requestId, current.ref);
+    if (!entry) return;
+    const replacement = next
+      ? this.index.replacement(current, next, audit)
+      : this.index.replacement(current, trashed.record, audit, entry.record_item as object);
+    await transactRecords(this.client, [...replacement, this.deleteTrashEntry(current, requestId)], conflict);
+  }
+
   async trashed(accountId: string, requestId: number, ref: RecordRef): Promise<TrashedRecord | undefined> {
     const entry = await this.trashEntry(accountId, requestId, ref);
-    return (
-      entry && { record: fromItem(entry.record_item as RecordItem), trashedAt: entry.trashed_at as string }
-    );
+    if (!entry) return undefined;
+    return {
+      record: fromItem(entry.record_item as RecordItem),
+      trashedAt: entry.trashed_at as string,
+      ...(typeof entry.anonymised_version === 'number' && { anonymisedVersion: entry.anonymised_version }),
+    };
   }
 
   async restoreFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void> {
@@ -104,6 +134,10 @@ export class DynamoErasureStore implements ErasureStore {
           },
         },
         ...this.index.companionsOf(record, 'put'),
+        // An agent's API keys, trashed with the profile, come back as they were.
+        ...((entry.key_items as Record<string, unknown>[] | undefined) ?? []).map((Item) => ({
+          Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
+        })),
         this.deleteTrashEntry(record, requestId),
         {
           Delete: {
@@ -175,13 +209,13 @@ export class DynamoErasureStore implements ErasureStore {
     accountId: string,
     requestId: number,
     page: { limit: number; cursor?: string },
-  ): Promise<{ refs: RecordRef[]; cursor?: string }> {
+  ): Promise<{ refs: TrashRef[]; cursor?: string }> {
     const result = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: 'pk = :pk AND begins_with(sk, :trashed)',
         ExpressionAttributeValues: { ':pk': trashPk(accountId, requestId), ':trashed': 'TRASHED#' },
-        ProjectionExpression: 'sk',
+        ProjectionExpression: 'sk, anonymised_version',
         Limit: page.limit,
         ExclusiveStartKey: decodeCursor(page.cursor),
         ConsistentRead: true,
@@ -190,7 +224,8 @@ export class DynamoErasureStore implements ErasureStore {
     return {
       refs: (result.Items ?? []).map((item) => {
         const [, type, id] = String(item.sk).split('#');
-        return { type: type as RecordType, id: Number(id) };
+        const ref = { type: type as RecordType, id: Number(id) };
+        return item.anonymised_version === undefined ? ref : { ...ref, anonymised: true as const };
       }),
       cursor: encodeCursor(result.LastEvaluatedKey),
     };
@@ -243,13 +278,56 @@ export class DynamoErasureStore implements ErasureStore {
     };
   }
 
-  /**
-   * An agent's API keys go in the transaction that removes their profile, so no key outlives it. A
-   * restore does not bring them back: the ring is not in the trash, and the agent needs a new key.
-   */
+  /** An agent's API keys go in the transaction that removes their profile, so no key outlives it. */
   private async keysRevokedWith(record: StoredRecord<object>): Promise<TransactItem[]> {
     if (record.ref.type !== 'agent') return [];
     return (await this.keys.revocation(record.accountId, record.ref.id)).items;
+  }
+
+  /**
+   * An agent's API keys leave the table in the transaction that trashes their profile, kept (their
+   * exact items) in its trash entry: a restore puts them back, the purge deletes them.
+   */
+  private async keysTrashedWith(
+    record: StoredRecord<object>,
+  ): Promise<{ items: TransactItem[]; kept: Record<string, unknown>[] }> {
+    if (record.ref.type !== 'agent') return { items: [], kept: [] };
+    return this.keys.trashing(record.accountId, record.ref.id);
+  }
+
+  private async recordItem(record: StoredRecord<object>) {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: recordPk(record.accountId, record.ref), sk: RECORD_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item;
+  }
+
+  private putTrashEntry(
+    record: StoredRecord<object>,
+    requestId: number,
+    audit: AuditEntry,
+    expiresAt: string,
+    kept: Record<string, unknown>,
+  ): TransactItem {
+    return {
+      Put: {
+        TableName: this.tableName,
+        Item: {
+          pk: trashPk(record.accountId, requestId),
+          sk: trashSk(record.ref),
+          item_type: 'trash',
+          request_id: requestId,
+          trashed_at: audit.at,
+          expires_at: Math.ceil(Date.parse(expiresAt) / 1000),
+          ...kept,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    };
   }
 
   private deleteRecordItem(record: StoredRecord<object>) {

@@ -33,9 +33,6 @@ import {
   auditFromItem,
   transactRecords,
   fromItem,
-  heldUniqueValues,
-  liveLookups,
-  toItem,
 } from './record-items.ts';
 
 export class DynamoRecordStore implements RecordStore {
@@ -113,7 +110,7 @@ export class DynamoRecordStore implements RecordStore {
     return changes.flatMap((change) =>
       'create' in change
         ? this.createItems(change.create, change.audit)
-        : this.replaceItems(change.previous, change.next, change.audit),
+        : this.index.replacement(change.previous, change.next, change.audit),
     );
   }
 
@@ -141,41 +138,6 @@ export class DynamoRecordStore implements RecordStore {
     audit: AuditEntry,
   ): Promise<void> {
     await this.commit([{ previous, next, audit }]);
-  }
-
-  private replaceItems(
-    previous: StoredRecord<object>,
-    next: StoredRecord<object>,
-    audit: AuditEntry,
-  ): TransactItem[] {
-    const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
-    const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
-    // Unique and lookup values are held only while the record is live: a soft-deleted contact frees its e-mail.
-    const previousUnique = heldUniqueValues(previous);
-    const nextUnique = heldUniqueValues(next);
-    const previousLookups = liveLookups(previous);
-    const nextLookups = liveLookups(next);
-    return [
-      {
-        Put: {
-          TableName: this.tableName,
-          Item: toItem(next),
-          ConditionExpression: 'version = :expected',
-          ExpressionAttributeValues: { ':expected': previous.version },
-        },
-      },
-      ...this.index.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
-      ...this.index.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
-      ...this.index.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
-      ...this.index.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
-      ...next.subjects
-        .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
-        .map((s) => this.index.putLink(next, s)),
-      ...previous.subjects
-        .filter((s) => !nextKeys.has(`${s.kind}#${s.id}`))
-        .map((s) => this.index.deleteLink(previous, s)),
-      this.index.putAudit(next, audit),
-    ];
   }
 
   async findByUniqueValue(

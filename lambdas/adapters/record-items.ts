@@ -205,6 +205,47 @@ export class RecordIndexItems {
     ];
   }
 
+  /**
+   * The items replacing `previous` by `next` (on condition that `previous` is still the stored
+   * version): the record item (`item`, by default `next` as an item), claims, lookups and subject
+   * links changed to match, and the audit entry.
+   */
+  replacement(
+    previous: StoredRecord<object>,
+    next: StoredRecord<object>,
+    audit: AuditEntry,
+    item: object = toItem(next),
+  ): TransactItem[] {
+    const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
+    const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
+    // Unique and lookup values are held only while the record is live: a soft-deleted contact frees its e-mail.
+    const previousUnique = heldUniqueValues(previous);
+    const nextUnique = heldUniqueValues(next);
+    const previousLookups = liveLookups(previous);
+    const nextLookups = liveLookups(next);
+    return [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: 'version = :expected',
+          ExpressionAttributeValues: { ':expected': previous.version },
+        },
+      },
+      ...this.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
+      ...this.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
+      ...this.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
+      ...this.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
+      ...next.subjects
+        .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
+        .map((s) => this.putLink(next, s)),
+      ...previous.subjects
+        .filter((s) => !nextKeys.has(`${s.kind}#${s.id}`))
+        .map((s) => this.deleteLink(previous, s)),
+      this.putAudit(next, audit),
+    ];
+  }
+
   putAudit(
     record: Pick<StoredRecord<object>, 'accountId' | 'ref' | 'version'>,
     audit: AuditEntry,

@@ -238,6 +238,8 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
     moveToTrash: async () => undefined,
     trashed: async (_account, _request, ref) => ({ record: recordOf(ref), trashedAt: at }),
     restoreFromTrash: async () => undefined,
+    anonymiseIntoTrash: async () => undefined,
+    restoreContribution: async () => undefined,
     purgeFromTrash: async () => undefined,
     keepFileCount: async (_of, files) => files,
     fileCount: async (of) => filesOf(of.ref),

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { trashPk, trashSk } from '../../lambdas/adapters/record-keys.ts';
 import { retention } from '../../lib/residency/index.ts';
 import { createTestAccount } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
@@ -23,6 +25,7 @@ async function account() {
   const [adminKey = '', agentKey = ''] = made.agents.map(({ key }) => key);
   const call = apiCaller(url);
   return {
+    id: made.id,
     adminKey,
     admin: (method: string, path: string, body?: unknown) => call(method, path, adminKey, body),
     agent: (method: string, path: string, body?: unknown) => call(method, path, agentKey, body),
@@ -228,6 +231,49 @@ describe('legal holds', () => {
       held: { counts: {}, holds: [] },
     });
     expect(contactHold.status).toBe(201);
+  });
+
+  it("leaves an earlier soft erasure's held trash entries in place when a permanent erasure purges the rest", async () => {
+    // Prepare: a reply by another contact on the subject's ticket holds both contacts' data.
+    const acc = await account();
+    const { contact, tickets } = await contactWithTickets(acc.admin);
+    const other = await acc.admin('POST', '/api/v2/contacts', {
+      name: 'Other',
+      email: `o${randomUUID()}@example.test`,
+    });
+    const reply = await acc.admin('POST', `/api/v2/tickets/${tickets[0]}/reply`, {
+      body: 'Both',
+      user_id: other.body.id,
+    });
+    const deleted = await acc.admin('DELETE', `/api/v2/contacts/${contact}`);
+    const softId = Number(deleted.headers.get('location')?.split('/').pop());
+    await privacyRequestOnceDone(url, acc.adminKey, `${requests}/${softId}`, completed);
+    const hold = await acc.admin('POST', holds, {
+      target_type: 'contact',
+      target_id: other.body.id,
+      reason: 'r',
+    });
+
+    // Act
+    const hardDeleted = await acc.admin('DELETE', `/api/v2/contacts/${contact}/hard_delete`);
+    const hardId = Number(hardDeleted.headers.get('location')?.split('/').pop());
+    const done = await privacyRequestOnceDone(url, acc.adminKey, `${requests}/${hardId}`, completed);
+    const earlier = await acc.admin('GET', `${requests}/${softId}`);
+    const { Item: kept } = await client.send(
+      new GetCommand({
+        TableName: table,
+        Key: { pk: trashPk(acc.id, softId), sk: trashSk({ type: 'conversation', id: reply.body.id }) },
+      }),
+    );
+
+    // Assess: the held reply stays in the earlier trash, which is not purged; the certificate says so.
+    expect(reply.status, JSON.stringify(reply.body)).toBe(201);
+    expect(hold.status).toBe(201);
+    expect(done.certificate).toMatchObject({
+      held: { counts: { conversation: 1 }, holds: [expect.objectContaining({ hold_id: hold.body.id })] },
+    });
+    expect(earlier.body.trash).toMatchObject({ state: 'held' });
+    expect(kept).toBeDefined();
   });
 
   it("previews an agent's erasure as anonymised contributions, for admins only, and refuses an export's", async () => {

@@ -1,5 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoErasureStore } from '../../lambdas/adapters/dynamo-erasure-store.ts';
@@ -79,14 +84,15 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
     });
   });
 
-  it('revokes the keys when an agent is moved to a trash too (a restore does not bring them back)', async () => {
+  it('takes the keys out with an agent moved to a trash, keeping their exact items in its entry', async () => {
     // Prepare
+    const ring = { ...ringKey, key_hashes: new Set(['h3']), revision: 'rev-2' };
+    const keyItem = { pk: 'APIKEY#h3', sk: 'APIKEY', account_id: accountId, agent_id: 7, prefix: 'p' };
     dynamo
       .on(GetCommand, { Key: { pk: agentPk, sk: RECORD_SK } })
       .resolves({ Item: { version: agent.version } });
-    dynamo
-      .on(GetCommand, { Key: ringKey })
-      .resolves({ Item: { ...ringKey, key_hashes: new Set(['h3']), revision: 'rev-2' } });
+    dynamo.on(GetCommand, { Key: ringKey }).resolves({ Item: ring });
+    dynamo.on(BatchGetCommand).resolves({ Responses: { table: [keyItem] } });
     dynamo.on(TransactWriteCommand).resolves({});
 
     // Act
@@ -97,6 +103,11 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
     expect(items).toContainEqual(keyDelete('h3'));
     expect(items).toContainEqual(
       expect.objectContaining({ Delete: expect.objectContaining({ Key: ringKey }) }),
+    );
+    expect(items).toContainEqual(
+      expect.objectContaining({
+        Put: expect.objectContaining({ Item: expect.objectContaining({ key_items: [ring, keyItem] }) }),
+      }),
     );
   });
 

@@ -4,9 +4,13 @@ import type { ErasureStore } from './erasure-store.ts';
 import type { ErasureOperation, StoredPrivacyRequest } from './privacy-request.ts';
 import { requestsOfSubject } from './subject-requests.ts';
 
-/** One line of an erasure's work: a linked record, or a record in an earlier soft erasure's trash. */
+/**
+ * One line of an erasure's work: a linked record, or a record in an earlier soft erasure's trash;
+ * `anonymised`: the trash entry is a contribution's pre-image (an agent's soft erasure), not a record.
+ */
 export interface WorkItem extends RecordRef {
   readonly trashOf?: number;
+  readonly anonymised?: true;
 }
 
 /** One page of work at a time: pass the answered cursor back for the next (none: that was the last). */

@@ -56,7 +56,10 @@ export class ErasurePreview {
           const hold = await holds.holdOf(record ?? { ref: item });
           if (hold) return countHeld(held, hold, item.type);
           if (!record) return;
-          if (subject.kind === 'agent' && item.trashOf === undefined && !isAgentProfile(subject.id, item)) {
+          const contribution =
+            item.anonymised ??
+            (subject.kind === 'agent' && item.trashOf === undefined && !isAgentProfile(subject.id, item));
+          if (contribution) {
             anonymise[item.type] = (anonymise[item.type] ?? 0) + 1;
             return;
           }

@@ -1,9 +1,19 @@
 import type { AuditEntry, Deadline, RecordRef, StoredRecord } from '#domain/records/record';
 
-/** A record an erasure moved out of the live table, exactly as it was, with what it held in S3. */
+/**
+ * A record an erasure moved out of the live table, exactly as it was, with what it held in S3; or the
+ * pre-image of a contribution an agent's soft erasure anonymised in place (`anonymisedVersion`: the
+ * version the anonymisation wrote; the contribution itself stays live).
+ */
 export interface TrashedRecord {
   readonly record: StoredRecord<object>;
   readonly trashedAt: string;
+  readonly anonymisedVersion?: number;
+}
+
+/** A trash entry's record, and whether it is an anonymised contribution's pre-image (not a removed record). */
+export interface TrashRef extends RecordRef {
+  readonly anonymised?: true;
 }
 
 /** Whose stored files a request counted: a record it erased, or (`purgeOf`) one it purged from that trash. */
@@ -29,7 +39,7 @@ export interface ErasureStore {
   /**
    * Moves a record into an erasure request's trash: it leaves every view, list and lookup, and comes
    * back byte for byte on restore. ConflictError if it changed since it was read. An agent's API keys
-   * are revoked in the same transaction, and a restore does not bring them back.
+   * (their key ring and key items) move into the trash with the profile and come back with it.
    */
   moveToTrash(
     record: StoredRecord<object>,
@@ -41,6 +51,30 @@ export interface ErasureStore {
   trashed(accountId: string, requestId: number, ref: RecordRef): Promise<TrashedRecord | undefined>;
   /** Puts a trashed record back as it was; ConflictError if its id or a unique value was taken meanwhile. */
   restoreFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
+  /**
+   * An agent's soft erasure anonymises a contribution: `previous` is replaced by `next` and its exact
+   * item kept in the request's trash as the pre-image a restore writes back, in one transaction.
+   * ConflictError if the contribution changed since it was read.
+   */
+  anonymiseIntoTrash(
+    previous: StoredRecord<object>,
+    next: StoredRecord<object>,
+    requestId: number,
+    audit: AuditEntry,
+    expiresAt: string,
+  ): Promise<void>;
+  /**
+   * Restores an anonymised contribution from its pre-image and deletes the pre-image, in one
+   * transaction: `current` is replaced by `next`, or (no `next`) by the pre-image's exact item.
+   * ConflictError if the contribution changed since it was read.
+   */
+  restoreContribution(
+    trashed: TrashedRecord,
+    requestId: number,
+    current: StoredRecord<object>,
+    next: StoredRecord<object> | undefined,
+    audit: AuditEntry,
+  ): Promise<void>;
   /** Deletes a trashed record for good. */
   purgeFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
   /**
@@ -61,7 +95,7 @@ export interface ErasureStore {
     accountId: string,
     requestId: number,
     page: { limit: number; cursor?: string },
-  ): Promise<{ refs: RecordRef[]; cursor?: string }>;
+  ): Promise<{ refs: TrashRef[]; cursor?: string }>;
   /** Records of the whole region whose deadline of `kind` is at or before `before`, soonest first. */
   dueRecords(kind: Deadline['kind'], before: string, limit: number): Promise<DueRecord[]>;
 }

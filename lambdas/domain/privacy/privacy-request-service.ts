@@ -59,7 +59,7 @@ export class PrivacyRequestService {
   }
 
   async create(principal: Principal, input: CreatePrivacyRequest): Promise<StoredPrivacyRequest> {
-    const subjectId = await this.resolveSubject(principal, input.subject);
+    const subjectId = await this.resolveSubject(principal, input.subject, input.type);
     return this.lifecycle.create(principal, this.newRequest(principal, input, subjectId), Object.keys(input));
   }
 
@@ -93,10 +93,14 @@ export class PrivacyRequestService {
     });
   }
 
-  /** The subject's id; a subject not in the caller's account (or no longer live) is not found. */
+  /**
+   * The subject's id; a subject not in the caller's account (or no longer live) is not found, except
+   * that an erasure may name a subject whose soft erasure's trash is held (to make it permanent).
+   */
   private async resolveSubject(
     principal: Principal,
     subject: CreatePrivacyRequest['subject'],
+    type: CreatePrivacyRequest['type'],
   ): Promise<number> {
     const id =
       subject.id ??
@@ -108,6 +112,8 @@ export class PrivacyRequestService {
       ));
     if (id === undefined) throw new NotFoundError('No contact of this account has that e-mail address.');
     if (subject.type === 'agent' && (await this.isFormerAgent(principal.accountId, id))) return id;
+    if (type === 'erasure' && (await this.hasHeldTrash(principal.accountId, { kind: subject.type, id })))
+      return id;
     await this.subjects.getLive(principal, { type: subject.type, id });
     return id;
   }
@@ -328,10 +334,14 @@ export class PrivacyRequestService {
   private async requireSubjectData(principal: Principal, subject: SubjectRef): Promise<void> {
     const live = await this.deps.store.get(principal.accountId, { type: subject.kind, id: subject.id });
     if (live && !live.deletedAt && !live.supersededBy) return;
-    const held = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).some(
+    if (!(await this.hasHeldTrash(principal.accountId, subject))) throw new NotFoundError();
+  }
+
+  /** Whether a soft erasure of the subject holds their data in its trash (restorable, not purged yet). */
+  private async hasHeldTrash(accountId: string, subject: SubjectRef): Promise<boolean> {
+    return (await requestsOfSubject(this.deps.store, accountId, subject)).some(
       (request) => request.fields.trash?.state === 'held',
     );
-    if (!held) throw new NotFoundError();
   }
 
   /**

@@ -85,14 +85,6 @@ export const createPrivacyRequestSchema = z
     if (request.type === 'export' && request.mode !== undefined) {
       context.addIssue({ code: 'custom', path: ['mode'], message: 'Only an erasure has a mode' });
     }
-    if (request.type === 'erasure' && request.subject.type === 'agent' && request.mode === 'soft') {
-      context.addIssue({
-        code: 'custom',
-        path: ['mode'],
-        message:
-          "An agent's erasure anonymises their contributions and deletes their profile for good: use permanent",
-      });
-    }
   });
 
 export const verifyPrivacyRequestSchema = z

@@ -14,6 +14,7 @@ import {
 } from '#domain/records/record';
 import type { HeldRecords } from '#domain/holds/held-records';
 import { anonymisedFields } from './agent-anonymisation.ts';
+import { contributionRestore } from './contribution-restore.ts';
 import { backupCopies } from './backup-copies.ts';
 import { countHeld, ErasureHolds, type HeldUnder, heldSummary, mergeHeld } from './erasure-holds.ts';
 import { mapBounded } from './bounded.ts';
@@ -50,6 +51,8 @@ export interface ErasurePageResult {
   readonly files: number;
   /** Earlier soft erasures of the subject whose trash this page purged. */
   readonly purgedTrashOf: number[];
+  /** Earlier soft erasures of which this page left trash entries in place under a hold. */
+  readonly heldTrashOf?: number[];
   /** Records left in place under a legal hold, per hold id (absent in results made before holds). */
   readonly held?: Record<string, HeldUnder>;
 }
@@ -225,6 +228,7 @@ export class SubjectErasure {
       anonymised: {},
       files: 0,
       purgedTrashOf: [] as number[],
+      heldTrashOf: [] as number[],
       held: {} as Record<string, HeldUnder>,
     };
     const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
@@ -237,22 +241,28 @@ export class SubjectErasure {
       const hold = holds && (await holds.holdOf((await recordOfWork(this.deps, accountId, item)) ?? { ref }));
       if (hold) {
         countHeld(result.held, hold, ref.type);
+        if (item.trashOf !== undefined && !result.heldTrashOf.includes(item.trashOf))
+          result.heldTrashOf.push(item.trashOf);
         return;
       }
       if (item.trashOf !== undefined) {
+        // A contribution's pre-image purged makes its anonymisation final: counted as anonymised.
         if (await this.purgeOne(accountId, requestId, item.trashOf, ref, result))
-          add(result.erased, ref.type);
+          add(item.anonymised ? result.anonymised : result.erased, ref.type);
         if (item.trashOf !== requestId && !result.purgedTrashOf.includes(item.trashOf)) {
           result.purgedTrashOf.push(item.trashOf);
         }
         return;
       }
       if (operation === 'restore') {
-        if (await this.restoreOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
+        if (item.anonymised) {
+          await this.restoreContribution(accountId, requestId, request.fields.subject_id, ref);
+        } else if (await this.restoreOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
         return;
       }
       if (request.fields.subject_type === 'agent') {
-        await this.eraseForAgent(accountId, requestId, request.fields.subject_id, ref, result);
+        const soft = request.fields.mode === 'soft';
+        await this.eraseForAgent(accountId, requestId, request.fields.subject_id, soft, ref, result);
       } else if (request.fields.mode === 'soft') {
         if (await this.trashOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
       } else if (await this.deleteOne(accountId, requestId, ref, result)) {
@@ -339,16 +349,24 @@ export class SubjectErasure {
     return true;
   }
 
-  /** An agent's profile (and the contact record it grew from) go; their contributions stay, anonymised. */
+  /**
+   * An agent's profile (and the contact record it grew from) go; their contributions stay, anonymised.
+   * Soft: the profile goes to the trash (with their API keys), and each contribution's pre-image is
+   * kept there, in the transaction that anonymises it, for a restore to write back.
+   */
   private async eraseForAgent(
     accountId: string,
     requestId: number,
     agentId: number,
+    soft: boolean,
     ref: RecordRef,
     result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
   ) {
     if (isAgentProfile(agentId, ref)) {
-      if (await this.deleteOne(accountId, requestId, ref, result)) add(result.erased, ref.type);
+      const removed = soft
+        ? await this.trashOne(accountId, requestId, ref, result)
+        : await this.deleteOne(accountId, requestId, ref, result);
+      if (removed) add(result.erased, ref.type);
       return;
     }
     const record = await this.deps.store.get(accountId, ref);
@@ -364,9 +382,43 @@ export class SubjectErasure {
         fields,
         subjects,
       };
-      await this.deps.store.replace(record, next, this.audit(ref, 'anonymise', changed));
+      const audit = this.audit(ref, 'anonymise', changed);
+      if (soft)
+        await this.deps.erasure.anonymiseIntoTrash(record, next, requestId, audit, this.trashExpiry());
+      else await this.deps.store.replace(record, next, audit);
     }
     add(result.anonymised, ref.type);
+  }
+
+  /**
+   * Restore of a contribution an agent's soft erasure anonymised: its pre-image written back (all of
+   * it if untouched since, else only what the anonymisation changed and is still as it wrote it; see
+   * contributionRestore), and the pre-image deleted. A contribution gone since just drops its pre-image.
+   */
+  private async restoreContribution(accountId: string, requestId: number, agentId: number, ref: RecordRef) {
+    const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
+    if (trashed?.anonymisedVersion === undefined) return;
+    const current = await this.deps.store.get(accountId, ref);
+    if (!current) {
+      await this.deps.erasure.purgeFromTrash(trashed, requestId, this.audit(ref, 'purge'));
+      return;
+    }
+    const restore = contributionRestore(trashed.record, trashed.anonymisedVersion, current, agentId);
+    if (restore.kind === 'nothing') {
+      await this.deps.erasure.purgeFromTrash(trashed, requestId, this.audit(ref, 'restore'));
+      return;
+    }
+    const next: StoredRecord<object> | undefined =
+      (restore.kind === 'fields' && {
+        ...current,
+        version: current.version + 1,
+        updatedAt: nextChangeAt(current, this.deps.now()),
+        fields: restore.fields,
+        subjects: restore.subjects,
+      }) ||
+      undefined;
+    const audit = this.audit(ref, 'restore', restore.changedFields);
+    await this.deps.erasure.restoreContribution(trashed, requestId, current, next, audit);
   }
 
   /** Restore: objects copied back, the record put back as it was, then the trash copies deleted. */
@@ -437,8 +489,10 @@ export class SubjectErasure {
     const anonymised: Record<string, number> = {};
     let files = 0;
     const purgedTrashOf = new Set<number>();
+    const heldTrashOf = new Set<number>();
     const held: Record<string, HeldUnder> = {};
     for (const page of pages) {
+      for (const id of page.heldTrashOf ?? []) heldTrashOf.add(id);
       mergeHeld(held, page.held);
       for (const [type, count] of Object.entries(page.erased)) add(erased, type, count);
       for (const [type, count] of Object.entries(page.anonymised)) add(anonymised, type, count);
@@ -453,8 +507,9 @@ export class SubjectErasure {
       await this.deps.progress.completePurge(accountId, requestId, execution);
       return;
     }
+    // An earlier trash a hold keeps entries of stays held (restorable; its own purge comes later).
     for (const earlier of purgedTrashOf)
-      await this.deps.progress.completePurge(accountId, earlier, execution);
+      if (!heldTrashOf.has(earlier)) await this.deps.progress.completePurge(accountId, earlier, execution);
     const { fields } = request;
     const subject: SubjectRef = { kind: fields.subject_type, id: fields.subject_id };
     const exportBundles = await this.withdrawExports(accountId, requestId, subject);
