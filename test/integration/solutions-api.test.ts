@@ -7,6 +7,7 @@ import type { Principal } from '../../lambdas/domain/account.ts';
 import { RecordLifecycle } from '../../lambdas/domain/records/record-lifecycle.ts';
 import { createTestAccount, keyCaller, linkedRecords, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
+import { erasedAgent } from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.eea;
@@ -28,20 +29,24 @@ beforeAll(async () => {
   ]);
   accountId = account.id;
   [admin, author, editor] = account.agents as [TestAgent, TestAgent, TestAgent];
-  // The account writes in English and translates into German, Dutch and Swedish.
-  await client.send(
-    new UpdateCommand({
-      TableName: table,
-      Key: accountKey(accountId),
-      UpdateExpression: 'SET primary_language = :primary, supported_languages = :supported',
-      ExpressionAttributeValues: { ':primary': 'en', ':supported': ['de', 'nl', 'sv'] },
-    }),
-  );
+  await translatesIntoGermanDutchSwedish(accountId);
   [stranger] = (await createTestAccount(client, table, 'eea', [{ id: 611, role: 'admin' }])).agents as [
     TestAgent,
   ];
 });
 afterAll(() => client.destroy());
+
+/** The account writes in English and translates into German, Dutch and Swedish. */
+async function translatesIntoGermanDutchSwedish(id: string) {
+  await client.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: accountKey(id),
+      UpdateExpression: 'SET primary_language = :primary, supported_languages = :supported',
+      ExpressionAttributeValues: { ':primary': 'en', ':supported': ['de', 'nl', 'sv'] },
+    }),
+  );
+}
 
 /** A category and a folder in it (by the admin) and a published article in the folder (by the author agent). */
 async function shelf(title = 'Download an invoice') {
@@ -498,6 +503,44 @@ describe('translations of the knowledge base', () => {
     expect(foundAfterRestore).toEqual([`${article.id}:de`]);
     expect(categoryDeleted).toEqual([404, 404]);
     expect(foundInDeletedCategory).toEqual([]);
+  });
+});
+
+describe("an erased translator's translations", () => {
+  it('stay, with the placeholder in place of the translator', async () => {
+    // Prepare: an account of its own, so erasing its agent leaves the other tests' agents alone.
+    const made = await createTestAccount(client, table, 'eea', [
+      { id: 721, role: 'account_admin' },
+      { id: 722, role: 'agent' },
+    ]);
+    await translatesIntoGermanDutchSwedish(made.id);
+    const [owner, writer] = made.agents as [TestAgent, TestAgent];
+    const category = await call(owner.key, 'POST', `${s}/categories`, { name: 'Hilfe' });
+    const folder = await call(owner.key, 'POST', `${s}/categories/${category.body.id}/folders`, {
+      name: 'Konto',
+      visibility: 1,
+    });
+    const article = await call(owner.key, 'POST', `${s}/folders/${folder.body.id}/articles`, {
+      title: 'Close your account',
+      description: 'Write to us.',
+      status: 2,
+    });
+    const translation = `${s}/articles/${article.body.id}/de`;
+    await call(writer.key, 'POST', translation, { title: 'Konto schließen', description: 'x', status: 2 });
+
+    // Act
+    const done = await erasedAgent(url, owner.key, writer.id);
+
+    // Assess
+    expect(done).toMatchObject({ status: 'completed' });
+    expect((done.certificate as { counts: unknown }).counts).toMatchObject({
+      anonymised: { solution_article_translation: 1 },
+    });
+    expect((await call(owner.key, 'GET', translation)).body).toMatchObject({
+      title: 'Konto schließen',
+      agent_id: writer.id,
+      author_placeholder: 'Deleted agent 722',
+    });
   });
 });
 
