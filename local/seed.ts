@@ -7,6 +7,9 @@ import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib
 import { localDocumentClient } from './local-document-client.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
+/** The languages the demo accounts' knowledge bases are translated into. */
+export const demoLanguages = ['de', 'nl', 'sv'];
+
 export interface SeededAccount {
   readonly accountId: string;
   readonly apiKey: string;
@@ -39,6 +42,8 @@ export async function seedDemoAccount(
         admin: { name: 'Demo Admin', email: `admin@${region}.demo.invalid` },
       },
       { type: 'system', id: 'seed' },
+      // The source documents and the customers' articles come in German, Dutch and Swedish.
+      { primaryLanguage: 'en', supportedLanguages: demoLanguages },
     );
     return { accountId: created.account.id, apiKey: created.apiKey, agentId: created.adminAgentId };
   } finally {

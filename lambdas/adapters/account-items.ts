@@ -13,6 +13,8 @@ export interface AccountItem {
   created_at: string;
   status?: Account['status'];
   version?: number;
+  primary_language?: string;
+  supported_languages?: readonly string[];
 }
 
 export function accountFromItem(item: AccountItem): Account {
@@ -24,6 +26,8 @@ export function accountFromItem(item: AccountItem): Account {
     createdAt: item.created_at,
     status: item.status ?? 'active',
     version: item.version ?? 1,
+    ...(item.primary_language && { primaryLanguage: item.primary_language }),
+    ...(item.supported_languages && { supportedLanguages: item.supported_languages }),
   };
 }
 
@@ -36,6 +40,8 @@ export function accountToItem(account: Account): AccountItem {
     created_at: account.createdAt,
     status: account.status ?? 'active',
     version: account.version ?? 1,
+    ...(account.primaryLanguage && { primary_language: account.primaryLanguage }),
+    ...(account.supportedLanguages && { supported_languages: account.supportedLanguages }),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Paging } from '#domain/records/paging';
 import type {
   CollectionListOptions,
   ImportOutcome,
+  LookupEntry,
   ParentListOptions,
   RecordChange,
   RecordPage,
@@ -181,6 +182,37 @@ export class DynamoRecordStore implements RecordStore {
       hasMore: page.hasMore,
       next: page.next,
     };
+  }
+
+  async lookupEntries(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    value: string,
+    limit: number,
+  ): Promise<LookupEntry[]> {
+    const entries: LookupEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': lookupPk(accountId, type, name, value) },
+          ProjectionExpression: 'sk, record_id',
+          ScanIndexForward: false,
+          Limit: limit - entries.length,
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = item.sk as string;
+        entries.push({ id: item.record_id as number, createdAt: sk.slice(0, sk.lastIndexOf('#')) });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && entries.length < limit);
+    return entries;
   }
 
   async list<F extends object>(

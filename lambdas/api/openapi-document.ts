@@ -26,6 +26,7 @@ import * as discussion from '#domain/discussions/discussion-schemas';
 import * as solution from '#domain/solutions/solution-schemas';
 import { discussionListQuerySchema } from './discussions.ts';
 import { solutionListQuerySchema } from './solutions.ts';
+import { solutionSearchQuerySchema } from '#domain/solutions/solution-search';
 import { makeAgentSchema } from '#domain/contacts/contact-conversion';
 import {
   createContactFieldSchema,
@@ -404,6 +405,33 @@ export const operations: Readonly<Record<string, Operation>> = {
     update: solution.updateSolutionArticleSchema,
     query: solutionListQuerySchema,
   }),
+  ...translationOperations({
+    path: '/api/v2/solutions/categories',
+    noun: 'solution category',
+    who: 'admins',
+    create: solution.createSolutionTranslationSchema,
+    update: solution.updateSolutionTranslationSchema,
+  }),
+  ...translationOperations({
+    path: '/api/v2/solutions/folders',
+    noun: 'solution folder',
+    who: 'admins',
+    create: solution.createSolutionTranslationSchema,
+    update: solution.updateSolutionTranslationSchema,
+  }),
+  ...translationOperations({
+    path: '/api/v2/solutions/articles',
+    noun: 'solution article',
+    who: 'any agent',
+    create: solution.createSolutionArticleTranslationSchema,
+    update: solution.updateSolutionArticleTranslationSchema,
+  }),
+  'GET /api/v2/search/solutions': {
+    summary:
+      'Published solution articles, in every language, whose title or description holds every word of `term` (whole words, accents folded; 30 per page)',
+    query: solutionSearchQuerySchema,
+    success: 200,
+  },
   'PUT /api/v2/contacts/{id}/make_agent': {
     summary:
       'Make a contact an agent (admins; optional body). The agent keeps the id; the contact is no longer listed or shown, its tickets stay',
@@ -659,6 +687,31 @@ function restoreOperation(path: string, noun: string, parent?: string): Record<s
     [`PUT ${path}/{id}/restore`]: {
       summary: `Restore a deleted ${noun} from the trash, within 60 days of its deletion, exactly as it was (a live one: 204, unchanged; purged: 404)${conflict}`,
       success: 204,
+    },
+  };
+}
+
+/** v2's `/{language}` variants of a solution record: its translation into one of the account's languages. */
+function translationOperations(resource: {
+  readonly path: string;
+  readonly noun: string;
+  readonly who: string;
+  readonly create: z.ZodType;
+  readonly update: z.ZodType;
+}): Record<string, Operation> {
+  const { path, noun, who } = resource;
+  const at = `${path}/{id}/{language}`;
+  return {
+    [`POST ${at}`]: {
+      summary: `Translate a ${noun} into one of the account's supported languages (${who}; 409 if it exists)`,
+      body: resource.create,
+      success: 201,
+    },
+    [`GET ${at}`]: { summary: `View a ${noun} in one language (ETag of the translation)`, success: 200 },
+    [`PUT ${at}`]: {
+      summary: `Update the translation of a ${noun} (${who}; If-Match)`,
+      body: resource.update,
+      success: 200,
     },
   };
 }

@@ -24,6 +24,10 @@ export interface Account {
   readonly status?: AccountStatus;
   /** Increases with every operator change (absent before the first: 1); changes are conditional on it. */
   readonly version?: number;
+  /** The language of the account's own texts (e.g. knowledge base articles); absent: `en`. */
+  readonly primaryLanguage?: string;
+  /** Further languages its knowledge base is translated into; absent: none. */
+  readonly supportedLanguages?: readonly string[];
 }
 
 /** Who is calling: resolved from credentials only, never from the request body. */

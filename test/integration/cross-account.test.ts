@@ -39,6 +39,12 @@ const bodies: Record<string, unknown> = {
   'PUT /api/v2/solutions/folders/{id}': { description: 'Changed' },
   'POST /api/v2/solutions/folders/{id}/articles': { title: 'A', description: 'D', status: 1 },
   'PUT /api/v2/solutions/articles/{id}': { title: 'Changed' },
+  'POST /api/v2/solutions/categories/{id}/{language}': { name: 'Changed' },
+  'PUT /api/v2/solutions/categories/{id}/{language}': { name: 'Changed' },
+  'POST /api/v2/solutions/folders/{id}/{language}': { name: 'Changed' },
+  'PUT /api/v2/solutions/folders/{id}/{language}': { name: 'Changed' },
+  'POST /api/v2/solutions/articles/{id}/{language}': { title: 'Changed', description: 'D', status: 1 },
+  'PUT /api/v2/solutions/articles/{id}/{language}': { title: 'Changed' },
   'PUT /api/v2/admin/contact_fields/{id}': { label: 'Changed' },
   'PUT /api/v2/admin/ticket_fields/{id}': { label: 'Changed' },
   'POST /api/v2/tickets/{id}/attachments': {
@@ -55,6 +61,8 @@ const bodies: Record<string, unknown> = {
 
 /** Where each route's id points: a record of the owner account, and the GET that shows it. */
 const owned: Record<string, { id: number; view: string }> = {};
+/** The language `{language}` names: a translation of the owner's (the intruder's account supports none). */
+const language = 'de';
 let intruderKey = '';
 let intruderAgentId = 0;
 
@@ -109,6 +117,14 @@ beforeAll(async () => {
     description: 'D',
     status: 1,
   });
+  // The seeded owner account supports German: each level has its translation (what `{language}` names).
+  for (const [path, body] of [
+    [`${v}/solutions/categories/${sCategory}/${language}`, { name: 'S' }],
+    [`${v}/solutions/folders/${folder}/${language}`, { name: 'F' }],
+    [`${v}/solutions/articles/${article}/${language}`, { title: 'A', description: 'D', status: 1 }],
+  ] as const) {
+    await make(path, body);
+  }
   const label = `L${randomUUID().slice(0, 8)}`;
   const contactField = await make(`${v}/admin/contact_fields`, {
     label,
@@ -208,17 +224,21 @@ describe("another account's credentials on the owner's ids", () => {
       const target = route.path.endsWith('/make_agent')
         ? (owned.makeAgent ?? ownerOf(route.path))
         : ownerOf(route.path);
-      const before = await call(ownerKey, 'GET', target.view);
-      expect(before.status, `the owner sees ${target.view}`).toBe(200);
+      const view = route.path.includes('{language}') ? `${target.view}/${language}` : target.view;
+      const before = await call(ownerKey, 'GET', view);
+      expect(before.status, `the owner sees ${view}`).toBe(200);
 
       // Act
       const answer = await call(
         intruderKey,
         route.method,
-        route.path.replace('{id}', String(target.id)).replace('{key_id}', String(owned.apiKey?.id)),
+        route.path
+          .replace('{id}', String(target.id))
+          .replace('{key_id}', String(owned.apiKey?.id))
+          .replace('{language}', language),
         bodies[key],
       );
-      const after = await call(ownerKey, 'GET', target.view);
+      const after = await call(ownerKey, 'GET', view);
 
       // Assess
       expect(answer.status, JSON.stringify(answer.body)).toBe(404);

@@ -155,6 +155,58 @@ describe('an existing Freshdesk v2 client library (freshdesk-api) against the lo
     expect(missing).toMatchObject({ name: 'FreshdeskError', status: 404 });
   });
 
+  it("translates the knowledge base into the account's languages and searches it in each", async () => {
+    // The demo account writes in English and supports German, Dutch and Swedish.
+    const unique = randomUUID().slice(0, 8);
+    const category = await call<{ id: number }>('createSolutionCategory', { name: `Billing ${unique}` });
+    const folder = await call<{ id: number }>('createSolutionFolder', category.id, {
+      name: 'Contracts',
+      visibility: 1,
+    });
+    const article = await call<{ id: number }>('createSolutionArticle', folder.id, {
+      title: `Cancel a contract ${unique}`,
+      description: '<p>Write to us.</p>',
+      status: 2,
+    });
+
+    const categoryDe = await call('createTranslatedSolutionCategory', category.id, 'de', {
+      name: `Abrechnung ${unique}`,
+    });
+    const categoryDeUpdated = await call('updateTranslatedSolutionCategory', category.id, 'de', {
+      description: 'Rechnungen und Verträge',
+    });
+    const categoryDeRead = await call('getTranslatedSolutionCategory', category.id, 'de');
+    const folderNl = await call('createTranslatedSolutionFolder', folder.id, 'nl', { name: 'Contracten' });
+    const folderNlUpdated = await call('updateTranslatedSolutionFolder', folder.id, 'nl', {
+      description: 'Opzeggen',
+    });
+    const folderNlRead = await call('getTranslatedSolutionFolder', folder.id, 'nl');
+    const articleSv = await call('createTranslatedSolutionArticle', article.id, 'sv', {
+      title: `Säga upp avtalet ${unique}`,
+      description: '<p>Skriv till oss.</p>',
+      status: 1,
+    });
+    const articleSvUpdated = await call('updateTranslatedSolutionArticle', article.id, 'sv', { status: 2 });
+    const articleSvRead = await call('getTranslatedSolutionArticle', article.id, 'sv');
+    const found = await call<{ id: number; language: string }[]>('searchSolutionArticles', `säga ${unique}`);
+    const primary = await call('getSolutionArticle', article.id);
+
+    expect(categoryDe).toMatchObject({ id: category.id, name: `Abrechnung ${unique}`, language: 'de' });
+    expect(categoryDeUpdated).toMatchObject({
+      name: `Abrechnung ${unique}`,
+      description: 'Rechnungen und Verträge',
+    });
+    expect(categoryDeRead).toEqual(categoryDeUpdated);
+    expect(folderNl).toMatchObject({ id: folder.id, name: 'Contracten', visibility: 1, language: 'nl' });
+    expect(folderNlUpdated).toMatchObject({ name: 'Contracten', description: 'Opzeggen' });
+    expect(folderNlRead).toEqual(folderNlUpdated);
+    expect(articleSv).toMatchObject({ id: article.id, status: 1, folder_id: folder.id, language: 'sv' });
+    expect(articleSvUpdated).toMatchObject({ title: `Säga upp avtalet ${unique}`, status: 2 });
+    expect(articleSvRead).toEqual(articleSvUpdated);
+    expect(found).toEqual([expect.objectContaining({ id: article.id, language: 'sv' })]);
+    expect(primary).toMatchObject({ title: `Cancel a contract ${unique}`, status: 2 });
+  });
+
   it('creates a ticket with a file the way the library sends attachments (multipart/form-data)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'fd-attach-'));
     const bytes = randomBytes(10_000);

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { accountKey } from '../../lambdas/adapters/keys.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import type { Principal } from '../../lambdas/domain/account.ts';
+import { RecordLifecycle } from '../../lambdas/domain/records/record-lifecycle.ts';
 import { createTestAccount, keyCaller, linkedRecords, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
+import { erasedAgent } from './test-accounts.ts';
 
 const platform = inject('localPlatform');
 const { url, table } = platform.regions.eea;
@@ -23,21 +29,34 @@ beforeAll(async () => {
   ]);
   accountId = account.id;
   [admin, author, editor] = account.agents as [TestAgent, TestAgent, TestAgent];
+  await translatesIntoGermanDutchSwedish(accountId);
   [stranger] = (await createTestAccount(client, table, 'eea', [{ id: 611, role: 'admin' }])).agents as [
     TestAgent,
   ];
 });
 afterAll(() => client.destroy());
 
-/** A category and a folder in it (by the admin) and an article in the folder (by the author agent). */
-async function shelf() {
+/** The account writes in English and translates into German, Dutch and Swedish. */
+async function translatesIntoGermanDutchSwedish(id: string) {
+  await client.send(
+    new UpdateCommand({
+      TableName: table,
+      Key: accountKey(id),
+      UpdateExpression: 'SET primary_language = :primary, supported_languages = :supported',
+      ExpressionAttributeValues: { ':primary': 'en', ':supported': ['de', 'nl', 'sv'] },
+    }),
+  );
+}
+
+/** A category and a folder in it (by the admin) and a published article in the folder (by the author agent). */
+async function shelf(title = 'Download an invoice') {
   const category = await call(admin.key, 'POST', `${s}/categories`, { name: `Billing ${randomUUID()}` });
   const folder = await call(admin.key, 'POST', `${s}/categories/${category.body.id}/folders`, {
     name: 'Invoices',
     visibility: 1,
   });
   const article = await call(author.key, 'POST', `${s}/folders/${folder.body.id}/articles`, {
-    title: 'Download an invoice',
+    title,
     description: '<p>Open Billing, then Invoices.</p>',
     status: 2,
   });
@@ -317,5 +336,309 @@ describe('solutions API', () => {
     expect((await call(admin.key, 'GET', `${s}/folders/${folder.id}`)).body).toEqual(folder);
     expect((await call(admin.key, 'GET', `${s}/folders/${folder.id}/articles`)).body).toEqual([article]);
     expect((await call(key, 'GET', `${s}/categories`)).body).toEqual([]);
+  });
+});
+
+/** A word no other test writes, so a search finds this test's articles only. */
+const marker = () => `m${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+
+const search = async (term: string) => {
+  const answer = await call(author.key, 'GET', `/api/v2/search/solutions?term=${encodeURIComponent(term)}`);
+  expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+  return (answer.body as { id: number; language: string }[]).map((hit) => `${hit.id}:${hit.language}`);
+};
+
+describe('translations of the knowledge base', () => {
+  it('translates a category, a folder and an article; the primary stays in its language', async () => {
+    const { category, folder, article } = await shelf();
+
+    const categoryDe = await call(admin.key, 'POST', `${s}/categories/${category.id}/de`, {
+      name: 'Mitgliedschaft',
+    });
+    const folderNl = await call(admin.key, 'POST', `${s}/folders/${folder.id}/nl`, {
+      name: 'Contracten',
+      description: 'Opzeggen',
+    });
+    const articleSv = await call(editor.key, 'POST', `${s}/articles/${article.id}/sv`, {
+      title: 'Säg upp ditt medlemskap',
+      description: '<p>Skriv till medlemskontoret.</p>',
+      status: 1,
+      tags: ['medlemskap'],
+    });
+    const changed = await call(editor.key, 'PUT', `${s}/articles/${article.id}/sv`, { status: 2 });
+    const viaUpperCase = await call(editor.key, 'PUT', `${s}/articles/${article.id}/SV`, { status: 1 });
+
+    expect(categoryDe.status).toBe(201);
+    expect(categoryDe.body).toEqual({
+      ...category,
+      name: 'Mitgliedschaft',
+      description: null,
+      language: 'de',
+      created_at: expect.any(String),
+      updated_at: expect.any(String),
+    });
+    expect(folderNl.body).toMatchObject({
+      id: folder.id,
+      name: 'Contracten',
+      description: 'Opzeggen',
+      visibility: 1,
+    });
+    expect(articleSv.status).toBe(201);
+    expect(articleSv.headers.get('etag')).toMatch(/^"solution_article_translation-\d+-v1"$/);
+    expect(articleSv.body).toMatchObject({
+      id: article.id,
+      title: 'Säg upp ditt medlemskap',
+      status: 1,
+      tags: ['medlemskap'],
+      folder_id: folder.id,
+      category_id: category.id,
+      agent_id: editor.id,
+      language: 'sv',
+    });
+    expect(changed.body).toMatchObject({ title: 'Säg upp ditt medlemskap', status: 2 });
+    expect(viaUpperCase.body).toMatchObject({ status: 1, language: 'sv' });
+    expect((await call(author.key, 'GET', `${s}/articles/${article.id}/sv`)).body).toEqual(viaUpperCase.body);
+    expect((await call(author.key, 'GET', `${s}/categories/${category.id}`)).body).toEqual(category);
+    expect((await call(author.key, 'GET', `${s}/folders/${folder.id}`)).body).toEqual(folder);
+    expect((await call(author.key, 'GET', `${s}/articles/${article.id}`)).body).toEqual(article);
+    const linked = await linkedRecords(client, table, accountId, { kind: 'agent', id: editor.id });
+    expect(linked.filter((ref) => ref.startsWith('solution_article_translation#'))).toHaveLength(1);
+  });
+
+  it('answers 400 for a language the account does not support, 404 for a missing translation, 409 for a second one', async () => {
+    const { category, article } = await shelf();
+    const body = { title: 'Kündigen', description: '<p>Schreiben Sie uns.</p>', status: 2 };
+    await call(editor.key, 'POST', `${s}/articles/${article.id}/de`, body);
+
+    const unsupported = await call(editor.key, 'POST', `${s}/articles/${article.id}/fr`, body);
+    const primary = await call(editor.key, 'POST', `${s}/articles/${article.id}/en`, body);
+    const readUnsupported = await call(editor.key, 'GET', `${s}/articles/${article.id}/fr`);
+    const missing = await call(editor.key, 'GET', `${s}/articles/${article.id}/nl`);
+    const missingUpdate = await call(editor.key, 'PUT', `${s}/articles/${article.id}/nl`, { status: 1 });
+    const noPrimary = await call(editor.key, 'GET', `${s}/articles/1/de`);
+    const notALanguage = await call(editor.key, 'GET', `${s}/articles/${article.id}/d%20e`);
+    const again = await call(editor.key, 'POST', `${s}/articles/${article.id}/de`, body);
+    const againUpperCase = await call(editor.key, 'POST', `${s}/articles/${article.id}/DE`, body);
+    const noStatus = await call(editor.key, 'POST', `${s}/articles/${article.id}/sv`, {
+      title: 'Säg upp',
+      description: 'x',
+    });
+    const foreignField = await call(admin.key, 'POST', `${s}/categories/${category.id}/nl`, {
+      name: 'Lidmaatschap',
+      visible_in_portals: [1],
+    });
+    const notAdmin = await call(editor.key, 'POST', `${s}/categories/${category.id}/nl`, { name: 'Lid' });
+    const otherAccount = await call(stranger.key, 'GET', `${s}/articles/${article.id}/de`);
+
+    for (const answer of [unsupported, primary, readUnsupported]) {
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({
+        description: 'Validation failed',
+        errors: [expect.objectContaining({ field: 'language', code: 'invalid_value' })],
+      });
+    }
+    expect(unsupported.body.errors[0].message).toContain('de, nl, sv');
+    expect([missing.status, missingUpdate.status, noPrimary.status, notALanguage.status]).toEqual([
+      404, 404, 404, 404,
+    ]);
+    expect(missing.body).toMatchObject({ code: 'not_found' });
+    expect([again.status, againUpperCase.status]).toEqual([409, 409]);
+    expect(again.body).toMatchObject({ code: 'conflict' });
+    expect(noStatus.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'status', code: 'missing_field' }),
+    );
+    expect(foreignField.body.errors).toContainEqual(
+      expect.objectContaining({ field: 'visible_in_portals', code: 'invalid_field' }),
+    );
+    expect(notAdmin.status).toBe(403);
+    expect(otherAccount.status).toBe(404);
+    expect((await call(author.key, 'GET', `${s}/articles/${article.id}/sv`)).status).toBe(404);
+    expect((await call(author.key, 'GET', `${s}/categories/${category.id}/nl`)).status).toBe(404);
+  });
+
+  it('hides the translations with their deleted primary and brings them back with its restore', async () => {
+    const word = marker();
+    const { category, article } = await shelf(`Cancel ${word}`);
+    await call(editor.key, 'POST', `${s}/articles/${article.id}/de`, {
+      title: `Kündigung ${word}`,
+      description: '<p>Schreiben Sie uns.</p>',
+      status: 2,
+    });
+    await call(admin.key, 'POST', `${s}/categories/${category.id}/de`, { name: 'Mitgliedschaft' });
+    const principal: Principal = { accountId, agentId: admin.id, role: 'account_admin' };
+    const lifecycle = new RecordLifecycle(
+      { store: new DynamoRecordStore(client, table), now: () => new Date() },
+      (record) => record,
+      'conflict',
+    );
+    const before = await search(word);
+
+    await call(author.key, 'DELETE', `${s}/articles/${article.id}`);
+    const whileDeleted = [
+      (await call(author.key, 'GET', `${s}/articles/${article.id}/de`)).status,
+      (await call(author.key, 'PUT', `${s}/articles/${article.id}/de`, { status: 1 })).status,
+      (
+        await call(author.key, 'POST', `${s}/articles/${article.id}/nl`, {
+          title: 'x',
+          description: 'x',
+          status: 1,
+        })
+      ).status,
+    ];
+    const foundWhileDeleted = await search(word);
+    await lifecycle.restore(principal, { type: 'solution_article', id: article.id });
+    const restored = await call(author.key, 'GET', `${s}/articles/${article.id}/de`);
+    const foundAfterRestore = await search(`kündigung ${word}`);
+    await call(admin.key, 'DELETE', `${s}/categories/${category.id}`);
+    const categoryDeleted = [
+      (await call(author.key, 'GET', `${s}/categories/${category.id}/de`)).status,
+      (await call(author.key, 'GET', `${s}/articles/${article.id}/de`)).status,
+    ];
+    const foundInDeletedCategory = await search(word);
+
+    expect(before.sort()).toEqual([`${article.id}:de`, `${article.id}:en`]);
+    expect(whileDeleted).toEqual([404, 404, 404]);
+    expect(foundWhileDeleted).toEqual([]);
+    expect(restored.body).toMatchObject({ title: `Kündigung ${word}`, language: 'de' });
+    expect(foundAfterRestore).toEqual([`${article.id}:de`]);
+    expect(categoryDeleted).toEqual([404, 404]);
+    expect(foundInDeletedCategory).toEqual([]);
+  });
+});
+
+describe("an erased translator's translations", () => {
+  it('stay, with the placeholder in place of the translator', async () => {
+    // Prepare: an account of its own, so erasing its agent leaves the other tests' agents alone.
+    const made = await createTestAccount(client, table, 'eea', [
+      { id: 721, role: 'account_admin' },
+      { id: 722, role: 'agent' },
+    ]);
+    await translatesIntoGermanDutchSwedish(made.id);
+    const [owner, writer] = made.agents as [TestAgent, TestAgent];
+    const category = await call(owner.key, 'POST', `${s}/categories`, { name: 'Hilfe' });
+    const folder = await call(owner.key, 'POST', `${s}/categories/${category.body.id}/folders`, {
+      name: 'Konto',
+      visibility: 1,
+    });
+    const article = await call(owner.key, 'POST', `${s}/folders/${folder.body.id}/articles`, {
+      title: 'Close your account',
+      description: 'Write to us.',
+      status: 2,
+    });
+    const translation = `${s}/articles/${article.body.id}/de`;
+    await call(writer.key, 'POST', translation, { title: 'Konto schließen', description: 'x', status: 2 });
+
+    // Act
+    const done = await erasedAgent(url, owner.key, writer.id);
+
+    // Assess
+    expect(done).toMatchObject({ status: 'completed' });
+    expect((done.certificate as { counts: unknown }).counts).toMatchObject({
+      anonymised: { solution_article_translation: 1 },
+    });
+    expect((await call(owner.key, 'GET', translation)).body).toMatchObject({
+      title: 'Konto schließen',
+      agent_id: writer.id,
+      author_placeholder: 'Deleted agent 722',
+    });
+  });
+});
+
+describe('GET /api/v2/search/solutions', () => {
+  it('finds German, Dutch and Swedish texts by their words, accents and case folded', async () => {
+    const word = marker();
+    const { article } = await shelf(`Membership ${word}`);
+    const translate = (language: string, title: string, description: string) =>
+      call(editor.key, 'POST', `${s}/articles/${article.id}/${language}`, {
+        title,
+        description,
+        status: 2,
+      });
+    await translate(
+      'de',
+      `Kündigung der Mitgliedschaft ${word}`,
+      '<p>Bitte schicken Sie uns Ihre Änderung per Straße.</p>',
+    );
+    await translate(
+      'nl',
+      `Opzegging van het lidmaatschap ${word}`,
+      '<p>Het ĳsbeer-team in IJmuiden helpt.</p>',
+    );
+    await translate('sv', `Uppsägning av medlemskap ${word}`, '<p>Kontoret i Växjö och skärgården.</p>');
+
+    // Each term with the test's word, and the languages it finds the article in.
+    const cases: ReadonlyArray<readonly [string, string[]]> = [
+      ['Kündigung', ['de']],
+      ['KUNDIGUNG', ['de']],
+      ['kundigung mitgliedschaft', ['de']],
+      ['anderung strasse', ['de']],
+      ['Straße', ['de']],
+      ['ijsbeer', ['nl']],
+      ['ĳmuiden', ['nl']],
+      ['IJsbeer team', ['nl']],
+      ['uppsagning', ['sv']],
+      ['Växjö skärgården', ['sv']],
+      ['vaxjo', ['sv']],
+      ['membership', ['en']],
+      ['', ['de', 'en', 'nl', 'sv']],
+      // Whole words, every one: a prefix or words of two texts find nothing.
+      ['kundig', []],
+      ['kundigung vaxjo', []],
+    ];
+    for (const [term, languages] of cases) {
+      const found = await search(`${term} ${word}`);
+      expect(found.sort(), term).toEqual(languages.map((language) => `${article.id}:${language}`));
+    }
+  });
+
+  it('finds published articles only, by their current words', async () => {
+    const word = marker();
+    const { article } = await shelf(`Invoices ${word}`);
+    await call(editor.key, 'POST', `${s}/articles/${article.id}/de`, {
+      title: `Rechnungen ${word}`,
+      description: 'Entwurf',
+      status: 1,
+    });
+    const draft = await search(`rechnungen ${word}`);
+
+    await call(editor.key, 'PUT', `${s}/articles/${article.id}/de`, { status: 2 });
+    const published = await search(`rechnungen ${word}`);
+    await call(editor.key, 'PUT', `${s}/articles/${article.id}/de`, { title: `Gutschriften ${word}` });
+    const renamedOld = await search(`rechnungen ${word}`);
+    const renamedNew = await search(`gutschriften ${word}`);
+    await call(author.key, 'PUT', `${s}/articles/${article.id}`, { status: 1 });
+    const primaryDraft = await search(`invoices ${word}`);
+
+    expect(draft).toEqual([]);
+    expect(published).toEqual([`${article.id}:de`]);
+    expect(renamedOld).toEqual([]);
+    expect(renamedNew).toEqual([`${article.id}:de`]);
+    expect(primaryDraft).toEqual([]);
+  });
+
+  it('answers 400 naming term for no term, a term without a searchable word, or too many words', async () => {
+    const answers = [
+      await call(author.key, 'GET', '/api/v2/search/solutions'),
+      await call(author.key, 'GET', '/api/v2/search/solutions?term=%20'),
+      await call(author.key, 'GET', '/api/v2/search/solutions?term=und%20die'),
+      await call(author.key, 'GET', '/api/v2/search/solutions?term=eins%20zwei%20drei%20vier%20funf%20sechs'),
+      await call(author.key, 'GET', '/api/v2/search/solutions?term=x&sort=title'),
+    ];
+
+    expect(answers.map((answer) => answer.status)).toEqual([400, 400, 400, 400, 400]);
+    for (const answer of answers.slice(0, 4)) {
+      expect(answer.body.errors).toContainEqual(expect.objectContaining({ field: 'term' }));
+    }
+    expect(answers[4]?.body.errors).toContainEqual(expect.objectContaining({ field: 'sort' }));
+  });
+
+  it("never finds another account's articles", async () => {
+    const word = marker();
+    await shelf(`Private ${word}`);
+
+    const answer = await call(stranger.key, 'GET', `/api/v2/search/solutions?term=${word}`);
+
+    expect(answer.status).toBe(200);
+    expect(answer.body).toEqual([]);
   });
 });

@@ -202,6 +202,41 @@ describe('RecordPurge', () => {
     expect(whileHeld).toEqual({ purged: { conversation: 1 }, held: 2 });
     expect(keptWhileHeld.sort()).toEqual(['conversation#3', 'ticket#1']);
     expect(released).toEqual({ purged: { ticket: 1, conversation: 1 }, held: 0 });
+  });
+
+  it("purges a solution folder's translations and its articles' with them", async () => {
+    // Prepare: a deleted folder with its Dutch name, an article in it and the article's German text.
+    const live = attachment(null);
+    const folder = { ...attachment(), ref: { type: 'solution_folder' as const, id: 1 }, fields: {} };
+    const child = (
+      type: StoredRecord['ref']['type'],
+      id: number,
+      parentKey: string,
+    ): StoredRecord<object> => ({
+      ...live,
+      ref: { type, id },
+      fields: {},
+      parent: { key: parentKey },
+    });
+    const folderNl = child('solution_folder_translation', 2, 'solution_folder#1#solution_folder_translation');
+    const article = child('solution_article', 3, 'solution_folder#1#solution_article');
+    const articleDe = child(
+      'solution_article_translation',
+      4,
+      'solution_article#3#solution_article_translation',
+    );
+    const { purge, stored } = purgeOver([folder], nothingHeld, [folderNl, article, articleDe]);
+
+    // Act
+    const result = await purge.purgePage('2026-03-02T10:00:00.000Z', 100);
+
+    // Assess
+    expect(result.purged).toEqual({
+      solution_folder: 1,
+      solution_folder_translation: 1,
+      solution_article: 1,
+      solution_article_translation: 1,
+    });
     expect(stored.size).toBe(0);
   });
 

@@ -60,7 +60,12 @@ export interface AccountServiceDependencies {
 export class AccountService {
   constructor(private readonly deps: AccountServiceDependencies) {}
 
-  async create(request: NewAccountRequest, actor: Actor): Promise<CreatedAccount> {
+  /** `languages`: the account's knowledge base languages, if not English alone (the local seed's). */
+  async create(
+    request: NewAccountRequest,
+    actor: Actor,
+    languages: Pick<Account, 'primaryLanguage' | 'supportedLanguages'> = {},
+  ): Promise<CreatedAccount> {
     const { homeRegion } = this.deps;
     this.requireAllowed(request.products);
     const createdAt = this.deps.now().toISOString();
@@ -75,6 +80,7 @@ export class AccountService {
       createdAt,
       status: 'active',
       version: 1,
+      ...languages,
     };
     // The first admin is an agent of the account (so /agents/me and the audit trail name a real agent);
     // account, profile, key and audit entries are written in one transaction.

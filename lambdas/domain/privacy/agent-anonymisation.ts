@@ -16,6 +16,7 @@ const authorFields: Partial<Record<RecordType, { readonly id: string; readonly k
   conversation: { id: 'user_id', kind: 'author_kind' },
   huddle: { id: 'agent_id' },
   solution_article: { id: 'agent_id' },
+  solution_article_translation: { id: 'agent_id' },
   topic: { id: 'user_id', kind: 'user_type' },
   comment: { id: 'user_id', kind: 'user_type' },
   attachment: { id: 'author_id', kind: 'author_kind' },

@@ -14,6 +14,7 @@ const categories: Partial<Record<RecordType, string>> = {
   topic: 'forum_topics',
   comment: 'forum_posts',
   solution_article: 'solution_articles',
+  solution_article_translation: 'solution_article_translations',
   attachment: 'attachments',
   integration_link: 'integration_links',
 };

@@ -30,6 +30,8 @@ export interface NestedResourceSpec<F extends object, C extends object, P extend
   readonly subjects?: (fields: F) => SubjectRef[];
   /** Values unique per account and type, already normalised (e.g. a name within its category). */
   readonly uniqueValues?: (fields: F) => Record<string, string>;
+  /** Values the record is looked up by while live (e.g. the words of a published article). */
+  readonly lookupValues?: (fields: F) => Record<string, string> | undefined;
   /** Children listed newest first unless oldest first (comments read as a thread). */
   readonly oldestFirst?: boolean;
   /** Throws AccessDeniedError unless the caller may create a record at this level. */
@@ -59,13 +61,14 @@ export class NestedResource<
     private readonly deps: NestedResourceDependencies,
     private readonly spec: NestedResourceSpec<F, C, P>,
   ) {
-    const { parent, subjects, uniqueValues } = spec;
+    const { parent, subjects, uniqueValues, lookupValues } = spec;
     this.lifecycle = new RecordLifecycle(
       deps,
       (record) => ({
         ...record,
         subjects: subjects?.(record.fields) ?? [],
         ...(uniqueValues ? { uniqueValues: uniqueValues(record.fields) } : {}),
+        ...(lookupValues ? { lookupValues: lookupValues(record.fields) } : {}),
         ...(parent
           ? { parent: { key: childrenKey(parent.resource.type, this.parentId(record.fields), spec.type) } }
           : {}),

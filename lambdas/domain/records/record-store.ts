@@ -47,6 +47,12 @@ export type ImportOutcome =
   /** The store refused it as it is (e.g. larger than an item may be). */
   | { readonly ref: RecordRef; readonly result: 'rejected' };
 
+/** A record holding a lookup value, and when it was created (to merge several lookups in one order). */
+export interface LookupEntry {
+  readonly id: number;
+  readonly createdAt: string;
+}
+
 export interface RecordPage<F extends object> {
   readonly records: StoredRecord<F>[];
   readonly hasMore: boolean;
@@ -105,6 +111,17 @@ export interface RecordStore {
     value: string,
     paging: Paging,
   ): Promise<RecordPage<F>>;
+  /**
+   * Which live records of a type hold a lookup value (e.g. a word of published articles), newest first
+   * by creation, at most `limit`: ids only, read by Query however large the records are.
+   */
+  lookupEntries(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    value: string,
+    limit: number,
+  ): Promise<LookupEntry[]>;
   /** Live records of a type, most recently updated first, optionally only those updated since. */
   list<F extends object>(
     accountId: string,

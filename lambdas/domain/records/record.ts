@@ -22,6 +22,10 @@ export const recordTypes = [
   'solution_category',
   'solution_folder',
   'solution_article',
+  /** A category's, folder's or article's name and text in another of the account's languages. */
+  'solution_category_translation',
+  'solution_folder_translation',
+  'solution_article_translation',
   'contact_field',
   'ticket_field',
   'attachment',

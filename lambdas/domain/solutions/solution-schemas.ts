@@ -59,3 +59,31 @@ export const createSolutionArticleSchema = solutionArticleFieldsSchema
   .required({ title: true, description: true, status: true })
   .strict();
 export const updateSolutionArticleSchema = updateSchemaOf(solutionArticleFieldsSchema);
+
+/** What a translation of a category or a folder holds: its name and description in one language. */
+export const solutionTranslationFieldsSchema = solutionCategoryFieldsSchema.pick({
+  name: true,
+  description: true,
+});
+export const createSolutionTranslationSchema = solutionTranslationFieldsSchema
+  .partial()
+  .required({ name: true })
+  .strict();
+export const updateSolutionTranslationSchema = updateSchemaOf(solutionTranslationFieldsSchema);
+
+/**
+ * What a translation of an article holds: its title, description and status (1 draft, 2 published) in
+ * one language, and optionally its own tags and SEO data. It stays in the folder of the article.
+ */
+export const solutionArticleTranslationFieldsSchema = solutionArticleFieldsSchema.pick({
+  title: true,
+  description: true,
+  status: true,
+  tags: true,
+  seo_data: true,
+});
+export const createSolutionArticleTranslationSchema = solutionArticleTranslationFieldsSchema
+  .partial()
+  .required({ title: true, description: true, status: true })
+  .strict();
+export const updateSolutionArticleTranslationSchema = updateSchemaOf(solutionArticleTranslationFieldsSchema);

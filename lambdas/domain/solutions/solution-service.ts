@@ -1,15 +1,21 @@
 import type { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { requirePermission } from '#domain/roles/permission-check';
-import { NestedResource, type NestedResourceDependencies } from '#domain/records/nested-resource';
+import { NestedResource } from '#domain/records/nested-resource';
 import type {
   createSolutionArticleSchema,
+  createSolutionArticleTranslationSchema,
   createSolutionCategorySchema,
   createSolutionFolderSchema,
+  createSolutionTranslationSchema,
   solutionArticleFieldsSchema,
+  solutionArticleTranslationFieldsSchema,
   solutionCategoryFieldsSchema,
   solutionFolderFieldsSchema,
+  solutionTranslationFieldsSchema,
 } from './solution-schemas.ts';
+import { SolutionTranslations, type TranslationDependencies } from './solution-translations.ts';
+import { indexedWords, wordLookups } from './solution-words.ts';
 
 export type SolutionCategoryFields = z.infer<typeof solutionCategoryFieldsSchema>;
 export type SolutionFolderFields = z.infer<typeof solutionFolderFieldsSchema> & { category_id: number };
@@ -22,11 +28,28 @@ export type SolutionArticleFields = z.infer<typeof solutionArticleFieldsSchema> 
   thumbs_down: number;
   hits: number;
 };
+export type SolutionTranslationFields = z.infer<typeof solutionTranslationFieldsSchema>;
+type ArticleTranslationText = z.infer<typeof solutionArticleTranslationFieldsSchema>;
+export type SolutionArticleTranslationFields = Pick<
+  ArticleTranslationText,
+  'title' | 'description' | 'status'
+> &
+  Partial<Pick<ArticleTranslationText, 'tags' | 'seo_data'>> & {
+    /** The translator, linked as an article's author is. */
+    agent_id: number;
+  };
+type CreateTranslation = z.infer<typeof createSolutionTranslationSchema>;
+type CreateArticleTranslation = z.infer<typeof createSolutionArticleTranslationSchema>;
 
 const manageSolutions = (principal: Principal) =>
   requirePermission(principal, 'admin.solutions', 'manage solution categories and folders');
 const anyAgent = () => undefined;
 const lower = (name: string) => name.trim().toLowerCase();
+const published = 2;
+
+/** The words a published article (or translation) is found by in search; none while a draft. */
+const searchLookups = (fields: { title: string; description: string; status: number }) =>
+  fields.status === published ? wordLookups(indexedWords(fields.title, fields.description)) : undefined;
 
 /**
  * Freshdesk v2 solutions (the knowledge base): categories > folders > articles. Administrators manage
@@ -45,8 +68,23 @@ export class SolutionService {
     z.infer<typeof createSolutionArticleSchema>,
     SolutionFolderFields
   >;
+  readonly categoryTranslations: SolutionTranslations<
+    SolutionTranslationFields,
+    CreateTranslation,
+    SolutionCategoryFields
+  >;
+  readonly folderTranslations: SolutionTranslations<
+    SolutionTranslationFields,
+    CreateTranslation,
+    SolutionFolderFields
+  >;
+  readonly articleTranslations: SolutionTranslations<
+    SolutionArticleTranslationFields,
+    CreateArticleTranslation,
+    SolutionArticleFields
+  >;
 
-  constructor(deps: NestedResourceDependencies) {
+  constructor(deps: TranslationDependencies) {
     this.categories = new NestedResource(deps, {
       type: 'solution_category',
       build: (input) => ({ description: null, visible_in_portals: [], ...input }),
@@ -69,7 +107,11 @@ export class SolutionService {
       mayChange: manageSolutions,
       conflictMessage: 'A folder of that name exists in the category, or it changed since you read it.',
     });
-    this.articles = new NestedResource(deps, {
+    this.articles = new NestedResource<
+      SolutionArticleFields,
+      z.infer<typeof createSolutionArticleSchema>,
+      SolutionFolderFields
+    >(deps, {
       type: 'solution_article',
       parent: { resource: this.folders, field: 'folder_id' },
       build: (input, { principal, parent }) => ({
@@ -85,9 +127,41 @@ export class SolutionService {
         hits: 0,
       }),
       subjects: (fields) => [{ kind: 'agent', id: fields.agent_id }],
+      lookupValues: searchLookups,
       mayCreate: anyAgent,
       mayChange: anyAgent,
       conflictMessage: 'The article changed since you read it.',
+    });
+    const managed = { mayCreate: manageSolutions, mayChange: manageSolutions };
+    this.categoryTranslations = new SolutionTranslations<
+      SolutionTranslationFields,
+      CreateTranslation,
+      SolutionCategoryFields
+    >(deps, this.categories, {
+      type: 'solution_category_translation',
+      build: () => ({ description: null }),
+      ...managed,
+    });
+    this.folderTranslations = new SolutionTranslations<
+      SolutionTranslationFields,
+      CreateTranslation,
+      SolutionFolderFields
+    >(deps, this.folders, {
+      type: 'solution_folder_translation',
+      build: () => ({ description: null }),
+      ...managed,
+    });
+    this.articleTranslations = new SolutionTranslations<
+      SolutionArticleTranslationFields,
+      CreateArticleTranslation,
+      SolutionArticleFields
+    >(deps, this.articles, {
+      type: 'solution_article_translation',
+      build: (_input, { principal }) => ({ agent_id: principal.agentId }),
+      subjects: (fields) => [{ kind: 'agent', id: fields.agent_id }],
+      lookupValues: searchLookups,
+      mayCreate: anyAgent,
+      mayChange: anyAgent,
     });
   }
 }
