@@ -13,6 +13,8 @@ export interface AccountItem {
   created_at: string;
   status?: Account['status'];
   version?: number;
+  /** Absent until set: the helpdesk's default languages. */
+  languages?: { primary: string; supported: string[]; portal: string[] };
 }
 
 export function accountFromItem(item: AccountItem): Account {
@@ -24,6 +26,7 @@ export function accountFromItem(item: AccountItem): Account {
     createdAt: item.created_at,
     status: item.status ?? 'active',
     version: item.version ?? 1,
+    ...(item.languages && { languages: item.languages }),
   };
 }
 
@@ -36,6 +39,13 @@ export function accountToItem(account: Account): AccountItem {
     created_at: account.createdAt,
     status: account.status ?? 'active',
     version: account.version ?? 1,
+    ...(account.languages && {
+      languages: {
+        primary: account.languages.primary,
+        supported: [...account.languages.supported],
+        portal: [...account.languages.portal],
+      },
+    }),
   };
 }
 

@@ -18,6 +18,8 @@ import { chatMessageSchema, createChatSchema } from '#domain/chats/chat-service'
 import { createCallSchema } from '#domain/calls/call-service';
 import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-ratings.ts';
 import { createRatingSchema } from '#domain/satisfaction/rating-service';
+import { createTimeEntrySchema, updateTimeEntrySchema } from '#domain/time-entries/time-entry-service';
+import { ticketTimeEntriesQuerySchema, timeEntryListQuerySchema } from './time-entries.ts';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactListQuerySchema } from './contacts.ts';
@@ -75,6 +77,10 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/health': { summary: 'Liveness of the regional API', success: 200, auth: false },
   'GET /api/v2/openapi.json': { summary: 'This OpenAPI document', success: 200, auth: false },
   'GET /api/v2/account': { summary: 'The calling account: id, name, home region, products', success: 200 },
+  'GET /api/v2/settings/helpdesk': {
+    summary: "The helpdesk's languages: primary_language, supported_languages, portal_languages",
+    success: 200,
+  },
   'POST /api/v2/contacts': { summary: 'Create a contact', body: createContactSchema, success: 201 },
   'GET /api/v2/contacts': {
     summary: 'List contacts, most recently updated first',
@@ -225,6 +231,34 @@ export const operations: Readonly<Record<string, Operation>> = {
     query: ratingListQuerySchema,
     success: 200,
   },
+  'POST /api/v2/tickets/{id}/time_entries': {
+    summary:
+      'Log time on a ticket; without `time_spent` (hh:mm) the timer starts running (needs write access to the ticket)',
+    body: createTimeEntrySchema,
+    success: 201,
+  },
+  'GET /api/v2/tickets/{id}/time_entries': {
+    summary: "A live ticket's time entries, oldest first",
+    query: ticketTimeEntriesQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/time_entries': {
+    summary:
+      "The account's time entries, most recently changed first; by company_id, agent_id, executed_after, executed_before, billable",
+    query: timeEntryListQuerySchema,
+    success: 200,
+  },
+  'PUT /api/v2/time_entries/{id}': {
+    summary:
+      'Update a time entry; `timer_running` starts or stops its timer, `time_spent` is set on a stopped timer only',
+    body: updateTimeEntrySchema,
+    success: 200,
+  },
+  'PUT /api/v2/time_entries/{id}/toggle_timer': {
+    summary: 'Start a stopped timer, or stop a running one (adding the time since it started)',
+    success: 200,
+  },
+  'DELETE /api/v2/time_entries/{id}': { summary: 'Delete a time entry (purged after 60 days)', success: 204 },
   'POST /api/v2/calls': {
     summary:
       'Record a call; answers a presigned upload URL for its recording (`recording.upload_url`): a PUT that must carry `recording.upload_headers` (the `recording_content_type`, and the Content-Length of `recording_size` when announced; S3 refuses another type or size), until `recording.upload_expires_at`. US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold',

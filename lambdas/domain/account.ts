@@ -24,7 +24,18 @@ export interface Account {
   readonly status?: AccountStatus;
   /** Increases with every operator change (absent before the first: 1); changes are conditional on it. */
   readonly version?: number;
+  /** The helpdesk's languages (`GET /api/v2/settings/helpdesk`); absent: `defaultHelpdeskLanguages`. */
+  readonly languages?: HelpdeskLanguages;
 }
+
+/** Freshdesk v2 helpdesk settings: the primary language, further supported ones, those the portal shows. */
+export interface HelpdeskLanguages {
+  readonly primary: string;
+  readonly supported: readonly string[];
+  readonly portal: readonly string[];
+}
+
+export const defaultHelpdeskLanguages: HelpdeskLanguages = { primary: 'en', supported: [], portal: [] };
 
 /** Who is calling: resolved from credentials only, never from the request body. */
 export interface Principal {
@@ -138,6 +149,16 @@ export function checkProductsAllowed(
 ): string[] {
   const available = productsAvailableIn(homeRegion);
   return products.filter((product) => !available.includes(product));
+}
+
+/** `GET /api/v2/settings/helpdesk` as Freshdesk v2 answers it. */
+export function helpdeskSettingsView(account: Account) {
+  const languages = account.languages ?? defaultHelpdeskLanguages;
+  return {
+    primary_language: languages.primary,
+    supported_languages: [...languages.supported],
+    portal_languages: [...languages.portal],
+  };
 }
 
 /** The account as `GET /api/v2/account` shows it (Freshdesk-style snake_case). */

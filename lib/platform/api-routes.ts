@@ -20,7 +20,11 @@ const records = { table: 'readWrite' } as const;
 export const apiFunctions = {
   health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API', access: {} },
   openapi: { entry: 'lambdas/api/openapi.ts', description: 'The OpenAPI document', access: {} },
-  account: { entry: 'lambdas/api/account.ts', description: 'The calling account', access: { table: 'read' } },
+  account: {
+    entry: 'lambdas/api/account.ts',
+    description: 'The calling account and its helpdesk settings',
+    access: { table: 'read' },
+  },
   contacts: {
     entry: 'lambdas/api/contacts.ts',
     description: 'Contacts (requesters)',
@@ -66,6 +70,11 @@ export const apiFunctions = {
     description: 'Satisfaction ratings',
     // Requesters rate their own tickets with portal tokens.
     access: { ...records, portalSecrets: true },
+  },
+  timeEntries: {
+    entry: 'lambdas/api/time-entries.ts',
+    description: 'Time entries on tickets and their timers',
+    access: records,
   },
   discussions: {
     entry: 'lambdas/api/discussions.ts',
@@ -159,6 +168,7 @@ const routeTable = [
   { method: 'GET', path: '/api/v2/health', function: 'health' },
   { method: 'GET', path: '/api/v2/openapi.json', function: 'openapi' },
   { method: 'GET', path: '/api/v2/account', function: 'account' },
+  { method: 'GET', path: '/api/v2/settings/helpdesk', function: 'account' },
   { method: 'POST', path: '/api/v2/contacts', function: 'contacts' },
   { method: 'GET', path: '/api/v2/contacts', function: 'contacts' },
   { method: 'GET', path: '/api/v2/contacts/{id}', function: 'contacts' },
@@ -203,6 +213,12 @@ const routeTable = [
   { method: 'POST', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/surveys/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
+  { method: 'GET', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
+  { method: 'GET', path: '/api/v2/time_entries', function: 'timeEntries' },
+  { method: 'PUT', path: '/api/v2/time_entries/{id}', function: 'timeEntries' },
+  { method: 'PUT', path: '/api/v2/time_entries/{id}/toggle_timer', function: 'timeEntries' },
+  { method: 'DELETE', path: '/api/v2/time_entries/{id}', function: 'timeEntries' },
   { method: 'POST', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls/{id}', function: 'calls' },

@@ -11,6 +11,8 @@ export const recordTypes = [
   'ticket',
   'conversation',
   'satisfaction_rating',
+  /** Time an agent logged on a ticket, with its timer (Freshdesk v2 time entries). */
+  'time_entry',
   'huddle',
   'call',
   'chat',
