@@ -17,6 +17,7 @@ import {
   collectionPk,
   lookupPk,
   parentPk,
+  prefixPk,
   recordPk,
   shardOf,
   subjectPk,
@@ -35,6 +36,7 @@ import {
   fromItem,
   heldUniqueValues,
   liveLookups,
+  livePrefixes,
   toItem,
 } from './record-items.ts';
 
@@ -168,6 +170,8 @@ export class DynamoRecordStore implements RecordStore {
       ...this.index.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
       ...this.index.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
       ...this.index.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
+      ...this.index.putPrefixes(next, livePrefixes(previous)),
+      ...this.index.deletePrefixes(previous, livePrefixes(next)),
       ...next.subjects
         .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
         .map((s) => this.index.putLink(next, s)),
@@ -219,6 +223,30 @@ export class DynamoRecordStore implements RecordStore {
       hasMore: page.hasMore,
       next: page.next,
     };
+  }
+
+  async listByPrefix<F extends object>(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    prefix: string,
+    limit: number,
+  ): Promise<StoredRecord<F>[]> {
+    if (prefix === '') return [];
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': prefixPk(accountId, type, name, prefix), ':prefix': prefix },
+        Limit: limit,
+      }),
+    );
+    const records = await this.getMany<F>(
+      accountId,
+      Items.map((item) => ({ type, id: item.record_id as number })),
+    );
+    // The prefix item is written with the record, so each names a live record; the filter is a safeguard.
+    return records.filter((record) => !record.deletedAt && !record.supersededBy);
   }
 
   async list<F extends object>(

@@ -10,7 +10,7 @@ import { updateAgentSchema } from '#domain/agents/agent-service';
 import { createApiKeySchema } from '#domain/api-keys/api-key-options';
 import { createCompanySchema, updateCompanySchema } from '#domain/companies/company-service';
 import { agentListQuerySchema } from './agents.ts';
-import { companyListQuerySchema } from './companies.ts';
+import { companyAutocompleteQuerySchema, companyListQuerySchema } from './companies.ts';
 import { groupListQuerySchema } from './groups.ts';
 import { callListQuerySchema } from './calls.ts';
 import { chatListQuerySchema, chatMessagesQuerySchema } from './chats.ts';
@@ -22,7 +22,7 @@ import { createTimeEntrySchema, updateTimeEntrySchema } from '#domain/time-entri
 import { ticketTimeEntriesQuerySchema, timeEntryListQuerySchema } from './time-entries.ts';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
-import { contactListQuerySchema } from './contacts.ts';
+import { contactAutocompleteQuerySchema, contactListQuerySchema } from './contacts.ts';
 import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
 import * as discussion from '#domain/discussions/discussion-schemas';
 import * as solution from '#domain/solutions/solution-schemas';
@@ -30,8 +30,10 @@ import { discussionListQuerySchema } from './discussions.ts';
 import { solutionListQuerySchema } from './solutions.ts';
 import { makeAgentSchema } from '#domain/contacts/contact-conversion';
 import {
+  createCompanyFieldSchema,
   createContactFieldSchema,
   createTicketFieldSchema,
+  updateCompanyFieldSchema,
   updateContactFieldSchema,
   updateTicketFieldSchema,
 } from '#domain/fields/field-definition';
@@ -85,6 +87,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/contacts': {
     summary: 'List contacts, most recently updated first',
     query: contactListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/contacts/autocomplete': {
+    summary:
+      'Contacts whose name or e-mail begins with `term` (case-insensitive), `[{id, name}]`, at most 30',
+    query: contactAutocompleteQuerySchema,
     success: 200,
   },
   'GET /api/v2/contacts/{id}': { summary: 'View a contact (ETag)', success: 200 },
@@ -352,6 +360,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 201,
   },
   'GET /api/v2/companies': { summary: 'List companies', query: companyListQuerySchema, success: 200 },
+  'GET /api/v2/companies/autocomplete': {
+    summary:
+      'Companies whose name begins with `name` (case-insensitive), `{"companies": [{id, name}]}`, at most 30',
+    query: companyAutocompleteQuerySchema,
+    success: 200,
+  },
   'GET /api/v2/companies/{id}': { summary: 'View a company (ETag)', success: 200 },
   'PUT /api/v2/companies/{id}': {
     summary: 'Update a company (If-Match)',
@@ -474,6 +488,31 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/admin/ticket_fields/{id}': {
     summary: 'Delete a custom ticket field (admins; built-in fields stay)',
+    success: 204,
+  },
+  'GET /api/v2/company_fields': {
+    summary: 'All company fields, built-in (`default: true`) and custom, in display order',
+    success: 200,
+  },
+  'POST /api/v2/admin/company_fields': {
+    summary:
+      "Create a custom company field (admins): `label`, `type`, `position`, `required_for_agents`, a dropdown's `choices`",
+    body: createCompanyFieldSchema,
+    success: 201,
+  },
+  'GET /api/v2/admin/company_fields': {
+    summary: 'Company fields, for admins',
+    query: fieldListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/admin/company_fields/{id}': { summary: 'One company field (admins; ETag)', success: 200 },
+  'PUT /api/v2/admin/company_fields/{id}': {
+    summary: 'Update a company field (admins; If-Match)',
+    body: updateCompanyFieldSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/admin/company_fields/{id}': {
+    summary: 'Delete a custom company field (admins; built-in fields stay)',
     success: 204,
   },
   'POST /api/v2/tickets/{id}/attachments': {

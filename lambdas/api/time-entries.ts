@@ -11,13 +11,20 @@ import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, 
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
-const id = z.coerce.number().int().positive();
+/**
+ * An id filter that may come empty: v2 clients (the freshdesk-api library among them) send
+ * `company_id=&agent_id=` when no such filter is set, which means none.
+ */
+const optionalId = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  z.coerce.number().int().positive().optional(),
+);
 /** v2's filters of GET /time_entries; `billable` is `true` or `false`. */
 export const timeEntryListQuerySchema = z
   .object({
     ...paginationSchema,
-    company_id: id.optional(),
-    agent_id: id.optional(),
+    company_id: optionalId,
+    agent_id: optionalId,
     executed_after: z.iso.datetime({ offset: true }).optional(),
     executed_before: z.iso.datetime({ offset: true }).optional(),
     billable: z

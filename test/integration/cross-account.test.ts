@@ -43,6 +43,7 @@ const bodies: Record<string, unknown> = {
   'PUT /api/v2/solutions/articles/{id}': { title: 'Changed' },
   'PUT /api/v2/admin/contact_fields/{id}': { label: 'Changed' },
   'PUT /api/v2/admin/ticket_fields/{id}': { label: 'Changed' },
+  'PUT /api/v2/admin/company_fields/{id}': { label: 'Changed' },
   'POST /api/v2/tickets/{id}/attachments': {
     name: 'a.bin',
     content_type: 'application/octet-stream',
@@ -123,6 +124,7 @@ beforeAll(async () => {
     label_for_customers: label,
     type: 'custom_text',
   });
+  const companyField = await make(`${v}/admin/company_fields`, { label, type: 'custom_text' });
   const attachment = await make(
     `${v}/tickets/${ticket}/attachments`,
     bodies['POST /api/v2/tickets/{id}/attachments'],
@@ -159,6 +161,7 @@ beforeAll(async () => {
   own(`${v}/solutions/articles/`, article);
   own(`${v}/admin/contact_fields/`, contactField);
   own(`${v}/admin/ticket_fields/`, ticketField);
+  own(`${v}/admin/company_fields/`, companyField);
   own(`${v}/attachments/`, attachment);
   own(`${v}/integration_links/`, link);
   const ownerKeyId = (await call(ownerKey, 'GET', `${v}/api_keys`)).body[0].id as number;

@@ -161,6 +161,13 @@ describe('time entries: fields and the timer', () => {
     expect(ids(filtered.body)).toEqual([id]);
     expect(ids(before.body)).not.toContain(id);
   });
+
+  it('takes empty id filters as none, as v2 clients send them', async () => {
+    const answer = await call(admin.key, 'GET', '/api/v2/time_entries?company_id=&agent_id=&billable=false');
+
+    expect(answer.status).toBe(200);
+    expect(answer.body.every((entry: { billable: boolean }) => !entry.billable)).toBe(true);
+  });
 });
 
 describe('time entries: ticket scope', () => {
