@@ -138,6 +138,32 @@ describe('time entries: fields and the timer', () => {
     expect(restarted.body).toMatchObject({ timer_running: true, time_spent: '02:00' });
   });
 
+  it("keeps one timer running per agent: starting one stops the agent's other, not another agent's", async () => {
+    const entry = (body: Record<string, unknown>) =>
+      call(admin.key, 'POST', `/api/v2/tickets/${ticket}/time_entries`, { agent_id: other.id, ...body });
+    const first = (await entry({})).body.id as number;
+    const othersTimer = (await call(admin.key, 'POST', `/api/v2/tickets/${ticket}/time_entries`, {})).body
+      .id as number;
+
+    const second = (await entry({ timer_running: true })).body.id as number;
+    const afterCreate = await call(admin.key, 'GET', `/api/v2/tickets/${ticket}/time_entries?per_page=100`);
+    await call(admin.key, 'PUT', `/api/v2/time_entries/${first}/toggle_timer`);
+    const afterToggle = await call(admin.key, 'GET', `/api/v2/tickets/${ticket}/time_entries?per_page=100`);
+
+    const runningOf = (body: Array<{ id: number; timer_running: boolean }>, id: number) =>
+      body.find((listed) => listed.id === id)?.timer_running;
+    expect([first, second, othersTimer].map((id) => runningOf(afterCreate.body, id))).toEqual([
+      false,
+      true,
+      true,
+    ]);
+    expect([first, second, othersTimer].map((id) => runningOf(afterToggle.body, id))).toEqual([
+      true,
+      false,
+      true,
+    ]);
+  });
+
   it('lists by ticket and filters the account-wide list as v2 does', async () => {
     const created = await call(admin.key, 'POST', `/api/v2/tickets/${ticket}/time_entries`, {
       time_spent: '00:05',

@@ -64,18 +64,25 @@ export interface TimeEntryFields extends TimerState {
 export type StoredTimeEntry = StoredRecord<TimeEntryFields>;
 const timeEntryRef = (id: number): RecordRef => ({ type: 'time_entry', id });
 export const ticketTimeEntriesKey = (ticketId: number) => `ticket#${ticketId}#time_entry`;
+/** The entries whose timer runs, per agent: at most one, as in v2. */
+const runningTimerKey = (agentId: number) => `agent#${agentId}#running_time_entry`;
 
-/** A time entry is its agent's work record (the note is their free text), listed under its ticket. */
+/**
+ * A time entry is its agent's work record (the note is their free text), listed under its ticket, and
+ * under its agent while its timer runs.
+ */
 export const deriveTimeEntry = (record: StoredTimeEntry): StoredTimeEntry => ({
   ...record,
   subjects: [{ kind: 'agent', id: record.fields.agent_id }],
   parent: { key: ticketTimeEntriesKey(record.fields.ticket_id) },
+  secondaryParent: record.fields.timer_running ? { key: runningTimerKey(record.fields.agent_id) } : undefined,
 });
 
 /**
  * Time entries on tickets (Freshdesk v2): add, list per ticket or account-wide, update, start and stop
  * the timer, delete. An entry belongs to its ticket: reachable only while the ticket is live and in
- * the caller's scope (changes need write access to it); a deleted ticket's entries answer 404.
+ * the caller's scope (changes need write access to it); a deleted ticket's entries answer 404. An agent
+ * has one timer running at most: starting one stops the agent's other, in the same transaction.
  */
 export class TimeEntryService {
   private readonly lifecycle: RecordLifecycle<TimeEntryFields>;
@@ -112,7 +119,11 @@ export class TimeEntryService {
       },
       subjects: [],
     };
-    return this.lifecycle.create(principal, record, Object.keys(input));
+    const created = deriveTimeEntry(record);
+    const others = running ? await this.stopOthers(principal, created, now) : [];
+    const audit = this.lifecycle.audit(principal, 'create', created, Object.keys(input));
+    await this.lifecycle.commit([{ create: created, audit }, ...others]);
+    return created;
   }
 
   /** A live ticket's entries, oldest first. */
@@ -158,23 +169,51 @@ export class TimeEntryService {
     const entry = await this.reachable(principal, id);
     if (input.agent_id !== undefined) await this.requireAgent(principal, input.agent_id);
     const now = this.deps.now();
-    return this.lifecycle.update(principal, entry.ref, (previous) => {
-      const { time_spent, timer_running, start_time, ...plain } = input;
-      let timer: TimeEntryFields = { ...previous.fields, ...plain };
-      if (timer_running !== undefined) {
-        timer = timer_running ? startTimer(timer, now) : stopTimer(timer, now);
-      }
-      checkTimerFields(timer.timer_running, input, now);
-      if (start_time !== undefined) timer = { ...timer, start_time };
-      if (time_spent !== undefined) timer = { ...timer, time_spent_in_seconds: secondsOf(time_spent) };
-      return timer;
-    });
+    const { time_spent, timer_running, start_time, ...plain } = input;
+    let timer: TimeEntryFields = { ...entry.fields, ...plain };
+    if (timer_running !== undefined) {
+      timer = timer_running ? startTimer(timer, now) : stopTimer(timer, now);
+    }
+    checkTimerFields(timer.timer_running, input, now);
+    if (start_time !== undefined) timer = { ...timer, start_time };
+    if (time_spent !== undefined) timer = { ...timer, time_spent_in_seconds: secondsOf(time_spent) };
+    return this.store(principal, entry, timer, now);
   }
 
   async toggle(principal: Principal, id: number): Promise<StoredTimeEntry> {
     const entry = await this.reachable(principal, id);
     const now = this.deps.now();
-    return this.lifecycle.update(principal, entry.ref, (previous) => toggleTimer(previous.fields, now));
+    return this.store(principal, entry, toggleTimer(entry.fields, now), now);
+  }
+
+  /** Stores an entry's new fields, with the agent's other timer stopped if its own now runs. */
+  private async store(
+    principal: Principal,
+    previous: StoredTimeEntry,
+    fields: TimeEntryFields,
+    now: Date,
+  ): Promise<StoredTimeEntry> {
+    const change = this.lifecycle.change(principal, previous, fields);
+    if (!change) return previous;
+    const others = fields.timer_running ? await this.stopOthers(principal, change.next, now) : [];
+    await this.lifecycle.commit([change, ...others]);
+    return change.next;
+  }
+
+  /** The changes stopping the timers of the entry's agent that run beside the entry's own (v2: one). */
+  private async stopOthers(principal: Principal, entry: StoredTimeEntry, now: Date) {
+    const { records } = await this.deps.store.listByParent<TimeEntryFields>(
+      principal.accountId,
+      runningTimerKey(entry.fields.agent_id),
+      { page: 1, perPage: 10, secondary: true },
+    );
+    const running = await this.deps.store.getMany<TimeEntryFields>(
+      principal.accountId,
+      records.filter((other) => other.ref.id !== entry.ref.id).map((other) => other.ref),
+    );
+    return running
+      .filter((other) => !other.deletedAt && other.fields.timer_running)
+      .flatMap((other) => this.lifecycle.change(principal, other, stopTimer(other.fields, now)) ?? []);
   }
 
   async softDelete(principal: Principal, id: number): Promise<void> {
