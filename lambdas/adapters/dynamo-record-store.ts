@@ -18,6 +18,7 @@ import {
   collectionPk,
   lookupPk,
   parentPk,
+  prefixPk,
   recordPk,
   shardOf,
   subjectPk,
@@ -213,6 +214,30 @@ export class DynamoRecordStore implements RecordStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey && entries.length < limit);
     return entries;
+  }
+
+  async listByPrefix<F extends object>(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    prefix: string,
+    limit: number,
+  ): Promise<StoredRecord<F>[]> {
+    if (prefix === '') return [];
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': prefixPk(accountId, type, name, prefix), ':prefix': prefix },
+        Limit: limit,
+      }),
+    );
+    const records = await this.getMany<F>(
+      accountId,
+      Items.map((item) => ({ type, id: item.record_id as number })),
+    );
+    // The prefix item is written with the record, so each names a live record; the filter is a safeguard.
+    return records.filter((record) => !record.deletedAt && !record.supersededBy);
   }
 
   async list<F extends object>(

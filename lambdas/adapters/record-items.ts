@@ -23,6 +23,8 @@ import {
   deadlinePk,
   lookupPk,
   parentPk,
+  prefixPk,
+  prefixSk,
   recordPk,
   shardOf,
   subjectLinkSk,
@@ -50,6 +52,7 @@ export interface RecordItem {
   parent_key?: string;
   unique_values?: Record<string, string>;
   lookup_values?: Record<string, string>;
+  prefix_values?: Record<string, string>;
   superseded_by?: RecordRef;
   deadline?: Deadline;
   gsi1pk?: string;
@@ -71,6 +74,10 @@ export const heldUniqueValues = (record: StoredRecord<object>) =>
 /** Lookup values a record holds: none while soft-deleted or superseded. */
 export const liveLookups = (record: StoredRecord<object>) =>
   record.deletedAt || record.supersededBy ? {} : (record.lookupValues ?? {});
+
+/** Prefix values a record holds: none while soft-deleted or superseded. */
+export const livePrefixes = (record: StoredRecord<object>) =>
+  record.deletedAt || record.supersededBy ? {} : (record.prefixValues ?? {});
 
 /**
  * The items that stand beside a record in the table (uniqueness claims, lookups, subject links, audit
@@ -143,6 +150,36 @@ export class RecordIndexItems {
       }));
   }
 
+  putPrefixes(record: StoredRecord<object>, alreadyHeld: Readonly<Record<string, string>>): TransactItem[] {
+    return Object.entries(livePrefixes(record))
+      .filter(([name, value]) => alreadyHeld[name] !== value && value !== '')
+      .map(([name, value]) => ({
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: prefixPk(record.accountId, record.ref.type, name, value),
+            sk: prefixSk(value, record.ref.id),
+            item_type: 'prefix',
+            record_id: record.ref.id,
+          },
+        },
+      }));
+  }
+
+  deletePrefixes(record: StoredRecord<object>, stillHeld: Readonly<Record<string, string>>): TransactItem[] {
+    return Object.entries(livePrefixes(record))
+      .filter(([name, value]) => stillHeld[name] !== value && value !== '')
+      .map(([name, value]) => ({
+        Delete: {
+          TableName: this.tableName,
+          Key: {
+            pk: prefixPk(record.accountId, record.ref.type, name, value),
+            sk: prefixSk(value, record.ref.id),
+          },
+        },
+      }));
+  }
+
   putLink(record: StoredRecord<object>, subject: SubjectRef): TransactItem {
     return {
       Put: {
@@ -173,12 +210,14 @@ export class RecordIndexItems {
       return [
         ...this.claimUniqueValues({ ...record, uniqueValues: heldUniqueValues(record) }, {}),
         ...this.putLookups({ ...record, lookupValues: liveLookups(record) }, {}),
+        ...this.putPrefixes(record, {}),
         ...record.subjects.map((subject) => this.putLink(record, subject)),
       ];
     }
     return [
       ...this.releaseUniqueValues({ ...record, uniqueValues: heldUniqueValues(record) }, {}),
       ...this.deleteLookups({ ...record, lookupValues: liveLookups(record) }, {}),
+      ...this.deletePrefixes(record, {}),
       ...record.subjects.map((subject) => this.deleteLink(record, subject)),
     ];
   }
@@ -236,6 +275,8 @@ export class RecordIndexItems {
       ...this.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
       ...this.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
       ...this.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
+      ...this.putPrefixes(next, livePrefixes(previous)),
+      ...this.deletePrefixes(previous, livePrefixes(next)),
       ...next.subjects
         .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
         .map((s) => this.putLink(next, s)),
@@ -304,6 +345,7 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     secondary_parent_by_update: record.secondaryParent?.byUpdate,
     unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
     lookup_values: record.lookupValues ? { ...record.lookupValues } : undefined,
+    prefix_values: record.prefixValues ? { ...record.prefixValues } : undefined,
     superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
     deadline: record.deadline ? { ...record.deadline } : undefined,
     // A superseded record leaves its type's collection (gsi1 is sparse): it is no longer listed.
@@ -371,6 +413,7 @@ export function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
       : undefined,
     uniqueValues: item.unique_values,
     lookupValues: item.lookup_values,
+    prefixValues: item.prefix_values,
     supersededBy: item.superseded_by,
     deadline: item.deadline,
   };

@@ -33,6 +33,15 @@ export const UNIQUE_SK = 'UNIQUE';
 export const lookupPk = (accountId: string, type: RecordType, name: string, value: string) =>
   `A#${accountId}#LOOKUP#${type}#${name}#${sha256(value)}`;
 
+/**
+ * Prefix lookups (autocomplete): one partition per account, type, value name and first character of
+ * the value, the value itself in clear in the sort key so `begins_with` matches a prefix.
+ */
+export const prefixPk = (accountId: string, type: RecordType, name: string, value: string) =>
+  `A#${accountId}#PREFIX#${type}#${name}#${String.fromCodePoint(value.codePointAt(0) ?? 0)}`;
+/** Values hold no control characters (`prefixValueOf`), so the separator keeps value and id apart. */
+export const prefixSk = (value: string, id: number) => `${value}\u001f${id}`;
+
 export const subjectPk = (accountId: string, subject: SubjectRef) =>
   `A#${accountId}#SUBJECT#${subject.kind}#${subject.id}`;
 export const subjectLinkSk = (ref: RecordRef) => `LINK#${ref.type}#${ref.id}`;

@@ -5,19 +5,29 @@ import {
   createCompanySchema,
   updateCompanySchema,
 } from '#domain/companies/company-service';
+import { suggestionView } from '#domain/records/autocomplete';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { crudRoutes } from '#http/crud-routes';
-import { paginationSchema } from '#http/request';
+import { paginationSchema, parseQuery } from '#http/request';
+import { jsonResponse } from '#http/responses';
 import { routedApi } from '#http/routed-api';
 
 export const companyListQuerySchema = z.object(paginationSchema).strict();
+/** v2's autocomplete takes the beginning of a name. */
+export const companyAutocompleteQuerySchema = z
+  .object({ name: z.string().trim().min(1, 'It should not be blank').max(255) })
+  .strict();
 
-/** /api/v2/companies: the five Freshdesk v2 operations over CompanyService. */
+/** /api/v2/companies: the five Freshdesk v2 operations over CompanyService, and the autocomplete. */
 export function createCompaniesHandler(deps: ApiDependencies & { companies: CompanyService }) {
-  return routedApi(
-    deps,
-    crudRoutes({
+  return routedApi(deps, {
+    'GET /api/v2/companies/autocomplete': async (event, principal) => {
+      const { name } = parseQuery(event, companyAutocompleteQuerySchema);
+      const companies = await deps.companies.autocomplete(principal, name);
+      return jsonResponse(200, { companies: companies.map(suggestionView) });
+    },
+    ...crudRoutes({
       path: '/api/v2/companies',
       service: deps.companies,
       view: companyView,
@@ -25,7 +35,7 @@ export function createCompaniesHandler(deps: ApiDependencies & { companies: Comp
       updateSchema: updateCompanySchema,
       listQuerySchema: companyListQuerySchema,
     }),
-  );
+  });
 }
 
 export const handler = lazyHandler(() => {

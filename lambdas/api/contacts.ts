@@ -6,6 +6,7 @@ import { createContactSchema, updateContactSchema } from '#domain/contacts/conta
 import { ContactService, contactStates } from '#domain/contacts/contact-service';
 import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { etagOf, type SubjectRef } from '#domain/records/record';
+import { suggestionView } from '#domain/records/autocomplete';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import { contactViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
@@ -25,6 +26,11 @@ export const contactListQuerySchema = z
     state: z.enum(contactStates).optional(),
     unique_external_id: z.string().trim().min(1).max(255).optional(),
   })
+  .strict();
+
+/** v2's contact autocomplete takes the beginning of a name or an e-mail address. */
+export const contactAutocompleteQuerySchema = z
+  .object({ term: z.string().trim().min(1, 'It should not be blank').max(254) })
   .strict();
 
 /** A body is optional (v2 converts with defaults without one); one that is sent is validated. */
@@ -54,6 +60,11 @@ export function createContactsHandler(
         etag: etagOf(record),
         location: `/api/v2/contacts/${record.ref.id}`,
       });
+    },
+    'GET /api/v2/contacts/autocomplete': async (event, principal) => {
+      const { term } = parseQuery(event, contactAutocompleteQuerySchema);
+      const contacts = await deps.contacts.autocomplete(principal, term);
+      return jsonResponse(200, contacts.map(suggestionView));
     },
     'GET /api/v2/contacts': async (event, principal) => {
       const query = parseQuery(event, contactListQuerySchema);

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import {
   type FieldKind,
+  createCompanyFieldSchema,
   createContactFieldSchema,
   createTicketFieldSchema,
   fieldView,
+  updateCompanyFieldSchema,
   updateContactFieldSchema,
   updateTicketFieldSchema,
 } from '#domain/fields/field-definition';
@@ -21,6 +23,7 @@ export const fieldListQuerySchema = z.object(pageNumberSchema).strict();
 const schemas = {
   contact: { create: createContactFieldSchema, update: updateContactFieldSchema },
   ticket: { create: createTicketFieldSchema, update: updateTicketFieldSchema },
+  company: { create: createCompanyFieldSchema, update: updateCompanyFieldSchema },
 } as const;
 
 /** The routes of one form: everyone reads `/api/v2/<kind>_fields`; admins manage `/api/v2/admin/<kind>_fields`. */
@@ -40,13 +43,18 @@ function formRoutes(kind: FieldKind, service: FieldService): Record<string, Rout
   };
 }
 
-/** Contact fields and ticket fields (custom field definitions, Freshdesk v2). */
+/** Contact, ticket and company fields (custom field definitions, Freshdesk v2). */
 export function createFieldsHandler(
-  deps: ApiDependencies & { contactFields: FieldService; ticketFields: FieldService },
+  deps: ApiDependencies & {
+    contactFields: FieldService;
+    ticketFields: FieldService;
+    companyFields: FieldService;
+  },
 ) {
   return routedApi(deps, {
     ...formRoutes('contact', deps.contactFields),
     ...formRoutes('ticket', deps.ticketFields),
+    ...formRoutes('company', deps.companyFields),
   });
 }
 
@@ -57,5 +65,6 @@ export const handler = lazyHandler(() => {
     ...runtime,
     contactFields: new FieldService(services, 'contact'),
     ticketFields: new FieldService(services, 'ticket'),
+    companyFields: new FieldService(services, 'company'),
   });
 });

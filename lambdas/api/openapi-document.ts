@@ -10,7 +10,7 @@ import { updateAgentSchema } from '#domain/agents/agent-service';
 import { createApiKeySchema } from '#domain/api-keys/api-key-options';
 import { createCompanySchema, updateCompanySchema } from '#domain/companies/company-service';
 import { agentListQuerySchema } from './agents.ts';
-import { companyListQuerySchema } from './companies.ts';
+import { companyAutocompleteQuerySchema, companyListQuerySchema } from './companies.ts';
 import { groupListQuerySchema } from './groups.ts';
 import { callListQuerySchema } from './calls.ts';
 import { chatListQuerySchema, chatMessagesQuerySchema } from './chats.ts';
@@ -18,9 +18,11 @@ import { chatMessageSchema, createChatSchema } from '#domain/chats/chat-service'
 import { createCallSchema } from '#domain/calls/call-service';
 import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-ratings.ts';
 import { createRatingSchema } from '#domain/satisfaction/rating-service';
+import { createTimeEntrySchema, updateTimeEntrySchema } from '#domain/time-entries/time-entry-service';
+import { ticketTimeEntriesQuerySchema, timeEntryListQuerySchema } from './time-entries.ts';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
-import { contactListQuerySchema } from './contacts.ts';
+import { contactAutocompleteQuerySchema, contactListQuerySchema } from './contacts.ts';
 import { conversationPageQuerySchema, ticketListQuerySchema } from './tickets.ts';
 import * as discussion from '#domain/discussions/discussion-schemas';
 import * as solution from '#domain/solutions/solution-schemas';
@@ -29,8 +31,10 @@ import { solutionListQuerySchema } from './solutions.ts';
 import { solutionSearchQuerySchema } from '#domain/solutions/solution-search';
 import { makeAgentSchema } from '#domain/contacts/contact-conversion';
 import {
+  createCompanyFieldSchema,
   createContactFieldSchema,
   createTicketFieldSchema,
+  updateCompanyFieldSchema,
   updateContactFieldSchema,
   updateTicketFieldSchema,
 } from '#domain/fields/field-definition';
@@ -76,10 +80,20 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/health': { summary: 'Liveness of the regional API', success: 200, auth: false },
   'GET /api/v2/openapi.json': { summary: 'This OpenAPI document', success: 200, auth: false },
   'GET /api/v2/account': { summary: 'The calling account: id, name, home region, products', success: 200 },
+  'GET /api/v2/settings/helpdesk': {
+    summary: "The helpdesk's languages: primary_language, supported_languages, portal_languages",
+    success: 200,
+  },
   'POST /api/v2/contacts': { summary: 'Create a contact', body: createContactSchema, success: 201 },
   'GET /api/v2/contacts': {
     summary: 'List contacts, most recently updated first',
     query: contactListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/contacts/autocomplete': {
+    summary:
+      'Contacts whose name or e-mail begins with `term` (case-insensitive), `[{id, name}]`, at most 30',
+    query: contactAutocompleteQuerySchema,
     success: 200,
   },
   'GET /api/v2/contacts/{id}': { summary: 'View a contact (ETag)', success: 200 },
@@ -228,6 +242,34 @@ export const operations: Readonly<Record<string, Operation>> = {
     query: ratingListQuerySchema,
     success: 200,
   },
+  'POST /api/v2/tickets/{id}/time_entries': {
+    summary:
+      'Log time on a ticket; without `time_spent` (hh:mm) the timer starts running (needs write access to the ticket)',
+    body: createTimeEntrySchema,
+    success: 201,
+  },
+  'GET /api/v2/tickets/{id}/time_entries': {
+    summary: "A live ticket's time entries, oldest first",
+    query: ticketTimeEntriesQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/time_entries': {
+    summary:
+      "The account's time entries, most recently changed first; by company_id, agent_id, executed_after, executed_before, billable",
+    query: timeEntryListQuerySchema,
+    success: 200,
+  },
+  'PUT /api/v2/time_entries/{id}': {
+    summary:
+      'Update a time entry; `timer_running` starts or stops its timer, `time_spent` is set on a stopped timer only',
+    body: updateTimeEntrySchema,
+    success: 200,
+  },
+  'PUT /api/v2/time_entries/{id}/toggle_timer': {
+    summary: 'Start a stopped timer, or stop a running one (adding the time since it started)',
+    success: 200,
+  },
+  'DELETE /api/v2/time_entries/{id}': { summary: 'Delete a time entry (purged after 60 days)', success: 204 },
   'POST /api/v2/calls': {
     summary:
       'Record a call; answers a presigned upload URL for its recording (`recording.upload_url`): a PUT that must carry `recording.upload_headers` (the `recording_content_type`, and the Content-Length of `recording_size` when announced; S3 refuses another type or size), until `recording.upload_expires_at`. US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold',
@@ -329,6 +371,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 201,
   },
   'GET /api/v2/companies': { summary: 'List companies', query: companyListQuerySchema, success: 200 },
+  'GET /api/v2/companies/autocomplete': {
+    summary:
+      'Companies whose name begins with `name` (case-insensitive), `{"companies": [{id, name}]}`, at most 30',
+    query: companyAutocompleteQuerySchema,
+    success: 200,
+  },
   'GET /api/v2/companies/{id}': { summary: 'View a company (ETag)', success: 200 },
   'PUT /api/v2/companies/{id}': {
     summary: 'Update a company (If-Match)',
@@ -486,6 +534,31 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/admin/ticket_fields/{id}': {
     summary: 'Delete a custom ticket field (admins; built-in fields stay)',
+    success: 204,
+  },
+  'GET /api/v2/company_fields': {
+    summary: 'All company fields, built-in (`default: true`) and custom, in display order',
+    success: 200,
+  },
+  'POST /api/v2/admin/company_fields': {
+    summary:
+      "Create a custom company field (admins): `label`, `type`, `position`, `required_for_agents`, a dropdown's `choices`",
+    body: createCompanyFieldSchema,
+    success: 201,
+  },
+  'GET /api/v2/admin/company_fields': {
+    summary: 'Company fields, for admins',
+    query: fieldListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/admin/company_fields/{id}': { summary: 'One company field (admins; ETag)', success: 200 },
+  'PUT /api/v2/admin/company_fields/{id}': {
+    summary: 'Update a company field (admins; If-Match)',
+    body: updateCompanyFieldSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/admin/company_fields/{id}': {
+    summary: 'Delete a custom company field (admins; built-in fields stay)',
     success: 204,
   },
   'POST /api/v2/tickets/{id}/attachments': {

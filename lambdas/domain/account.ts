@@ -144,6 +144,19 @@ export function checkProductsAllowed(
   return products.filter((product) => !available.includes(product));
 }
 
+/**
+ * `GET /api/v2/settings/helpdesk` as Freshdesk v2 answers it: the account's primary language (`en`
+ * unless set) and the languages its knowledge base is translated into. No portal here chooses its own
+ * languages: `portal_languages` is empty.
+ */
+export function helpdeskSettingsView(account: Pick<Account, 'primaryLanguage' | 'supportedLanguages'>) {
+  return {
+    primary_language: account.primaryLanguage ?? 'en',
+    supported_languages: [...(account.supportedLanguages ?? [])],
+    portal_languages: [] as string[],
+  };
+}
+
 /** The account as `GET /api/v2/account` shows it (Freshdesk-style snake_case). */
 export function accountView(account: Account) {
   const region = hostingRegion(account.homeRegion);

@@ -20,7 +20,11 @@ const records = { table: 'readWrite' } as const;
 export const apiFunctions = {
   health: { entry: 'lambdas/api/health.ts', description: 'Liveness of the regional API', access: {} },
   openapi: { entry: 'lambdas/api/openapi.ts', description: 'The OpenAPI document', access: {} },
-  account: { entry: 'lambdas/api/account.ts', description: 'The calling account', access: { table: 'read' } },
+  account: {
+    entry: 'lambdas/api/account.ts',
+    description: 'The calling account and its helpdesk settings',
+    access: { table: 'read' },
+  },
   contacts: {
     entry: 'lambdas/api/contacts.ts',
     description: 'Contacts (requesters)',
@@ -67,6 +71,11 @@ export const apiFunctions = {
     // Requesters rate their own tickets with portal tokens.
     access: { ...records, portalSecrets: true },
   },
+  timeEntries: {
+    entry: 'lambdas/api/time-entries.ts',
+    description: 'Time entries on tickets and their timers',
+    access: records,
+  },
   discussions: {
     entry: 'lambdas/api/discussions.ts',
     description: 'Discussions: forums, topics, comments',
@@ -79,7 +88,7 @@ export const apiFunctions = {
   },
   fields: {
     entry: 'lambdas/api/fields.ts',
-    description: 'Contact fields and ticket fields',
+    description: 'Contact, ticket and company fields',
     access: records,
   },
   integrationLinks: {
@@ -159,8 +168,10 @@ const routeTable = [
   { method: 'GET', path: '/api/v2/health', function: 'health' },
   { method: 'GET', path: '/api/v2/openapi.json', function: 'openapi' },
   { method: 'GET', path: '/api/v2/account', function: 'account' },
+  { method: 'GET', path: '/api/v2/settings/helpdesk', function: 'account' },
   { method: 'POST', path: '/api/v2/contacts', function: 'contacts' },
   { method: 'GET', path: '/api/v2/contacts', function: 'contacts' },
+  { method: 'GET', path: '/api/v2/contacts/autocomplete', function: 'contacts' },
   { method: 'GET', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'PUT', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
@@ -199,6 +210,7 @@ const routeTable = [
   { method: 'DELETE', path: '/api/v2/agents/{id}/api_keys/{key_id}', function: 'agents' },
   { method: 'POST', path: '/api/v2/companies', function: 'companies' },
   { method: 'GET', path: '/api/v2/companies', function: 'companies' },
+  { method: 'GET', path: '/api/v2/companies/autocomplete', function: 'companies' },
   { method: 'GET', path: '/api/v2/companies/{id}', function: 'companies' },
   { method: 'PUT', path: '/api/v2/companies/{id}', function: 'companies' },
   { method: 'DELETE', path: '/api/v2/companies/{id}', function: 'companies' },
@@ -206,6 +218,12 @@ const routeTable = [
   { method: 'POST', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/surveys/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
+  { method: 'GET', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
+  { method: 'GET', path: '/api/v2/time_entries', function: 'timeEntries' },
+  { method: 'PUT', path: '/api/v2/time_entries/{id}', function: 'timeEntries' },
+  { method: 'PUT', path: '/api/v2/time_entries/{id}/toggle_timer', function: 'timeEntries' },
+  { method: 'DELETE', path: '/api/v2/time_entries/{id}', function: 'timeEntries' },
   { method: 'POST', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls/{id}', function: 'calls' },
@@ -289,6 +307,12 @@ const routeTable = [
   { method: 'GET', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
   { method: 'PUT', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
   { method: 'DELETE', path: '/api/v2/admin/ticket_fields/{id}', function: 'fields' },
+  { method: 'GET', path: '/api/v2/company_fields', function: 'fields' },
+  { method: 'POST', path: '/api/v2/admin/company_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/company_fields', function: 'fields' },
+  { method: 'GET', path: '/api/v2/admin/company_fields/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/admin/company_fields/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/admin/company_fields/{id}', function: 'fields' },
   { method: 'POST', path: '/api/v2/tickets/{id}/attachments', function: 'tickets' },
   { method: 'GET', path: '/api/v2/attachments/{id}', function: 'tickets' },
   { method: 'DELETE', path: '/api/v2/attachments/{id}', function: 'tickets' },

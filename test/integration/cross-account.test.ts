@@ -25,6 +25,8 @@ const bodies: Record<string, unknown> = {
   'PUT /api/v2/retention_policies/{id}': { enabled: true },
   'PUT /api/v2/companies/{id}': { description: 'Changed' },
   'POST /api/v2/tickets/{id}/satisfaction_ratings': { ratings: { default_question: 103 } },
+  'POST /api/v2/tickets/{id}/time_entries': { time_spent: '00:05' },
+  'PUT /api/v2/time_entries/{id}': { note: 'Changed' },
   'POST /api/v2/chats/{id}/messages': { body: 'Changed', actor_type: 'agent' },
   'PUT /api/v2/groups/{id}': { description: 'Changed' },
   'PUT /api/v2/discussions/categories/{id}': { description: 'Changed' },
@@ -47,6 +49,7 @@ const bodies: Record<string, unknown> = {
   'PUT /api/v2/solutions/articles/{id}/{language}': { title: 'Changed' },
   'PUT /api/v2/admin/contact_fields/{id}': { label: 'Changed' },
   'PUT /api/v2/admin/ticket_fields/{id}': { label: 'Changed' },
+  'PUT /api/v2/admin/company_fields/{id}': { label: 'Changed' },
   'POST /api/v2/tickets/{id}/attachments': {
     name: 'a.bin',
     content_type: 'application/octet-stream',
@@ -94,6 +97,7 @@ beforeAll(async () => {
   const ticket = await make(`${v}/tickets`, { subject: 'S', description: 'D', requester_id: contact });
   const conversation = await make(`${v}/tickets/${ticket}/reply`, { body: 'R' });
   const huddle = await make(`${v}/tickets/${ticket}/huddle`, { body: 'H' });
+  const timeEntry = await make(`${v}/tickets/${ticket}/time_entries`, { time_spent: '00:10', note: 'T' });
   const me = (await call(ownerKey, 'GET', `${v}/agents/me`)).body.id as number;
   const company = await make(`${v}/companies`, { name: `C ${randomUUID()}` });
   const callId = await make(`${v}/calls`, {
@@ -136,6 +140,7 @@ beforeAll(async () => {
     label_for_customers: label,
     type: 'custom_text',
   });
+  const companyField = await make(`${v}/admin/company_fields`, { label, type: 'custom_text' });
   const attachment = await make(
     `${v}/tickets/${ticket}/attachments`,
     bodies['POST /api/v2/tickets/{id}/attachments'],
@@ -157,6 +162,7 @@ beforeAll(async () => {
   own(`${v}/tickets/`, ticket);
   own(`${v}/conversations/`, conversation, `${v}/tickets/${ticket}/conversations`);
   own(`${v}/huddle_messages/`, huddle, `${v}/tickets/${ticket}/huddle`);
+  own(`${v}/time_entries/`, timeEntry, `${v}/tickets/${ticket}/time_entries`);
   own(`${v}/agents/`, me);
   own(`${v}/companies/`, company);
   own(`${v}/calls/`, callId);
@@ -171,6 +177,7 @@ beforeAll(async () => {
   own(`${v}/solutions/articles/`, article);
   own(`${v}/admin/contact_fields/`, contactField);
   own(`${v}/admin/ticket_fields/`, ticketField);
+  own(`${v}/admin/company_fields/`, companyField);
   own(`${v}/attachments/`, attachment);
   own(`${v}/integration_links/`, link);
   const ownerKeyId = (await call(ownerKey, 'GET', `${v}/api_keys`)).body[0].id as number;

@@ -2,23 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-// The npm wrapper of the public Freshdesk v2 API, unchanged: only its base URL points at our API.
-import Freshdesk from 'freshdesk-api';
 import { describe, expect, inject, it } from 'vitest';
+// The npm wrapper of the public Freshdesk v2 API, unchanged: only its base URL points at our API.
+import { freshdeskLibrary } from './freshdesk-library.ts';
 
 const platform = inject('localPlatform');
 const { url, apiKey } = platform.regions.eea;
-
-type Callback = (error: unknown, data: unknown) => void;
-const client = new Freshdesk(url, apiKey) as unknown as Record<string, (...args: unknown[]) => void>;
-
-/** The wrapper is callback-based; each call resolves with the response body it hands back. */
-function call<T>(method: string, ...args: unknown[]): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const callback: Callback = (error, data) => (error ? reject(error) : resolve(data as T));
-    client[method]?.(...args, callback);
-  });
-}
+const { client, call } = freshdeskLibrary(url, apiKey);
 
 interface Ticket {
   id: number;

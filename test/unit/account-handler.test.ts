@@ -32,15 +32,16 @@ const makeHandler = () =>
     homeRegion: 'eea',
   });
 const context = { awsRequestId: 'req-1', functionName: 'account' } as Context;
-const event = (authorization?: string) =>
+const event = (authorization?: string, routeKey = 'GET /api/v2/account') =>
   ({
     headers: authorization ? { authorization } : {},
-    routeKey: 'GET /api/v2/account',
+    routeKey,
     requestContext: {},
   }) as unknown as APIGatewayProxyEventV2;
-const withKey = (key: string) => event(`Basic ${Buffer.from(`${key}:X`).toString('base64')}`);
+const withKey = (key: string, routeKey?: string) =>
+  event(`Basic ${Buffer.from(`${key}:X`).toString('base64')}`, routeKey);
 
-function givenKeyOfAccount(homeRegion: string, status?: 'suspended') {
+function givenKeyOfAccount(homeRegion: string, status?: 'suspended', languages?: object) {
   dynamo
     .on(GetCommand, { Key: { pk: `APIKEY#${hashApiKey(apiKey)}`, sk: 'APIKEY' } })
     .resolves({ Item: { account_id: 'acc-1', agent_id: 7 } })
@@ -55,6 +56,7 @@ function givenKeyOfAccount(homeRegion: string, status?: 'suspended') {
         products: ['helpdesk'],
         created_at: '2026-01-01T00:00:00.000Z',
         ...(status && { status }),
+        ...languages,
       },
     });
 }
@@ -88,6 +90,31 @@ describe('GET /api/v2/account handler', () => {
     expect(dynamo).toHaveReceivedCommandWith(GetCommand, {
       Key: { pk: recordPk('acc-1', { type: 'agent', id: 7 }), sk: RECORD_SK },
       ConsistentRead: true,
+    });
+  });
+
+  it("answers the account's helpdesk languages at GET /api/v2/settings/helpdesk, v2's defaults if unset", async () => {
+    // Prepare
+    givenKeyOfAccount('eea', undefined, { primary_language: 'de', supported_languages: ['nl', 'sv'] });
+    const set = await handler(withKey(apiKey, 'GET /api/v2/settings/helpdesk'), context);
+    dynamo.reset();
+    handler = makeHandler();
+    givenKeyOfAccount('eea');
+
+    // Act
+    const unset = await handler(withKey(apiKey, 'GET /api/v2/settings/helpdesk'), context);
+
+    // Assess
+    expect(set.statusCode).toBe(200);
+    expect(JSON.parse(String(set.body))).toEqual({
+      primary_language: 'de',
+      supported_languages: ['nl', 'sv'],
+      portal_languages: [],
+    });
+    expect(JSON.parse(String(unset.body))).toEqual({
+      primary_language: 'en',
+      supported_languages: [],
+      portal_languages: [],
     });
   });
 

@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { RecordTrash } from '#domain/purge/record-trash';
+import { audienceOf } from '#domain/fields/field-audience';
+import { FieldService } from '#domain/fields/field-service';
+import { Form, checkedChanges } from '#domain/fields/form';
+import { suggestByPrefix } from '#domain/records/autocomplete';
+import { prefixValueOf } from '#domain/records/prefix-value';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
@@ -50,17 +55,23 @@ export const companyDefaults: Omit<CompanyFields, 'name'> = {
 const companyRef = (id: number): RecordRef => ({ type: 'company', id });
 export type StoredCompany = StoredRecord<CompanyFields>;
 
-/** Company names are unique per account, compared without case. */
+/** Company names are unique per account, compared without case, and found by their beginning. */
 export const deriveCompany = (record: StoredCompany): StoredCompany => ({
   ...record,
   subjects: [],
   uniqueValues: { name: record.fields.name.trim().toLowerCase() },
+  prefixValues: { name: prefixValueOf(record.fields.name) },
 });
 
-/** Companies: create, view, update, soft delete, list (contacts keep their company_id). */
+/**
+ * Companies: create, view, update, soft delete, list (contacts keep their company_id). Writes are
+ * checked against the account's company fields (`custom_fields` defined and of their type, required
+ * fields filled); an update changes only the custom fields it names.
+ */
 export class CompanyService {
   private readonly lifecycle: RecordLifecycle<CompanyFields>;
   private readonly trash: RecordTrash;
+  private readonly fields: FieldService;
 
   constructor(private readonly deps: { store: RecordStore; now: () => Date; newId: () => number }) {
     this.lifecycle = new RecordLifecycle(
@@ -69,9 +80,18 @@ export class CompanyService {
       'A company of that name exists, or it changed since you read it.',
     );
     this.trash = new RecordTrash(deps);
+    this.fields = new FieldService(deps, 'company');
   }
 
-  create(principal: Principal, input: Partial<CompanyFields> & { name: string }): Promise<StoredCompany> {
+  private async form(principal: Principal): Promise<Form> {
+    return new Form('company', await this.fields.definitions(principal), audienceOf(principal));
+  }
+
+  async create(
+    principal: Principal,
+    input: Partial<CompanyFields> & { name: string },
+  ): Promise<StoredCompany> {
+    (await this.form(principal)).checkWrite(input, { ...companyDefaults, ...input }, 'create');
     const at = this.deps.now().toISOString();
     const record: StoredCompany = {
       accountId: principal.accountId,
@@ -86,12 +106,20 @@ export class CompanyService {
   }
 
   get = (principal: Principal, id: number) => this.lifecycle.getLive(principal, companyRef(id));
-  update = (principal: Principal, id: number, changes: Partial<CompanyFields>, ifMatch?: string) =>
-    this.lifecycle.update(principal, companyRef(id), changes, ifMatch);
+  update = async (principal: Principal, id: number, changes: Partial<CompanyFields>, ifMatch?: string) =>
+    this.lifecycle.update(
+      principal,
+      companyRef(id),
+      checkedChanges(await this.form(principal), changes),
+      ifMatch,
+    );
   softDelete = (principal: Principal, id: number) => this.lifecycle.softDelete(principal, companyRef(id));
   restore = (principal: Principal, id: number) => this.trash.restore(principal, companyRef(id));
   list = (principal: Principal, paging: Paging) =>
     this.deps.store.list<CompanyFields>(principal.accountId, 'company', paging);
+  /** `GET /companies/autocomplete?name=`: companies whose name begins with the term (v2). */
+  autocomplete = (principal: Principal, name: string) =>
+    suggestByPrefix<CompanyFields>(this.deps.store, principal.accountId, 'company', ['name'], name);
 }
 
 export function companyView(record: StoredCompany) {

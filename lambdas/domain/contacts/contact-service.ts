@@ -2,6 +2,8 @@ import type { Principal } from '#domain/account';
 import { audienceOf } from '#domain/fields/field-audience';
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
+import { suggestByPrefix } from '#domain/records/autocomplete';
+import { prefixValueOf } from '#domain/records/prefix-value';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { Paging } from '#domain/records/paging';
 import type { RecordPage, RecordStore } from '#domain/records/record-store';
@@ -47,9 +49,15 @@ function contactLookups(fields: ContactFields): Record<string, string> | undefin
   return Object.keys(lookups).length ? lookups : undefined;
 }
 
+/** What a contact's autocomplete matches the beginning of: its name and its e-mail address. */
+const namePrefixes = (fields: ContactFields): Record<string, string> => ({
+  name: prefixValueOf(fields.name),
+  ...(fields.email ? { email: prefixValueOf(fields.email) } : {}),
+});
+
 /**
  * What a contact's fields imply: it is its own subject, listed under its company, unique by e-mail,
- * found by phone and mobile. A contact made an agent keeps its e-mail but is no longer listed or found.
+ * found by phone and mobile and by the beginning of its name or e-mail. A contact made an agent keeps its e-mail but is no longer listed or found.
  */
 export function deriveContact(record: StoredContact): StoredContact {
   const { fields } = record;
@@ -60,6 +68,7 @@ export function deriveContact(record: StoredContact): StoredContact {
     parent: listed && fields.company_id ? { key: `company#${fields.company_id}#contact` } : undefined,
     uniqueValues: fields.email ? { email: normaliseEmail(fields.email) } : undefined,
     lookupValues: listed ? contactLookups(fields) : undefined,
+    prefixValues: listed ? namePrefixes(fields) : undefined,
   };
 }
 
@@ -156,6 +165,17 @@ export class ContactService {
       : undefined;
     if (!record || record.deletedAt) return undefined;
     return record.supersededBy && !options.includeAgents ? undefined : record;
+  }
+
+  /** `GET /contacts/autocomplete?term=`: contacts whose name or e-mail begins with the term (v2). */
+  autocomplete(principal: Principal, term: string) {
+    return suggestByPrefix<ContactFields>(
+      this.deps.store,
+      principal.accountId,
+      'contact',
+      ['name', 'email'],
+      term,
+    );
   }
 
   async list(principal: Principal, filters: ContactFilters, form: Form): Promise<RecordPage<ContactFields>> {

@@ -66,9 +66,22 @@ const ticketDefaults: readonly DefaultField[] = [
   { id: 11, name: 'company', label: 'Company', keys: ['company_id'], customers: 'shown' },
 ];
 
+/** Company fields every account has (v2's built-in company fields); companies are agents' records only. */
+const companyDefaults: readonly DefaultField[] = [
+  { id: 1, name: 'name', label: 'Company name', keys: ['name'], required: true },
+  { id: 2, name: 'description', label: 'Description', keys: ['description'] },
+  { id: 3, name: 'note', label: 'Notes', keys: ['note'] },
+  { id: 4, name: 'domains', label: 'Domain names for this company', keys: ['domains'] },
+  { id: 5, name: 'health_score', label: 'Health score', keys: ['health_score'] },
+  { id: 6, name: 'account_tier', label: 'Account tier', keys: ['account_tier'] },
+  { id: 7, name: 'renewal_date', label: 'Renewal date', keys: ['renewal_date'] },
+  { id: 8, name: 'industry', label: 'Industry', keys: ['industry'] },
+];
+
 export const defaultFields: Readonly<Record<FieldKind, readonly DefaultField[]>> = {
   contact: contactDefaults,
   ticket: ticketDefaults,
+  company: companyDefaults,
 };
 
 /** Contact fields that identify the contact: never hidden from anyone. */

@@ -20,6 +20,7 @@ export function audienceOf(principal: Principal): FieldAudience {
 const requesterIdentityFields: Readonly<Record<FieldKind, readonly string[]>> = {
   contact: ['name', 'email'],
   ticket: ['requester', 'subject', 'description'],
+  company: [],
 };
 
 const isIdentityField = (kind: FieldKind, field: FieldDefinitionFields) =>

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { StoredRecord } from '#domain/records/record';
 
-/** Contact fields and ticket fields: the two forms whose fields an admin defines (Freshdesk v2). */
-export type FieldKind = 'contact' | 'ticket';
+/** Contact, ticket and company fields: the forms whose fields an admin defines (Freshdesk v2). */
+export type FieldKind = 'contact' | 'ticket' | 'company';
 
 /** Types of custom fields, Freshdesk v2 names. */
 export const customFieldTypes = [
@@ -112,6 +112,19 @@ export const createTicketFieldSchema = z
   .superRefine(dropdownChoices)
   .transform(storedTicketSettings);
 
+/**
+ * POST /api/v2/admin/company_fields. Companies are agents' records only: their fields have no
+ * customer settings, as in v2.
+ */
+const { label, position, required_for_agents, choices } = settings;
+const companySettings = { label, position, required_for_agents, choices };
+export const createCompanyFieldSchema = z
+  .object({ ...companySettings, type: z.enum(customFieldTypes) })
+  .partial()
+  .required({ label: true, type: true })
+  .strict()
+  .superRefine(dropdownChoices);
+
 const notEmpty = {
   message: 'The request contains no field to update',
   path: ['body'],
@@ -131,6 +144,12 @@ export const updateTicketFieldSchema = z
   .refine((body) => Object.keys(body).length > 0, notEmpty)
   .transform(storedTicketSettings);
 
+export const updateCompanyFieldSchema = z
+  .object(companySettings)
+  .partial()
+  .strict()
+  .refine((body) => Object.keys(body).length > 0, notEmpty);
+
 export type CreateFieldInput = z.infer<typeof createContactFieldSchema>;
 export type UpdateFieldInput = z.infer<typeof updateContactFieldSchema>;
 
@@ -145,15 +164,32 @@ export function fieldNameOf(kind: FieldKind, label: string): string {
   return slug && kind === 'ticket' ? `cf_${slug}` : slug;
 }
 
+/** What each form shows of the customer settings: contacts' and tickets' names for them; companies none. */
+const customerSettingsView = (kind: FieldKind, fields: FieldDefinitionFields) => {
+  const { label_for_customers, required_for_customers, customers_can_edit } = fields;
+  const { displayed_for_customers, hidden_from_roles } = fields;
+  if (kind === 'company') return {};
+  const shared = { label_for_customers, required_for_customers, customers_can_edit };
+  return kind === 'contact'
+    ? { ...shared, displayed_for_customers, hidden_from_roles }
+    : { ...shared, displayed_to_customers: displayed_for_customers };
+};
+
 /** A field definition as Freshdesk v2 shows it. */
 export function fieldView(kind: FieldKind, record: StoredField) {
-  const { choices, hidden_from_roles, displayed_for_customers, ...fields } = record.fields;
+  const {
+    choices,
+    hidden_from_roles: _hidden,
+    displayed_for_customers: _displayed,
+    label_for_customers: _label,
+    required_for_customers: _required,
+    customers_can_edit: _editable,
+    ...fields
+  } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
-    ...(kind === 'contact'
-      ? { displayed_for_customers, hidden_from_roles }
-      : { displayed_to_customers: displayed_for_customers }),
+    ...customerSettingsView(kind, record.fields),
     ...(fields.type === 'custom_dropdown' ? { choices } : {}),
     created_at: record.createdAt,
     updated_at: record.updatedAt,

@@ -15,6 +15,7 @@ const optionalAgentFields: Partial<Record<RecordType, readonly string[]>> = {
 const authorFields: Partial<Record<RecordType, { readonly id: string; readonly kind?: string }>> = {
   conversation: { id: 'user_id', kind: 'author_kind' },
   huddle: { id: 'agent_id' },
+  time_entry: { id: 'agent_id' },
   solution_article: { id: 'agent_id' },
   solution_article_translation: { id: 'agent_id' },
   topic: { id: 'user_id', kind: 'user_type' },

@@ -7,6 +7,7 @@ const categories: Partial<Record<RecordType, string>> = {
   ticket: 'tickets',
   conversation: 'conversations',
   satisfaction_rating: 'satisfaction_ratings',
+  time_entry: 'time_entries',
   huddle: 'huddle_messages',
   call: 'calls',
   chat: 'chats',

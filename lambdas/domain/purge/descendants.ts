@@ -3,18 +3,24 @@ import { childrenKey } from '#domain/records/children-key';
 import { type RecordRef, recordTypes, type StoredRecord } from '#domain/records/record';
 import { ticketConversationsKey } from '#domain/tickets/conversation-service';
 import { ticketAttachmentsKey, ticketHuddleKey } from '#domain/tickets/ticket-children';
+import { ticketTimeEntriesKey } from '#domain/time-entries/time-entry-service';
 
 /**
  * The parent keys a record's descendants are listed under. A deleted parent hides them (404) without
- * deleting them, so its purge removes them with it: a ticket's conversations (and its huddle and files,
- * which its deletion took along), a chat's messages (taken along too), the forums, topics and comments
- * of a forum category, the folders and articles of a solution category, and the translations of each
- * of these.
+ * deleting them, so its purge removes them with it: a ticket's conversations and time entries (and its
+ * huddle and files, which its deletion took along), a chat's messages (taken along too), the forums,
+ * topics and comments of a forum category, the folders and articles of a solution category, and the
+ * translations of each of these.
  */
 export function descendantKeysOf(ref: RecordRef): string[] {
   switch (ref.type) {
     case 'ticket':
-      return [ticketConversationsKey(ref.id), ticketHuddleKey(ref.id), ticketAttachmentsKey(ref.id)];
+      return [
+        ticketConversationsKey(ref.id),
+        ticketHuddleKey(ref.id),
+        ticketAttachmentsKey(ref.id),
+        ticketTimeEntriesKey(ref.id),
+      ];
     case 'chat':
       return [chatMessagesKey(ref.id)];
     case 'forum_category':

@@ -139,17 +139,41 @@ export class RecordLifecycle<F extends object> {
       ...previous.fields,
       ...(typeof changes === 'function' ? await changes(previous) : changes),
     };
+    const change = this.changeBy(actor, previous, fields);
+    if (!change) return previous;
+    await this.translateConflicts(() => this.deps.store.replace(change.previous, change.next, change.audit));
+    return change.next;
+  }
+
+  /**
+   * The change that applies `changes` to a live record as read, for the caller to store with others in
+   * one transaction (`commit`); none when nothing differs.
+   */
+  change(
+    principal: Principal,
+    previous: StoredRecord<F>,
+    changes: Partial<F>,
+  ): (ChangeOfRecord & { next: StoredRecord<F> }) | undefined {
+    return this.changeBy(actorOf(principal), previous, { ...previous.fields, ...changes });
+  }
+
+  private changeBy(actor: Actor, previous: StoredRecord<F>, fields: F) {
     const changedFields = changedFieldNames(previous.fields, fields);
-    if (changedFields.length === 0) return previous;
+    if (changedFields.length === 0) return undefined;
     const next = this.derive({
       ...previous,
       version: previous.version + 1,
       updatedAt: this.laterThan(previous),
       fields,
     });
-    const audit = { at: next.updatedAt, actor, operation: 'update' as const, record: ref, changedFields };
-    await this.translateConflicts(() => this.deps.store.replace(previous, next, audit));
-    return next;
+    const audit = {
+      at: next.updatedAt,
+      actor,
+      operation: 'update' as const,
+      record: previous.ref,
+      changedFields,
+    };
+    return { previous, next, audit };
   }
 
   /** Hidden from lists, unique values freed, restorable until purged. */

@@ -122,6 +122,18 @@ export interface RecordStore {
     value: string,
     limit: number,
   ): Promise<LookupEntry[]>;
+
+  /**
+   * At most `limit` live records of a type whose prefix value `name` begins with `prefix` (normalised
+   * as `prefixValueOf` does), in the order of their values.
+   */
+  listByPrefix<F extends object>(
+    accountId: string,
+    type: RecordType,
+    name: string,
+    prefix: string,
+    limit: number,
+  ): Promise<StoredRecord<F>[]>;
   /** Live records of a type, most recently updated first, optionally only those updated since. */
   list<F extends object>(
     accountId: string,

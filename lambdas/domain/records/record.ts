@@ -11,6 +11,8 @@ export const recordTypes = [
   'ticket',
   'conversation',
   'satisfaction_rating',
+  /** Time an agent logged on a ticket, with its timer (Freshdesk v2 time entries). */
+  'time_entry',
   'huddle',
   'call',
   'chat',
@@ -28,6 +30,7 @@ export const recordTypes = [
   'solution_article_translation',
   'contact_field',
   'ticket_field',
+  'company_field',
   'attachment',
   'integration_link',
   'privacy_request',
@@ -88,6 +91,12 @@ export interface StoredRecord<F extends object = Record<string, unknown>> {
    * already normalised; stored hashed, held only while the record is live.
    */
   readonly lookupValues?: Readonly<Record<string, string>>;
+  /**
+   * Values the record can be found by their beginning (autocomplete: a company's name, a contact's name
+   * and e-mail), normalised with `prefixValueOf`; held only while the record is live. Unlike lookup
+   * values they are stored in clear in the key, so that a prefix can be matched.
+   */
+  readonly prefixValues?: Readonly<Record<string, string>>;
   /**
    * Set once the record lives on as another record (a contact made an agent): it is kept for what
    * refers to it and keeps its unique values, but it is no longer listed nor shown as its own type.

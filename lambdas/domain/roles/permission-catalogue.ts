@@ -17,6 +17,7 @@ export const resourceActions = {
   discussions: ['view', 'create', 'edit', 'delete'],
   solutions: ['view', 'create', 'edit', 'delete'],
   satisfaction_ratings: ['view', 'create'],
+  time_entries: ['view', 'create', 'edit', 'delete'],
   integration_links: ['view', 'create', 'edit', 'delete'],
   fields: ['view'],
   privacy_requests: ['view', 'create', 'manage'],
