@@ -33,7 +33,10 @@ export class PrivacyDeadlines {
     return due.length;
   }
 
-  /** Starts the purge of every trash past its date; answers how many were started (or already running). */
+  /**
+   * Starts the purge of every trash past its date (its 60 days, or the daily run over entries legal
+   * holds keep); answers how many were started (or already running).
+   */
   async startDuePurges(): Promise<number> {
     const due = await this.deps.erasure.dueRecords(
       'trash-purge',

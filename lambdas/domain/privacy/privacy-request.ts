@@ -303,7 +303,8 @@ export const requestStatusKey = (type: PrivacyRequestType, status: PrivacyReques
 /**
  * The request holds no one's personal data beyond the subject's id: it has no subject links. It is
  * listed under its subject and under its type and status, and carries the deadline the region's
- * watcher looks for: `due_at` while open, the purge date while a soft erasure's trash is held.
+ * watcher looks for: `due_at` while open, the purge date while a soft erasure's trash is held (the
+ * next purge run while legal holds keep entries of it).
  */
 export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivacyRequest => {
   const { fields } = record;
