@@ -142,7 +142,8 @@ export class SubjectErasure {
   /**
    * Writes the work index in pages; answers how many, in batches. An operation indexes once: a retry
    * of a failed request (a new execution) gets the same pages, so what the failed execution erased is
-   * still counted (its page results are kept, and a page redone finds its records done).
+   * still counted (its page results are kept, and a page redone finds its records done). A purge
+   * repeated while legal holds keep entries indexes once per run (see trashWork).
    */
   async index(accountId: string, requestId: number, operation: ErasureOperation): Promise<PagePlan> {
     const work = await this.workOf(accountId, requestId, operation);
