@@ -1,5 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
 import type {
   DueRecord,
@@ -157,6 +163,28 @@ export class DynamoErasureStore implements ErasureStore {
       [this.deleteTrashEntry(trashed.record, requestId), this.index.putAudit(trashed.record, audit)],
       conflict,
     );
+  }
+
+  async keepPastTrashEnd(accountId: string, requestId: number, ref: RecordRef): Promise<void> {
+    const keys = [
+      { pk: trashPk(accountId, requestId), sk: trashSk(ref) },
+      fileCountKey({ accountId, requestId, ref }),
+    ];
+    for (const Key of keys) {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key,
+            UpdateExpression: 'REMOVE expires_at',
+            ConditionExpression: 'attribute_exists(pk)',
+          }),
+        );
+      } catch (error) {
+        // Gone (purged, restored, or no files counted): nothing to keep.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    }
   }
 
   async keepFileCount(of: FileCountOf, files: number, expiresAt: string): Promise<number> {

@@ -54,6 +54,13 @@ export class S3ErasureObjects implements ErasureObjects {
     return deleteEveryVersion(this.client, this.bucketOf(object.bucket), object.key);
   }
 
+  async moveTrashCopy(fromKey: string, toKey: string): Promise<boolean> {
+    const trash = this.trashBucket();
+    if (!(await this.copy(trash, fromKey, trash, toKey))) return this.objects.exists(trash, toKey);
+    await this.deleteTrashCopy(fromKey);
+    return true;
+  }
+
   async deleteTrashCopy(trashKey: string): Promise<void> {
     await this.client.send(new DeleteObjectCommand({ Bucket: this.trashBucket(), Key: trashKey }));
   }

@@ -20,7 +20,7 @@ import {
   privacyMetricsNamespace,
 } from '#lib/platform/privacy-erasure-environment';
 
-import type { HostingRegionKey } from '#lib/residency/index';
+import { type HostingRegionKey, trashPrefixes } from '#lib/residency/index';
 import type { PlatformFunction } from './platform-function.ts';
 import { workflowFunctions } from './workflow-functions.ts';
 import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
@@ -165,6 +165,15 @@ export class PrivacyErasureWorkflow extends Construct {
       ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
       workWhy,
     );
+    // A trash copy a legal hold keeps past the purge moves out of the lifecycle's reach, and back on restore.
+    grantObjectPrefix(
+      tasks.processPage.role,
+      props.trashBucketName,
+      trashPrefixes.legalHolds,
+      ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      'Trash copies a legal hold keeps are keyed per request at run time, under legal-holds/ of the trash bucket.',
+    );
+    grantListingUnder(tasks.processPage.role, props.trashBucketName, trashPrefixes.legalHolds);
     // Records' objects: read (copy to the trash), written back (restore), every version deleted.
     for (const bucket of [props.attachmentsBucketName, props.recordingsBucketName]) {
       if (!bucket) continue;

@@ -32,7 +32,10 @@ export function lifecycleRulesFor(design: BucketDesign): LifecycleRule[] {
     },
   ];
   if (design.expireAfterDays !== undefined) {
-    rules.push({ id: 'expire-current', expiration: Duration.days(design.expireAfterDays) });
+    const expiration = Duration.days(design.expireAfterDays);
+    if (!design.expireOnlyUnder) rules.push({ id: 'expire-current', expiration });
+    for (const prefix of design.expireOnlyUnder ?? [])
+      rules.push({ id: `expire-current-${prefix.replace(/\W+/g, '')}`, prefix, expiration });
   }
   for (const { prefix, days } of design.expireSoonerUnder ?? []) {
     rules.push({ id: `expire-${prefix.replace(/\W+/g, '')}`, prefix, expiration: Duration.days(days) });

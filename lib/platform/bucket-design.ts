@@ -4,6 +4,7 @@ import {
   recordingStagingRegionKey,
   regionsAllowingCategory,
   retention,
+  trashPrefixes,
 } from '#lib/residency/index';
 
 /**
@@ -31,6 +32,11 @@ export interface BucketDesign {
   readonly versioned: boolean;
   /** Days after which current objects expire; undefined keeps them until the platform deletes them. */
   readonly expireAfterDays?: number;
+  /**
+   * Limits the `expireAfterDays` rule to these key prefixes: objects under other keys stay until the
+   * platform deletes them (the trash's copies a legal hold keeps). Unset: the rule covers every key.
+   */
+  readonly expireOnlyUnder?: readonly string[];
   /** Key prefixes whose current objects expire sooner than `expireAfterDays`. */
   readonly expireSoonerUnder?: readonly { readonly prefix: string; readonly days: number }[];
   /** The hosting regions that have this bucket. */
@@ -71,9 +77,11 @@ export const bucketDesigns: readonly BucketDesign[] = [
   },
   {
     kind: 'trash',
-    purpose: 'soft-deleted objects, restorable until purged',
+    purpose: 'soft-deleted objects, restorable until purged; those a legal hold keeps, until it ends',
     versioned: false,
     expireAfterDays: retention.trashDays,
+    // Held copies (under trashPrefixes.legalHolds) are out of the backstop's reach.
+    expireOnlyUnder: [trashPrefixes.erasures],
     regions: everyRegion,
   },
   {

@@ -37,6 +37,13 @@ export const retention = {
   subjectRequestMonths: 1,
 } as const;
 
+/**
+ * The trash bucket's key prefixes (ids only after them): soft erasures' trash copies and work pages,
+ * whose current objects expire after `trashDays` as the purge's backstop, and the copies a legal hold
+ * keeps past the purge, which no lifecycle rule reaches (the purge deletes them once the hold ends).
+ */
+export const trashPrefixes = { erasures: 'erasures/', legalHolds: 'legal-holds/' } as const;
+
 /** Hosting regions whose helpdesk and service-desk logs are also kept in the EEA (for 30 days). */
 export const regionsCopyingLogsToEea: readonly HostingRegionKey[] = ['us', 'in'];
 

@@ -1,10 +1,17 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { migrationKeys } from '#domain/migrations/migration-files';
+import { heldTrashKeyOf, trashKeyOf } from '#domain/privacy/erasure-objects';
 import { type BucketKind, bucketDesigns } from '#lib/platform/bucket-design';
 import { backupVaultName, keyAlias, stackNames, tableName } from '#lib/platform/names';
 import { tableDesign } from '#lib/platform/table-design';
-import { type HostingRegionKey, hostingRegionKeys, hostingRegions, retention } from '#lib/residency/index';
+import {
+  type HostingRegionKey,
+  hostingRegionKeys,
+  hostingRegions,
+  retention,
+  trashPrefixes,
+} from '#lib/residency/index';
 import {
   bucketsByKind,
   type CfnResourceJson,
@@ -82,12 +89,15 @@ describe.each(hostingRegionKeys)('data stack of %s', (region) => {
       };
       const buckets = bucketsByKind(data(), region);
 
-      // Act
+      // Act: the rule of each bucket's current objects (the trash's covers only erasures/, see below).
+      const expiresCurrent = (kind: BucketKind, rule: LifecycleRuleJson) =>
+        rule.Prefix === undefined ||
+        (bucketDesigns.find((design) => design.kind === kind)?.expireOnlyUnder ?? []).includes(rule.Prefix);
       const expirations = Object.fromEntries(
         [...buckets].map(([kind, [, bucket]]) => [
           kind,
           lifecycleRules(bucket).flatMap((rule) =>
-            rule.ExpirationInDays === undefined || rule.Prefix !== undefined ? [] : [rule.ExpirationInDays],
+            rule.ExpirationInDays === undefined || !expiresCurrent(kind, rule) ? [] : [rule.ExpirationInDays],
           ),
         ]),
       );
@@ -113,11 +123,33 @@ describe.each(hostingRegionKeys)('data stack of %s', (region) => {
           .map((rule) => ({ kind, prefix: rule.Prefix, days: rule.ExpirationInDays })),
       );
 
-      // Assess: the rule's prefix is where the migration workflow writes its reports.
-      expect(prefixRules).toEqual([{ kind: 'migrations', prefix: 'migration-reports/', days: 7 }]);
+      // Assess: the rule's prefix is where the migration workflow writes its reports (the trash's is its own).
+      expect(prefixRules).toEqual([
+        { kind: 'trash', prefix: 'erasures/', days: retention.trashDays },
+        { kind: 'migrations', prefix: 'migration-reports/', days: 7 },
+      ]);
       expect(retention.migrationReportDays).toBe(7);
       expect(migrationKeys.report('a', 1).startsWith('migration-reports/')).toBe(true);
       expect(migrationKeys.files('a', 1).startsWith('migration-reports/')).toBe(false);
+    });
+
+    it('expires the trash only under erasures/, so copies a legal hold keeps (legal-holds/) stay until purged', () => {
+      // Prepare
+      const trash = bucketsByKind(data(), region).get('trash')?.[1];
+      const object = { bucket: 'attachments' as const, key: 'accounts/a/attachments/7' };
+
+      // Act
+      const expiring = lifecycleRules(trash ?? { Type: '' }).filter(
+        (rule) => rule.ExpirationInDays !== undefined,
+      );
+
+      // Assess: the erasure workflow keeps trash copies under the rule's prefix, held copies outside it.
+      expect(expiring.map(({ Prefix, ExpirationInDays }) => ({ Prefix, ExpirationInDays }))).toEqual([
+        { Prefix: trashPrefixes.erasures, ExpirationInDays: retention.trashDays },
+      ]);
+      expect(trashKeyOf('a', 5, object).startsWith(trashPrefixes.erasures)).toBe(true);
+      expect(heldTrashKeyOf('a', 5, object).startsWith(trashPrefixes.legalHolds)).toBe(true);
+      expect(trashPrefixes.legalHolds.startsWith(trashPrefixes.erasures)).toBe(false);
     });
 
     it('expires noncurrent versions and cleans expired delete markers on every versioned bucket', () => {

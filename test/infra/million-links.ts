@@ -241,6 +241,7 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
     anonymiseIntoTrash: async () => undefined,
     restoreContribution: async () => undefined,
     purgeFromTrash: async () => undefined,
+    keepPastTrashEnd: async () => undefined,
     keepFileCount: async (_of, files) => files,
     fileCount: async (of) => filesOf(of.ref),
     deleteForGood: async () => undefined,
@@ -252,6 +253,7 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
     copyToTrash: async () => true,
     copyBack: async () => true,
     deleteEveryVersion: async () => 1,
+    moveTrashCopy: async () => true,
     deleteTrashCopy: async () => undefined,
   };
   return {

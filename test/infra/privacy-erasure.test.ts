@@ -136,7 +136,9 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
     ]);
     const pageResources = objectStatements('ProcessPage').flatMap((s) => s.resources);
     expect(
-      pageResources.filter((r) => r.endsWith('*')).every((r) => /\/(accounts|erasures)\/\*$/.test(r)),
+      pageResources
+        .filter((r) => r.endsWith('*'))
+        .every((r) => /\/(accounts|erasures|legal-holds)\/\*$/.test(r)),
     ).toBe(true);
     expect(pageResources.some((r) => r.includes(`helpdesk-${region}-trash-`))).toBe(true);
     expect(pageResources.some((r) => r.includes(`helpdesk-${region}-attachments-`))).toBe(true);
@@ -166,6 +168,31 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
       ).toBe(true);
     }
     expect(trashAccess('MarkStarted')).toEqual([]);
+  });
+
+  it('lets only the page task move trash copies a legal hold keeps to legal-holds/ of the trash, back and away', () => {
+    const stack = workflowStacks[region];
+    const trash = `arn:<AWS::Partition>:s3:::helpdesk-${region}-trash-<AWS::AccountId>`;
+    const heldAccess = (prefix: string) =>
+      statementsOf(stack, roleOf(region, prefix)).filter(
+        (s) =>
+          s.resources.includes(`${trash}/legal-holds/*`) ||
+          JSON.stringify(s.condition ?? {}).includes('legal-holds/'),
+      );
+
+    expect(heldAccess('ProcessPage')).toEqual([
+      {
+        actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+        resources: [`${trash}/legal-holds/*`],
+      },
+      {
+        actions: ['s3:ListBucket'],
+        resources: [trash],
+        condition: { StringLike: { 's3:prefix': ['legal-holds/*'] } },
+      },
+    ]);
+    for (const task of ['MarkStarted', 'IndexWork', 'RecordOutcome'])
+      expect(heldAccess(task), task).toEqual([]);
   });
 
   it('lets the deadline watch (orphan sweep) read and remove only current attachment objects (accounts/), no versions', () => {

@@ -1,18 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { type RecordItem, fromItem } from '../../lambdas/adapters/record-items.ts';
 import { trashPk, trashSk } from '../../lambdas/adapters/record-keys.ts';
+import { heldTrashKeyOf, trashKeyOf } from '../../lambdas/domain/privacy/erasure-objects.ts';
+import type { RecordRef } from '../../lambdas/domain/records/record.ts';
 import { retention } from '../../lib/residency/index.ts';
 import { createTestAccount } from './account-fixture.ts';
-import { emulatorDocumentClient } from './emulator-clients.ts';
+import { emulatorDocumentClient, emulatorS3Client } from './emulator-clients.ts';
 import { apiCaller, completed, type PrivacyRequestView, privacyRequestOnceDone } from './test-accounts.ts';
+import { trashPurgeWatch } from './trash-purge-watch.ts';
 
 const platform = inject('localPlatform');
 const region = 'us' as const;
-const { url, table, logFile } = platform.regions[region];
+const { url, table, logFile, buckets } = platform.regions[region];
 const client = emulatorDocumentClient(platform);
-afterAll(() => client.destroy());
+const s3 = emulatorS3Client(platform);
+afterAll(() => {
+  client.destroy();
+  s3.destroy();
+});
 
 const holds = '/api/v2/legal_holds';
 const requests = '/api/v2/privacy/requests';
@@ -70,6 +79,58 @@ async function erased(acc: Account, contact: number) {
   const done = await privacyRequestOnceDone(url, acc.adminKey, `${requests}/${created.body.id}`, completed);
   return { preview, done: done as PrivacyRequestView & { certificate: Record<string, unknown> } };
 }
+
+/** A file on the ticket, uploaded; answers the attachment's id and the file's text. */
+async function uploadedFile(admin: Account['admin'], ticket: number) {
+  const text = `File ${randomUUID()}`;
+  const attachment = await admin('POST', `/api/v2/tickets/${ticket}/attachments`, {
+    name: 'file.txt',
+    content_type: 'text/plain',
+    size: text.length,
+  });
+  expect(attachment.status, JSON.stringify(attachment.body)).toBe(201);
+  const { upload_url, upload_headers } = attachment.body as {
+    upload_url: string;
+    upload_headers: Record<string, string>;
+  };
+  expect((await fetch(upload_url, { method: 'PUT', headers: upload_headers, body: text })).status).toBe(200);
+  return { id: attachment.body.id as number, text };
+}
+
+/** A soft erasure's trash entry of the record, as stored (undefined once purged). */
+async function trashEntry(accountId: string, requestId: number, ref: RecordRef) {
+  const { Item } = await client.send(
+    new GetCommand({ TableName: table, Key: { pk: trashPk(accountId, requestId), sk: trashSk(ref) } }),
+  );
+  return Item;
+}
+
+/** Whether the trash bucket holds the key. */
+async function inTrashBucket(key: string): Promise<boolean> {
+  try {
+    await s3.send(new HeadObjectCommand({ Bucket: buckets.trash, Key: key }));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the deadline watch with its clock at `at` (ISO); answers how many purges it started. */
+async function purgeWatchAt(at: string) {
+  const watch = trashPurgeWatch(client, new Date(Date.parse(at) + 60_000));
+  try {
+    return await watch.deadlines.startDuePurges();
+  } finally {
+    watch.close();
+  }
+}
+
+type TrashView = {
+  state: string;
+  purge_due_at: string;
+  legal_hold?: { next_purge_at: string; counts: Record<string, number>; files: number };
+};
+const trashOf = (request: PrivacyRequestView) => request.trash as TrashView;
 
 describe('legal holds', () => {
   it('are placed, listed, read and released by admins only; the reason stays out of the audit log', async () => {
@@ -274,6 +335,124 @@ describe('legal holds', () => {
     });
     expect(earlier.body.trash).toMatchObject({ state: 'held' });
     expect(kept).toBeDefined();
+  });
+
+  it("keeps a soft erasure's trash a later hold covers past its 60 days, and purges it once released", async () => {
+    // Prepare: the contact is soft-erased first, then held while in the trash.
+    const acc = await account();
+    const { contact, tickets } = await contactWithTickets(acc.admin);
+    const { id: attachment } = await uploadedFile(acc.admin, tickets[0] ?? 0);
+    const deleted = await acc.admin('DELETE', `/api/v2/contacts/${contact}`);
+    const softId = Number(deleted.headers.get('location')?.split('/').pop());
+    const soft = await privacyRequestOnceDone(url, acc.adminKey, `${requests}/${softId}`, completed);
+    const hold = await acc.admin('POST', holds, { target_type: 'contact', target_id: contact, reason: 'r' });
+    const attachmentRef: RecordRef = { type: 'attachment', id: attachment };
+    const before = await trashEntry(acc.id, softId, attachmentRef);
+    const object = { bucket: 'attachments' as const, key: '' };
+    object.key = (fromItem(before?.record_item as RecordItem).fields as { object_key: string }).object_key;
+
+    // Act: the purge after the 60 days, then (hold released) the next run a day later.
+    const started = await purgeWatchAt(trashOf(soft).purge_due_at);
+    const kept = await privacyRequestOnceDone(
+      url,
+      acc.adminKey,
+      `${requests}/${softId}`,
+      (r) => trashOf(r).state === 'held_by_legal_hold',
+    );
+    const keptEntry = await trashEntry(acc.id, softId, attachmentRef);
+    const keptObjects = {
+      trash: await inTrashBucket(trashKeyOf(acc.id, softId, object)),
+      held: await inTrashBucket(heldTrashKeyOf(acc.id, softId, object)),
+    };
+    const nextPurgeAt = trashOf(kept).legal_hold?.next_purge_at ?? '';
+    const startedEarly = await purgeWatchAt(new Date(Date.parse(nextPurgeAt) - 120_000).toISOString());
+    const released = await acc.admin('DELETE', `${holds}/${hold.body.id}`);
+    const startedAgain = await purgeWatchAt(nextPurgeAt);
+    const purged = await privacyRequestOnceDone(
+      url,
+      acc.adminKey,
+      `${requests}/${softId}`,
+      (r) => trashOf(r).state === 'purged',
+    );
+
+    // Assess: every entry kept under the hold, its expiry gone and its copy out of the lifecycle's prefix.
+    expect(hold.status, JSON.stringify(hold.body)).toBe(201);
+    expect(before?.expires_at).toEqual(expect.any(Number));
+    expect(started).toBeGreaterThanOrEqual(1);
+    expect(kept.trash).toMatchObject({
+      state: 'held_by_legal_hold',
+      purged_at: null,
+      legal_hold: {
+        counts: { attachment: 1, contact: 1, conversation: 2, ticket: 2 },
+        holds: [{ hold_id: hold.body.id, target_type: 'contact', target_id: contact }],
+        files: 1,
+        runs: 1,
+      },
+    });
+    expect((kept.certificate as { purged_at: unknown }).purged_at).toBeNull();
+    expect(keptEntry).toBeDefined();
+    expect(keptEntry?.expires_at).toBeUndefined();
+    expect(keptObjects).toEqual({ trash: false, held: true });
+    expect(startedEarly).toBe(0);
+    expect(released.status).toBe(200);
+    expect(startedAgain).toBeGreaterThanOrEqual(1);
+    expect(purged.trash).toMatchObject({ state: 'purged' });
+    expect((purged.certificate as { executions: string[] }).executions).toEqual([
+      `privacy-${acc.id}-${softId}`,
+      `privacy-${acc.id}-${softId}-purge-1`,
+      `privacy-${acc.id}-${softId}-purge-r1-1`,
+    ]);
+    expect(await trashEntry(acc.id, softId, attachmentRef)).toBeUndefined();
+    expect(await trashEntry(acc.id, softId, { type: 'contact', id: contact })).toBeUndefined();
+    expect(await inTrashBucket(heldTrashKeyOf(acc.id, softId, object))).toBe(false);
+  });
+
+  it('purges the unheld rest of a trash, and a restore brings back what a hold kept, file and all', async () => {
+    // Prepare: one of the soft-erased contact's tickets is held while in the trash.
+    const acc = await account();
+    const { contact, tickets } = await contactWithTickets(acc.admin);
+    const [heldTicket = 0, freeTicket = 0] = tickets;
+    const { id: attachment, text } = await uploadedFile(acc.admin, heldTicket);
+    const deleted = await acc.admin('DELETE', `/api/v2/contacts/${contact}`);
+    const softId = Number(deleted.headers.get('location')?.split('/').pop());
+    const soft = await privacyRequestOnceDone(url, acc.adminKey, `${requests}/${softId}`, completed);
+    const hold = await acc.admin('POST', holds, {
+      target_type: 'ticket',
+      target_id: heldTicket,
+      reason: 'r',
+    });
+
+    // Act
+    await purgeWatchAt(trashOf(soft).purge_due_at);
+    const kept = await privacyRequestOnceDone(
+      url,
+      acc.adminKey,
+      `${requests}/${softId}`,
+      (r) => trashOf(r).state === 'held_by_legal_hold',
+    );
+    const restore = await acc.admin('POST', `${requests}/${softId}/restore`);
+    const restored = await privacyRequestOnceDone(
+      url,
+      acc.adminKey,
+      `${requests}/${softId}`,
+      (r) => r.status === 'restored' || r.status === 'failed',
+    );
+    const file = await acc.admin('GET', `/api/v2/attachments/${attachment}`);
+    const bytes = await (await fetch(String(file.body.attachment_url))).text();
+
+    // Assess: the held ticket (its note and file) came back; the contact and the other ticket are gone.
+    expect(hold.status, JSON.stringify(hold.body)).toBe(201);
+    expect(trashOf(kept).legal_hold).toMatchObject({
+      counts: { attachment: 1, conversation: 1, ticket: 1 },
+      files: 1,
+    });
+    expect(restore.status).toBe(202);
+    expect(restored.status, JSON.stringify(restored)).toBe('restored');
+    expect((await acc.admin('GET', `/api/v2/tickets/${heldTicket}`)).status).toBe(200);
+    expect(file.body).toMatchObject({ state: 'stored' });
+    expect(bytes).toBe(text);
+    expect((await acc.admin('GET', `/api/v2/tickets/${freeTicket}`)).status).toBe(404);
+    expect((await acc.admin('GET', `/api/v2/contacts/${contact}`)).status).toBe(404);
   });
 
   it("previews an agent's erasure as anonymised contributions, for admins only, and refuses an export's", async () => {

@@ -87,11 +87,17 @@ export class LegalHoldService {
     });
   }
 
-  /** A contact or ticket must exist (live or in the trash: a deleted record can be held from its purge). */
+  /**
+   * A contact or ticket must exist: live, soft-deleted, or removed by an erasure (its tombstone says
+   * so; it may sit in a soft erasure's trash), so a deleted record can be held from its purge.
+   */
   private async requireTarget(accountId: string, target: HoldTarget): Promise<void> {
     if (target.type === 'account') return;
     const record = await this.deps.store.get(accountId, target);
-    if (!record || record.supersededBy) {
+    const exists = record
+      ? !record.supersededBy
+      : (await this.deps.store.erasedAmong(accountId, [target])).length > 0;
+    if (!exists) {
       throw new ValidationError([
         { field: 'target_id', message: `There is no ${target.type} with this id`, code: 'invalid_value' },
       ]);

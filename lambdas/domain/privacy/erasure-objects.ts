@@ -1,3 +1,4 @@
+import { trashPrefixes } from '#lib/residency/index';
 import type { StoredRecord } from '#domain/records/record';
 
 /**
@@ -40,7 +41,14 @@ export function stagedObjectsOf(record: StoredRecord<object>): HeldObject[] {
 
 /** Where a soft erasure keeps an object in the trash bucket: request and original key, ids only. */
 export const trashKeyOf = (accountId: string, requestId: number, object: HeldObject) =>
-  `erasures/${accountId}/${requestId}/${object.bucket}/${object.key}`;
+  `${trashPrefixes.erasures}${accountId}/${requestId}/${object.bucket}/${object.key}`;
+
+/**
+ * Where the trash keeps a copy a legal hold covers past the purge: the same ids under a prefix the
+ * trash bucket's 60-day lifecycle rule does not reach, so only the purge (once the hold ends) deletes it.
+ */
+export const heldTrashKeyOf = (accountId: string, requestId: number, object: HeldObject) =>
+  `${trashPrefixes.legalHolds}${accountId}/${requestId}/${object.bucket}/${object.key}`;
 
 /** The object side of erasure; every method may be repeated with the same outcome. */
 export interface ErasureObjects {
@@ -52,6 +60,11 @@ export interface ErasureObjects {
   copyBack(trashKey: string, object: HeldObject): Promise<boolean>;
   /** Deletes every version and delete marker of the object; answers how many went. */
   deleteEveryVersion(object: HeldObject): Promise<number>;
+  /**
+   * Moves a trash copy to another key of the trash bucket (server-side copy, then the old key deleted);
+   * answers whether the copy is at `toKey` now (also when an earlier attempt moved it).
+   */
+  moveTrashCopy(fromKey: string, toKey: string): Promise<boolean>;
   /** Deletes the trash copy (the trash bucket is not versioned). */
   deleteTrashCopy(trashKey: string): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { RecordStore } from '#domain/records/record-store';
 import type { ErasureStore } from './erasure-store.ts';
-import type { ErasureOperation, StoredPrivacyRequest } from './privacy-request.ts';
+import { type ErasureOperation, isTrashKept, type StoredPrivacyRequest } from './privacy-request.ts';
 import { requestsOfSubject } from './subject-requests.ts';
 
 /**
@@ -75,7 +75,7 @@ async function supersededContact(
 async function heldTrashesOf(store: RecordStore, accountId: string, subject: SubjectRef): Promise<number[]> {
   const requests = await requestsOfSubject(store, accountId, subject);
   return requests
-    .filter((request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'purging')
+    .filter((request) => isTrashKept(request.fields.trash) || request.fields.trash?.state === 'purging')
     .map((request) => request.ref.id);
 }
 

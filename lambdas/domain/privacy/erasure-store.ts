@@ -75,6 +75,12 @@ export interface ErasureStore {
     next: StoredRecord<object> | undefined,
     audit: AuditEntry,
   ): Promise<void>;
+  /**
+   * Keeps a trash entry a legal hold covers past the trash's end: its expiry (the DynamoDB TTL
+   * backstop) and that of the file count its erasure kept are removed, so only a purge deletes them.
+   * Repeatable; nothing to keep when the entry is gone.
+   */
+  keepPastTrashEnd(accountId: string, requestId: number, ref: RecordRef): Promise<void>;
   /** Deletes a trashed record for good. */
   purgeFromTrash(trashed: TrashedRecord, requestId: number, audit: AuditEntry): Promise<void>;
   /**

@@ -1,5 +1,5 @@
 import type { ErasureStore } from './erasure-store.ts';
-import { type PrivacyRequestFields, trashExecutionName } from './privacy-request.ts';
+import { isTrashKept, type PrivacyRequestFields, trashExecutionName } from './privacy-request.ts';
 import type { RecordStore } from '#domain/records/record-store';
 import type { WorkflowStarter } from './workflow-starter.ts';
 
@@ -33,7 +33,10 @@ export class PrivacyDeadlines {
     return due.length;
   }
 
-  /** Starts the purge of every trash past its date; answers how many were started (or already running). */
+  /**
+   * Starts the purge of every trash past its date (its 60 days, or the daily run over entries legal
+   * holds keep); answers how many were started (or already running).
+   */
   async startDuePurges(): Promise<number> {
     const due = await this.deps.erasure.dueRecords(
       'trash-purge',
@@ -44,7 +47,7 @@ export class PrivacyDeadlines {
     for (const { accountId, ref } of due) {
       const request = await this.deps.store.get<PrivacyRequestFields>(accountId, ref);
       const trash = request?.fields.trash;
-      if (!request || !trash || (trash.state !== 'held' && trash.state !== 'purging')) continue;
+      if (!request || !trash || !(isTrashKept(trash) || trash.state === 'purging')) continue;
       await this.deps.erasureWorkflow.start(trashExecutionName(accountId, ref.id, 'purge', trash), {
         accountId,
         requestId: ref.id,

@@ -22,6 +22,7 @@ import {
   requestStatusKey,
   retryExecutionName,
   privacyRequestRef,
+  isTrashKept,
   trashExecutionName,
   type StoredPrivacyRequest,
 } from './privacy-request.ts';
@@ -339,8 +340,8 @@ export class PrivacyRequestService {
 
   /** Whether a soft erasure of the subject holds their data in its trash (restorable, not purged yet). */
   private async hasHeldTrash(accountId: string, subject: SubjectRef): Promise<boolean> {
-    return (await requestsOfSubject(this.deps.store, accountId, subject)).some(
-      (request) => request.fields.trash?.state === 'held',
+    return (await requestsOfSubject(this.deps.store, accountId, subject)).some((request) =>
+      isTrashKept(request.fields.trash),
     );
   }
 
@@ -361,7 +362,7 @@ export class PrivacyRequestService {
         `This erasure is ${request.fields.status}; only a completed soft erasure can be restored.`,
       );
     }
-    if (trash.state !== 'held' && trash.state !== 'restoring') {
+    if (!isTrashKept(trash) && trash.state !== 'restoring') {
       throw new ConflictError(`This erasure's trash is ${trash.state}; it can no longer be restored.`);
     }
     if (!this.deps.erasureWorkflow) throw new Error('No erasure workflow is configured for this function');
@@ -380,7 +381,7 @@ export class PrivacyRequestService {
   async restoreSubject(principal: Principal, subject: SubjectRef): Promise<StoredPrivacyRequest | undefined> {
     requirePermission(principal, 'privacy_requests.manage', 'restore erased data');
     const latest = (await requestsOfSubject(this.deps.store, principal.accountId, subject)).find(
-      (request) => request.fields.trash?.state === 'held' || request.fields.trash?.state === 'restoring',
+      (request) => isTrashKept(request.fields.trash) || request.fields.trash?.state === 'restoring',
     );
     if (!latest) {
       const live = await this.deps.store.get(principal.accountId, { type: subject.kind, id: subject.id });

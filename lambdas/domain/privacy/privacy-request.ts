@@ -114,6 +114,17 @@ export interface ExportResult {
   withdrawn?: { at: string; by_request: number } | null;
 }
 
+/** Records kept under legal holds: counts per type, and per hold (its id and target). */
+export interface HeldSummary {
+  counts: Record<string, number>;
+  holds: Array<{
+    hold_id: number;
+    target_type: 'contact' | 'ticket' | 'account';
+    target_id: number | null;
+    counts: Record<string, number>;
+  }>;
+}
+
 /**
  * Proof of a completed erasure (GDPR Art. 5(2)): what was erased, how, when, by which executions.
  * The subject is named by an opaque reference, never by personal data.
@@ -139,15 +150,7 @@ export interface ErasureCertificate {
    * Records the erasure left in place because a legal hold covered them: counts per type, and per
    * hold (its id and target). Absent on certificates made before legal holds.
    */
-  held?: {
-    counts: Record<string, number>;
-    holds: Array<{
-      hold_id: number;
-      target_type: 'contact' | 'ticket' | 'account';
-      target_id: number | null;
-      counts: Record<string, number>;
-    }>;
-  };
+  held?: HeldSummary;
   /** Where copies made before the erasure remain, and for how long (see backup-copies.ts). */
   backups?: {
     point_in_time_recovery_days: number;
@@ -156,15 +159,45 @@ export interface ErasureCertificate {
   };
 }
 
-/** A soft erasure's trash: held until `purge_due_at`, then purged; restorable while held. */
+/**
+ * What legal holds keep of a soft erasure's trash past its purge: entries per record type and per
+ * hold (ids and counts only), the trash objects kept with them, and when the purge looks again.
+ */
+export interface TrashKeptByHolds {
+  counts: Record<string, number>;
+  holds: HeldSummary['holds'];
+  files: number;
+  /** When a purge last found them held. */
+  checked_at: string;
+  /** When the purge runs again (daily), purging what no hold covers any more. */
+  next_purge_at: string;
+  /** Purge runs that kept entries: each later run is an execution (and a work index) of its own. */
+  runs: number;
+}
+
+/**
+ * A soft erasure's trash: `held` (restorable) until `purge_due_at`, then `purging` and `purged`; or,
+ * when legal holds cover some of its entries, `held_by_legal_hold`: the rest is purged, the covered
+ * entries stay (restorable, out of reach of the backstops) until a later purge finds them unheld.
+ */
 export interface ErasureTrash {
-  state: 'held' | 'restoring' | 'restored' | 'purging' | 'purged';
+  state: 'held' | 'restoring' | 'restored' | 'purging' | 'purged' | 'held_by_legal_hold';
   purge_due_at: string;
   restored_at: string | null;
   purged_at: string | null;
   /** Restores and purges that failed: each new attempt runs as a new execution. */
   failed_attempts: number;
+  /** Set while (and after) legal holds kept entries past the purge. */
+  legal_hold?: TrashKeptByHolds | null;
 }
+
+/** A trash still there: restorable, and purged when due (by its purge or a permanent erasure). */
+export const isTrashKept = (trash: ErasureTrash | null | undefined): boolean =>
+  trash?.state === 'held' || trash?.state === 'held_by_legal_hold';
+
+/** When the trash's purge is due next: its 60 days, or the next look at what holds kept. */
+export const nextPurgeAt = (trash: ErasureTrash) =>
+  (trash.state === 'held_by_legal_hold' && trash.legal_hold?.next_purge_at) || trash.purge_due_at;
 
 /**
  * A data subject's request. It names the subject by id only (the controller's record of having
@@ -249,7 +282,16 @@ export const trashExecutionName = (
   requestId: number,
   operation: 'restore' | 'purge',
   trash: ErasureTrash,
-) => executionName('privacy', accountId, requestId, operation, trash.failed_attempts + 1);
+) => executionName('privacy', accountId, requestId, trashWork(operation, trash), trash.failed_attempts + 1);
+
+/**
+ * The name of a restore or purge run of the trash (its executions and its work index): the purge
+ * after legal holds kept entries runs again as `purge-r<n>`, its own work, finding what is still held.
+ */
+export function trashWork(operation: ErasureOperation, trash: ErasureTrash | null | undefined): string {
+  const runs = trash?.legal_hold?.runs ?? 0;
+  return operation === 'purge' && runs > 0 ? `purge-r${runs}` : operation;
+}
 
 /** Lists a subject's requests (e.g. the soft erasure a v2 restore call undoes). */
 export const subjectRequestsKey = (subject: SubjectRef) => `privacy#${subject.kind}#${subject.id}`;
@@ -261,15 +303,16 @@ export const requestStatusKey = (type: PrivacyRequestType, status: PrivacyReques
 /**
  * The request holds no one's personal data beyond the subject's id: it has no subject links. It is
  * listed under its subject and under its type and status, and carries the deadline the region's
- * watcher looks for: `due_at` while open, the purge date while a soft erasure's trash is held.
+ * watcher looks for: `due_at` while open, the purge date while a soft erasure's trash is held (the
+ * next purge run while legal holds keep entries of it).
  */
 export const derivePrivacyRequest = (record: StoredPrivacyRequest): StoredPrivacyRequest => {
   const { fields } = record;
   const trash = fields.trash;
   const deadline: Deadline | undefined = openStatuses.includes(fields.status)
     ? { kind: 'privacy-request-due', at: fields.due_at }
-    : trash && (trash.state === 'held' || trash.state === 'purging')
-      ? { kind: 'trash-purge', at: trash.purge_due_at }
+    : trash && (isTrashKept(trash) || trash.state === 'purging')
+      ? { kind: 'trash-purge', at: nextPurgeAt(trash) }
       : undefined;
   return {
     ...record,

@@ -8,9 +8,11 @@ import {
   type ErasureCertificate,
   type ErasureOperation,
   type ExportResult,
+  isTrashKept,
   type PrivacyRequestFields,
   privacyRequestRef,
   type StoredPrivacyRequest,
+  type TrashKeptByHolds,
 } from './privacy-request.ts';
 
 /** The request cannot run (not verified, rejected, gone): no retry can change that. */
@@ -26,6 +28,8 @@ export const exportWorkflowActor: Actor = { type: 'system', id: 'privacy-export-
 export const erasureWorkflowActor: Actor = { type: 'system', id: 'privacy-erasure-workflow' };
 
 const dayMs = 24 * 60 * 60 * 1000;
+/** Days between purge runs over trash entries legal holds keep: a hold's end is acted on within a day. */
+export const heldTrashRecheckDays = 1;
 
 /** What a running erasure shows while it waits for a migration of the account to end. */
 export const migrationWaitNotice =
@@ -83,7 +87,7 @@ export class RequestProgress {
         throw new RequestNotRunnableError(fields.status);
       }
       if (trash.state === target) return {};
-      if (trash.state !== 'held') throw new RequestNotRunnableError(`${fields.status}, trash ${trash.state}`);
+      if (!isTrashKept(trash)) throw new RequestNotRunnableError(`${fields.status}, trash ${trash.state}`);
       return { trash: { ...trash, state: target }, failure: null };
     });
   }
@@ -175,6 +179,37 @@ export class RequestProgress {
         certificate: certificate && {
           ...certificate,
           purged_at: purgedAt,
+          executions: [...new Set([...certificate.executions, execution])],
+        },
+      };
+    });
+  }
+
+  /**
+   * The purge kept entries a legal hold covers (and purged the rest): the trash is
+   * `held_by_legal_hold`, saying what is kept under which hold, and the purge runs again a day later.
+   * Only a running purge gets there, so a repeated step changes nothing more.
+   */
+  keepUnderHolds(
+    accountId: string,
+    requestId: number,
+    execution: string,
+    kept: Pick<TrashKeptByHolds, 'counts' | 'holds' | 'files'>,
+  ): Promise<StoredPrivacyRequest> {
+    return this.change(accountId, requestId, (fields) => {
+      const { trash, certificate } = fields;
+      if (trash?.state !== 'purging') return {};
+      const now = this.deps.now();
+      const legalHold: TrashKeptByHolds = {
+        ...kept,
+        checked_at: now.toISOString(),
+        next_purge_at: new Date(now.getTime() + heldTrashRecheckDays * dayMs).toISOString(),
+        runs: (trash.legal_hold?.runs ?? 0) + 1,
+      };
+      return {
+        trash: { ...trash, state: 'held_by_legal_hold', legal_hold: legalHold },
+        certificate: certificate && {
+          ...certificate,
           executions: [...new Set([...certificate.executions, execution])],
         },
       };

@@ -18,14 +18,21 @@ import { contributionRestore } from './contribution-restore.ts';
 import { backupCopies } from './backup-copies.ts';
 import { countHeld, ErasureHolds, type HeldUnder, heldSummary, mergeHeld } from './erasure-holds.ts';
 import { mapBounded } from './bounded.ts';
-import { type ErasureObjects, objectsHeldBy, stagedObjectsOf, trashKeyOf } from './erasure-objects.ts';
+import {
+  type ErasureObjects,
+  type HeldObject,
+  heldTrashKeyOf,
+  objectsHeldBy,
+  stagedObjectsOf,
+  trashKeyOf,
+} from './erasure-objects.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import { requestsOfSubject } from './subject-requests.ts';
 import { erasureWorkSources, isAgentProfile, recordOfWork, type WorkItem } from './erasure-plan.ts';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys } from './export-keys.ts';
 import { type PagePlan, pagePlanOf, PageResultMissingError, PageResults } from './page-results.ts';
-import { type ErasureOperation, type StoredPrivacyRequest } from './privacy-request.ts';
+import { type ErasureOperation, type StoredPrivacyRequest, trashWork } from './privacy-request.ts';
 import { erasureWorkflowActor, type RequestProgress } from './request-progress.ts';
 
 /** A trashed record could not come back: its id or a unique value (e.g. the e-mail) was taken meanwhile. */
@@ -55,6 +62,8 @@ export interface ErasurePageResult {
   readonly heldTrashOf?: number[];
   /** Records left in place under a legal hold, per hold id (absent in results made before holds). */
   readonly held?: Record<string, HeldUnder>;
+  /** A purge's trash copies kept (moved out of the lifecycle's reach) with the entries a hold covers. */
+  readonly keptFiles?: number;
 }
 
 export interface SubjectErasureDependencies {
@@ -79,13 +88,14 @@ export interface SubjectErasureDependencies {
 
 const dayMs = 24 * 60 * 60 * 1000;
 const pad = (page: number) => String(page).padStart(6, '0');
-const workKey = (accountId: string, requestId: number, operation: ErasureOperation, page: number) =>
-  `erasures/${accountId}/${requestId}/work/${operation}/${pad(page)}.ndjson`;
+/** `work`: the operation, or the run of a purge repeated while legal holds keep entries (trashWork). */
+const workKey = (accountId: string, requestId: number, work: string, page: number) =>
+  `erasures/${accountId}/${requestId}/work/${work}/${pad(page)}.ndjson`;
 /** Written once the work index is complete: a later execution of the operation works on the same pages. */
-const workPagesKey = (accountId: string, requestId: number, operation: ErasureOperation) =>
-  `erasures/${accountId}/${requestId}/work/${operation}/pages.json`;
-const workResultKey = (accountId: string, requestId: number, operation: ErasureOperation, page: number) =>
-  `erasures/${accountId}/${requestId}/work/${operation}/results/${pad(page)}.json`;
+const workPagesKey = (accountId: string, requestId: number, work: string) =>
+  `erasures/${accountId}/${requestId}/work/${work}/pages.json`;
+const workResultKey = (accountId: string, requestId: number, work: string, page: number) =>
+  `erasures/${accountId}/${requestId}/work/${work}/results/${pad(page)}.json`;
 
 /** The opaque reference a certificate names the subject by: stable per account and subject, not reversible. */
 export const subjectReference = (accountId: string, subject: SubjectRef) =>
@@ -113,9 +123,9 @@ export class SubjectErasure {
     this.concurrency = deps.concurrency ?? 16;
   }
 
-  private resultsOf(accountId: string, requestId: number, operation: ErasureOperation) {
+  private resultsOf(accountId: string, requestId: number, work: string) {
     return new PageResults<ErasurePageResult>(this.deps.workFiles, (page) =>
-      workResultKey(accountId, requestId, operation, page),
+      workResultKey(accountId, requestId, work, page),
     );
   }
 
@@ -123,13 +133,21 @@ export class SubjectErasure {
     return this.deps.progress.read(accountId, requestId);
   }
 
+  /** The work the operation runs now: a purge repeated while holds keep entries has its own index. */
+  private async workOf(accountId: string, requestId: number, operation: ErasureOperation): Promise<string> {
+    if (operation !== 'purge') return operation;
+    return trashWork(operation, (await this.request(accountId, requestId)).fields.trash);
+  }
+
   /**
    * Writes the work index in pages; answers how many, in batches. An operation indexes once: a retry
    * of a failed request (a new execution) gets the same pages, so what the failed execution erased is
-   * still counted (its page results are kept, and a page redone finds its records done).
+   * still counted (its page results are kept, and a page redone finds its records done). A purge
+   * repeated while legal holds keep entries indexes once per run (see trashWork).
    */
   async index(accountId: string, requestId: number, operation: ErasureOperation): Promise<PagePlan> {
-    const indexed = await this.indexedPages(accountId, requestId, operation);
+    const work = await this.workOf(accountId, requestId, operation);
+    const indexed = await this.indexedPages(accountId, requestId, work);
     if (indexed !== undefined) return pagePlanOf(indexed, this.maxBatches);
     const request = await this.request(accountId, requestId);
     const sources = await erasureWorkSources(
@@ -145,7 +163,7 @@ export class SubjectErasure {
         const batch = await source(cursor);
         if (batch.items.length > 0) {
           await this.deps.workFiles.write(
-            workKey(accountId, requestId, operation, page),
+            workKey(accountId, requestId, work, page),
             'application/x-ndjson',
             batch.items.map((item) => `${JSON.stringify(item)}\n`),
           );
@@ -154,7 +172,7 @@ export class SubjectErasure {
         cursor = batch.cursor;
       } while (cursor);
     }
-    await this.deps.workFiles.write(workPagesKey(accountId, requestId, operation), 'application/json', [
+    await this.deps.workFiles.write(workPagesKey(accountId, requestId, work), 'application/json', [
       JSON.stringify({ pages: page }),
     ]);
     return pagePlanOf(page, this.maxBatches);
@@ -164,9 +182,9 @@ export class SubjectErasure {
   private async indexedPages(
     accountId: string,
     requestId: number,
-    operation: ErasureOperation,
+    work: string,
   ): Promise<number | undefined> {
-    const pagesKey = workPagesKey(accountId, requestId, operation);
+    const pagesKey = workPagesKey(accountId, requestId, work);
     if (!(await this.deps.workFiles.exists(pagesKey))) return undefined;
     for await (const line of this.deps.workFiles.lines(pagesKey)) {
       if (!line.trim()) continue;
@@ -188,12 +206,13 @@ export class SubjectErasure {
     batch: Batch,
     timeLeft?: TimeLeft,
   ): Promise<Batch> {
-    const results = this.resultsOf(accountId, requestId, operation);
+    const work = await this.workOf(accountId, requestId, operation);
+    const results = this.resultsOf(accountId, requestId, work);
     return workThrough(
       batch,
       async (page) => {
         if (await results.read(page)) return;
-        await results.write(page, await this.processPage(accountId, requestId, operation, page));
+        await results.write(page, await this.processPage(accountId, requestId, operation, work, page));
       },
       timeLeft,
     );
@@ -205,21 +224,26 @@ export class SubjectErasure {
     requestId: number,
     operation: ErasureOperation,
   ): Promise<ErasurePageResult[]> {
-    const pages = await this.indexedPages(accountId, requestId, operation);
+    const work = await this.workOf(accountId, requestId, operation);
+    const pages = await this.indexedPages(accountId, requestId, work);
     if (pages === undefined) throw new PageResultMissingError();
-    return this.resultsOf(accountId, requestId, operation).all(pages);
+    return this.resultsOf(accountId, requestId, work).all(pages);
   }
 
-  /** Handles one page of the work index. */
+  /**
+   * Handles one page of the work index. An erasure and a purge leave what a legal hold covers (a
+   * purge keeps it past the trash's end, see keepPastTrashEnd); a restore brings back what remains.
+   */
   private async processPage(
     accountId: string,
     requestId: number,
     operation: ErasureOperation,
+    work: string,
     page: number,
   ): Promise<ErasurePageResult> {
     const request = await this.request(accountId, requestId);
     const items: WorkItem[] = [];
-    for await (const line of this.deps.workFiles.lines(workKey(accountId, requestId, operation, page))) {
+    for await (const line of this.deps.workFiles.lines(workKey(accountId, requestId, work, page))) {
       if (line.trim()) items.push(JSON.parse(line) as WorkItem);
     }
     const result = {
@@ -230,12 +254,13 @@ export class SubjectErasure {
       purgedTrashOf: [] as number[],
       heldTrashOf: [] as number[],
       held: {} as Record<string, HeldUnder>,
+      keptFiles: 0,
     };
     const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };
     const holds =
-      operation === 'erase'
-        ? await ErasureHolds.of(this.deps.holds, accountId, subject, this.deps.now())
-        : undefined;
+      operation === 'restore'
+        ? undefined
+        : await ErasureHolds.of(this.deps.holds, accountId, subject, this.deps.now());
     await mapBounded(items, this.concurrency, async (item) => {
       const ref: RecordRef = { type: item.type, id: item.id };
       const hold = holds && (await holds.holdOf((await recordOfWork(this.deps, accountId, item)) ?? { ref }));
@@ -243,6 +268,9 @@ export class SubjectErasure {
         countHeld(result.held, hold, ref.type);
         if (item.trashOf !== undefined && !result.heldTrashOf.includes(item.trashOf))
           result.heldTrashOf.push(item.trashOf);
+        // The trash's own purge keeps it past the trash's end; a permanent erasure leaves that to it.
+        if (operation === 'purge' && item.trashOf !== undefined)
+          result.keptFiles += await this.keepPastTrashEnd(accountId, item.trashOf, ref);
         return;
       }
       if (item.trashOf !== undefined) {
@@ -426,8 +454,10 @@ export class SubjectErasure {
     const trashed = await this.deps.erasure.trashed(accountId, requestId, ref);
     if (trashed) {
       for (const object of objectsHeldBy(trashed.record)) {
-        if (await this.deps.objects.copyBack(trashKeyOf(accountId, requestId, object), object))
-          result.files += 1;
+        const copied =
+          (await this.deps.objects.copyBack(trashKeyOf(accountId, requestId, object), object)) ||
+          (await this.deps.objects.copyBack(heldTrashKeyOf(accountId, requestId, object), object));
+        if (copied) result.files += 1;
       }
       try {
         await this.deps.erasure.restoreFromTrash(trashed, requestId, this.audit(ref, 'restore'));
@@ -438,10 +468,31 @@ export class SubjectErasure {
     }
     const record = trashed?.record ?? (await this.deps.store.get(accountId, ref));
     if (!record) return false;
-    for (const object of objectsHeldBy(record)) {
-      await this.deps.objects.deleteTrashCopy(trashKeyOf(accountId, requestId, object));
-    }
+    for (const object of objectsHeldBy(record)) await this.deleteTrashCopies(accountId, requestId, object);
     return true;
+  }
+
+  /** Deletes an object's trash copy wherever it is: in the trash, or kept there past its end by a hold. */
+  private async deleteTrashCopies(accountId: string, requestId: number, object: HeldObject) {
+    await this.deps.objects.deleteTrashCopy(trashKeyOf(accountId, requestId, object));
+    await this.deps.objects.deleteTrashCopy(heldTrashKeyOf(accountId, requestId, object));
+  }
+
+  /**
+   * A trash entry a legal hold covers, kept past the trash's end: its trash copies moved out of the
+   * lifecycle rule's reach, then its expiry removed. Answers how many copies are kept (a repeated
+   * page finds them moved already).
+   */
+  private async keepPastTrashEnd(accountId: string, trashOf: number, ref: RecordRef): Promise<number> {
+    const trashed = await this.deps.erasure.trashed(accountId, trashOf, ref);
+    if (!trashed) return 0;
+    let kept = 0;
+    for (const object of objectsHeldBy(trashed.record)) {
+      const from = trashKeyOf(accountId, trashOf, object);
+      if (await this.deps.objects.moveTrashCopy(from, heldTrashKeyOf(accountId, trashOf, object))) kept += 1;
+    }
+    await this.deps.erasure.keepPastTrashEnd(accountId, trashOf, ref);
+    return kept;
   }
 
   /**
@@ -468,9 +519,8 @@ export class SubjectErasure {
       copies,
       this.trashExpiry(),
     );
-    for (const object of objectsHeldBy(trashed.record)) {
-      await this.deps.objects.deleteTrashCopy(trashKeyOf(accountId, trashOf, object));
-    }
+    for (const object of objectsHeldBy(trashed.record))
+      await this.deleteTrashCopies(accountId, trashOf, object);
     await this.deps.erasure.purgeFromTrash(trashed, trashOf, this.audit(ref, 'purge'));
     result.files += files;
     return true;
@@ -484,10 +534,13 @@ export class SubjectErasure {
     execution: string,
   ): Promise<void> {
     const request = await this.request(accountId, requestId);
+    // A purge recorded already (purged, or kept under holds with its next run's work named) is done.
+    if (operation === 'purge' && request.fields.trash?.state !== 'purging') return;
     const pages = await this.pageResults(accountId, requestId, operation);
     const erased: Record<string, number> = {};
     const anonymised: Record<string, number> = {};
     let files = 0;
+    let keptFiles = 0;
     const purgedTrashOf = new Set<number>();
     const heldTrashOf = new Set<number>();
     const held: Record<string, HeldUnder> = {};
@@ -497,6 +550,7 @@ export class SubjectErasure {
       for (const [type, count] of Object.entries(page.erased)) add(erased, type, count);
       for (const [type, count] of Object.entries(page.anonymised)) add(anonymised, type, count);
       files += page.files;
+      keptFiles += page.keptFiles ?? 0;
       for (const id of page.purgedTrashOf) purgedTrashOf.add(id);
     }
     if (operation === 'restore') {
@@ -504,7 +558,11 @@ export class SubjectErasure {
       return;
     }
     if (operation === 'purge') {
-      await this.deps.progress.completePurge(accountId, requestId, execution);
+      // Entries a hold covers stay (kept past the trash's end); the next run purges what is unheld then.
+      if (heldTrashOf.has(requestId)) {
+        const kept = { ...heldSummary(held), files: keptFiles };
+        await this.deps.progress.keepUnderHolds(accountId, requestId, execution, kept);
+      } else await this.deps.progress.completePurge(accountId, requestId, execution);
       return;
     }
     // An earlier trash a hold keeps entries of stays held (restorable; its own purge comes later).

@@ -7,7 +7,7 @@ let metrics: Metrics | undefined;
 /**
  * The privacy deadline watch, run on a schedule: publishes how many requests are past `due_at` (the
  * overdue alarm's metric; a missing figure alarms too) and starts the purge of every soft erasure's
- * trash whose 60 days are over. Then it removes attachment objects no record keeps once their upload
+ * trash whose 60 days are over (and, daily, of trash entries legal holds kept past them). Then it removes attachment objects no record keeps once their upload
  * is due (after the privacy figures are out, so a failing sweep cannot silence the overdue alarm).
  */
 export async function handler(): Promise<{ overdue: number; purgesStarted: number; orphansRemoved: number }> {
