@@ -94,9 +94,17 @@ const cases: TrashCase[] = [
   {
     kind: 'conversation',
     path: '/conversations',
-    make: async (marker) => ({
-      id: (await made(`/tickets/${await liveTicket()}/reply`, { body: marker })).id,
-    }),
+    make: async (marker) => {
+      // A reply with two files: deleted, restored and purged with it.
+      const reply = await multipart(`${v2}/tickets/${await liveTicket()}/reply`, { body: marker }, [
+        `${marker}-1.txt`,
+        `${marker}-2.txt`,
+      ]);
+      return {
+        id: reply.id,
+        along: reply.attachments.map((file) => ({ type: 'attachment' as const, id: file.id })),
+      };
+    },
   },
   {
     kind: 'attachment',
@@ -310,6 +318,13 @@ async function itemsWithoutAudit(refs: readonly RecordRef[]) {
     .sort((a, b) => `${a.pk}|${a.sk}`.localeCompare(`${b.pk}|${b.sk}`));
 }
 
+/** A file's view without what a read or restore renews (its presigned URL, its update time). */
+const stableFile = (view: Record<string, unknown>) => ({
+  ...view,
+  attachment_url: undefined,
+  updated_at: undefined,
+});
+
 const dayMs = 24 * 60 * 60 * 1000;
 const hourMs = 60 * 60 * 1000;
 
@@ -406,6 +421,49 @@ describe('a restore', () => {
     expect([categoryBack.status, forumBack.status, topicBack.status]).toEqual([204, 204, 204]);
     const back = (await call('GET', `${d}/topics/${topic.id}`, account.key)).body;
     expect({ ...back, updated_at: undefined }).toEqual({ ...liveBefore.body, updated_at: undefined });
+  });
+
+  it('of a conversation brings back exactly the files deleted with it, not one deleted before', async () => {
+    // Prepare: a reply with three files, one deleted on its own first.
+    const ticket = await liveTicket();
+    const reply = await multipart(`${v2}/tickets/${ticket}/reply`, { body: 'r' }, [
+      'a.txt',
+      'b.txt',
+      'c.txt',
+    ]);
+    const [kept, other, alone] = reply.attachments.map((file) => `${v2}/attachments/${file.id}`) as [
+      string,
+      string,
+      string,
+    ];
+    expect((await call('DELETE', alone, account.key)).status).toBe(204);
+    const filesBefore = await Promise.all([kept, other].map((path) => call('GET', path, account.key)));
+
+    // Act
+    const deleted = await call('DELETE', `${v2}/conversations/${reply.id}`, account.key);
+    const whileDeleted = await Promise.all([kept, other].map((path) => call('GET', path, account.key)));
+    const aloneRestoredFirst = await call('PUT', `${alone}/restore`, account.key);
+    const restored = await call('PUT', `${v2}/conversations/${reply.id}/restore`, account.key);
+    const filesAfter = await Promise.all([kept, other, alone].map((path) => call('GET', path, account.key)));
+    const listed = await call('GET', `${v2}/tickets/${ticket}/conversations`, account.key);
+    expect((await call('DELETE', `${v2}/tickets/${ticket}`, account.key)).status).toBe(204);
+    const underDeletedTicket = await call('DELETE', `${v2}/conversations/${reply.id}`, account.key);
+
+    // Assess
+    expect([deleted.status, restored.status]).toEqual([204, 204]);
+    expect(whileDeleted.map((answer) => answer.status)).toEqual([404, 404]);
+    // A deleted ticket hides it: its restore would bring back the files its own deletion took.
+    expect(underDeletedTicket.status).toBe(404);
+    expect(aloneRestoredFirst.status).toBe(409);
+    expect(aloneRestoredFirst.body.message).toContain('conversation');
+    expect(filesAfter.map((answer) => answer.status)).toEqual([200, 200, 404]);
+    expect(filesAfter.slice(0, 2).map((answer) => stableFile(answer.body))).toEqual(
+      filesBefore.map((answer) => stableFile(answer.body)),
+    );
+    const [conversation] = listed.body as { attachments: { id: number }[] }[];
+    expect(conversation?.attachments.map((file) => file.id)).toEqual(
+      reply.attachments.slice(0, 2).map((file) => file.id),
+    );
   });
 
   it('of a chat brings back exactly the messages deleted with it', async () => {

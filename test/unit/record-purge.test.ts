@@ -14,6 +14,8 @@ import { nothingHeld } from '../../lambdas/domain/purge/held-records.ts';
 import { purgeDueAt } from '../../lambdas/domain/purge/purge-due.ts';
 import type { DueDeletion } from '../../lambdas/domain/purge/purge-queue.ts';
 import { purgeActor, RecordPurge } from '../../lambdas/domain/purge/record-purge.ts';
+import { hidingParentOf } from '../../lambdas/domain/purge/descendants.ts';
+import { ConflictError } from '../../lambdas/domain/errors.ts';
 import type { AuditEntry, StoredRecord } from '../../lambdas/domain/records/record.ts';
 
 const s3Client = new S3Client({ region: 'eu-central-1' });
@@ -52,14 +54,17 @@ function purgeOver(
   const purge = new RecordPurge({
     store: {
       get: async (_account, ref) => stored.get(`${ref.type}#${ref.id}`) as never,
-      listByParent: async (_account, key) => ({
-        records: [...stored.values()].filter((r) => r.parent?.key === key) as never,
+      listByParent: async (_account, key, options) => ({
+        records: [...stored.values()].filter(
+          (r) => r.parent?.key === key && (options.where?.(r as never) ?? true),
+        ) as never,
         hasMore: false,
       }),
     },
     erasure: {
       deleteForGood: async (record, audit) => {
-        stored.delete(`${record.ref.type}#${record.ref.id}`);
+        // As the store's conditional delete: a record purged meanwhile is a conflict.
+        if (!stored.delete(`${record.ref.type}#${record.ref.id}`)) throw new ConflictError('gone');
         purgedAudits.push(audit);
       },
     },
@@ -240,12 +245,79 @@ describe('RecordPurge', () => {
     expect(stored.size).toBe(0);
   });
 
+  it("purges a conversation's files with it, not its ticket's or another's, once each; a retried page finds them gone", async () => {
+    // Prepare: conversation 5 of ticket 1 deleted with its file 6 (due by its own entry too); its file
+    // 7 is live (a conversation deleted before its deletion took files along); the ticket's own file 8
+    // and conversation 10's file 9 are live. All files are listed under the ticket.
+    s3.on(GetBucketVersioningCommand).resolves({ Status: 'Enabled' });
+    s3.on(ListObjectVersionsCommand).resolves({ IsTruncated: false });
+    const conversation: StoredRecord<object> = {
+      ...attachment(),
+      ref: { type: 'conversation', id: 5 },
+      fields: { ticket_id: 1 },
+      parent: { key: 'ticket#1#conversation' },
+    };
+    const file = (
+      id: number,
+      conversationId: number | null,
+      deleted: string | null,
+    ): StoredRecord<object> => ({
+      ...attachment(deleted),
+      ref: { type: 'attachment', id },
+      fields: { object_key: `${objectKey}-${id}`, ticket_id: 1, conversation_id: conversationId },
+      parent: { key: 'ticket#1#attachment' },
+    });
+    const due = [conversation, file(6, 5, deletedAt)];
+    const { purge, stored, purgedAudits } = purgeOver(due, nothingHeld, [
+      file(7, 5, null),
+      file(8, null, null),
+      file(9, 10, null),
+    ]);
+
+    // Act
+    const result = await purge.purgePage('2026-03-02T10:00:00.000Z', 100);
+    const retried = await purge.purgePage('2026-03-02T10:00:00.000Z', 100);
+
+    // Assess
+    expect(result).toEqual({ purged: { conversation: 1, attachment: 2 }, held: 0 });
+    expect([...stored.keys()].sort()).toEqual(['attachment#8', 'attachment#9']);
+    expect(purgedAudits.map((audit) => `${audit.record.type}#${audit.record.id}`).sort()).toEqual([
+      'attachment#6',
+      'attachment#7',
+      'conversation#5',
+    ]);
+    expect(retried).toEqual({ purged: {}, held: 0 });
+  });
+
   it('finds a record purged already simply gone (a retried page)', async () => {
     const { purge } = purgeOver([]);
 
     expect(await purge.purgeOne(accountId, { type: 'ticket', id: 9 }, '2026-03-02T10:00:00.000Z')).toBe(
       'gone',
     );
+  });
+});
+
+describe('the parent a restore asks for (hidingParentOf)', () => {
+  it("is a conversation's file's conversation, a ticket's own file's ticket, a conversation's ticket", () => {
+    const record = (type: 'attachment' | 'conversation', fields: object, key: string) => ({
+      ref: { type, id: 7 },
+      fields,
+      parent: { key },
+    });
+
+    expect(hidingParentOf(record('attachment', { conversation_id: 5 }, 'ticket#1#attachment'))).toEqual({
+      type: 'conversation',
+      id: 5,
+    });
+    expect(hidingParentOf(record('attachment', { conversation_id: null }, 'ticket#1#attachment'))).toEqual({
+      type: 'ticket',
+      id: 1,
+    });
+    expect(hidingParentOf(record('conversation', {}, 'ticket#1#conversation'))).toEqual({
+      type: 'ticket',
+      id: 1,
+    });
   });
 });
 

@@ -3,9 +3,8 @@ import { objectsHeldBy, stagedObjectsOf } from '#domain/privacy/erasure-objects'
 import type { ErasureStore } from '#domain/privacy/erasure-store';
 import { ConflictError } from '#domain/errors';
 import type { Actor, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
-import { pagesUnder } from '#domain/records/parent-pages';
 import type { RecordStore } from '#domain/records/record-store';
-import { descendantKeysOf } from './descendants.ts';
+import { descendantPages } from './descendants.ts';
 import type { HeldRecords } from './held-records.ts';
 import { isPurgeDue } from './purge-due.ts';
 import type { DueDeletion, PurgeQueue } from './purge-queue.ts';
@@ -98,7 +97,7 @@ export class RecordPurge {
     held: { count: number },
   ): Promise<boolean> {
     let complete = true;
-    for await (const page of pagesUnder(this.deps.store, record.accountId, descendantKeysOf(record.ref))) {
+    for await (const page of descendantPages(this.deps.store, record)) {
       const children = page.map((child) => child.ref);
       const heldRefs = children.length ? await this.deps.held.heldAmong(record.accountId, children) : [];
       const heldChildren = new Set(heldRefs.map((ref) => keyOf(record.accountId, ref)));

@@ -5,9 +5,8 @@ import {
   type LifecycleDependencies,
   RecordLifecycle,
 } from '#domain/records/record-lifecycle';
-import { pagesUnder } from '#domain/records/parent-pages';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
-import { descendantKeysOf, hidingParentOf } from './descendants.ts';
+import { descendantPages, hidingParentOf } from './descendants.ts';
 
 /** Changes per transaction: each writes a record, its audit entry, claims and links (DynamoDB: 100 items). */
 const batchSize = 25;
@@ -89,7 +88,7 @@ export class RecordTrash {
     keep: (child: StoredRecord<object>) => boolean,
   ): Promise<StoredRecord<object>[]> {
     const found: StoredRecord<object>[] = [];
-    for await (const page of pagesUnder(this.deps.store, record.accountId, descendantKeysOf(record.ref))) {
+    for await (const page of descendantPages(this.deps.store, record)) {
       const refs = page.filter(keep).map((child) => child.ref);
       const current = await this.deps.store.getMany<object>(record.accountId, refs);
       found.push(...current.filter(keep));

@@ -2,13 +2,15 @@ import type { RecordStore } from './record-store.ts';
 import type { StoredRecord } from './record.ts';
 
 /**
- * Every record listed under the parent keys (live or soft-deleted), a page of up to 100 at a time,
- * oldest first: what a cascade (a deletion, a restore, the purge) walks through.
+ * Every record listed under the parent keys (live or soft-deleted) that `where` accepts (all without
+ * it), a page of up to 100 at a time, oldest first: what a cascade (a deletion, a restore, the purge)
+ * walks through.
  */
 export async function* pagesUnder(
   store: Pick<RecordStore, 'listByParent'>,
   accountId: string,
   keys: readonly string[],
+  where?: (record: StoredRecord<object>) => boolean,
 ): AsyncGenerator<StoredRecord<object>[]> {
   for (const key of keys) {
     for (let cursor: string | undefined, more = true; more;) {
@@ -18,6 +20,7 @@ export async function* pagesUnder(
         cursor,
         oldestFirst: true,
         includeDeleted: true,
+        where,
       });
       more = listed.hasMore;
       cursor = listed.next;

@@ -224,12 +224,23 @@ export class ConversationService {
     return this.lifecycle.update(principal, conversationRef(id), changes);
   }
 
+  /**
+   * Soft-deletes the conversation with its live files (restorable together until the 60-day purge),
+   * the conversation first, the files in bounded batches; on a deleted conversation it finishes an
+   * interrupted deletion. Its ticket must be live (a deleted ticket hides it, and its restore would
+   * bring back the files its deletion took) and within the caller's scope, to change.
+   */
   async softDelete(principal: Principal, id: number): Promise<void> {
-    await this.requireInScope(principal, id);
-    return this.lifecycle.softDelete(principal, conversationRef(id));
+    await this.trash.deleteWithDescendants(principal, conversationRef(id), async (caller, conversation) => {
+      const { ticket_id: ticketId } = conversation.fields as ConversationFields;
+      await readTicket(this.deps.store, caller, ticketId, { toChange: true });
+    });
   }
 
-  /** Brings the conversation back while its ticket is live (else 409) and within the caller's scope. */
+  /**
+   * Brings the conversation back, with exactly the files deleted with it, while its ticket is live
+   * (else 409) and within the caller's scope.
+   */
   restore(principal: Principal, id: number): Promise<void> {
     return this.trash.restore(principal, conversationRef(id), mayChangeTicketChild(this.deps.store));
   }
