@@ -23,6 +23,7 @@ import {
   uniquePk,
 } from './record-keys.ts';
 import { DynamoBatches } from './dynamo-batches.ts';
+import { DynamoLookupReader } from './dynamo-lookup-reader.ts';
 import { DynamoRecordImport, type RecordImportOptions } from './dynamo-record-import.ts';
 import { type MergedPage, MergedListReader } from './merged-list.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
@@ -219,6 +220,10 @@ export class DynamoRecordStore implements RecordStore {
       hasMore: page.hasMore,
       next: page.next,
     };
+  }
+
+  searchLookups(accountId: string, type: RecordType): DynamoLookupReader {
+    return new DynamoLookupReader(this.client, this.tableName, accountId, type);
   }
 
   async list<F extends object>(

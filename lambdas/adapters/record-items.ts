@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
 import { purgeDueAt, recordPurgeDeadline } from '#domain/purge/purge-due';
+import { isSearchLookup, lookupNameOf, rangePrefix, searchLookupValues } from '#domain/search/search-lookups';
 import type {
   AuditEntry,
   Deadline,
@@ -23,6 +24,7 @@ import {
   deadlinePk,
   lookupPk,
   parentPk,
+  rangeLookupPk,
   recordPk,
   shardOf,
   subjectLinkSk,
@@ -68,9 +70,33 @@ export interface RecordItem {
 export const heldUniqueValues = (record: StoredRecord<object>) =>
   record.deletedAt ? {} : (record.uniqueValues ?? {});
 
+/**
+ * Every lookup value of a record: those its kind derives (a contact's phone) and search's, computed
+ * here from the fields and timestamps, so that writers which do not derive (a restore, a ticket's
+ * stats, an anonymisation) keep them right too.
+ */
+export function lookupsOf(record: StoredRecord<object>): Record<string, string> {
+  const own = Object.entries(record.lookupValues ?? {}).filter(([key]) => !isSearchLookup(key));
+  return { ...Object.fromEntries(own), ...searchLookupValues(record) };
+}
+
 /** Lookup values a record holds: none while soft-deleted or superseded. */
 export const liveLookups = (record: StoredRecord<object>) =>
-  record.deletedAt || record.supersededBy ? {} : (record.lookupValues ?? {});
+  record.deletedAt || record.supersededBy ? {} : lookupsOf(record);
+
+/** The item of one lookup value: hashed by value (equality), or in its field's shard by value (range). */
+function lookupKey(record: StoredRecord<object>, key: string, value: string) {
+  const { accountId, ref } = record;
+  return key.startsWith(rangePrefix)
+    ? {
+        pk: rangeLookupPk(accountId, ref.type, key.slice(rangePrefix.length), shardOf(ref.id)),
+        sk: collectionSk(value, ref.id),
+      }
+    : {
+        pk: lookupPk(accountId, ref.type, lookupNameOf(key), value),
+        sk: collectionSk(record.createdAt, ref.id),
+      };
+}
 
 /**
  * The items that stand beside a record in the table (uniqueness claims, lookups, subject links, audit
@@ -120,8 +146,7 @@ export class RecordIndexItems {
         Put: {
           TableName: this.tableName,
           Item: {
-            pk: lookupPk(record.accountId, record.ref.type, name, value),
-            sk: collectionSk(record.createdAt, record.ref.id),
+            ...lookupKey(record, name, value),
             item_type: 'lookup',
             record_id: record.ref.id,
           },
@@ -135,10 +160,7 @@ export class RecordIndexItems {
       .map(([name, value]) => ({
         Delete: {
           TableName: this.tableName,
-          Key: {
-            pk: lookupPk(record.accountId, record.ref.type, name, value),
-            sk: collectionSk(record.createdAt, record.ref.id),
-          },
+          Key: lookupKey(record, name, value),
         },
       }));
   }
@@ -262,7 +284,7 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     secondary_parent_key: record.secondaryParent?.key,
     secondary_parent_by_update: record.secondaryParent?.byUpdate,
     unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
-    lookup_values: record.lookupValues ? { ...record.lookupValues } : undefined,
+    lookup_values: nonEmpty(lookupsOf(record)),
     superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
     deadline: record.deadline ? { ...record.deadline } : undefined,
     // A superseded record leaves its type's collection (gsi1 is sparse): it is no longer listed.
@@ -297,6 +319,8 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     ...(record.deletedAt ? purgeEntry(record, record.deletedAt) : {}),
   };
 }
+
+const nonEmpty = (values: Record<string, string>) => (Object.keys(values).length ? values : undefined);
 
 /**
  * A soft-deleted record's entry in the region's deadlines index (docs/purge.md): written with the

@@ -33,6 +33,13 @@ export const UNIQUE_SK = 'UNIQUE';
 export const lookupPk = (accountId: string, type: RecordType, name: string, value: string) =>
   `A#${accountId}#LOOKUP#${type}#${name}#${sha256(value)}`;
 
+/**
+ * Search's range lookups of one field (dates, numbers: docs/search.md), write-sharded like the
+ * collection index; the sort key is the sortable value, then the record id (`collectionSk`).
+ */
+export const rangeLookupPk = (accountId: string, type: RecordType, field: string, shard: number) =>
+  `A#${accountId}#RANGE#${type}#${field}#${shard}`;
+
 export const subjectPk = (accountId: string, subject: SubjectRef) =>
   `A#${accountId}#SUBJECT#${subject.kind}#${subject.id}`;
 export const subjectLinkSk = (ref: RecordRef) => `LINK#${ref.type}#${ref.id}`;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { SearchService } from '#domain/search/search-service';
 import {
+  type CompanyFields,
   CompanyService,
   companyView,
   createCompanySchema,
@@ -9,15 +11,22 @@ import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { crudRoutes } from '#http/crud-routes';
 import { paginationSchema } from '#http/request';
+import { searchRoute } from '#http/search-route';
 import { routedApi } from '#http/routed-api';
 
 export const companyListQuerySchema = z.object(paginationSchema).strict();
 
 /** /api/v2/companies: the five Freshdesk v2 operations over CompanyService. */
-export function createCompaniesHandler(deps: ApiDependencies & { companies: CompanyService }) {
-  return routedApi(
-    deps,
-    crudRoutes({
+export function createCompaniesHandler(
+  deps: ApiDependencies & { companies: CompanyService; search: SearchService },
+) {
+  return routedApi(deps, {
+    'GET /api/v2/search/companies': searchRoute<CompanyFields>(
+      'companies',
+      deps.search,
+      async () => companyView,
+    ),
+    ...crudRoutes({
       path: '/api/v2/companies',
       service: deps.companies,
       view: companyView,
@@ -25,13 +34,15 @@ export function createCompaniesHandler(deps: ApiDependencies & { companies: Comp
       updateSchema: updateCompanySchema,
       listQuerySchema: companyListQuerySchema,
     }),
-  );
+  });
 }
 
 export const handler = lazyHandler(() => {
   const runtime = getRuntime('companies');
+  const services = { store: runtime.records, now: runtime.now, newId: runtime.newId };
   return createCompaniesHandler({
     ...runtime,
-    companies: new CompanyService({ store: runtime.records, now: runtime.now, newId: runtime.newId }),
+    companies: new CompanyService(services),
+    search: new SearchService(services),
   });
 });

@@ -2,7 +2,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
-import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
+import {
+  type ContactFields,
+  createContactSchema,
+  updateContactSchema,
+} from '#domain/contacts/contact-schema';
+import { SearchService } from '#domain/search/search-service';
 import { ContactService, contactStates } from '#domain/contacts/contact-service';
 import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { etagOf, type SubjectRef } from '#domain/records/record';
@@ -12,6 +17,7 @@ import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { erasureStarted, jsonResponse, noContent } from '#http/responses';
+import { searchRoute } from '#http/search-route';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const contactListQuerySchema = z
@@ -43,6 +49,7 @@ export function createContactsHandler(
     conversion: ContactConversion;
     portalTokens: PortalTokenService;
     erasures: PrivacyRequestService;
+    search: SearchService;
   },
 ) {
   const routes: Record<string, RouteHandler> = {
@@ -55,6 +62,9 @@ export function createContactsHandler(
         location: `/api/v2/contacts/${record.ref.id}`,
       });
     },
+    'GET /api/v2/search/contacts': searchRoute<ContactFields>('contacts', deps.search, async (principal) =>
+      contactViewer(principal, await deps.contacts.form(principal)),
+    ),
     'GET /api/v2/contacts': async (event, principal) => {
       const query = parseQuery(event, contactListQuerySchema);
       const form = await deps.contacts.form(principal);
@@ -107,6 +117,7 @@ export const handler = lazyHandler(() => {
   return createContactsHandler({
     ...runtime,
     contacts: new ContactService(services),
+    search: new SearchService(services),
     conversion: new ContactConversion(services),
     erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.workflows.privacyErasure }),
     portalTokens: new PortalTokenService({

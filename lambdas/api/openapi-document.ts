@@ -51,6 +51,7 @@ import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy
 import { createLegalHoldSchema } from '#domain/holds/legal-hold';
 import { legalHoldListQuerySchema } from './legal-hold-routes.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
+import { searchQuerySchema } from '#http/search-route';
 import { migrationListQuerySchema } from './migrations.ts';
 import { ssoSettingsSchema } from '#domain/sso/sso-settings';
 import { createCustomRoleSchema, updateCustomRoleSchema } from '#domain/roles/custom-role-service';
@@ -79,6 +80,11 @@ export const operations: Readonly<Record<string, Operation>> = {
   'GET /api/v2/contacts': {
     summary: 'List contacts, most recently updated first',
     query: contactListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/search/contacts': {
+    summary: 'Filter search of contacts (docs/search.md): {"results": [...], "total": n}',
+    query: searchQuerySchema,
     success: 200,
   },
   'GET /api/v2/contacts/{id}': { summary: 'View a contact (ETag)', success: 200 },
@@ -113,6 +119,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     multipart: true,
   },
   'GET /api/v2/tickets': { summary: 'List tickets', query: ticketListQuerySchema, success: 200 },
+  'GET /api/v2/search/tickets': {
+    summary:
+      'Filter search of tickets in the caller\'s scope (docs/search.md): {"results": [...], "total": n}',
+    query: searchQuerySchema,
+    success: 200,
+  },
   'GET /api/v2/tickets/{id}': { summary: 'View a ticket (ETag)', success: 200 },
   'PUT /api/v2/tickets/{id}': {
     summary: 'Update a ticket (If-Match)',
@@ -318,6 +330,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 201,
   },
   'GET /api/v2/companies': { summary: 'List companies', query: companyListQuerySchema, success: 200 },
+  'GET /api/v2/search/companies': {
+    summary: 'Filter search of companies (docs/search.md): {"results": [...], "total": n}',
+    query: searchQuerySchema,
+    success: 200,
+  },
   'GET /api/v2/companies/{id}': { summary: 'View a company (ETag)', success: 200 },
   'PUT /api/v2/companies/{id}': {
     summary: 'Update a company (If-Match)',

@@ -18,7 +18,12 @@ import {
   updateConversationSchema,
 } from '#domain/tickets/conversation-service';
 import { HuddleService, huddleMessageSchema, huddleView } from '#domain/tickets/huddle-service';
-import { createTicketSchema, requesterTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import {
+  type TicketFields,
+  createTicketSchema,
+  requesterTicketSchema,
+  updateTicketSchema,
+} from '#domain/tickets/ticket-schema';
 import {
   includeParameter,
   type TicketInclude,
@@ -35,6 +40,8 @@ import type { Paging } from '#domain/records/paging';
 import { parseBodyWithFiles } from '#http/multipart';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
+import { searchRoute } from '#http/search-route';
+import { SearchService } from '#domain/search/search-service';
 
 export const ticketListQuerySchema = z
   .object({
@@ -59,6 +66,7 @@ export function createTicketsHandler(
     conversations: ConversationService;
     huddles: HuddleService;
     attachments: AttachmentService;
+    search: SearchService;
     now: () => Date;
   },
 ) {
@@ -110,6 +118,18 @@ export function createTicketsHandler(
         return { ...shown, ...(described && { description, description_text }), ...embedded(record) };
       });
     },
+    'GET /api/v2/search/tickets': searchRoute<TicketFields>('tickets', deps.search, async (principal) => {
+      const view = await ticketViewer(principal, deps.tickets);
+      // As the list shows tickets: without their descriptions.
+      return (record) => {
+        const {
+          description: _description,
+          description_text: _text,
+          ...shown
+        } = view(record as StoredTicket) as Record<string, unknown>;
+        return shown;
+      };
+    }),
     'GET /api/v2/tickets/{id}': async (event, principal) => {
       const { include = new Set<TicketInclude>() } = parseQuery(event, ticketViewQuerySchema);
       const record = await deps.tickets.get(principal, pathId(event));
@@ -300,6 +320,7 @@ export const handler = lazyHandler(() => {
       ...runtime.attachments,
       uploads: runtime.pendingUploads,
     }),
+    search: new SearchService(services),
     now: runtime.now,
   });
 });
