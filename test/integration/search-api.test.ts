@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoErasureStore } from '../../lambdas/adapters/dynamo-erasure-store.ts';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { createTestAccount, keyCaller, ticketCreator, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 
@@ -12,6 +14,7 @@ const { url, table } = platform.regions.eea;
 const client = emulatorDocumentClient(platform);
 const call = keyCaller(url);
 
+let accountId: string;
 let admin: TestAgent;
 let grouped: TestAgent;
 let groupA: number;
@@ -39,6 +42,7 @@ beforeAll(async () => {
     { id: 802, role: 'agent' },
   ]);
   [admin, grouped] = account.agents as [TestAgent, TestAgent];
+  accountId = account.id;
   groupA = (await call(admin.key, 'POST', '/api/v2/groups', { name: 'Search A' })).body.id;
   groupB = (await call(admin.key, 'POST', '/api/v2/groups', { name: 'Search B' })).body.id;
   expect(
@@ -70,7 +74,7 @@ describe('GET /api/v2/search/tickets', () => {
       sorted(tickets.openB, tickets.pointed),
     );
     expect(await found(`(type:'question' OR type:'Problem') AND priority:<2`)).toEqual([]);
-    expect(await found(`(type:'question' OR type:'Problem') AND priority:>3`)).toEqual([tickets.urgentA]);
+    expect(await found(`(type:'question' OR type:'Problem') AND priority:>4`)).toEqual([tickets.urgentA]);
   });
 
   it('finds dates by day and by range, tags by any of them, null for no value', async () => {
@@ -116,6 +120,26 @@ describe('GET /api/v2/search/tickets', () => {
     expect((await call(admin.key, 'PUT', `/api/v2/tickets/${id}/restore`)).status).toBe(204);
     expect(await found(`tag:'moved' AND status:3`)).toEqual([id]);
     expect(await found(`updated_at:>'2000-01-01' AND tag:'moved'`)).toEqual([id]);
+  });
+
+  it('follows erasure: trashed records hold no lookups, restored ones hold them again', async () => {
+    const id = await newTicket({ tags: ['erased'] });
+    const store = new DynamoRecordStore(client, table);
+    const erasure = new DynamoErasureStore(client, table);
+    const record = await store.get(accountId, { type: 'ticket', id });
+    const audit = (operation: 'delete' | 'restore') => ({
+      at: new Date().toISOString(),
+      actor: { type: 'system' as const, id: 'search-test' },
+      operation,
+      record: { type: 'ticket' as const, id },
+      changedFields: [],
+    });
+    await erasure.moveToTrash(record!, 9001, audit('delete'), '2099-01-01T00:00:00.000Z');
+    expect((await search(admin.key, 'tickets', `tag:'erased'`)).body).toEqual({ results: [], total: 0 });
+
+    const trashed = await erasure.trashed(accountId, 9001, { type: 'ticket', id });
+    await erasure.restoreFromTrash(trashed!, 9001, audit('restore'));
+    expect(await found(`tag:'erased'`)).toEqual([id]);
   });
 
   it('pages by 30, pages 1 to 10, total over all pages', async () => {
