@@ -76,8 +76,12 @@ export const heldUniqueValues = (record: StoredRecord<object>) =>
  * stats, an anonymisation) keep them right too.
  */
 export function lookupsOf(record: StoredRecord<object>): Record<string, string> {
-  const own = Object.entries(record.lookupValues ?? {}).filter(([key]) => !isSearchLookup(key));
-  return { ...Object.fromEntries(own), ...searchLookupValues(record) };
+  return { ...ownLookups(record.lookupValues), ...searchLookupValues(record) };
+}
+
+/** The lookup values a record's kind derives, without search's (a record read back holds only these). */
+function ownLookups(values: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(values ?? {}).filter(([key]) => !isSearchLookup(key)));
 }
 
 /** Lookup values a record holds: none while soft-deleted or superseded. */
@@ -353,7 +357,7 @@ export function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
         }
       : undefined,
     uniqueValues: item.unique_values,
-    lookupValues: item.lookup_values,
+    lookupValues: item.lookup_values && nonEmpty(ownLookups(item.lookup_values)),
     supersededBy: item.superseded_by,
     deadline: item.deadline,
   };
