@@ -4,10 +4,12 @@ import { runErasureBench } from './erasure-bench.ts';
 import { runExportBench } from './export-bench.ts';
 import { runMigrationBench } from './migration-bench.ts';
 import { runPurgeBench } from './purge-bench.ts';
+import { runSearchBench } from './search-bench.ts';
 
 /**
  * `npm run bench`: every benchmark of the platform, each with its baseline measured in the same run.
- * `-- --only api|erasure|export|migration|purge` runs one; `-- --size N` sets the migration's ticket count (default 100,000);
+ * `-- --only api|erasure|export|migration|purge|search` runs one; `-- --size N` sets the ticket count of the
+ * migration and search benches (default 100,000);
  * `-- --round-trip-ms N` gives every DynamoDB request of the migration bench an N ms network round trip
  * (default 0: loopback, as the issue's targets are stated).
  */
@@ -26,4 +28,5 @@ if (runs('api')) await runApiBench();
 if (runs('erasure')) await runErasureBench();
 if (runs('export')) await runExportBench();
 if (runs('purge')) await runPurgeBench();
+if (runs('search')) await runSearchBench(Number(values.size));
 if (runs('migration')) await runMigrationBench(Number(values.size), Number(values['round-trip-ms']));

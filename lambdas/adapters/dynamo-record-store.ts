@@ -25,6 +25,7 @@ import {
   uniquePk,
 } from './record-keys.ts';
 import { DynamoBatches } from './dynamo-batches.ts';
+import { DynamoLookupReader } from './dynamo-lookup-reader.ts';
 import { DynamoRecordImport, type RecordImportOptions } from './dynamo-record-import.ts';
 import { type MergedPage, MergedListReader } from './merged-list.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
@@ -238,6 +239,10 @@ export class DynamoRecordStore implements RecordStore {
     );
     // The prefix item is written with the record, so each names a live record; the filter is a safeguard.
     return records.filter((record) => !record.deletedAt && !record.supersededBy);
+  }
+
+  searchLookups(accountId: string, type: RecordType): DynamoLookupReader {
+    return new DynamoLookupReader(this.client, this.tableName, accountId, type);
   }
 
   async list<F extends object>(

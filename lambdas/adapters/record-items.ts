@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
 import { purgeDueAt, recordPurgeDeadline } from '#domain/purge/purge-due';
+import { isSearchLookup, lookupNameOf, rangePrefix, searchLookupValues } from '#domain/search/search-lookups';
 import type {
   AuditEntry,
   Deadline,
@@ -25,6 +26,7 @@ import {
   parentPk,
   prefixPk,
   prefixSk,
+  rangeLookupPk,
   recordPk,
   shardOf,
   subjectLinkSk,
@@ -71,9 +73,37 @@ export interface RecordItem {
 export const heldUniqueValues = (record: StoredRecord<object>) =>
   record.deletedAt ? {} : (record.uniqueValues ?? {});
 
+/**
+ * Every lookup value of a record: those its kind derives (a contact's phone) and search's, computed
+ * here from the fields and timestamps, so that writers which do not derive (a restore, a ticket's
+ * stats, an anonymisation) keep them right too.
+ */
+export function lookupsOf(record: StoredRecord<object>): Record<string, string> {
+  return { ...ownLookups(record.lookupValues), ...searchLookupValues(record) };
+}
+
+/** The lookup values a record's kind derives, without search's (a record read back holds only these). */
+function ownLookups(values: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(values ?? {}).filter(([key]) => !isSearchLookup(key)));
+}
+
 /** Lookup values a record holds: none while soft-deleted or superseded. */
 export const liveLookups = (record: StoredRecord<object>) =>
-  record.deletedAt || record.supersededBy ? {} : (record.lookupValues ?? {});
+  record.deletedAt || record.supersededBy ? {} : lookupsOf(record);
+
+/** The item of one lookup value: hashed by value (equality), or in its field's shard by value (range). */
+function lookupKey(record: StoredRecord<object>, key: string, value: string) {
+  const { accountId, ref } = record;
+  return key.startsWith(rangePrefix)
+    ? {
+        pk: rangeLookupPk(accountId, ref.type, key.slice(rangePrefix.length), shardOf(ref.id)),
+        sk: collectionSk(value, ref.id),
+      }
+    : {
+        pk: lookupPk(accountId, ref.type, lookupNameOf(key), value),
+        sk: collectionSk(record.createdAt, ref.id),
+      };
+}
 
 /** Prefix values a record holds: none while soft-deleted or superseded. */
 export const livePrefixes = (record: StoredRecord<object>) =>
@@ -127,8 +157,7 @@ export class RecordIndexItems {
         Put: {
           TableName: this.tableName,
           Item: {
-            pk: lookupPk(record.accountId, record.ref.type, name, value),
-            sk: collectionSk(record.createdAt, record.ref.id),
+            ...lookupKey(record, name, value),
             item_type: 'lookup',
             record_id: record.ref.id,
           },
@@ -142,10 +171,7 @@ export class RecordIndexItems {
       .map(([name, value]) => ({
         Delete: {
           TableName: this.tableName,
-          Key: {
-            pk: lookupPk(record.accountId, record.ref.type, name, value),
-            sk: collectionSk(record.createdAt, record.ref.id),
-          },
+          Key: lookupKey(record, name, value),
         },
       }));
   }
@@ -344,7 +370,7 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     secondary_parent_key: record.secondaryParent?.key,
     secondary_parent_by_update: record.secondaryParent?.byUpdate,
     unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
-    lookup_values: record.lookupValues ? { ...record.lookupValues } : undefined,
+    lookup_values: nonEmpty(lookupsOf(record)),
     prefix_values: record.prefixValues ? { ...record.prefixValues } : undefined,
     superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
     deadline: record.deadline ? { ...record.deadline } : undefined,
@@ -381,6 +407,8 @@ export function toItem(record: StoredRecord<object>): RecordItem {
   };
 }
 
+const nonEmpty = (values: Record<string, string>) => (Object.keys(values).length ? values : undefined);
+
 /**
  * A soft-deleted record's entry in the region's deadlines index (docs/purge.md): written with the
  * deletion (it is the record item's own gsi4 key, so in the same transaction), gone with a restore or
@@ -412,7 +440,7 @@ export function fromItem<F extends object>(item: RecordItem): StoredRecord<F> {
         }
       : undefined,
     uniqueValues: item.unique_values,
-    lookupValues: item.lookup_values,
+    lookupValues: item.lookup_values && nonEmpty(ownLookups(item.lookup_values)),
     prefixValues: item.prefix_values,
     supersededBy: item.superseded_by,
     deadline: item.deadline,

@@ -42,6 +42,13 @@ export const prefixPk = (accountId: string, type: RecordType, name: string, valu
 /** Values hold no control characters (`prefixValueOf`), so the separator keeps value and id apart. */
 export const prefixSk = (value: string, id: number) => `${value}\u001f${id}`;
 
+/**
+ * Search's range lookups of one field (dates, numbers: docs/search.md), write-sharded like the
+ * collection index; the sort key is the sortable value, then the record id (`collectionSk`).
+ */
+export const rangeLookupPk = (accountId: string, type: RecordType, field: string, shard: number) =>
+  `A#${accountId}#RANGE#${type}#${field}#${shard}`;
+
 export const subjectPk = (accountId: string, subject: SubjectRef) =>
   `A#${accountId}#SUBJECT#${subject.kind}#${subject.id}`;
 export const subjectLinkSk = (ref: RecordRef) => `LINK#${ref.type}#${ref.id}`;

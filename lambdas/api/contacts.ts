@@ -2,7 +2,12 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
-import { createContactSchema, updateContactSchema } from '#domain/contacts/contact-schema';
+import {
+  type ContactFields,
+  createContactSchema,
+  updateContactSchema,
+} from '#domain/contacts/contact-schema';
+import { SearchService } from '#domain/search/search-service';
 import { ContactService, contactStates } from '#domain/contacts/contact-service';
 import { PortalTokenService } from '#domain/contacts/portal-token-service';
 import { etagOf, type SubjectRef } from '#domain/records/record';
@@ -13,6 +18,7 @@ import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { erasureStarted, jsonResponse, noContent } from '#http/responses';
+import { searchRoute } from '#http/search-route';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 
 export const contactListQuerySchema = z
@@ -49,6 +55,7 @@ export function createContactsHandler(
     conversion: ContactConversion;
     portalTokens: PortalTokenService;
     erasures: PrivacyRequestService;
+    search: SearchService;
   },
 ) {
   const routes: Record<string, RouteHandler> = {
@@ -66,6 +73,9 @@ export function createContactsHandler(
       const contacts = await deps.contacts.autocomplete(principal, term);
       return jsonResponse(200, contacts.map(suggestionView));
     },
+    'GET /api/v2/search/contacts': searchRoute<ContactFields>('contacts', deps.search, async (principal) =>
+      contactViewer(principal, await deps.contacts.form(principal)),
+    ),
     'GET /api/v2/contacts': async (event, principal) => {
       const query = parseQuery(event, contactListQuerySchema);
       const form = await deps.contacts.form(principal);
@@ -118,6 +128,7 @@ export const handler = lazyHandler(() => {
   return createContactsHandler({
     ...runtime,
     contacts: new ContactService(services),
+    search: new SearchService(services),
     conversion: new ContactConversion(services),
     erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.workflows.privacyErasure }),
     portalTokens: new PortalTokenService({

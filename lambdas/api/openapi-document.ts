@@ -56,6 +56,7 @@ import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy
 import { createLegalHoldSchema } from '#domain/holds/legal-hold';
 import { legalHoldListQuerySchema } from './legal-hold-routes.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
+import { searchQuerySchema } from '#http/search-route';
 import { migrationListQuerySchema } from './migrations.ts';
 import { ssoSettingsSchema } from '#domain/sso/sso-settings';
 import { createCustomRoleSchema, updateCustomRoleSchema } from '#domain/roles/custom-role-service';
@@ -96,6 +97,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     query: contactAutocompleteQuerySchema,
     success: 200,
   },
+  'GET /api/v2/search/contacts': {
+    summary: 'Filter search of contacts (docs/search.md): {"results": [...], "total": n}',
+    query: searchQuerySchema,
+    success: 200,
+  },
   'GET /api/v2/contacts/{id}': { summary: 'View a contact (ETag)', success: 200 },
   'PUT /api/v2/contacts/{id}': {
     summary: 'Update a contact (If-Match)',
@@ -128,6 +134,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     multipart: true,
   },
   'GET /api/v2/tickets': { summary: 'List tickets', query: ticketListQuerySchema, success: 200 },
+  'GET /api/v2/search/tickets': {
+    summary:
+      'Filter search of tickets in the caller\'s scope (docs/search.md): {"results": [...], "total": n}',
+    query: searchQuerySchema,
+    success: 200,
+  },
   'GET /api/v2/tickets/{id}': { summary: 'View a ticket (ETag)', success: 200 },
   'PUT /api/v2/tickets/{id}': {
     summary: 'Update a ticket (If-Match)',
@@ -375,6 +387,11 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary:
       'Companies whose name begins with `name` (case-insensitive), `{"companies": [{id, name}]}`, at most 30',
     query: companyAutocompleteQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/search/companies': {
+    summary: 'Filter search of companies (docs/search.md): {"results": [...], "total": n}',
+    query: searchQuerySchema,
     success: 200,
   },
   'GET /api/v2/companies/{id}': { summary: 'View a company (ETag)', success: 200 },

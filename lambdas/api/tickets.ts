@@ -18,7 +18,12 @@ import {
   updateConversationSchema,
 } from '#domain/tickets/conversation-service';
 import { HuddleService, huddleMessageSchema, huddleView } from '#domain/tickets/huddle-service';
-import { createTicketSchema, requesterTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import {
+  type TicketFields,
+  createTicketSchema,
+  requesterTicketSchema,
+  updateTicketSchema,
+} from '#domain/tickets/ticket-schema';
 import {
   includeParameter,
   type TicketInclude,
@@ -36,6 +41,8 @@ import { parseBodyWithFiles } from '#http/multipart';
 import { restoreRoute } from '#http/crud-routes';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
+import { searchRoute } from '#http/search-route';
+import { SearchService } from '#domain/search/search-service';
 
 export const ticketListQuerySchema = z
   .object({
@@ -60,6 +67,7 @@ export function createTicketsHandler(
     conversations: ConversationService;
     huddles: HuddleService;
     attachments: AttachmentService;
+    search: SearchService;
     now: () => Date;
   },
 ) {
@@ -111,6 +119,18 @@ export function createTicketsHandler(
         return { ...shown, ...(described && { description, description_text }), ...embedded(record) };
       });
     },
+    'GET /api/v2/search/tickets': searchRoute<TicketFields>('tickets', deps.search, async (principal) => {
+      const view = await ticketViewer(principal, deps.tickets);
+      // As the list shows tickets: without their descriptions.
+      return (record) => {
+        const {
+          description: _description,
+          description_text: _text,
+          ...shown
+        } = view(record as StoredTicket) as Record<string, unknown>;
+        return shown;
+      };
+    }),
     'GET /api/v2/tickets/{id}': async (event, principal) => {
       const { include = new Set<TicketInclude>() } = parseQuery(event, ticketViewQuerySchema);
       const record = await deps.tickets.get(principal, pathId(event));
@@ -304,6 +324,7 @@ export const handler = lazyHandler(() => {
       ...runtime.attachments,
       uploads: runtime.pendingUploads,
     }),
+    search: new SearchService(services),
     now: runtime.now,
   });
 });

@@ -88,6 +88,20 @@ export function keyCaller(url: string) {
   };
 }
 
+/** Creates tickets as the agent holding `key` (requester by e-mail); answers each new ticket's id. */
+export function ticketCreator(call: ReturnType<typeof keyCaller>, key: () => string, email: string) {
+  return async (fields: Record<string, unknown>): Promise<number> => {
+    const created = await call(key(), 'POST', '/api/v2/tickets', {
+      subject: 'Test ticket',
+      description: 'Test ticket',
+      email,
+      ...fields,
+    });
+    if (created.status !== 201) throw new Error(`ticket not created: ${created.status}`);
+    return created.body.id as number;
+  };
+}
+
 /** The records a person's subject links point at (what erasure and export find), as `type#id`. */
 export async function linkedRecords(
   client: DynamoDBDocumentClient,

@@ -1,6 +1,6 @@
 import { beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
 import type { Role } from '../../lambdas/domain/account.ts';
-import { createTestAccount, keyCaller, type TestAgent } from './account-fixture.ts';
+import { createTestAccount, keyCaller, ticketCreator, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 
 /**
@@ -40,16 +40,7 @@ async function setScope(agentId: number, changes: { ticket_scope?: number; group
   expect(updated.status).toBe(200);
 }
 
-async function newTicket(fields: Record<string, unknown>): Promise<number> {
-  const created = await call(admin.key, 'POST', '/api/v2/tickets', {
-    subject: 'Scope',
-    description: 'Scope test',
-    email: 'scope-requester@example.test',
-    ...fields,
-  });
-  expect(created.status).toBe(201);
-  return created.body.id;
-}
+const newTicket = ticketCreator(call, () => admin.key, 'scope-requester@example.test');
 
 beforeAll(async () => {
   const account = await createTestAccount(client, table, 'eea', agents);

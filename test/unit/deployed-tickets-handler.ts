@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SearchService } from '../../lambdas/domain/search/search-service.ts';
 import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
 import type { ApiDependencies } from '../../lambdas/http/api-handler.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
@@ -43,6 +44,7 @@ export function deployedTicketsHandler(
     },
     tickets: new TicketService(services),
     conversations: new ConversationService(services),
+    search: new SearchService(services),
     huddles: new HuddleService(services),
     attachments: new AttachmentService({
       ...services,

@@ -1,3 +1,4 @@
+import type { LookupReader } from '#domain/search/search-executor';
 import type { Paging } from './paging.ts';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord, SubjectRef } from './record.ts';
 
@@ -134,6 +135,9 @@ export interface RecordStore {
     prefix: string,
     limit: number,
   ): Promise<StoredRecord<F>[]>;
+
+  /** Search's lookup items of an account's records of one type, read by Query (docs/search.md). */
+  searchLookups(accountId: string, type: RecordType): LookupReader;
   /** Live records of a type, most recently updated first, optionally only those updated since. */
   list<F extends object>(
     accountId: string,

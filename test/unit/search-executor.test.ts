@@ -1,0 +1,138 @@
+import { describe, expect, it } from 'vitest';
+import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
+import {
+  type LookupRead,
+  type LookupReader,
+  SearchExecutor,
+  SearchTooBroadError,
+} from '../../lambdas/domain/search/search-executor.ts';
+import { SearchCatalogue } from '../../lambdas/domain/search/search-fields.ts';
+import {
+  type Lookup,
+  lookupHolds,
+  maxSearchLookups,
+  searchLookupValues,
+  sortableNumber,
+} from '../../lambdas/domain/search/search-lookups.ts';
+import { parseSearchQuery } from '../../lambdas/domain/search/search-query.ts';
+
+const ticket = (id: number, fields: Record<string, unknown>): StoredRecord<object> => ({
+  accountId: 'acc',
+  ref: { type: 'ticket', id },
+  version: 1,
+  createdAt: '2026-01-01T10:00:00.000Z',
+  updatedAt: '2026-01-02T10:00:00.000Z',
+  fields: { status: 2, priority: 1, responder_id: null, group_id: null, tags: [], type: null, ...fields },
+  subjects: [],
+});
+
+/** Lookup items in memory, as the store keeps them: each read answers ids in id order, up to a limit. */
+class RecordedReader implements LookupReader {
+  readonly reads: Array<{ lookup: Lookup; limit: number }> = [];
+  readonly checked: number[] = [];
+
+  constructor(private readonly records: readonly StoredRecord<object>[]) {}
+
+  async read(lookup: Lookup, limit: number): Promise<LookupRead> {
+    this.reads.push({ lookup, limit });
+    const ids = this.records
+      .filter((record) => lookupHolds(searchLookupValues(record), lookup))
+      .map((record) => record.ref.id);
+    return { ids: ids.slice(0, limit), complete: ids.length <= limit };
+  }
+
+  async lookupValues(ids: readonly number[]) {
+    this.checked.push(...ids);
+    return new Map(
+      this.records
+        .filter((record) => ids.includes(record.ref.id))
+        .map((record) => [record.ref.id, searchLookupValues(record)] as const),
+    );
+  }
+}
+
+const catalogue = new SearchCatalogue('tickets', []);
+const run = (reader: LookupReader, query: string, bounds = { firstRead: 2, maxRead: 4, maxMatches: 6 }) =>
+  new SearchExecutor(reader, bounds).matchingIds(parseSearchQuery(`"${query}"`, 'tickets').plan, catalogue);
+
+const records = [
+  ticket(1, { priority: 4, group_id: 7 }),
+  ticket(2, { priority: 4, group_id: 8 }),
+  ticket(3, { priority: 4, group_id: 7, tags: ['a'] }),
+  ticket(4, { priority: 1, group_id: 7 }),
+  ticket(5, { priority: 4 }),
+];
+
+describe('SearchExecutor', () => {
+  it('intersects the lookups of an alternative and unions the alternatives, newest first', async () => {
+    const reader = new RecordedReader(records);
+    expect(await run(reader, 'priority:4 AND group_id:7')).toEqual([3, 1]);
+    expect(await run(reader, "group_id:8 OR tag:'a'")).toEqual([3, 2]);
+    expect(await run(reader, 'group_id:null OR priority:1')).toEqual([5, 4]);
+  });
+
+  it('reads a lookup once however often the query repeats it', async () => {
+    const reader = new RecordedReader(records);
+    await run(reader, '(group_id:8 AND priority:4) OR (group_id:8 AND status:2)');
+    const groupReads = reader.reads.filter(
+      ({ lookup }) => lookup.kind === 'eq' && lookup.name === 's:group_id',
+    );
+    expect(groupReads).toHaveLength(1);
+  });
+
+  it('merges range terms of a field into one range read', async () => {
+    const reader = new RecordedReader(records);
+    expect(await run(reader, 'priority:>2 AND priority:<3 AND group_id:7')).toEqual([]);
+    expect(reader.reads.filter(({ lookup }) => lookup.kind === 'range')).toHaveLength(1);
+  });
+
+  it('checks candidates of a complete lookup against an incomplete one by their lookup values', async () => {
+    const reader = new RecordedReader(records);
+    // group_id:8 is complete within 2 ids; priority:4 (4 records) is not.
+    expect(await run(reader, 'priority:4 AND group_id:8')).toEqual([2]);
+    expect(reader.reads.every(({ limit }) => limit === 2)).toBe(true);
+    // 2 was not among the 2 ids read of priority:4 (1 and 2 are: so nothing is left to check).
+    expect(reader.checked).toEqual([]);
+    expect(await run(reader, 'priority:4 AND group_id:null')).toEqual([5]);
+    expect(reader.checked).toEqual([5]);
+  });
+
+  it('reads up to maxRead when no lookup is complete within firstRead', async () => {
+    const reader = new RecordedReader(records);
+    expect(await run(reader, 'priority:4 AND group_id:7')).toEqual([3, 1]);
+    expect(reader.reads.map(({ limit }) => limit).sort()).toEqual([2, 2, 4, 4]);
+  });
+
+  it('refuses a query whose alternative has no lookup within maxRead, or that matches too many', async () => {
+    const reader = new RecordedReader(records);
+    await expect(run(reader, 'status:2', { firstRead: 1, maxRead: 4, maxMatches: 10 })).rejects.toThrow(
+      SearchTooBroadError,
+    );
+    await expect(run(reader, 'status:2', { firstRead: 5, maxRead: 5, maxMatches: 4 })).rejects.toMatchObject({
+      errors: [{ field: 'query', message: 'The query matches more than 4 records; add a narrower term' }],
+    });
+  });
+});
+
+describe('searchLookupValues', () => {
+  it('keeps at most maxSearchLookups values, built-in fields first', () => {
+    const custom = Object.fromEntries(Array.from({ length: 60 }, (_, i) => [`cf_f${i}`, `v${i}`]));
+    const values = searchLookupValues(ticket(1, { tags: ['x'], custom_fields: custom }));
+    expect(Object.keys(values)).toHaveLength(maxSearchLookups);
+    expect(values).toHaveProperty(['s:tag|"x"']);
+    expect(values).toHaveProperty(['r:updated_at'], '2026-01-02T10:00:00.000Z');
+  });
+
+  it('holds none for types search does not serve', () => {
+    expect(searchLookupValues({ ...ticket(1, {}), ref: { type: 'conversation', id: 1 } })).toEqual({});
+  });
+});
+
+describe('sortableNumber', () => {
+  it('sorts as text as the integers do, over the whole safe range', () => {
+    const numbers = [-(2 ** 53 - 1), -1000, -3, -2, 0, 2, 3, 10, 2 ** 53 - 2, 2 ** 53 - 1];
+    const encoded = numbers.map(sortableNumber);
+    expect([...encoded].sort()).toEqual(encoded);
+    expect(new Set(encoded).size).toBe(numbers.length);
+  });
+});
