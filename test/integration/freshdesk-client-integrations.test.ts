@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, inject, it } from 'vitest';
 import { freshdeskLibrary } from './freshdesk-library.ts';
+import { demoLanguages } from '../../local/seed.ts';
 
 /**
  * The freshdesk-api client's calls integrations make beside tickets and contacts: time entries (all
@@ -56,10 +57,14 @@ describe('freshdesk-api calls of integrations against the local API', () => {
     expect(afterDelete).toEqual([]);
   });
 
-  it("reads the helpdesk's languages", async () => {
+  it("reads the helpdesk's languages: the demo account's knowledge base languages", async () => {
     const settings = await call<Record<string, unknown>>('getSettings');
 
-    expect(settings).toEqual({ primary_language: 'en', supported_languages: [], portal_languages: [] });
+    expect(settings).toEqual({
+      primary_language: 'en',
+      supported_languages: demoLanguages,
+      portal_languages: [],
+    });
   });
 
   it('lists company fields and finds companies by the beginning of their name', async () => {

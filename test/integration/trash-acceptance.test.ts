@@ -306,10 +306,10 @@ const belongsTo = (item: Record<string, unknown>, refs: readonly RecordRef[]) =>
 
 /**
  * The items of `refs` but their audit trail, without what every change renews (the version, the
- * update time and the collection key ordered by it).
+ * update time, the collection key ordered by it and search's lookup of it).
  */
 async function itemsWithoutAudit(refs: readonly RecordRef[]) {
-  const renewed = new Set(['version', 'updated_at', 'gsi1sk']);
+  const renewed = new Set(['version', 'updated_at', 'gsi1sk', 'r:updated_at']);
   return (await tableItems())
     .filter((item) => belongsTo(item, refs) && item.item_type !== 'audit')
     .map((item) =>
