@@ -10,6 +10,7 @@ import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
 import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
+import { restoreRoute } from '#http/crud-routes';
 
 /**
  * An id filter that may come empty: v2 clients (the freshdesk-api library among them) send
@@ -63,6 +64,7 @@ export function createTimeEntriesHandler(deps: ApiDependencies & { timeEntries: 
       await deps.timeEntries.softDelete(principal, pathId(event));
       return noContent();
     },
+    ...restoreRoute('/api/v2/time_entries', (principal, id) => deps.timeEntries.restore(principal, id)),
   };
   return routedApi(deps, routes);
 }

@@ -96,6 +96,7 @@ export const routePermissions: Readonly<Record<RouteKey, RouteRequirement>> = {
   'PUT /api/v2/time_entries/{id}': 'time_entries.edit',
   'PUT /api/v2/time_entries/{id}/toggle_timer': 'time_entries.edit',
   'DELETE /api/v2/time_entries/{id}': 'time_entries.delete',
+  'PUT /api/v2/time_entries/{id}/restore': 'time_entries.delete',
   'POST /api/v2/calls': 'calls.create',
   'GET /api/v2/calls': 'calls.view',
   'GET /api/v2/calls/{id}': 'calls.view',

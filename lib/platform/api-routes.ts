@@ -227,6 +227,7 @@ const routeTable = [
   { method: 'PUT', path: '/api/v2/time_entries/{id}', function: 'timeEntries' },
   { method: 'PUT', path: '/api/v2/time_entries/{id}/toggle_timer', function: 'timeEntries' },
   { method: 'DELETE', path: '/api/v2/time_entries/{id}', function: 'timeEntries' },
+  { method: 'PUT', path: '/api/v2/time_entries/{id}/restore', function: 'timeEntries' },
   { method: 'POST', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls', function: 'calls' },
   { method: 'GET', path: '/api/v2/calls/{id}', function: 'calls' },

@@ -128,6 +128,14 @@ const cases: TrashCase[] = [
     }),
   },
   {
+    kind: 'time_entry',
+    path: '/time_entries',
+    make: async (marker) => ({
+      id: (await made(`/tickets/${await liveTicket()}/time_entries`, { time_spent: '00:20', note: marker }))
+        .id,
+    }),
+  },
+  {
     kind: 'forum_category',
     path: '/discussions/categories',
     make: async (marker) => {

@@ -2,10 +2,11 @@ import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { ValidationError } from '#domain/errors';
 import type { Paging } from '#domain/records/paging';
+import { RecordTrash } from '#domain/purge/record-trash';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
-import { mayAccessTicket, readTicket } from '#domain/tickets/ticket-access';
+import { mayAccessTicket, mayChangeTicketChild, readTicket } from '#domain/tickets/ticket-access';
 import type { TicketFields } from '#domain/tickets/ticket-schema';
 import {
   type TimerState,
@@ -86,9 +87,11 @@ export const deriveTimeEntry = (record: StoredTimeEntry): StoredTimeEntry => ({
  */
 export class TimeEntryService {
   private readonly lifecycle: RecordLifecycle<TimeEntryFields>;
+  private readonly trash: RecordTrash;
 
   constructor(private readonly deps: { store: RecordStore; now: () => Date; newId: () => number }) {
     this.lifecycle = new RecordLifecycle(deps, deriveTimeEntry, 'The time entry changed since you read it.');
+    this.trash = new RecordTrash(deps);
   }
 
   async create(principal: Principal, ticketId: number, input: TimeEntryInput): Promise<StoredTimeEntry> {
@@ -214,6 +217,14 @@ export class TimeEntryService {
     return running
       .filter((other) => !other.deletedAt && other.fields.timer_running)
       .flatMap((other) => this.lifecycle.change(principal, other, stopTimer(other.fields, now)) ?? []);
+  }
+
+  /**
+   * Brings a deleted entry back exactly as it was (within 60 days), while its ticket is live (else 409)
+   * and within the caller's scope to change.
+   */
+  restore(principal: Principal, id: number): Promise<void> {
+    return this.trash.restore(principal, timeEntryRef(id), mayChangeTicketChild(this.deps.store));
   }
 
   async softDelete(principal: Principal, id: number): Promise<void> {
