@@ -132,8 +132,10 @@ export function createTicketsHandler(
       };
     }),
     'GET /api/v2/tickets/{id}': async (event, principal) => {
+      // The id first: a malformed one is a 404 whatever the query says, as for every {id} route.
+      const id = pathId(event);
       const { include = new Set<TicketInclude>() } = parseQuery(event, ticketViewQuerySchema);
-      const record = await deps.tickets.get(principal, pathId(event));
+      const record = await deps.tickets.get(principal, id);
       // A ticket that never had a file of its own is one read; only one that had is listed further.
       const attachments = record.fields.has_attachments
         ? await deps.attachments.filesOf(principal, record, [null])

@@ -123,6 +123,11 @@ const maxLengthParam = (max: number): QueryParam => ({
 const enumParam = (values: readonly string[]): QueryParam => ({
   judge: (value) => (values.includes(value) ? 'good' : 'bad'),
 });
+/** v2's `include`: a comma-separated list of some of `values` (docs/api.md, "List parameters"). */
+const includeParam = (values: readonly string[]): QueryParam => ({
+  judge: (value) =>
+    value.length <= 200 && value.split(',').every((name) => values.includes(name.trim())) ? 'good' : 'bad',
+});
 
 /**
  * Paging (docs/api-limits.md): `page` from 1 and `per_page` 1 to 100; without a cursor `page × per_page`
@@ -149,7 +154,10 @@ export const contactListQuery: QuerySpec = {
     mobile: maxLengthParam(255),
     company_id: intParam(1, Number.MAX_SAFE_INTEGER),
     updated_since: dateTimeParam,
-    state: enumParam(['deleted']),
+    state: enumParam(['blocked', 'deleted', 'unverified', 'verified']),
+    unique_external_id: {
+      judge: (value) => (value.trim() === '' || value.trim().length > 255 ? 'bad' : 'good'),
+    },
   },
   combine: pagingDepth,
 };
@@ -176,7 +184,8 @@ export const ticketListQuery: QuerySpec = {
     email: maxLengthParam(254),
     company_id: intParam(1, Number.MAX_SAFE_INTEGER),
     updated_since: dateTimeParam,
-    filter: enumParam(['deleted']),
+    filter: enumParam(['new_and_my_open', 'watching', 'spam', 'deleted']),
+    include: includeParam(['requester', 'description', 'company', 'stats']),
   },
   combine: pagingDepth,
 };
@@ -313,7 +322,11 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   // ticket and conversation fields are not spelled out here, so a JSON object body may or may not do.
   'POST /api/v2/tickets': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/tickets': ticketRoute('ignored', ticketListQuery, [200]),
-  'GET /api/v2/tickets/{id}': ticketRoute('ignored', 'ignored', [200]),
+  'GET /api/v2/tickets/{id}': ticketRoute(
+    'ignored',
+    { params: { include: includeParam(['requester', 'company', 'stats', 'conversations']) } },
+    [200],
+  ),
   'PUT /api/v2/tickets/{id}': ticketRoute('json-object', 'ignored', [200]),
   'DELETE /api/v2/tickets/{id}': ticketRoute('ignored', 'ignored', [204]),
   'PUT /api/v2/tickets/{id}/restore': ticketRoute('ignored', 'ignored', [204]),
