@@ -5,7 +5,8 @@ import { demoLanguages } from '../../local/seed.ts';
 
 /**
  * The freshdesk-api client's calls integrations make beside tickets and contacts: time entries (all
- * six, the timer included), helpdesk settings, company fields and the company autocomplete.
+ * six, the timer included), helpdesk settings, company fields, the company autocomplete and the three
+ * filter searches.
  */
 const platform = inject('localPlatform');
 const { url, apiKey } = platform.regions.eea;
@@ -55,6 +56,40 @@ describe('freshdesk-api calls of integrations against the local API', () => {
     expect(started.timer_running).toBe(true);
     expect(stopped).toMatchObject({ timer_running: false, time_spent: '01:15' });
     expect(afterDelete).toEqual([]);
+  });
+
+  it('finds tickets, contacts and companies with the three filter searches', async () => {
+    const unique = randomUUID().slice(0, 8);
+    const company = await call<{ id: number }>('createCompany', {
+      name: `Filtered ${unique}`,
+      domains: [`f${unique}.example.test`],
+    });
+    const email = `filter-${unique}@example.test`;
+    const contact = await call<{ id: number }>('createContact', { name: 'Filtered', email });
+    const ticket = await call<{ id: number }>('createTicket', {
+      subject: 'Filtered via the client library',
+      description: 'Hello',
+      requester_id: contact.id,
+      priority: 4,
+      tags: [`t${unique}`],
+    });
+    const ids = (answer: { results: { id: number }[] }) => answer.results.map((record) => record.id);
+
+    const tickets = await call<{ results: { id: number }[]; total: number }>(
+      'filterTickets',
+      `tag:'t${unique}' AND priority:4`,
+      1,
+    );
+    const contacts = await call<{ results: { id: number }[] }>('filterContacts', `email:'${email}'`);
+    const companies = await call<{ results: { id: number }[] }>(
+      'filterCompanies',
+      `domain:'f${unique}.example.test'`,
+    );
+
+    expect(ids(tickets)).toEqual([ticket.id]);
+    expect(tickets.total).toBe(1);
+    expect(ids(contacts)).toEqual([contact.id]);
+    expect(ids(companies)).toEqual([company.id]);
   });
 
   it("reads the helpdesk's languages: the demo account's knowledge base languages", async () => {
