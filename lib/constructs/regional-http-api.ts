@@ -164,6 +164,9 @@ export class RegionalHttpApi extends Construct {
           functions[route.function].function,
           {
             payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+            // One invoke permission per function for this API, not one per route: a stack holds at
+            // most 500 resources, and each route's own permission would cost one more each.
+            scopePermissionToRoute: false,
           },
         );
         integrations.set(route.function, integration);

@@ -295,6 +295,20 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     }
   });
 
+  it('lets API Gateway invoke each function once for this API, so routes grow the stack by one resource each', () => {
+    // Act
+    const permissions = resourcesOfType(api(), 'AWS::Lambda::Permission');
+    const resourceCount = Object.keys(api().json.Resources ?? {}).length;
+
+    // Assess: CloudFormation takes at most 500 resources a stack; a permission per route would pass it.
+    expect(permissions).toHaveLength(new Set(apiRoutes.map((route) => route.function)).size);
+    for (const [id, permission] of permissions) {
+      expect(permission.Properties, id).toMatchObject({ Principal: 'apigateway.amazonaws.com' });
+      expect(JSON.stringify(permission.Properties?.SourceArn), id).toContain('/*/*/*');
+    }
+    expect(resourceCount).toBeLessThan(400);
+  });
+
   it('authorizes the operator routes by AWS IAM, and no other route', () => {
     // Act
     const routes = resourcesOfType(api(), 'AWS::ApiGatewayV2::Route').map(
