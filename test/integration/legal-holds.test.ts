@@ -115,6 +115,16 @@ async function inTrashBucket(key: string): Promise<boolean> {
   }
 }
 
+/** The soft erasures whose trash purge the deadline watch would start with its clock at `at` (ISO). */
+async function dueRequestIdsAt(at: string) {
+  const watch = trashPurgeWatch(client, new Date(Date.parse(at) + 60_000));
+  try {
+    return await watch.dueRequestIds();
+  } finally {
+    watch.close();
+  }
+}
+
 /** Runs the deadline watch with its clock at `at` (ISO); answers how many purges it started. */
 async function purgeWatchAt(at: string) {
   const watch = trashPurgeWatch(client, new Date(Date.parse(at) + 60_000));
@@ -365,7 +375,7 @@ describe('legal holds', () => {
       held: await inTrashBucket(heldTrashKeyOf(acc.id, softId, object)),
     };
     const nextPurgeAt = trashOf(kept).legal_hold?.next_purge_at ?? '';
-    const startedEarly = await purgeWatchAt(new Date(Date.parse(nextPurgeAt) - 120_000).toISOString());
+    const dueEarly = await dueRequestIdsAt(new Date(Date.parse(nextPurgeAt) - 120_000).toISOString());
     const released = await acc.admin('DELETE', `${holds}/${hold.body.id}`);
     const startedAgain = await purgeWatchAt(nextPurgeAt);
     const purged = await privacyRequestOnceDone(
@@ -393,7 +403,8 @@ describe('legal holds', () => {
     expect(keptEntry).toBeDefined();
     expect(keptEntry?.expires_at).toBeUndefined();
     expect(keptObjects).toEqual({ trash: false, held: true });
-    expect(startedEarly).toBe(0);
+    // Other tests' soft erasures of the region may be due before this one: only this one's is asked.
+    expect(dueEarly).not.toContain(softId);
     expect(released.status).toBe(200);
     expect(startedAgain).toBeGreaterThanOrEqual(1);
     expect(purged.trash).toMatchObject({ state: 'purged' });

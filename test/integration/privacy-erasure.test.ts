@@ -321,7 +321,8 @@ describe('erasure of data subjects on the local platform', () => {
 
     // Act: the deadline watch a minute before the 60 days, then a minute after.
     const early = trashPurgeWatch(client, new Date(purgeDue - 60_000));
-    const startedEarly = await early.deadlines.startDuePurges();
+    // Other tests' soft erasures of the region may be due before this one: only this one's is asked.
+    const dueEarly = await early.dueRequestIds();
     early.close();
     const due = trashPurgeWatch(client, new Date(purgeDue + 60_000));
     const startedDue = await due.deadlines.startDuePurges();
@@ -334,7 +335,7 @@ describe('erasure of data subjects on the local platform', () => {
     const restore = await account.admin('PUT', `/api/v2/contacts/${subject.contact}/restore`);
 
     // Assess
-    expect(startedEarly).toBe(0);
+    expect(dueEarly).not.toContain(requestIdOf(deleted));
     expect(startedDue).toBeGreaterThanOrEqual(1);
     expect(purged).toMatchObject({ status: 'completed', trash: { state: 'purged' } });
     expect((purged.certificate as { executions: string[] }).executions).toEqual([

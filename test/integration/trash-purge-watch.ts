@@ -10,7 +10,9 @@ import { privacyErasureStateMachineName, stateMachineArn } from '../../lib/platf
 
 /**
  * The hourly privacy deadline watch of the local `us` region with its clock at `now`: its
- * `startDuePurges` starts the purge of every soft erasure's trash past its 60 days. Close it after use.
+ * `startDuePurges` starts the purge of every soft erasure's trash past its 60 days, of every account of
+ * the region (other tests' too); `dueRequestIds` names the requests whose purge is due then, so a test
+ * asks about its own. Close it after use.
  */
 export function trashPurgeWatch(client: DynamoDBDocumentClient, now: Date) {
   const { table, awsRegion } = inject('localPlatform').regions.us;
@@ -27,6 +29,10 @@ export function trashPurgeWatch(client: DynamoDBDocumentClient, now: Date) {
       erasureWorkflow: new SfnWorkflowStarter(sfn, arn),
       now: () => now,
     }),
+    dueRequestIds: async () =>
+      (await new DynamoErasureStore(client, table).dueRecords('trash-purge', now.toISOString(), 10_000)).map(
+        (due) => due.ref.id,
+      ),
     close: () => sfn.destroy(),
   };
 }
