@@ -22,7 +22,9 @@ export async function startDynamoDbLocal(): Promise<RunningEmulator> {
   const child = spawn(
     'java',
     [
-      '-Xmx1g',
+      // In memory: a full test run's items, with search's lookup items beside every ticket, contact and
+      // company, outgrew 1 GiB and DynamoDB Local spent its time collecting garbage.
+      '-Xmx4g',
       `-Djava.library.path=${join(libDir, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(libDir, 'DynamoDBLocal.jar'),
