@@ -2,7 +2,8 @@ import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
 import { PrivacyRequestService } from '#domain/privacy/privacy-request-service';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
-import { type ChangeOfRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
+import { RecordTrash } from '#domain/purge/record-trash';
+import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { StoredRecord } from '#domain/records/record';
 import { TicketService } from '#domain/tickets/ticket-service';
 import type { RetentionRuleKind } from './retention-policy.ts';
@@ -26,9 +27,6 @@ export function retentionPrincipal(accountId: string, policyId: number): Princip
   };
 }
 
-/** Messages of a chat soft-deleted per transaction with it (each writes a few items). */
-const chatMessageBatch = 20;
-
 export interface RetentionTrashDependencies extends ContactServiceDependencies {
   /** Starts erasure executions: needed by `inactive_contacts` rules only. */
   readonly erasureWorkflow?: WorkflowStarter;
@@ -44,20 +42,22 @@ export interface RetentionTrashDependencies extends ContactServiceDependencies {
 export class RetentionTrash {
   private readonly tickets: TicketService;
   private readonly records: RecordLifecycle<object>;
+  private readonly chats: RecordTrash;
   private readonly requests: PrivacyRequestService;
 
   constructor(private readonly deps: RetentionTrashDependencies) {
     this.tickets = new TicketService(deps);
     // Only soft deletion goes through it, which derives nothing.
     this.records = new RecordLifecycle(deps, (record) => record, 'The record changed during its deletion.');
+    // A chat goes as DELETE /api/v2/chats/{id} takes it: with its live messages, in bounded batches.
+    this.chats = new RecordTrash(deps);
     this.requests = new PrivacyRequestService(deps);
   }
 
   async trash(principal: Principal, rule: RetentionRuleKind, record: StoredRecord<object>): Promise<void> {
     if (rule === 'closed_tickets') return this.tickets.softDelete(principal, record.ref.id);
-    const deletion = this.records.deletion(principal, record);
-    if (rule === 'calls') return this.records.commit([deletion]);
-    return this.trashChat(principal, record, deletion);
+    if (rule === 'calls') return this.records.commit([this.records.deletion(principal, record)]);
+    return this.chats.deleteWithDescendants(principal, record.ref);
   }
 
   /**
@@ -65,34 +65,7 @@ export class RetentionTrash {
    * messages still live with it. Nothing else is left over by a deletion.
    */
   async finish(principal: Principal, rule: RetentionRuleKind, record: StoredRecord<object>): Promise<void> {
-    if (rule === 'chats') await this.trashChat(principal, record);
-  }
-
-  /** A chat (unless already deleted) and its live messages, `chatMessageBatch` per transaction. */
-  private async trashChat(principal: Principal, record: StoredRecord<object>, deletion?: ChangeOfRecord) {
-    const deletedAt = deletion ? (deletion.next.deletedAt as string) : record.deletedAt;
-    if (!deletedAt) throw new Error('A chat to finish must be deleted already');
-    const parent = { ref: record.ref, deletedAt };
-    let cursor: string | undefined;
-    let first = true;
-    do {
-      const page = await this.deps.store.listByParent<object>(
-        principal.accountId,
-        `chat#${record.ref.id}#message`,
-        {
-          page: 1,
-          perPage: chatMessageBatch,
-          cursor,
-          oldestFirst: true,
-        },
-      );
-      const messages = page.records.map((message) => this.records.deletion(principal, message, parent));
-      // The chat goes in the first transaction: from then on its messages answer 404 through it.
-      const changes = first && deletion ? [deletion, ...messages] : messages;
-      if (changes.length) await this.records.commit(changes);
-      first = false;
-      cursor = page.hasMore ? page.next : undefined;
-    } while (cursor);
+    if (rule === 'chats') await this.chats.deleteWithDescendants(principal, record.ref);
   }
 
   /**
