@@ -67,13 +67,14 @@ export class WorkflowStack extends Stack {
       logsKey: data.keys.logs,
     });
     const stagingRegion = recordingStagingRegionFor(region);
+    // Named, not imported: the staging bucket is another region's (the EEA's recordings wait in the US).
+    const recordingStaging = stagingRegion && {
+      bucketName: bucketName(stagingRegion, 'recording-staging', this.account),
+      awsRegion: hostingRegions[stagingRegion].awsRegion,
+    };
     this.privacyErasure = new PrivacyErasureWorkflow(this, 'PrivacyErasure', {
       region,
-      // Named, not imported: the staging bucket is another region's (the EEA's recordings wait in the US).
-      recordingStaging: stagingRegion && {
-        bucketName: bucketName(stagingRegion, 'recording-staging', this.account),
-        awsRegion: hostingRegions[stagingRegion].awsRegion,
-      },
+      recordingStaging,
       tableName: data.table.tableName,
       attachmentsBucketName: data.bucket('attachments').bucketName,
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,
@@ -92,10 +93,7 @@ export class WorkflowStack extends Stack {
     });
     this.recordPurge = new RecordPurgeWorkflow(this, 'RecordPurge', {
       region,
-      recordingStaging: stagingRegion && {
-        bucketName: bucketName(stagingRegion, 'recording-staging', this.account),
-        awsRegion: hostingRegions[stagingRegion].awsRegion,
-      },
+      recordingStaging,
       tableName: data.table.tableName,
       attachmentsBucketName: data.bucket('attachments').bucketName,
       recordingsBucketName: data.buckets.get('recordings')?.bucketName,
