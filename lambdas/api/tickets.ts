@@ -32,6 +32,7 @@ import {
   ticketViewIncludes,
 } from '#domain/tickets/ticket-includes';
 import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
+import { orderTypes, ticketOrderFields } from '#domain/tickets/ticket-order';
 import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -53,6 +54,8 @@ export const ticketListQuerySchema = z
     updated_since: z.iso.datetime({ offset: true }).optional(),
     filter: z.enum(ticketListFilters).optional(),
     include: includeParameter(ticketListIncludes),
+    order_by: z.enum(ticketOrderFields).optional(),
+    order_type: z.enum(orderTypes).optional(),
   })
   .strict();
 export const ticketViewQuerySchema = z.object({ include: includeParameter(ticketViewIncludes) }).strict();

@@ -3,6 +3,7 @@ import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import {
   type LookupRead,
   type LookupReader,
+  type SearchBounds,
   SearchExecutor,
   SearchTooBroadError,
 } from '../../lambdas/domain/search/search-executor.ts';
@@ -51,8 +52,24 @@ class RecordedReader implements LookupReader {
   }
 }
 
+/** As RecordedReader, and checks candidates by key on the lookup item, as the store's reader can. */
+class KeyedReader extends RecordedReader {
+  readonly keyed: Array<{ lookup: Lookup; ids: number[] }> = [];
+
+  async holding(lookup: Lookup, ids: readonly number[]) {
+    this.keyed.push({ lookup, ids: [...ids] });
+    const held = await super.lookupValues(ids);
+    this.checked.length = 0;
+    return new Set(ids.filter((id) => lookupHolds(held.get(id) ?? {}, lookup)));
+  }
+}
+
 const catalogue = new SearchCatalogue('tickets', []);
-const run = (reader: LookupReader, query: string, bounds = { firstRead: 2, maxRead: 4, maxMatches: 6 }) =>
+const run = (
+  reader: LookupReader,
+  query: string,
+  bounds: SearchBounds = { firstRead: 2, maxRead: 4, maxMatches: 6 },
+) =>
   new SearchExecutor(reader, bounds).matchingIds(parseSearchQuery(`"${query}"`, 'tickets').plan, catalogue);
 
 const records = [
@@ -97,10 +114,50 @@ describe('SearchExecutor', () => {
     expect(reader.checked).toEqual([5]);
   });
 
-  it('reads up to maxRead when no lookup is complete within firstRead', async () => {
+  it('grows one lookup at a time, equality terms first, and stops once one is complete', async () => {
+    // Prepare: priority:4 holds 1, 2, 3, 5; group_id:7 holds 1, 3, 4.
     const reader = new RecordedReader(records);
-    expect(await run(reader, 'priority:4 AND group_id:7')).toEqual([3, 1]);
-    expect(reader.reads.map(({ limit }) => limit).sort()).toEqual([2, 2, 4, 4]);
+
+    // Act
+    const found = await run(reader, 'priority:4 AND group_id:7', {
+      probe: 1,
+      firstRead: 2,
+      maxRead: 4,
+      maxMatches: 6,
+    });
+
+    // Assess: both probed, both grown to 2, then only the group to 4, where it is complete.
+    expect(found).toEqual([3, 1]);
+    expect(reader.reads.map(({ lookup, limit }) => `${lookup.kind}:${limit}`)).toEqual([
+      'eq:1',
+      'range:1',
+      'eq:2',
+      'range:2',
+      'eq:4',
+    ]);
+    // 3 and 4 were not among the 2 ids read of priority:4: checked by their lookup values.
+    expect(reader.checked).toEqual([3, 4]);
+  });
+
+  it('checks candidates by key on each open lookup in turn, each narrowing the next', async () => {
+    // Prepare: group_id:7 (1, 3, 4) is complete within 3; priority:4 and status:2 are not.
+    const reader = new KeyedReader(records);
+
+    // Act
+    const found = await run(reader, 'status:2 AND priority:4 AND group_id:7', {
+      probe: 1,
+      firstRead: 3,
+      maxRead: 3,
+      maxMatches: 6,
+    });
+
+    // Assess: 4 fails priority:4, so status:2 is checked for 3 alone; no lookup values are read.
+    expect(found).toEqual([3, 1]);
+    expect(reader.keyed.map(({ lookup, ids }) => [lookup.kind === 'range' && lookup.field, ids])).toEqual([
+      ['priority', [3, 4]],
+      ['status', [3]],
+    ]);
+    expect(reader.checked).toEqual([]);
   });
 
   it('refuses a query whose alternative has no lookup within maxRead, or that matches too many', async () => {

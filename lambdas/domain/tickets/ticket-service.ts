@@ -16,6 +16,7 @@ import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { noTicketStats, statsAfterStatus, type TicketStats } from './ticket-stats.ts';
 import { TicketChildren } from './ticket-children.ts';
+import { type OrderType, type TicketOrderField, ticketListSource, updatedSince } from './ticket-order.ts';
 import {
   type CreateTicketInput,
   type TicketFields,
@@ -37,6 +38,8 @@ export interface TicketFilters extends Paging {
   readonly company_id?: number;
   readonly updated_since?: string;
   readonly filter?: TicketListFilter;
+  readonly order_by?: TicketOrderField;
+  readonly order_type?: OrderType;
 }
 
 /** v2's predefined ticket filters. */
@@ -59,11 +62,32 @@ function predefinedFilter(
   return undefined;
 }
 
-const both = <T>(
-  first: ((value: T) => boolean) | undefined,
-  second: ((value: T) => boolean) | undefined,
-): ((value: T) => boolean) | undefined =>
-  first && second ? (value) => first(value) && second(value) : (first ?? second);
+/** Every given test at once; none given: undefined (the list reads unfiltered). */
+function all<T>(...tests: ReadonlyArray<((value: T) => boolean) | undefined>) {
+  const given = tests.filter((test) => test !== undefined);
+  if (given.length === 0) return undefined;
+  return (value: T) => given.every((test) => test(value));
+}
+
+/**
+ * The requester's or company's tickets: their index key (listed by creation), and the same as a test
+ * for lists read in another order.
+ */
+function parentOf(requesterId: number | undefined, companyId: number | undefined) {
+  if (requesterId !== undefined) {
+    return {
+      key: requesterParentKey(requesterId),
+      secondary: false,
+      holds: (record: StoredRecord<TicketFields>) => record.fields.requester_id === requesterId,
+    };
+  }
+  if (!companyId) return undefined;
+  return {
+    key: companyParentKey(companyId),
+    secondary: true,
+    holds: (record: StoredRecord<TicketFields>) => record.fields.company_id === companyId,
+  };
+}
 
 const ticketRef = (id: number): RecordRef => ({ type: 'ticket', id });
 export const requesterParentKey = (contactId: number) => `requester#${contactId}#ticket`;
@@ -227,29 +251,52 @@ export class TicketService {
   }
 
   /**
-   * Tickets by the filters, newest first; a scoped agent sees only the tickets of their scope (filtered
-   * as the index is read, see `RecordStore`'s `where`), a requester only their own.
+   * Tickets by the filters in the order asked (`ticketListSource`); a scoped agent sees only the tickets
+   * of their scope (filtered as the index is read, see `RecordStore`'s `where`), a requester only their
+   * own. Every source is read by Query, a page at a bounded cost (docs/api-limits.md).
    */
   async list(principal: Principal, filters: TicketFilters): Promise<RecordPage<TicketFields>> {
     const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
+    // A requester sees only their live tickets (readTicket): for them the trash is not a list.
+    const trash = filters.filter === 'deleted' && principal.contactId === undefined;
+    const ascending = filters.order_type === 'asc';
     if (filters.filter === 'spam' || filters.filter === 'watching') return { records: [], hasMore: false };
-    const where = both(ticketFilterFor<TicketFields>(principal), predefinedFilter(principal, filters.filter));
-    const byParent = (key: string, secondary = false) =>
-      this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...paging, secondary, where });
     // A requester lists their own tickets whatever the filters say.
     const requesterId =
       principal.contactId ??
       (filters.email
         ? (await this.contacts.findByEmail(principal, filters.email))?.ref.id
         : filters.requester_id);
+    const parent = parentOf(requesterId, filters.company_id);
+    const source = ticketListSource(filters.order_by, { parent, trash });
     if (filters.email && requesterId === undefined) return { records: [], hasMore: false };
-    if (requesterId !== undefined) return byParent(requesterParentKey(requesterId));
-    if (filters.company_id) return byParent(companyParentKey(filters.company_id), true);
-    return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+    const where = all<StoredRecord<TicketFields>>(
+      ticketFilterFor<TicketFields>(principal),
+      predefinedFilter(principal, filters.filter),
+    );
+    if (source.kind === 'collection') {
+      return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+        ...paging,
+        updatedSince: filters.updated_since,
+        deleted: trash,
+        oldestFirst: ascending,
+        where: all(where, parent?.holds),
+      });
+    }
+    const since = filters.updated_since === undefined ? undefined : updatedSince(filters.updated_since);
+    if (source.kind === 'parent') {
+      return this.deps.store.listByParent<TicketFields>(principal.accountId, source.parent.key, {
+        ...paging,
+        secondary: source.parent.secondary,
+        oldestFirst: ascending,
+        where: all(where, since),
+      });
+    }
+    return this.deps.store.listByRange<TicketFields>(principal.accountId, 'ticket', source.field, {
       ...paging,
-      updatedSince: filters.updated_since,
-      deleted: filters.filter === 'deleted',
-      where,
+      ascending,
+      withoutValue: source.field === 'due_by',
+      where: all(where, since, parent?.holds),
     });
   }
 
