@@ -88,7 +88,8 @@ export const apiFunctions = {
   },
   fields: {
     entry: 'lambdas/api/fields.ts',
-    description: 'Contact, ticket and company fields',
+    // The helpdesk's configuration in one function: the API stack's room is routes (docs/deploy.md).
+    description: 'Helpdesk configuration: contact, ticket and company fields, canned responses',
     access: records,
   },
   integrationLinks: {
@@ -221,6 +222,15 @@ const routeTable = [
   { method: 'POST', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/surveys/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'POST', path: '/api/v2/canned_response_folders', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_response_folders', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_response_folders/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/canned_response_folders/{id}', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_response_folders/{id}/responses', function: 'fields' },
+  { method: 'POST', path: '/api/v2/canned_responses', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_responses', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_responses/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/canned_responses/{id}', function: 'fields' },
   { method: 'POST', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
   { method: 'GET', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
   { method: 'GET', path: '/api/v2/time_entries', function: 'timeEntries' },

@@ -18,6 +18,7 @@ export const resourceActions = {
   solutions: ['view', 'create', 'edit', 'delete'],
   satisfaction_ratings: ['view', 'create'],
   time_entries: ['view', 'create', 'edit', 'delete'],
+  canned_responses: ['view'],
   integration_links: ['view', 'create', 'edit', 'delete'],
   fields: ['view'],
   privacy_requests: ['view', 'create', 'manage'],
@@ -37,6 +38,7 @@ export const adminAreas = [
   'forums',
   'sso',
   'retention',
+  'canned_responses',
 ] as const;
 
 type ResourceAction = {
