@@ -26,6 +26,8 @@ import {
   updateCannedResponseSchema,
 } from '#domain/canned-responses/canned-response-service';
 import { cannedResponseListQuerySchema } from './canned-responses.ts';
+import { createProductSchema, updateProductSchema } from '#domain/products/product-service';
+import { productListQuerySchema } from './products.ts';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactAutocompleteQuerySchema, contactListQuerySchema } from './contacts.ts';
@@ -289,6 +291,27 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/time_entries/{id}': { summary: 'Delete a time entry (purged after 60 days)', success: 204 },
   ...restoreOperation('/api/v2/time_entries', 'time entry', 'its ticket'),
+  'POST /api/v2/products': {
+    summary: 'Create a product (admins; names unique per account)',
+    body: createProductSchema,
+    success: 201,
+  },
+  'GET /api/v2/products': {
+    summary: 'Products, most recently changed first',
+    query: productListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/products/{id}': { summary: 'One product (ETag)', success: 200 },
+  'PUT /api/v2/products/{id}': {
+    summary: 'Update a product (admins; If-Match)',
+    body: updateProductSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/products/{id}': {
+    summary: 'Delete a product (admins; purged after 60 days; tickets keep their product_id)',
+    success: 204,
+  },
+  ...restoreOperation('/api/v2/products', 'product'),
   'POST /api/v2/canned_response_folders': {
     summary: 'Create a folder of canned responses (admins; names unique per account)',
     body: cannedResponseFolderSchema,

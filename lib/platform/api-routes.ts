@@ -89,7 +89,7 @@ export const apiFunctions = {
   fields: {
     entry: 'lambdas/api/fields.ts',
     // The helpdesk's configuration in one function: the API stack's room is routes (docs/deploy.md).
-    description: 'Helpdesk configuration: contact, ticket and company fields, canned responses',
+    description: 'Helpdesk configuration: contact, ticket and company fields, products, canned responses',
     access: records,
   },
   integrationLinks: {
@@ -231,6 +231,12 @@ const routeTable = [
   { method: 'GET', path: '/api/v2/canned_responses', function: 'fields' },
   { method: 'GET', path: '/api/v2/canned_responses/{id}', function: 'fields' },
   { method: 'PUT', path: '/api/v2/canned_responses/{id}', function: 'fields' },
+  { method: 'POST', path: '/api/v2/products', function: 'fields' },
+  { method: 'GET', path: '/api/v2/products', function: 'fields' },
+  { method: 'GET', path: '/api/v2/products/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/products/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/products/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/products/{id}/restore', function: 'fields' },
   { method: 'POST', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
   { method: 'GET', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
   { method: 'GET', path: '/api/v2/time_entries', function: 'timeEntries' },

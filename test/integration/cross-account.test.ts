@@ -29,6 +29,7 @@ const bodies: Record<string, unknown> = {
   'PUT /api/v2/time_entries/{id}': { note: 'Changed' },
   'PUT /api/v2/canned_response_folders/{id}': { name: 'Changed' },
   'PUT /api/v2/canned_responses/{id}': { title: 'Changed' },
+  'PUT /api/v2/products/{id}': { description: 'Changed' },
   'POST /api/v2/chats/{id}/messages': { body: 'Changed', actor_type: 'agent' },
   'PUT /api/v2/groups/{id}': { description: 'Changed' },
   'PUT /api/v2/discussions/categories/{id}': { description: 'Changed' },
@@ -174,6 +175,7 @@ beforeAll(async () => {
   own(`${v}/agents/`, me);
   own(`${v}/canned_response_folders/`, cannedFolder);
   own(`${v}/canned_responses/`, canned);
+  own(`${v}/products/`, await make(`${v}/products`, { name: `P ${randomUUID()}` }));
   own(`${v}/companies/`, company);
   own(`${v}/calls/`, callId);
   own(`${v}/chats/`, chat);

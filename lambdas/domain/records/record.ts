@@ -16,6 +16,8 @@ export const recordTypes = [
   /** A folder of canned responses, and a canned response (v2's reply templates); neither is deleted. */
   'canned_response_folder',
   'canned_response',
+  /** What a ticket is about (v2's products); tickets name one by `product_id`. */
+  'product',
   'huddle',
   'call',
   'chat',

@@ -19,6 +19,7 @@ export const resourceActions = {
   satisfaction_ratings: ['view', 'create'],
   time_entries: ['view', 'create', 'edit', 'delete'],
   canned_responses: ['view'],
+  products: ['view'],
   integration_links: ['view', 'create', 'edit', 'delete'],
   fields: ['view'],
   privacy_requests: ['view', 'create', 'manage'],
@@ -39,6 +40,7 @@ export const adminAreas = [
   'sso',
   'retention',
   'canned_responses',
+  'products',
 ] as const;
 
 type ResourceAction = {
