@@ -20,6 +20,14 @@ import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-
 import { createRatingSchema } from '#domain/satisfaction/rating-service';
 import { createTimeEntrySchema, updateTimeEntrySchema } from '#domain/time-entries/time-entry-service';
 import { ticketTimeEntriesQuerySchema, timeEntryListQuerySchema } from './time-entries.ts';
+import { cannedResponseFolderSchema } from '#domain/canned-responses/canned-response-folder-service';
+import {
+  createCannedResponseSchema,
+  updateCannedResponseSchema,
+} from '#domain/canned-responses/canned-response-service';
+import { cannedResponseListQuerySchema } from './canned-responses.ts';
+import { createProductSchema, updateProductSchema } from '#domain/products/product-service';
+import { productListQuerySchema } from './products.ts';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactAutocompleteQuerySchema, contactListQuerySchema } from './contacts.ts';
@@ -283,6 +291,71 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/time_entries/{id}': { summary: 'Delete a time entry (purged after 60 days)', success: 204 },
   ...restoreOperation('/api/v2/time_entries', 'time entry', 'its ticket'),
+  'POST /api/v2/products': {
+    summary: 'Create a product (admins; names unique per account)',
+    body: createProductSchema,
+    success: 201,
+  },
+  'GET /api/v2/products': {
+    summary: 'Products, most recently changed first',
+    query: productListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/products/{id}': { summary: 'One product (ETag)', success: 200 },
+  'PUT /api/v2/products/{id}': {
+    summary: 'Update a product (admins; If-Match)',
+    body: updateProductSchema,
+    success: 200,
+  },
+  'DELETE /api/v2/products/{id}': {
+    summary: 'Delete a product (admins; purged after 60 days; tickets keep their product_id)',
+    success: 204,
+  },
+  ...restoreOperation('/api/v2/products', 'product'),
+  'POST /api/v2/canned_response_folders': {
+    summary: 'Create a folder of canned responses (admins; names unique per account)',
+    body: cannedResponseFolderSchema,
+    success: 201,
+  },
+  'GET /api/v2/canned_response_folders': {
+    summary: 'Folders of canned responses, with `responses_count`',
+    query: cannedResponseListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/canned_response_folders/{id}': {
+    summary: 'One folder, with the first 100 of its responses the caller sees as `canned_responses` (ETag)',
+    success: 200,
+  },
+  'PUT /api/v2/canned_response_folders/{id}': {
+    summary: 'Rename a folder (admins; If-Match)',
+    body: cannedResponseFolderSchema,
+    success: 200,
+  },
+  'GET /api/v2/canned_response_folders/{id}/responses': {
+    summary: "A folder's responses the caller sees, newest first",
+    query: cannedResponseListQuerySchema,
+    success: 200,
+  },
+  'POST /api/v2/canned_responses': {
+    summary:
+      'Create a canned response (admins): `visibility` 0 all agents (default), 1 personal (its author), 2 the agents of `group_ids`',
+    body: createCannedResponseSchema,
+    success: 201,
+  },
+  'GET /api/v2/canned_responses': {
+    summary: 'Every canned response the caller sees, most recently changed first (our addition to v2)',
+    query: cannedResponseListQuerySchema,
+    success: 200,
+  },
+  'GET /api/v2/canned_responses/{id}': {
+    summary: 'One canned response the caller sees (ETag); `content` is its HTML as text',
+    success: 200,
+  },
+  'PUT /api/v2/canned_responses/{id}': {
+    summary: 'Update a canned response (admins; If-Match); a new `folder_id` moves it',
+    body: updateCannedResponseSchema,
+    success: 200,
+  },
   'POST /api/v2/calls': {
     summary:
       'Record a call; answers a presigned upload URL for its recording (`recording.upload_url`): a PUT that must carry `recording.upload_headers` (the `recording_content_type`, and the Content-Length of `recording_size` when announced; S3 refuses another type or size), until `recording.upload_expires_at`. US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold',

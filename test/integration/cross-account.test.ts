@@ -27,6 +27,9 @@ const bodies: Record<string, unknown> = {
   'POST /api/v2/tickets/{id}/satisfaction_ratings': { ratings: { default_question: 103 } },
   'POST /api/v2/tickets/{id}/time_entries': { time_spent: '00:05' },
   'PUT /api/v2/time_entries/{id}': { note: 'Changed' },
+  'PUT /api/v2/canned_response_folders/{id}': { name: 'Changed' },
+  'PUT /api/v2/canned_responses/{id}': { title: 'Changed' },
+  'PUT /api/v2/products/{id}': { description: 'Changed' },
   'POST /api/v2/chats/{id}/messages': { body: 'Changed', actor_type: 'agent' },
   'PUT /api/v2/groups/{id}': { description: 'Changed' },
   'PUT /api/v2/discussions/categories/{id}': { description: 'Changed' },
@@ -99,6 +102,12 @@ beforeAll(async () => {
   const huddle = await make(`${v}/tickets/${ticket}/huddle`, { body: 'H' });
   const timeEntry = await make(`${v}/tickets/${ticket}/time_entries`, { time_spent: '00:10', note: 'T' });
   const me = (await call(ownerKey, 'GET', `${v}/agents/me`)).body.id as number;
+  const cannedFolder = await make(`${v}/canned_response_folders`, { name: `F ${randomUUID()}` });
+  const canned = await make(`${v}/canned_responses`, {
+    title: 'C',
+    content_html: 'C',
+    folder_id: cannedFolder,
+  });
   const company = await make(`${v}/companies`, { name: `C ${randomUUID()}` });
   const callId = await make(`${v}/calls`, {
     direction: 'incoming',
@@ -164,6 +173,9 @@ beforeAll(async () => {
   own(`${v}/huddle_messages/`, huddle, `${v}/tickets/${ticket}/huddle`);
   own(`${v}/time_entries/`, timeEntry, `${v}/tickets/${ticket}/time_entries`);
   own(`${v}/agents/`, me);
+  own(`${v}/canned_response_folders/`, cannedFolder);
+  own(`${v}/canned_responses/`, canned);
+  own(`${v}/products/`, await make(`${v}/products`, { name: `P ${randomUUID()}` }));
   own(`${v}/companies/`, company);
   own(`${v}/calls/`, callId);
   own(`${v}/chats/`, chat);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { StoredRecord } from '#domain/records/record';
+import { hasChoices } from './default-fields.ts';
 
 /** Contact, ticket and company fields: the forms whose fields an admin defines (Freshdesk v2). */
 export type FieldKind = 'contact' | 'ticket' | 'company';
@@ -190,7 +191,7 @@ export function fieldView(kind: FieldKind, record: StoredField) {
     id: record.ref.id,
     ...fields,
     ...customerSettingsView(kind, record.fields),
-    ...(fields.type === 'custom_dropdown' ? { choices } : {}),
+    ...(hasChoices(fields.type) ? { choices } : {}),
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };

@@ -8,6 +8,7 @@ import { audienceOf } from '#domain/fields/field-audience';
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
+import { requireLiveProduct } from '#domain/products/product-service';
 import type { Paging } from '#domain/records/paging';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordPage } from '#domain/records/record-store';
@@ -143,6 +144,7 @@ export class TicketService {
     const requester = await this.resolveRequester(principal, input, at);
     const fields = { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields;
     form.checkWrite(ticketInput, fields, 'create');
+    await requireLiveProduct(this.deps.store, principal.accountId, ticketInput.product_id);
     const stats = statsAfterStatus(noTicketStats, undefined, fields.status, at);
     const id = await this.deps.store.nextSequence(principal.accountId, 'ticket');
     const draft = deriveTicket({
@@ -192,6 +194,7 @@ export class TicketService {
     ifMatch?: string,
   ): Promise<StoredTicket> {
     if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
+    await requireLiveProduct(this.deps.store, principal.accountId, changes.product_id);
     const form = await this.form(principal);
     const checked = checkedChanges(form, changes);
     return this.lifecycle.update(
