@@ -65,6 +65,7 @@ import { routeRequirement } from '#http/route-permissions';
 import { roleListQuerySchema, sharingRuleListQuerySchema } from './roles.ts';
 import { createRetentionPolicySchema, updateRetentionPolicySchema } from '#domain/retention/retention-policy';
 import { retentionPolicyListQuerySchema } from './retention-policies.ts';
+import { ticketMergeSchema } from '#domain/tickets/ticket-merge';
 
 interface Operation {
   readonly summary: string;
@@ -283,6 +284,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/time_entries/{id}': { summary: 'Delete a time entry (purged after 60 days)', success: 204 },
   ...restoreOperation('/api/v2/time_entries', 'time entry', 'its ticket'),
+  'PUT /api/v2/tickets/merge': {
+    summary:
+      "Merge tickets into `primary_id`: the others' conversations move to it, each is closed with a note naming it, it gets a note (every ticket within the caller's scope, to change)",
+    body: ticketMergeSchema,
+    success: 204,
+  },
   'POST /api/v2/calls': {
     summary:
       'Record a call; answers a presigned upload URL for its recording (`recording.upload_url`): a PUT that must carry `recording.upload_headers` (the `recording_content_type`, and the Content-Length of `recording_size` when announced; S3 refuses another type or size), until `recording.upload_expires_at`. US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold',

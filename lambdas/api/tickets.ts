@@ -32,6 +32,7 @@ import {
   ticketViewIncludes,
 } from '#domain/tickets/ticket-includes';
 import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
+import { TicketMerge, ticketMergeSchema } from '#domain/tickets/ticket-merge';
 import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -68,6 +69,7 @@ export function createTicketsHandler(
     huddles: HuddleService;
     attachments: AttachmentService;
     search: SearchService;
+    merges: TicketMerge;
     now: () => Date;
   },
 ) {
@@ -166,6 +168,10 @@ export function createTicketsHandler(
     },
     'PUT /api/v2/tickets/{id}/restore': async (event, principal) => {
       await deps.tickets.restore(principal, pathId(event));
+      return noContent();
+    },
+    'PUT /api/v2/tickets/merge': async (event, principal) => {
+      await deps.merges.merge(principal, parseJsonBody(event, ticketMergeSchema));
       return noContent();
     },
     'POST /api/v2/tickets/{id}/reply': (event, principal) =>
@@ -327,6 +333,7 @@ export const handler = lazyHandler(() => {
       uploads: runtime.pendingUploads,
     }),
     search: new SearchService(services),
+    merges: new TicketMerge(services),
     now: runtime.now,
   });
 });

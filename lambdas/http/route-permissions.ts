@@ -44,6 +44,7 @@ export const routePermissions: Readonly<Record<RouteKey, RouteRequirement>> = {
   'PUT /api/v2/tickets/{id}': 'tickets.edit',
   'DELETE /api/v2/tickets/{id}': 'tickets.delete',
   'PUT /api/v2/tickets/{id}/restore': 'tickets.delete',
+  'PUT /api/v2/tickets/merge': 'tickets.edit',
   'POST /api/v2/tickets/{id}/reply': 'conversations.create',
   'POST /api/v2/tickets/{id}/notes': 'conversations.create',
   'GET /api/v2/tickets/{id}/conversations': 'conversations.view',

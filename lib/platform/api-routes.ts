@@ -186,6 +186,7 @@ const routeTable = [
   { method: 'PUT', path: '/api/v2/tickets/{id}', function: 'tickets' },
   { method: 'DELETE', path: '/api/v2/tickets/{id}', function: 'tickets' },
   { method: 'PUT', path: '/api/v2/tickets/{id}/restore', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/tickets/merge', function: 'tickets' },
   { method: 'POST', path: '/api/v2/tickets/{id}/reply', function: 'tickets' },
   { method: 'POST', path: '/api/v2/tickets/{id}/notes', function: 'tickets' },
   { method: 'GET', path: '/api/v2/tickets/{id}/conversations', function: 'tickets' },

@@ -276,3 +276,33 @@ describe("another account's roles and sharing rules", () => {
     expect(assigned.body.errors[0]).toMatchObject({ field: 'role_ids' });
   });
 });
+
+describe("another account's ids in a merge's body", () => {
+  const ownerTicket = async () =>
+    (
+      await call(ownerKey, 'POST', '/api/v2/tickets', {
+        subject: 'Merge',
+        description: 'D',
+        email: `m-${randomUUID()}@example.test`,
+      })
+    ).body.id as number;
+
+  it('PUT /api/v2/tickets/merge answers 404 and changes nothing; the owner merges them', async () => {
+    // Prepare: two of the owner's tickets.
+    const [primary, secondary] = [await ownerTicket(), await ownerTicket()];
+    const before = await call(ownerKey, 'GET', `/api/v2/tickets/${secondary}`);
+    const body = { primary_id: primary, ticket_ids: [secondary] };
+
+    // Act
+    const answer = await call(intruderKey, 'PUT', '/api/v2/tickets/merge', body);
+    const after = await call(ownerKey, 'GET', `/api/v2/tickets/${secondary}`);
+    const conversations = await call(ownerKey, 'GET', `/api/v2/tickets/${primary}/conversations`);
+    const byOwner = await call(ownerKey, 'PUT', '/api/v2/tickets/merge', body);
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+    expect(after.body).toEqual(before.body);
+    expect(conversations.body).toEqual([]);
+    expect(byOwner.status).toBe(204);
+  });
+});
