@@ -33,6 +33,7 @@ export const routePermissions: Readonly<Record<RouteKey, RouteRequirement>> = {
   'DELETE /api/v2/contacts/{id}': 'contacts.delete',
   'PUT /api/v2/contacts/{id}/restore': 'contacts.delete',
   'DELETE /api/v2/contacts/{id}/hard_delete': 'contacts.delete',
+  'POST /api/v2/contacts/merge': 'contacts.delete',
   'PUT /api/v2/contacts/{id}/make_agent': 'admin.agents',
   'POST /api/v2/contacts/{id}/portal_token': 'admin.portal',
   'POST /api/v2/admin/portal_token_secret/rotate': 'admin.portal',

@@ -178,6 +178,7 @@ const routeTable = [
   { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'PUT', path: '/api/v2/contacts/{id}/restore', function: 'contacts' },
   { method: 'DELETE', path: '/api/v2/contacts/{id}/hard_delete', function: 'contacts' },
+  { method: 'POST', path: '/api/v2/contacts/merge', function: 'contacts' },
   { method: 'GET', path: '/api/v2/audit_log', function: 'auditLog' },
   { method: 'POST', path: '/api/v2/tickets', function: 'tickets' },
   { method: 'GET', path: '/api/v2/tickets', function: 'tickets' },

@@ -305,4 +305,29 @@ describe("another account's ids in a merge's body", () => {
     expect(conversations.body).toEqual([]);
     expect(byOwner.status).toBe(204);
   });
+
+  it('POST /api/v2/contacts/merge answers 404 and changes nothing; the owner merges them', async () => {
+    // Prepare: two of the owner's contacts.
+    const contact = async () =>
+      (
+        await call(ownerKey, 'POST', '/api/v2/contacts', {
+          name: 'Merge',
+          email: `mc-${randomUUID()}@example.test`,
+        })
+      ).body.id as number;
+    const [primary, secondary] = [await contact(), await contact()];
+    const before = await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`);
+    const body = { primary_contact_id: primary, secondary_contact_ids: [secondary] };
+
+    // Act
+    const answer = await call(intruderKey, 'POST', '/api/v2/contacts/merge', body);
+    const after = await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`);
+    const byOwner = await call(ownerKey, 'POST', '/api/v2/contacts/merge', body);
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+    expect(after.body).toEqual(before.body);
+    expect(byOwner.status).toBe(204);
+    expect((await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`)).status).toBe(404);
+  });
 });
