@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
+import { ContactMerge } from '#domain/contacts/contact-merge';
+import { contactMergeSchema } from '#domain/contacts/contact-merge-input';
 import {
   type ContactFields,
   createContactSchema,
@@ -56,9 +58,14 @@ export function createContactsHandler(
     portalTokens: PortalTokenService;
     erasures: PrivacyRequestService;
     search: SearchService;
+    merges: ContactMerge;
   },
 ) {
   const routes: Record<string, RouteHandler> = {
+    'POST /api/v2/contacts/merge': async (event, principal) => {
+      await deps.merges.merge(principal, parseJsonBody(event, contactMergeSchema));
+      return noContent();
+    },
     'POST /api/v2/contacts': async (event, principal) => {
       const input = parseJsonBody(event, createContactSchema);
       const form = await deps.contacts.form(principal);
@@ -130,6 +137,7 @@ export const handler = lazyHandler(() => {
     contacts: new ContactService(services),
     search: new SearchService(services),
     conversion: new ContactConversion(services),
+    merges: new ContactMerge(services),
     erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.workflows.privacyErasure }),
     portalTokens: new PortalTokenService({
       store: runtime.records,

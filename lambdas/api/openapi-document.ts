@@ -73,6 +73,8 @@ import { routeRequirement } from '#http/route-permissions';
 import { roleListQuerySchema, sharingRuleListQuerySchema } from './roles.ts';
 import { createRetentionPolicySchema, updateRetentionPolicySchema } from '#domain/retention/retention-policy';
 import { retentionPolicyListQuerySchema } from './retention-policies.ts';
+import { ticketMergeSchema } from '#domain/tickets/ticket-merge';
+import { contactMergeSchema } from '#domain/contacts/contact-merge-input';
 
 interface Operation {
   readonly summary: string;
@@ -124,6 +126,12 @@ export const operations: Readonly<Record<string, Operation>> = {
   'DELETE /api/v2/contacts/{id}/hard_delete': {
     summary:
       'Erase a contact for good, with every S3 object version, and purge an earlier soft erasure of them (admins; a verified erasure request)',
+    success: 204,
+  },
+  'POST /api/v2/contacts/merge': {
+    summary:
+      'Merge contacts into `primary_contact_id`: everything linked to the others (tickets, conversations, calls, chats, ratings, files) moves to it, `contact` chooses the identifying values it keeps, the others are left as ids only (docs/privacy-requests.md)',
+    body: contactMergeSchema,
     success: 204,
   },
   'PUT /api/v2/contacts/{id}/restore': {
@@ -355,6 +363,12 @@ export const operations: Readonly<Record<string, Operation>> = {
     summary: 'Update a canned response (admins; If-Match); a new `folder_id` moves it',
     body: updateCannedResponseSchema,
     success: 200,
+  },
+  'PUT /api/v2/tickets/merge': {
+    summary:
+      "Merge tickets into `primary_id`: the others' conversations move to it, each is closed with a note naming it, it gets a note (every ticket within the caller's scope, to change)",
+    body: ticketMergeSchema,
+    success: 204,
   },
   'POST /api/v2/calls': {
     summary:

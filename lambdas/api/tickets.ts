@@ -33,6 +33,7 @@ import {
 } from '#domain/tickets/ticket-includes';
 import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
 import { orderTypes, ticketOrderFields } from '#domain/tickets/ticket-order';
+import { TicketMerge, ticketMergeSchema } from '#domain/tickets/ticket-merge';
 import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -71,6 +72,7 @@ export function createTicketsHandler(
     huddles: HuddleService;
     attachments: AttachmentService;
     search: SearchService;
+    merges: TicketMerge;
     now: () => Date;
   },
 ) {
@@ -169,6 +171,10 @@ export function createTicketsHandler(
     },
     'PUT /api/v2/tickets/{id}/restore': async (event, principal) => {
       await deps.tickets.restore(principal, pathId(event));
+      return noContent();
+    },
+    'PUT /api/v2/tickets/merge': async (event, principal) => {
+      await deps.merges.merge(principal, parseJsonBody(event, ticketMergeSchema));
       return noContent();
     },
     'POST /api/v2/tickets/{id}/reply': (event, principal) =>
@@ -330,6 +336,7 @@ export const handler = lazyHandler(() => {
       uploads: runtime.pendingUploads,
     }),
     search: new SearchService(services),
+    merges: new TicketMerge(services),
     now: runtime.now,
   });
 });

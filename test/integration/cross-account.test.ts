@@ -288,3 +288,58 @@ describe("another account's roles and sharing rules", () => {
     expect(assigned.body.errors[0]).toMatchObject({ field: 'role_ids' });
   });
 });
+
+describe("another account's ids in a merge's body", () => {
+  const ownerTicket = async () =>
+    (
+      await call(ownerKey, 'POST', '/api/v2/tickets', {
+        subject: 'Merge',
+        description: 'D',
+        email: `m-${randomUUID()}@example.test`,
+      })
+    ).body.id as number;
+
+  it('PUT /api/v2/tickets/merge answers 404 and changes nothing; the owner merges them', async () => {
+    // Prepare: two of the owner's tickets.
+    const [primary, secondary] = [await ownerTicket(), await ownerTicket()];
+    const before = await call(ownerKey, 'GET', `/api/v2/tickets/${secondary}`);
+    const body = { primary_id: primary, ticket_ids: [secondary] };
+
+    // Act
+    const answer = await call(intruderKey, 'PUT', '/api/v2/tickets/merge', body);
+    const after = await call(ownerKey, 'GET', `/api/v2/tickets/${secondary}`);
+    const conversations = await call(ownerKey, 'GET', `/api/v2/tickets/${primary}/conversations`);
+    const byOwner = await call(ownerKey, 'PUT', '/api/v2/tickets/merge', body);
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+    expect(after.body).toEqual(before.body);
+    expect(conversations.body).toEqual([]);
+    expect(byOwner.status).toBe(204);
+  });
+
+  it('POST /api/v2/contacts/merge answers 404 and changes nothing; the owner merges them', async () => {
+    // Prepare: two of the owner's contacts.
+    const contact = async () =>
+      (
+        await call(ownerKey, 'POST', '/api/v2/contacts', {
+          name: 'Merge',
+          email: `mc-${randomUUID()}@example.test`,
+        })
+      ).body.id as number;
+    const [primary, secondary] = [await contact(), await contact()];
+    const before = await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`);
+    const body = { primary_contact_id: primary, secondary_contact_ids: [secondary] };
+
+    // Act
+    const answer = await call(intruderKey, 'POST', '/api/v2/contacts/merge', body);
+    const after = await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`);
+    const byOwner = await call(ownerKey, 'POST', '/api/v2/contacts/merge', body);
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+    expect(after.body).toEqual(before.body);
+    expect(byOwner.status).toBe(204);
+    expect((await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`)).status).toBe(404);
+  });
+});

@@ -1,3 +1,4 @@
+import { TicketMerge } from '#domain/tickets/ticket-merge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -45,6 +46,7 @@ export function deployedTicketsHandler(
     tickets: new TicketService(services),
     conversations: new ConversationService(services),
     search: new SearchService(services),
+    merges: new TicketMerge(services),
     huddles: new HuddleService(services),
     attachments: new AttachmentService({
       ...services,

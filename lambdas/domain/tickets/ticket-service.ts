@@ -28,9 +28,15 @@ import {
 /**
  * A stored ticket's fields. `has_attachments` (never client-writable, never shown) is set once a file
  * is attached to the ticket itself, so a view of a ticket without files reads nothing but the ticket;
- * `stats` (never client-writable, shown with `include=stats`) says when things happened to it.
+ * `stats` (never client-writable, shown with `include=stats`) says when things happened to it;
+ * `merged_into` names the primary a merged ticket went into.
  */
-export type StoredTicketFields = TicketFields & { has_attachments?: boolean; stats?: TicketStats };
+export type StoredTicketFields = TicketFields & {
+  has_attachments?: boolean;
+  stats?: TicketStats;
+  /** Set once the ticket is merged into another (PUT /tickets/merge), never shown nor client-writable. */
+  merged_into?: number;
+};
 export type StoredTicket = StoredRecord<StoredTicketFields>;
 
 export interface TicketFilters extends Paging {
@@ -336,7 +342,7 @@ export class TicketService {
 
 /** A ticket as Freshdesk v2 shows it. */
 export function ticketView(record: StoredTicket, attachments: readonly unknown[] = []) {
-  const { has_attachments: _flag, stats: _stats, ...fields } = record.fields;
+  const { has_attachments: _flag, stats: _stats, merged_into: _merged, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
