@@ -64,6 +64,7 @@ import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy
 import { createLegalHoldSchema } from '#domain/holds/legal-hold';
 import { legalHoldListQuerySchema } from './legal-hold-routes.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
+import { bulkDeleteSchema, bulkUpdateSchema } from '#domain/ticket-jobs/ticket-job';
 import { searchQuerySchema } from '#http/search-route';
 import { migrationListQuerySchema } from './migrations.ts';
 import { ssoSettingsSchema } from '#domain/sso/sso-settings';
@@ -790,6 +791,23 @@ export const operations: Readonly<Record<string, Operation>> = {
   'DELETE /api/v2/legal_holds/{id}': {
     summary:
       'Release a legal hold (admins): it stops holding at once and is kept, released, for the record; releasing it again changes nothing. Audited',
+    success: 200,
+  },
+  'POST /api/v2/tickets/bulk_update': {
+    summary:
+      'Update up to 100 tickets (`bulk_action.ids`) with the same `bulk_action.properties` (the fields of PUT /api/v2/tickets/{id}, checked before the job starts): 202 with `job_id`; each ticket is changed as the calling agent would change it alone (their scope, audited as theirs); `reply` is not supported',
+    body: bulkUpdateSchema,
+    success: 202,
+  },
+  'POST /api/v2/tickets/bulk_delete': {
+    summary:
+      'Delete up to 100 tickets (`bulk_action.ids`), as DELETE /api/v2/tickets/{id} does each: 202 with `job_id`',
+    body: bulkDeleteSchema,
+    success: 202,
+  },
+  'GET /api/v2/jobs/{id}': {
+    summary:
+      "A bulk job (the agent who asked, and admins): `status` (in_progress, completed, failed), `progress` (percent of tickets done) and `data`, one entry per ticket done: `{ id, success }`, with v2's `errors` when refused (a ticket outside the caller's scope is not found, as a missing one)",
     success: 200,
   },
   'POST /api/v2/migrations': {

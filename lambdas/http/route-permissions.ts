@@ -81,6 +81,11 @@ export const routePermissions: Readonly<Record<RouteKey, RouteRequirement>> = {
   'PUT /api/v2/retention_policies/{id}': 'admin.retention',
   'DELETE /api/v2/retention_policies/{id}': 'admin.retention',
   'POST /api/v2/retention_policies/{id}/preview': 'admin.retention',
+  // Each ticket's change is checked again as the job makes it (the agent's role may change meanwhile).
+  'POST /api/v2/tickets/bulk_update': 'tickets.edit',
+  'POST /api/v2/tickets/bulk_delete': 'tickets.delete',
+  // Only the agent who asked (and administrators) read a job: TicketJobService.get.
+  'GET /api/v2/jobs/{id}': 'tickets.view',
   'POST /api/v2/companies': 'companies.create',
   'GET /api/v2/companies': 'companies.view',
   'GET /api/v2/companies/autocomplete': 'companies.view',

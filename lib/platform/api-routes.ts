@@ -117,6 +117,12 @@ export const apiFunctions = {
       workflows: { start: ['migration'], describe: ['migration'] },
     },
   },
+  ticketJobs: {
+    entry: 'lambdas/api/ticket-jobs.ts',
+    description: 'Bulk ticket updates and deletions, and their jobs',
+    // Stores a job and starts its execution; the workflow makes the changes (docs/api.md, Jobs).
+    access: { ...records, workflows: { start: ['ticketJobs'] } },
+  },
   operators: {
     entry: 'lambdas/api/operators.ts',
     description: "Operators: the region's accounts (IAM-authorized)",
@@ -395,6 +401,9 @@ const routeTable = [
   { method: 'PUT', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
   { method: 'DELETE', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
   { method: 'POST', path: '/api/v2/retention_policies/{id}/preview', function: 'retentionPolicies' },
+  { method: 'POST', path: '/api/v2/tickets/bulk_update', function: 'ticketJobs' },
+  { method: 'POST', path: '/api/v2/tickets/bulk_delete', function: 'ticketJobs' },
+  { method: 'GET', path: '/api/v2/jobs/{id}', function: 'ticketJobs' },
 ] as const satisfies readonly ApiRoute[];
 
 /** Every route of the region's HTTP API. */

@@ -193,6 +193,16 @@ export class TicketService {
     return readTicket(this.deps.store, principal, id, { includeDeleted: principal.contactId === undefined });
   }
 
+  /**
+   * Checks changes as `update` would before reading any ticket (the caller's form, a live requester):
+   * what a bulk update asks before its job starts, so bad properties are a 400, not a failure per ticket.
+   */
+  async checkUpdate(principal: Principal, changes: Partial<TicketFields>): Promise<void> {
+    if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
+    const form = await this.form(principal);
+    form.checkWrite(changes, changes, 'update');
+  }
+
   async update(
     principal: Principal,
     id: number,
