@@ -139,25 +139,23 @@ describe('SearchExecutor', () => {
     expect(reader.checked).toEqual([3, 4]);
   });
 
-  it('checks candidates by key on each open lookup in turn, each narrowing the next', async () => {
+  it('checks candidates by key when one lookup is left open, by lookup values when several are', async () => {
     // Prepare: group_id:7 (1, 3, 4) is complete within 3; priority:4 and status:2 are not.
-    const reader = new KeyedReader(records);
+    const bounds = { probe: 1, firstRead: 3, maxRead: 3, maxMatches: 6 };
+    const oneOpen = new KeyedReader(records);
+    const twoOpen = new KeyedReader(records);
 
     // Act
-    const found = await run(reader, 'status:2 AND priority:4 AND group_id:7', {
-      probe: 1,
-      firstRead: 3,
-      maxRead: 3,
-      maxMatches: 6,
-    });
+    const byKey = await run(oneOpen, 'priority:4 AND group_id:7', bounds);
+    const byValues = await run(twoOpen, 'status:2 AND priority:4 AND group_id:7', bounds);
 
-    // Assess: 4 fails priority:4, so status:2 is checked for 3 alone; no lookup values are read.
-    expect(found).toEqual([3, 1]);
-    expect(reader.keyed.map(({ lookup, ids }) => [lookup.kind === 'range' && lookup.field, ids])).toEqual([
-      ['priority', [3, 4]],
-      ['status', [3]],
-    ]);
-    expect(reader.checked).toEqual([]);
+    // Assess: 3 and 4 were not among the id read of priority:4.
+    expect(byKey).toEqual([3, 1]);
+    expect(oneOpen.keyed.map(({ ids }) => ids)).toEqual([[3, 4]]);
+    expect(oneOpen.checked).toEqual([]);
+    expect(byValues).toEqual([3, 1]);
+    expect(twoOpen.keyed).toEqual([]);
+    expect(twoOpen.checked).toEqual([3, 4]);
   });
 
   it('refuses a query whose alternative has no lookup within maxRead, or that matches too many', async () => {

@@ -80,9 +80,9 @@ const byRank = (lookups: readonly Lookup[]) =>
  * (OR) unions the alternatives. Reads grow until one lookup of the alternative is complete, and stop
  * there: first `probe` ids of every lookup at once, then one lookup at a time (`byRank`) up to
  * `firstRead`, then to `maxRead`. The complete lookups' ids are intersected; a candidate not among the
- * ids read of an incomplete lookup is checked against it by key on the lookup item it would hold
- * (`holding`: one lookup after another, each narrowing what the next checks), or else by its lookup
- * values (one BatchGetItem per 100). Answers the matching ids, highest (newest) first. Throws
+ * ids read of an incomplete lookup is checked: when one lookup is left to check, by key on the lookup
+ * item it would hold (`holding`), else (or when the reader cannot name that item) by its lookup values
+ * (one BatchGetItem per 100 for all the open lookups). Answers the matching ids, highest (newest) first. Throws
  * SearchTooBroadError when an alternative has no lookup within `maxRead`, or the query matches more
  * than `maxMatches`.
  */
@@ -111,17 +111,19 @@ export class SearchExecutor {
     const open = byRank(lookups)
       .filter(({ index }) => !reads[index]?.complete)
       .map(({ lookup, index }) => ({ lookup, seen: new Set(reads[index]?.ids) }));
-    const byValues: typeof open = [];
-    for (const { lookup, seen } of open) {
-      const unsure = [...candidates].filter((id) => !seen.has(id));
-      if (unsure.length === 0) continue;
-      const held = this.reader.holding ? await this.reader.holding(lookup, unsure) : undefined;
-      if (!held) {
-        byValues.push({ lookup, seen });
-        continue;
+    const needed = open.filter(({ seen }) => [...candidates].some((id) => !seen.has(id)));
+    // One lookup left to check: by key on its lookup item, a small item whatever the record's size.
+    // Several: by the candidates' lookup values, one read for all of them.
+    const [only] = needed;
+    if (needed.length === 1 && only && this.reader.holding) {
+      const unsure = [...candidates].filter((id) => !only.seen.has(id));
+      const held = await this.reader.holding(only.lookup, unsure);
+      if (held) {
+        for (const id of unsure) if (!held.has(id)) candidates.delete(id);
+        return candidates;
       }
-      for (const id of unsure) if (!held.has(id)) candidates.delete(id);
     }
+    const byValues = needed;
     const unsure = [...candidates].filter((id) => byValues.some(({ seen }) => !seen.has(id)));
     if (unsure.length === 0) return candidates;
     const values = await this.reader.lookupValues(unsure);
