@@ -361,6 +361,11 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   },
   // docs/api.md "Attachments": a large file is announced as JSON; attachments are read and deleted by id.
   'POST /api/v2/tickets/{id}/attachments': ticketRoute('json-object', 'ignored', [201]),
+  // docs/api.md "Bulk work and jobs": `bulk_action` bodies; job ids are 32 hex digits, so no id the
+  // test can form names a job (404).
+  'POST /api/v2/tickets/bulk_update': ticketRoute('json-object', 'ignored', [202]),
+  'POST /api/v2/tickets/bulk_delete': ticketRoute('json-object', 'ignored', [202]),
+  'GET /api/v2/jobs/{id}': ticketRoute('ignored', 'ignored', [200]),
   'GET /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [200]),
   'DELETE /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [204]),
   // docs/api.md "Integration links": CRUD; listed by a record (record_type and record_id together) or by app.

@@ -115,6 +115,9 @@ describe('bulk update', () => {
     const unknownField = await call(admin.key, 'POST', '/api/v2/tickets/bulk_update', {
       bulk_action: { ids: [ticket], properties: { custom_fields: { cf_nothing: 'x' } } },
     });
+    const withReply = await call(admin.key, 'POST', '/api/v2/tickets/bulk_update', {
+      bulk_action: { ids: [ticket], properties: { priority: 2 }, reply: { body: 'Hello' } },
+    });
     const overLimit = await call(admin.key, 'POST', '/api/v2/tickets/bulk_delete', {
       bulk_action: { ids: tooMany },
     });
@@ -124,6 +127,8 @@ describe('bulk update', () => {
     expect(badStatus.body.errors[0]).toMatchObject({ field: 'bulk_action.properties.status' });
     expect(unknownField.status).toBe(400);
     expect(unknownField.body.errors[0]).toMatchObject({ field: 'custom_fields.cf_nothing' });
+    expect(withReply.status).toBe(400);
+    expect(JSON.stringify(withReply.body.errors)).toContain('reply');
     expect(overLimit.status).toBe(400);
     expect(overLimit.body.errors[0]).toMatchObject({
       field: 'bulk_action.ids',
