@@ -63,8 +63,9 @@ export function createContactsHandler(
 ) {
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/contacts/merge': async (event, principal) => {
-      await deps.merges.merge(principal, parseJsonBody(event, contactMergeSchema));
-      return noContent();
+      const outcome = await deps.merges.merge(principal, parseJsonBody(event, contactMergeSchema));
+      // Cut short by its time budget: what is moved stays moved, and the same request continues it.
+      return outcome === 'done' ? noContent() : jsonResponse(202, { merge: 'in_progress' });
     },
     'POST /api/v2/contacts': async (event, principal) => {
       const input = parseJsonBody(event, createContactSchema);

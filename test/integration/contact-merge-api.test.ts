@@ -343,3 +343,27 @@ describe('contact merge: cut short', () => {
     }
   });
 });
+
+describe('contact merge: time budget', () => {
+  it('answers in_progress when its budget is spent, and the same request continues it', async () => {
+    // Prepare: a budget spent after every transaction of one record.
+    const primary = await made('/api/v2/contacts', { name: 'A', email: `a-${randomUUID()}@example.test` });
+    const secondary = await personWithHistory(`t${randomUUID().slice(0, 8)}`, '+1 555 0143');
+    const principal = { accountId, agentId: admin.id } as Principal;
+    const merge = new ContactMerge({ store, now: () => new Date(), newId: () => 0 }, 1, 0);
+    const input = { primary_contact_id: primary, secondary_contact_ids: [secondary.contact] };
+
+    // Act
+    const outcomes: string[] = [];
+    for (let n = 0; n < 20 && outcomes.at(-1) !== 'done'; n++)
+      outcomes.push(await merge.merge(principal, input));
+
+    // Assess: one record per request, then done; everything moved.
+    expect(outcomes).toEqual([...refsOf(secondary).map(() => 'in_progress'), 'done']);
+    const links = await linkedRecords(client, table, accountId, { kind: 'contact', id: primary });
+    expect(links.sort()).toEqual([`contact#${primary}`, ...refsOf(secondary)].sort());
+    expect((await store.get(accountId, { type: 'contact', id: secondary.contact }))?.fields).toEqual({
+      merged_into: primary,
+    });
+  });
+});

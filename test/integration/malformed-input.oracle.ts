@@ -332,9 +332,12 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   'PUT /api/v2/tickets/{id}/restore': ticketRoute('ignored', 'ignored', [204]),
   // docs/api.md "Merges": a JSON object naming tickets; ids of tickets that do not exist give 404, a
   // ticket merged elsewhere 409.
-  // docs/api.md "Merges": a JSON object naming contacts; 404 for contacts that do not exist, 409 while
-  // a hold or a privacy request covers one.
-  'POST /api/v2/contacts/merge': { ...ticketRoute('json-object', 'ignored', [204]), mayAlso: [404, 409] },
+  // docs/api.md "Merges": a JSON object naming contacts; 202 while a large merge is under way, 404 for
+  // contacts that do not exist, 409 while a hold or a privacy request covers one.
+  'POST /api/v2/contacts/merge': {
+    ...ticketRoute('json-object', 'ignored', [202, 204]),
+    mayAlso: [404, 409],
+  },
   'PUT /api/v2/tickets/merge': { ...ticketRoute('json-object', 'ignored', [204]), mayAlso: [404, 409] },
   'POST /api/v2/tickets/{id}/reply': ticketRoute('json-object', 'ignored', [201]),
   'POST /api/v2/tickets/{id}/notes': ticketRoute('json-object', 'ignored', [201]),

@@ -31,6 +31,17 @@ export const mergeBatchSize = 10;
 const maxBatchBytes = 3 * 1024 * 1024;
 /** Subject links read per page. */
 const linkPageSize = 100;
+/**
+ * How long one request moves records before it answers `in_progress` (an API function has 10 s): the
+ * merge never ends in a timeout, and sending it again continues where it stopped.
+ */
+export const defaultMergeBudgetMs = 6_000;
+
+/** `done`, or `in_progress` when the time budget ran out first: send the same merge again. */
+export type MergeOutcome = 'done' | 'in_progress';
+
+/** Thrown inside a merge when its time budget is spent (after at least one transaction of moves). */
+class BudgetSpent extends Error {}
 
 /** What a secondary is left as: ids only, so its id still answers "now contact N" and nothing returns. */
 interface MergedStub {
@@ -52,7 +63,8 @@ interface MergedStub {
  *
  * Refused (409, naming the reason) while a legal hold covers a secondary or the account, or while an
  * open privacy request (or a soft erasure's restorable trash) is about a secondary or the primary.
- * Moving every ticket of a person needs a caller who sees every ticket (403 otherwise).
+ * Moving every ticket of a person needs a caller who sees every ticket (403 otherwise). One request
+ * moves records for at most `budgetMs`, then answers `in_progress`; the same request continues it.
  */
 export class ContactMerge {
   private readonly contacts: RecordLifecycle<ContactFields>;
@@ -61,6 +73,7 @@ export class ContactMerge {
   constructor(
     private readonly deps: ContactServiceDependencies,
     private readonly batchSize = mergeBatchSize,
+    private readonly budgetMs = defaultMergeBudgetMs,
   ) {
     this.contacts = new RecordLifecycle(
       deps,
@@ -70,7 +83,8 @@ export class ContactMerge {
     this.holds = new StoredHolds(deps.store);
   }
 
-  async merge(principal: Principal, input: ContactMergeInput): Promise<void> {
+  async merge(principal: Principal, input: ContactMergeInput): Promise<MergeOutcome> {
+    const until = this.deps.now().getTime() + this.budgetMs;
     if (ticketFilterFor(principal)) {
       throw new AccessDeniedError(
         'Merging contacts moves all their tickets: it needs access to every ticket.',
@@ -85,9 +99,16 @@ export class ContactMerge {
     const kept = keptFields(input.contact, [primary.fields, ...pending.map((secondary) => secondary.fields)]);
     const marked: StoredContact[] = [];
     for (const secondary of pending) marked.push(await this.mark(principal, secondary, primary));
-    for (const secondary of marked) await this.moveLinks(principal, secondary.ref.id, primary.ref.id);
+    try {
+      for (const secondary of marked)
+        await this.moveLinks(principal, secondary.ref.id, primary.ref.id, until);
+    } catch (error) {
+      if (error instanceof BudgetSpent) return 'in_progress';
+      throw error;
+    }
     await this.contacts.update(principal, primary.ref, kept);
     for (const secondary of marked) await this.clear(principal, secondary, primary.ref.id);
+    return 'done';
   }
 
   /** A secondary: a contact of the account, live, or already marked merged into this primary. */
@@ -161,9 +182,10 @@ export class ContactMerge {
   /**
    * Step 2: every record linked to the secondary, rewritten to name the primary, in transactions of at
    * most `batchSize` records. Passes over the subject index repeat until one moves nothing (a record
-   * linked meanwhile is taken too); a link to a record that does not exist is left (ids only).
+   * linked meanwhile is taken too); a link to a record that does not exist is left (ids only). Past
+   * `until`, it stops after a transaction (BudgetSpent): what is moved stays moved.
    */
-  private async moveLinks(principal: Principal, from: number, to: number): Promise<void> {
+  private async moveLinks(principal: Principal, from: number, to: number, until: number): Promise<void> {
     const { accountId } = principal;
     const subject: SubjectRef = { kind: 'contact', id: from };
     for (let moved = true; moved;) {
@@ -190,7 +212,10 @@ export class ContactMerge {
               changedFields.length ? changedFields : ['subjects'],
             );
           });
-        for (const batch of batches(changes, this.batchSize)) await this.contacts.commit(batch);
+        for (const batch of batches(changes, this.batchSize)) {
+          await this.contacts.commit(batch);
+          if (this.deps.now().getTime() >= until) throw new BudgetSpent();
+        }
         moved ||= changes.length > 0;
       }
     }
