@@ -43,6 +43,8 @@ import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 import { searchRoute } from '#http/search-route';
 import { SearchService } from '#domain/search/search-service';
+import { TicketWatchers } from '#domain/tickets/ticket-watchers';
+import { ticketWatchRoutes } from './ticket-watch-routes.ts';
 
 export const ticketListQuerySchema = z
   .object({
@@ -68,6 +70,7 @@ export function createTicketsHandler(
     huddles: HuddleService;
     attachments: AttachmentService;
     search: SearchService;
+    watchers: TicketWatchers;
     now: () => Date;
   },
 ) {
@@ -168,6 +171,7 @@ export function createTicketsHandler(
       await deps.tickets.restore(principal, pathId(event));
       return noContent();
     },
+    ...ticketWatchRoutes(deps.watchers),
     'POST /api/v2/tickets/{id}/reply': (event, principal) =>
       addConversation(
         event,
@@ -327,6 +331,7 @@ export const handler = lazyHandler(() => {
       uploads: runtime.pendingUploads,
     }),
     search: new SearchService(services),
+    watchers: new TicketWatchers(services),
     now: runtime.now,
   });
 });

@@ -17,6 +17,7 @@ import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { noTicketStats, statsAfterStatus, type TicketStats } from './ticket-stats.ts';
 import { TicketChildren } from './ticket-children.ts';
+import { TicketWatchers } from './ticket-watchers.ts';
 import {
   type CreateTicketInput,
   type TicketFields,
@@ -46,7 +47,7 @@ export type TicketListFilter = (typeof ticketListFilters)[number];
 
 /**
  * What a predefined filter keeps, tested as the list is read (pages stay full). No ticket is marked
- * spam here, and no one watches tickets yet: those two lists are empty, as they truly are.
+ * spam here: that list is empty, as it truly is. `watching` reads the caller's watches instead.
  */
 function predefinedFilter(
   principal: Principal,
@@ -92,6 +93,7 @@ export class TicketService {
   private readonly contacts: ContactService;
   private readonly fields: FieldService;
   private readonly children: TicketChildren;
+  private readonly watchers: TicketWatchers;
 
   constructor(
     private readonly deps: ContactServiceDependencies,
@@ -106,6 +108,7 @@ export class TicketService {
       'The ticket changed since you read it. Read it again and retry.',
     );
     this.contacts = new ContactService(deps);
+    this.watchers = new TicketWatchers(deps);
   }
 
   /** Creates the ticket; `companions` (its attachments) are stored in the same transaction. */
@@ -235,7 +238,8 @@ export class TicketService {
    */
   async list(principal: Principal, filters: TicketFilters): Promise<RecordPage<TicketFields>> {
     const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
-    if (filters.filter === 'spam' || filters.filter === 'watching') return { records: [], hasMore: false };
+    if (filters.filter === 'spam') return { records: [], hasMore: false };
+    if (filters.filter === 'watching') return this.watchedTickets(principal, filters, paging);
     const where = both(ticketFilterFor<TicketFields>(principal), predefinedFilter(principal, filters.filter));
     const byParent = (key: string, secondary = false) =>
       this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...paging, secondary, where });
@@ -254,6 +258,28 @@ export class TicketService {
       deleted: filters.filter === 'deleted',
       where,
     });
+  }
+
+  /**
+   * `filter=watching`: the tickets the caller watches (ticket scope applied), newest watch first, read
+   * by Query of their watches; the other filters narrow that page as it is read.
+   */
+  private async watchedTickets(
+    principal: Principal,
+    filters: TicketFilters,
+    paging: Paging,
+  ): Promise<RecordPage<TicketFields>> {
+    const requesterId = filters.email
+      ? ((await this.contacts.findByEmail(principal, filters.email))?.ref.id ?? 0)
+      : filters.requester_id;
+    const page = await this.watchers.watchedTickets(principal, paging);
+    const records = page.records.filter(
+      ({ fields, updatedAt }) =>
+        (requesterId === undefined || fields.requester_id === requesterId) &&
+        (filters.company_id === undefined || fields.company_id === filters.company_id) &&
+        (filters.updated_since === undefined || updatedAt >= filters.updated_since),
+    );
+    return { ...page, records };
   }
 
   private async resolveRequester(principal: Principal, input: CreateTicketInput, at: string) {
