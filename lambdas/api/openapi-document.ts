@@ -5,6 +5,7 @@ import { createContactSchema, updateContactSchema } from '#domain/contacts/conta
 import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
 import { huddleMessageSchema } from '#domain/tickets/huddle-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { bulkUnwatchSchema, bulkWatchSchema, watchSchema } from '#domain/tickets/ticket-watchers';
 import { createAgentSchema } from '#domain/agents/agent-creation';
 import { updateAgentSchema } from '#domain/agents/agent-service';
 import { createApiKeySchema } from '#domain/api-keys/api-key-options';
@@ -171,6 +172,31 @@ export const operations: Readonly<Record<string, Operation>> = {
   'PUT /api/v2/tickets/{id}/restore': {
     summary:
       'Restore a soft-deleted ticket with exactly the huddle messages and attachments deleted with it (not those deleted before)',
+    success: 204,
+  },
+  'POST /api/v2/tickets/{id}/watch': {
+    summary:
+      'Watch a ticket within your scope (or, with `user_id`, make that agent watch it); again: no change',
+    body: watchSchema,
+    success: 204,
+  },
+  'PUT /api/v2/tickets/{id}/unwatch': {
+    summary: 'Stop watching a ticket within your scope (204 also if you did not watch it)',
+    success: 204,
+  },
+  'GET /api/v2/tickets/{id}/watchers': {
+    summary: '`{watcher_ids}`: the agents watching a ticket within your scope, in the order they started',
+    success: 200,
+  },
+  'POST /api/v2/tickets/bulk_watch': {
+    summary:
+      'Watch up to 100 tickets (`ids`, all within your scope, else 404 and none changed); `user_id` as for watch',
+    body: bulkWatchSchema,
+    success: 204,
+  },
+  'PUT /api/v2/tickets/bulk_unwatch': {
+    summary: 'Stop watching up to 100 tickets (`ids`, all within your scope, else 404 and none changed)',
+    body: bulkUnwatchSchema,
     success: 204,
   },
   'POST /api/v2/tickets/{id}/reply': {

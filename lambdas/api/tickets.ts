@@ -45,6 +45,8 @@ import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 import { searchRoute } from '#http/search-route';
 import { SearchService } from '#domain/search/search-service';
+import { TicketWatchers } from '#domain/tickets/ticket-watchers';
+import { ticketWatchRoutes } from './ticket-watch-routes.ts';
 
 export const ticketListQuerySchema = z
   .object({
@@ -73,6 +75,7 @@ export function createTicketsHandler(
     attachments: AttachmentService;
     search: SearchService;
     merges: TicketMerge;
+    watchers: TicketWatchers;
     now: () => Date;
   },
 ) {
@@ -177,6 +180,7 @@ export function createTicketsHandler(
       await deps.merges.merge(principal, parseJsonBody(event, ticketMergeSchema));
       return noContent();
     },
+    ...ticketWatchRoutes(deps.watchers),
     'POST /api/v2/tickets/{id}/reply': (event, principal) =>
       addConversation(
         event,
@@ -337,6 +341,7 @@ export const handler = lazyHandler(() => {
     }),
     search: new SearchService(services),
     merges: new TicketMerge(services),
+    watchers: new TicketWatchers(services),
     now: runtime.now,
   });
 });

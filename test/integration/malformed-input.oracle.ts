@@ -339,6 +339,12 @@ const contracts: Readonly<Record<string, RouteContract>> = {
     mayAlso: [404, 409],
   },
   'PUT /api/v2/tickets/merge': { ...ticketRoute('json-object', 'ignored', [204]), mayAlso: [404, 409] },
+  // docs/api.md "Ticket watchers": watch takes no body or an optional `user_id`; bulk ones a JSON object.
+  'POST /api/v2/tickets/{id}/watch': ticketRoute('unknown', 'ignored', [204]),
+  'PUT /api/v2/tickets/{id}/unwatch': ticketRoute('ignored', 'ignored', [204]),
+  'GET /api/v2/tickets/{id}/watchers': ticketRoute('ignored', 'ignored', [200]),
+  'POST /api/v2/tickets/bulk_watch': ticketRoute('json-object', 'ignored', [204]),
+  'PUT /api/v2/tickets/bulk_unwatch': ticketRoute('json-object', 'ignored', [204]),
   'POST /api/v2/tickets/{id}/reply': ticketRoute('json-object', 'ignored', [201]),
   'POST /api/v2/tickets/{id}/notes': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/tickets/{id}/conversations': ticketRoute('ignored', pageQuery, [200]),

@@ -18,6 +18,7 @@ import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-acces
 import { noTicketStats, statsAfterStatus, type TicketStats } from './ticket-stats.ts';
 import { TicketChildren } from './ticket-children.ts';
 import { type OrderType, type TicketOrderField, ticketListSource, updatedSince } from './ticket-order.ts';
+import { TicketWatchers } from './ticket-watchers.ts';
 import {
   type CreateTicketInput,
   type TicketFields,
@@ -55,7 +56,7 @@ export type TicketListFilter = (typeof ticketListFilters)[number];
 
 /**
  * What a predefined filter keeps, tested as the list is read (pages stay full). No ticket is marked
- * spam here, and no one watches tickets yet: those two lists are empty, as they truly are.
+ * spam here: that list is empty, as it truly is. `watching` reads the caller's watches instead.
  */
 function predefinedFilter(
   principal: Principal,
@@ -122,6 +123,7 @@ export class TicketService {
   private readonly contacts: ContactService;
   private readonly fields: FieldService;
   private readonly children: TicketChildren;
+  private readonly watchers: TicketWatchers;
 
   constructor(
     private readonly deps: ContactServiceDependencies,
@@ -136,6 +138,7 @@ export class TicketService {
       'The ticket changed since you read it. Read it again and retry.',
     );
     this.contacts = new ContactService(deps);
+    this.watchers = new TicketWatchers(deps);
   }
 
   /** Creates the ticket; `companions` (its attachments) are stored in the same transaction. */
@@ -279,7 +282,8 @@ export class TicketService {
     // A requester sees only their live tickets (readTicket): for them the trash is not a list.
     const trash = filters.filter === 'deleted' && principal.contactId === undefined;
     const ascending = filters.order_type === 'asc';
-    if (filters.filter === 'spam' || filters.filter === 'watching') return { records: [], hasMore: false };
+    if (filters.filter === 'spam') return { records: [], hasMore: false };
+    if (filters.filter === 'watching') return this.watchedTickets(principal, filters, paging);
     // A requester lists their own tickets whatever the filters say.
     const requesterId =
       principal.contactId ??
@@ -317,6 +321,28 @@ export class TicketService {
       withoutValue: source.field === 'due_by',
       where: all(where, since, parent?.holds),
     });
+  }
+
+  /**
+   * `filter=watching`: the tickets the caller watches (ticket scope applied), newest watch first, read
+   * by Query of their watches; the other filters narrow that page as it is read.
+   */
+  private async watchedTickets(
+    principal: Principal,
+    filters: TicketFilters,
+    paging: Paging,
+  ): Promise<RecordPage<TicketFields>> {
+    const requesterId = filters.email
+      ? ((await this.contacts.findByEmail(principal, filters.email))?.ref.id ?? 0)
+      : filters.requester_id;
+    const page = await this.watchers.watchedTickets(principal, paging);
+    const records = page.records.filter(
+      ({ fields, updatedAt }) =>
+        (requesterId === undefined || fields.requester_id === requesterId) &&
+        (filters.company_id === undefined || fields.company_id === filters.company_id) &&
+        (filters.updated_since === undefined || updatedAt >= filters.updated_since),
+    );
+    return { ...page, records };
   }
 
   private async resolveRequester(principal: Principal, input: CreateTicketInput, at: string) {
