@@ -5,6 +5,7 @@ import { Choice, Condition, JsonPath, type StateMachine, Succeed } from 'aws-cdk
 import { Construct } from 'constructs';
 import { ticketJobStateMachineName } from '#lib/platform/names';
 import { ticketJobEnvironmentSchema } from '#lib/platform/ticket-job-environment';
+import { ticketJobTimeoutMinutes } from '#lib/platform/ticket-job-limits';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { PlatformFunction } from './platform-function.ts';
 import { grantRecordTableAccess } from './records-table.ts';
@@ -32,8 +33,8 @@ export const ticketJobStates = {
   markFailed: 'MarkJobFailed',
 } as const;
 
-/** How long a job may run: a hundred tickets take seconds; the bound ends one that hangs. */
-export const ticketJobTimeout = Duration.hours(1);
+/** How long a job may run (lib/platform/ticket-job-limits.ts). */
+export const ticketJobTimeout = Duration.minutes(ticketJobTimeoutMinutes);
 
 /**
  * Applies a bulk ticket job (v2 `bulk_update`, `bulk_delete`) in one hosting region: a Standard

@@ -318,6 +318,30 @@ describe('the job service', () => {
     expect(jobs.jobs.get(jobId)).toMatchObject({ status: 'failed', error: 'JobNotStarted' });
   });
 
+  it('shows a job still in progress long after its execution must have ended as failed', async () => {
+    // Prepare
+    const jobs = new JobsInMemory();
+    let now = at;
+    const jobsService = new TicketJobService({
+      jobs,
+      workflow: { start: async () => undefined },
+      tickets: { checkUpdate: async () => undefined },
+      now: () => now,
+      newJobId: () => jobId,
+    });
+    await jobsService.start(principal, { action: 'delete', ticketIds: [1] });
+
+    // Act
+    now = new Date(at.getTime() + 65 * 60_000);
+    const withinMargin = await jobsService.get(principal, jobId);
+    now = new Date(at.getTime() + 65 * 60_000 + 1);
+    const past = await jobsService.get(principal, jobId);
+
+    // Assess
+    expect(withinMargin.status).toBe('in_progress');
+    expect(past).toMatchObject({ status: 'failed', error: 'ExecutionEnded' });
+  });
+
   it("shows a job to the agent who asked and to admins only; others' and malformed ids are not found", async () => {
     // Prepare
     const { service: jobsService } = service();

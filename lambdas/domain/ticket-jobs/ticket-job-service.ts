@@ -4,6 +4,7 @@ import { NotFoundError } from '#domain/errors';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
 import type { TicketFields } from '#domain/tickets/ticket-schema';
 import type { TicketService } from '#domain/tickets/ticket-service';
+import { ticketJobStaleMarginMinutes, ticketJobTimeoutMinutes } from '#lib/platform/ticket-job-limits';
 import { jobIdPattern, type TicketJob, type TicketJobAction, ticketJobExecutionName } from './ticket-job.ts';
 import type { TicketJobStore } from './ticket-job-store.ts';
 
@@ -71,6 +72,18 @@ export class TicketJobService {
     if (!jobIdPattern.test(jobId)) throw new NotFoundError();
     const job = await this.deps.jobs.get(principal.accountId, jobId);
     if (!job || (job.agentId !== principal.agentId && !isAdmin(principal))) throw new NotFoundError();
-    return job;
+    return this.asItStands(job);
+  }
+
+  /**
+   * A job still in progress long after its execution must have ended (timed out, or stopped by an
+   * operator: no Catch runs then) is failed: the API may only start executions, not describe them.
+   */
+  private asItStands(job: TicketJob): TicketJob {
+    const minutes = ticketJobTimeoutMinutes + ticketJobStaleMarginMinutes;
+    const stale = Date.parse(job.createdAt) + minutes * 60_000 < this.deps.now().getTime();
+    return job.status === 'in_progress' && stale
+      ? { ...job, status: 'failed', error: 'ExecutionEnded' }
+      : job;
   }
 }
