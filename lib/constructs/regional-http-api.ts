@@ -1,8 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { NestedStack, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
   HttpMethod,
+  HttpRoute,
+  HttpRouteKey,
   type HttpStage,
   LogGroupLogDestination,
   PayloadFormatVersion,
@@ -92,6 +94,11 @@ export class RegionalHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly functions: Readonly<Record<ApiFunctionName, PlatformFunction>>;
+  /**
+   * The API's routes and integrations, in a nested stack of their own: a stack holds at most 500
+   * resources, and one route is one resource (docs/deploy.md "Room in the API stack").
+   */
+  readonly routes: NestedStack;
   /** What the vendor attaches to its operator roles: invoke the operator routes, nothing else. */
   readonly operatorAccess: ManagedPolicy;
 
@@ -156,6 +163,9 @@ export class RegionalHttpApi extends Construct {
     }
     this.functions = functions;
 
+    this.routes = new NestedStack(this, 'Routes', {
+      description: `Helpdesk ${region}: the routes of the regional API and their Lambda integrations`,
+    });
     const iamAuthorizer = new HttpIamAuthorizer();
     const integrations = new Map<ApiFunctionName, HttpLambdaIntegration>();
     for (const route of apiRoutes) {
@@ -166,16 +176,16 @@ export class RegionalHttpApi extends Construct {
           functions[route.function].function,
           {
             payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
-            // One invoke permission per function for this API, not one per route: a stack holds at
-            // most 500 resources, and each route's own permission would cost one more each.
+            // One invoke permission per function for this API, not one per route: it would cost a
+            // resource per route.
             scopePermissionToRoute: false,
           },
         );
         integrations.set(route.function, integration);
       }
-      this.api.addRoutes({
-        path: route.path,
-        methods: [HttpMethod[route.method]],
+      new HttpRoute(this.routes, `${route.method}${route.path}`, {
+        httpApi: this.api,
+        routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration,
         ...(route.authorization === 'iam' && { authorizer: iamAuthorizer }),
       });
@@ -198,8 +208,10 @@ export class RegionalHttpApi extends Construct {
       );
     }
 
-    acknowledgeNagRule(this.api, 'AwsSolutions-APIG4', authenticationInHandlers);
-    acknowledgeNagRule(this.api, 'AwsSolutions-COG4', authenticationInHandlers);
+    for (const routes of [this.api, this.routes]) {
+      acknowledgeNagRule(routes, 'AwsSolutions-APIG4', authenticationInHandlers);
+      acknowledgeNagRule(routes, 'AwsSolutions-COG4', authenticationInHandlers);
+    }
   }
 
   /** The API's base URL. */

@@ -27,7 +27,10 @@ export interface SynthesizedPlatform {
   readonly app: App;
   readonly stacks: PlatformStacks;
   readonly assembly: CloudAssembly;
-  readonly regions: Readonly<Record<HostingRegionKey, { data: SynthesizedStack; api: SynthesizedStack }>>;
+  /** Each region's data and API stacks, and the API's routes (a nested stack of the API stack). */
+  readonly regions: Readonly<
+    Record<HostingRegionKey, { data: SynthesizedStack; api: SynthesizedStack; apiRoutes: SynthesizedStack }>
+  >;
 }
 
 /**
@@ -48,7 +51,9 @@ export function synthesizePlatform(): SynthesizedPlatform {
   const regions = Object.fromEntries(
     hostingRegionKeys.map((region) => {
       const names = stackNames(region);
-      return [region, { data: read(names.data), api: read(names.api) }];
+      const routes = Template.fromStack(stacks[region].api.api.routes);
+      const apiRoutes = { template: routes, json: routes.toJSON() as SynthesizedStack['json'] };
+      return [region, { data: read(names.data), api: read(names.api), apiRoutes }];
     }),
   ) as SynthesizedPlatform['regions'];
   return { app, stacks, assembly, regions };
