@@ -1,3 +1,7 @@
+import {
+  attachmentStateViewSchema,
+  presignedAttachmentViewSchema,
+} from '#domain/attachments/attachment-view';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
@@ -229,7 +233,7 @@ export function createTicketsHandler(
           upload_url: upload.url,
           upload_headers: upload.headers,
           upload_expires_at: upload.expiresAt,
-        },
+        } satisfies z.infer<typeof presignedAttachmentViewSchema>,
         { location: `/api/v2/attachments/${record.ref.id}` },
       );
     },
@@ -238,7 +242,7 @@ export function createTicketsHandler(
       return jsonResponse(200, {
         ...attachmentView(attachment),
         state: attachment.url ? 'stored' : 'awaiting_upload',
-      });
+      } satisfies z.infer<typeof attachmentStateViewSchema>);
     },
     'DELETE /api/v2/attachments/{id}': async (event, principal) => {
       await deps.attachments.softDelete(principal, pathId(event));
