@@ -36,7 +36,7 @@ import {
   ticketViewIncludes,
 } from '#domain/tickets/ticket-includes';
 import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
-import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
+import { conversationViewer, type shownTicketSchema, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -64,6 +64,7 @@ export const conversationPageQuerySchema = z.object(paginationSchema).strict();
 /** How many conversations `include=conversations` embeds in a ticket, as v2 does. */
 export const embeddedConversations = 10;
 
+type ShownTicket = z.infer<typeof shownTicketSchema>;
 /** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
 export function createTicketsHandler(
   deps: ApiDependencies & {
@@ -119,20 +120,20 @@ export function createTicketsHandler(
       // As v2: a list shows descriptions only when asked to.
       const described = include.has('description');
       return page(event, paging, result, (record: StoredTicket) => {
-        const { description, description_text, ...shown } = view(record) as Record<string, unknown>;
-        return { ...shown, ...(described && { description, description_text }), ...embedded(record) };
+        const { description, description_text, ...shown } = view(record);
+        return {
+          ...shown,
+          ...(described && { description, description_text }),
+          ...embedded(record),
+        } satisfies ShownTicket;
       });
     },
     'GET /api/v2/search/tickets': searchRoute<TicketFields>('tickets', deps.search, async (principal) => {
       const view = await ticketViewer(principal, deps.tickets);
       // As the list shows tickets: without their descriptions.
       return (record) => {
-        const {
-          description: _description,
-          description_text: _text,
-          ...shown
-        } = view(record as StoredTicket) as Record<string, unknown>;
-        return shown;
+        const { description: _description, description_text: _text, ...shown } = view(record as StoredTicket);
+        return shown satisfies ShownTicket;
       };
     }),
     'GET /api/v2/tickets/{id}': async (event, principal) => {
@@ -153,7 +154,11 @@ export function createTicketsHandler(
         : {};
       return jsonResponse(
         200,
-        { ...view(record, ownAttachments(attachments, null)), ...embedded(record), ...conversations },
+        {
+          ...view(record, ownAttachments(attachments, null)),
+          ...embedded(record),
+          ...conversations,
+        } satisfies ShownTicket,
         { etag: etagOf(record) },
       );
     },
