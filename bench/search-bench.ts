@@ -7,6 +7,7 @@ import type { StoredRecord } from '../lambdas/domain/records/record.ts';
 import { SearchService } from '../lambdas/domain/search/search-service.ts';
 import { withBenchEmulators, writeItems } from './bench-emulators.ts';
 import { measurePair, printComparison } from './measure.ts';
+import { describeTally, tallyRequests } from './request-tally.ts';
 
 const at = '2026-01-01T10:00:00.000Z';
 /** How the seeded tickets spread: 200 agents, 50 groups, the four priorities and statuses. */
@@ -15,7 +16,7 @@ const groups = 50;
 export const benchQuery = '"agent_id:7 AND group_id:3 AND priority:3"';
 
 /** A ticket as the store writes it: its record item and its lookup items (the same code builds them). */
-function ticketItems(accountId: string, id: number): object[] {
+export function ticketItems(accountId: string, id: number): object[] {
   const record: StoredRecord<object> = {
     accountId,
     ref: { type: 'ticket', id },
@@ -68,6 +69,11 @@ export async function runSearchBench(size: number): Promise<void> {
 
     const found = await search.search(principal, 'tickets', benchQuery, 1);
     console.log(`  ${benchQuery}: ${found.total} matches`);
+    const searched = await tallyRequests(dynamo, () => search.search(principal, 'tickets', benchQuery, 1));
+    const listed = await tallyRequests(dynamo, () =>
+      store.list(accountId, 'ticket', { page: 1, perPage: 30 }),
+    );
+    console.log(`  one search: ${describeTally(searched)}; one list: ${describeTally(listed)}`);
     const { api, raw } = await measurePair(
       200,
       { name: 'search (3 terms, page 1)', run: () => search.search(principal, 'tickets', benchQuery, 1) },

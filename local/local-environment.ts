@@ -17,12 +17,14 @@ import {
   privacyExportStateMachineName,
   stateMachineArn,
   tableName,
+  ticketJobStateMachineName,
 } from '#lib/platform/names';
 import { privacyErasureEnvironmentSchema } from '#lib/platform/privacy-erasure-environment';
 import { privacyExportEnvironmentSchema } from '#lib/platform/privacy-export-environment';
 import { recordPurgeEnvironmentSchema } from '#lib/platform/record-purge-environment';
 import { recordingTransferEnvironmentSchema } from '#lib/platform/recording-transfer-environment';
 import { retentionEnvironmentSchema } from '#lib/platform/retention-environment';
+import { ticketJobEnvironmentSchema } from '#lib/platform/ticket-job-environment';
 import {
   eeaRegionKey,
   type HostingRegionKey,
@@ -88,6 +90,7 @@ export function localFunctionEnvironment(
       privacyExport: localStateMachineArn(region, privacyExportStateMachineName(region)),
       privacyErasure: localStateMachineArn(region, privacyErasureStateMachineName(region)),
       migration: localStateMachineArn(region, migrationStateMachineName(region)),
+      ticketJobs: localStateMachineArn(region, ticketJobStateMachineName(region)),
     },
     // The local KMS endpoint resolves the data key's alias in the region the request is signed for.
     dataKeyId: keyAlias(region, 'data'),
@@ -175,7 +178,13 @@ export function localWorkflowEnvironment(
     RETENTION_STATE_MACHINE_ARN: localStateMachineArn(region, retentionStateMachineName(region)),
     ERASURE_STATE_MACHINE_ARN: localStateMachineArn(region, privacyErasureStateMachineName(region)),
   });
+  const ticketJobs = ticketJobEnvironmentSchema.parse({
+    HOME_REGION: region,
+    TABLE_NAME: names.table,
+    POWERTOOLS_SERVICE_NAME: 'helpdesk-ticket-jobs',
+  });
   return {
+    ...ticketJobs,
     ...definedOnly(retention),
     ...migration,
     ...definedOnly(privacyExport),

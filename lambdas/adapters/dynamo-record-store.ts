@@ -7,6 +7,7 @@ import type {
   LookupEntry,
   ParentListOptions,
   RecordChange,
+  RangeListOptions,
   RecordPage,
   RecordStore,
 } from '#domain/records/record-store';
@@ -27,6 +28,7 @@ import {
 import { DynamoBatches } from './dynamo-batches.ts';
 import { DynamoLookupReader } from './dynamo-lookup-reader.ts';
 import { DynamoRecordImport, type RecordImportOptions } from './dynamo-record-import.ts';
+import { rangeOrderedList } from './range-ordered-list.ts';
 import { type MergedPage, MergedListReader } from './merged-list.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
 import {
@@ -245,6 +247,19 @@ export class DynamoRecordStore implements RecordStore {
     return new DynamoLookupReader(this.client, this.tableName, accountId, type);
   }
 
+  async listByRange<F extends object>(
+    accountId: string,
+    type: RecordType,
+    field: string,
+    options: RangeListOptions<F>,
+  ): Promise<RecordPage<F>> {
+    const list = rangeOrderedList<F>(accountId, type, field, options, (refs) =>
+      this.getMany<F>(accountId, refs),
+    );
+    const page = await this.lists.read(list.spec, options, list.accept);
+    return { records: await list.records(page.items), hasMore: page.hasMore, next: page.next };
+  }
+
   async list<F extends object>(
     accountId: string,
     type: RecordType,
@@ -261,6 +276,7 @@ export class DynamoRecordStore implements RecordStore {
           collectionPk(accountId, type, shard, options.deleted),
         ),
         range: collectionRange(options),
+        oldestFirst: options.oldestFirst,
         belongs: (id, shard, listed) => shardOf(id) === shard && listed === type,
       },
       options,

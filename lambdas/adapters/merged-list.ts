@@ -33,7 +33,24 @@ export interface MergedListSpec {
   readonly consistentRead?: boolean;
   /** Whether a cursor's entry (record id, and type on an index) may stand in this partition. */
   readonly belongs?: (id: number, partition: number, type?: string) => boolean;
+  /**
+   * What the partitions are merged by, when not their sort key as it is (e.g. a partition of entries
+   * that hold no value, listed after every other in descending order).
+   */
+  readonly mergeKey?: (item: Item, partition: number) => string;
+  /**
+   * Entries that name records read apart (lookup items): before `accept` sees an entry not `ready`,
+   * `load` is called once with it and the entries that follow it in the list's order (in batches that
+   * grow while `accept` leaves entries out, at most `maxLoadBatch`).
+   */
+  readonly prepare?: {
+    readonly ready: (item: Item) => boolean;
+    readonly load: (items: readonly Item[]) => Promise<void>;
+  };
 }
+
+/** Most entries `prepare.load` gets at once: one BatchGetItem request. */
+export const maxLoadBatch = 100;
 
 export interface MergedPage {
   readonly items: Item[];
@@ -94,6 +111,7 @@ export class MergedListReader {
     }));
     const items: Item[] = [];
     let hasMore = false;
+    let loadBatch = 0;
     for (;;) {
       const drained = states.filter((state) => state.at >= state.buffer.length && !state.exhausted);
       if (drained.length > 0) {
@@ -112,6 +130,11 @@ export class MergedListReader {
       const head = this.nextHead(spec, states);
       if (!head) break;
       const item = head.buffer[head.at] as Item;
+      if (accept && spec.prepare && !spec.prepare.ready(item)) {
+        const wanted = skip + paging.perPage + 1 - items.length;
+        loadBatch = Math.min(maxLoadBatch, Math.max(wanted, loadBatch * 2));
+        await spec.prepare.load(this.upcoming(spec, states, loadBatch));
+      }
       const accepted = !accept || accept(item);
       if (accepted && skip === 0 && items.length === paging.perPage) {
         hasMore = true;
@@ -139,18 +162,38 @@ export class MergedListReader {
   }
 
   /** The partition whose next entry comes first in the list's order, if any has one. */
-  private nextHead(spec: MergedListSpec, states: PartitionState[]): PartitionState | undefined {
+  private nextHead(
+    spec: MergedListSpec,
+    states: readonly PartitionState[],
+    at: (state: PartitionState) => number = (state) => state.at,
+  ): PartitionState | undefined {
     let best: PartitionState | undefined;
     let bestKey = '';
     for (const state of states) {
-      if (state.at >= state.buffer.length) continue;
-      const key = String(state.buffer[state.at]?.[spec.sortName]);
+      const item = state.buffer[at(state)];
+      if (!item) continue;
+      const key = spec.mergeKey ? spec.mergeKey(item, state.partition) : String(item[spec.sortName]);
       if (!best || (spec.oldestFirst ? key < bestKey : key > bestKey)) {
         best = state;
         bestKey = key;
       }
     }
     return best;
+  }
+
+  /** Up to `count` entries read, not taken and not `ready` yet, in the list's order from the head on. */
+  private upcoming(spec: MergedListSpec, states: readonly PartitionState[], count: number): Item[] {
+    const at = new Map(states.map((state) => [state, state.at]));
+    const next = (state: PartitionState) => at.get(state) as number;
+    const upcoming: Item[] = [];
+    while (upcoming.length < count) {
+      const head = this.nextHead(spec, states, next);
+      if (!head) break;
+      const item = head.buffer[next(head)] as Item;
+      if (!spec.prepare?.ready(item)) upcoming.push(item);
+      at.set(head, next(head) + 1);
+    }
+    return upcoming;
   }
 
   /** One Query of a partition from where it stopped; answers how many entries DynamoDB evaluated. */

@@ -15,6 +15,7 @@ import { PortalSecrets } from '#domain/contacts/portal-secrets';
 import { defaultScopeCacheMs } from '#domain/agents/ticket-scope';
 import type { ExportFiles } from '#domain/privacy/export-files';
 import type { WorkflowStarter } from '#domain/privacy/workflow-starter';
+import type { TicketJobStore } from '#domain/ticket-jobs/ticket-job-store';
 import type { MigrationFiles, MigrationLedger } from '#domain/migrations/migration-files';
 import { defaultRateLimitPerMinute, type RateLimiter } from '#domain/rate-limit';
 import { type ApiFunctionName, apiFunctions } from '#lib/platform/api-routes';
@@ -49,6 +50,7 @@ import { S3MigrationFiles } from './s3-migration-files.ts';
 import { S3ObjectStore } from './s3-object-store.ts';
 import { S3ObjectVersions } from './s3-versions.ts';
 import { SfnWorkflowStarter } from './sfn-workflow-starter.ts';
+import { DynamoTicketJobs } from './dynamo-ticket-jobs.ts';
 
 /** What every API function has, whatever it may reach. */
 export interface BaseRuntime {
@@ -127,6 +129,7 @@ export type RuntimeFor<N extends ApiFunctionName> = BaseRuntime &
   (Declares<AccessOf<N>, 'migrations'> extends true
     ? { readonly migrationFiles: MigrationFiles; readonly migrationLedger: MigrationLedger }
     : unknown) &
+  ('ticketJobs' extends WorkflowsOf<AccessOf<N>> ? { readonly ticketJobs: TicketJobStore } : unknown) &
   ([WorkflowsOf<AccessOf<N>>] extends [never]
     ? unknown
     : { readonly workflows: Readonly<Record<WorkflowsOf<AccessOf<N>>, WorkflowStarter>> });
@@ -202,6 +205,9 @@ export function buildRuntime(
     } satisfies TableRuntime);
     if (access.objects?.migrations)
       runtime.migrationLedger = new DynamoMigrationLedger(clients.dynamo, table);
+    // Bulk ticket jobs live beside the records; only the function that starts them keeps them.
+    if (access.workflows?.start?.includes('ticketJobs'))
+      runtime.ticketJobs = new DynamoTicketJobs(clients.dynamo, table);
     if (access.objects?.attachments) runtime.pendingUploads = new DynamoPendingUploads(clients.dynamo, table);
     if (access.portalSecrets) {
       const cipher = new KmsSecretCipher(clients.kms, required('PORTAL_SECRET_KEY'));

@@ -2,6 +2,8 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
+import { ContactMerge, mergeInProgressView } from '#domain/contacts/contact-merge';
+import { contactMergeSchema } from '#domain/contacts/contact-merge-input';
 import {
   type ContactFields,
   createContactSchema,
@@ -56,9 +58,15 @@ export function createContactsHandler(
     portalTokens: PortalTokenService;
     erasures: PrivacyRequestService;
     search: SearchService;
+    merges: ContactMerge;
   },
 ) {
   const routes: Record<string, RouteHandler> = {
+    'POST /api/v2/contacts/merge': async (event, principal) => {
+      const outcome = await deps.merges.merge(principal, parseJsonBody(event, contactMergeSchema));
+      // Cut short by its time budget: what is moved stays moved, and the same request continues it.
+      return outcome === 'done' ? noContent() : jsonResponse(202, mergeInProgressView);
+    },
     'POST /api/v2/contacts': async (event, principal) => {
       const input = parseJsonBody(event, createContactSchema);
       const form = await deps.contacts.form(principal);
@@ -130,6 +138,7 @@ export const handler = lazyHandler(() => {
     contacts: new ContactService(services),
     search: new SearchService(services),
     conversion: new ContactConversion(services),
+    merges: new ContactMerge(services),
     erasures: new PrivacyRequestService({ ...services, erasureWorkflow: runtime.workflows.privacyErasure }),
     portalTokens: new PortalTokenService({
       store: runtime.records,

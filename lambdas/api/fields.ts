@@ -11,6 +11,11 @@ import {
 } from '#domain/fields/field-definition';
 import { FieldService } from '#domain/fields/field-service';
 import { getRuntime } from '#adapters/runtime';
+import { CannedResponseFolderService } from '#domain/canned-responses/canned-response-folder-service';
+import { CannedResponseService } from '#domain/canned-responses/canned-response-service';
+import { ProductService } from '#domain/products/product-service';
+import { cannedResponseRoutes } from './canned-responses.ts';
+import { productRoutes } from './products.ts';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { crudRoutes } from '#http/crud-routes';
 import { pageNumberSchema } from '#http/request';
@@ -43,18 +48,27 @@ function formRoutes(kind: FieldKind, service: FieldService): Record<string, Rout
   };
 }
 
-/** Contact, ticket and company fields (custom field definitions, Freshdesk v2). */
+/**
+ * The helpdesk's configuration: contact, ticket and company fields (custom field definitions, Freshdesk
+ * v2), products, and canned responses with their folders. One function serves them all, so that the
+ * API stack keeps room for routes (docs/deploy.md, "Room in the API stack").
+ */
 export function createFieldsHandler(
   deps: ApiDependencies & {
     contactFields: FieldService;
     ticketFields: FieldService;
     companyFields: FieldService;
+    products: ProductService;
+    cannedResponseFolders: CannedResponseFolderService;
+    cannedResponses: CannedResponseService;
   },
 ) {
   return routedApi(deps, {
     ...formRoutes('contact', deps.contactFields),
     ...formRoutes('ticket', deps.ticketFields),
     ...formRoutes('company', deps.companyFields),
+    ...productRoutes(deps.products),
+    ...cannedResponseRoutes({ folders: deps.cannedResponseFolders, responses: deps.cannedResponses }),
   });
 }
 
@@ -66,5 +80,8 @@ export const handler = lazyHandler(() => {
     contactFields: new FieldService(services, 'contact'),
     ticketFields: new FieldService(services, 'ticket'),
     companyFields: new FieldService(services, 'company'),
+    products: new ProductService(services),
+    cannedResponseFolders: new CannedResponseFolderService(services),
+    cannedResponses: new CannedResponseService(services),
   });
 });

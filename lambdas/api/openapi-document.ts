@@ -5,6 +5,7 @@ import { createContactSchema, updateContactSchema } from '#domain/contacts/conta
 import { noteSchema, replySchema, updateConversationSchema } from '#domain/tickets/conversation-service';
 import { huddleMessageSchema } from '#domain/tickets/huddle-service';
 import { createTicketSchema, updateTicketSchema } from '#domain/tickets/ticket-schema';
+import { bulkUnwatchSchema, bulkWatchSchema, watchSchema } from '#domain/tickets/ticket-watchers';
 import { createAgentSchema } from '#domain/agents/agent-creation';
 import { updateAgentSchema } from '#domain/agents/agent-service';
 import { createApiKeySchema } from '#domain/api-keys/api-key-options';
@@ -20,6 +21,14 @@ import { ratingListQuerySchema, ticketRatingsQuerySchema } from './satisfaction-
 import { createRatingSchema } from '#domain/satisfaction/rating-service';
 import { createTimeEntrySchema, updateTimeEntrySchema } from '#domain/time-entries/time-entry-service';
 import { ticketTimeEntriesQuerySchema, timeEntryListQuerySchema } from './time-entries.ts';
+import { cannedResponseFolderSchema } from '#domain/canned-responses/canned-response-folder-service';
+import {
+  createCannedResponseSchema,
+  updateCannedResponseSchema,
+} from '#domain/canned-responses/canned-response-service';
+import { cannedResponseListQuerySchema } from './canned-responses.ts';
+import { createProductSchema, updateProductSchema } from '#domain/products/product-service';
+import { productListQuerySchema } from './products.ts';
 import { createGroupSchema, updateGroupSchema } from '#domain/groups/group-service';
 import { auditLogQuerySchema } from './audit-log.ts';
 import { contactAutocompleteQuerySchema, contactListQuerySchema } from './contacts.ts';
@@ -58,6 +67,7 @@ import { privacyRequestListQuerySchema, storedFilesQuerySchema } from './privacy
 import { createLegalHoldSchema } from '#domain/holds/legal-hold';
 import { legalHoldListQuerySchema } from './legal-hold-routes.ts';
 import { createMigrationSchema } from '#domain/migrations/migration';
+import { bulkDeleteSchema, bulkUpdateSchema } from '#domain/ticket-jobs/ticket-job';
 import { searchQuerySchema } from '#http/search-route';
 import { migrationListQuerySchema } from './migrations.ts';
 import { ssoSettingsSchema } from '#domain/sso/sso-settings';
@@ -67,6 +77,8 @@ import { routeRequirement } from '#http/route-permissions';
 import { roleListQuerySchema, sharingRuleListQuerySchema } from './roles.ts';
 import { createRetentionPolicySchema, updateRetentionPolicySchema } from '#domain/retention/retention-policy';
 import { retentionPolicyListQuerySchema } from './retention-policies.ts';
+import { ticketMergeSchema } from '#domain/tickets/ticket-merge';
+import { contactMergeSchema } from '#domain/contacts/contact-merge-input';
 
 import { healthSchema } from './health.ts';
 import { accountViewSchema, helpdeskSettingsViewSchema } from '#domain/account';
@@ -109,6 +121,15 @@ import { storedFileDownloadSchema } from '#domain/privacy/export-downloads';
 import { erasurePreviewSchema } from '#domain/privacy/erasure-preview';
 import { legalHoldViewSchema } from '#domain/holds/legal-hold';
 import { migrationViewSchema } from '#domain/migrations/migration-service';
+import { productViewSchema } from '#domain/products/product-service';
+import { cannedResponseFolderViewSchema } from '#domain/canned-responses/canned-response-folder-service';
+import {
+  cannedResponseFolderWithResponsesViewSchema,
+  cannedResponseViewSchema,
+} from '#domain/canned-responses/canned-response-service';
+import { ticketWatchersViewSchema } from '#domain/tickets/ticket-watchers';
+import { acceptedTicketJobViewSchema, ticketJobViewSchema } from '#domain/ticket-jobs/ticket-job';
+import { mergeInProgressViewSchema } from '#domain/contacts/contact-merge';
 
 /**
  * One operation of the document. An answer with a body needs `response`: the zod schema of the view
@@ -122,6 +143,12 @@ type Operation = {
   readonly auth?: false;
   /** Also takes multipart/form-data: the body's fields as form fields, files in `attachments[]`. */
   readonly multipart?: true;
+  /** A second success answer besides `success` (e.g. 202 while the work continues), with its body. */
+  readonly alternative?: {
+    readonly status: 200 | 201 | 202;
+    readonly description: string;
+    readonly response: z.ZodType;
+  };
 } & (
   | { readonly success: 200 | 201 | 202; readonly response: z.ZodType }
   | { readonly success: 204; readonly response?: never }
@@ -204,6 +231,18 @@ export const operations: Readonly<Record<string, Operation>> = {
       'Erase a contact for good, with every S3 object version, and purge an earlier soft erasure of them (admins; a verified erasure request)',
     success: 204,
   },
+  'POST /api/v2/contacts/merge': {
+    summary:
+      'Merge contacts into `primary_contact_id`: everything linked to the others (tickets, conversations, calls, chats, ratings, files) moves to it, `contact` chooses the identifying values it keeps, the others are left as ids only (docs/privacy-requests.md)',
+    body: contactMergeSchema,
+    success: 204,
+    alternative: {
+      status: 202,
+      description:
+        'Cut short by its time budget (about 6 s; our addition): what moved stays moved; send the same request again to continue until it answers 204',
+      response: mergeInProgressViewSchema,
+    },
+  },
   'PUT /api/v2/contacts/{id}/restore': {
     summary: "Restore a soft-erased contact from the trash (admins; runs the erasure request's restore)",
     success: 204,
@@ -249,6 +288,32 @@ export const operations: Readonly<Record<string, Operation>> = {
   'PUT /api/v2/tickets/{id}/restore': {
     summary:
       'Restore a soft-deleted ticket with exactly the huddle messages and attachments deleted with it (not those deleted before)',
+    success: 204,
+  },
+  'POST /api/v2/tickets/{id}/watch': {
+    summary:
+      'Watch a ticket within your scope (or, with `user_id`, make that agent watch it); again: no change',
+    body: watchSchema,
+    success: 204,
+  },
+  'PUT /api/v2/tickets/{id}/unwatch': {
+    summary: 'Stop watching a ticket within your scope (204 also if you did not watch it)',
+    success: 204,
+  },
+  'GET /api/v2/tickets/{id}/watchers': {
+    summary: '`{watcher_ids}`: the agents watching a ticket within your scope, in the order they started',
+    success: 200,
+    response: ticketWatchersViewSchema,
+  },
+  'POST /api/v2/tickets/bulk_watch': {
+    summary:
+      'Watch up to 100 tickets (`ids`, all within your scope, else 404 and none changed); `user_id` as for watch',
+    body: bulkWatchSchema,
+    success: 204,
+  },
+  'PUT /api/v2/tickets/bulk_unwatch': {
+    summary: 'Stop watching up to 100 tickets (`ids`, all within your scope, else 404 and none changed)',
+    body: bulkUnwatchSchema,
     success: 204,
   },
   'POST /api/v2/tickets/{id}/reply': {
@@ -403,6 +468,89 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'DELETE /api/v2/time_entries/{id}': { summary: 'Delete a time entry (purged after 60 days)', success: 204 },
   ...restoreOperation('/api/v2/time_entries', 'time entry', 'its ticket'),
+  'POST /api/v2/products': {
+    summary: 'Create a product (admins; names unique per account)',
+    body: createProductSchema,
+    success: 201,
+    response: productViewSchema,
+  },
+  'GET /api/v2/products': {
+    summary: 'Products, most recently changed first',
+    query: productListQuerySchema,
+    success: 200,
+    response: z.array(productViewSchema),
+  },
+  'GET /api/v2/products/{id}': { summary: 'One product (ETag)', success: 200, response: productViewSchema },
+  'PUT /api/v2/products/{id}': {
+    summary: 'Update a product (admins; If-Match)',
+    body: updateProductSchema,
+    success: 200,
+    response: productViewSchema,
+  },
+  'DELETE /api/v2/products/{id}': {
+    summary: 'Delete a product (admins; purged after 60 days; tickets keep their product_id)',
+    success: 204,
+  },
+  ...restoreOperation('/api/v2/products', 'product'),
+  'POST /api/v2/canned_response_folders': {
+    summary: 'Create a folder of canned responses (admins; names unique per account)',
+    body: cannedResponseFolderSchema,
+    success: 201,
+    response: cannedResponseFolderViewSchema,
+  },
+  'GET /api/v2/canned_response_folders': {
+    summary: 'Folders of canned responses, with `responses_count`',
+    query: cannedResponseListQuerySchema,
+    success: 200,
+    response: z.array(cannedResponseFolderViewSchema),
+  },
+  'GET /api/v2/canned_response_folders/{id}': {
+    summary: 'One folder, with the first 100 of its responses the caller sees as `canned_responses` (ETag)',
+    success: 200,
+    response: cannedResponseFolderWithResponsesViewSchema,
+  },
+  'PUT /api/v2/canned_response_folders/{id}': {
+    summary: 'Rename a folder (admins; If-Match)',
+    body: cannedResponseFolderSchema,
+    success: 200,
+    response: cannedResponseFolderViewSchema,
+  },
+  'GET /api/v2/canned_response_folders/{id}/responses': {
+    summary: "A folder's responses the caller sees, newest first",
+    query: cannedResponseListQuerySchema,
+    success: 200,
+    response: z.array(cannedResponseViewSchema),
+  },
+  'POST /api/v2/canned_responses': {
+    summary:
+      'Create a canned response (admins): `visibility` 0 all agents (default), 1 personal (its author), 2 the agents of `group_ids`',
+    body: createCannedResponseSchema,
+    success: 201,
+    response: cannedResponseViewSchema,
+  },
+  'GET /api/v2/canned_responses': {
+    summary: 'Every canned response the caller sees, most recently changed first (our addition to v2)',
+    query: cannedResponseListQuerySchema,
+    success: 200,
+    response: z.array(cannedResponseViewSchema),
+  },
+  'GET /api/v2/canned_responses/{id}': {
+    summary: 'One canned response the caller sees (ETag); `content` is its HTML as text',
+    success: 200,
+    response: cannedResponseViewSchema,
+  },
+  'PUT /api/v2/canned_responses/{id}': {
+    summary: 'Update a canned response (admins; If-Match); a new `folder_id` moves it',
+    body: updateCannedResponseSchema,
+    success: 200,
+    response: cannedResponseViewSchema,
+  },
+  'PUT /api/v2/tickets/merge': {
+    summary:
+      "Merge tickets into `primary_id`: the others' conversations move to it, each is closed with a note naming it, it gets a note (every ticket within the caller's scope, to change)",
+    body: ticketMergeSchema,
+    success: 204,
+  },
   'POST /api/v2/calls': {
     summary:
       'Record a call; answers a presigned upload URL for its recording (`recording.upload_url`): a PUT that must carry `recording.upload_headers` (the `recording_content_type`, and the Content-Length of `recording_size` when announced; S3 refuses another type or size), until `recording.upload_expires_at`. US and EEA accounts only; EEA recordings upload into the US staging bucket and move to the EEA after a 10-minute hold',
@@ -932,6 +1080,26 @@ export const operations: Readonly<Record<string, Operation>> = {
     success: 200,
     response: legalHoldViewSchema,
   },
+  'POST /api/v2/tickets/bulk_update': {
+    summary:
+      'Update up to 100 tickets (`bulk_action.ids`) with the same `bulk_action.properties` (the fields of PUT /api/v2/tickets/{id}, checked before the job starts): 202 with `job_id`; each ticket is changed as the calling agent would change it alone (their scope, audited as theirs); `reply` is not supported',
+    body: bulkUpdateSchema,
+    success: 202,
+    response: acceptedTicketJobViewSchema,
+  },
+  'POST /api/v2/tickets/bulk_delete': {
+    summary:
+      'Delete up to 100 tickets (`bulk_action.ids`), as DELETE /api/v2/tickets/{id} does each: 202 with `job_id`',
+    body: bulkDeleteSchema,
+    success: 202,
+    response: acceptedTicketJobViewSchema,
+  },
+  'GET /api/v2/jobs/{id}': {
+    summary:
+      "A bulk job (the agent who asked, and admins): `status` (in_progress, completed, failed), `progress` (percent of tickets done) and `data`, one entry per ticket done: `{ id, success }`, with v2's `errors` when refused (a ticket outside the caller's scope is not found, as a missing one)",
+    success: 200,
+    response: ticketJobViewSchema,
+  },
   'POST /api/v2/migrations': {
     summary:
       "Create a migration (admins; our addition): `source` (zendesk, native) and `files` (`entity`, `format` ndjson or csv, optional `size` in bytes); answers each file with a presigned `upload_url` into the region's migrations bucket: a PUT that must carry `upload_headers` (its Content-Type, and the Content-Length of `size` when announced; S3 refuses another type or size), until `upload_expires_at` (1 hour)",
@@ -1144,6 +1312,21 @@ export function buildOpenApiDocument() {
               },
             }
           : { description: 'No content' },
+        ...(operation.alternative
+          ? {
+              [operation.alternative.status]: {
+                description: operation.alternative.description,
+                content: {
+                  'application/json': {
+                    schema: z.toJSONSchema(operation.alternative.response, {
+                      io: 'output',
+                      unrepresentable: 'any',
+                    }),
+                  },
+                },
+              },
+            }
+          : {}),
         ...(operation.body || operation.query
           ? { 400: errorResponse('Validation failed; `errors[]` names each field') }
           : {}),

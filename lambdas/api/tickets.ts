@@ -36,6 +36,8 @@ import {
   ticketViewIncludes,
 } from '#domain/tickets/ticket-includes';
 import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
+import { orderTypes, ticketOrderFields } from '#domain/tickets/ticket-order';
+import { TicketMerge, ticketMergeSchema } from '#domain/tickets/ticket-merge';
 import { conversationViewer, type shownTicketSchema, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -47,6 +49,8 @@ import { jsonResponse, noContent } from '#http/responses';
 import { type RouteHandler, routedApi } from '#http/routed-api';
 import { searchRoute } from '#http/search-route';
 import { SearchService } from '#domain/search/search-service';
+import { TicketWatchers } from '#domain/tickets/ticket-watchers';
+import { ticketWatchRoutes } from './ticket-watch-routes.ts';
 
 export const ticketListQuerySchema = z
   .object({
@@ -57,6 +61,8 @@ export const ticketListQuerySchema = z
     updated_since: z.iso.datetime({ offset: true }).optional(),
     filter: z.enum(ticketListFilters).optional(),
     include: includeParameter(ticketListIncludes),
+    order_by: z.enum(ticketOrderFields).optional(),
+    order_type: z.enum(orderTypes).optional(),
   })
   .strict();
 export const ticketViewQuerySchema = z.object({ include: includeParameter(ticketViewIncludes) }).strict();
@@ -73,6 +79,8 @@ export function createTicketsHandler(
     huddles: HuddleService;
     attachments: AttachmentService;
     search: SearchService;
+    merges: TicketMerge;
+    watchers: TicketWatchers;
     now: () => Date;
   },
 ) {
@@ -177,6 +185,11 @@ export function createTicketsHandler(
       await deps.tickets.restore(principal, pathId(event));
       return noContent();
     },
+    'PUT /api/v2/tickets/merge': async (event, principal) => {
+      await deps.merges.merge(principal, parseJsonBody(event, ticketMergeSchema));
+      return noContent();
+    },
+    ...ticketWatchRoutes(deps.watchers),
     'POST /api/v2/tickets/{id}/reply': (event, principal) =>
       addConversation(
         event,
@@ -336,6 +349,8 @@ export const handler = lazyHandler(() => {
       uploads: runtime.pendingUploads,
     }),
     search: new SearchService(services),
+    merges: new TicketMerge(services),
+    watchers: new TicketWatchers(services),
     now: runtime.now,
   });
 });

@@ -23,6 +23,7 @@ import { apiEnvironmentSchema, apiFunctionEnvironment } from '#lib/platform/func
 import {
   httpApiName,
   migrationStateMachineName,
+  ticketJobStateMachineName,
   operatorPolicyName,
   privacyErasureStateMachineName,
   privacyExportStateMachineName,
@@ -136,6 +137,7 @@ export class RegionalHttpApi extends Construct {
         privacyExport: machineArn(privacyExportStateMachineName(region)),
         privacyErasure: machineArn(privacyErasureStateMachineName(region)),
         migration: machineArn(migrationStateMachineName(region)),
+        ticketJobs: machineArn(ticketJobStateMachineName(region)),
       },
     };
     const functions = {} as Record<ApiFunctionName, PlatformFunction>;

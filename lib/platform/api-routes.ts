@@ -88,7 +88,8 @@ export const apiFunctions = {
   },
   fields: {
     entry: 'lambdas/api/fields.ts',
-    description: 'Contact, ticket and company fields',
+    // The helpdesk's configuration in one function: the API stack's room is routes (docs/deploy.md).
+    description: 'Helpdesk configuration: contact, ticket and company fields, products, canned responses',
     access: records,
   },
   integrationLinks: {
@@ -115,6 +116,12 @@ export const apiFunctions = {
       objects: { migrations: ['read', 'write'] },
       workflows: { start: ['migration'], describe: ['migration'] },
     },
+  },
+  ticketJobs: {
+    entry: 'lambdas/api/ticket-jobs.ts',
+    description: 'Bulk ticket updates and deletions, and their jobs',
+    // Stores a job and starts its execution; the workflow makes the changes (docs/api.md, Jobs).
+    access: { ...records, workflows: { start: ['ticketJobs'] } },
   },
   operators: {
     entry: 'lambdas/api/operators.ts',
@@ -178,6 +185,7 @@ const routeTable = [
   { method: 'DELETE', path: '/api/v2/contacts/{id}', function: 'contacts' },
   { method: 'PUT', path: '/api/v2/contacts/{id}/restore', function: 'contacts' },
   { method: 'DELETE', path: '/api/v2/contacts/{id}/hard_delete', function: 'contacts' },
+  { method: 'POST', path: '/api/v2/contacts/merge', function: 'contacts' },
   { method: 'GET', path: '/api/v2/audit_log', function: 'auditLog' },
   { method: 'POST', path: '/api/v2/tickets', function: 'tickets' },
   { method: 'GET', path: '/api/v2/tickets', function: 'tickets' },
@@ -186,6 +194,12 @@ const routeTable = [
   { method: 'PUT', path: '/api/v2/tickets/{id}', function: 'tickets' },
   { method: 'DELETE', path: '/api/v2/tickets/{id}', function: 'tickets' },
   { method: 'PUT', path: '/api/v2/tickets/{id}/restore', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/tickets/merge', function: 'tickets' },
+  { method: 'POST', path: '/api/v2/tickets/{id}/watch', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/tickets/{id}/unwatch', function: 'tickets' },
+  { method: 'GET', path: '/api/v2/tickets/{id}/watchers', function: 'tickets' },
+  { method: 'POST', path: '/api/v2/tickets/bulk_watch', function: 'tickets' },
+  { method: 'PUT', path: '/api/v2/tickets/bulk_unwatch', function: 'tickets' },
   { method: 'POST', path: '/api/v2/tickets/{id}/reply', function: 'tickets' },
   { method: 'POST', path: '/api/v2/tickets/{id}/notes', function: 'tickets' },
   { method: 'GET', path: '/api/v2/tickets/{id}/conversations', function: 'tickets' },
@@ -221,6 +235,21 @@ const routeTable = [
   { method: 'POST', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/tickets/{id}/satisfaction_ratings', function: 'satisfactionRatings' },
   { method: 'GET', path: '/api/v2/surveys/satisfaction_ratings', function: 'satisfactionRatings' },
+  { method: 'POST', path: '/api/v2/canned_response_folders', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_response_folders', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_response_folders/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/canned_response_folders/{id}', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_response_folders/{id}/responses', function: 'fields' },
+  { method: 'POST', path: '/api/v2/canned_responses', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_responses', function: 'fields' },
+  { method: 'GET', path: '/api/v2/canned_responses/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/canned_responses/{id}', function: 'fields' },
+  { method: 'POST', path: '/api/v2/products', function: 'fields' },
+  { method: 'GET', path: '/api/v2/products', function: 'fields' },
+  { method: 'GET', path: '/api/v2/products/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/products/{id}', function: 'fields' },
+  { method: 'DELETE', path: '/api/v2/products/{id}', function: 'fields' },
+  { method: 'PUT', path: '/api/v2/products/{id}/restore', function: 'fields' },
   { method: 'POST', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
   { method: 'GET', path: '/api/v2/tickets/{id}/time_entries', function: 'timeEntries' },
   { method: 'GET', path: '/api/v2/time_entries', function: 'timeEntries' },
@@ -377,6 +406,9 @@ const routeTable = [
   { method: 'PUT', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
   { method: 'DELETE', path: '/api/v2/retention_policies/{id}', function: 'retentionPolicies' },
   { method: 'POST', path: '/api/v2/retention_policies/{id}/preview', function: 'retentionPolicies' },
+  { method: 'POST', path: '/api/v2/tickets/bulk_update', function: 'ticketJobs' },
+  { method: 'POST', path: '/api/v2/tickets/bulk_delete', function: 'ticketJobs' },
+  { method: 'GET', path: '/api/v2/jobs/{id}', function: 'ticketJobs' },
 ] as const satisfies readonly ApiRoute[];
 
 /** Every route of the region's HTTP API. */

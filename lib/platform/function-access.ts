@@ -53,7 +53,7 @@ export const apiBuckets = ['attachments', 'recordings', 'recordingUploads', 'exp
 export type ApiBucket = (typeof apiBuckets)[number];
 export type ObjectAccess = 'read' | 'write' | 'deleteVersions';
 
-export const workflowNames = ['privacyExport', 'privacyErasure', 'migration'] as const;
+export const workflowNames = ['privacyExport', 'privacyErasure', 'migration', 'ticketJobs'] as const;
 export type WorkflowName = (typeof workflowNames)[number];
 
 /** The environment variable that carries each workflow's state machine ARN. */
@@ -61,6 +61,7 @@ export const workflowArnVariables = {
   privacyExport: 'PRIVACY_STATE_MACHINE_ARN',
   privacyErasure: 'ERASURE_STATE_MACHINE_ARN',
   migration: 'MIGRATION_STATE_MACHINE_ARN',
+  ticketJobs: 'TICKET_JOB_STATE_MACHINE_ARN',
 } as const satisfies Record<WorkflowName, string>;
 
 /**

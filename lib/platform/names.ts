@@ -65,6 +65,9 @@ export const recordPurgeStateMachineName = (region: HostingRegionKey) =>
 /** The state machine that imports a migration in a hosting region (named: the API builds its ARN). */
 export const migrationStateMachineName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-migration`;
 
+/** The state machine that applies a bulk ticket job (v2 bulk_update, bulk_delete) in a hosting region. */
+export const ticketJobStateMachineName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-ticket-jobs`;
+
 /** The ARN of a named state machine, built without a reference to the stack that makes it. */
 export const stateMachineArn = (partition: string, awsRegion: string, awsAccountId: string, name: string) =>
   `arn:${partition}:states:${awsRegion}:${awsAccountId}:stateMachine:${name}`;

@@ -6,6 +6,7 @@ import { PrivacyExportWorkflow } from '#lib/constructs/privacy-export-workflow';
 import { RecordingTransferWorkflow } from '#lib/constructs/recording-transfer-workflow';
 import { RecordPurgeWorkflow } from '#lib/constructs/record-purge-workflow';
 import { RetentionWorkflow } from '#lib/constructs/retention-workflow';
+import { TicketJobWorkflow } from '#lib/constructs/ticket-job-workflow';
 import { bucketName } from '#lib/platform/names';
 import {
   eeaRegionKey,
@@ -24,7 +25,7 @@ export interface WorkflowStackProps extends StackProps {
 /**
  * The Step Functions workflows of a hosting region (stateless, redeploys freely): in every region the
  * export of a data subject's data and their erasure (with the restore and purge of soft erasures' trash and
- * the hourly deadline watch), the daily 60-day purge of soft-deleted records, and the import of migrations, processing only that region's table and
+ * the hourly deadline watch), the daily 60-day purge of soft-deleted records, the import of migrations and bulk ticket jobs, processing only that region's table and
  * buckets. In the
  * recording staging region (US) it also holds the transfer of EEA accounts' recordings to the EEA. It names the EEA's
  * bucket, table and key by their deterministic names, so it deploys without the EEA stacks, but a
@@ -37,6 +38,7 @@ export class WorkflowStack extends Stack {
   readonly migration: MigrationWorkflow;
   readonly recordPurge: RecordPurgeWorkflow;
   readonly retention: RetentionWorkflow;
+  readonly ticketJobs: TicketJobWorkflow;
 
   constructor(scope: Construct, id: string, props: WorkflowStackProps) {
     super(scope, id, props);
@@ -101,6 +103,12 @@ export class WorkflowStack extends Stack {
       logsKey: data.keys.logs,
     });
     this.retention = new RetentionWorkflow(this, 'Retention', {
+      region,
+      tableName: data.table.tableName,
+      dataKey: data.keys.data,
+      logsKey: data.keys.logs,
+    });
+    this.ticketJobs = new TicketJobWorkflow(this, 'TicketJobs', {
       region,
       tableName: data.table.tableName,
       dataKey: data.keys.data,

@@ -119,6 +119,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       operators: ['TABLE_NAME'],
       sso: ['TABLE_NAME'],
       retentionPolicies: ['TABLE_NAME'],
+      ticketJobs: ['TABLE_NAME', 'TICKET_JOB_STATE_MACHINE_ARN'],
     };
     const always = ['HOME_REGION', 'NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
 
@@ -256,6 +257,8 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       ],
       sso: readWrite,
       retentionPolicies: readWrite,
+      // Stores bulk jobs and only starts their workflow: it neither describes nor stops executions.
+      ticketJobs: [...readWrite, `states:StartExecution ${machine('ticket-jobs')}`],
     };
 
     for (const [name, fn] of functionsByName(api())) {

@@ -27,6 +27,9 @@ const bodies: Record<string, unknown> = {
   'POST /api/v2/tickets/{id}/satisfaction_ratings': { ratings: { default_question: 103 } },
   'POST /api/v2/tickets/{id}/time_entries': { time_spent: '00:05' },
   'PUT /api/v2/time_entries/{id}': { note: 'Changed' },
+  'PUT /api/v2/canned_response_folders/{id}': { name: 'Changed' },
+  'PUT /api/v2/canned_responses/{id}': { title: 'Changed' },
+  'PUT /api/v2/products/{id}': { description: 'Changed' },
   'POST /api/v2/chats/{id}/messages': { body: 'Changed', actor_type: 'agent' },
   'PUT /api/v2/groups/{id}': { description: 'Changed' },
   'PUT /api/v2/discussions/categories/{id}': { description: 'Changed' },
@@ -63,13 +66,13 @@ const bodies: Record<string, unknown> = {
 };
 
 /** Where each route's id points: a record of the owner account, and the GET that shows it. */
-const owned: Record<string, { id: number; view: string }> = {};
+const owned: Record<string, { id: number | string; view: string }> = {};
 /** The language `{language}` names: a translation of the owner's (the intruder's account supports none). */
 const language = 'de';
 let intruderKey = '';
 let intruderAgentId = 0;
 
-function ownerOf(path: string): { id: number; view: string } {
+function ownerOf(path: string): { id: number | string; view: string } {
   const prefix = path.slice(0, path.indexOf('{id}'));
   const match = owned[prefix];
   if (!match) throw new Error(`no fixture for ${path}`);
@@ -85,7 +88,7 @@ beforeAll(async () => {
     if (answer.status !== 201) throw new Error(`${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
     return answer.body.id as number;
   };
-  const own = (prefix: string, id: number, view = `${prefix}${id}`) => {
+  const own = (prefix: string, id: number | string, view = `${prefix}${id}`) => {
     owned[prefix] = { id, view };
   };
   const v = '/api/v2';
@@ -99,6 +102,12 @@ beforeAll(async () => {
   const huddle = await make(`${v}/tickets/${ticket}/huddle`, { body: 'H' });
   const timeEntry = await make(`${v}/tickets/${ticket}/time_entries`, { time_spent: '00:10', note: 'T' });
   const me = (await call(ownerKey, 'GET', `${v}/agents/me`)).body.id as number;
+  const cannedFolder = await make(`${v}/canned_response_folders`, { name: `F ${randomUUID()}` });
+  const canned = await make(`${v}/canned_responses`, {
+    title: 'C',
+    content_html: 'C',
+    folder_id: cannedFolder,
+  });
   const company = await make(`${v}/companies`, { name: `C ${randomUUID()}` });
   const callId = await make(`${v}/calls`, {
     direction: 'incoming',
@@ -164,6 +173,9 @@ beforeAll(async () => {
   own(`${v}/huddle_messages/`, huddle, `${v}/tickets/${ticket}/huddle`);
   own(`${v}/time_entries/`, timeEntry, `${v}/tickets/${ticket}/time_entries`);
   own(`${v}/agents/`, me);
+  own(`${v}/canned_response_folders/`, cannedFolder);
+  own(`${v}/canned_responses/`, canned);
+  own(`${v}/products/`, await make(`${v}/products`, { name: `P ${randomUUID()}` }));
   own(`${v}/companies/`, company);
   own(`${v}/calls/`, callId);
   own(`${v}/chats/`, chat);
@@ -210,6 +222,22 @@ beforeAll(async () => {
     `${v}/retention_policies/`,
     await make(`${v}/retention_policies`, { name: 'Owned rule', rule: 'calls', days: 3650, enabled: false }),
   );
+  // A bulk job on a ticket of its own, ended before the tests read it (its view no longer changes).
+  const bulkTicket = await make(`${v}/tickets`, { subject: 'Bulk', description: 'x', requester_id: contact });
+  const job = await call(ownerKey, 'POST', `${v}/tickets/bulk_update`, {
+    bulk_action: { ids: [bulkTicket], properties: { priority: 2 } },
+  });
+  if (job.status !== 202) throw new Error(`bulk_update: ${job.status}`);
+  const jobId = job.body.job_id as string;
+  for (
+    let tries = 0;
+    (await call(ownerKey, 'GET', `${v}/jobs/${jobId}`)).body.status === 'in_progress';
+    tries++
+  ) {
+    if (tries > 100) throw new Error('the bulk job did not end');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  own(`${v}/jobs/`, jobId);
   // make_agent would convert the shared contact: it gets a contact of its own.
   owned.makeAgent = { id: convertible, view: `${v}/contacts/${convertible}` };
 }, 60_000);
@@ -274,5 +302,60 @@ describe("another account's roles and sharing rules", () => {
     expect(rules.body.map((view: { id: number }) => view.id)).not.toContain(rule.id);
     expect(assigned.status).toBe(400);
     expect(assigned.body.errors[0]).toMatchObject({ field: 'role_ids' });
+  });
+});
+
+describe("another account's ids in a merge's body", () => {
+  const ownerTicket = async () =>
+    (
+      await call(ownerKey, 'POST', '/api/v2/tickets', {
+        subject: 'Merge',
+        description: 'D',
+        email: `m-${randomUUID()}@example.test`,
+      })
+    ).body.id as number;
+
+  it('PUT /api/v2/tickets/merge answers 404 and changes nothing; the owner merges them', async () => {
+    // Prepare: two of the owner's tickets.
+    const [primary, secondary] = [await ownerTicket(), await ownerTicket()];
+    const before = await call(ownerKey, 'GET', `/api/v2/tickets/${secondary}`);
+    const body = { primary_id: primary, ticket_ids: [secondary] };
+
+    // Act
+    const answer = await call(intruderKey, 'PUT', '/api/v2/tickets/merge', body);
+    const after = await call(ownerKey, 'GET', `/api/v2/tickets/${secondary}`);
+    const conversations = await call(ownerKey, 'GET', `/api/v2/tickets/${primary}/conversations`);
+    const byOwner = await call(ownerKey, 'PUT', '/api/v2/tickets/merge', body);
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+    expect(after.body).toEqual(before.body);
+    expect(conversations.body).toEqual([]);
+    expect(byOwner.status).toBe(204);
+  });
+
+  it('POST /api/v2/contacts/merge answers 404 and changes nothing; the owner merges them', async () => {
+    // Prepare: two of the owner's contacts.
+    const contact = async () =>
+      (
+        await call(ownerKey, 'POST', '/api/v2/contacts', {
+          name: 'Merge',
+          email: `mc-${randomUUID()}@example.test`,
+        })
+      ).body.id as number;
+    const [primary, secondary] = [await contact(), await contact()];
+    const before = await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`);
+    const body = { primary_contact_id: primary, secondary_contact_ids: [secondary] };
+
+    // Act
+    const answer = await call(intruderKey, 'POST', '/api/v2/contacts/merge', body);
+    const after = await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`);
+    const byOwner = await call(ownerKey, 'POST', '/api/v2/contacts/merge', body);
+
+    // Assess
+    expect(answer.status, JSON.stringify(answer.body)).toBe(404);
+    expect(after.body).toEqual(before.body);
+    expect(byOwner.status).toBe(204);
+    expect((await call(ownerKey, 'GET', `/api/v2/contacts/${secondary}`)).status).toBe(404);
   });
 });

@@ -330,6 +330,21 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   'PUT /api/v2/tickets/{id}': ticketRoute('json-object', 'ignored', [200]),
   'DELETE /api/v2/tickets/{id}': ticketRoute('ignored', 'ignored', [204]),
   'PUT /api/v2/tickets/{id}/restore': ticketRoute('ignored', 'ignored', [204]),
+  // docs/api.md "Merges": a JSON object naming tickets; ids of tickets that do not exist give 404, a
+  // ticket merged elsewhere 409.
+  // docs/api.md "Merges": a JSON object naming contacts; 202 while a large merge is under way, 404 for
+  // contacts that do not exist, 409 while a hold or a privacy request covers one.
+  'POST /api/v2/contacts/merge': {
+    ...ticketRoute('json-object', 'ignored', [202, 204]),
+    mayAlso: [404, 409],
+  },
+  'PUT /api/v2/tickets/merge': { ...ticketRoute('json-object', 'ignored', [204]), mayAlso: [404, 409] },
+  // docs/api.md "Ticket watchers": watch takes no body or an optional `user_id`; bulk ones a JSON object.
+  'POST /api/v2/tickets/{id}/watch': ticketRoute('unknown', 'ignored', [204]),
+  'PUT /api/v2/tickets/{id}/unwatch': ticketRoute('ignored', 'ignored', [204]),
+  'GET /api/v2/tickets/{id}/watchers': ticketRoute('ignored', 'ignored', [200]),
+  'POST /api/v2/tickets/bulk_watch': ticketRoute('json-object', 'ignored', [204]),
+  'PUT /api/v2/tickets/bulk_unwatch': ticketRoute('json-object', 'ignored', [204]),
   'POST /api/v2/tickets/{id}/reply': ticketRoute('json-object', 'ignored', [201]),
   'POST /api/v2/tickets/{id}/notes': ticketRoute('json-object', 'ignored', [201]),
   'GET /api/v2/tickets/{id}/conversations': ticketRoute('ignored', pageQuery, [200]),
@@ -355,6 +370,11 @@ const contracts: Readonly<Record<string, RouteContract>> = {
   },
   // docs/api.md "Attachments": a large file is announced as JSON; attachments are read and deleted by id.
   'POST /api/v2/tickets/{id}/attachments': ticketRoute('json-object', 'ignored', [201]),
+  // docs/api.md "Bulk work and jobs": `bulk_action` bodies; job ids are 32 hex digits, so no id the
+  // test can form names a job (404).
+  'POST /api/v2/tickets/bulk_update': ticketRoute('json-object', 'ignored', [202]),
+  'POST /api/v2/tickets/bulk_delete': ticketRoute('json-object', 'ignored', [202]),
+  'GET /api/v2/jobs/{id}': ticketRoute('ignored', 'ignored', [200]),
   'GET /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [200]),
   'DELETE /api/v2/attachments/{id}': ticketRoute('ignored', 'ignored', [204]),
   // docs/api.md "Integration links": CRUD; listed by a record (record_type and record_id together) or by app.

@@ -23,7 +23,8 @@ import {
   wellFormedContactArb,
 } from './malformed-input.arbitraries.ts';
 import { type Expectation, contractOf, expectationFor } from './malformed-input.oracle.ts';
-import { type RawResponse, accountItems, closeRawAgent, sendRaw } from './raw-http.ts';
+import { type RawResponse, closeRawAgent, sendRaw } from './raw-http.ts';
+import { AccountChangeFeed } from './account-change-feed.ts';
 import { settledPrivacyRequest } from './test-accounts.ts';
 
 /**
@@ -51,7 +52,11 @@ const runsPerRoute = Math.max(20, Math.round(900 / apiRoutes.length));
 const apiKey = generateApiKey('eea');
 const accountId = randomUUID();
 const existingIds: number[] = [];
-let itemsNow: Record<string, unknown>[] = [];
+/**
+ * The account's writes, but its request counters: every authenticated request spends one request of
+ * the minute's budget, refused or not (Freshdesk counts every call), and that is no data written.
+ */
+const writes = new AccountChangeFeed(platform, table, accountId, ['rate_window']);
 
 beforeAll(async () => {
   await new DynamoAccountStore(client, table).createAccount(
@@ -66,8 +71,13 @@ beforeAll(async () => {
     // A budget well above the ~1,100 requests of this file, so no answer is a 429.
     { apiKeyHash: hashApiKey(apiKey), accountId, agentId: 424_242, rateLimitPerMinute: 100_000 },
   );
-  for (const name of ['Ada', 'Grace', 'Edsger']) existingIds.push(await createContact(name));
-  itemsNow = await dataItems();
+  for (const name of ['Ada', 'Grace']) existingIds.push(await createContact(name));
+  await writes.start();
+  // The feed must see a write, or every check below would pass without looking.
+  existingIds.push(await createContact('Edsger'));
+  const contactCreated = await writes.changes();
+  expect(contactCreated.map((change) => change.event)).toContain('INSERT');
+  expect(contactCreated.every((change) => change.key.startsWith(`A#${accountId}#`))).toBe(true);
 });
 
 async function createContact(name: string): Promise<number> {
@@ -95,7 +105,7 @@ async function replaceConvertedContact(expectation: Expectation, response: RawRe
   if (!converted) return;
   const index = existingIds.indexOf((JSON.parse(response.text) as { id: number }).id);
   existingIds.splice(index, 1, await createContact('Successor'));
-  itemsNow = await dataItems();
+  await writes.changes();
 }
 // Each property's last run of requests is checked before the next property (or the end) begins.
 afterEach(verifyNothingWritten);
@@ -103,16 +113,8 @@ afterEach(verifyNothingWritten);
 afterAll(() => {
   closeRawAgent();
   client.destroy();
+  writes.close();
 });
-
-/**
- * The account's items but its request counters: every authenticated request spends one request of
- * the minute's budget, refused or not (Freshdesk counts every call), and that is no data written.
- */
-async function dataItems(): Promise<Record<string, unknown>[]> {
-  const items = await accountItems(client, table, accountId);
-  return items.filter((item) => item.item_type !== 'rate_window');
-}
 
 const gatewayMessages: Record<number, string> = {
   403: 'Forbidden',
@@ -184,23 +186,22 @@ async function workflowSettled(raw: { method: string; path: string }, response: 
 }
 
 /**
- * Requests answered since `itemsNow` was read that must have written nothing (refused, or reads). The
- * account's items are compared in one Scan for a run of them, not after each: a Scan reads the whole
- * shared table, whose size other test files set, and one per request made this file's time grow with
- * theirs. A run ends before any request that may write, and after `unverifiedLimit` requests.
+ * Requests answered since the account's writes were last read that must have written nothing (refused,
+ * or reads). The writes are read once for a run of them, not after each; a run ends before any request
+ * that may write, and after `unverifiedLimit` requests.
  */
 const unverified: string[] = [];
 const unverifiedLimit = 25;
 
-/** Reads the items again and checks that the requests since the last read changed none of them. */
+/** Reads the account's writes since the last read and checks that the requests since then made none. */
 async function verifyNothingWritten(): Promise<void> {
   if (unverified.length === 0) return;
-  const before = itemsNow;
-  itemsNow = await dataItems();
+  const changes = await writes.changes();
   const requests = unverified.splice(0);
-  expect(itemsNow, `no item may change; one of these requests wrote:\n${requests.join('\n---\n')}`).toEqual(
-    before,
-  );
+  expect(
+    changes.map((change) => `${change.event} ${change.key}`),
+    `no item may change; one of these requests wrote:\n${requests.join('\n---\n')}`,
+  ).toEqual([]);
 }
 
 /** Whether the oracle lets this request succeed with a write (anything but a read may then write). */
@@ -230,7 +231,7 @@ async function exchange(spec: RequestSpec): Promise<void> {
   } else {
     // It wrote, as it may: what it changed is the new state to compare against.
     await workflowSettled(raw, response);
-    itemsNow = await dataItems();
+    await writes.changes();
   }
   await replaceConvertedContact(expectation, response);
 }

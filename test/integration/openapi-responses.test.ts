@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiRoutes } from '../../lib/platform/api-routes.ts';
+import { mergeInProgressView } from '../../lambdas/domain/contacts/contact-merge.ts';
 import { seedDemoAccount } from '../../local/seed.ts';
 import { basicAuth } from './http-client.ts';
 import { settledPrivacyRequest } from './test-accounts.ts';
@@ -12,6 +13,8 @@ import { settledPrivacyRequest } from './test-accounts.ts';
  * platform (a fresh account of the US region, which hosts every product), and each answer's body is
  * validated with a JSON Schema validator against the operation's response schema in openapi.json (204s
  * must be empty). An operation the test never calls fails it, so a new route needs its call here.
+ * An operation with two documented successes (a merge: 204, or 202 while it continues) may answer
+ * either; its call says which one it expects.
  */
 const platform = inject('localPlatform');
 const region = 'us' as const;
@@ -53,7 +56,8 @@ let key = '';
 
 /**
  * Calls `operation` (`METHOD /path` as the route table names it) with `params` filling its `{…}`
- * placeholders in order, and keeps the answer for validation; fails at once on an unexpected status.
+ * placeholders in order, and keeps the answer for validation; fails at once on a status that is not
+ * one of its documented successes (or, for `answeredWithError`, its documented error).
  */
 async function hit(operation: string, params: readonly (string | number)[] = [], body?: unknown, query = '') {
   const [method = '', template = ''] = operation.split(' ');
@@ -73,11 +77,12 @@ async function hit(operation: string, params: readonly (string | number)[] = [],
     headers: response.headers,
     body: text ? JSON.parse(text) : undefined,
   };
-  const success = Object.keys(document.paths[template]?.[method.toLowerCase()]?.responses ?? {}).find(
-    (status) => status.startsWith('2'),
-  );
-  const wanted = answeredWithError[operation]?.status ?? Number(success);
-  expect(answer.status, `${operation}: ${text}`).toBe(wanted);
+  const successes = Object.keys(document.paths[template]?.[method.toLowerCase()]?.responses ?? {})
+    .filter((status) => status.startsWith('2'))
+    .map(Number);
+  const wanted = answeredWithError[operation]?.status;
+  if (wanted === undefined) expect(successes, `${operation}: ${text}`).toContain(answer.status);
+  else expect(answer.status, `${operation}: ${text}`).toBe(wanted);
   answers.set(operation, answer);
   return answer;
 }
@@ -165,7 +170,12 @@ describe('every operation of the OpenAPI document answers as its response schema
     });
     const t = ticket.body.id as number;
     ticketId = t;
-    await hit('GET /api/v2/tickets', [], undefined, `?requester_id=${contactId}`);
+    await hit(
+      'GET /api/v2/tickets',
+      [],
+      undefined,
+      `?requester_id=${contactId}&order_by=status&order_type=asc`,
+    );
     await hit('GET /api/v2/search/tickets', [], undefined, `?query="tag:'t${unique}'"`);
     await hit('GET /api/v2/tickets/{id}', [t]);
     await hit('PUT /api/v2/tickets/{id}', [t], { priority: 3 });
@@ -212,6 +222,70 @@ describe('every operation of the OpenAPI document answers as its response schema
     });
     await hit('DELETE /api/v2/tickets/{id}', [other.body.id]);
     await hit('PUT /api/v2/tickets/{id}/restore', [other.body.id]);
+  });
+
+  it('ticket watchers, ticket and contact merges, and bulk ticket jobs', async () => {
+    const newTicket = async (subject: string) =>
+      (await hit('POST /api/v2/tickets', [], { subject, description: 'x', email: email(subject) })).body
+        .id as number;
+    const [first, second] = [await newTicket('watched'), await newTicket('merged')];
+    await hit('POST /api/v2/tickets/{id}/watch', [first]);
+    await hit('GET /api/v2/tickets/{id}/watchers', [first]);
+    await hit('PUT /api/v2/tickets/{id}/unwatch', [first]);
+    await hit('POST /api/v2/tickets/bulk_watch', [], { ids: [first, second] });
+    await hit('PUT /api/v2/tickets/bulk_unwatch', [], { ids: [first, second] });
+    await hit('PUT /api/v2/tickets/merge', [], { primary_id: first, ticket_ids: [second] });
+
+    const contact = async (name: string) =>
+      (await hit('POST /api/v2/contacts', [], { name, email: email(name) })).body.id as number;
+    const primary = await contact('primary');
+    const merged = await hit('POST /api/v2/contacts/merge', [], {
+      primary_contact_id: primary,
+      secondary_contact_ids: [await contact('secondary')],
+    });
+    // A small merge ends within its time budget (204). Spending the budget needs an injected one
+    // (contact-merge-api.test.ts), so the 202 body the handler sends is validated as it is.
+    expect(merged.status).toBe(204);
+    const inProgress = { status: 202, headers: new Headers(), body: mergeInProgressView };
+    expect(mismatches('POST /api/v2/contacts/merge', inProgress)).toEqual([]);
+
+    const updated = await hit('POST /api/v2/tickets/bulk_update', [], {
+      bulk_action: { ids: [first, first + 1_000_000], properties: { priority: 2 } },
+    });
+    await hit('POST /api/v2/tickets/bulk_delete', [], { bulk_action: { ids: [await newTicket('bulk')] } });
+    // The job once it ended, so its `data` holds a success and a refusal (the missing ticket).
+    const deadline = Date.now() + 30_000;
+    let job = await hit('GET /api/v2/jobs/{id}', [updated.body.job_id]);
+    while (job.body.status === 'in_progress' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      job = await hit('GET /api/v2/jobs/{id}', [updated.body.job_id]);
+    }
+    expect(job.body).toMatchObject({ status: 'completed', progress: 100 });
+  });
+
+  it('products, canned responses and their folders', async () => {
+    const product = await hit('POST /api/v2/products', [], { name: `P ${unique}` });
+    const p = product.body.id as number;
+    await hit('GET /api/v2/products');
+    await hit('GET /api/v2/products/{id}', [p]);
+    await hit('PUT /api/v2/products/{id}', [p], { description: 'Changed' });
+    await hit('DELETE /api/v2/products/{id}', [p]);
+    await hit('PUT /api/v2/products/{id}/restore', [p]);
+
+    const folder = await hit('POST /api/v2/canned_response_folders', [], { name: `F ${unique}` });
+    const f = folder.body.id as number;
+    await hit('GET /api/v2/canned_response_folders');
+    await hit('PUT /api/v2/canned_response_folders/{id}', [f], { name: `F ${unique} renamed` });
+    const response = await hit('POST /api/v2/canned_responses', [], {
+      title: 'Thanks',
+      content_html: '<p>Thank you</p>',
+      folder_id: f,
+    });
+    await hit('GET /api/v2/canned_response_folders/{id}', [f]);
+    await hit('GET /api/v2/canned_response_folders/{id}/responses', [f]);
+    await hit('GET /api/v2/canned_responses');
+    await hit('GET /api/v2/canned_responses/{id}', [response.body.id]);
+    await hit('PUT /api/v2/canned_responses/{id}', [response.body.id], { visibility: 1 });
   });
 
   it('agents, API keys, roles, sharing rules and groups', async () => {

@@ -205,6 +205,11 @@ const cases: TrashCase[] = [
     make: async (marker) => ({ id: (await made('/groups', { name: marker, description: marker })).id }),
   },
   {
+    kind: 'product',
+    path: '/products',
+    make: async (marker) => ({ id: (await made('/products', { name: marker, description: marker })).id }),
+  },
+  {
     kind: 'call',
     path: '/calls',
     make: async (marker) => {

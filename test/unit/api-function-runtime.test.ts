@@ -32,6 +32,7 @@ const names: ApiResourceNames = {
     privacyExport: 'arn:aws:states:eu-central-1:123456789012:stateMachine:helpdesk-eea-privacy-export',
     privacyErasure: 'arn:aws:states:eu-central-1:123456789012:stateMachine:helpdesk-eea-privacy-erasure',
     migration: 'arn:aws:states:eu-central-1:123456789012:stateMachine:helpdesk-eea-migration',
+    ticketJobs: 'arn:aws:states:eu-central-1:123456789012:stateMachine:helpdesk-eea-ticket-jobs',
   },
   dataKeyId: 'arn:aws:kms:eu-central-1:123456789012:key/0f8fad5b-d9cb-469f-a165-70867728950e',
 };

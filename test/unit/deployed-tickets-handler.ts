@@ -1,8 +1,10 @@
+import { TicketMerge } from '#domain/tickets/ticket-merge';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SearchService } from '../../lambdas/domain/search/search-service.ts';
 import { createTicketsHandler } from '../../lambdas/api/tickets.ts';
+import { TicketWatchers } from '../../lambdas/domain/tickets/ticket-watchers.ts';
 import type { ApiDependencies } from '../../lambdas/http/api-handler.ts';
 import { DynamoAccountStore } from '../../lambdas/adapters/dynamo-account-store.ts';
 import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
@@ -43,8 +45,10 @@ export function deployedTicketsHandler(
       now: options.now,
     },
     tickets: new TicketService(services),
+    watchers: new TicketWatchers(services),
     conversations: new ConversationService(services),
     search: new SearchService(services),
+    merges: new TicketMerge(services),
     huddles: new HuddleService(services),
     attachments: new AttachmentService({
       ...services,

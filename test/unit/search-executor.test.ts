@@ -3,6 +3,7 @@ import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import {
   type LookupRead,
   type LookupReader,
+  type SearchBounds,
   SearchExecutor,
   SearchTooBroadError,
 } from '../../lambdas/domain/search/search-executor.ts';
@@ -51,8 +52,24 @@ class RecordedReader implements LookupReader {
   }
 }
 
+/** As RecordedReader, and checks candidates by key on the lookup item, as the store's reader can. */
+class KeyedReader extends RecordedReader {
+  readonly keyed: Array<{ lookup: Lookup; ids: number[] }> = [];
+
+  async holding(lookup: Lookup, ids: readonly number[]) {
+    this.keyed.push({ lookup, ids: [...ids] });
+    const held = await super.lookupValues(ids);
+    this.checked.length = 0;
+    return new Set(ids.filter((id) => lookupHolds(held.get(id) ?? {}, lookup)));
+  }
+}
+
 const catalogue = new SearchCatalogue('tickets', []);
-const run = (reader: LookupReader, query: string, bounds = { firstRead: 2, maxRead: 4, maxMatches: 6 }) =>
+const run = (
+  reader: LookupReader,
+  query: string,
+  bounds: SearchBounds = { firstRead: 2, maxRead: 4, maxMatches: 6 },
+) =>
   new SearchExecutor(reader, bounds).matchingIds(parseSearchQuery(`"${query}"`, 'tickets').plan, catalogue);
 
 const records = [
@@ -97,10 +114,48 @@ describe('SearchExecutor', () => {
     expect(reader.checked).toEqual([5]);
   });
 
-  it('reads up to maxRead when no lookup is complete within firstRead', async () => {
+  it('grows one lookup at a time, equality terms first, and stops once one is complete', async () => {
+    // Prepare: priority:4 holds 1, 2, 3, 5; group_id:7 holds 1, 3, 4.
     const reader = new RecordedReader(records);
-    expect(await run(reader, 'priority:4 AND group_id:7')).toEqual([3, 1]);
-    expect(reader.reads.map(({ limit }) => limit).sort()).toEqual([2, 2, 4, 4]);
+
+    // Act
+    const found = await run(reader, 'priority:4 AND group_id:7', {
+      probe: 1,
+      firstRead: 2,
+      maxRead: 4,
+      maxMatches: 6,
+    });
+
+    // Assess: both probed, both grown to 2, then only the group to 4, where it is complete.
+    expect(found).toEqual([3, 1]);
+    expect(reader.reads.map(({ lookup, limit }) => `${lookup.kind}:${limit}`)).toEqual([
+      'eq:1',
+      'range:1',
+      'eq:2',
+      'range:2',
+      'eq:4',
+    ]);
+    // 3 and 4 were not among the 2 ids read of priority:4: checked by their lookup values.
+    expect(reader.checked).toEqual([3, 4]);
+  });
+
+  it('checks candidates by key when one lookup is left open, by lookup values when several are', async () => {
+    // Prepare: group_id:7 (1, 3, 4) is complete within 3; priority:4 and status:2 are not.
+    const bounds = { probe: 1, firstRead: 3, maxRead: 3, maxMatches: 6 };
+    const oneOpen = new KeyedReader(records);
+    const twoOpen = new KeyedReader(records);
+
+    // Act
+    const byKey = await run(oneOpen, 'priority:4 AND group_id:7', bounds);
+    const byValues = await run(twoOpen, 'status:2 AND priority:4 AND group_id:7', bounds);
+
+    // Assess: 3 and 4 were not among the id read of priority:4.
+    expect(byKey).toEqual([3, 1]);
+    expect(oneOpen.keyed.map(({ ids }) => ids)).toEqual([[3, 4]]);
+    expect(oneOpen.checked).toEqual([]);
+    expect(byValues).toEqual([3, 1]);
+    expect(twoOpen.keyed).toEqual([]);
+    expect(twoOpen.checked).toEqual([3, 4]);
   });
 
   it('refuses a query whose alternative has no lookup within maxRead, or that matches too many', async () => {

@@ -13,7 +13,12 @@ export interface DefaultField {
    * are neither shown to them nor editable, `shown` fields are shown but not editable; others are both.
    */
   readonly customers?: 'internal' | 'shown';
+  /** The values the field takes before an admin changes them (v2's ticket types); none: any value. */
+  readonly choices?: readonly string[];
 }
+
+/** v2's ticket types of a new account: a ticket's `type` is one of them (or none). */
+export const defaultTicketTypes = ['Question', 'Incident', 'Problem', 'Feature Request', 'Refund'] as const;
 
 /** Contact fields every account has (ids 1–13, as v2 numbers them per account). */
 const contactDefaults: readonly DefaultField[] = [
@@ -55,7 +60,7 @@ const ticketDefaults: readonly DefaultField[] = [
     customers: 'shown',
   },
   { id: 2, name: 'subject', label: 'Subject', keys: ['subject'], required: true },
-  { id: 3, name: 'ticket_type', label: 'Type', keys: ['type'] },
+  { id: 3, name: 'ticket_type', label: 'Type', keys: ['type'], choices: defaultTicketTypes },
   { id: 4, name: 'source', label: 'Source', keys: ['source'], required: true, customers: 'shown' },
   { id: 5, name: 'status', label: 'Status', keys: ['status'], required: true, customers: 'shown' },
   { id: 6, name: 'priority', label: 'Priority', keys: ['priority'], required: true },
@@ -100,7 +105,10 @@ export function defaultDefinition(field: DefaultField, position: number): FieldD
     required_for_customers: field.required ?? false,
     customers_can_edit: field.customers === undefined,
     displayed_for_customers: field.customers !== 'internal',
-    choices: [],
+    choices: (field.choices ?? []).map((value, index) => ({ id: index + 1, value, position: index + 1 })),
     hidden_from_roles: [],
   };
 }
+
+/** Whether a field's values are its choices: dropdowns, and the built-in ticket type. */
+export const hasChoices = (type: string) => type === 'custom_dropdown' || type === 'default_ticket_type';

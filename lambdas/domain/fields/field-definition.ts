@@ -1,6 +1,7 @@
 import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { StoredRecord } from '#domain/records/record';
+import { hasChoices } from './default-fields.ts';
 
 /** Contact, ticket and company fields: the forms whose fields an admin defines (Freshdesk v2). */
 export type FieldKind = 'contact' | 'ticket' | 'company';
@@ -173,8 +174,10 @@ const fieldViewBase = recordViewSchema({
   default: z.boolean(),
   position: z.number().int(),
   required_for_agents: z.boolean(),
-  /** Dropdowns only. */
-  choices: z.array(z.strictObject({ value: z.string(), position: z.number().int() })).optional(),
+  /** Dropdowns and the built-in ticket type only. */
+  choices: z
+    .array(z.strictObject({ id: z.number().int(), value: z.string(), position: z.number().int() }))
+    .optional(),
 });
 const customerSettings = {
   label_for_customers: z.string(),
@@ -205,7 +208,7 @@ export function fieldView(kind: FieldKind, record: StoredField): FieldView {
   const view = {
     id: record.ref.id,
     ...fields,
-    ...(fields.type === 'custom_dropdown' ? { choices: [...choices] } : {}),
+    ...(hasChoices(fields.type) ? { choices: [...choices] } : {}),
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };

@@ -4,7 +4,12 @@ import { RecordLifecycle, actorOf } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import { type RecordRef, changedFieldNames, etagOf } from '#domain/records/record';
 import { requirePermission } from '#domain/roles/permission-check';
-import { alwaysVisibleContactFields, defaultDefinition, defaultFields } from './default-fields.ts';
+import {
+  alwaysVisibleContactFields,
+  defaultDefinition,
+  defaultFields,
+  hasChoices,
+} from './default-fields.ts';
 import {
   type CreateFieldInput,
   type FieldChoice,
@@ -190,9 +195,13 @@ export class FieldService {
 
   private checkChanges(current: StoredField, changes: UpdateFieldInput): void {
     const { name, type } = current.fields;
-    if (changes.choices && type !== 'custom_dropdown') {
+    if (changes.choices && !hasChoices(type)) {
       throw new ValidationError([
-        { field: 'choices', message: 'Only a dropdown field has choices', code: 'invalid_value' },
+        {
+          field: 'choices',
+          message: 'Only a dropdown field and the ticket type have choices',
+          code: 'invalid_value',
+        },
       ]);
     }
     if (changes.hidden_from_roles?.length && alwaysVisibleContactFields.includes(name)) {

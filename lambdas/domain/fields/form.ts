@@ -115,6 +115,7 @@ export class Form {
         : { message: 'Unexpected/invalid field in request', code: 'invalid_field' };
       if (problem) errors.push({ field: `custom_fields.${name}`, ...problem });
     }
+    errors.push(...this.choiceProblems(input));
     for (const { fields: field } of this.definitions) {
       if (!isRequiredOf(field, this.audience)) continue;
       if (field.default) {
@@ -127,6 +128,21 @@ export class Form {
       }
     }
     if (errors.length) throw new ValidationError(errors);
+  }
+
+  /**
+   * Built-in fields whose values are their choices (a ticket's `type`): a value given must be one of
+   * them (null clears it), else 400 `invalid_value` naming the record key, as v2 answers.
+   */
+  private choiceProblems(input: Values): FieldError[] {
+    return this.definitions.flatMap(({ fields: field }) => {
+      const [key] = field.default && field.choices.length > 0 ? this.keysOf(field.name) : [];
+      const value = key === undefined ? null : input[key];
+      if (key === undefined || value === undefined || value === null) return [];
+      if (field.choices.some((choice) => choice.value === value)) return [];
+      const values = field.choices.map((choice) => choice.value).join(',');
+      return [{ field: key, message: `It should be one of these values: ${values}`, code: 'invalid_value' }];
+    });
   }
 
   /** Refuses reading by a record key the caller may not see (e.g. a `phone` filter). */

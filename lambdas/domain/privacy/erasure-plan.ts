@@ -56,9 +56,12 @@ export async function erasureWorkSources(
   return sources;
 }
 
-/** Whether a record is an agent's own profile (or the contact it grew from): deleted, not anonymised. */
-export const isAgentProfile = (agentId: number, ref: RecordRef) =>
-  ref.id === agentId && (ref.type === 'agent' || ref.type === 'contact');
+/**
+ * Whether a record linked to an agent is wholly theirs: their profile (or the contact it grew from), or
+ * a ticket they watch (a watch names no one else). Erasure deletes these; it anonymises the others.
+ */
+export const isAgentsOwn = (agentId: number, ref: RecordRef) =>
+  (ref.id === agentId && (ref.type === 'agent' || ref.type === 'contact')) || ref.type === 'ticket_watch';
 
 /** A contact record that lives on as this agent (made an agent) holds the agent's data too. */
 async function supersededContact(

@@ -6,7 +6,7 @@ import type { RecordStore } from '#domain/records/record-store';
 import { mapBounded } from './bounded.ts';
 import { objectsHeldBy } from './erasure-objects.ts';
 import { countHeld, ErasureHolds, type HeldUnder, heldSummary, sortedCounts } from './erasure-holds.ts';
-import { erasureWorkSources, isAgentProfile, recordOfWork } from './erasure-plan.ts';
+import { erasureWorkSources, isAgentsOwn, recordOfWork } from './erasure-plan.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import type { StoredPrivacyRequest } from './privacy-request.ts';
 
@@ -80,7 +80,7 @@ export class ErasurePreview {
           if (!record) return;
           const contribution =
             item.anonymised ??
-            (subject.kind === 'agent' && item.trashOf === undefined && !isAgentProfile(subject.id, item));
+            (subject.kind === 'agent' && item.trashOf === undefined && !isAgentsOwn(subject.id, item));
           if (contribution) {
             anonymise[item.type] = (anonymise[item.type] ?? 0) + 1;
             return;

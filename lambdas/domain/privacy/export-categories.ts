@@ -8,6 +8,7 @@ const categories: Partial<Record<RecordType, string>> = {
   conversation: 'conversations',
   satisfaction_rating: 'satisfaction_ratings',
   time_entry: 'time_entries',
+  ticket_watch: 'watched_tickets',
   huddle: 'huddle_messages',
   call: 'calls',
   chat: 'chats',

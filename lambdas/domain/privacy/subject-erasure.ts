@@ -28,7 +28,7 @@ import {
 } from './erasure-objects.ts';
 import type { ErasureStore } from './erasure-store.ts';
 import { requestsOfSubject } from './subject-requests.ts';
-import { erasureWorkSources, isAgentProfile, recordOfWork, type WorkItem } from './erasure-plan.ts';
+import { erasureWorkSources, isAgentsOwn, recordOfWork, type WorkItem } from './erasure-plan.ts';
 import type { ExportFiles } from './export-files.ts';
 import { exportKeys } from './export-keys.ts';
 import { type PagePlan, pagePlanOf, PageResultMissingError, PageResults } from './page-results.ts';
@@ -390,7 +390,7 @@ export class SubjectErasure {
     ref: RecordRef,
     result: { erased: Record<string, number>; anonymised: Record<string, number>; files: number },
   ) {
-    if (isAgentProfile(agentId, ref)) {
+    if (isAgentsOwn(agentId, ref)) {
       const removed = soft
         ? await this.trashOne(accountId, requestId, ref, result)
         : await this.deleteOne(accountId, requestId, ref, result);

@@ -6,6 +6,7 @@ import type { RecordStore } from '#domain/records/record-store';
 import { ticketConversationsKey } from '#domain/tickets/conversation-service';
 import { ticketAttachmentsKey, ticketHuddleKey } from '#domain/tickets/ticket-children';
 import { ticketTimeEntriesKey } from '#domain/time-entries/time-entry-service';
+import { ticketWatchersKey } from '#domain/tickets/ticket-watchers';
 
 /**
  * The parent keys a record's descendants are listed under. A deleted parent hides them (404) without
@@ -23,6 +24,7 @@ export function descendantKeysOf(ref: RecordRef): string[] {
         ticketHuddleKey(ref.id),
         ticketConversationsKey(ref.id),
         ticketTimeEntriesKey(ref.id),
+        ticketWatchersKey(ref.id),
       ];
     case 'chat':
       return [chatMessagesKey(ref.id)];

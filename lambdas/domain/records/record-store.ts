@@ -22,6 +22,8 @@ export interface ListFilter<F extends object> {
  * soft-deleted ones.
  */
 export interface CollectionListOptions<F extends object = object> extends Paging, ListFilter<F> {
+  /** Least recently updated first. */
+  readonly oldestFirst?: boolean;
   readonly updatedSince?: string;
   readonly updatedBefore?: string;
   readonly deleted?: boolean;
@@ -36,6 +38,16 @@ export interface ParentListOptions<F extends object = object> extends Paging, Li
   readonly secondary?: boolean;
   readonly createdSince?: string;
   readonly includeDeleted?: boolean;
+}
+
+/**
+ * Paging of live records in the order of one of their search range values (a date or number: search's
+ * range lookup items, docs/search.md), ties by id; descending unless `ascending`. `withoutValue` lists
+ * the records holding no value of the field too: after the others descending, before them ascending.
+ */
+export interface RangeListOptions<F extends object = object> extends Paging, ListFilter<F> {
+  readonly ascending?: boolean;
+  readonly withoutValue?: boolean;
 }
 
 /** What became of one record of an import (see RecordStore.importRecords). */
@@ -138,7 +150,17 @@ export interface RecordStore {
 
   /** Search's lookup items of an account's records of one type, read by Query (docs/search.md). */
   searchLookups(accountId: string, type: RecordType): LookupReader;
-  /** Live records of a type, most recently updated first, optionally only those updated since. */
+  /** Live records of a type in the order of a range value `field` (e.g. `created_at`), read by Query. */
+  listByRange<F extends object>(
+    accountId: string,
+    type: RecordType,
+    field: string,
+    options: RangeListOptions<F>,
+  ): Promise<RecordPage<F>>;
+  /**
+   * Live records of a type, most recently updated first (`oldestFirst`: least recently), optionally
+   * only those updated since.
+   */
   list<F extends object>(
     accountId: string,
     type: RecordType,

@@ -13,6 +13,13 @@ export const recordTypes = [
   'satisfaction_rating',
   /** Time an agent logged on a ticket, with its timer (Freshdesk v2 time entries). */
   'time_entry',
+  /** An agent watching a ticket: a link between the two, the agent's personal data. */
+  'ticket_watch',
+  /** A folder of canned responses, and a canned response (v2's reply templates); neither is deleted. */
+  'canned_response_folder',
+  'canned_response',
+  /** What a ticket is about (v2's products); tickets name one by `product_id`. */
+  'product',
   'huddle',
   'call',
   'chat',

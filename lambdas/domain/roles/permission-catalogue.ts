@@ -18,6 +18,8 @@ export const resourceActions = {
   solutions: ['view', 'create', 'edit', 'delete'],
   satisfaction_ratings: ['view', 'create'],
   time_entries: ['view', 'create', 'edit', 'delete'],
+  canned_responses: ['view'],
+  products: ['view'],
   integration_links: ['view', 'create', 'edit', 'delete'],
   fields: ['view'],
   privacy_requests: ['view', 'create', 'manage'],
@@ -37,6 +39,8 @@ export const adminAreas = [
   'forums',
   'sso',
   'retention',
+  'canned_responses',
+  'products',
 ] as const;
 
 type ResourceAction = {

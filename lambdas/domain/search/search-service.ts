@@ -12,6 +12,7 @@ import {
 } from './search-fields.ts';
 import { equalityPrefix } from './search-lookups.ts';
 import { parseSearchQuery } from './search-query.ts';
+import { SearchQueryError } from './search-query-error.ts';
 
 /** v2's search pages: 30 results each, pages 1 to 10. */
 export const searchPageSize = 30;
@@ -53,8 +54,7 @@ export class SearchService {
     query: string,
     page: number,
   ): Promise<SearchPage<F>> {
-    const custom = await this.customFields(principal, resource);
-    const { plan } = parseSearchQuery(query, resource, custom);
+    const { plan, custom } = await this.parse(principal, resource, query);
     const type = recordTypes[resource];
     const reader = this.deps.store.searchLookups(principal.accountId, type);
     const matching = await new SearchExecutor(reader, this.bounds).matchingIds(
@@ -72,6 +72,21 @@ export class SearchService {
       records: shown.flatMap((id) => byId.get(id) ?? []),
       total: ids.length,
     };
+  }
+
+  /**
+   * The query checked with the built-in fields alone first: a built-in name always means the built-in
+   * field, so a query naming only those means the same whatever the account defined, and needs no read
+   * of field definitions. Else (a custom field, or an error) checked again with the account's fields.
+   */
+  private async parse(principal: Principal, resource: SearchResource, query: string) {
+    try {
+      return { ...parseSearchQuery(query, resource), custom: [] };
+    } catch (error) {
+      if (!(error instanceof SearchQueryError)) throw error;
+    }
+    const custom = await this.customFields(principal, resource);
+    return { ...parseSearchQuery(query, resource, custom), custom };
   }
 
   /** The account's custom fields v2 searches, by the name their records use. */

@@ -11,6 +11,7 @@ import { audienceOf } from '#domain/fields/field-audience';
 import { FieldService } from '#domain/fields/field-service';
 import { Form, checkedChanges } from '#domain/fields/form';
 import { requireLiveContact } from '#domain/contacts/contact-reference';
+import { requireLiveProduct } from '#domain/products/product-service';
 import type { Paging } from '#domain/records/paging';
 import { type NewRecord, RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordPage } from '#domain/records/record-store';
@@ -19,6 +20,8 @@ import { htmlToText } from './html-text.ts';
 import { readTicket, requireTicketAccess, ticketFilterFor } from './ticket-access.ts';
 import { noTicketStats, statsAfterStatus, type TicketStats } from './ticket-stats.ts';
 import { TicketChildren } from './ticket-children.ts';
+import { type OrderType, type TicketOrderField, ticketListSource, updatedSince } from './ticket-order.ts';
+import { TicketWatchers } from './ticket-watchers.ts';
 import {
   type CreateTicketInput,
   type TicketFields,
@@ -30,9 +33,15 @@ import {
 /**
  * A stored ticket's fields. `has_attachments` (never client-writable, never shown) is set once a file
  * is attached to the ticket itself, so a view of a ticket without files reads nothing but the ticket;
- * `stats` (never client-writable, shown with `include=stats`) says when things happened to it.
+ * `stats` (never client-writable, shown with `include=stats`) says when things happened to it;
+ * `merged_into` names the primary a merged ticket went into.
  */
-export type StoredTicketFields = TicketFields & { has_attachments?: boolean; stats?: TicketStats };
+export type StoredTicketFields = TicketFields & {
+  has_attachments?: boolean;
+  stats?: TicketStats;
+  /** Set once the ticket is merged into another (PUT /tickets/merge), never shown nor client-writable. */
+  merged_into?: number;
+};
 export type StoredTicket = StoredRecord<StoredTicketFields>;
 
 export interface TicketFilters extends Paging {
@@ -41,6 +50,8 @@ export interface TicketFilters extends Paging {
   readonly company_id?: number;
   readonly updated_since?: string;
   readonly filter?: TicketListFilter;
+  readonly order_by?: TicketOrderField;
+  readonly order_type?: OrderType;
 }
 
 /** v2's predefined ticket filters. */
@@ -49,7 +60,7 @@ export type TicketListFilter = (typeof ticketListFilters)[number];
 
 /**
  * What a predefined filter keeps, tested as the list is read (pages stay full). No ticket is marked
- * spam here, and no one watches tickets yet: those two lists are empty, as they truly are.
+ * spam here: that list is empty, as it truly is. `watching` reads the caller's watches instead.
  */
 function predefinedFilter(
   principal: Principal,
@@ -63,11 +74,32 @@ function predefinedFilter(
   return undefined;
 }
 
-const both = <T>(
-  first: ((value: T) => boolean) | undefined,
-  second: ((value: T) => boolean) | undefined,
-): ((value: T) => boolean) | undefined =>
-  first && second ? (value) => first(value) && second(value) : (first ?? second);
+/** Every given test at once; none given: undefined (the list reads unfiltered). */
+function all<T>(...tests: ReadonlyArray<((value: T) => boolean) | undefined>) {
+  const given = tests.filter((test) => test !== undefined);
+  if (given.length === 0) return undefined;
+  return (value: T) => given.every((test) => test(value));
+}
+
+/**
+ * The requester's or company's tickets: their index key (listed by creation), and the same as a test
+ * for lists read in another order.
+ */
+function parentOf(requesterId: number | undefined, companyId: number | undefined) {
+  if (requesterId !== undefined) {
+    return {
+      key: requesterParentKey(requesterId),
+      secondary: false,
+      holds: (record: StoredRecord<TicketFields>) => record.fields.requester_id === requesterId,
+    };
+  }
+  if (!companyId) return undefined;
+  return {
+    key: companyParentKey(companyId),
+    secondary: true,
+    holds: (record: StoredRecord<TicketFields>) => record.fields.company_id === companyId,
+  };
+}
 
 const ticketRef = (id: number): RecordRef => ({ type: 'ticket', id });
 export const requesterParentKey = (contactId: number) => `requester#${contactId}#ticket`;
@@ -95,6 +127,7 @@ export class TicketService {
   private readonly contacts: ContactService;
   private readonly fields: FieldService;
   private readonly children: TicketChildren;
+  private readonly watchers: TicketWatchers;
 
   constructor(
     private readonly deps: ContactServiceDependencies,
@@ -109,6 +142,7 @@ export class TicketService {
       'The ticket changed since you read it. Read it again and retry.',
     );
     this.contacts = new ContactService(deps);
+    this.watchers = new TicketWatchers(deps);
   }
 
   /** Creates the ticket; `companions` (its attachments) are stored in the same transaction. */
@@ -123,6 +157,7 @@ export class TicketService {
     const requester = await this.resolveRequester(principal, input, at);
     const fields = { ...ticketDefaults, ...ticketInput, requester_id: requester.id } as TicketFields;
     form.checkWrite(ticketInput, fields, 'create');
+    await requireLiveProduct(this.deps.store, principal.accountId, ticketInput.product_id);
     const stats = statsAfterStatus(noTicketStats, undefined, fields.status, at);
     const id = await this.deps.store.nextSequence(principal.accountId, 'ticket');
     const draft = deriveTicket({
@@ -165,6 +200,16 @@ export class TicketService {
     return readTicket(this.deps.store, principal, id, { includeDeleted: principal.contactId === undefined });
   }
 
+  /**
+   * Checks changes as `update` would before reading any ticket (the caller's form, a live requester):
+   * what a bulk update asks before its job starts, so bad properties are a 400, not a failure per ticket.
+   */
+  async checkUpdate(principal: Principal, changes: Partial<TicketFields>): Promise<void> {
+    if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
+    const form = await this.form(principal);
+    form.checkWrite(changes, changes, 'update');
+  }
+
   async update(
     principal: Principal,
     id: number,
@@ -172,6 +217,7 @@ export class TicketService {
     ifMatch?: string,
   ): Promise<StoredTicket> {
     if (changes.requester_id !== undefined) await this.requireLiveContact(principal, changes.requester_id);
+    await requireLiveProduct(this.deps.store, principal.accountId, changes.product_id);
     const form = await this.form(principal);
     const checked = checkedChanges(form, changes);
     return this.lifecycle.update(
@@ -231,30 +277,76 @@ export class TicketService {
   }
 
   /**
-   * Tickets by the filters, newest first; a scoped agent sees only the tickets of their scope (filtered
-   * as the index is read, see `RecordStore`'s `where`), a requester only their own.
+   * Tickets by the filters in the order asked (`ticketListSource`); a scoped agent sees only the tickets
+   * of their scope (filtered as the index is read, see `RecordStore`'s `where`), a requester only their
+   * own. Every source is read by Query, a page at a bounded cost (docs/api-limits.md).
    */
   async list(principal: Principal, filters: TicketFilters): Promise<RecordPage<TicketFields>> {
     const paging: Paging = { page: filters.page, perPage: filters.perPage, cursor: filters.cursor };
-    if (filters.filter === 'spam' || filters.filter === 'watching') return { records: [], hasMore: false };
-    const where = both(ticketFilterFor<TicketFields>(principal), predefinedFilter(principal, filters.filter));
-    const byParent = (key: string, secondary = false) =>
-      this.deps.store.listByParent<TicketFields>(principal.accountId, key, { ...paging, secondary, where });
+    // A requester sees only their live tickets (readTicket): for them the trash is not a list.
+    const trash = filters.filter === 'deleted' && principal.contactId === undefined;
+    const ascending = filters.order_type === 'asc';
+    if (filters.filter === 'spam') return { records: [], hasMore: false };
+    if (filters.filter === 'watching') return this.watchedTickets(principal, filters, paging);
     // A requester lists their own tickets whatever the filters say.
     const requesterId =
       principal.contactId ??
       (filters.email
         ? (await this.contacts.findByEmail(principal, filters.email))?.ref.id
         : filters.requester_id);
+    const parent = parentOf(requesterId, filters.company_id);
+    const source = ticketListSource(filters.order_by, { parent, trash });
     if (filters.email && requesterId === undefined) return { records: [], hasMore: false };
-    if (requesterId !== undefined) return byParent(requesterParentKey(requesterId));
-    if (filters.company_id) return byParent(companyParentKey(filters.company_id), true);
-    return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+    const where = all<StoredRecord<TicketFields>>(
+      ticketFilterFor<TicketFields>(principal),
+      predefinedFilter(principal, filters.filter),
+    );
+    if (source.kind === 'collection') {
+      return this.deps.store.list<TicketFields>(principal.accountId, 'ticket', {
+        ...paging,
+        updatedSince: filters.updated_since,
+        deleted: trash,
+        oldestFirst: ascending,
+        where: all(where, parent?.holds),
+      });
+    }
+    const since = filters.updated_since === undefined ? undefined : updatedSince(filters.updated_since);
+    if (source.kind === 'parent') {
+      return this.deps.store.listByParent<TicketFields>(principal.accountId, source.parent.key, {
+        ...paging,
+        secondary: source.parent.secondary,
+        oldestFirst: ascending,
+        where: all(where, since),
+      });
+    }
+    return this.deps.store.listByRange<TicketFields>(principal.accountId, 'ticket', source.field, {
       ...paging,
-      updatedSince: filters.updated_since,
-      deleted: filters.filter === 'deleted',
-      where,
+      ascending,
+      withoutValue: source.field === 'due_by',
+      where: all(where, since, parent?.holds),
     });
+  }
+
+  /**
+   * `filter=watching`: the tickets the caller watches (ticket scope applied), newest watch first, read
+   * by Query of their watches; the other filters narrow that page as it is read.
+   */
+  private async watchedTickets(
+    principal: Principal,
+    filters: TicketFilters,
+    paging: Paging,
+  ): Promise<RecordPage<TicketFields>> {
+    const requesterId = filters.email
+      ? ((await this.contacts.findByEmail(principal, filters.email))?.ref.id ?? 0)
+      : filters.requester_id;
+    const page = await this.watchers.watchedTickets(principal, paging);
+    const records = page.records.filter(
+      ({ fields, updatedAt }) =>
+        (requesterId === undefined || fields.requester_id === requesterId) &&
+        (filters.company_id === undefined || fields.company_id === filters.company_id) &&
+        (filters.updated_since === undefined || updatedAt >= filters.updated_since),
+    );
+    return { ...page, records };
   }
 
   private async resolveRequester(principal: Principal, input: CreateTicketInput, at: string) {
@@ -299,7 +391,7 @@ export const ticketViewSchema = ticketFieldsSchema.extend({
 });
 export type TicketView = z.infer<typeof ticketViewSchema>;
 export function ticketView(record: StoredTicket, attachments: readonly AttachmentView[] = []): TicketView {
-  const { has_attachments: _flag, stats: _stats, ...fields } = record.fields;
+  const { has_attachments: _flag, stats: _stats, merged_into: _merged, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
