@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { CallService, callView, createCallSchema } from '#domain/calls/call-service';
+import {
+  CallService,
+  callView,
+  callWithRecordingViewSchema,
+  createCallSchema,
+  createdCallViewSchema,
+} from '#domain/calls/call-service';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -26,7 +32,7 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService 
             upload_headers: upload.headers,
             upload_expires_at: upload.expiresAt,
           },
-        },
+        } satisfies z.infer<typeof createdCallViewSchema>,
         { location: `/api/v2/calls/${record.ref.id}` },
       );
     },
@@ -51,7 +57,7 @@ export function createCallsHandler(deps: ApiDependencies & { calls: CallService 
           }),
           ...(download && { download_url: download.url, download_expires_at: download.expiresAt }),
         },
-      });
+      } satisfies z.infer<typeof callWithRecordingViewSchema>);
     },
     'DELETE /api/v2/calls/{id}': async (event, principal) => {
       await deps.calls.delete(principal, pathId(event));

@@ -6,6 +6,7 @@ import {
 } from '#domain/canned-responses/canned-response-folder-service';
 import {
   CannedResponseService,
+  type cannedResponseFolderWithResponsesViewSchema,
   cannedResponseView,
   createCannedResponseSchema,
   updateCannedResponseSchema,
@@ -52,7 +53,7 @@ export function cannedResponseRoutes(deps: {
       const view = {
         ...cannedResponseFolderView(folder),
         canned_responses: first.records.map(cannedResponseView),
-      };
+      } satisfies z.infer<typeof cannedResponseFolderWithResponsesViewSchema>;
       return jsonResponse(200, view, { etag: etagOf(folder) });
     },
     [`PUT ${folders}/{id}`]: async (event, principal) => {

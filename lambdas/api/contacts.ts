@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import { agentView } from '#domain/agents/agent-service';
 import { ContactConversion, makeAgentSchema } from '#domain/contacts/contact-conversion';
-import { ContactMerge } from '#domain/contacts/contact-merge';
+import { ContactMerge, mergeInProgressView } from '#domain/contacts/contact-merge';
 import { contactMergeSchema } from '#domain/contacts/contact-merge-input';
 import {
   type ContactFields,
@@ -65,7 +65,7 @@ export function createContactsHandler(
     'POST /api/v2/contacts/merge': async (event, principal) => {
       const outcome = await deps.merges.merge(principal, parseJsonBody(event, contactMergeSchema));
       // Cut short by its time budget: what is moved stays moved, and the same request continues it.
-      return outcome === 'done' ? noContent() : jsonResponse(202, { merge: 'in_progress' });
+      return outcome === 'done' ? noContent() : jsonResponse(202, mergeInProgressView);
     },
     'POST /api/v2/contacts': async (event, principal) => {
       const input = parseJsonBody(event, createContactSchema);

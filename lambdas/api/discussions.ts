@@ -10,7 +10,7 @@ import {
   updateForumSchema,
   updateTopicSchema,
 } from '#domain/discussions/discussion-schemas';
-import { recordView } from '#domain/records/nested-resource';
+import { commentView, forumCategoryView, forumView, topicView } from '#domain/discussions/discussion-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { crudRoutes } from '#http/crud-routes';
@@ -28,7 +28,7 @@ export function createDiscussionsHandler(deps: ApiDependencies & { discussions: 
     ...crudRoutes({
       path: `${base}/categories`,
       service: categories,
-      view: recordView,
+      view: forumCategoryView,
       createSchema: createForumCategorySchema,
       updateSchema: updateForumCategorySchema,
       listQuerySchema,
@@ -37,7 +37,7 @@ export function createDiscussionsHandler(deps: ApiDependencies & { discussions: 
       path: `${base}/forums`,
       under: { path: `${base}/categories`, collection: 'forums' },
       service: forums,
-      view: recordView,
+      view: forumView,
       createSchema: createForumSchema,
       updateSchema: updateForumSchema,
       listQuerySchema,
@@ -46,7 +46,7 @@ export function createDiscussionsHandler(deps: ApiDependencies & { discussions: 
       path: `${base}/topics`,
       under: { path: `${base}/forums`, collection: 'topics' },
       service: topics,
-      view: recordView,
+      view: topicView,
       createSchema: createTopicSchema,
       updateSchema: updateTopicSchema,
       listQuerySchema,
@@ -55,7 +55,7 @@ export function createDiscussionsHandler(deps: ApiDependencies & { discussions: 
       path: `${base}/comments`,
       under: { path: `${base}/topics`, collection: 'comments' },
       service: comments,
-      view: recordView,
+      view: commentView,
       createSchema: createCommentSchema,
       updateSchema: updateCommentSchema,
       listQuerySchema,

@@ -8,6 +8,7 @@ import {
   privacyRequestStatusView,
   privacyRequestView,
   rejectPrivacyRequestSchema,
+  type shownPrivacyRequestSchema,
   type StoredPrivacyRequest,
   verifyPrivacyRequestSchema,
 } from '#domain/privacy/privacy-request';
@@ -58,7 +59,10 @@ export function createPrivacyRequestsHandler(
 ) {
   // A completed export's URLs are minted for each read, valid until its `available_until` at most, and
   // only for administrators: any other agent sees a request's status and dates.
-  const view = async (record: StoredPrivacyRequest, principal: Principal) => {
+  const view = async (
+    record: StoredPrivacyRequest,
+    principal: Principal,
+  ): Promise<z.infer<typeof shownPrivacyRequestSchema>> => {
     if (!hasPermission(principal, 'privacy_requests.manage'))
       return privacyRequestStatusView(record, deps.now());
     const { result } = record.fields;

@@ -17,7 +17,11 @@ import {
 } from '#domain/solutions/solution-schemas';
 import { type Translated, translatedRecordView } from '#domain/solutions/solution-translations';
 import { NotFoundError } from '#domain/errors';
-import { recordView } from '#domain/records/nested-resource';
+import {
+  solutionArticleView,
+  solutionCategoryView,
+  solutionFolderView,
+} from '#domain/solutions/solution-views';
 import { etagOf } from '#domain/records/record';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
@@ -95,7 +99,7 @@ export function createSolutionsHandler(
     ...crudRoutes({
       path: `${base}/categories`,
       service: categories,
-      view: recordView,
+      view: solutionCategoryView,
       createSchema: createSolutionCategorySchema,
       updateSchema: updateSolutionCategorySchema,
       listQuerySchema,
@@ -104,7 +108,7 @@ export function createSolutionsHandler(
       path: `${base}/folders`,
       under: { path: `${base}/categories`, collection: 'folders' },
       service: folders,
-      view: recordView,
+      view: solutionFolderView,
       createSchema: createSolutionFolderSchema,
       updateSchema: updateSolutionFolderSchema,
       listQuerySchema,
@@ -113,7 +117,7 @@ export function createSolutionsHandler(
       path: `${base}/articles`,
       under: { path: `${base}/folders`, collection: 'articles' },
       service: articles,
-      view: recordView,
+      view: solutionArticleView,
       createSchema: createSolutionArticleSchema,
       updateSchema: updateSolutionArticleSchema,
       listQuerySchema,

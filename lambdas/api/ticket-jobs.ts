@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { bulkDeleteSchema, bulkUpdateSchema, ticketJobView } from '#domain/ticket-jobs/ticket-job';
+import {
+  acceptedTicketJobView,
+  bulkDeleteSchema,
+  bulkUpdateSchema,
+  ticketJobView,
+} from '#domain/ticket-jobs/ticket-job';
 import { TicketJobService } from '#domain/ticket-jobs/ticket-job-service';
 import { TicketService } from '#domain/tickets/ticket-service';
 import { getRuntime } from '#adapters/runtime';
@@ -17,13 +22,7 @@ export const newJobId = () => randomUUID().replaceAll('-', '');
  */
 export function createTicketJobsHandler(deps: ApiDependencies & { jobs: TicketJobService }) {
   const accepted = (job: { jobId: string }) =>
-    jsonResponse(
-      202,
-      { job_id: job.jobId, href: `/api/v2/jobs/${job.jobId}` },
-      {
-        location: `/api/v2/jobs/${job.jobId}`,
-      },
-    );
+    jsonResponse(202, acceptedTicketJobView(job.jobId), { location: `/api/v2/jobs/${job.jobId}` });
   const routes: Record<string, RouteHandler> = {
     'POST /api/v2/tickets/bulk_update': async (event, principal) => {
       const { bulk_action } = parseJsonBody(event, bulkUpdateSchema);

@@ -1,5 +1,7 @@
+import type { z } from 'zod';
 import {
   type TicketWatchers,
+  type ticketWatchersViewSchema,
   bulkUnwatchSchema,
   bulkWatchSchema,
   watchSchema,
@@ -22,7 +24,9 @@ export function ticketWatchRoutes(watchers: TicketWatchers): Record<string, Rout
       return noContent();
     },
     'GET /api/v2/tickets/{id}/watchers': async (event, principal) =>
-      jsonResponse(200, { watcher_ids: await watchers.watcherIds(principal, pathId(event)) }),
+      jsonResponse(200, {
+        watcher_ids: await watchers.watcherIds(principal, pathId(event)),
+      } satisfies z.infer<typeof ticketWatchersViewSchema>),
     'POST /api/v2/tickets/bulk_watch': async (event, principal) => {
       const { ids, user_id } = parseJsonBody(event, bulkWatchSchema);
       await watchers.bulk(principal, ids, true, user_id);

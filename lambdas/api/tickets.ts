@@ -1,3 +1,7 @@
+import {
+  attachmentStateViewSchema,
+  presignedAttachmentViewSchema,
+} from '#domain/attachments/attachment-view';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
@@ -34,7 +38,7 @@ import {
 import { type StoredTicket, TicketService, ticketListFilters } from '#domain/tickets/ticket-service';
 import { orderTypes, ticketOrderFields } from '#domain/tickets/ticket-order';
 import { TicketMerge, ticketMergeSchema } from '#domain/tickets/ticket-merge';
-import { conversationViewer, ticketViewer } from '#domain/requesters/requester-views';
+import { conversationViewer, type shownTicketSchema, ticketViewer } from '#domain/requesters/requester-views';
 import { getRuntime } from '#adapters/runtime';
 import { type ApiDependencies, lazyHandler } from '#http/api-handler';
 import { listPaging, nextPageLink, paginationSchema, parseJsonBody, parseQuery, pathId } from '#http/request';
@@ -66,6 +70,7 @@ export const conversationPageQuerySchema = z.object(paginationSchema).strict();
 /** How many conversations `include=conversations` embeds in a ticket, as v2 does. */
 export const embeddedConversations = 10;
 
+type ShownTicket = z.infer<typeof shownTicketSchema>;
 /** /api/v2/tickets and /api/v2/conversations: thin routing over TicketService and ConversationService. */
 export function createTicketsHandler(
   deps: ApiDependencies & {
@@ -123,20 +128,20 @@ export function createTicketsHandler(
       // As v2: a list shows descriptions only when asked to.
       const described = include.has('description');
       return page(event, paging, result, (record: StoredTicket) => {
-        const { description, description_text, ...shown } = view(record) as Record<string, unknown>;
-        return { ...shown, ...(described && { description, description_text }), ...embedded(record) };
+        const { description, description_text, ...shown } = view(record);
+        return {
+          ...shown,
+          ...(described && { description, description_text }),
+          ...embedded(record),
+        } satisfies ShownTicket;
       });
     },
     'GET /api/v2/search/tickets': searchRoute<TicketFields>('tickets', deps.search, async (principal) => {
       const view = await ticketViewer(principal, deps.tickets);
       // As the list shows tickets: without their descriptions.
       return (record) => {
-        const {
-          description: _description,
-          description_text: _text,
-          ...shown
-        } = view(record as StoredTicket) as Record<string, unknown>;
-        return shown;
+        const { description: _description, description_text: _text, ...shown } = view(record as StoredTicket);
+        return shown satisfies ShownTicket;
       };
     }),
     'GET /api/v2/tickets/{id}': async (event, principal) => {
@@ -157,7 +162,11 @@ export function createTicketsHandler(
         : {};
       return jsonResponse(
         200,
-        { ...view(record, ownAttachments(attachments, null)), ...embedded(record), ...conversations },
+        {
+          ...view(record, ownAttachments(attachments, null)),
+          ...embedded(record),
+          ...conversations,
+        } satisfies ShownTicket,
         { etag: etagOf(record) },
       );
     },
@@ -242,7 +251,7 @@ export function createTicketsHandler(
           upload_url: upload.url,
           upload_headers: upload.headers,
           upload_expires_at: upload.expiresAt,
-        },
+        } satisfies z.infer<typeof presignedAttachmentViewSchema>,
         { location: `/api/v2/attachments/${record.ref.id}` },
       );
     },
@@ -251,7 +260,7 @@ export function createTicketsHandler(
       return jsonResponse(200, {
         ...attachmentView(attachment),
         state: attachment.url ? 'stored' : 'awaiting_upload',
-      });
+      } satisfies z.infer<typeof attachmentStateViewSchema>);
     },
     'DELETE /api/v2/attachments/{id}': async (event, principal) => {
       await deps.attachments.softDelete(principal, pathId(event));

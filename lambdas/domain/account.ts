@@ -1,7 +1,10 @@
+import { z } from 'zod';
 import {
   type HostingRegionKey,
   hostingRegion,
+  hostingRegionKeys,
   type ProductKey,
+  productKeys,
   productsAvailableIn,
 } from '#lib/residency/index';
 import type { AuditEntry, StoredRecord } from '#domain/records/record';
@@ -149,7 +152,14 @@ export function checkProductsAllowed(
  * unless set) and the languages its knowledge base is translated into. No portal here chooses its own
  * languages: `portal_languages` is empty.
  */
-export function helpdeskSettingsView(account: Pick<Account, 'primaryLanguage' | 'supportedLanguages'>) {
+export const helpdeskSettingsViewSchema = z.strictObject({
+  primary_language: z.string(),
+  supported_languages: z.array(z.string()),
+  portal_languages: z.array(z.string()),
+});
+export function helpdeskSettingsView(
+  account: Pick<Account, 'primaryLanguage' | 'supportedLanguages'>,
+): z.infer<typeof helpdeskSettingsViewSchema> {
   return {
     primary_language: account.primaryLanguage ?? 'en',
     supported_languages: [...(account.supportedLanguages ?? [])],
@@ -158,7 +168,17 @@ export function helpdeskSettingsView(account: Pick<Account, 'primaryLanguage' | 
 }
 
 /** The account as `GET /api/v2/account` shows it (Freshdesk-style snake_case). */
-export function accountView(account: Account) {
+export const accountViewSchema = z.strictObject({
+  account_id: z.string(),
+  account_name: z.string(),
+  home_region: z.enum(hostingRegionKeys),
+  home_region_name: z.string(),
+  aws_region: z.string(),
+  products: z.array(z.enum(productKeys)),
+  created_at: z.string(),
+  status: z.enum(accountStatuses),
+});
+export function accountView(account: Account): z.infer<typeof accountViewSchema> {
   const region = hostingRegion(account.homeRegion);
   return {
     account_id: account.id,

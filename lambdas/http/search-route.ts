@@ -21,6 +21,10 @@ export const searchQuerySchema = z
   })
   .strict();
 
+/** What a filter search answers: one page of `item`s and the number of all matches. */
+export const searchResultsSchema = <T extends z.ZodType>(item: T) =>
+  z.strictObject({ results: z.array(item), total: z.number().int() });
+
 /** The filter search route of a resource: `{"results": [...], "total": n}`, each record in its list view. */
 export function searchRoute<F extends object>(
   resource: SearchResource,

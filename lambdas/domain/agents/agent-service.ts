@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { roles } from '#domain/account';
@@ -144,7 +145,26 @@ export class AgentService {
 }
 
 /** An agent as Freshdesk v2 shows it: agent settings on top, the person under `contact`. */
-export function agentView(record: StoredAgent) {
+export const agentViewSchema = recordViewSchema({
+  available: z.boolean(),
+  occasional: z.boolean(),
+  signature: z.string().nullable(),
+  ticket_scope: z.number().int(),
+  group_ids: z.array(z.number().int()),
+  role_ids: z.array(z.number().int()),
+  type: z.literal('support_agent'),
+  contact: z.strictObject({
+    active: z.boolean(),
+    name: z.string(),
+    email: z.string(),
+    phone: z.string().nullable(),
+    mobile: z.string().nullable(),
+    job_title: z.string().nullable(),
+    language: z.string(),
+    time_zone: z.string(),
+  }),
+});
+export function agentView(record: StoredAgent): z.infer<typeof agentViewSchema> {
   const { name, email, phone, mobile, job_title, language, time_zone, role, ...agent } = record.fields;
   return {
     id: record.ref.id,

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { Role } from '#domain/account';
+import type { roleViewSchema } from '#domain/roles/custom-role-service';
 import { fixedRolePermissions } from '#domain/roles/permission-catalogue';
 import { roleIds } from './role-ids.ts';
 
@@ -10,7 +12,7 @@ const descriptions: Readonly<Record<Role, string>> = {
 };
 
 /** The platform's fixed roles as Freshdesk v2's read-only roles API shows them, with their permissions. */
-export const roleViews = (Object.keys(roleIds) as Role[]).map((role) => ({
+export const roleViews = (Object.keys(roleIds) as Role[]).map((role): z.infer<typeof roleViewSchema> => ({
   id: roleIds[role],
   name: role
     .split('_')
@@ -18,7 +20,7 @@ export const roleViews = (Object.keys(roleIds) as Role[]).map((role) => ({
     .join(' '),
   description: descriptions[role],
   default: true,
-  permissions: fixedRolePermissions[role],
+  permissions: [...fixedRolePermissions[role]],
   created_at: '2026-01-01T00:00:00Z',
   updated_at: '2026-01-01T00:00:00Z',
 }));

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { apiKeyIdOf, apiKeyPrefix, generateApiKey, hashApiKey } from '#domain/api-key';
 import { requireAdmin } from '#domain/agents/permissions';
@@ -19,7 +20,18 @@ export interface ApiKeyServiceDependencies {
 }
 
 /** A key as its list shows it: never the secret nor its hash. */
-export const apiKeyView = (key: ApiKeyInfo) => ({
+export const apiKeyViewSchema = z.strictObject({
+  id: z.number().int(),
+  prefix: z.string().nullable(),
+  created_at: z.string(),
+  last_used_on: z.string().nullable(),
+  expires_at: z.string().nullable(),
+  read_only: z.boolean(),
+  integration: z.boolean(),
+});
+/** A key just issued: its secret, in this answer only. */
+export const issuedApiKeyViewSchema = apiKeyViewSchema.extend({ api_key: z.string() });
+export const apiKeyView = (key: ApiKeyInfo): z.infer<typeof apiKeyViewSchema> => ({
   id: key.keyId,
   prefix: key.prefix ?? null,
   created_at: key.createdAt,

@@ -10,6 +10,7 @@ import { RecordTrash } from '#domain/purge/record-trash';
 import { mayChangeTicketChild, readTicket } from '#domain/tickets/ticket-access';
 import { ticketAttachmentsKey } from '#domain/tickets/ticket-children';
 import { type PendingUploads, pendingUpload } from './pending-uploads.ts';
+export { attachmentView, attachmentViewSchema } from './attachment-view.ts';
 
 /** Presigned attachment URLs (download and upload) live this long. */
 export const attachmentUrlSeconds = 900;
@@ -347,16 +348,3 @@ export const authorOf = (principal: Principal): SubjectRef =>
   principal.contactId !== undefined
     ? { kind: 'contact', id: principal.contactId }
     : { kind: 'agent', id: principal.agentId };
-
-/** An attachment as Freshdesk v2 shows it. */
-export function attachmentView({ record, url }: VisibleAttachment) {
-  return {
-    id: record.ref.id,
-    name: record.fields.name,
-    content_type: record.fields.content_type,
-    size: record.fields.size,
-    attachment_url: url,
-    created_at: record.createdAt,
-    updated_at: record.updatedAt,
-  };
-}

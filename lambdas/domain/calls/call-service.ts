@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
@@ -205,7 +206,41 @@ export class CallService {
   }
 }
 
-export function callView(record: StoredCall) {
+/** A call as the API lists it. */
+export const callViewSchema = recordViewSchema({
+  direction: z.enum(['incoming', 'outgoing']),
+  contact_id: z.number().int().nullable(),
+  agent_id: z.number().int().nullable(),
+  ticket_id: z.number().int().nullable(),
+  phone_number: z.string().nullable(),
+  started_at: z.string(),
+  duration_seconds: z.number().int(),
+  recording_content_type: z.enum(['audio/mpeg', 'audio/wav', 'audio/ogg']),
+  recording_size: z.number().int().optional(),
+});
+/** A new call, with where to upload its recording. */
+export const createdCallViewSchema = callViewSchema.extend({
+  recording: z.strictObject({
+    location: z.null(),
+    upload_url: z.string(),
+    upload_headers: z.record(z.string(), z.string()),
+    upload_expires_at: z.string(),
+  }),
+});
+/** One call, with where its recording is (and, once final at home, a download URL). */
+export const callWithRecordingViewSchema = callViewSchema.extend({
+  recording: z.strictObject({
+    location: z.enum(['staging_us', 'eea', 'us']).nullable(),
+    size: z.number().int().optional(),
+    sha256: z.string().optional(),
+    transferred_at: z.string().optional(),
+    staging_deleted_at: z.string().nullable().optional(),
+    download_url: z.string().optional(),
+    download_expires_at: z.string().optional(),
+  }),
+});
+
+export function callView(record: StoredCall): z.infer<typeof callViewSchema> {
   const { recording_key: _key, recording_transfer: _transfer, ...fields } = record.fields;
   return { id: record.ref.id, ...fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { requirePermission } from '#domain/roles/permission-check';
@@ -74,6 +75,13 @@ export class CannedResponseFolderService {
 }
 
 /** A folder as Freshdesk v2 shows it. */
-export function cannedResponseFolderView(record: StoredCannedResponseFolder) {
+export const cannedResponseFolderViewSchema = recordViewSchema({
+  name: z.string(),
+  personal: z.boolean(),
+  responses_count: z.number().int(),
+});
+export function cannedResponseFolderView(
+  record: StoredCannedResponseFolder,
+): z.infer<typeof cannedResponseFolderViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { attachmentViewSchema } from '#domain/attachments/attachment-view';
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import type { Principal } from '#domain/account';
 import { ConflictError, NotFoundError, ValidationError } from '#domain/errors';
 import { childrenKey } from '#domain/records/children-key';
@@ -10,6 +12,7 @@ import { htmlToText } from '#domain/tickets/html-text';
 import {
   CannedResponseFolderService,
   type StoredCannedResponseFolder,
+  cannedResponseFolderViewSchema,
   requireCannedResponseAdmin,
 } from './canned-response-folder-service.ts';
 import {
@@ -233,14 +236,29 @@ export class CannedResponseService {
 }
 
 /** A canned response as Freshdesk v2 shows it (`content` is its HTML as text; no attachments here). */
-export function cannedResponseView(record: StoredCannedResponse) {
+export const cannedResponseViewSchema = recordViewSchema({
+  title: z.string(),
+  content_html: z.string(),
+  content: z.string(),
+  folder_id: z.number().int(),
+  visibility: z.literal(Object.values(cannedResponseVisibilities)),
+  group_ids: z.array(z.number().int()),
+  attachments: z.array(attachmentViewSchema),
+});
+export function cannedResponseView(record: StoredCannedResponse): z.infer<typeof cannedResponseViewSchema> {
   const { created_by: _author, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
+    group_ids: [...fields.group_ids],
     content: htmlToText(fields.content_html),
     attachments: [],
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };
 }
+
+/** A folder as `GET /api/v2/canned_response_folders/{id}` shows it: with the first of its responses. */
+export const cannedResponseFolderWithResponsesViewSchema = cannedResponseFolderViewSchema.extend({
+  canned_responses: z.array(cannedResponseViewSchema),
+});

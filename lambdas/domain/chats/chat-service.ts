@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
@@ -177,13 +178,27 @@ export class ChatService {
   }
 }
 
-export const chatView = (record: StoredChat) => ({
+export const chatViewSchema = recordViewSchema({
+  contact_id: z.number().int().nullable(),
+  agent_id: z.number().int().nullable(),
+  channel: z.enum(['web', 'mobile', 'social']),
+  started_at: z.string(),
+});
+export const chatMessageViewSchema = z.strictObject({
+  id: z.number().int(),
+  chat_id: z.number().int(),
+  actor_type: z.enum(['contact', 'agent']),
+  actor_id: z.number().int(),
+  body: z.string(),
+  created_at: z.string(),
+});
+export const chatView = (record: StoredChat): z.infer<typeof chatViewSchema> => ({
   id: record.ref.id,
   ...record.fields,
   created_at: record.createdAt,
   updated_at: record.updatedAt,
 });
-export const chatMessageView = (record: StoredChatMessage) => {
+export const chatMessageView = (record: StoredChatMessage): z.infer<typeof chatMessageViewSchema> => {
   const { contact_id: _contact, ...fields } = record.fields;
   return { id: record.ref.id, ...fields, created_at: record.createdAt };
 };

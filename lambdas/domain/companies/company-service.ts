@@ -1,3 +1,4 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { RecordTrash } from '#domain/purge/record-trash';
@@ -122,6 +123,8 @@ export class CompanyService {
     suggestByPrefix<CompanyFields>(this.deps.store, principal.accountId, 'company', ['name'], name);
 }
 
-export function companyView(record: StoredCompany) {
+/** A company as Freshdesk v2 shows it. */
+export const companyViewSchema = companyFieldsSchema.extend(recordViewShape);
+export function companyView(record: StoredCompany): z.infer<typeof companyViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { AccessDeniedError, ConflictError, NotFoundError } from '#domain/errors';
 import type { HeldRecords } from '#domain/holds/held-records';
@@ -39,6 +40,9 @@ export const defaultMergeBudgetMs = 6_000;
 
 /** `done`, or `in_progress` when the time budget ran out first: send the same merge again. */
 export type MergeOutcome = 'done' | 'in_progress';
+/** What POST /contacts/merge answers (202) when its time budget ran out: our addition to v2's 204. */
+export const mergeInProgressViewSchema = z.strictObject({ merge: z.literal('in_progress') });
+export const mergeInProgressView: z.infer<typeof mergeInProgressViewSchema> = { merge: 'in_progress' };
 
 /** Thrown inside a merge when its time budget is spent (after at least one transaction of moves). */
 class BudgetSpent extends Error {}

@@ -1,3 +1,5 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
+import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { audienceOf } from '#domain/fields/field-audience';
 import { FieldService } from '#domain/fields/field-service';
@@ -8,7 +10,13 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { Paging } from '#domain/records/paging';
 import type { RecordPage, RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
-import { type ContactFields, contactDefaults, normaliseEmail, normalisePhone } from './contact-schema.ts';
+import {
+  type ContactFields,
+  contactDefaults,
+  contactFieldsSchema,
+  normaliseEmail,
+  normalisePhone,
+} from './contact-schema.ts';
 import { checkRectification } from './rectification.ts';
 
 export interface ContactServiceDependencies {
@@ -226,7 +234,12 @@ export class ContactService {
 }
 
 /** A contact as Freshdesk v2 shows it. */
-export function contactView(record: StoredContact) {
+export const contactViewSchema = contactFieldsSchema.extend({
+  ...recordViewShape,
+  active: z.boolean(),
+  deleted: z.boolean(),
+});
+export function contactView(record: StoredContact): z.infer<typeof contactViewSchema> {
   return {
     id: record.ref.id,
     ...record.fields,

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { requirePermission } from '#domain/roles/permission-check';
 import { AuthenticationError, NotFoundError } from '#domain/errors';
@@ -21,11 +22,20 @@ export interface PortalTokenDependencies {
 }
 
 /** Signed tokens a requester (contact) acts with on their own profile and tickets. */
+/** A portal token as POST /api/v2/contacts/{id}/portal_token answers it. */
+export const portalTokenViewSchema = z.strictObject({
+  token: z.string(),
+  contact_id: z.number().int(),
+  expires_at: z.string(),
+});
+/** What POST /api/v2/admin/portal_token_secret/rotate answers. */
+export const rotatedSecretViewSchema = z.strictObject({ rotated_at: z.string() });
+
 export class PortalTokenService {
   constructor(private readonly deps: PortalTokenDependencies) {}
 
   /** A token for a live contact of the caller's account, for administrators only (our addition). */
-  async issue(principal: Principal, contactId: number) {
+  async issue(principal: Principal, contactId: number): Promise<z.infer<typeof portalTokenViewSchema>> {
     requirePermission(principal, 'admin.portal', 'issue portal tokens');
     if (!(await this.isLiveContact(principal.accountId, contactId))) throw new NotFoundError();
     const secret = await this.deps.secrets.signing(principal.accountId, actorOf(principal));
@@ -48,7 +58,7 @@ export class PortalTokenService {
    * Replaces the account's portal-token secret by a new generation (our addition, administrators only):
    * every token issued before stops working (docs/portal-tokens.md says how soon in warm containers).
    */
-  async rotateSecret(principal: Principal): Promise<{ rotated_at: string }> {
+  async rotateSecret(principal: Principal): Promise<z.infer<typeof rotatedSecretViewSchema>> {
     requirePermission(principal, 'admin.portal', 'rotate the portal-token secret');
     const secret = await this.deps.secrets.rotate(principal.accountId, actorOf(principal));
     return { rotated_at: secret.createdAt };

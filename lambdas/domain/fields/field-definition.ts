@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { StoredRecord } from '#domain/records/record';
 import { hasChoices } from './default-fields.ts';
@@ -165,19 +166,36 @@ export function fieldNameOf(kind: FieldKind, label: string): string {
   return slug && kind === 'ticket' ? `cf_${slug}` : slug;
 }
 
-/** What each form shows of the customer settings: contacts' and tickets' names for them; companies none. */
-const customerSettingsView = (kind: FieldKind, fields: FieldDefinitionFields) => {
-  const { label_for_customers, required_for_customers, customers_can_edit } = fields;
-  const { displayed_for_customers, hidden_from_roles } = fields;
-  if (kind === 'company') return {};
-  const shared = { label_for_customers, required_for_customers, customers_can_edit };
-  return kind === 'contact'
-    ? { ...shared, displayed_for_customers, hidden_from_roles }
-    : { ...shared, displayed_to_customers: displayed_for_customers };
+/** A field definition as Freshdesk v2 shows it, per kind: contact and ticket fields have customer settings. */
+const fieldViewBase = recordViewSchema({
+  name: z.string(),
+  label: z.string(),
+  type: z.string(),
+  default: z.boolean(),
+  position: z.number().int(),
+  required_for_agents: z.boolean(),
+  /** Dropdowns and the built-in ticket type only. */
+  choices: z
+    .array(z.strictObject({ id: z.number().int(), value: z.string(), position: z.number().int() }))
+    .optional(),
+});
+const customerSettings = {
+  label_for_customers: z.string(),
+  required_for_customers: z.boolean(),
+  customers_can_edit: z.boolean(),
 };
+export const fieldViewSchemas = {
+  contact: fieldViewBase.extend({
+    ...customerSettings,
+    displayed_for_customers: z.boolean(),
+    hidden_from_roles: z.array(z.enum(hideableRoles)),
+  }),
+  ticket: fieldViewBase.extend({ ...customerSettings, displayed_to_customers: z.boolean() }),
+  company: fieldViewBase,
+} as const;
+export type FieldView = z.infer<(typeof fieldViewSchemas)[FieldKind]>;
 
-/** A field definition as Freshdesk v2 shows it. */
-export function fieldView(kind: FieldKind, record: StoredField) {
+export function fieldView(kind: FieldKind, record: StoredField): FieldView {
   const {
     choices,
     hidden_from_roles: _hidden,
@@ -187,12 +205,19 @@ export function fieldView(kind: FieldKind, record: StoredField) {
     customers_can_edit: _editable,
     ...fields
   } = record.fields;
-  return {
+  const view = {
     id: record.ref.id,
     ...fields,
-    ...customerSettingsView(kind, record.fields),
-    ...(hasChoices(fields.type) ? { choices } : {}),
+    ...(hasChoices(fields.type) ? { choices: [...choices] } : {}),
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };
+  // What each form shows of the customer settings: contacts' and tickets' names for them; companies none.
+  if (kind === 'company') return view;
+  const { label_for_customers, required_for_customers, customers_can_edit } = record.fields;
+  const { displayed_for_customers, hidden_from_roles } = record.fields;
+  const shared = { ...view, label_for_customers, required_for_customers, customers_can_edit };
+  return kind === 'contact'
+    ? { ...shared, displayed_for_customers, hidden_from_roles: [...hidden_from_roles] }
+    : { ...shared, displayed_to_customers: displayed_for_customers };
 }

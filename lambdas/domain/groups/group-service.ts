@@ -1,3 +1,4 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { requirePermission } from '#domain/roles/permission-check';
@@ -97,6 +98,7 @@ export class GroupService {
   }
 }
 
-export function groupView(record: StoredGroup) {
+export const groupViewSchema = groupFieldsSchema.extend(recordViewShape);
+export function groupView(record: StoredGroup): z.infer<typeof groupViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 
@@ -84,7 +85,17 @@ export type HoldStatus = 'active' | 'ended' | 'released';
 export const holdStatus = (hold: StoredLegalHold, at: Date): HoldStatus =>
   hold.fields.released_at !== null ? 'released' : holdsAt(hold, at) ? 'active' : 'ended';
 
-export function legalHoldView(hold: StoredLegalHold, at: Date) {
+export const legalHoldViewSchema = recordViewSchema({
+  target_type: z.enum(holdTargetTypes),
+  target_id: z.number().int().nullable(),
+  reason: z.string(),
+  ends_at: z.string().nullable(),
+  placed_by: z.number().int(),
+  released_at: z.string().nullable(),
+  released_by: z.number().int().nullable(),
+  status: z.enum(['active', 'ended', 'released']),
+});
+export function legalHoldView(hold: StoredLegalHold, at: Date): z.infer<typeof legalHoldViewSchema> {
   return {
     id: hold.ref.id,
     ...hold.fields,

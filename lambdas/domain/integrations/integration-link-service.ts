@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
@@ -175,7 +176,16 @@ export class IntegrationLinkService {
 }
 
 /** A link as the API shows it. */
-export function integrationLinkView(record: StoredIntegrationLink) {
+export const integrationLinkViewSchema = recordViewSchema({
+  app: z.string(),
+  record_type: z.enum(linkableRecordTypes),
+  record_id: z.number().int(),
+  external_id: z.string(),
+  external_url: z.string().nullable(),
+});
+export function integrationLinkView(
+  record: StoredIntegrationLink,
+): z.infer<typeof integrationLinkViewSchema> {
   const { contact_id: _contact, ...fields } = record.fields;
   return { id: record.ref.id, ...fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

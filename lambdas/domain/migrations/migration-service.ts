@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import type { Principal } from '#domain/account';
 import { requirePermission } from '#domain/roles/permission-check';
 import { ConflictError } from '#domain/errors';
@@ -20,6 +22,9 @@ import {
   migrationRef,
   migrationWorkflowActor,
   noCounts,
+  fileFormats,
+  migrationSources,
+  migrationStatuses,
   type SourceEntity,
   sourceEntities,
   type StoredMigration,
@@ -230,7 +235,44 @@ export class MigrationService {
   }
 }
 
-export function migrationView(view: MigrationView) {
+const countsSchema = z.strictObject({
+  total: z.number().int(),
+  imported: z.number().int(),
+  skipped: z.number().int(),
+  failed: z.number().int(),
+});
+/** A migration as the API shows it; a file not uploaded yet may carry a fresh upload URL. */
+export const migrationViewSchema = recordViewSchema({
+  source: z.enum(migrationSources),
+  status: z.enum(migrationStatuses),
+  created_by: z.number().int(),
+  run: z.number().int(),
+  execution_name: z.string().nullable(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  failure: z
+    .strictObject({
+      reason: z.string(),
+      entity: z.string().nullable(),
+      line: z.number().int().nullable(),
+      at: z.string(),
+    })
+    .nullable(),
+  files: z.array(
+    z.strictObject({
+      entity: z.string(),
+      format: z.enum(fileFormats),
+      size: z.number().int().optional(),
+      upload_url: z.string().optional(),
+      upload_headers: z.record(z.string(), z.string()).optional(),
+      upload_expires_at: z.string().optional(),
+    }),
+  ),
+  counts: countsSchema,
+  error_report_url: z.string().nullable(),
+  error_report_expires_at: z.string().nullable(),
+});
+export function migrationView(view: MigrationView): z.infer<typeof migrationViewSchema> {
   const { record } = view;
   const { files, counts: _final, ...fields } = record.fields;
   return {

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConflictError } from '#domain/errors';
 import type { HeldRecords } from '#domain/holds/held-records';
 import type { SubjectRef } from '#domain/records/record';
@@ -10,6 +11,27 @@ import type { ErasureStore } from './erasure-store.ts';
 import type { StoredPrivacyRequest } from './privacy-request.ts';
 
 /** A preview is of an erasure: an export removes nothing. */
+const counts = z.record(z.string(), z.number().int());
+/** What GET /api/v2/privacy/requests/{id}/preview answers. */
+export const erasurePreviewSchema = z.strictObject({
+  request_id: z.number().int(),
+  mode: z.enum(['soft', 'permanent']),
+  status: z.string(),
+  computed_at: z.string(),
+  counts: z.strictObject({ remove: counts, anonymise: counts, files: z.number().int() }),
+  held: z.strictObject({
+    counts,
+    holds: z.array(
+      z.strictObject({
+        hold_id: z.number().int(),
+        target_type: z.enum(['contact', 'ticket', 'account']),
+        target_id: z.number().int().nullable(),
+        counts,
+      }),
+    ),
+  }),
+});
+
 export class NotAnErasureError extends ConflictError {
   constructor() {
     super('Only an erasure request has a preview.');
@@ -36,7 +58,7 @@ export class ErasurePreview {
     },
   ) {}
 
-  async of(request: StoredPrivacyRequest) {
+  async of(request: StoredPrivacyRequest): Promise<z.infer<typeof erasurePreviewSchema>> {
     if (request.fields.type !== 'erasure') throw new NotAnErasureError();
     const { accountId } = request;
     const subject: SubjectRef = { kind: request.fields.subject_type, id: request.fields.subject_id };

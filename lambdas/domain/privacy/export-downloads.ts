@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { ConflictError } from '#domain/errors';
 import { presignedUrlMaxSeconds } from '#domain/object-store';
 import { retention } from '#lib/residency/index';
@@ -53,7 +54,17 @@ export interface ExportResultView {
 }
 
 /** A stored file of the bundle with a URL minted for this read. */
-export type StoredFileDownload = ExportedStoredFile & { url: string; expires_at: string };
+/** A stored file of a completed export, with a URL presigned for this read. */
+export const storedFileDownloadSchema = z.strictObject({
+  name: z.string(),
+  record: z.strictObject({ type: z.string(), id: z.number().int() }),
+  content_type: z.string(),
+  bytes: z.number().int(),
+  sha256: z.string(),
+  url: z.string(),
+  expires_at: z.string(),
+});
+export type StoredFileDownload = z.infer<typeof storedFileDownloadSchema>;
 
 /**
  * Download URLs of export bundles, presigned whenever a request is read rather than once by the

@@ -331,7 +331,24 @@ export const isOverdue = (record: StoredPrivacyRequest, now: Date) =>
  * notes, certificate, failure and a completed export's result (counts and download URLs) are for
  * administrators, who verify requests and hand results over.
  */
-export function privacyRequestStatusView(record: StoredPrivacyRequest, now: Date) {
+export const privacyRequestStatusViewSchema = z.strictObject({
+  id: z.number().int(),
+  type: z.enum(privacyRequestTypes),
+  status: z.enum(privacyRequestStatuses),
+  overdue: z.boolean(),
+  received_at: z.string(),
+  due_at: z.string(),
+  verified_at: z.string().nullable(),
+  started_at: z.string().nullable(),
+  completed_at: z.string().nullable(),
+  rejected_at: z.string().nullable(),
+  created_at: z.string(),
+  updated_at: z.string(),
+});
+export function privacyRequestStatusView(
+  record: StoredPrivacyRequest,
+  now: Date,
+): z.infer<typeof privacyRequestStatusViewSchema> {
   const { fields } = record;
   return {
     id: record.ref.id,
@@ -349,8 +366,37 @@ export function privacyRequestStatusView(record: StoredPrivacyRequest, now: Date
   };
 }
 
-/** A request as administrators see it: everything but a completed export's URLs (minted per read). */
-export function privacyRequestView(record: StoredPrivacyRequest, now: Date) {
+/**
+ * A request as administrators see it. `result` (a completed export's counts, checksum and URLs, minted
+ * per read), `certificate` (a completed erasure's) and `trash` (a soft erasure's) are described in
+ * docs/privacy.md; the document leaves their inner shape open.
+ */
+export const privacyRequestViewSchema = privacyRequestStatusViewSchema.extend({
+  mode: z.enum(erasureModes).nullable(),
+  channel: z.enum(requestChannels),
+  note: z.string().nullable(),
+  requested_by: z.number().int(),
+  verified_by: z.number().int().nullable(),
+  verification_method: z.enum(verificationMethods).nullable(),
+  rejected_by: z.number().int().nullable(),
+  rejection_reason: z.string().nullable(),
+  execution_name: z.string().nullable(),
+  notice: z.string().nullable(),
+  result: z.unknown().describe('A completed export: counts, manifest_sha256, available_until, URLs'),
+  certificate: z.unknown().describe("A completed erasure's certificate").optional(),
+  trash: z.unknown().describe("A soft erasure's trash: state, purge_due_at, restored_at").optional(),
+  failure: z
+    .strictObject({ error: z.string(), at: z.string(), operation: z.enum(erasureOperations).optional() })
+    .nullable(),
+  subject: z.strictObject({ type: z.enum(['contact', 'agent']), id: z.number().int() }),
+  retries: z.number().int(),
+});
+/** What the request routes answer: the whole request to administrators, its status to other agents. */
+export const shownPrivacyRequestSchema = z.union([privacyRequestViewSchema, privacyRequestStatusViewSchema]);
+export function privacyRequestView(
+  record: StoredPrivacyRequest,
+  now: Date,
+): z.infer<typeof privacyRequestViewSchema> {
   const { subject_type, subject_id, ...fields } = record.fields;
   return {
     id: record.ref.id,

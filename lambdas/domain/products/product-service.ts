@@ -1,3 +1,4 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { ValidationError } from '#domain/errors';
@@ -114,6 +115,7 @@ export class ProductService {
 }
 
 /** A product as Freshdesk v2 shows it. */
-export function productView(record: StoredProduct) {
+export const productViewSchema = productFieldsSchema.extend(recordViewShape);
+export function productView(record: StoredProduct): z.infer<typeof productViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

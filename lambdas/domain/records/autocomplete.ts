@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { prefixValueOf } from './prefix-value.ts';
 import type { RecordStore } from './record-store.ts';
 import type { RecordType, StoredRecord } from './record.ts';
@@ -29,7 +30,10 @@ export async function suggestByPrefix<F extends { name: string }>(
 }
 
 /** A suggestion as Freshdesk v2's autocomplete answers it. */
-export const suggestionView = (record: StoredRecord<{ name: string }>) => ({
+export const suggestionViewSchema = z.strictObject({ id: z.number().int(), name: z.string() });
+export const suggestionView = (
+  record: StoredRecord<{ name: string }>,
+): z.infer<typeof suggestionViewSchema> => ({
   id: record.ref.id,
   name: record.fields.name,
 });

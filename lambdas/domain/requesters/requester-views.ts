@@ -1,9 +1,16 @@
+import { z } from 'zod';
 import type { Principal } from '#domain/account';
-import { contactView, type StoredContact } from '#domain/contacts/contact-service';
+import type { AttachmentView } from '#domain/attachments/attachment-view';
+import { contactView, contactViewSchema, type StoredContact } from '#domain/contacts/contact-service';
 import type { Form } from '#domain/fields/form';
-import { ratingView, type StoredRating } from '#domain/satisfaction/rating-service';
-import { conversationView, type StoredConversation } from '#domain/tickets/conversation-service';
-import { ticketView, type StoredTicket } from '#domain/tickets/ticket-service';
+import { ratingView, ratingViewSchema, type StoredRating } from '#domain/satisfaction/rating-service';
+import {
+  conversationView,
+  conversationViewSchema,
+  type StoredConversation,
+} from '#domain/tickets/conversation-service';
+import { ticketIncludesSchema } from '#domain/tickets/ticket-includes';
+import { ticketView, ticketViewSchema, type StoredTicket } from '#domain/tickets/ticket-service';
 
 /*
  * What a requester (a contact with a portal token) sees of each kind of record the requester routes
@@ -91,6 +98,24 @@ const ratingKeys = [
   'updated_at',
 ] as const;
 
+/*
+ * What the routes that serve these kinds answer, for the OpenAPI document: a contact or a ticket less
+ * any key a form hides (from an agent's role, or from requesters; lists of tickets leave out the
+ * description unless asked for), a conversation or a rating less what requesters never see.
+ */
+export const shownContactSchema = contactViewSchema.partial().required({ id: true });
+export const shownConversationSchema = conversationViewSchema.partial({
+  bcc_emails: true,
+  notify_emails: true,
+});
+export const shownTicketSchema = ticketViewSchema
+  .partial()
+  .required({ id: true })
+  .extend({ ...ticketIncludesSchema.shape, conversations: z.array(shownConversationSchema).optional() });
+export const shownRatingSchema = ratingViewSchema.partial({ agent_id: true, group_id: true });
+type ShownTicket = z.infer<typeof shownTicketSchema>;
+type ShownConversation = z.infer<typeof shownConversationSchema>;
+
 const isRequester = (principal: Principal) => principal.contactId !== undefined;
 
 function pick<V extends object, K extends keyof V>(view: V, keys: readonly K[]): Pick<V, K> {
@@ -101,14 +126,17 @@ function pick<V extends object, K extends keyof V>(view: V, keys: readonly K[]):
 export async function ticketViewer(
   principal: Principal,
   forms: { form(principal: Principal): Promise<Form> },
-): Promise<(record: StoredTicket, attachments?: readonly unknown[]) => object> {
+): Promise<(record: StoredTicket, attachments?: readonly AttachmentView[]) => ShownTicket> {
   if (!isRequester(principal)) return ticketView;
   const form = await forms.form(principal);
   return (record, attachments = []) => form.redact(pick(ticketView(record, attachments), ticketKeys));
 }
 
 /** How the caller sees contacts: without the fields `form` hides from them. */
-export function contactViewer(principal: Principal, form: Form): (record: StoredContact) => object {
+export function contactViewer(
+  principal: Principal,
+  form: Form,
+): (record: StoredContact) => z.infer<typeof shownContactSchema> {
   if (!isRequester(principal)) return (record) => form.redact(contactView(record));
   return (record) => form.redact(pick(contactView(record), contactKeys));
 }
@@ -116,13 +144,15 @@ export function contactViewer(principal: Principal, form: Form): (record: Stored
 /** How the caller sees conversations (a requester is only ever given public ones). */
 export function conversationViewer(
   principal: Principal,
-): (record: StoredConversation, attachments?: readonly unknown[]) => object {
+): (record: StoredConversation, attachments?: readonly AttachmentView[]) => ShownConversation {
   if (!isRequester(principal)) return conversationView;
   return (record, attachments = []) => pick(conversationView(record, attachments), conversationKeys);
 }
 
 /** How the caller sees satisfaction ratings. */
-export function ratingViewer(principal: Principal): (record: StoredRating) => object {
+export function ratingViewer(
+  principal: Principal,
+): (record: StoredRating) => z.infer<typeof shownRatingSchema> {
   if (!isRequester(principal)) return ratingView;
   return (record) => pick(ratingView(record), ratingKeys);
 }

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
@@ -18,7 +18,13 @@ import {
 export const maxPreviewCount = 10_000;
 const previewPage = 100;
 
-export interface RetentionPreview {
+/** What POST /api/v2/retention_policies/{id}/preview answers. */
+export const retentionPreviewSchema = z.strictObject({
+  would_trash: z.record(z.string(), z.number().int()),
+  held: z.number().int(),
+  complete: z.boolean(),
+});
+export interface RetentionPreview extends z.infer<typeof retentionPreviewSchema> {
   /** Records the rule would send to the trash now, per record type. */
   readonly would_trash: Readonly<Record<string, number>>;
   /** Matching records a legal hold covers: skipped. */

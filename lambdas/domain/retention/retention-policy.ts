@@ -1,3 +1,4 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import { ValidationError } from '#domain/errors';
 import { addCalendarMonths } from '#domain/privacy/due-date';
@@ -87,6 +88,9 @@ export function deriveRetentionPolicy(record: StoredRetentionPolicy): StoredRete
   };
 }
 
-export function retentionPolicyView(record: StoredRetentionPolicy) {
+export const retentionPolicyViewSchema = retentionPolicyFieldsSchema.extend(recordViewShape);
+export function retentionPolicyView(
+  record: StoredRetentionPolicy,
+): z.infer<typeof retentionPolicyViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -1,3 +1,4 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { roleIds } from '#domain/agents/role-ids';
@@ -141,8 +142,10 @@ export const requireCustomRole = async (store: RecordStore, accountId: string, i
   return role;
 };
 
+/** A role, fixed or custom, as the v2 roles API shows it, with its permissions. */
+export const roleViewSchema = customRoleFieldsSchema.extend({ ...recordViewShape, default: z.boolean() });
 /** A custom role as the v2 roles API shows roles, with its permissions. */
-export function customRoleView(record: StoredCustomRole) {
+export function customRoleView(record: StoredCustomRole): z.infer<typeof roleViewSchema> {
   return {
     id: record.ref.id,
     name: record.fields.name,

@@ -1,3 +1,4 @@
+import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { ValidationError } from '#domain/errors';
@@ -129,6 +130,7 @@ export async function sharingRulesOf(store: RecordStore, accountId: string): Pro
   return rules.map((rule) => rule.fields);
 }
 
-export function sharingRuleView(record: StoredSharingRule) {
+export const sharingRuleViewSchema = sharingRuleFieldsSchema.extend(recordViewShape);
+export function sharingRuleView(record: StoredSharingRule): z.infer<typeof sharingRuleViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
@@ -130,6 +131,15 @@ const asTicketOwnership = (record: StoredRating): StoredRecord<TicketOwnership> 
   },
 });
 
-export function ratingView(record: StoredRating) {
+export const ratingViewSchema = recordViewSchema({
+  survey_id: z.number().int(),
+  user_id: z.number().int(),
+  agent_id: z.number().int().nullable(),
+  group_id: z.number().int().nullable(),
+  ticket_id: z.number().int(),
+  feedback: z.string().nullable(),
+  ratings: z.record(z.string(), z.number()),
+});
+export function ratingView(record: StoredRating): z.infer<typeof ratingViewSchema> {
   return { id: record.ref.id, ...record.fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

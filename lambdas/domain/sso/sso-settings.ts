@@ -90,7 +90,18 @@ export function issuerProblem(issuer: string, allowLoopbackHttp: boolean): strin
 }
 
 /** The settings as GET /api/v2/admin/sso shows them. */
-export function ssoSettingsView(settings: SsoSettings) {
+export const ssoSettingsViewSchema = z.strictObject({
+  issuer: z.string(),
+  client_ids: z.array(z.string()),
+  email_claim: z.string(),
+  groups_claim: z.string().nullable(),
+  group_roles: z.record(z.string(), z.enum(roles)),
+  sso_required: z.boolean(),
+  jit: z.boolean(),
+  jit_role: z.enum(roles),
+  updated_at: z.string(),
+});
+export function ssoSettingsView(settings: SsoSettings): z.infer<typeof ssoSettingsViewSchema> {
   return {
     issuer: settings.issuer,
     client_ids: [...settings.clientIds],

@@ -14,7 +14,8 @@ export const ticketJobActions = ['update', 'delete'] as const;
 export type TicketJobAction = (typeof ticketJobActions)[number];
 
 /** Where a job stands: v2's job statuses. */
-export type TicketJobStatus = 'in_progress' | 'completed' | 'failed';
+export const ticketJobStatuses = ['in_progress', 'completed', 'failed'] as const;
+export type TicketJobStatus = (typeof ticketJobStatuses)[number];
 
 /** What became of one ticket: changed, or refused with v2's error list (field names and codes, no values). */
 export type TicketJobResult =
@@ -73,8 +74,31 @@ export function progressOf(job: Pick<TicketJob, 'ticketIds' | 'results'>): numbe
 export const pendingTicketIds = (job: Pick<TicketJob, 'ticketIds' | 'results'>): number[] =>
   job.ticketIds.filter((id) => job.results[String(id)] === undefined);
 
+/** What `POST /tickets/bulk_update` and `/bulk_delete` answer (202): the job's id and where to read it. */
+export const acceptedTicketJobViewSchema = z.strictObject({ job_id: z.string(), href: z.string() });
+export function acceptedTicketJobView(jobId: string): z.infer<typeof acceptedTicketJobViewSchema> {
+  return { job_id: jobId, href: `/api/v2/jobs/${jobId}` };
+}
+
+const fieldErrorSchema = z.strictObject({ field: z.string(), message: z.string(), code: z.string() });
 /** A job as v2's `GET /api/v2/jobs/{id}` shows it: status, progress and one entry per ticket done. */
-export function ticketJobView(job: TicketJob) {
+export const ticketJobViewSchema = z.strictObject({
+  id: z.string(),
+  action: z.enum(ticketJobActions),
+  status: z.enum(ticketJobStatuses),
+  /** Percent of the tickets done. */
+  progress: z.number().int(),
+  total: z.number().int(),
+  created_at: z.string(),
+  updated_at: z.string(),
+  data: z.array(
+    z.union([
+      z.strictObject({ id: z.number().int(), success: z.literal(true) }),
+      z.strictObject({ id: z.number().int(), success: z.literal(false), errors: z.array(fieldErrorSchema) }),
+    ]),
+  ),
+});
+export function ticketJobView(job: TicketJob): z.infer<typeof ticketJobViewSchema> {
   return {
     id: job.jobId,
     action: job.action,
@@ -86,7 +110,11 @@ export function ticketJobView(job: TicketJob) {
     data: job.ticketIds.flatMap((id) => {
       const result = job.results[String(id)];
       if (!result) return [];
-      return [result.success ? { id, success: true } : { id, success: false, errors: result.errors }];
+      return [
+        result.success
+          ? { id, success: true as const }
+          : { id, success: false as const, errors: [...result.errors] },
+      ];
     }),
   };
 }

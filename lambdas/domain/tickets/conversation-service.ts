@@ -1,3 +1,5 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
+import { type AttachmentView, attachmentViewSchema } from '#domain/attachments/attachment-view';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
@@ -253,14 +255,34 @@ export class ConversationService {
 }
 
 /** A conversation as Freshdesk v2 shows it. */
-export function conversationView(record: StoredConversation, attachments: readonly unknown[] = []) {
+/** A conversation (reply or note) as Freshdesk v2 shows it. */
+export const conversationViewSchema = recordViewSchema({
+  body: z.string(),
+  body_text: z.string(),
+  source: z.union([z.literal(0), z.literal(2)]),
+  private: z.boolean(),
+  incoming: z.boolean(),
+  user_id: z.number().int(),
+  ticket_id: z.number().int(),
+  from_email: z.string().nullable(),
+  cc_emails: z.array(z.string()),
+  bcc_emails: z.array(z.string()),
+  notify_emails: z.array(z.string()),
+  to_emails: z.array(z.string()),
+  attachments: z.array(attachmentViewSchema),
+});
+export type ConversationView = z.infer<typeof conversationViewSchema>;
+export function conversationView(
+  record: StoredConversation,
+  attachments: readonly AttachmentView[] = [],
+): ConversationView {
   const { author_kind: _kind, requester_id: _requester, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
     body_text: htmlToText(fields.body),
     to_emails: [],
-    attachments,
+    attachments: [...attachments],
     created_at: record.createdAt,
     updated_at: record.updatedAt,
   };

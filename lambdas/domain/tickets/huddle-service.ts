@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { ContactServiceDependencies } from '#domain/contacts/contact-service';
@@ -90,7 +91,12 @@ export class HuddleService {
   }
 }
 
-export function huddleView(record: StoredHuddleMessage) {
+export const huddleViewSchema = recordViewSchema({
+  body: z.string(),
+  ticket_id: z.number().int(),
+  agent_id: z.number().int(),
+});
+export function huddleView(record: StoredHuddleMessage): z.infer<typeof huddleViewSchema> {
   const { requester_id: _requester, ...fields } = record.fields;
   return { id: record.ref.id, ...fields, created_at: record.createdAt, updated_at: record.updatedAt };
 }

@@ -43,6 +43,35 @@ export interface EmbeddedRequester {
   readonly custom_fields?: never;
 }
 
+const nullableString = z.string().nullable();
+/** What `include=` adds to a ticket's view (`conversations` apart: tickets embed those themselves). */
+export const ticketIncludesSchema = z.strictObject({
+  stats: z
+    .strictObject({
+      first_responded_at: nullableString,
+      agent_responded_at: nullableString,
+      requester_responded_at: nullableString,
+      status_updated_at: nullableString,
+      reopened_at: nullableString,
+      pending_since: nullableString,
+      resolved_at: nullableString,
+      closed_at: nullableString,
+    })
+    .optional(),
+  /** Null when the requester is no longer there; without the fields the caller's form hides. */
+  requester: z
+    .strictObject({
+      id: z.number().int(),
+      name: z.string().optional(),
+      email: nullableString.optional(),
+      mobile: nullableString.optional(),
+      phone: nullableString.optional(),
+    })
+    .nullable()
+    .optional(),
+  company: z.strictObject({ id: z.number().int(), name: z.string() }).nullable().optional(),
+});
+
 /**
  * Embeds what `include=` asks for in tickets: their stats (kept on the ticket), and their requesters
  * and companies, read together (one BatchGetItem per kind for a page, whatever its size), the
@@ -57,7 +86,7 @@ export class TicketIncludes {
     tickets: readonly StoredTicket[],
     include: ReadonlySet<TicketInclude>,
     contactForm: () => Promise<Form>,
-  ): Promise<(ticket: StoredTicket) => Record<string, unknown>> {
+  ): Promise<(ticket: StoredTicket) => z.infer<typeof ticketIncludesSchema>> {
     const requesters = include.has('requester')
       ? await this.requesters(principal, tickets, await contactForm())
       : undefined;

@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { recordViewShape } from '#domain/records/record-view-schema';
+import { type AttachmentView, attachmentViewSchema } from '#domain/attachments/attachment-view';
 import type { Principal } from '#domain/account';
 import {
   type ContactServiceDependencies,
@@ -23,6 +26,7 @@ import {
   type CreateTicketInput,
   type TicketFields,
   ticketDefaults,
+  ticketFieldsSchema,
   ticketStatuses,
 } from './ticket-schema.ts';
 
@@ -377,13 +381,22 @@ export class TicketService {
 }
 
 /** A ticket as Freshdesk v2 shows it. */
-export function ticketView(record: StoredTicket, attachments: readonly unknown[] = []) {
+export const ticketViewSchema = ticketFieldsSchema.extend({
+  ...recordViewShape,
+  description_text: z.string(),
+  attachments: z.array(attachmentViewSchema),
+  is_escalated: z.boolean(),
+  spam: z.boolean(),
+  deleted: z.boolean(),
+});
+export type TicketView = z.infer<typeof ticketViewSchema>;
+export function ticketView(record: StoredTicket, attachments: readonly AttachmentView[] = []): TicketView {
   const { has_attachments: _flag, stats: _stats, merged_into: _merged, ...fields } = record.fields;
   return {
     id: record.ref.id,
     ...fields,
     description_text: htmlToText(record.fields.description),
-    attachments,
+    attachments: [...attachments],
     is_escalated: false,
     spam: false,
     deleted: Boolean(record.deletedAt),

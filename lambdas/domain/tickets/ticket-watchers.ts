@@ -21,6 +21,9 @@ export const bulkWatchSchema = z
 /** PUT /tickets/bulk_unwatch (v2: `ids`). */
 export const bulkUnwatchSchema = z.object({ ids: ticketIds }).strict();
 
+/** GET /tickets/{id}/watchers (v2): the watching agents' ids. */
+export const ticketWatchersViewSchema = z.strictObject({ watcher_ids: z.array(z.number().int()) });
+
 /** A link between an agent and a ticket they watch: the agent's personal data (their subject). */
 export interface TicketWatchFields {
   readonly ticket_id: number;

@@ -1,3 +1,4 @@
+import { recordViewSchema } from '#domain/records/record-view-schema';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import { ValidationError } from '#domain/errors';
@@ -280,7 +281,19 @@ function matchesFilters(fields: TimeEntryFields, filters: TimeEntryFilters): boo
 }
 
 /** A time entry as Freshdesk v2 shows it (`time_spent` as hh:mm; seconds too, as v2 does now). */
-export function timeEntryView(record: StoredTimeEntry) {
+export const timeEntryViewSchema = recordViewSchema({
+  ticket_id: z.number().int(),
+  agent_id: z.number().int(),
+  company_id: z.number().int().nullable(),
+  billable: z.boolean(),
+  note: z.string(),
+  executed_at: z.string(),
+  timer_running: z.boolean(),
+  start_time: z.string().nullable(),
+  time_spent: z.string(),
+  time_spent_in_seconds: z.number().int(),
+});
+export function timeEntryView(record: StoredTimeEntry): z.infer<typeof timeEntryViewSchema> {
   const { time_spent_in_seconds, ...fields } = record.fields;
   return {
     id: record.ref.id,
