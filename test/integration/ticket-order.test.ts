@@ -221,4 +221,36 @@ describe('ticket list order_by and order_type', () => {
     for (const ids of listed) expect(ids).not.toContain(gone.id);
     expect((await call('PUT', `/api/v2/tickets/${gone.id}/restore`, account.keys.admin)).status).toBe(204);
   });
+
+  it("applies updated_since under a requester, and lists a requester's deleted tickets in the trash", async () => {
+    // Prepare: the requester's tickets as they are now (earlier tests changed some), the newest change
+    const theirs = (await call('GET', `/api/v2/tickets?requester_id=${requesterId}`, account.keys.admin))
+      .body as ListedTicket[];
+    const since = theirs.map((ticket) => ticket.updated_at).sort()[theirs.length - 1] ?? '';
+    const gone = theirs.find((ticket) => ticket.updated_at < since) as ListedTicket;
+    expect(theirs.length).toBeGreaterThan(2);
+
+    // Act
+    const recent = await call(
+      'GET',
+      `/api/v2/tickets?requester_id=${requesterId}&updated_since=${encodeURIComponent(since)}`,
+      account.keys.admin,
+    );
+    expect((await call('DELETE', `/api/v2/tickets/${gone.id}`, account.keys.admin)).status).toBe(204);
+    const trash = await call(
+      'GET',
+      `/api/v2/tickets?filter=deleted&requester_id=${requesterId}`,
+      account.keys.admin,
+    );
+    expect((await call('PUT', `/api/v2/tickets/${gone.id}/restore`, account.keys.admin)).status).toBe(204);
+
+    // Assess: only the ticket changed since; in the trash only the one deleted, not their live ones
+    expect(recent.status).toBe(200);
+    expect((recent.body as ListedTicket[]).map((ticket) => ticket.id)).toEqual(
+      theirs.filter((ticket) => ticket.updated_at >= since).map((ticket) => ticket.id),
+    );
+    expect(recent.body).toHaveLength(1);
+    expect(trash.status).toBe(200);
+    expect((trash.body as ListedTicket[]).map((ticket) => ticket.id)).toEqual([gone.id]);
+  });
 });
