@@ -5,8 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { apiRoutes } from '../../lib/platform/api-routes.ts';
 import { mergeInProgressView } from '../../lambdas/domain/contacts/contact-merge.ts';
 import { seedDemoAccount } from '../../local/seed.ts';
-import { basicAuth } from './http-client.ts';
-import { settledPrivacyRequest } from './test-accounts.ts';
+import { apiCaller, settledPrivacyRequest } from './test-accounts.ts';
 
 /**
  * The OpenAPI document against real answers: every operation it describes is called once on the local
@@ -19,6 +18,7 @@ import { settledPrivacyRequest } from './test-accounts.ts';
 const platform = inject('localPlatform');
 const region = 'us' as const;
 const { url } = platform.regions[region];
+const call = apiCaller(url);
 
 interface Document {
   paths: Record<string, Record<string, { responses: Record<string, ResponseObject> }>>;
@@ -63,26 +63,14 @@ async function hit(operation: string, params: readonly (string | number)[] = [],
   const [method = '', template = ''] = operation.split(' ');
   let index = 0;
   const path = template.replace(/\{\w+\}/g, () => encodeURIComponent(String(params[index++])));
-  const response = await fetch(`${url}${path}${query}`, {
-    method,
-    headers: {
-      authorization: basicAuth(key),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  const answer: Answer = {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : undefined,
-  };
+  const answer: Answer = await call(method, `${path}${query}`, key, body);
   const successes = Object.keys(document.paths[template]?.[method.toLowerCase()]?.responses ?? {})
     .filter((status) => status.startsWith('2'))
     .map(Number);
   const wanted = answeredWithError[operation]?.status;
-  if (wanted === undefined) expect(successes, `${operation}: ${text}`).toContain(answer.status);
-  else expect(answer.status, `${operation}: ${text}`).toBe(wanted);
+  if (wanted === undefined)
+    expect(successes, `${operation}: ${JSON.stringify(answer.body)}`).toContain(answer.status);
+  else expect(answer.status, `${operation}: ${JSON.stringify(answer.body)}`).toBe(wanted);
   answers.set(operation, answer);
   return answer;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { updateSchemaOf } from '#domain/records/write-schemas';
 import { attachmentViewSchema } from '#domain/attachments/attachment-view';
 import { recordViewSchema } from '#domain/records/record-view-schema';
 import type { Principal } from '#domain/account';
@@ -42,14 +43,7 @@ export const createCannedResponseSchema = z
   .required({ title: true, content_html: true, folder_id: true })
   .strict();
 /** PUT /api/v2/canned_responses/{id}. */
-export const updateCannedResponseSchema = z
-  .object(settable)
-  .partial()
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, {
-    message: 'The request contains no field to update',
-    path: ['body'],
-  });
+export const updateCannedResponseSchema = updateSchemaOf(z.object(settable));
 export type CannedResponseInput = z.infer<typeof updateCannedResponseSchema>;
 
 export interface CannedResponseFields {

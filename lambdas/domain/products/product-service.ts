@@ -1,5 +1,6 @@
 import { recordViewShape } from '#domain/records/record-view-schema';
 import { z } from 'zod';
+import { nameText, updateSchemaOf } from '#domain/records/write-schemas';
 import type { Principal } from '#domain/account';
 import { ValidationError } from '#domain/errors';
 import { requirePermission } from '#domain/roles/permission-check';
@@ -12,7 +13,7 @@ import type { Paging } from '#domain/records/paging';
 /** Product fields, Freshdesk API v2 names. */
 export const productFieldsSchema = z
   .object({
-    name: z.string().trim().min(1, 'It should not be blank').max(255),
+    name: nameText(255),
     description: z.string().max(10_000).nullable(),
     primary_email: z.string().trim().max(254).email('It should be a valid email address').nullable(),
   })
@@ -20,13 +21,7 @@ export const productFieldsSchema = z
 
 export type ProductFields = z.infer<typeof productFieldsSchema>;
 export const createProductSchema = productFieldsSchema.partial().required({ name: true }).strict();
-export const updateProductSchema = productFieldsSchema
-  .partial()
-  .strict()
-  .refine((body) => Object.keys(body).length > 0, {
-    message: 'The request contains no field to update',
-    path: ['body'],
-  });
+export const updateProductSchema = updateSchemaOf(productFieldsSchema);
 
 const productRef = (id: number): RecordRef => ({ type: 'product', id });
 export type StoredProduct = StoredRecord<ProductFields>;
