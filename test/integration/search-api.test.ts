@@ -122,6 +122,25 @@ describe('GET /api/v2/search/tickets', () => {
     expect(await found(`updated_at:>'2000-01-01' AND tag:'moved'`)).toEqual([id]);
   });
 
+  it('follows updates through the pair lookups: agent and group, status and priority', async () => {
+    const id = await newTicket({ group_id: groupB, priority: 4, responder_id: admin.id });
+    const pairQuery = (status: number) =>
+      `agent_id:${admin.id} AND group_id:${groupB} AND status:${status} AND priority:4`;
+    expect(await found(pairQuery(2))).toEqual([id]);
+
+    expect(
+      (await call(admin.key, 'PUT', `/api/v2/tickets/${id}`, { status: 3, group_id: groupA })).status,
+    ).toBe(200);
+    expect(await found(pairQuery(2))).toEqual([]);
+    expect(await found(pairQuery(3))).toEqual([]);
+    expect(await found(`agent_id:${admin.id} AND group_id:${groupA} AND status:3 AND priority:4`)).toEqual([
+      id,
+    ]);
+    expect(await found(`agent_id:null AND group_id:${groupA} AND priority:4`)).toEqual(
+      await found(`agent_id:null AND group_id:${groupA} AND priority:>3 AND priority:<4`),
+    );
+  });
+
   it('follows erasure: trashed records hold no lookups, restored ones hold them again', async () => {
     const id = await newTicket({ tags: ['erased'] });
     const store = new DynamoRecordStore(client, table);

@@ -67,11 +67,14 @@ const intersect = (sets: readonly ReadonlySet<number>[]): Set<number> => {
 };
 
 /**
- * The order lookups are grown and checked in: equality terms first (one value: usually the fewest
- * records), then ranges of one value (`priority:3`), then wider ranges; the query's order otherwise.
+ * The order lookups are grown and checked in: pair lookups first (two values at once), then other
+ * equality terms (one value: usually the fewest records), then ranges of one value (`priority:3`),
+ * then wider ranges; the query's order otherwise.
  */
-const rank = (lookup: Lookup) =>
-  lookup.kind === 'eq' ? 0 : lookup.from !== undefined && lookup.from === lookup.to ? 1 : 2;
+const rank = (lookup: Lookup) => {
+  if (lookup.kind === 'eq') return lookup.pair ? 0 : 1;
+  return lookup.from !== undefined && lookup.from === lookup.to ? 2 : 3;
+};
 const byRank = (lookups: readonly Lookup[]) =>
   lookups.map((lookup, index) => ({ lookup, index })).sort((a, b) => rank(a.lookup) - rank(b.lookup));
 

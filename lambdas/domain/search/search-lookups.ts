@@ -1,6 +1,7 @@
 import type { StoredRecord } from '#domain/records/record';
 import type { LookupTerm } from './query-plan.ts';
 import { type SearchDocument, lookupEntries } from './search-document.ts';
+import { pairEntriesOf, pairTerms } from './search-pairs.ts';
 import {
   type CustomSearchField,
   SearchCatalogue,
@@ -129,11 +130,17 @@ export function searchLookupValues(record: StoredRecord<object>): Record<string,
   };
   const catalogue = new SearchCatalogue(resource, customFieldsOf(custom));
   const builtIn = new Set(builtInSearchFields[resource].map((field) => field.name));
-  const entries = lookupEntries(document, catalogue).sort(
-    (left, right) => Number(!builtIn.has(left.field)) - Number(!builtIn.has(right.field)),
-  );
+  const entries = lookupEntries(document, catalogue);
+  const isBuiltIn = (entry: { field: string }) => builtIn.has(entry.field);
+  const valueOf = (entry: (typeof entries)[number]) =>
+    lookupValueOf(catalogue.field(entry.field) as SearchField, entry.value);
+  // Pairs of built-in fields come before custom values, so the bound never drops one (search-pairs.ts).
   const values = [
-    ...entries.map((entry) => lookupValueOf(catalogue.field(entry.field) as SearchField, entry.value)),
+    ...entries.filter(isBuiltIn).map(valueOf),
+    ...pairEntriesOf(resource, lookupEntries(document, new SearchCatalogue(resource, []))).map(
+      ({ name, value }): [string, string] => [`${equalityPrefix}${name}|${value}`, value],
+    ),
+    ...entries.filter((entry) => !isBuiltIn(entry)).map(valueOf),
     ...customDays(custom).filter(([key]) => !builtIn.has(key.slice(rangePrefix.length))),
   ];
   return Object.fromEntries(values.slice(0, maxSearchLookups));
@@ -141,17 +148,24 @@ export function searchLookupValues(record: StoredRecord<object>): Record<string,
 
 /** One read of lookup items: the records holding an equality value, or a field's values in a range. */
 export type Lookup =
-  | { readonly kind: 'eq'; readonly name: string; readonly value: string }
+  | { readonly kind: 'eq'; readonly name: string; readonly value: string; readonly pair?: true }
   | { readonly kind: 'range'; readonly field: string; readonly from?: string; readonly to?: string };
 
 /**
- * The lookups of one alternative of a plan: each equality term one read, the range terms of a field
- * (`:>`, `:<`, a date's day, a number's `:`) merged into one range.
+ * The lookups of one alternative of a plan: equality terms on paired fields two at a time (one pair
+ * lookup each, search-pairs.ts), each other equality term one read, the range terms of a field (`:>`,
+ * `:<`, a date's day, a number's `:`) merged into one range.
  */
 export function lookupsOf(terms: readonly LookupTerm[], catalogue: SearchCatalogue): Lookup[] {
-  const lookups: Lookup[] = [];
+  const { pairs, rest } = pairTerms(catalogue.resource, terms);
+  const lookups: Lookup[] = pairs.map(({ name, value }) => ({
+    kind: 'eq',
+    name: `${equalityPrefix}${name}`,
+    value,
+    pair: true,
+  }));
   const ranges = new Map<string, { from?: string; to?: string }>();
-  for (const term of terms) {
+  for (const term of rest) {
     const field = catalogue.field(term.field) as SearchField;
     if (term.op === 'null' || !storedInRange(field)) {
       const [key, value] = lookupValueOf(field, term.op === 'null' ? null : term.value);
