@@ -5,11 +5,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mapBounded } from '../lambdas/domain/privacy/bounded.ts';
-import type { HostingRegionKey } from '../lib/residency/index.ts';
+import { type HostingRegionKey, hostingRegionKeys, hostingRegions } from '../lib/residency/index.ts';
+import { keyAlias } from '../lib/platform/names.ts';
 import { bootstrapRegion } from '../local/bootstrap.ts';
 import { startDynamoDbLocal } from '../local/emulators/dynamodb-local.ts';
+import { startKmsEmulator } from '../local/emulators/kms-emulator.ts';
 import { startS3Emulator } from '../local/emulators/s3-emulator.ts';
-import { localCredentials, localSigningRegion } from '../local/local-credentials.ts';
+import { localAwsAccountId, localCredentials, localSigningRegion } from '../local/local-credentials.ts';
 import { localResourceNames } from '../local/local-environment.ts';
 
 /** What a bench of workflow steps runs against: one region's table and buckets on the emulators. */
@@ -31,6 +33,15 @@ export async function withBenchEmulators(
   const stateDir = mkdtempSync(join(tmpdir(), 'helpdesk-step-bench-'));
   const dynamoEmulator = await startDynamoDbLocal();
   const s3Emulator = await startS3Emulator(join(stateDir, 's3'));
+  // Each region's data key: the record store keys lookups with accounts' lookup keys made under it.
+  const kmsEmulator = await startKmsEmulator(
+    hostingRegionKeys.map((key) => ({
+      alias: keyAlias(key, 'data'),
+      awsRegion: hostingRegions[key].awsRegion,
+    })),
+    localAwsAccountId,
+  );
+  process.env.AWS_ENDPOINT_URL_KMS = kmsEmulator.endpoint;
   const dynamo = DynamoDBDocumentClient.from(
     new DynamoDBClient({
       endpoint: dynamoEmulator.endpoint,
@@ -52,6 +63,7 @@ export async function withBenchEmulators(
     dynamo.destroy();
     s3.destroy();
     await s3Emulator.stop();
+    await kmsEmulator.stop();
     await dynamoEmulator.stop();
     rmSync(stateDir, { recursive: true, force: true });
   }

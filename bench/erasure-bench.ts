@@ -45,6 +45,7 @@ export async function runErasureBench(): Promise<void> {
     });
     let nextId = 1;
     const seed = async (accountId: string, subject: SubjectRef, count: number) => {
+      const hasher = await store.hasherFor(accountId);
       const items: Record<string, unknown>[] = [];
       for (let i = 0; i < count; i++) {
         const record: StoredRecord<object> = {
@@ -58,7 +59,7 @@ export async function runErasureBench(): Promise<void> {
           parent: { key: `requester#${subject.id}#ticket` },
         };
         items.push(
-          { ...toItem(record) },
+          { ...toItem(record, hasher) },
           {
             pk: subjectPk(accountId, subject),
             sk: subjectLinkSk(record.ref),

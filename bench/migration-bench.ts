@@ -201,7 +201,7 @@ export async function runMigrationBench(tickets: number, roundTripMs = 0): Promi
       const store = new DynamoRecordStore(dynamo, table);
       const naiveItems = await ratePerSecond(async () => {
         for (const { record, audit } of ticketRecords(accountId)) {
-          for (const item of store.createItems(record, audit))
+          for (const item of await store.changeItems([{ create: record, audit }]))
             await dynamo.send(new PutCommand(item.Put as PutCommandInput));
         }
         return 1 + conversationsPerTicket;
@@ -217,7 +217,7 @@ export async function runMigrationBench(tickets: number, roundTripMs = 0): Promi
       const rawItems: Record<string, unknown>[] = [];
       for (let i = 0; i < rawRecords; i += 1 + conversationsPerTicket) {
         for (const { record, audit } of ticketRecords(accountId))
-          for (const item of store.createItems(record, audit))
+          for (const item of await store.changeItems([{ create: record, audit }]))
             rawItems.push(item.Put?.Item as Record<string, unknown>);
       }
       const rawStart = performance.now();

@@ -23,8 +23,9 @@ const otherItems = 100_000;
  */
 export async function runPurgeBench(): Promise<void> {
   await withBenchEmulators('eea', async ({ dynamo, s3, names }) => {
+    const store = new DynamoRecordStore(dynamo, names.table);
     const purge = new RecordPurge({
-      store: new DynamoRecordStore(dynamo, names.table),
+      store,
       erasure: new DynamoErasureStore(dynamo, names.table),
       objects: new S3ErasureObjects(s3, { attachments: names.buckets.attachments as string }),
       queue: new DynamoPurgeQueue(dynamo, names.table),
@@ -33,6 +34,7 @@ export async function runPurgeBench(): Promise<void> {
     let nextId = 1;
     /** Writes `count` tickets of the account, soft-deleted at `at` if `deleted`. */
     const seed = async (accountId: string, count: number, deleted: boolean) => {
+      const hasher = await store.hasherFor(accountId);
       const items = Array.from({ length: count }, (_, i) => {
         const record: StoredRecord<object> = {
           accountId,
@@ -44,7 +46,7 @@ export async function runPurgeBench(): Promise<void> {
           fields: { subject: `Ticket ${i}`, description: 'x'.repeat(200) },
           subjects: [],
         };
-        return toItem(record);
+        return toItem(record, hasher);
       });
       await writeItems(dynamo, names.table, items);
     };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import type { LookupHasher } from '../lambdas/domain/encryption/lookup-hasher.ts';
 import { DynamoRecordStore } from '../lambdas/adapters/dynamo-record-store.ts';
 import { RecordIndexItems, toItem } from '../lambdas/adapters/record-items.ts';
 import type { Principal } from '../lambdas/domain/account.ts';
@@ -16,7 +17,7 @@ const groups = 50;
 export const benchQuery = '"agent_id:7 AND group_id:3 AND priority:3"';
 
 /** A ticket as the store writes it: its record item and its lookup items (the same code builds them). */
-export function ticketItems(accountId: string, id: number): object[] {
+export function ticketItems(accountId: string, id: number, hasher: LookupHasher): object[] {
   const record: StoredRecord<object> = {
     accountId,
     ref: { type: 'ticket', id },
@@ -39,8 +40,8 @@ export function ticketItems(accountId: string, id: number): object[] {
     },
     subjects: [],
   };
-  const lookups = new RecordIndexItems('bench').companionsOf(record, 'put');
-  return [toItem(record), ...lookups.flatMap((part) => (part.Put ? [part.Put.Item as object] : []))];
+  const lookups = new RecordIndexItems('bench').companionsOf(record, 'put', hasher);
+  return [toItem(record, hasher), ...lookups.flatMap((part) => (part.Put ? [part.Put.Item as object] : []))];
 }
 
 /**
@@ -57,12 +58,13 @@ export async function runSearchBench(size: number): Promise<void> {
 
     console.log(`\nFilter search over ${size} tickets (DynamoDB Local)`);
     const seeded = performance.now();
+    const hasher = await store.hasherFor(accountId);
     for (let from = 1; from <= size; from += 1_000) {
       const ids = Array.from({ length: Math.min(1_000, size - from + 1) }, (_, i) => from + i);
       await writeItems(
         dynamo,
         names.table,
-        ids.flatMap((id) => ticketItems(accountId, id)),
+        ids.flatMap((id) => ticketItems(accountId, id, hasher)),
       );
     }
     console.log(`  seeded in ${((performance.now() - seeded) / 1000).toFixed(0)} s`);

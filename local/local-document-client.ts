@@ -1,7 +1,12 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localSigningRegion } from './local-credentials.ts';
-import type { EmulatorEndpoints } from './local-environment.ts';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { KmsLookupKeys } from '#adapters/kms-lookup-keys';
+import type { LookupKeys } from '#domain/encryption/lookup-hasher';
+import { keyAlias } from '#lib/platform/names';
+import { type HostingRegionKey, hostingRegions } from '#lib/residency/index';
+import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
 /** A DynamoDB document client on the local platform's DynamoDB Local (destroy it when done). */
 export function localDocumentClient(endpoints: EmulatorEndpoints): DynamoDBDocumentClient {
@@ -12,4 +17,22 @@ export function localDocumentClient(endpoints: EmulatorEndpoints): DynamoDBDocum
       credentials: localCredentials,
     }),
   );
+}
+
+/**
+ * The lookup keys of a region's table on the local platform, for stores made outside a function
+ * process (the seed): each account's key made and unwrapped by the local KMS endpoint.
+ */
+export function localLookupKeys(
+  region: HostingRegionKey,
+  endpoints: EmulatorEndpoints,
+  client: DynamoDBDocumentClient,
+): LookupKeys {
+  if (!endpoints.kms) throw new Error('The local KMS endpoint is not running');
+  const kms = new KMSClient({
+    endpoint: endpoints.kms,
+    region: hostingRegions[region].awsRegion,
+    credentials: localCredentials,
+  });
+  return new KmsLookupKeys(kms, keyAlias(region, 'data'), client, localResourceNames(region).table);
 }

@@ -4,7 +4,7 @@ import { DynamoAccountStore } from '#adapters/dynamo-account-store';
 import { newRecordId } from '#adapters/record-ids';
 import { AccountService } from '#domain/operators/account-service';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
-import { localDocumentClient } from './local-document-client.ts';
+import { localDocumentClient, localLookupKeys } from './local-document-client.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
 /** The languages the demo accounts' knowledge bases are translated into. */
@@ -28,7 +28,10 @@ export async function seedDemoAccount(
   try {
     const table = localResourceNames(region).table;
     const service = new AccountService({
-      accounts: new DynamoAccountStore(client, table),
+      // This process has no AWS_ENDPOINT_URL_KMS: the owner's e-mail claim is keyed by the local KMS.
+      accounts: new DynamoAccountStore(client, table, {
+        lookupKeys: localLookupKeys(region, endpoints, client),
+      }),
       directory: new DynamoAccountDirectory(client, table),
       homeRegion: region,
       now: () => new Date(),

@@ -43,3 +43,11 @@ export function createAwsClients(env: NodeJS.ProcessEnv = process.env): AwsClien
     });
   return { dynamo: dynamoIn(), s3: s3In(), sfn: new SFNClient({}), kms: new KMSClient({}), s3In, dynamoIn };
 }
+
+/**
+ * KMS of a records table's AWS region with a DynamoDB client's credentials (locally the emulators'
+ * credentials, the endpoint from `AWS_ENDPOINT_URL_KMS`): a table's lookup keys are wrapped by the data
+ * key of the table's own region.
+ */
+export const kmsBeside = (dynamo: DynamoDBDocumentClient, awsRegion: string): KMSClient =>
+  new KMSClient({ region: awsRegion, credentials: dynamo.config.credentials });

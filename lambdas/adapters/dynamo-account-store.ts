@@ -3,7 +3,9 @@ import type { Account, AccountStore, ApiKeyGrant, ApiKeyHolder, NewRecord } from
 import { apiKeyIdOf } from '#domain/api-key';
 import type { AuditEntry } from '#domain/records/record';
 import { AccountCompanionItems, type AccountItem, accountFromItem, accountToItem } from './account-items.ts';
+import { type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
 import { AgentApiKeys } from './agent-api-keys.ts';
+import { lookupKeysOf } from './kms-lookup-keys.ts';
 import { accountKey, apiKeyKey } from './keys.ts';
 import { RecordIndexItems, transactRecords } from './record-items.ts';
 
@@ -21,11 +23,14 @@ export class DynamoAccountStore implements AccountStore {
   private readonly keys: AgentApiKeys;
   private readonly index: RecordIndexItems;
   private readonly companions: AccountCompanionItems;
+  private readonly lookupKeys: LookupKeys;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    options: { readonly lookupKeys?: LookupKeys } = {},
   ) {
+    this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
     this.keys = new AgentApiKeys(client, tableName);
     this.index = new RecordIndexItems(tableName);
     this.companions = new AccountCompanionItems(tableName, this.index);
@@ -62,6 +67,8 @@ export class DynamoAccountStore implements AccountStore {
     audit?: AuditEntry,
   ): Promise<void> {
     const accountItem = accountToItem(account);
+    // The owner's e-mail claim is keyed: the account's lookup key is made here, on its first use.
+    const hasher = await lookupHasherFor(this.lookupKeys, account.id);
     await transactRecords(
       this.client,
       [
@@ -72,7 +79,7 @@ export class DynamoAccountStore implements AccountStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        ...this.index.creation(owner.record, owner.audit),
+        ...this.index.creation(owner.record, owner.audit, hasher),
         ...this.keys.issuance(key, account.createdAt, 'created-alongside'),
         this.companions.directoryEntry(account),
         ...(audit ? this.companions.audit(account, audit) : []),

@@ -50,7 +50,7 @@ export class DynamoApiKeyStore implements ApiKeyStore {
     const revocation = await this.keys.revocation(accountId, agentId);
     await transactRecords(
       this.client,
-      [...this.records.changeItems(changes), ...revocation.items],
+      [...(await this.records.changeItems(changes)), ...revocation.items],
       'The agent, or their API keys, changed meanwhile; read the agent again and retry.',
     );
     return revocation.revoked;

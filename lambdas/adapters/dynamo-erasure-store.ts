@@ -15,7 +15,9 @@ import type {
   TrashRef,
 } from '#domain/privacy/erasure-store';
 import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
+import { type LookupHasher, type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
 import { AgentApiKeys } from './agent-api-keys.ts';
+import { lookupKeysOf } from './kms-lookup-keys.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
 import { dueItems } from './deadline-index.ts';
 import { ERASED_SK, RECORD_SK, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
@@ -43,13 +45,21 @@ const conflict = 'The record changed while it was being erased; the step is retr
 export class DynamoErasureStore implements ErasureStore {
   private readonly index: RecordIndexItems;
   private readonly keys: AgentApiKeys;
+  private readonly lookupKeys: LookupKeys;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    options: { readonly lookupKeys?: LookupKeys } = {},
   ) {
     this.index = new RecordIndexItems(tableName);
     this.keys = new AgentApiKeys(client, tableName);
+    this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
+  }
+
+  /** The account's keyed hash: the companions moved out and back are keyed like the record store's. */
+  private hasherFor(accountId: string): Promise<LookupHasher> {
+    return lookupHasherFor(this.lookupKeys, accountId);
   }
 
   async moveToTrash(
@@ -61,11 +71,12 @@ export class DynamoErasureStore implements ErasureStore {
     const Item = await this.recordItem(record);
     if (!Item || Item.version !== record.version) throw new ConflictError(conflict);
     const keys = await this.keysTrashedWith(record);
+    const hasher = await this.hasherFor(record.accountId);
     await transactRecords(
       this.client,
       [
         this.deleteRecordItem(record),
-        ...this.index.companionsOf(record, 'delete'),
+        ...this.index.companionsOf(record, 'delete', hasher),
         ...keys.items,
         this.putTombstone(record, audit),
         this.putTrashEntry(record, requestId, audit, expiresAt, {
@@ -87,10 +98,11 @@ export class DynamoErasureStore implements ErasureStore {
   ): Promise<void> {
     const Item = await this.recordItem(previous);
     if (!Item || Item.version !== previous.version) throw new ConflictError(conflict);
+    const hasher = await this.hasherFor(previous.accountId);
     await transactRecords(
       this.client,
       [
-        ...this.index.replacement(previous, next, audit),
+        ...this.index.replacement(previous, next, audit, hasher),
         this.putTrashEntry(previous, requestId, audit, expiresAt, {
           record_item: Item,
           anonymised_version: next.version,
@@ -109,9 +121,10 @@ export class DynamoErasureStore implements ErasureStore {
   ): Promise<void> {
     const entry = await this.trashEntry(current.accountId, requestId, current.ref);
     if (!entry) return;
+    const hasher = await this.hasherFor(current.accountId);
     const replacement = next
-      ? this.index.replacement(current, next, audit)
-      : this.index.replacement(current, trashed.record, audit, entry.record_item as object);
+      ? this.index.replacement(current, next, audit, hasher)
+      : this.index.replacement(current, trashed.record, audit, hasher, entry.record_item as object);
     await transactRecords(this.client, [...replacement, this.deleteTrashEntry(current, requestId)], conflict);
   }
 
@@ -129,6 +142,7 @@ export class DynamoErasureStore implements ErasureStore {
     const { record } = trashed;
     const entry = await this.trashEntry(record.accountId, requestId, record.ref);
     if (!entry) return;
+    const hasher = await this.hasherFor(record.accountId);
     await transactRecords(
       this.client,
       [
@@ -139,7 +153,7 @@ export class DynamoErasureStore implements ErasureStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        ...this.index.companionsOf(record, 'put'),
+        ...this.index.companionsOf(record, 'put', hasher),
         // An agent's API keys, trashed with the profile, come back as they were.
         ...((entry.key_items as Record<string, unknown>[] | undefined) ?? []).map((Item) => ({
           Put: { TableName: this.tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' },
@@ -220,11 +234,12 @@ export class DynamoErasureStore implements ErasureStore {
   }
 
   async deleteForGood(record: StoredRecord<object>, audit: AuditEntry): Promise<void> {
+    const hasher = await this.hasherFor(record.accountId);
     await transactRecords(
       this.client,
       [
         this.deleteRecordItem(record),
-        ...this.index.companionsOf(record, 'delete'),
+        ...this.index.companionsOf(record, 'delete', hasher),
         ...(await this.keysRevokedWith(record)),
         this.putTombstone(record, audit),
         this.index.putAudit(record, audit),

@@ -3,6 +3,7 @@ import { collectionShards } from '#lib/platform/table-design';
 import type { RecordType } from '#domain/records/record';
 import type { LookupRead, LookupReader } from '#domain/search/search-executor';
 import type { Lookup } from '#domain/search/search-lookups';
+import type { LookupHasher } from '#domain/encryption/lookup-hasher';
 import { DynamoBatches, type ItemKey } from './dynamo-batches.ts';
 import { RECORD_SK, collectionSk, lookupPk, rangeLookupPk, recordPk, shardOf } from './record-keys.ts';
 
@@ -37,6 +38,8 @@ export class DynamoLookupReader implements LookupReader {
     private readonly tableName: string,
     private readonly accountId: string,
     private readonly type: RecordType,
+    /** The account's keyed hash: equality lookups are keyed by it, and `lookupValues` hold it. */
+    private readonly hasher: LookupHasher,
   ) {
     this.batches = new DynamoBatches(client, tableName, 8);
   }
@@ -93,8 +96,12 @@ export class DynamoLookupReader implements LookupReader {
       }));
     }
     if (!ids.every((id) => this.createdAt.has(id))) return undefined;
-    const pk = lookupPk(this.accountId, this.type, lookup.name, lookup.value);
+    const pk = lookupPk(this.accountId, this.type, lookup.name, this.hasher.hash(lookup.value));
     return ids.map((id) => ({ pk, sk: collectionSk(this.createdAt.get(id) as string, id) }));
+  }
+
+  storedValue(value: string): string {
+    return this.hasher.hash(value);
   }
 
   async lookupValues(ids: readonly number[]): Promise<ReadonlyMap<number, Readonly<Record<string, string>>>> {
@@ -111,7 +118,7 @@ export class DynamoLookupReader implements LookupReader {
 
   private partitionsOf(lookup: Lookup): Partition[] {
     if (lookup.kind === 'eq') {
-      const pk = lookupPk(this.accountId, this.type, lookup.name, lookup.value);
+      const pk = lookupPk(this.accountId, this.type, lookup.name, this.hasher.hash(lookup.value));
       return [{ equality: true, condition: 'pk = :pk', values: { ':pk': pk }, done: false }];
     }
     // '#' then '~' bound every id suffix of a value, so both ends of the range are included.

@@ -5,6 +5,8 @@ import type { ImportOutcome } from '#domain/records/record-store';
 import type { AuditEntry, RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import { DynamoBatches, type Wait } from './dynamo-batches.ts';
 import { RECORD_SK, recordPk } from './record-keys.ts';
+import { type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
+import { lookupKeysOf } from './kms-lookup-keys.ts';
 import { heldUniqueValues, RecordIndexItems, type TransactItem } from './record-items.ts';
 
 /** DynamoDB's limits on one transaction (100 items, 4 MB), kept with room for the request's framing. */
@@ -23,6 +25,8 @@ export interface RecordImportOptions {
   readonly concurrency?: number;
   /** Waits between attempts (tests: none). */
   readonly wait?: Wait;
+  /** The accounts' lookup keys (by default the table region's: `lookupKeysOf`). */
+  readonly lookupKeys?: LookupKeys;
 }
 
 /**
@@ -43,6 +47,7 @@ export class DynamoRecordImport {
   private readonly batches: DynamoBatches;
   private readonly concurrency: number;
   private readonly wait: Wait;
+  private readonly lookupKeys: LookupKeys;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -50,6 +55,7 @@ export class DynamoRecordImport {
     options: RecordImportOptions = {},
   ) {
     this.index = new RecordIndexItems(tableName);
+    this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
     this.concurrency = options.concurrency ?? 4;
     this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.batches = new DynamoBatches(client, tableName, this.concurrency, this.wait);
@@ -73,11 +79,13 @@ export class DynamoRecordImport {
         importedBy: item.imported_by as string | undefined,
       });
     }
+    if (entries.length === 0) return [];
+    const hasher = await lookupHasherFor(this.lookupKeys, accountId);
     const pending: Pending[] = entries
       .filter(({ record }) => !outcomes.has(keyOf(record.ref)))
       .map(({ record, audit }) => ({
         record,
-        items: this.index.creation(record, audit, { imported_by: importedBy }),
+        items: this.index.creation(record, audit, hasher, { imported_by: importedBy }),
       }));
     const claiming = pending.filter(({ record }) => Object.keys(heldUniqueValues(record)).length > 0);
     const plain = pending.filter(({ record }) => Object.keys(heldUniqueValues(record)).length === 0);

@@ -25,7 +25,10 @@ import {
   subjectPk,
   uniquePk,
 } from './record-keys.ts';
+import { type LookupHasher, type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
+import { indexedPrefixOf } from '#domain/records/prefix-value';
 import { DynamoBatches } from './dynamo-batches.ts';
+import { lookupKeysOf } from './kms-lookup-keys.ts';
 import { DynamoLookupReader } from './dynamo-lookup-reader.ts';
 import { DynamoRecordImport, type RecordImportOptions } from './dynamo-record-import.ts';
 import { rangeOrderedList } from './range-ordered-list.ts';
@@ -40,21 +43,33 @@ import {
   fromItem,
 } from './record-items.ts';
 
+/** Prefix items read a page when a term is longer than the indexed prefix (its records are checked). */
+const prefixPageSize = 100;
+/** At most this many records are checked for one value name of one autocomplete (docs/api.md). */
+export const maxPrefixCandidates = 1_000;
+
 export class DynamoRecordStore implements RecordStore {
   private readonly index: RecordIndexItems;
   private readonly batches: DynamoBatches;
   private readonly imports: DynamoRecordImport;
   private readonly lists: MergedListReader;
+  private readonly lookupKeys: LookupKeys;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    importOptions: RecordImportOptions = {},
+    options: RecordImportOptions & { readonly lookupKeys?: LookupKeys } = {},
   ) {
+    this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
     this.index = new RecordIndexItems(tableName);
     this.batches = new DynamoBatches(client, tableName, 4);
-    this.imports = new DynamoRecordImport(client, tableName, importOptions);
+    this.imports = new DynamoRecordImport(client, tableName, { ...options, lookupKeys: this.lookupKeys });
     this.lists = new MergedListReader(client, tableName);
+  }
+
+  /** The account's keyed hash of lookup values (docs/encryption.md, "Keyed lookups"). */
+  hasherFor(accountId: string): Promise<LookupHasher> {
+    return lookupHasherFor(this.lookupKeys, accountId);
   }
 
   async get<F extends object>(accountId: string, ref: RecordRef): Promise<StoredRecord<F> | undefined> {
@@ -103,7 +118,7 @@ export class DynamoRecordStore implements RecordStore {
   async commit(changes: readonly RecordChange[]): Promise<void> {
     await transactRecords(
       this.client,
-      this.changeItems(changes),
+      await this.changeItems(changes),
       changes.some((change) => 'previous' in change)
         ? 'The record was changed by someone else, or a unique value is taken. Read it again.'
         : 'A record with this id or a unique value already exists.',
@@ -111,17 +126,19 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   /** The items storing `changes`, for a transaction that writes them with others. */
-  changeItems(changes: readonly RecordChange[]): TransactItem[] {
-    return changes.flatMap((change) =>
-      'create' in change
-        ? this.createItems(change.create, change.audit)
-        : this.index.replacement(change.previous, change.next, change.audit),
-    );
-  }
-
-  /** The items creating `record` writes: the record, its claims and lookups, subject links, audit entry. */
-  createItems(record: StoredRecord<object>, audit: AuditEntry): TransactItem[] {
-    return this.index.creation(record, audit);
+  async changeItems(changes: readonly RecordChange[]): Promise<TransactItem[]> {
+    const first = changes[0];
+    if (!first) return [];
+    const hasher = await this.hasherFor('create' in first ? first.create.accountId : first.next.accountId);
+    return changes.flatMap((change) => {
+      const accountId = 'create' in change ? change.create.accountId : change.next.accountId;
+      if (accountId !== ('create' in first ? first.create : first.next).accountId) {
+        throw new Error('One transaction writes the records of one account');
+      }
+      return 'create' in change
+        ? this.index.creation(change.create, change.audit, hasher)
+        : this.index.replacement(change.previous, change.next, change.audit, hasher);
+    });
   }
 
   async nextSequence(accountId: string, name: string): Promise<number> {
@@ -154,7 +171,10 @@ export class DynamoRecordStore implements RecordStore {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { pk: uniquePk(accountId, type, name, value), sk: UNIQUE_SK },
+        Key: {
+          pk: uniquePk(accountId, type, name, (await this.hasherFor(accountId)).hash(value)),
+          sk: UNIQUE_SK,
+        },
       }),
     );
     return Item ? (Item.record_id as number) : undefined;
@@ -167,12 +187,13 @@ export class DynamoRecordStore implements RecordStore {
     value: string,
     paging: Paging,
   ): Promise<RecordPage<F>> {
+    const hashed = (await this.hasherFor(accountId)).hash(value);
     const page = await this.lists.read(
       {
         accountId,
         keyName: 'pk',
         sortName: 'sk',
-        partitions: [lookupPk(accountId, type, name, value)],
+        partitions: [lookupPk(accountId, type, name, hashed)],
         consistentRead: true,
       },
       paging,
@@ -196,13 +217,14 @@ export class DynamoRecordStore implements RecordStore {
     limit: number,
   ): Promise<LookupEntry[]> {
     const entries: LookupEntry[] = [];
+    const pk = lookupPk(accountId, type, name, (await this.hasherFor(accountId)).hash(value));
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': lookupPk(accountId, type, name, value) },
+          ExpressionAttributeValues: { ':pk': pk },
           ProjectionExpression: 'sk, record_id',
           ScanIndexForward: false,
           Limit: limit - entries.length,
@@ -225,26 +247,46 @@ export class DynamoRecordStore implements RecordStore {
     name: string,
     prefix: string,
     limit: number,
+    holds: (record: StoredRecord<F>) => boolean,
   ): Promise<StoredRecord<F>[]> {
     if (prefix === '') return [];
-    const { Items = [] } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': prefixPk(accountId, type, name, prefix), ':prefix': prefix },
-        Limit: limit,
-      }),
-    );
-    const records = await this.getMany<F>(
-      accountId,
-      Items.map((item) => ({ type, id: item.record_id as number })),
-    );
-    // The prefix item is written with the record, so each names a live record; the filter is a safeguard.
-    return records.filter((record) => !record.deletedAt && !record.supersededBy);
+    const hashed = (await this.hasherFor(accountId)).hash(indexedPrefixOf(prefix));
+    const found: StoredRecord<F>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    let read = 0;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': prefixPk(accountId, type, name, hashed) },
+          ProjectionExpression: 'record_id',
+          Limit: indexedPrefixOf(prefix) === prefix ? limit : prefixPageSize,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      read += items.length;
+      const records = await this.getMany<F>(
+        accountId,
+        items.map((item) => ({ type, id: item.record_id as number })),
+      );
+      // The prefix item is written with the record, so each names a live record (the filter is a
+      // safeguard); a term longer than the indexed prefix keeps the records whose value begins with it.
+      found.push(...records.filter((record) => !record.deletedAt && !record.supersededBy && holds(record)));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && found.length < limit && read < maxPrefixCandidates);
+    return found.slice(0, limit);
   }
 
-  searchLookups(accountId: string, type: RecordType): DynamoLookupReader {
-    return new DynamoLookupReader(this.client, this.tableName, accountId, type);
+  async searchLookups(accountId: string, type: RecordType): Promise<DynamoLookupReader> {
+    return new DynamoLookupReader(
+      this.client,
+      this.tableName,
+      accountId,
+      type,
+      await this.hasherFor(accountId),
+    );
   }
 
   async listByRange<F extends object>(
@@ -253,8 +295,13 @@ export class DynamoRecordStore implements RecordStore {
     field: string,
     options: RangeListOptions<F>,
   ): Promise<RecordPage<F>> {
-    const list = rangeOrderedList<F>(accountId, type, field, options, (refs) =>
-      this.getMany<F>(accountId, refs),
+    const list = rangeOrderedList<F>(
+      accountId,
+      type,
+      field,
+      options,
+      (refs) => this.getMany<F>(accountId, refs),
+      await this.hasherFor(accountId),
     );
     const page = await this.lists.read(list.spec, options, list.accept);
     return { records: await list.records(page.items), hasMore: page.hasMore, next: page.next };

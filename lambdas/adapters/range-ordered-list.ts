@@ -1,4 +1,5 @@
 import { collectionShards } from '#lib/platform/table-design';
+import type { LookupHasher } from '#domain/encryption/lookup-hasher';
 import type { RecordRef, RecordType, StoredRecord } from '#domain/records/record';
 import type { RangeListOptions } from '#domain/records/record-store';
 import { equalityPrefix } from '#domain/search/search-lookups';
@@ -24,6 +25,7 @@ export function rangeOrderedList<F extends object>(
   field: string,
   options: RangeListOptions<F>,
   read: (refs: readonly RecordRef[]) => Promise<StoredRecord<F>[]>,
+  hasher: LookupHasher,
 ) {
   const records = new Map<number, StoredRecord<F> | null>();
   const idOf = (item: Item) => item.record_id as number;
@@ -37,7 +39,8 @@ export function rangeOrderedList<F extends object>(
   const partitions = Array.from({ length: collectionShards }, (_, shard) =>
     rangeLookupPk(accountId, type, field, shard),
   );
-  if (options.withoutValue) partitions.push(lookupPk(accountId, type, `${equalityPrefix}${field}`, 'null'));
+  if (options.withoutValue)
+    partitions.push(lookupPk(accountId, type, `${equalityPrefix}${field}`, hasher.hash('null')));
   const spec: MergedListSpec = {
     accountId,
     keyName: 'pk',

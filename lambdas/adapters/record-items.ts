@@ -6,7 +6,15 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#domain/errors';
 import { purgeDueAt, recordPurgeDeadline } from '#domain/purge/purge-due';
+import type { LookupHasher } from '#domain/encryption/lookup-hasher';
 import { isSearchLookup, lookupNameOf, rangePrefix, searchLookupValues } from '#domain/search/search-lookups';
+import {
+  type KeyedValues,
+  keyedValuesOf,
+  keyedPrefixes,
+  keyedLookups,
+  keyedUniqueValues,
+} from './keyed-values.ts';
 import type {
   AuditEntry,
   Deadline,
@@ -91,7 +99,7 @@ function ownLookups(values: Readonly<Record<string, string>> | undefined): Recor
 export const liveLookups = (record: StoredRecord<object>) =>
   record.deletedAt || record.supersededBy ? {} : lookupsOf(record);
 
-/** The item of one lookup value: hashed by value (equality), or in its field's shard by value (range). */
+/** The item of one (keyed) lookup value: by its hash (equality), or in its field's shard by value (range). */
 function lookupKey(record: StoredRecord<object>, key: string, value: string) {
   const { accountId, ref } = record;
   return key.startsWith(rangePrefix)
@@ -109,101 +117,58 @@ function lookupKey(record: StoredRecord<object>, key: string, value: string) {
 export const livePrefixes = (record: StoredRecord<object>) =>
   record.deletedAt || record.supersededBy ? {} : (record.prefixValues ?? {});
 
+/** What a record holds beside its item while it is what it is (live, deleted, superseded), keyed. */
+function heldKeyed(record: StoredRecord<object>, hasher: LookupHasher): KeyedValues {
+  return keyedValuesOf(
+    { unique: heldUniqueValues(record), lookups: liveLookups(record), prefixes: livePrefixes(record) },
+    hasher,
+  );
+}
+
+const none: KeyedValues = { unique: {}, lookups: {}, prefixes: [] };
+
 /**
- * The items that stand beside a record in the table (uniqueness claims, lookups, subject links, audit
- * entries), as transaction parts. Every writer of records builds them here, so they cannot drift apart.
+ * The items that stand beside a record in the table (uniqueness claims, lookups, prefixes, subject
+ * links, audit entries), as transaction parts. Every writer of records builds them here, so they cannot
+ * drift apart; every value derived from a personal value is in keyed form (`keyed-values.ts`).
  */
 export class RecordIndexItems {
   constructor(private readonly tableName: string) {}
 
-  claimUniqueValues(
+  /** The claims, lookups and prefixes `next` holds and `previous` did not (puts), and the reverse (deletes). */
+  private keyedChanges(
     record: StoredRecord<object>,
-    alreadyHeld: Readonly<Record<string, string>>,
+    held: KeyedValues,
+    other: KeyedValues,
+    action: 'put' | 'delete',
   ): TransactItem[] {
-    return Object.entries(record.uniqueValues ?? {})
-      .filter(([name, value]) => alreadyHeld[name] !== value)
-      .map(([name, value]) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            pk: uniquePk(record.accountId, record.ref.type, name, value),
-            sk: UNIQUE_SK,
-            item_type: 'unique',
-            record_id: record.ref.id,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      }));
-  }
-
-  releaseUniqueValues(
-    record: StoredRecord<object>,
-    stillHeld: Readonly<Record<string, string>>,
-  ): TransactItem[] {
-    return Object.entries(record.uniqueValues ?? {})
-      .filter(([name, value]) => stillHeld[name] !== value)
-      .map(([name, value]) => ({
-        Delete: {
-          TableName: this.tableName,
-          Key: { pk: uniquePk(record.accountId, record.ref.type, name, value), sk: UNIQUE_SK },
-        },
-      }));
-  }
-
-  putLookups(record: StoredRecord<object>, alreadyHeld: Readonly<Record<string, string>>): TransactItem[] {
-    return Object.entries(record.lookupValues ?? {})
-      .filter(([name, value]) => alreadyHeld[name] !== value)
-      .map(([name, value]) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            ...lookupKey(record, name, value),
-            item_type: 'lookup',
-            record_id: record.ref.id,
-          },
-        },
-      }));
-  }
-
-  deleteLookups(record: StoredRecord<object>, stillHeld: Readonly<Record<string, string>>): TransactItem[] {
-    return Object.entries(record.lookupValues ?? {})
-      .filter(([name, value]) => stillHeld[name] !== value)
-      .map(([name, value]) => ({
-        Delete: {
-          TableName: this.tableName,
-          Key: lookupKey(record, name, value),
-        },
-      }));
-  }
-
-  putPrefixes(record: StoredRecord<object>, alreadyHeld: Readonly<Record<string, string>>): TransactItem[] {
-    return Object.entries(livePrefixes(record))
-      .filter(([name, value]) => alreadyHeld[name] !== value && value !== '')
-      .map(([name, value]) => ({
-        Put: {
-          TableName: this.tableName,
-          Item: {
-            pk: prefixPk(record.accountId, record.ref.type, name, value),
-            sk: prefixSk(value, record.ref.id),
-            item_type: 'prefix',
-            record_id: record.ref.id,
-          },
-        },
-      }));
-  }
-
-  deletePrefixes(record: StoredRecord<object>, stillHeld: Readonly<Record<string, string>>): TransactItem[] {
-    return Object.entries(livePrefixes(record))
-      .filter(([name, value]) => stillHeld[name] !== value && value !== '')
-      .map(([name, value]) => ({
-        Delete: {
-          TableName: this.tableName,
-          Key: {
-            pk: prefixPk(record.accountId, record.ref.type, name, value),
-            sk: prefixSk(value, record.ref.id),
-          },
-        },
-      }));
+    const { accountId, ref } = record;
+    const unique = Object.entries(held.unique).filter(([name, value]) => other.unique[name] !== value);
+    const lookups = Object.entries(held.lookups).filter(([name, value]) => other.lookups[name] !== value);
+    const otherPrefixes = new Set(other.prefixes.map(({ name, hash }) => `${name}#${hash}`));
+    const prefixes = held.prefixes.filter(({ name, hash }) => !otherPrefixes.has(`${name}#${hash}`));
+    const keys = [
+      ...unique.map(([name, value]) => ({
+        key: { pk: uniquePk(accountId, ref.type, name, value), sk: UNIQUE_SK },
+        type: 'unique',
+      })),
+      ...lookups.map(([name, value]) => ({ key: lookupKey(record, name, value), type: 'lookup' })),
+      ...prefixes.map(({ name, hash }) => ({
+        key: { pk: prefixPk(accountId, ref.type, name, hash), sk: prefixSk(ref.id) },
+        type: 'prefix',
+      })),
+    ];
+    return keys.map(({ key, type }) =>
+      action === 'put'
+        ? {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...key, item_type: type, record_id: ref.id },
+              ...(type === 'unique' && { ConditionExpression: 'attribute_not_exists(pk)' }),
+            },
+          }
+        : { Delete: { TableName: this.tableName, Key: key } },
+    );
   }
 
   putLink(record: StoredRecord<object>, subject: SubjectRef): TransactItem {
@@ -230,21 +195,13 @@ export class RecordIndexItems {
     };
   }
 
-  /** Everything a live record holds beside its own item: claims, lookups and links (for a move or a delete). */
-  companionsOf(record: StoredRecord<object>, action: 'put' | 'delete'): TransactItem[] {
-    if (action === 'put') {
-      return [
-        ...this.claimUniqueValues({ ...record, uniqueValues: heldUniqueValues(record) }, {}),
-        ...this.putLookups({ ...record, lookupValues: liveLookups(record) }, {}),
-        ...this.putPrefixes(record, {}),
-        ...record.subjects.map((subject) => this.putLink(record, subject)),
-      ];
-    }
+  /** Everything a record holds beside its own item: claims, lookups, prefixes and links (for a move or a delete). */
+  companionsOf(record: StoredRecord<object>, action: 'put' | 'delete', hasher: LookupHasher): TransactItem[] {
     return [
-      ...this.releaseUniqueValues({ ...record, uniqueValues: heldUniqueValues(record) }, {}),
-      ...this.deleteLookups({ ...record, lookupValues: liveLookups(record) }, {}),
-      ...this.deletePrefixes(record, {}),
-      ...record.subjects.map((subject) => this.deleteLink(record, subject)),
+      ...this.keyedChanges(record, heldKeyed(record, hasher), none, action),
+      ...record.subjects.map((subject) =>
+        action === 'put' ? this.putLink(record, subject) : this.deleteLink(record, subject),
+      ),
     ];
   }
 
@@ -255,17 +212,18 @@ export class RecordIndexItems {
   creation(
     record: StoredRecord<object>,
     audit: AuditEntry,
+    hasher: LookupHasher,
     extra: Record<string, unknown> = {},
   ): TransactItem[] {
     return [
       {
         Put: {
           TableName: this.tableName,
-          Item: { ...toItem(record), ...extra },
+          Item: { ...toItem(record, hasher), ...extra },
           ConditionExpression: 'attribute_not_exists(pk)',
         },
       },
-      ...this.companionsOf(record, 'put'),
+      ...this.companionsOf(record, 'put', hasher),
       this.putAudit(record, audit),
     ];
   }
@@ -279,15 +237,15 @@ export class RecordIndexItems {
     previous: StoredRecord<object>,
     next: StoredRecord<object>,
     audit: AuditEntry,
-    item: object = toItem(next),
+    hasher: LookupHasher,
+    item: object = toItem(next, hasher),
   ): TransactItem[] {
     const previousKeys = new Set(previous.subjects.map((s) => `${s.kind}#${s.id}`));
     const nextKeys = new Set(next.subjects.map((s) => `${s.kind}#${s.id}`));
-    // Unique and lookup values are held only while the record is live: a soft-deleted contact frees its e-mail.
-    const previousUnique = heldUniqueValues(previous);
-    const nextUnique = heldUniqueValues(next);
-    const previousLookups = liveLookups(previous);
-    const nextLookups = liveLookups(next);
+    // Unique, lookup and prefix values are held only while the record is live: a soft-deleted contact
+    // frees its e-mail. Both sides are compared keyed (hashing is idempotent: a stored record is keyed).
+    const held = heldKeyed(previous, hasher);
+    const holding = heldKeyed(next, hasher);
     return [
       {
         Put: {
@@ -297,12 +255,8 @@ export class RecordIndexItems {
           ExpressionAttributeValues: { ':expected': previous.version },
         },
       },
-      ...this.claimUniqueValues({ ...next, uniqueValues: nextUnique }, previousUnique),
-      ...this.releaseUniqueValues({ ...previous, uniqueValues: previousUnique }, nextUnique),
-      ...this.putLookups({ ...next, lookupValues: nextLookups }, previousLookups),
-      ...this.deleteLookups({ ...previous, lookupValues: previousLookups }, nextLookups),
-      ...this.putPrefixes(next, livePrefixes(previous)),
-      ...this.deletePrefixes(previous, livePrefixes(next)),
+      ...this.keyedChanges(next, holding, held, 'put'),
+      ...this.keyedChanges(previous, held, holding, 'delete'),
       ...next.subjects
         .filter((s) => !previousKeys.has(`${s.kind}#${s.id}`))
         .map((s) => this.putLink(next, s)),
@@ -350,7 +304,7 @@ export function auditFromItem(item: Record<string, unknown>): AuditEntry {
   };
 }
 
-export function toItem(record: StoredRecord<object>): RecordItem {
+export function toItem(record: StoredRecord<object>, hasher: LookupHasher): RecordItem {
   const shard = shardOf(record.ref.id);
   return {
     pk: recordPk(record.accountId, record.ref),
@@ -369,9 +323,9 @@ export function toItem(record: StoredRecord<object>): RecordItem {
     parent_key: record.parent?.key,
     secondary_parent_key: record.secondaryParent?.key,
     secondary_parent_by_update: record.secondaryParent?.byUpdate,
-    unique_values: record.uniqueValues ? { ...record.uniqueValues } : undefined,
-    lookup_values: nonEmpty(lookupsOf(record)),
-    prefix_values: record.prefixValues ? { ...record.prefixValues } : undefined,
+    unique_values: record.uniqueValues ? keyedUniqueValues(record.uniqueValues, hasher) : undefined,
+    lookup_values: nonEmpty(keyedLookups(lookupsOf(record), hasher)),
+    prefix_values: record.prefixValues ? keyedPrefixes(record.prefixValues, hasher) : undefined,
     superseded_by: record.supersededBy ? { ...record.supersededBy } : undefined,
     deadline: record.deadline ? { ...record.deadline } : undefined,
     // A superseded record leaves its type's collection (gsi1 is sparse): it is no longer listed.

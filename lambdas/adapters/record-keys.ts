@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { collectionShards } from '#lib/platform/table-design';
 import type { RecordRef, RecordType, SubjectRef } from '#domain/records/record';
 
@@ -22,25 +21,29 @@ export const collectionSk = (updatedAt: string, id: number) => `${updatedAt}#${S
 
 export const parentPk = (accountId: string, parentKey: string) => `A#${accountId}#PARENT#${parentKey}`;
 
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+/**
+ * An account's lookup key, wrapped by the region's data key (docs/encryption.md, "Keyed lookups"): an
+ * item of the records table, so every backup of the records holds the key that makes them findable.
+ */
+export const lookupKeyPk = (accountId: string) => `A#${accountId}#LOOKUPKEY`;
+export const LOOKUP_KEY_SK = 'KEY';
 
-/** Unique values are stored hashed: the key reveals no e-mail address. */
-export const uniquePk = (accountId: string, type: RecordType, name: string, value: string) =>
-  `A#${accountId}#UNIQUE#${type}#${name}#${sha256(value)}`;
+/** A unique claim, keyed by the value's keyed hash (`LookupHasher`): the key reveals no e-mail address. */
+export const uniquePk = (accountId: string, type: RecordType, name: string, hashedValue: string) =>
+  `A#${accountId}#UNIQUE#${type}#${name}#${hashedValue}`;
 export const UNIQUE_SK = 'UNIQUE';
 
-/** Lookup values (shared by several records, e.g. phone numbers) are stored hashed too. */
-export const lookupPk = (accountId: string, type: RecordType, name: string, value: string) =>
-  `A#${accountId}#LOOKUP#${type}#${name}#${sha256(value)}`;
+/** Lookup values (shared by several records, e.g. phone numbers), keyed by their keyed hash too. */
+export const lookupPk = (accountId: string, type: RecordType, name: string, hashedValue: string) =>
+  `A#${accountId}#LOOKUP#${type}#${name}#${hashedValue}`;
 
 /**
- * Prefix lookups (autocomplete): one partition per account, type, value name and first character of
- * the value, the value itself in clear in the sort key so `begins_with` matches a prefix.
+ * Prefix lookups (autocomplete): one partition per account, type, value name and keyed hash of one
+ * beginning of the value (docs/access-patterns.md); the record id is the sort key.
  */
-export const prefixPk = (accountId: string, type: RecordType, name: string, value: string) =>
-  `A#${accountId}#PREFIX#${type}#${name}#${String.fromCodePoint(value.codePointAt(0) ?? 0)}`;
-/** Values hold no control characters (`prefixValueOf`), so the separator keeps value and id apart. */
-export const prefixSk = (value: string, id: number) => `${value}\u001f${id}`;
+export const prefixPk = (accountId: string, type: RecordType, name: string, hashedPrefix: string) =>
+  `A#${accountId}#PREFIX#${type}#${name}#${hashedPrefix}`;
+export const prefixSk = (id: number) => String(id).padStart(16, '0');
 
 /**
  * Search's range lookups of one field (dates, numbers: docs/search.md), write-sharded like the

@@ -1,5 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
 import { prefixPk } from '../../lambdas/adapters/record-keys.ts';
 import { createTestAccount, keyCaller, type TestAgent } from './account-fixture.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
@@ -19,13 +20,14 @@ let admin: TestAgent;
 let stranger: TestAgent;
 const names = (body: Array<{ name: string }>) => body.map((suggestion) => suggestion.name);
 
-/** The prefix items of one partition: what the autocomplete reads. */
+/** The prefix items of one partition (the keyed hash of a beginning): what the autocomplete reads. */
 async function prefixItems(type: 'company' | 'contact', name: string, first: string) {
+  const hasher = await new DynamoRecordStore(client, table).hasherFor(accountId);
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: table,
       KeyConditionExpression: 'pk = :pk',
-      ExpressionAttributeValues: { ':pk': prefixPk(accountId, type, name, first) },
+      ExpressionAttributeValues: { ':pk': prefixPk(accountId, type, name, hasher.hash(first)) },
     }),
   );
   return Items.map((item) => item.record_id as number);

@@ -23,6 +23,9 @@ export default async function setup(project: TestProject) {
     apiKeyCacheSeconds: 0,
   });
   project.provide('localPlatform', platform.endpoints);
+  // Stores made in a test process key lookups as the functions do: with each account's lookup key,
+  // from the local KMS endpoint (the SDK reads it here, as in every local function process).
+  if (platform.endpoints.emulators.kms) process.env.AWS_ENDPOINT_URL_KMS = platform.endpoints.emulators.kms;
   return async () => {
     await platform.stop();
     rmSync(stateDir, { recursive: true, force: true });

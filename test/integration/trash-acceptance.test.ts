@@ -347,7 +347,9 @@ async function backdateDeletion(ref: RecordRef, ms: number): Promise<string> {
   const deletedAt = new Date(Date.parse(record?.deletedAt ?? '') - ms).toISOString();
   if (!record) throw new Error(`${ref.type} ${ref.id} is not stored`);
   // Without its undefined attributes, as the platform's client writes it.
-  const item = JSON.parse(JSON.stringify(toItem({ ...record, deletedAt })));
+  const item = JSON.parse(
+    JSON.stringify(toItem({ ...record, deletedAt }, await store.hasherFor(account.id))),
+  );
   await client.send(new PutCommand({ TableName: table, Item: item }));
   return deletedAt;
 }

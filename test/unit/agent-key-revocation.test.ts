@@ -12,6 +12,7 @@ import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { newAgent } from '../../lambdas/domain/agents/agent-service.ts';
 import { maxApiKeysPerAgent } from '../../lambdas/domain/api-key.ts';
 import type { AuditEntry, StoredRecord } from '../../lambdas/domain/records/record.ts';
+import { testLookupKeys } from './test-hasher.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -48,7 +49,7 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
       .on(GetCommand, { Key: ringKey })
       .resolves({ Item: { ...ringKey, key_hashes: new Set(['h1', 'h2']), revision: 'rev-1' } });
     dynamo.on(TransactWriteCommand).resolves({});
-    const store = new DynamoErasureStore(documentClient, 'table');
+    const store = new DynamoErasureStore(documentClient, 'table', { lookupKeys: testLookupKeys });
 
     // Act
     await store.deleteForGood(agent, audit(agent));
@@ -77,7 +78,10 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
     dynamo.on(GetCommand, { Key: ringKey }).resolves({});
     dynamo.on(TransactWriteCommand).resolves({});
 
-    await new DynamoErasureStore(documentClient, 'table').deleteForGood(agent, audit(agent));
+    await new DynamoErasureStore(documentClient, 'table', { lookupKeys: testLookupKeys }).deleteForGood(
+      agent,
+      audit(agent),
+    );
 
     expect(sentTransaction()).toContainEqual({
       ConditionCheck: { TableName: 'table', Key: ringKey, ConditionExpression: 'attribute_not_exists(pk)' },
@@ -96,7 +100,12 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
     dynamo.on(TransactWriteCommand).resolves({});
 
     // Act
-    await new DynamoErasureStore(documentClient, 'table').moveToTrash(agent, 42, audit(agent), at);
+    await new DynamoErasureStore(documentClient, 'table', { lookupKeys: testLookupKeys }).moveToTrash(
+      agent,
+      42,
+      audit(agent),
+      at,
+    );
 
     // Assess
     const items = sentTransaction();
@@ -118,7 +127,10 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
       .resolves({ Item: { key_hashes: new Set(hashes), revision: 'r' } });
     dynamo.on(TransactWriteCommand).resolves({});
 
-    await new DynamoErasureStore(documentClient, 'table').deleteForGood(agent, audit(agent));
+    await new DynamoErasureStore(documentClient, 'table', { lookupKeys: testLookupKeys }).deleteForGood(
+      agent,
+      audit(agent),
+    );
 
     const items = sentTransaction();
     for (const hash of hashes) expect(items).toContainEqual(keyDelete(hash));
@@ -129,7 +141,10 @@ describe("an agent's erasure revokes their API keys in the transaction that remo
     dynamo.on(TransactWriteCommand).resolves({});
     const contact = { ...agent, ref: { type: 'contact' as const, id: 7 }, subjects: [] };
 
-    await new DynamoErasureStore(documentClient, 'table').deleteForGood(contact, audit(contact));
+    await new DynamoErasureStore(documentClient, 'table', { lookupKeys: testLookupKeys }).deleteForGood(
+      contact,
+      audit(contact),
+    );
 
     expect(dynamo).not.toHaveReceivedCommand(GetCommand);
     expect(JSON.stringify(sentTransaction())).not.toContain('APIKEY');

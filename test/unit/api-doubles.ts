@@ -4,6 +4,7 @@ import { type AgentFields, newAgent } from '../../lambdas/domain/agents/agent-se
 import type { RateLimiter } from '../../lambdas/domain/rate-limit.ts';
 import { AuthenticationError } from '../../lambdas/domain/errors.ts';
 import type { SsoDependencies } from '../../lambdas/http/sso-auth.ts';
+import { testHasher } from './test-hasher.ts';
 
 /**
  * A rate limit that lets every request through: a test double of the domain's RateLimiter, for unit
@@ -35,7 +36,7 @@ export function agentProfileItem(
     role,
     ...fields,
   });
-  return { ...toItem(agent) };
+  return { ...toItem(agent, testHasher) };
 }
 
 /** An active account's profile item as the records table stores it, for a mocked GetItem of `ACCOUNT#<id>`. */

@@ -8,6 +8,7 @@ import { toItem } from '../../lambdas/adapters/record-items.ts';
 import { maxFilteredReads } from '../../lambdas/domain/records/paging.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import type { RecordPage } from '../../lambdas/domain/records/record-store.ts';
+import { testHasher } from './test-hasher.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -108,7 +109,7 @@ describe('merged lists read page by page with a cursor', () => {
           dynamo.reset();
           // Seconds repeat, so records share update times and order by id among them.
           const records = ids.map((id) => ticket(id, id % 37, id % owners));
-          const evaluated = serve(records.map((record) => toItem(record) as unknown as Item));
+          const evaluated = serve(records.map((record) => toItem(record, testHasher) as unknown as Item));
           const where = (record: StoredRecord<Fields>) => record.fields.owner === 0;
           const expected = records
             .filter(where)
@@ -132,7 +133,7 @@ describe('merged lists read page by page with a cursor', () => {
   it('reads a parent list oldest first, leaving deleted children out, resuming past them', async () => {
     // Prepare: 30 children, every third deleted.
     const records = Array.from({ length: 30 }, (_, index) => ticket(index + 1, index, 0, index % 3 === 0));
-    const evaluated = serve(records.map((record) => toItem(record) as unknown as Item));
+    const evaluated = serve(records.map((record) => toItem(record, testHasher) as unknown as Item));
 
     // Act
     const listed = await everyPage(
@@ -155,7 +156,7 @@ describe('merged lists read page by page with a cursor', () => {
     const records = Array.from({ length: 8_000 }, (_, index) =>
       ticket(index + 1, index, index % 500 === 0 ? 1 : 2),
     );
-    const evaluated = serve(records.map((record) => toItem(record) as unknown as Item));
+    const evaluated = serve(records.map((record) => toItem(record, testHasher) as unknown as Item));
 
     // Act
     const listed = await everyPage(

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RecordIndexItems, fromItem, toItem } from '../../lambdas/adapters/record-items.ts';
-import { prefixValueOf } from '../../lambdas/domain/records/prefix-value.ts';
+import { indexedPrefixesOf, prefixValueOf } from '../../lambdas/domain/records/prefix-value.ts';
 import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
+import { testHasher } from './test-hasher.ts';
 
 const company = (changes: Partial<StoredRecord> = {}): StoredRecord => ({
   accountId: 'acc-1',
@@ -32,50 +33,58 @@ describe('prefix values', () => {
   });
 });
 
+const audit = {
+  at: '2026-12-02T00:00:00.000Z',
+  actor: { type: 'system', id: 'test' },
+  operation: 'update',
+  record: { type: 'company', id: 42 },
+  changedFields: ['name'],
+} as const;
+const prefixItems = (parts: ReturnType<RecordIndexItems['companionsOf']>, action: 'Put' | 'Delete') =>
+  parts.flatMap((part) => {
+    const key = action === 'Put' ? part.Put?.Item : part.Delete?.Key;
+    return key && String(key.pk).includes('#PREFIX#') ? [key] : [];
+  });
+const prefixPkOf = (prefix: string) => `A#acc-1#PREFIX#company#name#${testHasher.hash(prefix)}`;
+
 describe('prefix lookup items', () => {
-  it('are put under the first character with the value and id in the sort key', () => {
-    expect(index.putPrefixes(company(), {})).toEqual([
-      {
-        Put: {
-          TableName: 'records',
-          Item: {
-            pk: 'A#acc-1#PREFIX#company#name#z',
-            sk: 'zephyr works\u001f42',
-            item_type: 'prefix',
-            record_id: 42,
-          },
-        },
-      },
-    ]);
-  });
-
-  it('are neither put for nor held by a deleted or superseded record, nor for a value already held', () => {
-    const deleted = company({ deletedAt: '2026-12-02T00:00:00.000Z' });
-    const superseded = company({ supersededBy: { type: 'agent', id: 42 } });
-
-    expect(index.putPrefixes(deleted, {})).toEqual([]);
-    expect(index.putPrefixes(superseded, {})).toEqual([]);
-    expect(index.putPrefixes(company(), { name: 'zephyr works' })).toEqual([]);
-    expect(index.companionsOf(deleted, 'delete')).toEqual([]);
-  });
-
-  it('go with a rename: the old value deleted, the new one put', () => {
-    const renamed = company({ prefixValues: { name: 'umber works' } });
-
-    expect(index.deletePrefixes(company(), renamed.prefixValues ?? {})).toEqual([
-      {
-        Delete: {
-          TableName: 'records',
-          Key: { pk: 'A#acc-1#PREFIX#company#name#z', sk: 'zephyr works\u001f42' },
-        },
-      },
-    ]);
-    expect(index.putPrefixes(renamed, company().prefixValues ?? {})[0]?.Put?.Item?.pk).toBe(
-      'A#acc-1#PREFIX#company#name#u',
+  it('are put per beginning of the value up to 3 characters, keyed, with the record id in the sort key', () => {
+    expect(indexedPrefixesOf('zephyr works')).toEqual(['z', 'ze', 'zep']);
+    expect(prefixItems(index.companionsOf(company(), 'put', testHasher), 'Put')).toEqual(
+      ['z', 'ze', 'zep'].map((prefix) => ({
+        pk: prefixPkOf(prefix),
+        sk: '0000000000000042',
+        item_type: 'prefix',
+        record_id: 42,
+      })),
     );
   });
 
-  it('are kept on the record item, so a later change knows what it held', () => {
-    expect(fromItem(toItem(company())).prefixValues).toEqual({ name: 'zephyr works' });
+  it('are neither put for nor held by a deleted or superseded record', () => {
+    const deleted = company({ deletedAt: '2026-12-02T00:00:00.000Z' });
+    const superseded = company({ supersededBy: { type: 'agent', id: 42 } });
+
+    expect(prefixItems(index.companionsOf(deleted, 'put', testHasher), 'Put')).toEqual([]);
+    expect(prefixItems(index.companionsOf(superseded, 'put', testHasher), 'Put')).toEqual([]);
+    expect(index.companionsOf(deleted, 'delete', testHasher)).toEqual([]);
+  });
+
+  it('go with a rename: only the beginnings that changed, compared keyed with the stored record', () => {
+    const stored = fromItem(toItem(company(), testHasher));
+    const renamed = company({ version: 2, prefixValues: { name: 'zebra works' } });
+    const parts = index.replacement(stored, renamed, audit, testHasher);
+
+    expect(prefixItems(parts, 'Delete')).toEqual([{ pk: prefixPkOf('zep'), sk: '0000000000000042' }]);
+    expect(prefixItems(parts, 'Put').map((item) => item.pk)).toEqual([prefixPkOf('zeb')]);
+  });
+
+  it('are kept keyed on the record item, so a later change knows what it held', () => {
+    const item = toItem(company(), testHasher);
+
+    expect(item.prefix_values).toEqual({
+      name: ['z', 'ze', 'zep'].map((prefix) => testHasher.hash(prefix)).join(' '),
+    });
+    expect(JSON.stringify(item.prefix_values)).not.toContain('zep');
+    expect(toItem(fromItem(item), testHasher).prefix_values).toEqual(item.prefix_values);
   });
 });

@@ -14,6 +14,7 @@ import {
   type StoredPrivacyRequest,
 } from '../../lambdas/domain/privacy/privacy-request.ts';
 import { PrivacyRequestService } from '../../lambdas/domain/privacy/privacy-request-service.ts';
+import { testHasher } from './test-hasher.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -54,7 +55,7 @@ const request = (
 
 /** Answers Query for the gsi1 and gsi3 partitions of `requests`, newest first, and keeps the calls. */
 function serve(requests: StoredPrivacyRequest[]) {
-  const items = requests.map((record) => toItem(record) as unknown as Record<string, unknown>);
+  const items = requests.map((record) => toItem(record, testHasher) as unknown as Record<string, unknown>);
   const queries: QueryCommandInput[] = [];
   dynamo.on(QueryCommand).callsFake((input: QueryCommandInput) => {
     queries.push(input);

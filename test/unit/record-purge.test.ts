@@ -17,6 +17,7 @@ import { purgeActor, RecordPurge } from '../../lambdas/domain/purge/record-purge
 import { hidingParentOf } from '../../lambdas/domain/purge/descendants.ts';
 import { ConflictError } from '../../lambdas/domain/errors.ts';
 import type { AuditEntry, StoredRecord } from '../../lambdas/domain/records/record.ts';
+import { testHasher } from './test-hasher.ts';
 
 const s3Client = new S3Client({ region: 'eu-central-1' });
 const s3 = mockClient(s3Client);
@@ -82,7 +83,7 @@ function purgeOver(
 describe('the purge entry of a soft-deleted record', () => {
   it("is the record item's deadlines-index key, due exactly 60 days after the deletion", () => {
     // Prepare
-    const item = toItem(attachment());
+    const item = toItem(attachment(), testHasher);
 
     // Assess
     expect(purgeDueAt(deletedAt)).toBe('2026-03-02T10:00:00.000Z');
@@ -93,7 +94,7 @@ describe('the purge entry of a soft-deleted record', () => {
   });
 
   it('is absent while the record is live (a restore removes it)', () => {
-    const item = toItem(attachment(null));
+    const item = toItem(attachment(null), testHasher);
 
     expect(item.gsi4pk).toBeUndefined();
     expect(item.gsi4sk).toBeUndefined();

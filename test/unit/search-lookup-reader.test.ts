@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DynamoLookupReader } from '../../lambdas/adapters/dynamo-lookup-reader.ts';
 import { collectionSk, lookupPk, rangeLookupPk } from '../../lambdas/adapters/record-keys.ts';
 import type { Lookup } from '../../lambdas/domain/search/search-lookups.ts';
+import { testHasher } from './test-hasher.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
 const dynamo = mockClient(documentClient);
@@ -42,7 +43,7 @@ describe('DynamoLookupReader', () => {
   it('goes on from where the last read of a lookup stopped when asked for more', async () => {
     // Prepare
     serveEquality(25);
-    const reader = new DynamoLookupReader(documentClient, 'table', 'acc', 'ticket');
+    const reader = new DynamoLookupReader(documentClient, 'table', 'acc', 'ticket', testHasher);
 
     // Act
     const first = await reader.read(agent7, 10);
@@ -75,7 +76,7 @@ describe('DynamoLookupReader', () => {
         },
       };
     });
-    const reader = new DynamoLookupReader(documentClient, 'table', 'acc', 'ticket');
+    const reader = new DynamoLookupReader(documentClient, 'table', 'acc', 'ticket', testHasher);
     await reader.read(agent7, 10);
 
     // Act
@@ -97,7 +98,7 @@ describe('DynamoLookupReader', () => {
     );
     expect(keys[1]).toEqual(
       [1, 2].map((id) => ({
-        pk: lookupPk('acc', 'ticket', 's:group_id', '3'),
+        pk: lookupPk('acc', 'ticket', 's:group_id', testHasher.hash('3')),
         sk: collectionSk(created, id),
       })),
     );

@@ -7,9 +7,9 @@ import type { RecordType, StoredRecord } from './record.ts';
 export const maxSuggestions = 30;
 
 /**
- * Live records of a type whose prefix values `names` (e.g. a contact's name and e-mail) begin with the
- * term, each once, in the order of their names: a Query per value name on the prefix lookups written
- * with the records, never a Scan.
+ * Live records of a type whose prefix values `names` (fields, e.g. a contact's name and e-mail) begin
+ * with the term, each once, in the order of their names: a Query per value name on the prefix lookups
+ * written with the records (keyed hashes of the values' beginnings), never a Scan.
  */
 export async function suggestByPrefix<F extends { name: string }>(
   store: RecordStore,
@@ -20,7 +20,12 @@ export async function suggestByPrefix<F extends { name: string }>(
 ): Promise<StoredRecord<F>[]> {
   const prefix = prefixValueOf(term);
   const found = await Promise.all(
-    names.map((name) => store.listByPrefix<F>(accountId, type, name, prefix, maxSuggestions)),
+    names.map((name) =>
+      store.listByPrefix<F>(accountId, type, name, prefix, maxSuggestions, (record) => {
+        const value = (record.fields as Record<string, unknown>)[name];
+        return typeof value === 'string' && prefixValueOf(value).startsWith(prefix);
+      }),
+    ),
   );
   const unique = new Map(found.flat().map((record) => [record.ref.id, record]));
   const nameOf = (record: StoredRecord<F>) => prefixValueOf(record.fields.name);

@@ -138,7 +138,9 @@ export interface RecordStore {
 
   /**
    * At most `limit` live records of a type whose prefix value `name` begins with `prefix` (normalised
-   * as `prefixValueOf` does), in the order of their values.
+   * as `prefixValueOf` does), in the order of their ids: read by the keyed hash of the prefix's first
+   * `indexedPrefixLength` characters, kept when `holds` (the record's value begins with the whole
+   * prefix; docs/api.md, "Autocomplete").
    */
   listByPrefix<F extends object>(
     accountId: string,
@@ -146,10 +148,11 @@ export interface RecordStore {
     name: string,
     prefix: string,
     limit: number,
+    holds: (record: StoredRecord<F>) => boolean,
   ): Promise<StoredRecord<F>[]>;
 
   /** Search's lookup items of an account's records of one type, read by Query (docs/search.md). */
-  searchLookups(accountId: string, type: RecordType): LookupReader;
+  searchLookups(accountId: string, type: RecordType): Promise<LookupReader>;
   /** Live records of a type in the order of a range value `field` (e.g. `created_at`), read by Query. */
   listByRange<F extends object>(
     accountId: string,

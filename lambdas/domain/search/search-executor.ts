@@ -26,7 +26,18 @@ export interface LookupReader {
   holding?(lookup: Lookup, ids: readonly number[]): Promise<ReadonlySet<number> | undefined>;
   /** The lookup values of live records by id (a missing record is left out). */
   lookupValues(ids: readonly number[]): Promise<ReadonlyMap<number, Readonly<Record<string, string>>>>;
+  /**
+   * The form `lookupValues` hold an equality value in: its keyed hash where the store keeps lookups
+   * keyed (docs/encryption.md, "Keyed lookups"); the value itself when absent.
+   */
+  storedValue?(value: string): string;
 }
+
+/** A lookup as a reader's `lookupValues` hold it (an equality value in its stored form). */
+export const storedLookup = (reader: LookupReader, lookup: Lookup): Lookup =>
+  lookup.kind === 'eq' && reader.storedValue
+    ? { ...lookup, value: reader.storedValue(lookup.value) }
+    : lookup;
 
 /** How much one search reads at most (docs/search.md, "Bounds"). */
 export interface SearchBounds {
@@ -132,7 +143,12 @@ export class SearchExecutor {
     const values = await this.reader.lookupValues(unsure);
     for (const id of unsure) {
       const held = values.get(id);
-      if (!held || !byValues.every(({ lookup, seen }) => seen.has(id) || lookupHolds(held, lookup))) {
+      if (
+        !held ||
+        !byValues.every(
+          ({ lookup, seen }) => seen.has(id) || lookupHolds(held, storedLookup(this.reader, lookup)),
+        )
+      ) {
         candidates.delete(id);
       }
     }

@@ -30,11 +30,27 @@ export interface SearchPage<F extends object> {
   readonly total: number;
 }
 
-/** The value of an equality lookup a record holds for a single-valued field (`agent_id`, `group_id`). */
-function heldId(values: Readonly<Record<string, string>>, field: string): number | null {
+/** An id the caller's scope does not name: what a held id none of theirs matches is taken for. */
+const unknownId = -1;
+
+/**
+ * The value of an equality lookup a record holds for a single-valued field (`agent_id`, `group_id`),
+ * among the ids `known` (the caller's own and their groups): the values are held in the reader's
+ * stored form (keyed hashes), so each known id (and "no value") is compared in that form; any other id
+ * is `unknownId`, which no scope rule names.
+ */
+function heldId(
+  values: Readonly<Record<string, string>>,
+  field: string,
+  known: readonly number[],
+  stored: (value: string) => string,
+): number | null {
   const prefix = `${equalityPrefix}${field}|`;
   const key = Object.keys(values).find((name) => name.startsWith(prefix));
-  return key ? (JSON.parse(key.slice(prefix.length)) as number | null) : null;
+  if (!key) return null;
+  const held = key.slice(prefix.length);
+  if (held === stored(JSON.stringify(null))) return null;
+  return known.find((id) => stored(JSON.stringify(id)) === held) ?? unknownId;
 }
 
 /**
@@ -56,7 +72,7 @@ export class SearchService {
   ): Promise<SearchPage<F>> {
     const { plan, custom } = await this.parse(principal, resource, query);
     const type = recordTypes[resource];
-    const reader = this.deps.store.searchLookups(principal.accountId, type);
+    const reader = await this.deps.store.searchLookups(principal.accountId, type);
     const matching = await new SearchExecutor(reader, this.bounds).matchingIds(
       plan,
       new SearchCatalogue(resource, custom),
@@ -106,6 +122,14 @@ export class SearchService {
   private async visibleTickets(principal: Principal, reader: LookupReader, ids: number[]): Promise<number[]> {
     if (!ticketFilterFor(principal) || ids.length === 0) return ids;
     const values = await reader.lookupValues(ids);
+    const stored = (value: string) => reader.storedValue?.(value) ?? value;
+    const agents = [principal.agentId];
+    const groups = [
+      ...(principal.ticketScope?.groupIds ?? []),
+      ...(principal.ticketSharing?.readGroupIds ?? []),
+      ...(principal.ticketSharing?.writeGroupIds ?? []),
+      ...(principal.ticketSharing?.hiddenGroupIds ?? []),
+    ];
     return ids.filter((id) => {
       const held = values.get(id);
       return (
@@ -113,8 +137,8 @@ export class SearchService {
         mayAccessTicket(principal, {
           // Agents' access does not depend on the requester; requesters do not search.
           requester_id: 0,
-          responder_id: heldId(held, 'agent_id'),
-          group_id: heldId(held, 'group_id'),
+          responder_id: heldId(held, 'agent_id', agents, stored),
+          group_id: heldId(held, 'group_id', groups, stored),
         })
       );
     });

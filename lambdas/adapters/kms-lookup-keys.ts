@@ -1,0 +1,139 @@
+import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { type LookupKeys, lookupKeyBytes } from '#domain/encryption/lookup-hasher';
+import { type HostingRegionKey, hostingRegions } from '#lib/residency/index';
+import { keyAlias, tableName as tableNameOf } from '#lib/platform/names';
+import { kmsBeside } from './aws-clients.ts';
+import { LOOKUP_KEY_SK, lookupKeyPk } from './record-keys.ts';
+
+/** The encryption context of every account's wrapped lookup key: it decrypts for that account only. */
+export const lookupKeyPurpose = 'lookup-key';
+export const lookupKeyContext = (accountId: string): Record<string, string> => ({
+  purpose: lookupKeyPurpose,
+  account: accountId,
+});
+
+/** How many accounts' keys a container keeps decrypted (least recently used leave first). */
+export const lookupKeyCacheSize = 1_000;
+
+/**
+ * Accounts' lookup keys (docs/encryption.md, "Keyed lookups"): 32 random bytes per account from KMS
+ * `GenerateDataKey` under the region's data key, stored only wrapped on an account-level item of the
+ * records table (backed up with the records it makes findable), created on first use by a conditional
+ * put (concurrent creators converge on the first one stored), decrypted once per container and cached.
+ */
+export class KmsLookupKeys implements LookupKeys {
+  private readonly cache = new Map<string, Promise<Uint8Array>>();
+
+  constructor(
+    private readonly kms: KMSClient,
+    /** The region's data key: its ARN on AWS, its alias locally. */
+    private readonly keyId: string,
+    private readonly dynamo: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    private readonly cacheSize = lookupKeyCacheSize,
+  ) {}
+
+  keyFor(accountId: string): Promise<Uint8Array> {
+    const cached = this.cache.get(accountId);
+    if (cached) {
+      this.cache.delete(accountId);
+      this.cache.set(accountId, cached);
+      return cached;
+    }
+    const loading = this.load(accountId);
+    this.cache.set(accountId, loading);
+    // A failed load is not kept: the next call tries again.
+    loading.catch(() => this.cache.delete(accountId));
+    while (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+    return loading;
+  }
+
+  private async load(accountId: string): Promise<Uint8Array> {
+    const wrapped = (await this.stored(accountId)) ?? (await this.create(accountId));
+    const { Plaintext } = await this.kms.send(
+      new DecryptCommand({ CiphertextBlob: wrapped, EncryptionContext: lookupKeyContext(accountId) }),
+    );
+    if (Plaintext?.length !== lookupKeyBytes) throw new Error('KMS answered no lookup key');
+    return Plaintext;
+  }
+
+  private async stored(accountId: string): Promise<Uint8Array | undefined> {
+    const { Item } = await this.dynamo.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: lookupKeyPk(accountId), sk: LOOKUP_KEY_SK },
+        ConsistentRead: true,
+      }),
+    );
+    return Item?.wrapped_key as Uint8Array | undefined;
+  }
+
+  /** A new key, stored wrapped unless another container stored one first (then that one). */
+  private async create(accountId: string): Promise<Uint8Array> {
+    const { CiphertextBlob } = await this.kms.send(
+      new GenerateDataKeyCommand({
+        KeyId: this.keyId,
+        KeySpec: 'AES_256',
+        EncryptionContext: lookupKeyContext(accountId),
+      }),
+    );
+    if (!CiphertextBlob) throw new Error('KMS answered no wrapped key');
+    try {
+      await this.dynamo.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            pk: lookupKeyPk(accountId),
+            sk: LOOKUP_KEY_SK,
+            item_type: 'lookup_key',
+            wrapped_key: CiphertextBlob,
+            key_version: 1,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return CiphertextBlob;
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      const winner = await this.stored(accountId);
+      if (!winner) throw error;
+      return winner;
+    }
+  }
+}
+
+/** The hosting region of a records table (by its deterministic name, `helpdesk-<region>-records`). */
+function regionOfTable(tableName: string): HostingRegionKey {
+  const region = (Object.keys(hostingRegions) as HostingRegionKey[]).find(
+    (key) => tableNameOf(key) === tableName,
+  );
+  if (!region) throw new Error('No hosting region has this records table');
+  return region;
+}
+
+/** Per DynamoDB client (one per container) and table: the instance whose cache the stores share. */
+const shared = new WeakMap<DynamoDBDocumentClient, Map<string, KmsLookupKeys>>();
+
+/**
+ * The lookup keys of a records table: one instance (and so one key cache) per client, table and
+ * container, made on the first key asked for.
+ */
+export function lookupKeysOf(dynamo: DynamoDBDocumentClient, tableName: string): LookupKeys {
+  return {
+    keyFor: async (accountId) => {
+      const ofClient = shared.get(dynamo) ?? new Map<string, KmsLookupKeys>();
+      shared.set(dynamo, ofClient);
+      let keys = ofClient.get(tableName);
+      if (!keys) {
+        // The region's data key by its alias (`alias/helpdesk-<region>-data`), in the table's region.
+        const region = regionOfTable(tableName);
+        const kms = kmsBeside(dynamo, hostingRegions[region].awsRegion);
+        keys = new KmsLookupKeys(kms, keyAlias(region, 'data'), dynamo, tableName);
+        ofClient.set(tableName, keys);
+      }
+      return keys.keyFor(accountId);
+    },
+  };
+}
