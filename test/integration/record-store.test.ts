@@ -59,8 +59,12 @@ describe('DynamoRecordStore on DynamoDB Local', () => {
     // Act
     await store.create(record, audit(record, 'create', ['email', 'name']));
 
-    // Assess
-    expect(await store.get(accountId, record.ref)).toEqual(record);
+    // Assess: read back as written, its unique value in keyed form (docs/encryption.md).
+    const hasher = await store.hasherFor(accountId);
+    expect(await store.get(accountId, record.ref)).toEqual({
+      ...record,
+      uniqueValues: { email: hasher.hash('a@example.test') },
+    });
     expect(await store.auditTrail(accountId, record.ref, 10)).toEqual([
       audit(record, 'create', ['email', 'name']),
     ]);

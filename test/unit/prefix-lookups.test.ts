@@ -88,3 +88,46 @@ describe('prefix lookup items', () => {
     expect(toItem(fromItem(item), testHasher).prefix_values).toEqual(item.prefix_values);
   });
 });
+
+describe('a contact update changing every value', () => {
+  const custom = (suffix: string) =>
+    Object.fromEntries(
+      Array.from({ length: 40 }, (_, i) => [`cf_${String(i).padStart(2, '0')}`, `v${i}${suffix}`]),
+    );
+  const contact = (suffix: string, version: number): StoredRecord => ({
+    accountId: 'acc-1',
+    ref: { type: 'contact', id: 7 },
+    version,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: `2026-12-0${version}T00:00:00.000Z`,
+    fields: {
+      name: `Name ${suffix}`,
+      email: `${suffix}@example.test`,
+      phone: `+49${version}1`,
+      mobile: `+49${version}2`,
+      twitter_id: `tw${suffix}`,
+      company_id: version,
+      unique_external_id: `ext${suffix}`,
+      custom_fields: custom(suffix),
+    },
+    subjects: [{ kind: 'contact', id: 7 }],
+    uniqueValues: { email: `${suffix}@example.test` },
+    lookupValues: { phone: `49${version}1`, mobile: `49${version}2`, unique_external_id: `ext${suffix}` },
+    prefixValues: { name: prefixValueOf(`${suffix} name`), email: `${suffix}@example.test` },
+  });
+
+  it('stays within the 100 items of a DynamoDB transaction, prefixes included', () => {
+    const stored = fromItem(toItem(contact('abc', 1), testHasher));
+    const parts = index.replacement(
+      stored,
+      contact('xyz', 2),
+      { ...audit, record: { type: 'contact', id: 7 } },
+      testHasher,
+    );
+
+    expect(prefixItems(parts, 'Put')).toHaveLength(6);
+    expect(prefixItems(parts, 'Delete')).toHaveLength(6);
+    expect(parts.length).toBeLessThanOrEqual(100);
+    expect(parts.length).toBe(98);
+  });
+});
