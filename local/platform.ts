@@ -103,7 +103,8 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
     const [dynamodb, s3, kms] = await Promise.all([
       startDynamoDbLocal(),
       startS3Emulator(join(stateDir, 's3'), forwardS3Event),
-      // Each region's data key, for what the functions encrypt with KMS directly (portal-token secrets).
+      // Each region's data key, for what the functions encrypt with KMS directly (portal-token secrets,
+      // accounts' lookup keys).
       startKmsEmulator(
         hostingRegionKeys.map((region) => ({
           alias: keyAlias(region, 'data'),

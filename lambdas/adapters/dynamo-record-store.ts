@@ -41,6 +41,8 @@ import {
   auditFromItem,
   transactRecords,
   fromItem,
+  holdsKeyedValues,
+  noKeyedValues,
 } from './record-items.ts';
 
 /** Prefix items read a page when a term is longer than the indexed prefix (its records are checked). */
@@ -129,7 +131,13 @@ export class DynamoRecordStore implements RecordStore {
   async changeItems(changes: readonly RecordChange[]): Promise<TransactItem[]> {
     const first = changes[0];
     if (!first) return [];
-    const hasher = await this.hasherFor('create' in first ? first.create.accountId : first.next.accountId);
+    // The account's key is loaded only for records holding keyed values (not a call's or a note's).
+    const records = changes.flatMap((change) =>
+      'create' in change ? [change.create] : [change.previous, change.next],
+    );
+    const hasher = records.some(holdsKeyedValues)
+      ? await this.hasherFor('create' in first ? first.create.accountId : first.next.accountId)
+      : noKeyedValues;
     return changes.flatMap((change) => {
       const accountId = 'create' in change ? change.create.accountId : change.next.accountId;
       if (accountId !== ('create' in first ? first.create : first.next).accountId) {

@@ -3,16 +3,13 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type LookupKeys, lookupKeyBytes } from '#domain/encryption/lookup-hasher';
 import { type HostingRegionKey, hostingRegions } from '#lib/residency/index';
+import { lookupKeyEncryptionContext } from '#lib/platform/lookup-key-encryption';
 import { keyAlias, tableName as tableNameOf } from '#lib/platform/names';
 import { kmsBeside } from './aws-clients.ts';
 import { LOOKUP_KEY_SK, lookupKeyPk } from './record-keys.ts';
 
 /** The encryption context of every account's wrapped lookup key: it decrypts for that account only. */
-export const lookupKeyPurpose = 'lookup-key';
-export const lookupKeyContext = (accountId: string): Record<string, string> => ({
-  purpose: lookupKeyPurpose,
-  account: accountId,
-});
+const lookupKeyContext = lookupKeyEncryptionContext;
 
 /** How many accounts' keys a container keeps decrypted (least recently used leave first). */
 export const lookupKeyCacheSize = 1_000;

@@ -127,6 +127,19 @@ function heldKeyed(record: StoredRecord<object>, hasher: LookupHasher): KeyedVal
 
 const none: KeyedValues = { unique: {}, lookups: {}, prefixes: [] };
 
+/** Whether a record (its item or its companions) holds a keyed value: else its writer needs no key. */
+export const holdsKeyedValues = (record: StoredRecord<object>) =>
+  Object.keys(record.uniqueValues ?? {}).length > 0 ||
+  Object.keys(record.prefixValues ?? {}).length > 0 ||
+  Object.keys(lookupsOf(record)).some((key) => !key.startsWith(rangePrefix));
+
+/** The hasher of a write whose records hold no keyed value (a call, a conversation): never asked. */
+export const noKeyedValues: LookupHasher = {
+  hash: () => {
+    throw new Error('A record holding keyed values was written without its lookup key');
+  },
+};
+
 /**
  * The items that stand beside a record in the table (uniqueness claims, lookups, prefixes, subject
  * links, audit entries), as transaction parts. Every writer of records builds them here, so they cannot

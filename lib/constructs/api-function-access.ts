@@ -10,6 +10,7 @@ import {
 } from '#lib/platform/function-access';
 import { executionArn } from '#lib/platform/names';
 import { portalSecretPurpose } from '#lib/platform/portal-secret-encryption';
+import { grantLookupKeys } from './workflow-parts.ts';
 import { tableDesign } from '#lib/platform/table-design';
 import { grantKeyUseByAlias } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
@@ -85,6 +86,9 @@ export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, re
     for (const action of keyActionsFor([...wanted])) keyViaS3.add(action);
   }
   if (keyViaS3.size > 0) grantDataKeyVia(role, resources.dataKey, 's3', [...keyViaS3].sort(), 'DataKeyViaS3');
+  // Every function reaching the records table keys lookups with the accounts' lookup keys (the
+  // operators' account creation makes the new account's key for its owner's e-mail claim).
+  if (access.table || access.accountDirectory) grantLookupKeys(role, resources.dataKey);
   if (access.portalSecrets) {
     // Portal-token secrets are encrypted with the data key directly (not through DynamoDB or S3), and
     // only with their purpose in the encryption context: the grant decrypts nothing else.

@@ -2,6 +2,7 @@ import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { lookupKeyActions, lookupKeyPurpose } from '#lib/platform/lookup-key-encryption';
 import {
   type CatchProps,
   DefinitionBody,
@@ -125,7 +126,11 @@ export function workflowStateMachine(
   return { stateMachine, executionAlarms };
 }
 
-/** Lets `role` use the region's data key only through the named services of its own region. */
+/**
+ * Lets `role` use the region's data key only through the named services of its own region. A role
+ * that reaches the records table (`dynamodb`) also makes and unwraps accounts' lookup keys with it
+ * directly (`grantLookupKeys`): every record it reads by value or writes is keyed by them.
+ */
 export function grantDataKeyVia(role: Role, key: IKey, services: readonly string[]): void {
   const region = Stack.of(role).region;
   role.addToPrincipalPolicy(
@@ -135,6 +140,21 @@ export function grantDataKeyVia(role: Role, key: IKey, services: readonly string
       conditions: {
         StringEquals: { 'kms:ViaService': services.map((service) => `${service}.${region}.amazonaws.com`) },
       },
+    }),
+  );
+  if (services.includes('dynamodb')) grantLookupKeys(role, key);
+}
+
+/**
+ * Lets `role` make and unwrap accounts' lookup keys (docs/encryption.md, "Keyed lookups") with the
+ * data key directly: GenerateDataKey and Decrypt, only with the lookup-key purpose in the context.
+ */
+export function grantLookupKeys(role: Role, key: IKey): void {
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...lookupKeyActions],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:EncryptionContext:purpose': lookupKeyPurpose } },
     }),
   );
 }

@@ -162,12 +162,11 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     ].flatMap((action) => [`${action} ${table}`, `${action} ${table}/index/*`]);
     const keyVia = (service: string, actions: string[]) =>
       actions.map((action) => `${action} <data key> via ${service}.${awsRegion}.amazonaws.com`);
-    const tableKey = keyVia('dynamodb', [
-      'kms:Decrypt',
-      'kms:DescribeKey',
-      'kms:Encrypt',
-      'kms:GenerateDataKey',
-    ]);
+    // Every function reaching the table also makes and unwraps accounts' lookup keys (docs/encryption.md).
+    const tableKey = [
+      ...keyVia('dynamodb', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
+      ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action) => `${action} <data key> purpose lookup-key`),
+    ];
     const rateBudget = [`dynamodb:UpdateItem ${table} leading keys A#*#RATE#*`];
     const objects = (kind: string, prefix: string, access: ('read' | 'write')[]) => [
       ...(access.includes('read')
@@ -415,7 +414,7 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     );
   });
 
-  it('lets only the functions that issue or verify portal tokens encrypt and decrypt with the data key directly, for that purpose only', () => {
+  it('lets only the functions that issue or verify portal tokens encrypt and decrypt with the data key directly, for that purpose only, and table functions make lookup keys', () => {
     // Prepare
     const dataKeyArn = keyArnOf(data(), keyAlias(region, 'data'));
     const policies = resourcesOfType(api(), 'AWS::IAM::Policy');
@@ -444,8 +443,10 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
       grants: statements.filter(
         (s) =>
           JSON.stringify(s.Action).includes('kms:') &&
-          !JSON.stringify(s.Condition).includes('kms:ViaService'),
+          !JSON.stringify(s.Condition).includes('kms:ViaService') &&
+          !JSON.stringify(s.Condition).includes('lookup-key'),
       ),
+      lookupKeys: statements.filter((s) => JSON.stringify(s.Condition ?? {}).includes('lookup-key')),
     }));
 
     // Assess
@@ -469,6 +470,21 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'portal-token-secret' } },
       });
       expect(importedValue(data(), grants[0]?.Resource), name).toEqual(dataKeyArn);
+    }
+    // Accounts' lookup keys: made and unwrapped directly, with their purpose only, by every function
+    // reaching the records table, and by no other.
+    for (const { name, lookupKeys } of direct) {
+      const access: { table?: unknown; accountDirectory?: unknown } =
+        apiFunctions[name as ApiFunctionName].access;
+      const reachesTable = Boolean(access.table ?? access.accountDirectory);
+      expect(lookupKeys, name).toHaveLength(reachesTable ? 1 : 0);
+      if (!reachesTable) continue;
+      expect(lookupKeys[0], name).toMatchObject({
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'lookup-key' } },
+      });
+      expect(importedValue(data(), lookupKeys[0]?.Resource), name).toEqual(dataKeyArn);
     }
   });
 

@@ -94,11 +94,19 @@ describe.each(hostingRegionKeys)('ticket job workflow (%s)', (region) => {
       expect(services.has('s3') || services.has('states'), role).toBe(false);
       const tables = statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
       expect(new Set(tables.flatMap((s) => s.resources)), role).toEqual(new Set([table, `${table}/index/*`]));
+      // The data key through DynamoDB only, and directly only to make and unwrap accounts' lookup keys.
       const keyUses = statements.filter((s) => s.actions.some((a) => a.startsWith('kms:')));
-      for (const use of keyUses)
-        expect(use.condition, role).toEqual({
-          StringEquals: { 'kms:ViaService': [`dynamodb.${awsRegion}.amazonaws.com`] },
-        });
+      expect(
+        keyUses
+          .map((use) => use.condition)
+          .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+        role,
+      ).toEqual([
+        { StringEquals: { 'kms:EncryptionContext:purpose': 'lookup-key' } },
+        { StringEquals: { 'kms:ViaService': [`dynamodb.${awsRegion}.amazonaws.com`] } },
+      ]);
+      const lookupKeys = keyUses.find((use) => JSON.stringify(use.condition).includes('lookup-key'));
+      expect(lookupKeys?.actions, role).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     }
   });
 

@@ -1,8 +1,10 @@
 import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import type { StoredRecord } from '../../lambdas/domain/records/record.ts';
 import { KmsLookupKeys } from '../../lambdas/adapters/kms-lookup-keys.ts';
 
 const documentClient = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-central-1' }));
@@ -100,5 +102,44 @@ describe('KmsLookupKeys', () => {
 
     await expect(keys.keyFor('acc-1')).rejects.toThrow('throttled');
     expect(await keys.keyFor('acc-1')).toEqual(plaintext);
+  });
+});
+
+describe('the record store', () => {
+  const record = (type: 'call' | 'contact', changes: Partial<StoredRecord> = {}): StoredRecord => ({
+    accountId: 'acc-1',
+    ref: { type, id: 5 },
+    version: 1,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+    fields: {},
+    subjects: [],
+    ...changes,
+  });
+  const audit = (of: StoredRecord) =>
+    ({
+      at: of.createdAt,
+      actor: { type: 'system', id: 'test' },
+      operation: 'create',
+      record: of.ref,
+      changedFields: [],
+    }) as const;
+
+  it("loads the account's key only for a write whose records hold keyed values", async () => {
+    // Prepare
+    dynamo.on(TransactWriteCommand).resolves({});
+    const keys = { keyFor: vi.fn(async () => new Uint8Array(32).fill(3)) };
+    const store = new DynamoRecordStore(documentClient, 'table', { lookupKeys: keys });
+    const call = record('call');
+    const contact = record('contact', { uniqueValues: { email: 'ida@example.test' } });
+
+    // Act
+    await store.create(call, audit(call));
+    const before = keys.keyFor.mock.calls.length;
+    await store.create(contact, audit(contact));
+
+    // Assess
+    expect(before).toBe(0);
+    expect(keys.keyFor).toHaveBeenCalledWith('acc-1');
   });
 });
