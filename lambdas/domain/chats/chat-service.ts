@@ -11,6 +11,7 @@ import { requireCategoryHosted } from '#domain/residency-rules';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { Paging } from '#domain/records/paging';
 import { chatMessagesKey } from './chat-messages.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 export const createChatSchema = z
   .object({
@@ -46,6 +47,23 @@ export interface ChatMessageFields {
 
 export type StoredChat = StoredRecord<ChatFields>;
 export type StoredChatMessage = StoredRecord<ChatMessageFields>;
+
+/** A chat holds ids, its channel and its start: nothing in it is sealed (docs/encryption.md). */
+export const chatPersonalFields: PersonalFieldDeclaration<ChatFields> = {
+  contact_id: 'plain',
+  agent_id: 'plain',
+  channel: 'plain',
+  started_at: 'plain',
+};
+
+/** Which chat message fields are personal: the message (docs/encryption.md). */
+export const chatMessagePersonalFields: PersonalFieldDeclaration<ChatMessageFields> = {
+  chat_id: 'plain',
+  contact_id: 'plain',
+  actor_type: 'plain',
+  actor_id: 'plain',
+  body: 'personal',
+};
 const chatRef = (id: number): RecordRef => ({ type: 'chat', id });
 
 const deriveChat = withContactAndAgent<StoredChat>('chat');

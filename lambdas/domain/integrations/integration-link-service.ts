@@ -8,6 +8,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordPage } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { Paging } from '#domain/records/paging';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** The records an app may link to an outside record. */
 export const linkableRecordTypes = ['ticket', 'contact', 'company', 'call', 'chat'] as const;
@@ -55,6 +56,19 @@ export interface IntegrationLinkFields {
 }
 
 export type StoredIntegrationLink = StoredRecord<IntegrationLinkFields>;
+
+/**
+ * Which integration link fields are personal: the outside URL (it may name the person, e.g. a CRM
+ * page); the outside id is an id, claimed unique with the link (docs/encryption.md).
+ */
+export const integrationLinkPersonalFields: PersonalFieldDeclaration<IntegrationLinkFields> = {
+  app: 'plain',
+  record_type: 'plain',
+  record_id: 'plain',
+  external_id: 'plain',
+  external_url: 'personal',
+  contact_id: 'plain',
+};
 
 const linkRef = (id: number): RecordRef => ({ type: 'integration_link', id });
 const recordLinksKey = (type: string, id: number) => `${type}#${id}#integration_link`;

@@ -8,6 +8,7 @@ import type { RecordPage, RecordStore } from '#domain/records/record-store';
 import type { StoredRecord } from '#domain/records/record';
 import { mayAccessTicket, readTicket } from './ticket-access.ts';
 import type { TicketFields } from './ticket-schema.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** POST /tickets/{id}/watch: v2's optional `user_id`, the agent to add (the caller by default). */
 export const watchSchema = z.object({ user_id: z.number().int().positive() }).partial().strict();
@@ -30,6 +31,12 @@ export interface TicketWatchFields {
   readonly agent_id: number;
 }
 type StoredWatch = StoredRecord<TicketWatchFields>;
+
+/** A watch holds ids only: nothing in it is sealed (docs/encryption.md). */
+export const ticketWatchPersonalFields: PersonalFieldDeclaration<TicketWatchFields> = {
+  ticket_id: 'plain',
+  agent_id: 'plain',
+};
 
 export const ticketWatchersKey = (ticketId: number) => `ticket#${ticketId}#ticket_watch`;
 export const agentWatchesKey = (agentId: number) => `agent#${agentId}#ticket_watch`;
