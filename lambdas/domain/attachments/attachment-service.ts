@@ -88,7 +88,7 @@ export const attachmentKey = (accountId: string, ticketId: number, attachmentId:
   `accounts/${accountId}/tickets/${ticketId}/attachments/${attachmentId}`;
 
 /** An attachment holds data of the ticket's requester and of its author; it is listed under its ticket. */
-function deriveAttachment(record: StoredAttachment): StoredAttachment {
+export function deriveAttachment(record: StoredAttachment): StoredAttachment {
   const { fields } = record;
   const subjects = requesterAndAuthor(fields.requester_id, {
     kind: fields.author_kind,

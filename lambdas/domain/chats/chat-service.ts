@@ -66,10 +66,10 @@ export const chatMessagePersonalFields: PersonalFieldDeclaration<ChatMessageFiel
 };
 const chatRef = (id: number): RecordRef => ({ type: 'chat', id });
 
-const deriveChat = withContactAndAgent<StoredChat>('chat');
+export const deriveChat = withContactAndAgent<StoredChat>('chat');
 
 /** A message holds its author's words and belongs to the chat's contact. */
-const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
+export const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
   const { fields } = record;
   const subjects: SubjectRef[] = [{ kind: fields.actor_type, id: fields.actor_id }];
   if (fields.contact_id && !(fields.actor_type === 'contact' && fields.actor_id === fields.contact_id)) {

@@ -78,7 +78,7 @@ const appLinksKey = (name: string) => `app#${name}#integration_link`;
  * A link is listed under its record and its app, is unique per (app, record, external id), and holds
  * data of the person its record is about.
  */
-function deriveLink(record: StoredIntegrationLink): StoredIntegrationLink {
+export function deriveLink(record: StoredIntegrationLink): StoredIntegrationLink {
   const { fields } = record;
   return {
     ...record,

@@ -35,7 +35,7 @@ export const huddlePersonalFields: PersonalFieldDeclaration<HuddleFields> = {
 const huddleRef = (id: number): RecordRef => ({ type: 'huddle', id });
 
 /** A huddle message is its author's contribution and is about the ticket's requester. */
-const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
+export const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
   ...record,
   subjects: [
     { kind: 'contact', id: record.fields.requester_id },

@@ -47,7 +47,7 @@ const watchValue = (ticketId: number, agentId: number) => `${ticketId}:${agentId
  * agent (what they watch, `filter=watching`), names the agent as its subject (erasure removes it,
  * export shows it), and is unique per ticket and agent.
  */
-const deriveWatch = (record: StoredWatch): StoredWatch => ({
+export const deriveWatch = (record: StoredWatch): StoredWatch => ({
   ...record,
   subjects: [{ kind: 'agent', id: record.fields.agent_id }],
   parent: { key: ticketWatchersKey(record.fields.ticket_id) },
