@@ -238,4 +238,31 @@ describe('personal field declarations', () => {
       .sort();
     expect(files).toEqual(reviewed);
   });
+
+  it('match the table of docs/encryption.md, kind by kind', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../../docs/encryption.md'), 'utf8');
+    const names = (cell: string) => [...cell.matchAll(/`(\w+)`/g)].map(([, name]) => name).sort();
+    const rows = doc
+      .split('\n')
+      .map((line) => /^\| `(\w+)` +\|(.*)\|(.*)\|$/.exec(line))
+      .filter((row) => row !== null)
+      .map(([, kind, personal, plain]) => [
+        kind,
+        { personal: names(personal ?? ''), plain: names(plain ?? '') },
+      ]);
+    const declared = recordTypes.flatMap((type) => {
+      const classes = fieldClassesOf(type);
+      if (!classes) return [];
+      const of = (wanted: string) =>
+        Object.entries(classes)
+          .filter(([, fieldClass]) => fieldClass === wanted)
+          .map(([name]) => name)
+          .sort();
+      return [[type, { personal: of('personal'), plain: of('plain') }]];
+    });
+    expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(declared));
+    const noSubjectKinds = recordTypes.filter((type) => personalFields[type] === noSubjects);
+    const section = doc.slice(doc.indexOf('Kinds whose records never name a subject'));
+    for (const kind of noSubjectKinds) expect(section, kind).toContain(`\`${kind}\``);
+  });
 });
