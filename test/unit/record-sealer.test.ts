@@ -165,6 +165,11 @@ describe('RecordSealer.seal', () => {
     expect(sealed.fields.author_placeholder).toBe('Deleted agent 3');
     expect(sealingSubjectOf(sealed.fields.note)).toEqual({ kind: 'contact', id: 42 });
   });
+  it('lets SubjectKeyDestroyedError through when the record is written for an erased subject', async () => {
+    const { sealer, keys } = setup();
+    await keys.destroy('acc-1', requester, at);
+    await expect(sealer.seal(ticket())).rejects.toThrow(SubjectKeyDestroyedError);
+  });
 });
 
 describe('RecordSealer.open', () => {
@@ -202,6 +207,20 @@ describe('RecordSealer.open', () => {
       fields: { ...sealed.fields, subject: `${value.slice(0, -2)}${last}${value.at(-1)}` },
     };
     await expect(sealer.open(tampered)).rejects.toThrow(SealedValueError);
+  });
+
+  it('fetches each subject key once for a record whose values name two subjects', async () => {
+    const { sealer, keys } = setup();
+    const before = await sealer.seal(ticket());
+    const other: SubjectRef = { kind: 'contact', id: 43 };
+    const after = await sealer.seal({ ...before, subjects: [other] });
+    const mixed = {
+      ...before,
+      fields: { ...before.fields, description: after.fields.description, tags: after.fields.tags },
+    };
+    keys.fetches.length = 0;
+    expect((await sealer.open(mixed)).fields).toEqual(ticketFields);
+    expect([...keys.fetches].sort()).toEqual(['acc-1/contact#42', 'acc-1/contact#43']);
   });
 
   it('lets SubjectKeyDestroyedError through once the subject was erased', async () => {

@@ -103,20 +103,20 @@ export class RecordSealer {
   async open<F extends object>(record: StoredRecord<F>): Promise<StoredRecord<F>> {
     const classes = fieldClassesOf(record.ref.type);
     if (!classes) return record;
-    const keys = new RecordKeys(this.keys, record.accountId);
-    const opened: Record<string, unknown> = {};
-    let changed = false;
-    for (const [name, value] of Object.entries(record.fields as Record<string, unknown>)) {
+    const sealed = Object.entries(record.fields as Record<string, unknown>).flatMap(([name, value]) => {
       const subject = classes[name] === 'personal' ? sealingSubjectOf(value) : undefined;
-      if (!subject) {
-        opened[name] = value;
-        continue;
-      }
+      return subject ? [{ name, value: value as string, subject }] : [];
+    });
+    if (sealed.length === 0) return record;
+    const keys = new RecordKeys(this.keys, record.accountId);
+    // Each subject's key fetched once, all at the same time (a moved record names two).
+    const fetched = await Promise.all(sealed.map(({ subject }) => keys.keyOf(subject)));
+    const opened: Record<string, unknown> = { ...(record.fields as Record<string, unknown>) };
+    sealed.forEach(({ name, value }, index) => {
       const place: FieldPlace = { accountId: record.accountId, record: record.ref, field: name };
-      opened[name] = openValue(await keys.keyOf(subject), place, value as string);
-      changed = true;
-    }
-    return changed ? { ...record, fields: opened as F } : record;
+      opened[name] = openValue(fetched[index] as DataKey, place, value);
+    });
+    return { ...record, fields: opened as F };
   }
 
   /** A personal field's plain value, and the subject whose key sealed it at this place, if one did. */
