@@ -138,6 +138,17 @@ describe('RecordSealer.seal', () => {
     expect((await sealer.open(sealed)).fields).toEqual(literal.fields);
   });
 
+  it('seals a client string naming an erased subject as a literal instead of failing the write', async () => {
+    const { sealer, keys } = setup();
+    const erased: SubjectRef = { kind: 'contact', id: 99 };
+    const old = await sealer.seal(record('ticket', 7, ticketFields, [erased]));
+    await keys.destroy('acc-1', erased, at);
+    const literal = ticket({ ...ticketFields, subject: old.fields.subject });
+    const sealed = await sealer.seal(literal);
+    expect(sealingSubjectOf(sealed.fields.subject)).toEqual(requester);
+    expect((await sealer.open(sealed)).fields.subject).toBe(old.fields.subject);
+  });
+
   it('keeps the placeholder an agent erasure adds to a contribution, and seals its text', async () => {
     const { sealer } = setup();
     const entry = record(
