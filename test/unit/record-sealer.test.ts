@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SealedValueError, sealingSubjectOf } from '../../lambdas/domain/encryption/field-cipher.ts';
+import { fieldClassesOf } from '../../lambdas/domain/encryption/personal-fields.ts';
 import {
   RecordSealer,
   UndeclaredFieldError,
@@ -343,6 +344,22 @@ describe('RecordSealer properties', () => {
         expect(await sealer.open(sealed)).toEqual(original);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('seals every personal field under the first subject and leaves every plain field as it was', async () => {
+    const { sealer } = setup();
+    await fc.assert(
+      fc.asyncProperty(generated, async (original) => {
+        const sealed = await sealer.seal(original as StoredRecord<Record<string, unknown>>);
+        const classes = fieldClassesOf(original.ref.type) ?? {};
+        for (const [name, value] of Object.entries(sealed.fields)) {
+          if (classes[name] === 'personal')
+            expect(sealingSubjectOf(value), name).toEqual(original.subjects[0]);
+          else expect(value, name).toEqual((original.fields as Record<string, unknown>)[name]);
+        }
+      }),
+      { numRuns: 100 },
     );
   });
 });
