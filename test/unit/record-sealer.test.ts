@@ -206,7 +206,21 @@ describe('RecordSealer.open', () => {
     const toAccount = { ...sealed, accountId: 'acc-2' };
     await expect(sealer.open(toRecord)).rejects.toThrow(SealedValueError);
     await expect(sealer.open(toField)).rejects.toThrow(SealedValueError);
-    await expect(sealer.open(toAccount)).rejects.toThrow(SealedValueError);
+    // The other account has no key for that subject: the value never opens, it stays the text it is.
+    expect((await sealer.open(toAccount)).fields.subject).toBe(value);
+  });
+
+  it('never creates a key for a subject that a stored or written value merely names', async () => {
+    const { sealer, keys } = setup();
+    const sealed = await sealer.seal(ticket());
+    const named = String(sealed.fields.subject).replace(/^enc:v1:contact:\d+:/, 'enc:v1:contact:777:');
+    const literal = { ...sealed, fields: { ...sealed.fields, subject: named } };
+
+    expect((await sealer.open(literal)).fields.subject).toBe(named);
+    const written = await sealer.seal(literal);
+
+    expect((await sealer.open(written)).fields.subject).toBe(named);
+    expect(await keys.existingKey('acc-1', { kind: 'contact', id: 777 })).toBeUndefined();
   });
 
   it('refuses a tampered value', async () => {

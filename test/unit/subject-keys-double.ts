@@ -30,6 +30,7 @@ export class InMemorySubjectKeys implements SubjectKeys {
 
   existingKey(accountId: string, subject: SubjectRef): Promise<DataKey | undefined> {
     const id = InMemorySubjectKeys.id(accountId, subject);
+    this.fetches.push(id);
     if (this.destroyed.has(id)) return Promise.reject(new SubjectKeyDestroyedError());
     return Promise.resolve(this.keys.get(id));
   }

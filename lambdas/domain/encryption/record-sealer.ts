@@ -30,18 +30,32 @@ export class UndeclaredKindError extends Error {
 
 /** The keys one record's seal or open uses: each subject's key fetched once. */
 class RecordKeys {
-  private readonly fetched = new Map<string, Promise<DataKey>>();
+  private readonly fetched = new Map<string, Promise<DataKey | undefined>>();
 
   constructor(
-    private readonly keys: Pick<SubjectKeys, 'keyFor'>,
+    private readonly keys: Pick<SubjectKeys, 'keyFor' | 'existingKey'>,
     private readonly accountId: string,
   ) {}
 
-  keyOf(subject: SubjectRef): Promise<DataKey> {
+  /** The owner's key, created on first use: only for sealing. */
+  async keyOf(subject: SubjectRef): Promise<DataKey> {
+    const id = `${subject.kind}#${subject.id}`;
+    const known = await this.fetched.get(id);
+    if (known) return known;
+    const key = this.keys.keyFor(this.accountId, subject);
+    this.fetched.set(id, key);
+    return key;
+  }
+
+  /**
+   * The key of a subject a stored value names, never created: a value naming a subject without a key
+   * was never sealed by us (text a client wrote), so reading it must not make a key for any id.
+   */
+  existingOf(subject: SubjectRef): Promise<DataKey | undefined> {
     const id = `${subject.kind}#${subject.id}`;
     let key = this.fetched.get(id);
     if (!key) {
-      key = this.keys.keyFor(this.accountId, subject);
+      key = this.keys.existingKey(this.accountId, subject);
       this.fetched.set(id, key);
     }
     return key;
@@ -58,7 +72,7 @@ const sameSubject = (a: SubjectRef, b: SubjectRef) => a.kind === b.kind && a.id 
  * (`SubjectKeyDestroyedError`) propagates from both, unchanged.
  */
 export class RecordSealer {
-  constructor(private readonly keys: Pick<SubjectKeys, 'keyFor'>) {}
+  constructor(private readonly keys: Pick<SubjectKeys, 'keyFor' | 'existingKey'>) {}
 
   /**
    * The record with each personal field of its kind sealed under its first subject's key. A value
@@ -110,11 +124,15 @@ export class RecordSealer {
     if (sealed.length === 0) return record;
     const keys = new RecordKeys(this.keys, record.accountId);
     // Each subject's key fetched once, all at the same time (a moved record names two).
-    const fetched = await Promise.all(sealed.map(({ subject }) => keys.keyOf(subject)));
+    const fetched = await Promise.all(sealed.map(({ subject }) => keys.existingOf(subject)));
     const opened: Record<string, unknown> = { ...(record.fields as Record<string, unknown>) };
     sealed.forEach(({ name, value }, index) => {
+      const key = fetched[index];
+      // No key was ever made for the subject it names: not ours, a literal (a record with no subject
+      // keeps its personal fields in clear, so a client's text there may look sealed).
+      if (!key) return;
       const place: FieldPlace = { accountId: record.accountId, record: record.ref, field: name };
-      opened[name] = openValue(fetched[index] as DataKey, place, value);
+      opened[name] = openValue(key, place, value);
     });
     return { ...record, fields: opened as F };
   }
@@ -127,9 +145,10 @@ export class RecordSealer {
   ): Promise<{ plain: unknown; sealedBy?: SubjectRef }> {
     const subject = looksSealed(value) ? sealingSubjectOf(value) : undefined;
     if (!subject) return { plain: value };
-    let key: DataKey;
+    let key: DataKey | undefined;
     try {
-      key = await keys.keyOf(subject);
+      key = await keys.existingOf(subject);
+      if (!key) return { plain: value };
     } catch (error) {
       // Naming an erased subject, it cannot open: text a client wrote to look sealed (or a value no one
       // can read any more) is kept as the literal it is, so no input makes a write fail.
