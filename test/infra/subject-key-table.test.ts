@@ -74,6 +74,21 @@ describe.each(hostingRegionKeys)('the subject-key table of %s', (region) => {
     });
   });
 
+  it("leaves the data key's use to IAM: its key policy names no principal but the account", () => {
+    // Prepare
+    const data = platform.regions[region].data;
+    const key = data.json.Resources[keyIdOf(data, keyAlias(region, 'data'))];
+
+    // Act
+    const principals = (key?.Properties?.KeyPolicy as { Statement: { Principal: unknown }[] }).Statement.map(
+      (statement) => JSON.stringify(statement.Principal),
+    );
+
+    // Assess: so subject keys are unwrapped only by roles granted it (grantSubjectKeyAccess, below)
+    expect(principals.length).toBeGreaterThan(0);
+    for (const principal of principals) expect(principal).toMatch(/^\{"AWS":.*:root"\]\]\}\}$/);
+  });
+
   it('is in no backup selection of any region, by reference, name, ARN pattern or tag', () => {
     // Prepare
     const [tableId] = subjectKeyTableOf(region);
