@@ -151,10 +151,13 @@ describe('subject keys on the local platform', () => {
     // Act
     await keys.keys.destroy(account, bob, '2026-12-08T01:00:00.000Z');
     const outcome = await keys.keys.keyFor(account, bob).catch((error: unknown) => error);
+    // A creator that read "no key" just before the destroy: its put is refused
+    const late = await store.create(account, bob, new Uint8Array([1, 2, 3]), '2026-12-08T01:00:01.000Z');
 
     // Assess
     expect(outcome).toBeInstanceOf(SubjectKeyDestroyedError);
     expect(keys.calls).toEqual([]);
+    expect(late).toBe(false);
     expect(await item(account, bob)).toEqual({
       pk: `A#${account}#SUBJECT#contact#${bob.id}`,
       destroyed_at: '2026-12-08T01:00:00.000Z',
