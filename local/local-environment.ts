@@ -16,6 +16,7 @@ import {
   retentionStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
+  subjectKeyTableName,
   tableName,
   ticketJobStateMachineName,
 } from '#lib/platform/names';
@@ -53,6 +54,7 @@ const localStateMachineArn = (region: HostingRegionKey, name: string) =>
 export function localResourceNames(region: HostingRegionKey) {
   return {
     table: tableName(region),
+    subjectKeyTable: subjectKeyTableName(region),
     buckets: Object.fromEntries(
       bucketsIn(region).map((design) => [design.kind, bucketName(region, design.kind, localAwsAccountId)]),
     ) as Record<string, string>,
@@ -75,6 +77,7 @@ export function localFunctionEnvironment(
   const resources: ApiResourceNames = {
     region,
     tableName: names.table,
+    subjectKeyTableName: names.subjectKeyTable,
     buckets: {
       attachments: names.buckets.attachments,
       exports: names.buckets.exports,
