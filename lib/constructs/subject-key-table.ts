@@ -7,7 +7,7 @@ import type { SubjectKeyAccess } from '#lib/platform/function-access';
 import { subjectKeyTableName } from '#lib/platform/names';
 import { subjectKeyPurpose } from '#lib/platform/subject-key-encryption';
 import { subjectKeyTableDesign } from '#lib/platform/subject-key-table-design';
-import type { HostingRegionKey } from '#lib/residency/index';
+import { type HostingRegionKey, retention } from '#lib/residency/index';
 
 export interface SubjectKeyTableProps {
   readonly region: HostingRegionKey;
@@ -16,9 +16,10 @@ export interface SubjectKeyTableProps {
 
 /**
  * The shortest point-in-time recovery window AWS allows (days): a destroyed subject key leaves the
- * table's recovery window one day after its erasure, and no copy of it exists anywhere after that.
+ * table's recovery window one day after its erasure, and no copy of it exists anywhere after that. The
+ * catalogue's number, which the erasure certificate states too.
  */
-export const subjectKeyRecoveryDays = 1;
+export const subjectKeyRecoveryDays = retention.subjectKeyRecoveryDays;
 
 /**
  * The subject-key table of a hosting region (docs/encryption.md): each data subject's data key,
