@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { DynamoErasureStore } from '../lambdas/adapters/dynamo-erasure-store.ts';
 import { DynamoRecordStore } from '../lambdas/adapters/dynamo-record-store.ts';
+import { DynamoSubjectKeys } from '../lambdas/adapters/dynamo-subject-keys.ts';
 import { toItem } from '../lambdas/adapters/record-items.ts';
 import { subjectLinkSk, subjectPk } from '../lambdas/adapters/record-keys.ts';
 import { S3ErasureObjects } from '../lambdas/adapters/s3-erasure-objects.ts';
@@ -41,6 +42,8 @@ export async function runErasureBench(): Promise<void> {
       exports: new S3ExportFiles(s3, buckets.exports),
       progress,
       holds: new StoredHolds(store),
+      // The erasure only destroys the subject's key (its tombstone); it never makes or unwraps one.
+      keys: new DynamoSubjectKeys(dynamo, names.subjectKeyTable),
       now: () => new Date(),
     });
     let nextId = 1;

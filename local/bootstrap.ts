@@ -6,14 +6,15 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { subjectKeyTableDesign } from '#lib/platform/subject-key-table-design';
 import { tableDesign } from '#lib/platform/table-design';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { localCredentials, localSigningRegion } from './local-credentials.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
 /**
- * Creates a region's table and buckets on the emulators from the same designs the CDK constructs
- * read. Lifecycle rules, encryption and PITR are AWS-side settings the emulators do not model; the
+ * Creates a region's tables (records, subject keys) and buckets on the emulators from the same designs
+ * the CDK constructs read. Lifecycle rules, encryption and PITR are AWS-side settings the emulators do not model; the
  * infrastructure tests prove them on the synthesized templates.
  */
 export async function bootstrapRegion(region: HostingRegionKey, endpoints: EmulatorEndpoints): Promise<void> {
@@ -31,6 +32,7 @@ export async function bootstrapRegion(region: HostingRegionKey, endpoints: Emula
   });
   try {
     await createTable(dynamo, names.table);
+    await createSubjectKeyTable(dynamo, names.subjectKeyTable);
     for (const bucket of Object.values(names.buckets)) {
       await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     }
@@ -85,4 +87,20 @@ export async function createTable(dynamo: DynamoDBClient, tableName: string): Pr
       // Already enabled on a re-bootstrap: nothing to do.
       if (!/already enabled/i.test(error.message)) throw error;
     });
+}
+
+/** A subject-key table of its design (one string partition key); one that exists is left as it is. */
+export async function createSubjectKeyTable(dynamo: DynamoDBClient, tableName: string): Promise<void> {
+  try {
+    await dynamo.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: subjectKeyTableDesign.partitionKey, AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: subjectKeyTableDesign.partitionKey, KeyType: 'HASH' }],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
 }

@@ -16,6 +16,7 @@ import {
   retentionStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
+  subjectKeyTableName,
   tableName,
   ticketJobStateMachineName,
 } from '#lib/platform/names';
@@ -53,6 +54,7 @@ const localStateMachineArn = (region: HostingRegionKey, name: string) =>
 export function localResourceNames(region: HostingRegionKey) {
   return {
     table: tableName(region),
+    subjectKeyTable: subjectKeyTableName(region),
     buckets: Object.fromEntries(
       bucketsIn(region).map((design) => [design.kind, bucketName(region, design.kind, localAwsAccountId)]),
     ) as Record<string, string>,
@@ -75,6 +77,7 @@ export function localFunctionEnvironment(
   const resources: ApiResourceNames = {
     region,
     tableName: names.table,
+    subjectKeyTableName: names.subjectKeyTable,
     buckets: {
       attachments: names.buckets.attachments,
       exports: names.buckets.exports,
@@ -142,6 +145,9 @@ export function localWorkflowEnvironment(
   const privacyErasure = privacyErasureEnvironmentSchema.parse({
     HOME_REGION: region,
     TABLE_NAME: names.table,
+    SUBJECT_KEY_TABLE_NAME: names.subjectKeyTable,
+    // The local KMS endpoint resolves the data key's alias in the region the request is signed for.
+    SUBJECT_KEY_KMS_KEY: keyAlias(region, 'data'),
     ATTACHMENTS_BUCKET: names.buckets.attachments,
     RECORDINGS_BUCKET: names.buckets.recordings,
     TRASH_BUCKET: names.buckets.trash,

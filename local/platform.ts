@@ -35,6 +35,8 @@ export interface RegionEndpoint {
   readonly accountId: string;
   readonly awsRegion: string;
   readonly table: string;
+  /** The region's subject-key table (docs/encryption.md). */
+  readonly subjectKeyTable: string;
   readonly buckets: Record<string, string>;
   readonly logFile: string;
 }
@@ -173,6 +175,7 @@ export async function startLocalPlatform(options: LocalPlatformOptions): Promise
           accountId: account.accountId,
           awsRegion: hostingRegions[region].awsRegion,
           table: names.table,
+          subjectKeyTable: names.subjectKeyTable,
           buckets: names.buckets,
           logFile,
         };

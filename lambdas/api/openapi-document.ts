@@ -836,7 +836,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'POST /api/v2/admin/contact_fields': {
     summary:
-      'Create a custom contact field (admins); its name comes from the label. `hidden_from_roles` (our addition) hides it from agents or supervisors',
+      'Create a custom contact field (admins); its name comes from the label. `hidden_from_roles` (our addition) hides it from agents or supervisors; `encrypted` (our addition) makes it unsearchable (docs/encryption.md)',
     body: createContactFieldSchema,
     success: 201,
     response: fieldViewSchemas.contact,
@@ -854,7 +854,7 @@ export const operations: Readonly<Record<string, Operation>> = {
   },
   'PUT /api/v2/admin/contact_fields/{id}': {
     summary:
-      'Update a contact field (admins; If-Match). Any field but name and email can be hidden from roles with `hidden_from_roles`',
+      'Update a contact field (admins; If-Match). Any field but name and email can be hidden from roles with `hidden_from_roles`; custom fields can be marked `encrypted`',
     body: updateContactFieldSchema,
     success: 200,
     response: fieldViewSchemas.contact,
@@ -869,7 +869,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     response: z.array(fieldViewSchemas.ticket),
   },
   'POST /api/v2/admin/ticket_fields': {
-    summary: 'Create a custom ticket field (admins); its name is `cf_` and the label',
+    summary:
+      'Create a custom ticket field (admins); its name is `cf_` and the label. `hidden_from_roles` and `encrypted` as contact fields (our additions)',
     body: createTicketFieldSchema,
     success: 201,
     response: fieldViewSchemas.ticket,
@@ -886,7 +887,8 @@ export const operations: Readonly<Record<string, Operation>> = {
     response: fieldViewSchemas.ticket,
   },
   'PUT /api/v2/admin/ticket_fields/{id}': {
-    summary: 'Update a ticket field (admins; If-Match)',
+    summary:
+      'Update a ticket field (admins; If-Match); only custom fields take `hidden_from_roles` and `encrypted`',
     body: updateTicketFieldSchema,
     success: 200,
     response: fieldViewSchemas.ticket,

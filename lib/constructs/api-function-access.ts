@@ -15,6 +15,7 @@ import { tableDesign } from '#lib/platform/table-design';
 import { grantKeyUseByAlias } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
 import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
+import { grantSubjectKeyAccess } from './subject-key-table.ts';
 
 /** The resources of a hosting region that API functions may be given, and the keys encrypting them. */
 export interface ApiResources extends ApiResourceNames {
@@ -37,7 +38,7 @@ const tableWrites = [
 /**
  * Grants `role` exactly what `access` declares: table actions on the table and its indexes, object
  * actions under each bucket's prefix, the data key only through this region's DynamoDB and S3 (the
- * staging region's key only through its S3), and the named workflows. Nothing else.
+ * staging region's key only through its S3), subjects' keys, and the named workflows. Nothing else.
  */
 export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, resources: ApiResources): void {
   if (access.table) grantTable(role, access.table, resources);
@@ -100,6 +101,12 @@ export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, re
         conditions: { StringEquals: { 'kms:EncryptionContext:purpose': portalSecretPurpose } },
       }),
     );
+  }
+  if (access.subjectKeys) {
+    grantSubjectKeyAccess(role, access.subjectKeys, {
+      tableName: resources.subjectKeyTableName,
+      dataKey: resources.dataKey,
+    });
   }
   for (const workflow of access.workflows?.start ?? []) {
     role.addToPrincipalPolicy(

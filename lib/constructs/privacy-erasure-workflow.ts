@@ -25,6 +25,7 @@ import type { PlatformFunction } from './platform-function.ts';
 import { workflowFunctions } from './workflow-functions.ts';
 import { grantStagedRecordingDeletion } from './staged-recording-grants.ts';
 import { grantRecordTableAccess } from './records-table.ts';
+import { grantSubjectKeyAccess } from './subject-key-table.ts';
 import {
   catchErrorNames,
   failurePath,
@@ -53,9 +54,11 @@ export interface PrivacyErasureWorkflowProps {
    * bucket, by its deterministic name): the subject's staged recordings are deleted there.
    */
   readonly recordingStaging?: { readonly bucketName: string; readonly awsRegion: string };
-  /** Encrypts the table and the buckets. */
+  /** Encrypts the table and the buckets, and wraps subjects' keys. */
   readonly dataKey: IKey;
   readonly logsKey: IKey;
+  /** The region's subject-key table: the outcome destroys an erased subject's key (docs/encryption.md). */
+  readonly subjectKeyTableName: string;
 }
 
 /** Names of the workflow's states (operators see them in the console). */
@@ -110,6 +113,8 @@ export class PrivacyErasureWorkflow extends Construct {
     const environment = {
       HOME_REGION: props.region,
       TABLE_NAME: props.tableName,
+      SUBJECT_KEY_TABLE_NAME: props.subjectKeyTableName,
+      SUBJECT_KEY_KMS_KEY: props.dataKey.keyArn,
       ATTACHMENTS_BUCKET: props.attachmentsBucketName,
       RECORDINGS_BUCKET: props.recordingsBucketName,
       TRASH_BUCKET: props.trashBucketName,
@@ -141,10 +146,13 @@ export class PrivacyErasureWorkflow extends Construct {
       stack.formatArn({ service: 's3', region: '', account: '', resource: name });
     const useDataKey = (role: Role, services: string[]) => grantDataKeyVia(role, props.dataKey, services);
     const readsWork = [tasks.index, tasks.processPage, tasks.outcome];
+    const subjectKeys = { tableName: props.subjectKeyTableName, dataKey: props.dataKey };
     for (const task of Object.values(tasks)) {
       grantRecordTableAccess(task.role, props.tableName);
       useDataKey(task.role, readsWork.includes(task) ? ['dynamodb', 's3'] : ['dynamodb']);
     }
+    // Only the outcome ends a subject for good: it destroys their key (a tombstone, UpdateItem only).
+    grantSubjectKeyAccess(tasks.outcome.role, ['destroy'], subjectKeys);
     const workWhy =
       'Work pages and trash copies are keyed per request at run time, under erasures/ of the trash bucket.';
     // The index reads back a complete index (a later execution of the operation), the outcome the page results.

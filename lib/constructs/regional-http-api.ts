@@ -30,6 +30,7 @@ import {
   privacyErasureStateMachineName,
   privacyExportStateMachineName,
   stateMachineArn,
+  subjectKeyTableName,
 } from '#lib/platform/names';
 import type { HostingRegionKey } from '#lib/residency/index';
 import { pascalCase } from './construct-ids.ts';
@@ -131,6 +132,7 @@ export class RegionalHttpApi extends Construct {
     const resources: ApiResources = {
       region,
       tableName: data.table.tableName,
+      subjectKeyTableName: subjectKeyTableName(region),
       dataKey: data.dataKey,
       dataKeyId: data.dataKey.keyArn,
       buckets: {

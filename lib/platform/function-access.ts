@@ -43,7 +43,22 @@ export interface ApiFunctionAccess {
    * on the table itself, no index); no API keys are checked, no request budget spent.
    */
   readonly accountDirectory?: true;
+  /**
+   * Subjects' data keys (docs/encryption.md): `use` reads a subject's key from the subject-key table,
+   * creating it on first use (GetItem, PutItem; the data key's GenerateDataKey and Decrypt, only with
+   * purpose `subject-key` in the encryption context); `destroy` replaces a key by its tombstone
+   * (UpdateItem only: no key is ever read for it).
+   */
+  readonly subjectKeys?: readonly SubjectKeyAccess[];
 }
+
+export type SubjectKeyAccess = 'use' | 'destroy';
+
+/** The variables naming the subject-key table and the data key subject keys are made with. */
+export const subjectKeyVariables = {
+  table: 'SUBJECT_KEY_TABLE_NAME',
+  kmsKey: 'SUBJECT_KEY_KMS_KEY',
+} as const;
 
 /**
  * Buckets as API functions see them. `recordingUploads` is where new recordings land: the US staging
@@ -77,7 +92,7 @@ export const apiBucketSettings = {
   migrations: { variable: 'MIGRATIONS_BUCKET', prefix: 'migrations/' },
 } as const satisfies Record<ApiBucket, { variable: string; prefix: string }>;
 
-/** The data key the portal-token secrets are encrypted with: its ARN on AWS, its alias locally. */
+/** The data key (portal-token secrets, subject keys are encrypted with it): its ARN on AWS, its alias locally. */
 const keyIdSchema = z
   .string()
   .regex(/^(arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:)?(key\/[0-9a-f-]{36}|alias\/[A-Za-z0-9/_-]{1,250})$/);
@@ -141,6 +156,8 @@ export function apiEnvironmentSchema(access: ApiFunctionAccess) {
   }
   for (const workflow of workflowsOf(access)) shape[workflowArnVariables[workflow]] = stateMachineArnSchema;
   if (access.portalSecrets) shape.PORTAL_SECRET_KEY = keyIdSchema;
+  if (access.subjectKeys?.length) shape[subjectKeyVariables.table] = withTable.TABLE_NAME;
+  if (access.subjectKeys?.includes('use')) shape[subjectKeyVariables.kmsKey] = keyIdSchema;
   return z.object(shape);
 }
 
@@ -148,12 +165,14 @@ export function apiEnvironmentSchema(access: ApiFunctionAccess) {
 export interface ApiResourceNames {
   readonly region: HostingRegionKey;
   readonly tableName: string;
+  /** The region's subject-key table (`subjectKeyTableName`). */
+  readonly subjectKeyTableName: string;
   /** This region's buckets by their API role; recordings only where the region stores them. */
   readonly buckets: { readonly [B in Exclude<ApiBucket, 'recordingUploads'>]?: string };
   /** Where this region's recordings are uploaded first, if not into its own recordings bucket. */
   readonly recordingStaging?: { readonly bucketName: string; readonly awsRegion: string };
   readonly stateMachineArns: Readonly<Record<WorkflowName, string>>;
-  /** The data key portal-token secrets are encrypted with (its ARN on AWS, its alias locally). */
+  /** The data key portal-token secrets and subject keys are encrypted with (its ARN on AWS, its alias locally). */
   readonly dataKeyId: string;
 }
 
@@ -181,6 +200,8 @@ export function apiFunctionEnvironment(
     environment[workflowArnVariables[workflow]] = names.stateMachineArns[workflow];
   }
   if (access.portalSecrets) environment.PORTAL_SECRET_KEY = names.dataKeyId;
+  if (access.subjectKeys?.length) environment[subjectKeyVariables.table] = names.subjectKeyTableName;
+  if (access.subjectKeys?.includes('use')) environment[subjectKeyVariables.kmsKey] = names.dataKeyId;
   return environment;
 }
 

@@ -16,6 +16,9 @@ export const stackNames = (region: HostingRegionKey) => ({
  */
 export const tableName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-records`;
 
+/** The table of a hosting region's subject keys (wrapped data keys of data subjects; docs/encryption.md). */
+export const subjectKeyTableName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-subject-keys`;
+
 export const bucketName = (region: HostingRegionKey, kind: string, awsAccountId: string) =>
   `${lowerPrefix}-${region}-${kind}-${awsAccountId}`;
 

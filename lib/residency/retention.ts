@@ -35,6 +35,11 @@ export const retention = {
   migrationReportDays: 7,
   /** GDPR Art. 12(3): one month to answer a data subject's request. */
   subjectRequestMonths: 1,
+  /**
+   * Point-in-time recovery of the subject-key table (the shortest AWS allows; no AWS Backup of it): a
+   * destroyed subject key is gone from every copy this long after (docs/encryption.md).
+   */
+  subjectKeyRecoveryDays: 1,
 } as const;
 
 /**

@@ -9,6 +9,7 @@ import { RegionKeys } from '#lib/constructs/region-keys';
 import { RegionLogArchive } from '#lib/constructs/region-log-archive';
 import { SecureBucket } from '#lib/constructs/secure-bucket';
 import { SsoUserPool } from '#lib/constructs/sso-user-pool';
+import { SubjectKeyTable } from '#lib/constructs/subject-key-table';
 import { type BucketKind, bucketsIn } from '#lib/platform/bucket-design';
 import { logRoutesCopiedToEea } from '#lib/platform/log-archive';
 import { eeaRegionKey, type HostingRegionKey } from '#lib/residency/index';
@@ -26,7 +27,7 @@ export interface DataStackProps extends StackProps {
 const backedUpBuckets: readonly BucketKind[] = ['attachments', 'recordings'];
 
 /**
- * The stateful half of a hosting region: keys, the records table, the buckets of `bucketsIn(region)`,
+ * The stateful half of a hosting region: keys, the records table, the subject-key table, the buckets of `bucketsIn(region)`,
  * the data-events trail, the log archive's delivery streams, the EEA log-copy replication (US and India
  * only) and the backup plan. Changes rarely, protected against termination.
  *
@@ -37,6 +38,8 @@ export class DataStack extends Stack {
   readonly hostingRegion: HostingRegionKey;
   readonly keys: RegionKeys;
   readonly table: RecordsTable;
+  /** Subjects' wrapped data keys: PITR one day, in no backup plan (docs/encryption.md). */
+  readonly subjectKeys: SubjectKeyTable;
   readonly buckets: ReadonlyMap<BucketKind, SecureBucket>;
   readonly trail: DataEventsTrail;
   readonly logArchive: RegionLogArchive;
@@ -55,6 +58,8 @@ export class DataStack extends Stack {
 
     this.keys = new RegionKeys(this, 'Keys', { region });
     this.table = new RecordsTable(this, 'Records', { region, encryptionKey: this.keys.data });
+    // Deliberately not given to RegionBackup: its keys must be gone a day after they are destroyed.
+    this.subjectKeys = new SubjectKeyTable(this, 'SubjectKeys', { region, encryptionKey: this.keys.data });
 
     const buckets = new Map<BucketKind, SecureBucket>();
     for (const design of bucketsIn(region)) {

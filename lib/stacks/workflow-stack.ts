@@ -85,6 +85,7 @@ export class WorkflowStack extends Stack {
       migrationsBucketName: data.bucket('migrations').bucketName,
       dataKey: data.keys.data,
       logsKey: data.keys.logs,
+      subjectKeyTableName: data.subjectKeys.tableName,
     });
     this.migration = new MigrationWorkflow(this, 'Migration', {
       region,

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backupCopies } from '#domain/privacy/backup-copies';
+import { tableName } from '#lib/platform/names';
 import { hostingRegionKeys } from '#lib/residency/index';
 import { resourcesOfType, type SynthesizedPlatform, synthesizePlatform } from './platform.ts';
 
@@ -18,11 +19,14 @@ describe("the erasure certificate's account of backups", () => {
 
       // Act
       const copies = backupCopies();
-      const recoveryDays = resourcesOfType(data, 'AWS::DynamoDB::Table').map(
-        ([, table]) =>
-          (table.Properties?.PointInTimeRecoverySpecification as { RecoveryPeriodInDays?: number })
-            .RecoveryPeriodInDays,
-      );
+      // The records table; the subject-key table keeps one day on purpose (subject-key-table.test.ts).
+      const recoveryDays = resourcesOfType(data, 'AWS::DynamoDB::Table')
+        .filter(([, table]) => table.Properties?.TableName === tableName(region))
+        .map(
+          ([, table]) =>
+            (table.Properties?.PointInTimeRecoverySpecification as { RecoveryPeriodInDays?: number })
+              .RecoveryPeriodInDays,
+        );
       const backupDays = resourcesOfType(data, 'AWS::Backup::BackupPlan').flatMap(([, plan]) =>
         (
           plan.Properties?.BackupPlan as { BackupPlanRule: { Lifecycle: { DeleteAfterDays: number } }[] }

@@ -272,6 +272,8 @@ export function erasureRuntimeFor(scale: ErasureScale): ErasureRuntime {
       exports: new ScaleFiles(),
       progress,
       holds: { accountHold: async () => undefined, heldBy: async () => undefined },
+      // The subject's key is destroyed once, at the end; its time is the erasure's.
+      keys: { destroy: async (_account, _subject, destroyedAt) => ({ destroyedAt }) },
       now: () => new Date(at),
     }),
   };

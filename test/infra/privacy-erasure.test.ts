@@ -195,6 +195,24 @@ describe.each(hostingRegionKeys)('privacy erasure workflow (%s)', (region) => {
       expect(heldAccess(task), task).toEqual([]);
   });
 
+  it('lets only the outcome task destroy subject keys (tombstones by UpdateItem), on its own region’s key table', () => {
+    const keyTable = (prefix: string) =>
+      statementsOf(workflowStacks[region], roleOf(region, prefix)).filter((s) =>
+        s.resources.some((r) => r.includes(`table/helpdesk-${region}-subject-keys`)),
+      );
+
+    expect(keyTable('RecordOutcomeTask').map((s) => s.actions)).toEqual([['dynamodb:UpdateItem']]);
+    for (const prefix of [
+      'MarkStartedTask',
+      'IndexWorkTask',
+      'ProcessPageTask',
+      'MarkFailedTask',
+      'DeadlineWatch',
+    ]) {
+      expect(keyTable(prefix), prefix).toEqual([]);
+    }
+  });
+
   it('lets the deadline watch (orphan sweep) read and remove only current attachment objects (accounts/), no versions', () => {
     const objectStatements = statementsOf(workflowStacks[region], roleOf(region, 'DeadlineWatch')).filter(
       (s) => s.actions.some((a) => a.startsWith('s3:')),

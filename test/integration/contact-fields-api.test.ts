@@ -455,4 +455,29 @@ describe('contact fields hidden from roles (our addition)', () => {
     expect(name.body.errors[0].field).toBe('hidden_from_roles');
     expect(mail.status).toBe(400);
   });
+
+  it('marks custom fields encrypted (never a built-in one), and refuses to search them', async () => {
+    const field = await defineField({ label: 'Health note', type: 'custom_text', encrypted: true });
+    const builtIn = await call('PUT', '/api/v2/admin/contact_fields/1', admin(), { encrypted: true });
+    const plain = await call('GET', '/api/v2/admin/contact_fields/1', admin());
+    const search = await call(
+      'GET',
+      `/api/v2/search/contacts?query=${encodeURIComponent(`"health_note:'x' OR email:'a@b.test'"`)}`,
+      admin(),
+    );
+
+    expect(field).toMatchObject({ name: 'health_note', encrypted: true });
+    expect(builtIn.status).toBe(400);
+    expect(builtIn.body.errors[0]).toMatchObject({
+      field: 'encrypted',
+      message: 'Only a custom field can be encrypted',
+    });
+    expect(plain.body).toMatchObject({ name: 'name', encrypted: false });
+    expect(search.status).toBe(400);
+    expect(search.body.errors[0].message).toBe(
+      "'health_note' is encrypted; encrypted fields cannot be searched at position 0",
+    );
+    const off = await call('PUT', `/api/v2/admin/contact_fields/${field.id}`, admin(), { encrypted: false });
+    expect(off.body).toMatchObject({ encrypted: false });
+  });
 });

@@ -265,6 +265,8 @@ describe('legal holds', () => {
       counts: { erased: { contact: 1, conversation: 1, ticket: 1 } },
       held: heldUnder,
       backups: { point_in_time_recovery_days: 35, aws_backup_days: 35 },
+      // The held ticket still needs the subject's key: it is kept, and the certificate says why.
+      subject_key: { destroyed_at: null, unreadable_in_backups_from: null, kept_because: 'legal_hold' },
     });
     expect((await acc.admin('GET', `/api/v2/tickets/${heldTicket}`)).status).toBe(200);
     expect((await acc.admin('GET', `/api/v2/tickets/${freeTicket}`)).status).toBe(404);

@@ -1,6 +1,8 @@
 import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { subjectKeyTableName } from '../../lib/platform/names.ts';
+import { subjectKeyTableDesign } from '../../lib/platform/subject-key-table-design.ts';
 import { tableDesign } from '../../lib/platform/table-design.ts';
 import { hostingRegionKeys } from '../../lib/residency/index.ts';
 import { localCredentials, localSigningRegion } from '../../local/local-credentials.ts';
@@ -33,6 +35,18 @@ describe('local bootstrap from the shared designs', () => {
       tableDesign.indexes.map((index) => index.name).sort(),
     );
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(tableDesign.ttlAttribute);
+  });
+
+  it.each(hostingRegionKeys)('creates the %s subject-key table with its designed key', async (region) => {
+    const tableName = platform.regions[region].subjectKeyTable;
+
+    const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: tableName }));
+
+    expect(tableName).toBe(subjectKeyTableName(region));
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: subjectKeyTableDesign.partitionKey, KeyType: 'HASH' },
+    ]);
+    expect(Table?.GlobalSecondaryIndexes).toBeUndefined();
   });
 
   it('creates recordings buckets only for US and EEA, and EEA log copies only in the EEA', async () => {

@@ -3,6 +3,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { recordPk } from '../../lambdas/adapters/record-keys.ts';
+import { subjectKeyPk } from '../../lib/platform/subject-key-table-design.ts';
 import type { RecordRef } from '../../lambdas/domain/records/record.ts';
 import { createTestAccount as createAccountWithAgents, linkedRecords } from './account-fixture.ts';
 import { trashPurgeWatch } from './trash-purge-watch.ts';
@@ -26,6 +27,18 @@ afterAll(() => {
 });
 
 const requests = '/api/v2/privacy/requests';
+const dayMs = 24 * 60 * 60 * 1000;
+/** The subject's item in the region's subject-key table: its key, or its tombstone once destroyed. */
+const subjectKeyItem = async (accountId: string, subject: { kind: string; id: number }) =>
+  (
+    await client.send(
+      new GetCommand({
+        TableName: platform.regions[region].subjectKeyTable,
+        Key: { pk: subjectKeyPk(accountId, subject) },
+        ConsistentRead: true,
+      }),
+    )
+  ).Item;
 const newMarker = () => `mk${randomUUID().replaceAll('-', '')}`;
 const digits = (marker: string) =>
   marker
@@ -247,6 +260,14 @@ describe('erasure of data subjects on the local platform', () => {
       },
     });
     expect(String(certificate.subject_reference)).toMatch(/^[0-9a-f]{32}$/);
+    // The subject's key is destroyed: a tombstone without key material, its time on the certificate.
+    const subjectKey = certificate.subject_key as Record<string, string | null>;
+    const tombstone = await subjectKeyItem(account.id, { kind: 'contact', id: subject.contact });
+    expect(tombstone).toEqual({ pk: expect.any(String), destroyed_at: subjectKey.destroyed_at });
+    expect(Date.parse(String(subjectKey.unreadable_in_backups_from))).toBe(
+      Date.parse(String(subjectKey.destroyed_at)) + dayMs,
+    );
+    expect(subjectKey.kept_because).toBeNull();
     const withdrawn = await account.admin('GET', `${requests}/${exported.body.id}`);
     expect(withdrawn.body).toMatchObject({
       status: 'completed',
@@ -298,6 +319,13 @@ describe('erasure of data subjects on the local platform', () => {
     // Assess
     expect(refused.status).toBe(403);
     expect(deleted.status).toBe(204);
+    // A soft erasure keeps the key: the trash stays restorable until its purge.
+    expect(request.certificate).toMatchObject({
+      subject_key: { destroyed_at: null, unreadable_in_backups_from: null, kept_because: 'restorable' },
+    });
+    expect(
+      (await subjectKeyItem(account.id, { kind: 'contact', id: subject.contact }))?.destroyed_at,
+    ).toBeUndefined();
     expect(request).toMatchObject({ status: 'completed', mode: 'soft', verification_method: 'admin_action' });
     expect((request.trash as { state: string }).state).toBe('held');
     expect(whileTrashed).toEqual({ contact: 404, ticket: 404, attachment: 404, byEmail: [] });
@@ -338,6 +366,12 @@ describe('erasure of data subjects on the local platform', () => {
     expect(dueEarly).not.toContain(requestIdOf(deleted));
     expect(startedDue).toBeGreaterThanOrEqual(1);
     expect(purged).toMatchObject({ status: 'completed', trash: { state: 'purged' } });
+    // The purge ends the subject for good: their key goes with it.
+    const purgedKey = (purged.certificate as { subject_key: { destroyed_at: string } }).subject_key;
+    expect(purgedKey).toMatchObject({ destroyed_at: expect.any(String), kept_because: null });
+    expect(await subjectKeyItem(account.id, { kind: 'contact', id: subject.contact })).toMatchObject({
+      destroyed_at: purgedKey.destroyed_at,
+    });
     expect((purged.certificate as { executions: string[] }).executions).toEqual([
       `privacy-${account.id}-${requestIdOf(deleted)}`,
       `privacy-${account.id}-${requestIdOf(deleted)}-purge-1`,

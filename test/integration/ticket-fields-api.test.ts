@@ -85,21 +85,80 @@ describe('ticket fields API', () => {
     expect((await call('GET', '/api/v2/ticket_fields', account.keys.admin)).body).toHaveLength(13);
   });
 
-  it('refuses a field definition without label or with a hidden_from_roles (contact fields only) with 400', async () => {
+  it('refuses a field definition without label, or built-in fields hidden or encrypted, with 400', async () => {
     const noLabel = await call('POST', '/api/v2/admin/ticket_fields', account.keys.admin, {
       type: 'custom_text',
     });
-    const hidden = await call('POST', '/api/v2/admin/ticket_fields', account.keys.admin, {
-      label: 'Secret',
-      type: 'custom_text',
-      hidden_from_roles: ['agent'],
-    });
+    const fields = (await call('GET', '/api/v2/admin/ticket_fields', account.keys.admin)).body as Array<{
+      id: number;
+      name: string;
+    }>;
+    const status = fields.find((field) => field.name === 'status');
+    const path = `/api/v2/admin/ticket_fields/${status?.id}`;
+    const hidden = await call('PUT', path, account.keys.admin, { hidden_from_roles: ['agent'] });
+    const encrypted = await call('PUT', path, account.keys.admin, { encrypted: true });
 
     expect(noLabel.body.errors).toContainEqual(
       expect.objectContaining({ field: 'label', code: 'missing_field' }),
     );
-    expect(hidden.body.errors).toContainEqual(
-      expect.objectContaining({ field: 'hidden_from_roles', code: 'invalid_field' }),
+    expect(hidden.status).toBe(400);
+    expect(hidden.body.errors).toEqual([
+      expect.objectContaining({
+        field: 'hidden_from_roles',
+        message: 'Only a custom ticket field can be hidden from roles',
+      }),
+    ]);
+    expect(encrypted.status).toBe(400);
+    expect(encrypted.body.errors).toEqual([
+      expect.objectContaining({ field: 'encrypted', message: 'Only a custom field can be encrypted' }),
+    ]);
+  });
+
+  it('hides a custom ticket field from the roles an admin names, and never searches an encrypted one', async () => {
+    const secret = await call('POST', '/api/v2/admin/ticket_fields', account.keys.admin, {
+      label: 'Secret note',
+      type: 'custom_text',
+      hidden_from_roles: ['agent'],
+      encrypted: true,
+    });
+    expect(secret.status).toBe(201);
+    expect(secret.body).toMatchObject({
+      name: 'cf_secret_note',
+      hidden_from_roles: ['agent'],
+      encrypted: true,
+    });
+    const created = await call(
+      'POST',
+      '/api/v2/tickets',
+      account.keys.admin,
+      ticket({ cf_order_reference: 'A-1', cf_secret_note: 'code 1234' }),
+    );
+    expect(created.status).toBe(201);
+    const path = `/api/v2/tickets/${created.body.id}`;
+
+    const byAgent = await call('GET', path, account.keys.agent);
+    const bySupervisor = await call('GET', path, account.keys.supervisor);
+    const agentWrite = await call('PUT', path, account.keys.agent, {
+      custom_fields: { cf_secret_note: 'x' },
+    });
+    const search = await call(
+      'GET',
+      `/api/v2/search/tickets?query=${encodeURIComponent(`"cf_secret_note:'code 1234'"`)}`,
+      account.keys.admin,
+    );
+
+    expect(byAgent.status).toBe(200);
+    expect(byAgent.body.custom_fields).not.toHaveProperty('cf_secret_note');
+    expect(byAgent.body.custom_fields).toHaveProperty('cf_order_reference', 'A-1');
+    expect(bySupervisor.body.custom_fields).toHaveProperty('cf_secret_note', 'code 1234');
+    expect(agentWrite.status).toBe(403);
+    expect(search.status).toBe(400);
+    expect(search.body.errors[0].message).toBe(
+      "'cf_secret_note' is encrypted; encrypted fields cannot be searched at position 0",
+    );
+    expect((await call('GET', path, account.keys.admin)).body.custom_fields).toHaveProperty(
+      'cf_secret_note',
+      'code 1234',
     );
   });
 

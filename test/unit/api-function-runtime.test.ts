@@ -21,6 +21,7 @@ afterAll(() => dynamo.restore());
 const names: ApiResourceNames = {
   region: 'eea',
   tableName: 'helpdesk-eea-records',
+  subjectKeyTableName: 'helpdesk-eea-subject-keys',
   buckets: {
     attachments: 'helpdesk-eea-attachments-123456789012',
     exports: 'helpdesk-eea-exports-123456789012',

@@ -91,6 +91,20 @@ describe('filter search fields', () => {
     // Assert
     expect(types).toEqual(['string', 'string', 'number', 'boolean', 'date', undefined, undefined]);
   });
+
+  it('refuses an encrypted custom field of any type, naming it and its position', () => {
+    const encrypted = ['custom_text', 'custom_paragraph', 'custom_number'].map((type, index) =>
+      customSearchFieldOf({ name: `cf_secret${index}`, type, encrypted: true })!,
+    );
+    const refused = (query: string) =>
+      queryErrorOf(() => parseSearchQuery(`"${query}"`, 'tickets', encrypted)).errors[0]?.message;
+
+    expect(refused("status:2 AND secret0:'x'")).toBe(
+      "'cf_secret0' is encrypted; encrypted fields cannot be searched at position 13",
+    );
+    expect(refused("cf_secret1:'x'")).toMatch(/^'cf_secret1' is encrypted/);
+    expect(refused('cf_secret2:>3')).toMatch(/^'cf_secret2' is encrypted/);
+  });
 });
 
 describe('filter search plans', () => {

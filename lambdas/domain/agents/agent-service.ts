@@ -13,6 +13,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { Paging } from '#domain/records/paging';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** Freshdesk v2 ticket scopes: 1 global, 2 group, 3 restricted (own tickets only). */
 export const ticketScopes = [1, 2, 3] as const;
@@ -56,6 +57,23 @@ export type AgentChanges = z.infer<typeof updateAgentSchema>;
 /** An agent profile as stored: `role_ids` is stored as the base `role` and `custom_role_id`. */
 export type AgentFields = Required<Omit<AgentChanges, 'role_ids'>> & CustomRoleHolder;
 export type StoredAgent = StoredRecord<AgentFields>;
+
+/** Which agent fields are personal (sealed under the agent's key; docs/encryption.md). */
+export const agentPersonalFields: PersonalFieldDeclaration<AgentFields> = {
+  name: 'personal',
+  email: 'personal',
+  phone: 'personal',
+  mobile: 'personal',
+  job_title: 'personal',
+  language: 'plain',
+  time_zone: 'plain',
+  signature: 'personal',
+  occasional: 'plain',
+  ticket_scope: 'plain',
+  role: 'plain',
+  group_ids: 'plain',
+  custom_role_id: 'plain',
+};
 
 /** Fields only an administrator (admin area `agents`) may change, even on their own profile. */
 const adminOnlyFields: readonly (keyof AgentChanges)[] = [

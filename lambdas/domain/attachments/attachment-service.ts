@@ -10,6 +10,7 @@ import { RecordTrash } from '#domain/purge/record-trash';
 import { mayChangeTicketChild, readTicket } from '#domain/tickets/ticket-access';
 import { ticketAttachmentsKey } from '#domain/tickets/ticket-children';
 import { type PendingUploads, pendingUpload } from './pending-uploads.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 export { attachmentView, attachmentViewSchema } from './attachment-view.ts';
 
 /** Presigned attachment URLs (download and upload) live this long. */
@@ -51,6 +52,20 @@ export interface AttachmentFields {
 
 export type StoredAttachment = StoredRecord<AttachmentFields>;
 
+/** Which attachment fields are personal: the file name; the object key holds ids only (docs/encryption.md). */
+export const attachmentPersonalFields: PersonalFieldDeclaration<AttachmentFields> = {
+  name: 'personal',
+  content_type: 'plain',
+  size: 'plain',
+  ticket_id: 'plain',
+  conversation_id: 'plain',
+  requester_id: 'plain',
+  author_kind: 'plain',
+  author_id: 'plain',
+  object_key: 'plain',
+  upload: 'plain',
+};
+
 /** What an attachment hangs on: a ticket, or one of its conversations, and who wrote it. */
 export interface AttachmentOwner {
   readonly ticketId: number;
@@ -73,7 +88,7 @@ export const attachmentKey = (accountId: string, ticketId: number, attachmentId:
   `accounts/${accountId}/tickets/${ticketId}/attachments/${attachmentId}`;
 
 /** An attachment holds data of the ticket's requester and of its author; it is listed under its ticket. */
-function deriveAttachment(record: StoredAttachment): StoredAttachment {
+export function deriveAttachment(record: StoredAttachment): StoredAttachment {
   const { fields } = record;
   const subjects = requesterAndAuthor(fields.requester_id, {
     kind: fields.author_kind,

@@ -11,6 +11,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { Paging } from '#domain/records/paging';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** Presigned download URLs of recordings live this long (a fresh one is signed on every read). */
 export const recordingUrlSeconds = 3600;
@@ -67,6 +68,21 @@ export interface RecordingTransferProof {
 }
 
 export type StoredCall = StoredRecord<CallFields>;
+
+/** Which call fields are personal: the phone number; the recording key holds ids only (docs/encryption.md). */
+export const callPersonalFields: PersonalFieldDeclaration<CallFields> = {
+  direction: 'plain',
+  contact_id: 'plain',
+  agent_id: 'plain',
+  ticket_id: 'plain',
+  phone_number: 'personal',
+  started_at: 'plain',
+  duration_seconds: 'plain',
+  recording_content_type: 'plain',
+  recording_size: 'plain',
+  recording_key: 'plain',
+  recording_transfer: 'plain',
+};
 const callRef = (id: number): RecordRef => ({ type: 'call', id });
 export const recordingKey = (accountId: string, callId: number) =>
   `accounts/${accountId}/calls/${callId}/recording`;

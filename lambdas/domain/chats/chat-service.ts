@@ -11,6 +11,7 @@ import { requireCategoryHosted } from '#domain/residency-rules';
 import type { HostingRegionKey } from '#lib/residency/index';
 import type { Paging } from '#domain/records/paging';
 import { chatMessagesKey } from './chat-messages.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 export const createChatSchema = z
   .object({
@@ -46,12 +47,29 @@ export interface ChatMessageFields {
 
 export type StoredChat = StoredRecord<ChatFields>;
 export type StoredChatMessage = StoredRecord<ChatMessageFields>;
+
+/** A chat holds ids, its channel and its start: nothing in it is sealed (docs/encryption.md). */
+export const chatPersonalFields: PersonalFieldDeclaration<ChatFields> = {
+  contact_id: 'plain',
+  agent_id: 'plain',
+  channel: 'plain',
+  started_at: 'plain',
+};
+
+/** Which chat message fields are personal: the message (docs/encryption.md). */
+export const chatMessagePersonalFields: PersonalFieldDeclaration<ChatMessageFields> = {
+  chat_id: 'plain',
+  contact_id: 'plain',
+  actor_type: 'plain',
+  actor_id: 'plain',
+  body: 'personal',
+};
 const chatRef = (id: number): RecordRef => ({ type: 'chat', id });
 
-const deriveChat = withContactAndAgent<StoredChat>('chat');
+export const deriveChat = withContactAndAgent<StoredChat>('chat');
 
 /** A message holds its author's words and belongs to the chat's contact. */
-const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
+export const deriveMessage = (record: StoredChatMessage): StoredChatMessage => {
   const { fields } = record;
   const subjects: SubjectRef[] = [{ kind: fields.actor_type, id: fields.actor_id }];
   if (fields.contact_id && !(fields.actor_type === 'contact' && fields.actor_id === fields.contact_id)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** Normalised e-mail: the contact's unique key within an account. */
 export const normaliseEmail = (email: string) => email.trim().toLowerCase();
@@ -42,6 +43,26 @@ export const contactFieldsSchema = z
   .strict();
 
 export type ContactFields = z.infer<typeof contactFieldsSchema>;
+
+/** Which contact fields are personal (sealed under the contact's key; docs/encryption.md). */
+export const contactPersonalFields: PersonalFieldDeclaration<ContactFields> = {
+  name: 'personal',
+  email: 'personal',
+  phone: 'personal',
+  mobile: 'personal',
+  twitter_id: 'personal',
+  unique_external_id: 'personal',
+  other_emails: 'personal',
+  company_id: 'plain',
+  view_all_tickets: 'plain',
+  address: 'personal',
+  description: 'personal',
+  job_title: 'personal',
+  language: 'plain',
+  time_zone: 'plain',
+  tags: 'personal',
+  custom_fields: 'personal',
+};
 
 const identifiers = ['email', 'phone', 'mobile', 'twitter_id', 'unique_external_id'] as const;
 

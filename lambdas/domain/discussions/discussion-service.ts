@@ -14,6 +14,7 @@ import {
   commentFieldsSchema,
 } from './discussion-schemas.ts';
 import { authorOrAdmin, authorSubject, callingAgent, type PostAuthor } from './post-author.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 export type ForumCategoryFields = z.infer<typeof forumCategoryFieldsSchema>;
 export type ForumFields = z.infer<typeof forumFieldsSchema> & { forum_category_id: number };
@@ -21,6 +22,30 @@ export type TopicFields = z.infer<typeof topicFieldsSchema> &
   PostAuthor & { forum_id: number; published: boolean };
 export type CommentFields = z.infer<typeof commentFieldsSchema> &
   PostAuthor & { topic_id: number; forum_id: number; published: boolean };
+
+/** Which topic fields are personal: its title and opening post (docs/encryption.md). */
+export const topicPersonalFields: PersonalFieldDeclaration<TopicFields> = {
+  title: 'personal',
+  message: 'personal',
+  sticky: 'plain',
+  locked: 'plain',
+  stamp_type: 'plain',
+  user_id: 'plain',
+  user_type: 'plain',
+  forum_id: 'plain',
+  published: 'plain',
+};
+
+/** Which comment fields are personal: its body (docs/encryption.md). */
+export const commentPersonalFields: PersonalFieldDeclaration<CommentFields> = {
+  body: 'personal',
+  answer: 'plain',
+  user_id: 'plain',
+  user_type: 'plain',
+  topic_id: 'plain',
+  forum_id: 'plain',
+  published: 'plain',
+};
 
 type CreateForumCategory = z.infer<typeof createForumCategorySchema>;
 type CreateForum = z.infer<typeof createForumSchema>;

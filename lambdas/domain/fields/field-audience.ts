@@ -27,8 +27,8 @@ const isIdentityField = (kind: FieldKind, field: FieldDefinitionFields) =>
   field.default && requesterIdentityFields[kind].includes(field.name);
 
 /**
- * Whether the field is absent for the audience on read and refused on write: a contact field hidden
- * from the agent's role; for a requester, a field not `displayed_for_customers` (v2's
+ * Whether the field is absent for the audience on read and refused on write: a contact field (or a
+ * custom ticket field) hidden from the agent's role; for a requester, a field not `displayed_for_customers` (v2's
  * `displayed_to_customers` on ticket fields) or a contact field hidden from agents.
  */
 export function isHiddenFrom(
@@ -37,7 +37,8 @@ export function isHiddenFrom(
   audience: FieldAudience,
 ): boolean {
   const hiddenFrom = (role: Role) =>
-    kind === 'contact' && (field.hidden_from_roles as readonly string[]).includes(role);
+    (kind === 'contact' || (kind === 'ticket' && !field.default)) &&
+    (field.hidden_from_roles as readonly string[]).includes(role);
   if (audience.kind === 'agent') return hiddenFrom(audience.role);
   if (isIdentityField(kind, field)) return false;
   return !field.displayed_for_customers || hiddenFrom('agent');

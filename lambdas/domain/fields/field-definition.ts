@@ -42,8 +42,17 @@ export interface FieldDefinitionFields {
   readonly customers_can_edit: boolean;
   readonly displayed_for_customers: boolean;
   readonly choices: readonly FieldChoice[];
-  /** Contact fields only: roles for which the field is absent from answers and refused on write. */
+  /**
+   * Contact fields, and custom ticket fields: roles for which the field is absent from answers and
+   * refused on write.
+   */
   readonly hidden_from_roles: readonly HideableRole[];
+  /**
+   * Custom contact and ticket fields (our addition, docs/encryption.md "Admin-encrypted fields"): the
+   * values are also encrypted under the account's field key, and the field is never searchable.
+   * Absent on definitions stored before it existed: false.
+   */
+  readonly encrypted?: boolean;
 }
 
 export type StoredField = StoredRecord<FieldDefinitionFields>;
@@ -87,7 +96,12 @@ const dropdownChoices = <T extends { type: string; choices?: unknown }>(body: T,
 
 /** POST /api/v2/admin/contact_fields (v2 requires both labels and the type). */
 export const createContactFieldSchema = z
-  .object({ ...settings, type: z.enum(customFieldTypes), hidden_from_roles: hiddenFromRoles })
+  .object({
+    ...settings,
+    type: z.enum(customFieldTypes),
+    hidden_from_roles: hiddenFromRoles,
+    encrypted: z.boolean(),
+  })
   .partial()
   .required({ label: true, label_for_customers: true, type: true })
   .strict()
@@ -98,7 +112,12 @@ export const createContactFieldSchema = z
  * stored as `displayed_for_customers`.
  */
 const { displayed_for_customers: _contactName, ...ticketSettingsBase } = settings;
-const ticketSettings = { ...ticketSettingsBase, displayed_to_customers: z.boolean() };
+const ticketSettings = {
+  ...ticketSettingsBase,
+  displayed_to_customers: z.boolean(),
+  hidden_from_roles: hiddenFromRoles,
+  encrypted: z.boolean(),
+};
 const storedTicketSettings = <T extends { displayed_to_customers?: boolean }>({
   displayed_to_customers,
   ...rest
@@ -134,7 +153,7 @@ const notEmpty = {
 
 /** PUT /api/v2/admin/contact_fields/{id}: a field's type and name never change. */
 export const updateContactFieldSchema = z
-  .object({ ...settings, hidden_from_roles: hiddenFromRoles })
+  .object({ ...settings, hidden_from_roles: hiddenFromRoles, encrypted: z.boolean() })
   .partial()
   .strict()
   .refine((body) => Object.keys(body).length > 0, notEmpty);
@@ -184,13 +203,17 @@ const customerSettings = {
   required_for_customers: z.boolean(),
   customers_can_edit: z.boolean(),
 };
+const formSettings = {
+  hidden_from_roles: z.array(z.enum(hideableRoles)),
+  encrypted: z.boolean(),
+};
 export const fieldViewSchemas = {
   contact: fieldViewBase.extend({
     ...customerSettings,
+    ...formSettings,
     displayed_for_customers: z.boolean(),
-    hidden_from_roles: z.array(z.enum(hideableRoles)),
   }),
-  ticket: fieldViewBase.extend({ ...customerSettings, displayed_to_customers: z.boolean() }),
+  ticket: fieldViewBase.extend({ ...customerSettings, ...formSettings, displayed_to_customers: z.boolean() }),
   company: fieldViewBase,
 } as const;
 export type FieldView = z.infer<(typeof fieldViewSchemas)[FieldKind]>;
@@ -203,6 +226,7 @@ export function fieldView(kind: FieldKind, record: StoredField): FieldView {
     label_for_customers: _label,
     required_for_customers: _required,
     customers_can_edit: _editable,
+    encrypted: _encrypted,
     ...fields
   } = record.fields;
   const view = {
@@ -216,8 +240,15 @@ export function fieldView(kind: FieldKind, record: StoredField): FieldView {
   if (kind === 'company') return view;
   const { label_for_customers, required_for_customers, customers_can_edit } = record.fields;
   const { displayed_for_customers, hidden_from_roles } = record.fields;
-  const shared = { ...view, label_for_customers, required_for_customers, customers_can_edit };
+  const shared = {
+    ...view,
+    label_for_customers,
+    required_for_customers,
+    customers_can_edit,
+    hidden_from_roles: [...hidden_from_roles],
+    encrypted: record.fields.encrypted ?? false,
+  };
   return kind === 'contact'
-    ? { ...shared, displayed_for_customers, hidden_from_roles: [...hidden_from_roles] }
+    ? { ...shared, displayed_for_customers }
     : { ...shared, displayed_to_customers: displayed_for_customers };
 }

@@ -131,6 +131,7 @@ export class FieldService {
         displayed_for_customers: input.displayed_for_customers ?? true,
         choices: numberChoices(input.choices ?? [], []),
         hidden_from_roles: input.hidden_from_roles ?? [],
+        ...(this.kind !== 'company' && { encrypted: input.encrypted ?? false }),
       },
       subjects: [],
     };
@@ -200,6 +201,21 @@ export class FieldService {
         {
           field: 'choices',
           message: 'Only a dropdown field and the ticket type have choices',
+          code: 'invalid_value',
+        },
+      ]);
+    }
+    const builtIn = current.fields.default;
+    if (changes.encrypted !== undefined && builtIn) {
+      throw new ValidationError([
+        { field: 'encrypted', message: 'Only a custom field can be encrypted', code: 'invalid_value' },
+      ]);
+    }
+    if (changes.hidden_from_roles?.length && builtIn && this.kind === 'ticket') {
+      throw new ValidationError([
+        {
+          field: 'hidden_from_roles',
+          message: 'Only a custom ticket field can be hidden from roles',
           code: 'invalid_value',
         },
       ]);

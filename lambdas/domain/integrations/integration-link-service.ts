@@ -8,6 +8,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordPage } from '#domain/records/record-store';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { Paging } from '#domain/records/paging';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** The records an app may link to an outside record. */
 export const linkableRecordTypes = ['ticket', 'contact', 'company', 'call', 'chat'] as const;
@@ -56,6 +57,19 @@ export interface IntegrationLinkFields {
 
 export type StoredIntegrationLink = StoredRecord<IntegrationLinkFields>;
 
+/**
+ * Which integration link fields are personal: the outside URL (it may name the person, e.g. a CRM
+ * page); the outside id is an id, claimed unique with the link (docs/encryption.md).
+ */
+export const integrationLinkPersonalFields: PersonalFieldDeclaration<IntegrationLinkFields> = {
+  app: 'plain',
+  record_type: 'plain',
+  record_id: 'plain',
+  external_id: 'plain',
+  external_url: 'personal',
+  contact_id: 'plain',
+};
+
 const linkRef = (id: number): RecordRef => ({ type: 'integration_link', id });
 const recordLinksKey = (type: string, id: number) => `${type}#${id}#integration_link`;
 const appLinksKey = (name: string) => `app#${name}#integration_link`;
@@ -64,7 +78,7 @@ const appLinksKey = (name: string) => `app#${name}#integration_link`;
  * A link is listed under its record and its app, is unique per (app, record, external id), and holds
  * data of the person its record is about.
  */
-function deriveLink(record: StoredIntegrationLink): StoredIntegrationLink {
+export function deriveLink(record: StoredIntegrationLink): StoredIntegrationLink {
   const { fields } = record;
   return {
     ...record,

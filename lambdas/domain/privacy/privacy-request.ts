@@ -1,3 +1,4 @@
+import type { SubjectKeyOutcome } from './subject-key-outcome.ts';
 import { z } from 'zod';
 import type { Deadline, RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import { executionName } from './workflow-starter.ts';
@@ -157,6 +158,11 @@ export interface ErasureCertificate {
     aws_backup_days: number;
     statement: string;
   };
+  /**
+   * The subject's data key: destroyed (when, and from when no backup can reveal the subject) or kept
+   * (why). Absent on certificates made before subject encryption.
+   */
+  subject_key?: SubjectKeyOutcome;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { type SubjectKeyOutcome, keptKey } from './subject-key-outcome.ts';
 import { DomainError } from '#domain/errors';
 import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import type { RecordStore } from '#domain/records/record-store';
@@ -165,8 +166,16 @@ export class RequestProgress {
     });
   }
 
-  /** A soft erasure's trash is purged for good (by its purge, or by a later permanent erasure). */
-  completePurge(accountId: string, requestId: number, execution: string): Promise<StoredPrivacyRequest> {
+  /**
+   * A soft erasure's trash is purged for good (by its purge, or by a later permanent erasure), and what
+   * became of the subject's key with it.
+   */
+  completePurge(
+    accountId: string,
+    requestId: number,
+    execution: string,
+    subjectKey: SubjectKeyOutcome,
+  ): Promise<StoredPrivacyRequest> {
     return this.change(accountId, requestId, (fields) => {
       const { trash, certificate } = fields;
       if (!trash || trash.state === 'purged') return {};
@@ -179,6 +188,7 @@ export class RequestProgress {
         certificate: certificate && {
           ...certificate,
           purged_at: purgedAt,
+          subject_key: subjectKey,
           executions: [...new Set([...certificate.executions, execution])],
         },
       };
@@ -210,6 +220,7 @@ export class RequestProgress {
         trash: { ...trash, state: 'held_by_legal_hold', legal_hold: legalHold },
         certificate: certificate && {
           ...certificate,
+          subject_key: keptKey('legal_hold'),
           executions: [...new Set([...certificate.executions, execution])],
         },
       };

@@ -15,6 +15,8 @@ import {
 import type { HeldRecords } from '#domain/holds/held-records';
 import { anonymisedFields } from './agent-anonymisation.ts';
 import { contributionRestore } from './contribution-restore.ts';
+import type { SubjectKeys } from '#domain/encryption/subject-keys';
+import { type SubjectKeyOutcome, destroyedKey, keptKey } from './subject-key-outcome.ts';
 import { backupCopies } from './backup-copies.ts';
 import { countHeld, ErasureHolds, type HeldUnder, heldSummary, mergeHeld } from './erasure-holds.ts';
 import { mapBounded } from './bounded.ts';
@@ -77,6 +79,8 @@ export interface SubjectErasureDependencies {
   readonly progress: RequestProgress;
   /** Legal holds: an erasure leaves the records they cover in place (docs/legal-holds.md). */
   readonly holds: HeldRecords;
+  /** Subject keys: an erasure that ends for good destroys the subject's key (docs/encryption.md). */
+  readonly keys: Pick<SubjectKeys, 'destroy'>;
   readonly now: () => Date;
   /** Work items per page. @default 500 */
   readonly pageSize?: number;
@@ -557,19 +561,33 @@ export class SubjectErasure {
       await this.deps.progress.completeRestore(accountId, requestId);
       return;
     }
+    const { fields } = request;
+    const subject: SubjectRef = { kind: fields.subject_type, id: fields.subject_id };
     if (operation === 'purge') {
       // Entries a hold covers stay (kept past the trash's end); the next run purges what is unheld then.
       if (heldTrashOf.has(requestId)) {
         const kept = { ...heldSummary(held), files: keptFiles };
         await this.deps.progress.keepUnderHolds(accountId, requestId, execution, kept);
-      } else await this.deps.progress.completePurge(accountId, requestId, execution);
+      } else {
+        const key = await this.destroyKey(accountId, subject);
+        await this.deps.progress.completePurge(accountId, requestId, execution, key);
+      }
       return;
     }
+    // A permanent erasure ends the subject for good: their key goes, unless a hold keeps records of
+    // theirs in place (here, or in an earlier trash it could not purge). A soft one stays restorable.
+    const keptByHold = heldTrashOf.size > 0 || Object.keys(held).length > 0;
+    const subjectKey =
+      fields.mode === 'soft'
+        ? keptKey('restorable')
+        : keptByHold
+          ? keptKey('legal_hold')
+          : await this.destroyKey(accountId, subject);
     // An earlier trash a hold keeps entries of stays held (restorable; its own purge comes later).
-    for (const earlier of purgedTrashOf)
-      if (!heldTrashOf.has(earlier)) await this.deps.progress.completePurge(accountId, earlier, execution);
-    const { fields } = request;
-    const subject: SubjectRef = { kind: fields.subject_type, id: fields.subject_id };
+    for (const earlier of purgedTrashOf) {
+      if (!heldTrashOf.has(earlier))
+        await this.deps.progress.completePurge(accountId, earlier, execution, subjectKey);
+    }
     const exportBundles = await this.withdrawExports(accountId, requestId, subject);
     await this.deps.progress.completeErasure(accountId, requestId, {
       request_id: requestId,
@@ -585,7 +603,26 @@ export class SubjectErasure {
       purged_at: null,
       held: heldSummary(held),
       backups: backupCopies(),
+      subject_key: subjectKey,
     });
+  }
+
+  /**
+   * Destroys the subject's key (repeatable: a later call answers when it was destroyed). An agent made
+   * from a contact keeps the contact's id, and its erasure takes the contact record along: that
+   * contact's key goes too.
+   */
+  private async destroyKey(accountId: string, subject: SubjectRef): Promise<SubjectKeyOutcome> {
+    const at = this.deps.now().toISOString();
+    const { destroyedAt } = await this.deps.keys.destroy(accountId, subject, at);
+    if (subject.kind === 'agent') {
+      const grewFrom = await this.deps.store.get(accountId, { type: 'contact', id: subject.id });
+      const superseded = grewFrom?.supersededBy;
+      if (superseded?.type === 'agent' && superseded.id === subject.id) {
+        await this.deps.keys.destroy(accountId, { kind: 'contact', id: subject.id }, at);
+      }
+    }
+    return destroyedKey(destroyedAt);
   }
 
   /**

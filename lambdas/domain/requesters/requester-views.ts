@@ -1,3 +1,4 @@
+import { hideableRoles } from '#domain/fields/field-definition';
 import { z } from 'zod';
 import type { Principal } from '#domain/account';
 import type { AttachmentView } from '#domain/attachments/attachment-view';
@@ -122,13 +123,19 @@ function pick<V extends object, K extends keyof V>(view: V, keys: readonly K[]):
   return Object.fromEntries(keys.filter((key) => key in view).map((key) => [key, view[key]])) as Pick<V, K>;
 }
 
-/** How the caller sees tickets; reads the ticket form for a requester only (agents see every ticket field). */
+/**
+ * How the caller sees tickets. Administrators see every field (no read of the form); other agents lose
+ * the custom ticket fields an admin hid from their role; requesters see what the customer settings show.
+ */
 export async function ticketViewer(
   principal: Principal,
   forms: { form(principal: Principal): Promise<Form> },
 ): Promise<(record: StoredTicket, attachments?: readonly AttachmentView[]) => ShownTicket> {
-  if (!isRequester(principal)) return ticketView;
+  const hideable = (hideableRoles as readonly string[]).includes(principal.role);
+  if (!isRequester(principal) && !hideable) return ticketView;
   const form = await forms.form(principal);
+  if (!isRequester(principal))
+    return (record, attachments = []) => form.redact(ticketView(record, attachments));
   return (record, attachments = []) => form.redact(pick(ticketView(record, attachments), ticketKeys));
 }
 

@@ -7,6 +7,7 @@ import { RecordLifecycle } from '#domain/records/record-lifecycle';
 import { readTicket, type TicketOwnership, ticketFilterFor } from '#domain/tickets/ticket-access';
 import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record';
 import type { TicketFields } from '#domain/tickets/ticket-schema';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** Freshdesk v2 rating values, from extremely happy (103) through neutral (100) to extremely unhappy (-103). */
 export const ratingValues = [103, 102, 101, 100, -101, -102, -103] as const;
@@ -37,6 +38,17 @@ export interface RatingFields {
 }
 
 export type StoredRating = StoredRecord<RatingFields>;
+
+/** Which rating fields are personal: the feedback text; the ratings are codes (docs/encryption.md). */
+export const ratingPersonalFields: PersonalFieldDeclaration<RatingFields> = {
+  survey_id: 'plain',
+  user_id: 'plain',
+  agent_id: 'plain',
+  group_id: 'plain',
+  ticket_id: 'plain',
+  feedback: 'personal',
+  ratings: 'plain',
+};
 const ratingRef = (id: number): RecordRef => ({ type: 'satisfaction_rating', id });
 const byUser = (contactId: number) => `requester#${contactId}#rating`;
 const byTicket = (ticketId: number) => `ticket#${ticketId}#rating`;

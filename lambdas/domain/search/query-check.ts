@@ -62,6 +62,12 @@ function checkTerm(term: QueryTerm, catalogue: SearchCatalogue): CheckedTerm {
   const field = catalogue.field(term.field);
   if (!field)
     throw new SearchQueryError(term.position, `Unknown field '${term.field}' for ${catalogue.resource}`);
+  if (field.encrypted) {
+    throw new SearchQueryError(
+      term.position,
+      `'${field.name}' is encrypted; encrypted fields cannot be searched`,
+    );
+  }
   const problem = misfit(term, field);
   if (problem) throw new SearchQueryError(problem.position, problem.detail);
   return { ...term, field: field.name, searchField: field };

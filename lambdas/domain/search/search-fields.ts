@@ -26,12 +26,16 @@ export interface SearchField {
   readonly normalise?: (text: string) => string;
   /** The record holds a list (a ticket's tags, a company's domains); a term matches any element. */
   readonly multiValued?: boolean;
+  /** An admin-encrypted custom field: named in a query, it is a 400 (never searchable). */
+  readonly encrypted?: boolean;
 }
 
 /** A custom field as the account defines it, by the name its records use (`cf_…` on tickets). */
 export interface CustomSearchField {
   readonly name: string;
   readonly type: 'number' | 'string' | 'date' | 'boolean';
+  /** Admin-encrypted (docs/encryption.md): known to the query, so that naming it is a clear 400. */
+  readonly encrypted?: boolean;
 }
 
 /** Text compares without case and surrounding blanks ('Urgent' finds 'urgent'). */
@@ -81,11 +85,13 @@ export const builtInSearchFields: Readonly<Record<SearchResource, readonly Searc
 
 /**
  * The search type of a custom field definition; undefined for types v2 does not search (paragraphs,
- * decimals).
+ * decimals). An encrypted field of any type is known as encrypted, so a query naming it is refused
+ * with that reason.
  */
 export function customSearchFieldOf(definition: {
   readonly name: string;
   readonly type: CustomFieldType | string;
+  readonly encrypted?: boolean;
 }): CustomSearchField | undefined {
   const types: Partial<Record<string, CustomSearchField['type']>> = {
     custom_text: 'string',
@@ -94,13 +100,15 @@ export function customSearchFieldOf(definition: {
     custom_checkbox: 'boolean',
     custom_date: 'date',
   };
+  if (definition.encrypted)
+    return { name: definition.name, type: types[definition.type] ?? 'string', encrypted: true };
   const type = types[definition.type];
   return type && { name: definition.name, type };
 }
 
-function customField({ name, type }: CustomSearchField): SearchField {
-  if (type === 'string') return text(name);
-  return { name, type, nullable: type !== 'boolean' };
+function customField({ name, type, encrypted }: CustomSearchField): SearchField {
+  const field: SearchField = type === 'string' ? text(name) : { name, type, nullable: type !== 'boolean' };
+  return encrypted ? { ...field, encrypted } : field;
 }
 
 /** The fields a query on one resource may name, built-in and the account's custom ones. */

@@ -14,8 +14,13 @@ import type {
   solutionFolderFieldsSchema,
   solutionTranslationFieldsSchema,
 } from './solution-schemas.ts';
-import { SolutionTranslations, type TranslationDependencies } from './solution-translations.ts';
+import {
+  SolutionTranslations,
+  type TranslationDependencies,
+  type TranslationFields,
+} from './solution-translations.ts';
 import { indexedWords, wordLookups } from './solution-words.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 export type SolutionCategoryFields = z.infer<typeof solutionCategoryFieldsSchema>;
 export type SolutionFolderFields = z.infer<typeof solutionFolderFieldsSchema> & { category_id: number };
@@ -38,6 +43,36 @@ export type SolutionArticleTranslationFields = Pick<
     /** The translator, linked as an article's author is. */
     agent_id: number;
   };
+
+/** Which solution article fields are personal: its text, while it is linked to its author (docs/encryption.md). */
+export const solutionArticlePersonalFields: PersonalFieldDeclaration<SolutionArticleFields> = {
+  title: 'personal',
+  description: 'personal',
+  status: 'plain',
+  type: 'plain',
+  tags: 'personal',
+  seo_data: 'personal',
+  agent_id: 'plain',
+  folder_id: 'plain',
+  category_id: 'plain',
+  thumbs_up: 'plain',
+  thumbs_down: 'plain',
+  hits: 'plain',
+};
+
+/** Which fields of an article's translation are personal: its text, as the article's (docs/encryption.md). */
+export const solutionArticleTranslationPersonalFields: PersonalFieldDeclaration<
+  TranslationFields<SolutionArticleTranslationFields>
+> = {
+  title: 'personal',
+  description: 'personal',
+  status: 'plain',
+  tags: 'personal',
+  seo_data: 'personal',
+  agent_id: 'plain',
+  language: 'plain',
+  primary_id: 'plain',
+};
 type CreateTranslation = z.infer<typeof createSolutionTranslationSchema>;
 type CreateArticleTranslation = z.infer<typeof createSolutionArticleTranslationSchema>;
 

@@ -13,6 +13,7 @@ import type { RecordRef, StoredRecord, SubjectRef } from '#domain/records/record
 import type { StoredTicketFields } from './ticket-service.ts';
 import { noTicketStats, statsAfterConversation } from './ticket-stats.ts';
 import type { Paging } from '#domain/records/paging';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 const email = z.string().trim().max(254).email('It should be a valid email address');
 const body = z.string().min(1, 'It should not be blank').max(100_000);
@@ -63,6 +64,22 @@ export interface ConversationFields {
 }
 
 export type StoredConversation = StoredRecord<ConversationFields>;
+
+/** Which conversation fields are personal (docs/encryption.md). */
+export const conversationPersonalFields: PersonalFieldDeclaration<ConversationFields> = {
+  body: 'personal',
+  source: 'plain',
+  private: 'plain',
+  incoming: 'plain',
+  user_id: 'plain',
+  author_kind: 'plain',
+  ticket_id: 'plain',
+  requester_id: 'plain',
+  from_email: 'personal',
+  cc_emails: 'personal',
+  bcc_emails: 'personal',
+  notify_emails: 'personal',
+};
 
 const conversationRef = (id: number): RecordRef => ({ type: 'conversation', id });
 export const ticketConversationsKey = (ticketId: number) => `ticket#${ticketId}#conversation`;

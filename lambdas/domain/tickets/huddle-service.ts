@@ -9,6 +9,7 @@ import { ticketHuddleKey } from './ticket-children.ts';
 import type { RecordRef, StoredRecord } from '#domain/records/record';
 import type { TicketFields } from './ticket-schema.ts';
 import type { Paging } from '#domain/records/paging';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** A message in a ticket's team huddle: agents discussing the ticket among themselves. */
 export const huddleMessageSchema = z
@@ -23,10 +24,18 @@ export interface HuddleFields {
 }
 
 export type StoredHuddleMessage = StoredRecord<HuddleFields>;
+
+/** Which huddle message fields are personal (docs/encryption.md). */
+export const huddlePersonalFields: PersonalFieldDeclaration<HuddleFields> = {
+  body: 'personal',
+  ticket_id: 'plain',
+  requester_id: 'plain',
+  agent_id: 'plain',
+};
 const huddleRef = (id: number): RecordRef => ({ type: 'huddle', id });
 
 /** A huddle message is its author's contribution and is about the ticket's requester. */
-const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
+export const deriveHuddle = (record: StoredHuddleMessage): StoredHuddleMessage => ({
   ...record,
   subjects: [
     { kind: 'contact', id: record.fields.requester_id },

@@ -29,6 +29,7 @@ import {
   ticketFieldsSchema,
   ticketStatuses,
 } from './ticket-schema.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /**
  * A stored ticket's fields. `has_attachments` (never client-writable, never shown) is set once a file
@@ -43,6 +44,29 @@ export type StoredTicketFields = TicketFields & {
   merged_into?: number;
 };
 export type StoredTicket = StoredRecord<StoredTicketFields>;
+
+/** Which ticket fields are personal (sealed under the requester's key; docs/encryption.md). */
+export const ticketPersonalFields: PersonalFieldDeclaration<StoredTicketFields> = {
+  subject: 'personal',
+  description: 'personal',
+  status: 'plain',
+  priority: 'plain',
+  source: 'plain',
+  type: 'plain',
+  requester_id: 'plain',
+  responder_id: 'plain',
+  group_id: 'plain',
+  company_id: 'plain',
+  product_id: 'plain',
+  cc_emails: 'personal',
+  tags: 'personal',
+  due_by: 'plain',
+  fr_due_by: 'plain',
+  custom_fields: 'personal',
+  has_attachments: 'plain',
+  stats: 'plain',
+  merged_into: 'plain',
+};
 
 export interface TicketFilters extends Paging {
   readonly requester_id?: number;

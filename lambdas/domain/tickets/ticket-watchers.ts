@@ -8,6 +8,7 @@ import type { RecordPage, RecordStore } from '#domain/records/record-store';
 import type { StoredRecord } from '#domain/records/record';
 import { mayAccessTicket, readTicket } from './ticket-access.ts';
 import type { TicketFields } from './ticket-schema.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 /** POST /tickets/{id}/watch: v2's optional `user_id`, the agent to add (the caller by default). */
 export const watchSchema = z.object({ user_id: z.number().int().positive() }).partial().strict();
@@ -31,6 +32,12 @@ export interface TicketWatchFields {
 }
 type StoredWatch = StoredRecord<TicketWatchFields>;
 
+/** A watch holds ids only: nothing in it is sealed (docs/encryption.md). */
+export const ticketWatchPersonalFields: PersonalFieldDeclaration<TicketWatchFields> = {
+  ticket_id: 'plain',
+  agent_id: 'plain',
+};
+
 export const ticketWatchersKey = (ticketId: number) => `ticket#${ticketId}#ticket_watch`;
 export const agentWatchesKey = (agentId: number) => `agent#${agentId}#ticket_watch`;
 const watchValue = (ticketId: number, agentId: number) => `${ticketId}:${agentId}`;
@@ -40,7 +47,7 @@ const watchValue = (ticketId: number, agentId: number) => `${ticketId}:${agentId
  * agent (what they watch, `filter=watching`), names the agent as its subject (erasure removes it,
  * export shows it), and is unique per ticket and agent.
  */
-const deriveWatch = (record: StoredWatch): StoredWatch => ({
+export const deriveWatch = (record: StoredWatch): StoredWatch => ({
   ...record,
   subjects: [{ kind: 'agent', id: record.fields.agent_id }],
   parent: { key: ticketWatchersKey(record.fields.ticket_id) },

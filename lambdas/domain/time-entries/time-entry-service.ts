@@ -18,6 +18,7 @@ import {
   timeSpentPattern,
   toggleTimer,
 } from './timer.ts';
+import type { PersonalFieldDeclaration } from '#domain/encryption/personal-field-declaration';
 
 const timeSpent = z.string().regex(timeSpentPattern, 'It should be in the hh:mm format');
 const instant = z.iso.datetime({ offset: true });
@@ -64,6 +65,19 @@ export interface TimeEntryFields extends TimerState {
 }
 
 export type StoredTimeEntry = StoredRecord<TimeEntryFields>;
+
+/** Which time entry fields are personal: the agent's note (docs/encryption.md). */
+export const timeEntryPersonalFields: PersonalFieldDeclaration<TimeEntryFields> = {
+  ticket_id: 'plain',
+  agent_id: 'plain',
+  company_id: 'plain',
+  billable: 'plain',
+  note: 'personal',
+  executed_at: 'plain',
+  timer_running: 'plain',
+  start_time: 'plain',
+  time_spent_in_seconds: 'plain',
+};
 const timeEntryRef = (id: number): RecordRef => ({ type: 'time_entry', id });
 export const ticketTimeEntriesKey = (ticketId: number) => `ticket#${ticketId}#time_entry`;
 /** The entries whose timer runs, per agent: at most one, as in v2. */
