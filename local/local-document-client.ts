@@ -1,6 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { localCredentials, localSigningRegion } from './local-credentials.ts';
+import { RecordSealer } from '#domain/encryption/record-sealer';
+import { SubjectKeyring } from '#domain/encryption/subject-keyring';
+import { DynamoSubjectKeys } from '#adapters/dynamo-subject-keys';
+import { KmsDataKeys } from '#adapters/kms-data-keys';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { KmsLookupKeys } from '#adapters/kms-lookup-keys';
 import type { LookupKeys } from '#domain/encryption/lookup-hasher';
@@ -35,4 +39,28 @@ export function localLookupKeys(
     credentials: localCredentials,
   });
   return new KmsLookupKeys(kms, keyAlias(region, 'data'), client, localResourceNames(region).table);
+}
+
+/**
+ * The record sealer a local process that is not a function (the seed) writes records with: the
+ * region's subject-key table and data key on the local KMS endpoint, as `sealerBeside` finds them in a
+ * function process (which has AWS_ENDPOINT_URL_KMS).
+ */
+export function localSealer(
+  region: HostingRegionKey,
+  endpoints: EmulatorEndpoints,
+  client: DynamoDBDocumentClient,
+): RecordSealer {
+  if (!endpoints.kms) throw new Error('The local KMS endpoint is not running');
+  const kms = new KMSClient({
+    endpoint: endpoints.kms,
+    region: hostingRegions[region].awsRegion,
+    credentials: localCredentials,
+  });
+  return new RecordSealer(
+    new SubjectKeyring(
+      new DynamoSubjectKeys(client, localResourceNames(region).subjectKeyTable),
+      new KmsDataKeys(kms, keyAlias(region, 'data')),
+    ),
+  );
 }

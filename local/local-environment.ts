@@ -145,9 +145,6 @@ export function localWorkflowEnvironment(
   const privacyErasure = privacyErasureEnvironmentSchema.parse({
     HOME_REGION: region,
     TABLE_NAME: names.table,
-    SUBJECT_KEY_TABLE_NAME: names.subjectKeyTable,
-    // The local KMS endpoint resolves the data key's alias in the region the request is signed for.
-    SUBJECT_KEY_KMS_KEY: keyAlias(region, 'data'),
     ATTACHMENTS_BUCKET: names.buckets.attachments,
     RECORDINGS_BUCKET: names.buckets.recordings,
     TRASH_BUCKET: names.buckets.trash,

@@ -4,7 +4,7 @@ import { DynamoAccountStore } from '#adapters/dynamo-account-store';
 import { newRecordId } from '#adapters/record-ids';
 import { AccountService } from '#domain/operators/account-service';
 import { type HostingRegionKey, hostingRegions, productsAvailableIn } from '#lib/residency/index';
-import { localDocumentClient, localLookupKeys } from './local-document-client.ts';
+import { localDocumentClient, localLookupKeys, localSealer } from './local-document-client.ts';
 import { type EmulatorEndpoints, localResourceNames } from './local-environment.ts';
 
 /** The languages the demo accounts' knowledge bases are translated into. */
@@ -31,6 +31,7 @@ export async function seedDemoAccount(
       // This process has no AWS_ENDPOINT_URL_KMS: the owner's e-mail claim is keyed by the local KMS.
       accounts: new DynamoAccountStore(client, table, {
         lookupKeys: localLookupKeys(region, endpoints, client),
+        sealer: localSealer(region, endpoints, client),
       }),
       directory: new DynamoAccountDirectory(client, table),
       homeRegion: region,

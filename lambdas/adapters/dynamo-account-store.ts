@@ -6,6 +6,8 @@ import { AccountCompanionItems, type AccountItem, accountFromItem, accountToItem
 import { type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
 import { AgentApiKeys } from './agent-api-keys.ts';
 import { lookupKeysOf } from './kms-lookup-keys.ts';
+import type { RecordSealer } from '#domain/encryption/record-sealer';
+import { sealerBeside } from './record-sealing.ts';
 import { accountKey, apiKeyKey } from './keys.ts';
 import { RecordIndexItems, transactRecords } from './record-items.ts';
 
@@ -25,12 +27,15 @@ export class DynamoAccountStore implements AccountStore {
   private readonly companions: AccountCompanionItems;
   private readonly lookupKeys: LookupKeys;
 
+  private readonly sealer: RecordSealer;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { readonly lookupKeys?: LookupKeys } = {},
+    options: { readonly lookupKeys?: LookupKeys; readonly sealer?: RecordSealer } = {},
   ) {
     this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
+    this.sealer = options.sealer ?? sealerBeside(client, tableName);
     this.keys = new AgentApiKeys(client, tableName);
     this.index = new RecordIndexItems(tableName);
     this.companions = new AccountCompanionItems(tableName, this.index);
@@ -69,6 +74,7 @@ export class DynamoAccountStore implements AccountStore {
     const accountItem = accountToItem(account);
     // The owner's e-mail claim is keyed: the account's lookup key is made here, on its first use.
     const hasher = await lookupHasherFor(this.lookupKeys, account.id);
+    const { fields } = await this.sealer.seal(owner.record);
     await transactRecords(
       this.client,
       [
@@ -79,7 +85,7 @@ export class DynamoAccountStore implements AccountStore {
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
-        ...this.index.creation(owner.record, owner.audit, hasher),
+        ...this.index.creation(owner.record, owner.audit, hasher, { fields }),
         ...this.keys.issuance(key, account.createdAt, 'created-alongside'),
         this.companions.directoryEntry(account),
         ...(audit ? this.companions.audit(account, audit) : []),

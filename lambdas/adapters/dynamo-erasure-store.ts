@@ -18,6 +18,8 @@ import type { AuditEntry, Deadline, RecordRef, RecordType, StoredRecord } from '
 import { type LookupHasher, type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
 import { AgentApiKeys } from './agent-api-keys.ts';
 import { lookupKeysOf } from './kms-lookup-keys.ts';
+import type { RecordSealer } from '#domain/encryption/record-sealer';
+import { sealedBefore, sealerBeside } from './record-sealing.ts';
 import { decodeCursor, encodeCursor } from './query-cursor.ts';
 import { dueItems } from './deadline-index.ts';
 import { ERASED_SK, RECORD_SK, fileCountSk, recordPk, trashPk, trashSk } from './record-keys.ts';
@@ -26,6 +28,7 @@ import {
   RecordIndexItems,
   type TransactItem,
   fromItem,
+  toItem,
   transactRecords,
 } from './record-items.ts';
 
@@ -46,15 +49,27 @@ export class DynamoErasureStore implements ErasureStore {
   private readonly index: RecordIndexItems;
   private readonly keys: AgentApiKeys;
   private readonly lookupKeys: LookupKeys;
+  private readonly sealer: RecordSealer;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: { readonly lookupKeys?: LookupKeys } = {},
+    options: { readonly lookupKeys?: LookupKeys; readonly sealer?: RecordSealer } = {},
   ) {
     this.index = new RecordIndexItems(tableName);
     this.keys = new AgentApiKeys(client, tableName);
     this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
+    this.sealer = options.sealer ?? sealerBeside(client, tableName);
+  }
+
+  /** The item a rewritten record is stored as: its personal fields sealed (docs/encryption.md). */
+  private async sealedItem(
+    record: StoredRecord<object>,
+    hasher: LookupHasher,
+    previous: StoredRecord<object>,
+  ): Promise<object> {
+    const { fields } = await this.sealer.seal(record, sealedBefore(previous));
+    return { ...toItem(record, hasher), fields };
   }
 
   /** The account's keyed hash: the companions moved out and back are keyed like the record store's. */
@@ -102,7 +117,13 @@ export class DynamoErasureStore implements ErasureStore {
     await transactRecords(
       this.client,
       [
-        ...this.index.replacement(previous, next, audit, hasher),
+        ...this.index.replacement(
+          previous,
+          next,
+          audit,
+          hasher,
+          await this.sealedItem(next, hasher, previous),
+        ),
         this.putTrashEntry(previous, requestId, audit, expiresAt, {
           record_item: Item,
           anonymised_version: next.version,
@@ -123,7 +144,7 @@ export class DynamoErasureStore implements ErasureStore {
     if (!entry) return;
     const hasher = await this.hasherFor(current.accountId);
     const replacement = next
-      ? this.index.replacement(current, next, audit, hasher)
+      ? this.index.replacement(current, next, audit, hasher, await this.sealedItem(next, hasher, current))
       : this.index.replacement(current, trashed.record, audit, hasher, entry.record_item as object);
     await transactRecords(this.client, [...replacement, this.deleteTrashEntry(current, requestId)], conflict);
   }
@@ -132,7 +153,8 @@ export class DynamoErasureStore implements ErasureStore {
     const entry = await this.trashEntry(accountId, requestId, ref);
     if (!entry) return undefined;
     return {
-      record: fromItem(entry.record_item as RecordItem),
+      // The exact item as it was (sealed), opened: its companions derive from the plain fields.
+      record: await this.sealer.open(fromItem(entry.record_item as RecordItem)),
       trashedAt: entry.trashed_at as string,
       ...(typeof entry.anonymised_version === 'number' && { anonymisedVersion: entry.anonymised_version }),
     };

@@ -7,6 +7,8 @@ import { DynamoBatches, type Wait } from './dynamo-batches.ts';
 import { RECORD_SK, recordPk } from './record-keys.ts';
 import { type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
 import { lookupKeysOf } from './kms-lookup-keys.ts';
+import type { RecordSealer } from '#domain/encryption/record-sealer';
+import { sealerBeside } from './record-sealing.ts';
 import { heldUniqueValues, RecordIndexItems, type TransactItem } from './record-items.ts';
 
 /** DynamoDB's limits on one transaction (100 items, 4 MB), kept with room for the request's framing. */
@@ -27,6 +29,8 @@ export interface RecordImportOptions {
   readonly wait?: Wait;
   /** The accounts' lookup keys (by default the table region's: `lookupKeysOf`). */
   readonly lookupKeys?: LookupKeys;
+  /** Seals imported records' personal fields (by default under the table region's subject keys). */
+  readonly sealer?: RecordSealer;
 }
 
 /**
@@ -48,6 +52,7 @@ export class DynamoRecordImport {
   private readonly concurrency: number;
   private readonly wait: Wait;
   private readonly lookupKeys: LookupKeys;
+  private readonly sealer: RecordSealer;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -56,6 +61,7 @@ export class DynamoRecordImport {
   ) {
     this.index = new RecordIndexItems(tableName);
     this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
+    this.sealer = options.sealer ?? sealerBeside(client, tableName);
     this.concurrency = options.concurrency ?? 4;
     this.wait = options.wait ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.batches = new DynamoBatches(client, tableName, this.concurrency, this.wait);
@@ -81,12 +87,18 @@ export class DynamoRecordImport {
     }
     if (entries.length === 0) return [];
     const hasher = await lookupHasherFor(this.lookupKeys, accountId);
-    const pending: Pending[] = entries
-      .filter(({ record }) => !outcomes.has(keyOf(record.ref)))
-      .map(({ record, audit }) => ({
-        record,
-        items: this.index.creation(record, audit, hasher, { imported_by: importedBy }),
-      }));
+    // Imported records are sealed as any record is written (docs/encryption.md).
+    const pending: Pending[] = await Promise.all(
+      entries
+        .filter(({ record }) => !outcomes.has(keyOf(record.ref)))
+        .map(async ({ record, audit }) => {
+          const { fields } = await this.sealer.seal(record);
+          return {
+            record,
+            items: this.index.creation(record, audit, hasher, { fields, imported_by: importedBy }),
+          };
+        }),
+    );
     const claiming = pending.filter(({ record }) => Object.keys(heldUniqueValues(record)).length > 0);
     const plain = pending.filter(({ record }) => Object.keys(heldUniqueValues(record)).length === 0);
     await Promise.all([this.writeInPhases(plain, outcomes), this.writeInTransactions(claiming, outcomes)]);

@@ -27,6 +27,9 @@ import {
 } from './record-keys.ts';
 import { type LookupHasher, type LookupKeys, lookupHasherFor } from '#domain/encryption/lookup-hasher';
 import { indexedPrefixOf } from '#domain/records/prefix-value';
+import type { RecordSealer } from '#domain/encryption/record-sealer';
+import { SubjectKeyDestroyedError } from '#domain/encryption/subject-keys';
+import { rememberSealed, sealedBefore, sealerBeside } from './record-sealing.ts';
 import { DynamoBatches } from './dynamo-batches.ts';
 import { lookupKeysOf } from './kms-lookup-keys.ts';
 import { DynamoLookupReader } from './dynamo-lookup-reader.ts';
@@ -41,6 +44,7 @@ import {
   auditFromItem,
   transactRecords,
   fromItem,
+  toItem,
   holdsKeyedValues,
   noKeyedValues,
 } from './record-items.ts';
@@ -57,16 +61,48 @@ export class DynamoRecordStore implements RecordStore {
   private readonly lists: MergedListReader;
   private readonly lookupKeys: LookupKeys;
 
+  private readonly sealer: RecordSealer;
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    options: RecordImportOptions & { readonly lookupKeys?: LookupKeys } = {},
+    options: RecordImportOptions & { readonly lookupKeys?: LookupKeys; readonly sealer?: RecordSealer } = {},
   ) {
     this.lookupKeys = options.lookupKeys ?? lookupKeysOf(client, tableName);
+    this.sealer = options.sealer ?? sealerBeside(client, tableName);
     this.index = new RecordIndexItems(tableName);
     this.batches = new DynamoBatches(client, tableName, 4);
-    this.imports = new DynamoRecordImport(client, tableName, { ...options, lookupKeys: this.lookupKeys });
+    this.imports = new DynamoRecordImport(client, tableName, {
+      ...options,
+      lookupKeys: this.lookupKeys,
+      sealer: this.sealer,
+    });
     this.lists = new MergedListReader(client, tableName);
+  }
+
+  /**
+   * A record item read back, its personal fields opened (docs/encryption.md). A record sealed under a
+   * destroyed key belongs to an erased subject: it reads as absent.
+   */
+  private async opened<F extends object>(
+    item: Record<string, unknown>,
+  ): Promise<StoredRecord<F> | undefined> {
+    try {
+      const stored = fromItem<F>(item as unknown as RecordItem);
+      const opened = await this.sealer.open(stored);
+      if (opened !== stored) rememberSealed(opened.fields, stored.fields as Record<string, unknown>);
+      return opened;
+    } catch (error) {
+      if (error instanceof SubjectKeyDestroyedError) return undefined;
+      throw error;
+    }
+  }
+
+  private async openedAll<F extends object>(
+    items: readonly Record<string, unknown>[],
+  ): Promise<StoredRecord<F>[]> {
+    const records = await Promise.all(items.map((item) => this.opened<F>(item)));
+    return records.filter((record): record is StoredRecord<F> => record !== undefined);
   }
 
   /** The account's keyed hash of lookup values (docs/encryption.md, "Keyed lookups"). */
@@ -82,14 +118,14 @@ export class DynamoRecordStore implements RecordStore {
         ConsistentRead: true,
       }),
     );
-    return Item ? fromItem<F>(Item as RecordItem) : undefined;
+    return Item ? this.opened<F>(Item) : undefined;
   }
 
   async getMany<F extends object>(accountId: string, refs: readonly RecordRef[]): Promise<StoredRecord<F>[]> {
     const items = await this.batches.get(
       refs.map((ref) => ({ pk: recordPk(accountId, ref), sk: RECORD_SK })),
     );
-    return items.map((item) => fromItem<F>(item as unknown as RecordItem));
+    return this.openedAll<F>(items);
   }
 
   async erasedAmong(accountId: string, refs: readonly RecordRef[]): Promise<RecordRef[]> {
@@ -138,14 +174,26 @@ export class DynamoRecordStore implements RecordStore {
     const hasher = records.some(holdsKeyedValues)
       ? await this.hasherFor('create' in first ? first.create.accountId : first.next.accountId)
       : noKeyedValues;
-    return changes.flatMap((change) => {
+    // Each record item holds its personal fields sealed; claims and lookups derive from the plain record.
+    const sealed = await Promise.all(
+      changes.map(async (change) =>
+        'create' in change
+          ? (await this.sealer.seal(change.create)).fields
+          : (await this.sealer.seal(change.next, sealedBefore(change.previous))).fields,
+      ),
+    );
+    return changes.flatMap((change, index) => {
       const accountId = 'create' in change ? change.create.accountId : change.next.accountId;
       if (accountId !== ('create' in first ? first.create : first.next).accountId) {
         throw new Error('One transaction writes the records of one account');
       }
+      const fields = sealed[index];
       return 'create' in change
-        ? this.index.creation(change.create, change.audit, hasher)
-        : this.index.replacement(change.previous, change.next, change.audit, hasher);
+        ? this.index.creation(change.create, change.audit, hasher, { fields })
+        : this.index.replacement(change.previous, change.next, change.audit, hasher, {
+            ...toItem(change.next, hasher),
+            fields,
+          });
     });
   }
 
@@ -335,9 +383,9 @@ export class DynamoRecordStore implements RecordStore {
         belongs: (id, shard, listed) => shardOf(id) === shard && listed === type,
       },
       options,
-      accepting(options.where),
+      this.accepting(options.where),
     );
-    return recordPage<F>(page);
+    return this.recordPage<F>(page);
   }
 
   async listByParent<F extends object>(
@@ -361,9 +409,9 @@ export class DynamoRecordStore implements RecordStore {
         liveOnly: !options.includeDeleted,
       },
       options,
-      accepting(options.where),
+      this.accepting(options.where),
     );
-    return recordPage<F>(page);
+    return this.recordPage<F>(page);
   }
 
   async subjectLinks(
@@ -403,6 +451,21 @@ export class DynamoRecordStore implements RecordStore {
     return Items.map(auditFromItem);
   }
 
+  /** A `where` of the domain as a test of the items read: on the record as the domain sees it (opened). */
+  private accepting<F extends object>(where?: (record: StoredRecord<F>) => boolean) {
+    return (
+      where &&
+      (async (item: Record<string, unknown>) => {
+        const record = await this.opened<F>(item);
+        return record !== undefined && where(record);
+      })
+    );
+  }
+
+  private async recordPage<F extends object>(page: MergedPage): Promise<RecordPage<F>> {
+    return { records: await this.openedAll<F>(page.items), hasMore: page.hasMore, next: page.next };
+  }
+
   async auditBetween(accountId: string, from: string, to: string, limit: number): Promise<AuditEntry[]> {
     const shards = await Promise.all(
       Array.from({ length: collectionShards }, async (_, shard) => {
@@ -430,18 +493,6 @@ export class DynamoRecordStore implements RecordStore {
       .slice(0, limit)
       .map(auditFromItem);
   }
-}
-
-/** A `where` of the domain as a test of the items read. */
-const accepting = <F extends object>(where?: (record: StoredRecord<F>) => boolean) =>
-  where && ((item: Record<string, unknown>) => where(fromItem<F>(item as unknown as RecordItem)));
-
-function recordPage<F extends object>(page: MergedPage): RecordPage<F> {
-  return {
-    records: page.items.map((item) => fromItem<F>(item as unknown as RecordItem)),
-    hasMore: page.hasMore,
-    next: page.next,
-  };
 }
 
 /**

@@ -2,9 +2,9 @@ import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { type LookupKeys, lookupKeyBytes } from '#domain/encryption/lookup-hasher';
-import { type HostingRegionKey, hostingRegions } from '#lib/residency/index';
+import { hostingRegions } from '#lib/residency/index';
 import { lookupKeyEncryptionContext } from '#lib/platform/lookup-key-encryption';
-import { keyAlias, tableName as tableNameOf } from '#lib/platform/names';
+import { keyAlias, regionOfTable } from '#lib/platform/names';
 import { kmsBeside } from './aws-clients.ts';
 import { LOOKUP_KEY_SK, lookupKeyPk } from './record-keys.ts';
 
@@ -99,15 +99,6 @@ export class KmsLookupKeys implements LookupKeys {
       return winner;
     }
   }
-}
-
-/** The hosting region of a records table (by its deterministic name, `helpdesk-<region>-records`). */
-function regionOfTable(tableName: string): HostingRegionKey {
-  const region = (Object.keys(hostingRegions) as HostingRegionKey[]).find(
-    (key) => tableNameOf(key) === tableName,
-  );
-  if (!region) throw new Error('No hosting region has this records table');
-  return region;
 }
 
 /** Per DynamoDB client (one per container) and table: the instance whose cache the stores share. */

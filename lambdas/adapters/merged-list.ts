@@ -86,7 +86,11 @@ export class MergedListReader {
     private readonly tableName: string,
   ) {}
 
-  async read(spec: MergedListSpec, paging: Paging, accept?: (item: Item) => boolean): Promise<MergedPage> {
+  async read(
+    spec: MergedListSpec,
+    paging: Paging,
+    accept?: (item: Item) => boolean | Promise<boolean>,
+  ): Promise<MergedPage> {
     const identity = listIdentity(spec.accountId, [
       spec.index ?? 'table',
       spec.partitions,
@@ -135,7 +139,7 @@ export class MergedListReader {
         loadBatch = Math.min(maxLoadBatch, Math.max(wanted, loadBatch * 2));
         await spec.prepare.load(this.upcoming(spec, states, loadBatch));
       }
-      const accepted = !accept || accept(item);
+      const accepted = !accept || (await accept(item));
       if (accepted && skip === 0 && items.length === paging.perPage) {
         hasMore = true;
         break;

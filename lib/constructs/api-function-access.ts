@@ -7,6 +7,7 @@ import {
   apiBuckets,
   apiBucketSettings,
   type ObjectAccess,
+  type SubjectKeyAccess,
 } from '#lib/platform/function-access';
 import { executionArn } from '#lib/platform/names';
 import { portalSecretPurpose } from '#lib/platform/portal-secret-encryption';
@@ -102,8 +103,11 @@ export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, re
       }),
     );
   }
-  if (access.subjectKeys) {
-    grantSubjectKeyAccess(role, access.subjectKeys, {
+  // Every function reaching the records table opens and seals records with subjects' keys.
+  const subjectKeyUse: SubjectKeyAccess[] = access.table || access.accountDirectory ? ['use'] : [];
+  const subjectKeyAccess = [...new Set([...subjectKeyUse, ...(access.subjectKeys ?? [])])];
+  if (subjectKeyAccess.length > 0) {
+    grantSubjectKeyAccess(role, subjectKeyAccess, {
       tableName: resources.subjectKeyTableName,
       dataKey: resources.dataKey,
     });

@@ -113,8 +113,6 @@ export class PrivacyErasureWorkflow extends Construct {
     const environment = {
       HOME_REGION: props.region,
       TABLE_NAME: props.tableName,
-      SUBJECT_KEY_TABLE_NAME: props.subjectKeyTableName,
-      SUBJECT_KEY_KMS_KEY: props.dataKey.keyArn,
       ATTACHMENTS_BUCKET: props.attachmentsBucketName,
       RECORDINGS_BUCKET: props.recordingsBucketName,
       TRASH_BUCKET: props.trashBucketName,

@@ -11,6 +11,7 @@ import { bucketName, keyAlias, tableName } from '#lib/platform/names';
 import { type HostingRegionKey, hostingRegions, retention } from '#lib/residency/index';
 import { grantKeyUseByAlias, keyAliasArn } from './key-grants.ts';
 import { acknowledgeNagRule, nagFindingFor } from './nag-acknowledgements.ts';
+import { grantSubjectKeyUseIn } from './subject-key-table.ts';
 import type { PlatformFunction } from './platform-function.ts';
 import { workflowFunctions } from './workflow-functions.ts';
 import { grantCallRecordAccess } from './records-table.ts';
@@ -147,12 +148,19 @@ export class RecordingTransferWorkflow extends Construct {
         role,
         ['kms:Decrypt'],
         ['dynamodb'],
-        'Reading call records of the home table, encrypted with the home data key, named by alias.',
+        'Reading call records of the home table, encrypted with the home data key, named by alias; subject keys are unwrapped with the same key.',
       );
     };
     // Check the call, and the discard: read the home call record (one GetItem), never write it.
     readHomeCalls(tasks.checkCall.role);
     readHomeCalls(tasks.discard.role);
+    // Every task reading or writing a home call opens and seals it with its subjects' home keys (the
+    // key/* finding is acknowledged with the home key's use above and below, whose reasons say so).
+    for (const task of [tasks.checkCall, tasks.discard])
+      grantSubjectKeyUseIn(task.role, props.homeRegion, 'open');
+    for (const task of [tasks.recordLocation, tasks.audit]) {
+      grantSubjectKeyUseIn(task.role, props.homeRegion, 'seal');
+    }
     // Copy: read the staged original (the version it copies), write (only) the home recordings bucket,
     // encrypted with the home key.
     allow(tasks.copy.role, ['s3:GetObject', 's3:GetObjectVersion'], [stagingObjects]);
@@ -184,7 +192,7 @@ export class RecordingTransferWorkflow extends Construct {
         task.role,
         ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         ['dynamodb'],
-        'The home records table is encrypted with the home data key, named by alias.',
+        'The home records table is encrypted with the home data key, named by alias; subject keys are made and unwrapped with the same key.',
       );
     }
     // Delete: every version of staged objects, nothing else.

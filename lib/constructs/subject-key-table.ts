@@ -4,10 +4,10 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import type { SubjectKeyAccess } from '#lib/platform/function-access';
-import { subjectKeyTableName } from '#lib/platform/names';
+import { keyAlias, subjectKeyTableName } from '#lib/platform/names';
 import { subjectKeyPurpose } from '#lib/platform/subject-key-encryption';
 import { subjectKeyTableDesign } from '#lib/platform/subject-key-table-design';
-import { type HostingRegionKey, retention } from '#lib/residency/index';
+import { type HostingRegionKey, hostingRegions, retention } from '#lib/residency/index';
 
 export interface SubjectKeyTableProps {
   readonly region: HostingRegionKey;
@@ -101,4 +101,46 @@ export function grantSubjectKeyAccess(
       }),
     );
   }
+}
+
+/**
+ * Lets `role`, in another region's stack, use the subjects' keys of `hostingRegion` (the recording
+ * transfer reads and updates home call records): to `open` records, GetItem on that region's
+ * subject-key table and Decrypt of its data key; to `seal` them, PutItem and GenerateDataKey too. The
+ * key is named by alias (no cross-region import), only with purpose `subject-key` in the context.
+ */
+export function grantSubjectKeyUseIn(
+  role: Role,
+  hostingRegion: HostingRegionKey,
+  use: 'open' | 'seal',
+): void {
+  const stack = Stack.of(role);
+  const { awsRegion } = hostingRegions[hostingRegion];
+  const tableArn = stack.formatArn({
+    service: 'dynamodb',
+    region: awsRegion,
+    resource: 'table',
+    resourceName: subjectKeyTableName(hostingRegion),
+  });
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'HomeSubjectKeyTable',
+      actions: use === 'seal' ? ['dynamodb:GetItem', 'dynamodb:PutItem'] : ['dynamodb:GetItem'],
+      resources: [tableArn],
+    }),
+  );
+  const keys = stack.formatArn({ service: 'kms', region: awsRegion, resource: 'key', resourceName: '*' });
+  role.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'HomeSubjectKeyWrapping',
+      actions: use === 'seal' ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
+      resources: [keys],
+      conditions: {
+        'ForAnyValue:StringEquals': { 'kms:ResourceAliases': keyAlias(hostingRegion, 'data') },
+        StringEquals: { 'kms:EncryptionContext:purpose': subjectKeyPurpose },
+      },
+    }),
+  );
+  // The `key/*` finding is the caller's to acknowledge: the same role names the home key by alias for
+  // its table reads too, and one acknowledgement (one reason) covers both.
 }

@@ -1,3 +1,6 @@
+import { subjectKeyTableName } from '#lib/platform/names';
+import { hostingRegionKeyOf } from '#lib/residency/index';
+import { grantSubjectKeyAccess } from './subject-key-table.ts';
 import { type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
@@ -129,7 +132,9 @@ export function workflowStateMachine(
 /**
  * Lets `role` use the region's data key only through the named services of its own region. A role
  * that reaches the records table (`dynamodb`) also makes and unwraps accounts' lookup keys with it
- * directly (`grantLookupKeys`): every record it reads by value or writes is keyed by them.
+ * directly (`grantLookupKeys`): every record it reads by value or writes is keyed by them; and it uses
+ * subjects' keys (`grantSubjectKeyAccess`, `use`): every record it reads is opened with them and every
+ * record it writes sealed (docs/encryption.md).
  */
 export function grantDataKeyVia(role: Role, key: IKey, services: readonly string[]): void {
   const region = Stack.of(role).region;
@@ -142,7 +147,11 @@ export function grantDataKeyVia(role: Role, key: IKey, services: readonly string
       },
     }),
   );
-  if (services.includes('dynamodb')) grantLookupKeys(role, key);
+  if (services.includes('dynamodb')) {
+    grantLookupKeys(role, key);
+    const tableName = subjectKeyTableName(hostingRegionKeyOf(region));
+    grantSubjectKeyAccess(role, ['use'], { tableName, dataKey: key });
+  }
 }
 
 /**

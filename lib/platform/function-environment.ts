@@ -29,12 +29,3 @@ export function parseEnvironment<S extends z.ZodType>(
   }
   return result.data;
 }
-
-/**
- * What a workflow function needs to seal and open records (docs/encryption.md): the region's
- * subject-key table and the data key subject keys are made with (its ARN on AWS, its alias locally).
- */
-export const subjectKeyEnvironment = {
-  SUBJECT_KEY_TABLE_NAME: z.string().min(3),
-  SUBJECT_KEY_KMS_KEY: z.string().min(1),
-};

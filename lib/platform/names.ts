@@ -1,4 +1,4 @@
-import type { HostingRegionKey } from '#lib/residency/index';
+import { type HostingRegionKey, hostingRegionKeys } from '#lib/residency/index';
 
 /** Prefix of every stack and resource name; one deployment per AWS account. */
 export const platformPrefix = 'Helpdesk';
@@ -18,6 +18,13 @@ export const tableName = (region: HostingRegionKey) => `${lowerPrefix}-${region}
 
 /** The table of a hosting region's subject keys (wrapped data keys of data subjects; docs/encryption.md). */
 export const subjectKeyTableName = (region: HostingRegionKey) => `${lowerPrefix}-${region}-subject-keys`;
+
+/** The hosting region of a records table, by its deterministic name (`tableName`). */
+export function regionOfTable(name: string): HostingRegionKey {
+  const region = hostingRegionKeys.find((key) => tableName(key) === name);
+  if (!region) throw new Error('No hosting region has this records table');
+  return region;
+}
 
 export const bucketName = (region: HostingRegionKey, kind: string, awsAccountId: string) =>
   `${lowerPrefix}-${region}-${kind}-${awsAccountId}`;

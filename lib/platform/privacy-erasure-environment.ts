@@ -1,11 +1,6 @@
 import { z } from 'zod';
 import { hostingRegionKeys } from '#lib/residency/index';
-import {
-  awsRegionSchema,
-  bucketNameSchema,
-  stateMachineArnSchema,
-  subjectKeyEnvironment,
-} from './function-environment.ts';
+import { awsRegionSchema, bucketNameSchema, stateMachineArnSchema } from './function-environment.ts';
 
 /**
  * The environment of the erasure workflow's functions and of the privacy deadline watch (one region's
@@ -18,7 +13,6 @@ export const privacyMetricsNamespace = 'Helpdesk/Privacy';
 export const privacyErasureEnvironmentSchema = z.object({
   HOME_REGION: z.enum(hostingRegionKeys),
   TABLE_NAME: z.string().min(3),
-  ...subjectKeyEnvironment,
   ATTACHMENTS_BUCKET: z.string().min(3),
   /** Absent where the region hosts no recordings. */
   RECORDINGS_BUCKET: z.string().min(3).optional(),

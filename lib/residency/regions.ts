@@ -21,6 +21,13 @@ export function isHostingRegionKey(value: unknown): value is HostingRegionKey {
   return typeof value === 'string' && (hostingRegionKeys as readonly string[]).includes(value);
 }
 
+/** The hosting region deployed in an AWS region (each hosting region has its own). */
+export function hostingRegionKeyOf(awsRegion: string): HostingRegionKey {
+  const key = hostingRegionKeys.find((candidate) => hostingRegions[candidate].awsRegion === awsRegion);
+  if (!key) throw new Error(`No hosting region is deployed in ${awsRegion}`);
+  return key;
+}
+
 export function hostingRegion(key: HostingRegionKey): HostingRegion {
   return hostingRegions[key];
 }

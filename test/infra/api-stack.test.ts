@@ -163,9 +163,14 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
     const keyVia = (service: string, actions: string[]) =>
       actions.map((action) => `${action} <data key> via ${service}.${awsRegion}.amazonaws.com`);
     // Every function reaching the table also makes and unwraps accounts' lookup keys (docs/encryption.md).
+    // And seals and opens records with subjects' keys: their table, and the data key for that purpose.
+    const subjectKeys = `arn:<AWS::Partition>:dynamodb:${awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-subject-keys`;
     const tableKey = [
       ...keyVia('dynamodb', ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']),
       ...['kms:Decrypt', 'kms:GenerateDataKey'].map((action) => `${action} <data key> purpose lookup-key`),
+      `dynamodb:GetItem ${subjectKeys}`,
+      `dynamodb:PutItem ${subjectKeys}`,
+      ...['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => `${action} <data key> purpose subject-key`),
     ];
     const rateBudget = [`dynamodb:UpdateItem ${table} leading keys A#*#RATE#*`];
     const objects = (kind: string, prefix: string, access: ('read' | 'write')[]) => [
@@ -444,7 +449,8 @@ describe.each(hostingRegionKeys)('API stack of %s', (region) => {
         (s) =>
           JSON.stringify(s.Action).includes('kms:') &&
           !JSON.stringify(s.Condition).includes('kms:ViaService') &&
-          !JSON.stringify(s.Condition).includes('lookup-key'),
+          !JSON.stringify(s.Condition).includes('lookup-key') &&
+          !JSON.stringify(s.Condition).includes('subject-key'),
       ),
       lookupKeys: statements.filter((s) => JSON.stringify(s.Condition ?? {}).includes('lookup-key')),
     }));

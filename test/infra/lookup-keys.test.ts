@@ -44,12 +44,55 @@ describe.each(hostingRegionKeys)('lookup keys in %s', (region) => {
       const directUses = direct.filter(
         (s) => !JSON.stringify(s.condition ?? {}).includes('kms:ResourceAliases'),
       );
-      expect(directUses.length, role).toBe(throughTable ? 1 : 0);
+      // Each table-reaching task makes and unwraps lookup keys and subject keys, each for its purpose only.
+      expect(directUses.length, role).toBe(throughTable ? 2 : 0);
       if (!throughTable) continue;
-      expect(directUses[0], role).toMatchObject({
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
-        condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'lookup-key' } },
-      });
+      expect(directUses, role).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'lookup-key' } },
+          }),
+          expect.objectContaining({
+            actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+            condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'subject-key' } },
+          }),
+        ]),
+      );
+      // And reads and creates subject keys in its own region's key table, nothing more.
+      const keyTable = statementsOf(stack, role).filter((s) =>
+        s.resources.some((r) => r.includes(`table/helpdesk-${region}-subject-keys`)),
+      );
+      expect(
+        keyTable.flatMap((s) => s.actions).filter((a) => a !== 'dynamodb:UpdateItem'),
+        role,
+      ).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    }
+  });
+
+  it("lets the recording transfer's call tasks use the home region's subject keys by alias, for that purpose only", () => {
+    const stack = workflowStacks[region];
+    const transferRoles = resourcesOfType(stack, 'AWS::IAM::Role')
+      .map(([id]) => id)
+      .filter((id) =>
+        /^RecordingTransfer(CheckCall|DiscardRecording|RecordLocation|RecordStagingDeleted)Task/.test(id),
+      );
+    if (transferRoles.length === 0) return; // Only where recordings are staged for another region.
+
+    for (const role of transferRoles) {
+      const wrapping = statementsOf(stack, role).filter((s) =>
+        JSON.stringify(s.condition ?? {}).includes('subject-key'),
+      );
+      const seals = /RecordLocation|RecordStagingDeleted/.test(role);
+      expect(wrapping, role).toEqual([
+        expect.objectContaining({
+          actions: seals ? ['kms:GenerateDataKey', 'kms:Decrypt'] : ['kms:Decrypt'],
+          condition: {
+            'ForAnyValue:StringEquals': { 'kms:ResourceAliases': 'alias/helpdesk-eea-data' },
+            StringEquals: { 'kms:EncryptionContext:purpose': 'subject-key' },
+          },
+        }),
+      ]);
     }
   });
 });

@@ -90,9 +90,19 @@ describe.each(hostingRegionKeys)('migration workflow (%s)', (region) => {
     const table = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-records`;
     const bucket = `arn:<AWS::Partition>:s3:::helpdesk-${region}-migrations-<AWS::AccountId>`;
 
+    // And the region's subject-key table: imported records are sealed (docs/encryption.md).
+    const subjectKeys = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-subject-keys`;
+
     expect(taskRoles).toHaveLength(5);
     expect(new Set(resources)).toEqual(
-      new Set([table, `${table}/index/*`, `${bucket}/migrations/*`, `${bucket}/migration-reports/*`, bucket]),
+      new Set([
+        table,
+        `${table}/index/*`,
+        subjectKeys,
+        `${bucket}/migrations/*`,
+        `${bucket}/migration-reports/*`,
+        bucket,
+      ]),
     );
     // Only the report deletes: the completed migration's working files, under migrations/.
     const deletes = taskRoles.flatMap(([roleId]) =>

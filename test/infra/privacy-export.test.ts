@@ -105,9 +105,12 @@ describe.each(hostingRegionKeys)('privacy export workflow (%s)', (region) => {
 
     const exportsBucket = `arn:<AWS::Partition>:s3:::helpdesk-${region}-exports-<AWS::AccountId>`;
 
+    // And the region's subject-key table: the export opens the subject's sealed records.
+    const subjectKeys = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-subject-keys`;
+
     expect(taskRoles).toHaveLength(7);
     expect(new Set(resources)).toEqual(
-      new Set([table, `${table}/index/*`, `${exportsBucket}/exports/*`, exportsBucket]),
+      new Set([table, `${table}/index/*`, subjectKeys, `${exportsBucket}/exports/*`, exportsBucket]),
     );
     const deletes = taskRoles.flatMap(([roleId]) =>
       statementsOf(stack, roleId).flatMap((s) => s.actions.filter((a) => a.startsWith('s3:Delete'))),

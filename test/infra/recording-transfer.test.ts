@@ -44,6 +44,10 @@ const eeaRecordingObjects = 'arn:<AWS::Partition>:s3:::helpdesk-eea-recordings-<
 const stagingBucket = 'arn:<AWS::Partition>:s3:::helpdesk-us-recording-staging-<AWS::AccountId>';
 const stagedRecordings = `${stagingBucket}/accounts/*/calls/*/recording`;
 
+const eeaSubjectKeys =
+  'arn:<AWS::Partition>:dynamodb:eu-central-1:<AWS::AccountId>:table/helpdesk-eea-subject-keys';
+const isSubjectKeyTable = (resource: string) => resource === eeaSubjectKeys;
+
 describe('recording transfer workflow (US)', () => {
   it('holds every recording for the catalogue 600 seconds before anything moves', () => {
     const states = definition().States;
@@ -157,11 +161,39 @@ describe('recording transfer workflow (US)', () => {
   it('lets the call checks and the discard read EEA call records with one GetItem, and write nothing there', () => {
     const eeaTable = 'arn:<AWS::Partition>:dynamodb:eu-central-1:<AWS::AccountId>:table/helpdesk-eea-records';
     for (const task of ['RecordingTransferCheckCallTask', 'RecordingTransferDiscardRecordingTask']) {
-      const dynamo = statementsOf(workflows, roleOfFunction(task)).filter((s) =>
-        s.actions.some((a) => a.startsWith('dynamodb:')),
+      const dynamo = statementsOf(workflows, roleOfFunction(task)).filter(
+        (s) => s.actions.some((a) => a.startsWith('dynamodb:')) && !s.resources.some(isSubjectKeyTable),
       );
       expect(dynamo, task).toEqual([
         { actions: ['dynamodb:GetItem'], resources: [eeaTable], condition: callPartitionsOnly },
+      ]);
+    }
+  });
+
+  it("lets the tasks that read or write EEA call records use the EEA's subject keys, and no other task", () => {
+    const users = transferResources('AWS::IAM::Role')
+      .map(([roleId]) => roleId)
+      .filter((roleId) => statementsOf(workflows, roleId).some((s) => s.resources.some(isSubjectKeyTable)));
+    expect(users.sort()).toEqual(
+      [
+        'RecordingTransferCheckCallTask',
+        'RecordingTransferDiscardRecordingTask',
+        'RecordingTransferRecordLocationTask',
+        'RecordingTransferRecordStagingDeletedTask',
+      ]
+        .map(roleOfFunction)
+        .sort(),
+    );
+    // The checks only read (open) calls; the tasks that update the call seal it.
+    const writers = ['RecordingTransferRecordLocationTask', 'RecordingTransferRecordStagingDeletedTask'].map(
+      roleOfFunction,
+    );
+    for (const roleId of users) {
+      const actions = writers.includes(roleId)
+        ? ['dynamodb:GetItem', 'dynamodb:PutItem']
+        : ['dynamodb:GetItem'];
+      expect(statementsOf(workflows, roleId).filter((s) => s.resources.some(isSubjectKeyTable))).toEqual([
+        { actions, resources: [eeaSubjectKeys] },
       ]);
     }
   });
@@ -173,7 +205,11 @@ describe('recording transfer workflow (US)', () => {
     // Act
     const tableStatements = transferResources('AWS::IAM::Role').flatMap(([roleId]) =>
       statementsOf(workflows, roleId)
-        .filter((s) => s.actions.some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:GetItem'))
+        .filter(
+          (s) =>
+            s.actions.some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:GetItem') &&
+            !s.resources.some(isSubjectKeyTable),
+        )
         .map((s) => [roleId, s] as const),
     );
 

@@ -85,7 +85,8 @@ describe.each(hostingRegionKeys)('retention workflow (%s)', (region) => {
         .flatMap((s) => s.resources);
 
     // Assess
-    expect(new Set(reach(stepRole, 'dynamodb:'))).toEqual(new Set([table, `${table}/index/*`]));
+    const subjectKeys = `arn:<AWS::Partition>:dynamodb:${hostingRegions[region].awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-subject-keys`;
+    expect(new Set(reach(stepRole, 'dynamodb:'))).toEqual(new Set([table, `${table}/index/*`, subjectKeys]));
     expect(reach(stepRole, 's3:')).toEqual([]);
     const erasureMachine = `arn:<AWS::Partition>:states:${hostingRegions[region].awsRegion}:<AWS::AccountId>:stateMachine:${privacyErasureStateMachineName(region)}`;
     expect(

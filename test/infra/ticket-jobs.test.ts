@@ -93,8 +93,11 @@ describe.each(hostingRegionKeys)('ticket job workflow (%s)', (region) => {
       );
       expect(services.has('s3') || services.has('states'), role).toBe(false);
       const tables = statements.filter((s) => s.actions.some((a) => a.startsWith('dynamodb:')));
-      expect(new Set(tables.flatMap((s) => s.resources)), role).toEqual(new Set([table, `${table}/index/*`]));
-      // The data key through DynamoDB only, and directly only to make and unwrap accounts' lookup keys.
+      const subjectKeys = `arn:<AWS::Partition>:dynamodb:${awsRegion}:<AWS::AccountId>:table/helpdesk-${region}-subject-keys`;
+      expect(new Set(tables.flatMap((s) => s.resources)), role).toEqual(
+        new Set([table, `${table}/index/*`, subjectKeys]),
+      );
+      // The data key through DynamoDB, and directly only to make and unwrap lookup and subject keys.
       const keyUses = statements.filter((s) => s.actions.some((a) => a.startsWith('kms:')));
       expect(
         keyUses
@@ -103,6 +106,8 @@ describe.each(hostingRegionKeys)('ticket job workflow (%s)', (region) => {
         role,
       ).toEqual([
         { StringEquals: { 'kms:EncryptionContext:purpose': 'lookup-key' } },
+        { StringEquals: { 'kms:EncryptionContext:purpose': 'subject-key' } },
+        { StringEquals: { 'kms:ViaService': `dynamodb.${awsRegion}.amazonaws.com` } },
         { StringEquals: { 'kms:ViaService': [`dynamodb.${awsRegion}.amazonaws.com`] } },
       ]);
       const lookupKeys = keyUses.find((use) => JSON.stringify(use.condition).includes('lookup-key'));

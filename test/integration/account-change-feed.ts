@@ -4,6 +4,7 @@ import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   GetRecordsCommand,
+  TrimmedDataAccessException,
   GetShardIteratorCommand,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
@@ -100,7 +101,7 @@ export class AccountChangeFeed {
     const records: StreamRecord[] = [];
     let iterator = this.iterators.get(shardId);
     while (iterator) {
-      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      const page = await this.recordsAt(shardId, iterator);
       records.push(...(page.Records ?? []));
       iterator = page.NextShardIterator;
       // An open shard answers an empty page at its end, with an iterator to ask again later.
@@ -108,6 +109,27 @@ export class AccountChangeFeed {
     }
     this.iterators.set(shardId, iterator);
     return records;
+  }
+
+  /** Shards read at least once: their iterators are positions the shard has handed out. */
+  private readonly read = new Set<string>();
+
+  /**
+   * One page of a shard's records. DynamoDB Local may answer a `LATEST` iterator asked for just after
+   * the stream was turned on as trimmed: the shard then holds only records written since `start`, so
+   * reading it from its beginning (`TRIM_HORIZON`) gives the same records. Later reads never fall back.
+   */
+  private async recordsAt(shardId: string, iterator: string) {
+    try {
+      const page = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator }));
+      this.read.add(shardId);
+      return page;
+    } catch (error) {
+      if (!(error instanceof TrimmedDataAccessException) || this.read.has(shardId)) throw error;
+      this.read.add(shardId);
+      const fromStart = await this.iterator(shardId, 'TRIM_HORIZON');
+      return this.streams.send(new GetRecordsCommand({ ShardIterator: fromStart }));
+    }
   }
 
   private async shardIds(): Promise<string[]> {

@@ -8,6 +8,7 @@ import type { RecordRef, RecordType } from '../../lambdas/domain/records/record.
 import { fromItem, type RecordItem } from '../../lambdas/adapters/record-items.ts';
 import { createTestAccount, linkedRecords } from './account-fixture.ts';
 import { trashPurgeWatch } from './trash-purge-watch.ts';
+import { openedItem } from './opened-items.ts';
 import { emulatorDocumentClient } from './emulator-clients.ts';
 import { apiCaller, completed, type PrivacyRequestView, privacyRequestOnceDone } from './test-accounts.ts';
 
@@ -130,13 +131,22 @@ async function accountText(accountId: string): Promise<string> {
   do {
     const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey }));
     for (const item of page.Items ?? []) {
-      if (JSON.stringify(item).includes(accountId))
-        parts.push(JSON.stringify(item, (_k, v) => (v instanceof Set ? [...v] : v)));
+      if (JSON.stringify(item).includes(accountId)) {
+        // As the platform reads it: a subject's sealed fields are looked for opened.
+        const opened = await openedItem(client, table, item);
+        parts.push(JSON.stringify(opened, (_k, v) => (v instanceof Set ? [...v] : v)));
+      }
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return parts.join('\n');
 }
+
+/** A record item as the platform reads it: its personal fields opened. */
+const openedRecord = async (item: RecordItem) =>
+  fromItem(
+    (await openedItem(client, table, item as unknown as Record<string, unknown>)) as unknown as RecordItem,
+  );
 
 describe("an agent's soft erasure", () => {
   it('hides the agent and stops their key, shows placeholders, and a restore brings every item back byte for byte', async () => {
@@ -238,8 +248,8 @@ describe("an agent's soft erasure", () => {
         expect(await recordItem(account.id, ref), link).toBeUndefined();
         continue;
       }
-      const now = fromItem((await recordItem(account.id, ref)) as RecordItem);
-      const was = fromItem(item as RecordItem);
+      const now = await openedRecord((await recordItem(account.id, ref)) as RecordItem);
+      const was = await openedRecord(item as RecordItem);
       expect(now.fields, link).toEqual(anonymisedFields(was, agentId));
       expect(now.subjects, link).toEqual(
         was.subjects.filter((s) => !(s.kind === 'agent' && s.id === agentId)),
@@ -273,7 +283,7 @@ describe("an agent's soft erasure", () => {
 
     // Assess: the edit stays, the placeholder goes, the agent's link is back.
     expect(edited.status, JSON.stringify(edited.body)).toBe(200);
-    const after = fromItem(
+    const after = await openedRecord(
       (await recordItem(account.id, { type: 'conversation', id: note?.id ?? 0 })) as RecordItem,
     );
     expect(after.fields).toMatchObject({ body: 'Edited meanwhile', user_id: agentId });

@@ -5,6 +5,7 @@ import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoPendingUploads } from '../../lambdas/adapters/dynamo-pending-uploads.ts';
 import { DynamoRecordStore } from '../../lambdas/adapters/dynamo-record-store.ts';
+import { localLookupKeys, localSealer } from '../../local/local-document-client.ts';
 import { RECORD_SK, recordPk } from '../../lambdas/adapters/record-keys.ts';
 import { S3ObjectStore } from '../../lambdas/adapters/s3-object-store.ts';
 import type { Principal } from '../../lambdas/domain/account.ts';
@@ -32,7 +33,11 @@ const dynamo = new DynamoDBClient({
 });
 const client = emulatorDocumentClient(platform);
 const s3 = emulatorS3Client(platform);
-const store = new DynamoRecordStore(client, tableName);
+// This test's own table has no region: records are keyed and sealed with the EEA's keys.
+const store = new DynamoRecordStore(client, tableName, {
+  lookupKeys: localLookupKeys('eea', platform.emulators, client),
+  sealer: localSealer('eea', platform.emulators, client),
+});
 const objects = new S3ObjectStore(s3);
 const uploads = new DynamoPendingUploads(client, tableName);
 const start = new Date('2026-03-01T10:00:00.000Z');

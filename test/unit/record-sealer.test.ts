@@ -59,6 +59,30 @@ const setup = () => {
 };
 
 describe('RecordSealer.seal', () => {
+  it('keeps the stored ciphertext of a field a write leaves unchanged, seals a changed one anew', async () => {
+    // Prepare: the ticket as stored, and as read back (map keys in another order).
+    const { sealer } = setup();
+    const stored = await sealer.seal(ticket());
+    const { custom_fields: custom, ...rest } = ticketFields;
+    const reordered = Object.fromEntries(Object.entries(custom).reverse());
+    const before = { plain: { ...rest, custom_fields: reordered }, sealed: stored.fields };
+
+    // Act
+    const written = await sealer.seal(ticket({ ...ticketFields, subject: 'Printer still on fire' }), before);
+    const moved = await sealer.seal(
+      ticket({ ...ticketFields, requester_id: 43 }, [{ kind: 'contact', id: 43 }]),
+      before,
+    );
+
+    // Assess
+    expect(written.fields.description).toBe(stored.fields.description);
+    expect(written.fields.custom_fields).toBe(stored.fields.custom_fields);
+    expect(written.fields.subject).not.toBe(stored.fields.subject);
+    expect((await sealer.open(written)).fields.subject).toBe('Printer still on fire');
+    // Another owner: every value sealed again under the new one.
+    expect(String(moved.fields.description)).toMatch(/^enc:v1:contact:43:/);
+  });
+
   it('seals each personal field under the first subject and leaves plain fields readable', async () => {
     const { sealer } = setup();
     const sealed = await sealer.seal(ticket());

@@ -9,8 +9,6 @@ beforeAll(() => {
   vi.stubEnv('AWS_REGION', 'eu-central-1');
   vi.stubEnv('HOME_REGION', 'eea');
   vi.stubEnv('TABLE_NAME', 'helpdesk-eea-records');
-  vi.stubEnv('SUBJECT_KEY_TABLE_NAME', 'helpdesk-eea-subject-keys');
-  vi.stubEnv('SUBJECT_KEY_KMS_KEY', 'alias/helpdesk-eea-data');
   vi.stubEnv('ATTACHMENTS_BUCKET', 'attachments-bucket');
   vi.stubEnv('TRASH_BUCKET', 'trash-bucket');
   vi.stubEnv('EXPORTS_BUCKET', 'exports-bucket');

@@ -64,6 +64,29 @@ class RecordKeys {
 
 const sameSubject = (a: SubjectRef, b: SubjectRef) => a.kind === b.kind && a.id === b.id;
 
+/** The same record as stored before a write: its opened fields and its stored (sealed) fields. */
+export interface SealedBefore {
+  readonly plain: Readonly<Record<string, unknown>>;
+  readonly sealed: Readonly<Record<string, unknown>>;
+}
+
+/** JSON with map keys in order: a value read back from DynamoDB may list a map's keys otherwise. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+/** The stored ciphertext of a field the write leaves unchanged, sealed under the current owner. */
+function keptValue(before: SealedBefore, name: string, value: unknown, owner: SubjectRef): unknown {
+  const stored = before.sealed[name];
+  const sealedBy = sealingSubjectOf(stored);
+  if (!sealedBy || !sameSubject(sealedBy, owner)) return undefined;
+  return canonical(before.plain[name]) === canonical(value) ? stored : undefined;
+}
+
 /**
  * Seals and opens the personal fields of stored records (docs/encryption.md). `seal` encrypts each
  * field its kind declares personal under the key of the record's first subject; `open` opens every
@@ -81,7 +104,7 @@ export class RecordSealer {
    * (text a client wrote), sealed as any string. Throws `UndeclaredFieldError` on a field the kind's
    * declaration does not know, `UndeclaredKindError` when a kind without one names a subject.
    */
-  async seal<F extends object>(record: StoredRecord<F>): Promise<StoredRecord<F>> {
+  async seal<F extends object>(record: StoredRecord<F>, before?: SealedBefore): Promise<StoredRecord<F>> {
     const type = record.ref.type;
     const classes = fieldClassesOf(type);
     if (!classes) {
@@ -97,6 +120,12 @@ export class RecordSealer {
     for (const [name, value] of Object.entries(fields)) {
       if (classes[name] !== 'personal' || value === undefined) {
         sealed[name] = value;
+        continue;
+      }
+      // A value the write leaves as it was keeps its stored ciphertext (same bytes, no new IV).
+      const kept = before && owner ? keptValue(before, name, value, owner) : undefined;
+      if (kept !== undefined) {
+        sealed[name] = kept;
         continue;
       }
       const place: FieldPlace = { accountId: record.accountId, record: record.ref, field: name };

@@ -3,7 +3,7 @@ import { createAwsClients } from '#adapters/aws-clients';
 import { parseEnvironment } from '#lib/platform/function-environment';
 import { DynamoErasureStore } from '#adapters/dynamo-erasure-store';
 import { DynamoPendingUploads } from '#adapters/dynamo-pending-uploads';
-import { subjectKeysOf } from '#adapters/subject-key-runtime';
+import { subjectKeysBeside } from '#adapters/record-sealing';
 import { DynamoRecordStore } from '#adapters/dynamo-record-store';
 import { S3ErasureObjects } from '#adapters/s3-erasure-objects';
 import { S3ExportFiles } from '#adapters/s3-export-files';
@@ -84,7 +84,8 @@ export function getErasureRuntime(): ErasureRuntime {
         exports: new S3ExportFiles(clients.s3, env.EXPORTS_BUCKET),
         progress,
         holds: new StoredHolds(store),
-        keys: subjectKeysOf(clients, env),
+        // The same keyring as the stores' (its cache drops a destroyed key at once).
+        keys: subjectKeysBeside(clients.dynamo, env.TABLE_NAME),
         now,
       }),
       deadlines: env.ERASURE_STATE_MACHINE_ARN
