@@ -76,15 +76,30 @@ export function grantSubjectKeyAccess(
     resource: 'table',
     resourceName: resources.tableName,
   });
-  const actions = [
-    ...(access.includes('use') ? ['dynamodb:GetItem', 'dynamodb:PutItem'] : []),
-    ...(access.includes('destroy') ? ['dynamodb:UpdateItem'] : []),
-  ];
-  role.addToPrincipalPolicy(new PolicyStatement({ sid: 'SubjectKeyTable', actions, resources: [tableArn] }));
-  // DynamoDB decrypts and encrypts the table's items with the data key on the role's behalf.
+  // One statement per kind of access, each with its own Sid: a role may be granted both, by two calls
+  // (a workflow task uses keys like every table reader, and the erasure's outcome destroys them too).
+  if (access.includes('use')) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SubjectKeyTable',
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        resources: [tableArn],
+      }),
+    );
+  }
+  if (access.includes('destroy')) {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SubjectKeyTombstones',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [tableArn],
+      }),
+    );
+  }
+  // DynamoDB decrypts and encrypts the table's items with the data key on the role's behalf (no Sid:
+  // granted again by a second call, the same statement is allowed twice).
   role.addToPrincipalPolicy(
     new PolicyStatement({
-      sid: 'SubjectKeyTableDataKeyViaDynamoDb',
       actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
       resources: [resources.dataKey.keyArn],
       conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } },

@@ -162,7 +162,7 @@ describe('grants of the subject-key table', () => {
 
   const table = `arn:<AWS::Partition>:dynamodb:eu-central-1:123456789012:table/${subjectKeyTableName('eea')}`;
   const viaDynamo = {
-    sid: 'SubjectKeyTableDataKeyViaDynamoDb',
+    sid: undefined,
     actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'],
     resources: ['<data key>'],
     condition: {
@@ -193,8 +193,40 @@ describe('grants of the subject-key table', () => {
 
     // Assess
     expect(statements).toEqual([
-      { sid: 'SubjectKeyTable', actions: ['dynamodb:UpdateItem'], resources: [table] },
+      { sid: 'SubjectKeyTombstones', actions: ['dynamodb:UpdateItem'], resources: [table] },
       viaDynamo,
     ]);
+  });
+
+  it('grants use and destroy to one role with distinct statement ids (a policy with a repeated Sid is invalid)', () => {
+    const app = new App();
+    const stack = new Stack(app, 'TwiceTest', { env: { account: '123456789012', region: 'eu-central-1' } });
+    const dataKey = new Key(stack, 'DataKey', { enableKeyRotation: true });
+    const role = new Role(stack, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    grantSubjectKeyAccess(role, ['use'], { tableName: subjectKeyTableName('eea'), dataKey });
+    grantSubjectKeyAccess(role, ['destroy'], { tableName: subjectKeyTableName('eea'), dataKey });
+    const template = Template.fromJSON(app.synth().getStackByName('TwiceTest').template);
+    const sids = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy.Properties.PolicyDocument.Statement as { Sid?: string }[]).flatMap((s) => s.Sid ?? []),
+    );
+
+    expect(sids.sort()).toEqual(['SubjectKeyTable', 'SubjectKeyTombstones', 'SubjectKeyWrapping']);
+  });
+});
+
+describe('statement ids of every synthesized policy', () => {
+  it('are unique within each policy of every stack (IAM refuses a policy that repeats one)', () => {
+    const repeated = everyTemplate().flatMap((template) =>
+      Object.entries(template.Resources)
+        .filter(([, resource]) => resource.Type === 'AWS::IAM::Policy')
+        .flatMap(([id, policy]) => {
+          const statements = (policy.Properties?.PolicyDocument as { Statement?: { Sid?: string }[] })
+            .Statement;
+          const sids = (statements ?? []).flatMap((statement) => statement.Sid ?? []);
+          return sids.filter((sid, index) => sids.indexOf(sid) !== index).map((sid) => `${id} ${sid}`);
+        }),
+    );
+
+    expect(repeated).toEqual([]);
   });
 });
