@@ -7,7 +7,6 @@ import {
   apiBuckets,
   apiBucketSettings,
   type ObjectAccess,
-  type SubjectKeyAccess,
 } from '#lib/platform/function-access';
 import { executionArn } from '#lib/platform/names';
 import { portalSecretPurpose } from '#lib/platform/portal-secret-encryption';
@@ -104,10 +103,8 @@ export function grantApiFunctionAccess(role: Role, access: ApiFunctionAccess, re
     );
   }
   // Every function reaching the records table opens and seals records with subjects' keys.
-  const subjectKeyUse: SubjectKeyAccess[] = access.table || access.accountDirectory ? ['use'] : [];
-  const subjectKeyAccess = [...new Set([...subjectKeyUse, ...(access.subjectKeys ?? [])])];
-  if (subjectKeyAccess.length > 0) {
-    grantSubjectKeyAccess(role, subjectKeyAccess, {
+  if (access.table || access.accountDirectory) {
+    grantSubjectKeyAccess(role, ['use'], {
       tableName: resources.subjectKeyTableName,
       dataKey: resources.dataKey,
     });

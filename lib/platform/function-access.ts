@@ -43,22 +43,15 @@ export interface ApiFunctionAccess {
    * on the table itself, no index); no API keys are checked, no request budget spent.
    */
   readonly accountDirectory?: true;
-  /**
-   * Subjects' data keys (docs/encryption.md): `use` reads a subject's key from the subject-key table,
-   * creating it on first use (GetItem, PutItem; the data key's GenerateDataKey and Decrypt, only with
-   * purpose `subject-key` in the encryption context); `destroy` replaces a key by its tombstone
-   * (UpdateItem only: no key is ever read for it).
-   */
-  readonly subjectKeys?: readonly SubjectKeyAccess[];
 }
 
+/**
+ * What a role may do with subjects' data keys (docs/encryption.md): `use` reads a subject's key,
+ * creating it on first use; `destroy` replaces a key by its tombstone. Every function reaching the
+ * records table uses them (its records are sealed); only the erasure's outcome destroys them. The
+ * functions find the key table from the records table's name, so no variable names it.
+ */
 export type SubjectKeyAccess = 'use' | 'destroy';
-
-/** The variables naming the subject-key table and the data key subject keys are made with. */
-export const subjectKeyVariables = {
-  table: 'SUBJECT_KEY_TABLE_NAME',
-  kmsKey: 'SUBJECT_KEY_KMS_KEY',
-} as const;
 
 /**
  * Buckets as API functions see them. `recordingUploads` is where new recordings land: the US staging
@@ -156,8 +149,6 @@ export function apiEnvironmentSchema(access: ApiFunctionAccess) {
   }
   for (const workflow of workflowsOf(access)) shape[workflowArnVariables[workflow]] = stateMachineArnSchema;
   if (access.portalSecrets) shape.PORTAL_SECRET_KEY = keyIdSchema;
-  if (access.subjectKeys?.length) shape[subjectKeyVariables.table] = withTable.TABLE_NAME;
-  if (access.subjectKeys?.includes('use')) shape[subjectKeyVariables.kmsKey] = keyIdSchema;
   return z.object(shape);
 }
 
@@ -200,8 +191,6 @@ export function apiFunctionEnvironment(
     environment[workflowArnVariables[workflow]] = names.stateMachineArns[workflow];
   }
   if (access.portalSecrets) environment.PORTAL_SECRET_KEY = names.dataKeyId;
-  if (access.subjectKeys?.length) environment[subjectKeyVariables.table] = names.subjectKeyTableName;
-  if (access.subjectKeys?.includes('use')) environment[subjectKeyVariables.kmsKey] = names.dataKeyId;
   return environment;
 }
 
