@@ -23,6 +23,16 @@ export function localDocumentClient(endpoints: EmulatorEndpoints): DynamoDBDocum
   );
 }
 
+/** A KMS client on the local KMS endpoint, signing for the region's AWS region. */
+function localKms(region: HostingRegionKey, endpoints: EmulatorEndpoints): KMSClient {
+  if (!endpoints.kms) throw new Error('The local KMS endpoint is not running');
+  return new KMSClient({
+    endpoint: endpoints.kms,
+    region: hostingRegions[region].awsRegion,
+    credentials: localCredentials,
+  });
+}
+
 /**
  * The lookup keys of a region's table on the local platform, for stores made outside a function
  * process (the seed): each account's key made and unwrapped by the local KMS endpoint.
@@ -32,12 +42,7 @@ export function localLookupKeys(
   endpoints: EmulatorEndpoints,
   client: DynamoDBDocumentClient,
 ): LookupKeys {
-  if (!endpoints.kms) throw new Error('The local KMS endpoint is not running');
-  const kms = new KMSClient({
-    endpoint: endpoints.kms,
-    region: hostingRegions[region].awsRegion,
-    credentials: localCredentials,
-  });
+  const kms = localKms(region, endpoints);
   return new KmsLookupKeys(kms, keyAlias(region, 'data'), client, localResourceNames(region).table);
 }
 
@@ -51,12 +56,7 @@ export function localSealer(
   endpoints: EmulatorEndpoints,
   client: DynamoDBDocumentClient,
 ): RecordSealer {
-  if (!endpoints.kms) throw new Error('The local KMS endpoint is not running');
-  const kms = new KMSClient({
-    endpoint: endpoints.kms,
-    region: hostingRegions[region].awsRegion,
-    credentials: localCredentials,
-  });
+  const kms = localKms(region, endpoints);
   return new RecordSealer(
     new SubjectKeyring(
       new DynamoSubjectKeys(client, localResourceNames(region).subjectKeyTable),

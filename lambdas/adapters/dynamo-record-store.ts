@@ -62,6 +62,8 @@ export class DynamoRecordStore implements RecordStore {
   private readonly lookupKeys: LookupKeys;
 
   private readonly sealer: RecordSealer;
+  /** Items read and opened (or being opened), for as long as the item itself is kept. */
+  private readonly openings = new WeakMap<object, Promise<StoredRecord<object> | undefined>>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -84,11 +86,19 @@ export class DynamoRecordStore implements RecordStore {
    * A record item read back, its personal fields opened (docs/encryption.md). A record sealed under a
    * destroyed key belongs to an erased subject: it reads as absent.
    */
-  private async opened<F extends object>(
-    item: Record<string, unknown>,
-  ): Promise<StoredRecord<F> | undefined> {
+  private opened<F extends object>(item: Record<string, unknown>): Promise<StoredRecord<F> | undefined> {
+    // A filtered list opens an item to test it, then returns it: opened once, by its item.
+    let opening = this.openings.get(item);
+    if (!opening) {
+      opening = this.open(item);
+      this.openings.set(item, opening);
+    }
+    return opening as Promise<StoredRecord<F> | undefined>;
+  }
+
+  private async open(item: Record<string, unknown>): Promise<StoredRecord<object> | undefined> {
     try {
-      const stored = fromItem<F>(item as unknown as RecordItem);
+      const stored = fromItem(item as unknown as RecordItem);
       const opened = await this.sealer.open(stored);
       if (opened !== stored) rememberSealed(opened.fields, stored.fields as Record<string, unknown>);
       return opened;

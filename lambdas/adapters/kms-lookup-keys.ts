@@ -6,6 +6,7 @@ import { hostingRegions } from '#lib/residency/index';
 import { lookupKeyEncryptionContext } from '#lib/platform/lookup-key-encryption';
 import { keyAlias, regionOfTable } from '#lib/platform/names';
 import { kmsBeside } from './aws-clients.ts';
+import { perClientAndTable } from './per-client-and-table.ts';
 import { LOOKUP_KEY_SK, lookupKeyPk } from './record-keys.ts';
 
 /** The encryption context of every account's wrapped lookup key: it decrypts for that account only. */
@@ -101,27 +102,18 @@ export class KmsLookupKeys implements LookupKeys {
   }
 }
 
-/** Per DynamoDB client (one per container) and table: the instance whose cache the stores share. */
-const shared = new WeakMap<DynamoDBDocumentClient, Map<string, KmsLookupKeys>>();
+/** One instance (and so one key cache) per client, table and container. */
+const sharedLookupKeys = perClientAndTable((dynamo, tableName) => {
+  // The region's data key by its alias (`alias/helpdesk-<region>-data`), in the table's region.
+  const region = regionOfTable(tableName);
+  const kms = kmsBeside(dynamo, hostingRegions[region].awsRegion);
+  return new KmsLookupKeys(kms, keyAlias(region, 'data'), dynamo, tableName);
+});
 
 /**
  * The lookup keys of a records table: one instance (and so one key cache) per client, table and
  * container, made on the first key asked for.
  */
 export function lookupKeysOf(dynamo: DynamoDBDocumentClient, tableName: string): LookupKeys {
-  return {
-    keyFor: async (accountId) => {
-      const ofClient = shared.get(dynamo) ?? new Map<string, KmsLookupKeys>();
-      shared.set(dynamo, ofClient);
-      let keys = ofClient.get(tableName);
-      if (!keys) {
-        // The region's data key by its alias (`alias/helpdesk-<region>-data`), in the table's region.
-        const region = regionOfTable(tableName);
-        const kms = kmsBeside(dynamo, hostingRegions[region].awsRegion);
-        keys = new KmsLookupKeys(kms, keyAlias(region, 'data'), dynamo, tableName);
-        ofClient.set(tableName, keys);
-      }
-      return keys.keyFor(accountId);
-    },
-  };
+  return { keyFor: async (accountId) => sharedLookupKeys(dynamo, tableName).keyFor(accountId) };
 }

@@ -5,32 +5,23 @@ import { SubjectKeyring } from '#domain/encryption/subject-keyring';
 import { keyAlias, regionOfTable, subjectKeyTableName } from '#lib/platform/names';
 import { hostingRegions } from '#lib/residency/index';
 import { kmsBeside } from './aws-clients.ts';
+import { perClientAndTable } from './per-client-and-table.ts';
 import { DynamoSubjectKeys } from './dynamo-subject-keys.ts';
 import { KmsDataKeys } from './kms-data-keys.ts';
-
-/** Per DynamoDB client (one per container) and records table: the keyring whose cache all stores share. */
-const shared = new WeakMap<DynamoDBDocumentClient, Map<string, SubjectKeyring>>();
 
 /**
  * The subject keys beside a records table (docs/encryption.md): the region's subject-key table and data
  * key, found by the table's deterministic name, one keyring (and so one key cache) per client, table
  * and container, so a key destroyed through it is dropped for every store of the container.
  */
-export function subjectKeysBeside(dynamo: DynamoDBDocumentClient, tableName: string): SubjectKeyring {
-  const ofClient = shared.get(dynamo) ?? new Map<string, SubjectKeyring>();
-  shared.set(dynamo, ofClient);
-  let keyring = ofClient.get(tableName);
-  if (!keyring) {
-    const region = regionOfTable(tableName);
-    keyring = new SubjectKeyring(
-      new DynamoSubjectKeys(dynamo, subjectKeyTableName(region)),
-      // The region's data key by its alias (`alias/helpdesk-<region>-data`), in the table's region.
-      new KmsDataKeys(kmsBeside(dynamo, hostingRegions[region].awsRegion), keyAlias(region, 'data')),
-    );
-    ofClient.set(tableName, keyring);
-  }
-  return keyring;
-}
+export const subjectKeysBeside = perClientAndTable((dynamo, tableName): SubjectKeyring => {
+  const region = regionOfTable(tableName);
+  return new SubjectKeyring(
+    new DynamoSubjectKeys(dynamo, subjectKeyTableName(region)),
+    // The region's data key by its alias (`alias/helpdesk-<region>-data`), in the table's region.
+    new KmsDataKeys(kmsBeside(dynamo, hostingRegions[region].awsRegion), keyAlias(region, 'data')),
+  );
+});
 
 /**
  * The sealer of a records table's records: subject keys found beside the table, on the first key a
